@@ -1,0 +1,50 @@
+# Learning Rates, Hands-On: two commands for a newcomer.
+#   make lab    open the course in JupyterLab (creates .venv on first use)
+#   make test   run the unit tests and every notebook under nbval (what CI runs)
+# Both create the virtual environment from the pinned set in requirements.lock.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+# JupyterLab refuses to run as root without this flag (containers, CI).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test unit notebooks-test e2e execute-notebooks figures bench clean-venv help
+
+help:
+	@echo "make lab     - start JupyterLab on the course (http://127.0.0.1:$(PORT), token auth)"
+	@echo "make test    - unit tests + every notebook under nbval (+ browser tests if Chromium is there)"
+	@echo "make figures - regenerate figures/ from course_lib"
+	@echo "make bench   - run the benchmarks, write benchmarks/results.md"
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser $(ROOT_FLAG) \
+	    --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
+	    --nbval-cell-timeout=300 --durations=15 -p no:randomly
+
+unit: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m pytest tests --ignore=tests/e2e -q
+
+execute-notebooks: $(STAMP)
+	$(PY) scripts/execute_notebooks.py notebooks/*.ipynb
+
+figures: $(STAMP)
+	MPLBACKEND=Agg $(PY) scripts/make_figures.py
+
+bench: $(STAMP)
+	MPLBACKEND=Agg $(PY) benchmarks/run.py
+
+clean-venv:
+	rm -rf $(VENV)

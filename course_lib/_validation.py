@@ -1,0 +1,70 @@
+"""Argument checks shared by every module.
+
+Each check raises an error that names the argument, the value given and what
+is allowed, so a learner reading the message knows what to change.
+"""
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+from typing import Any, Iterable
+
+
+def check_real(name: str, value: Any) -> float:
+    """Return ``value`` as a finite float, or raise TypeError/ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, got {name}={value!r} ({type(value).__name__})")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {name}={value!r}")
+    return value
+
+
+def check_positive(name: str, value: Any) -> float:
+    """A finite float > 0."""
+    value = check_real(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {name}={value!r}")
+    return value
+
+
+def check_non_negative(name: str, value: Any) -> float:
+    """A finite float >= 0."""
+    value = check_real(name, value)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {name}={value!r}")
+    return value
+
+
+def check_int(name: str, value: Any, minimum: int | None = None) -> int:
+    """An integer (bools refused), optionally >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise TypeError(f"{name} must be an integer, got {name}={value!r} ({type(value).__name__})")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {name}={value!r}")
+    return value
+
+
+def check_range(name: str, value: Any, low: float, high: float, *,
+                low_open: bool = False, high_open: bool = False) -> float:
+    """A finite float in the interval low..high (ends open or closed as asked)."""
+    value = check_real(name, value)
+    too_low = value <= low if low_open else value < low
+    too_high = value >= high if high_open else value > high
+    if too_low or too_high:
+        interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+        raise ValueError(f"{name} must be in {interval}, got {name}={value!r}")
+    return value
+
+
+def check_in(name: str, value: Any, allowed: Iterable[Any]) -> Any:
+    """``value`` must be one of ``allowed``."""
+    allowed = tuple(allowed)
+    if value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {options}; got {name}={value!r}")
+    return value

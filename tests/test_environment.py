@@ -1,0 +1,59 @@
+"""The three ways to install the course name the same packages."""
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+# conda-forge spells some names differently
+CONDA_NAMES = {"pytorch": "torch"}
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def pyproject_packages() -> set[str]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    names = {_name(r) for r in data["project"]["dependencies"]}
+    for extra in data["project"]["optional-dependencies"].values():
+        names |= {_name(r) for r in extra}
+    return names
+
+
+def conda_packages() -> set[str]:
+    names = set()
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        m = re.match(r"\s+-\s+([A-Za-z0-9_.-]+)", line)
+        if m:
+            name = m.group(1).lower()
+            names.add(CONDA_NAMES.get(name, name))
+    return names - {"python", "pip"}
+
+
+def lock_packages() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.lower().replace("_", "-")] = version.strip()
+    return pins
+
+
+def test_environment_yml_names_the_same_packages_as_pyproject():
+    assert conda_packages() == pyproject_packages()
+
+
+def test_lock_pins_every_declared_package_and_cpu_torch():
+    pins = lock_packages()
+    missing = pyproject_packages() - set(pins)
+    assert not missing, f"requirements.lock does not pin {sorted(missing)}"
+    assert pins["torch"] == "2.13.0", "pin torch==2.13.0: an unpinned torch pulls a multi-GB CUDA build"
+    assert not [n for n in pins if n.startswith("nvidia")], "CUDA packages in the lock"
+
+
+def test_ci_calls_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme and "make lab" in readme

@@ -1,0 +1,42 @@
+"""Stored notebooks are clean: executed top to bottom in a fresh kernel, small, no errors.
+
+Run ``make execute-notebooks`` to refresh them after editing.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
+MAX_BYTES = 2 * 1024 * 1024
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "notebooks/ holds no .ipynb"
+    assert NOTEBOOKS[0].name == "00_start_here.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_clean(path):
+    raw = path.read_bytes()
+    assert len(raw) < MAX_BYTES, f"{path.name} is {len(raw) / 1e6:.1f} MB (limit 2 MB): shrink its figures/outputs"
+    nb = json.loads(raw)
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert "widgets" not in nb["metadata"], "widget state stored: run make execute-notebooks"
+    counts = [c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name} was not executed top to bottom in a fresh kernel (counts {counts[:12]}...): "
+        "run make execute-notebooks")
+    for i, cell in enumerate(nb["cells"]):
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", f"{path.name} cell {i} stored an error: {out.get('ename')}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_checks_its_numbers(path):
+    """At least one cell's printed, seeded numbers are compared by nbval (lax mode)."""
+    nb = json.loads(path.read_text())
+    marked = [c for c in nb["cells"] if c["cell_type"] == "code" and "# NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
+    assert marked, f"{path.name}: mark at least one cell with # NBVAL_CHECK_OUTPUT"

@@ -14,7 +14,7 @@ def _empty() -> np.ndarray:
     return np.zeros(0)
 
 
-@dataclass
+@dataclass(eq=False)
 class History:
     """Per-step record of one training run.
 
@@ -74,8 +74,9 @@ class History:
         """One line: label, steps, final loss, and divergence if any."""
         name = self.label or "run"
         if self.diverged:
+            lr = "?" if self.diverged_lr is None else f"{self.diverged_lr:.3g}"
             return (f"{name}: DIVERGED at step {self.diverged_step} "
-                    f"(lr={self.diverged_lr:.3g}); last finite loss {self.final_loss:.4g}")
+                    f"(lr={lr}); last finite loss {self.final_loss:.4g}")
         text = f"{name}: {self.n_steps} steps, final loss {self.final_loss:.4g}"
         if len(self.val_loss):
             text += f", val loss {self.final_val_loss:.4g}"

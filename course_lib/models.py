@@ -1,0 +1,94 @@
+"""Tiny torch models for the experiments, initialised deterministically from a seed.
+
+>>> net = mlp(64, 10, hidden=(32,), seed=0)
+>>> net
+Sequential(
+  (0): Linear(in_features=64, out_features=32, bias=True)
+  (1): ReLU()
+  (2): Linear(in_features=32, out_features=10, bias=True)
+)
+>>> bool((mlp(64, 10, hidden=(32,), seed=0)[0].weight == net[0].weight).all())
+True
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+from torch import nn
+
+from course_lib._validation import check_in, check_int
+
+__all__ = ["ACTIVATIONS", "mlp", "linear", "n_params"]
+
+#: activation name -> module class
+ACTIVATIONS: dict[str, type[nn.Module]] = {
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "gelu": nn.GELU,
+    "silu": nn.SiLU,
+    "sigmoid": nn.Sigmoid,
+    "leaky_relu": nn.LeakyReLU,
+}
+
+
+def _build(make, seed: int | None) -> nn.Module:
+    """Call ``make()`` with torch's global RNG seeded by ``seed``, then restore the RNG.
+
+    Layers get PyTorch's default initialisation, exactly as after
+    ``torch.manual_seed(seed)``; the caller's random stream is left untouched.
+    With ``seed=None`` the global RNG is used as is (and advanced).
+    """
+    if seed is None:
+        return make()
+    seed = check_int("seed", seed, minimum=0)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return make()
+
+
+def mlp(n_in: int, n_out: int, hidden: Sequence[int] = (64,), activation: str = "relu",
+        seed: int | None = 0) -> nn.Sequential:
+    """A multilayer perceptron: Linear -> activation -> ... -> Linear (no final activation).
+
+    Args:
+        n_in: number of input features.
+        n_out: number of outputs (classes for a classifier: it returns logits).
+        hidden: width of each hidden layer; ``()`` gives a single linear layer.
+        activation: one of ``ACTIVATIONS`` ("relu", "tanh", "gelu", "silu", "sigmoid", "leaky_relu").
+        seed: the same seed gives the same weights (PyTorch's default init after
+            ``torch.manual_seed(seed)``), without touching the global RNG; None draws
+            from the global RNG like plain torch code.
+
+    Returns:
+        A ``torch.nn.Sequential``.
+
+    Raises:
+        ValueError, TypeError: for a bad argument, naming it.
+    """
+    n_in = check_int("n_in", n_in, minimum=1)
+    n_out = check_int("n_out", n_out, minimum=1)
+    if isinstance(hidden, (int, str, bytes)) or not isinstance(hidden, Sequence):
+        raise TypeError(f"hidden must be a sequence of layer widths such as (64,), got hidden={hidden!r}")
+    widths = [check_int(f"hidden[{i}]", h, minimum=1) for i, h in enumerate(hidden)]
+    act = ACTIVATIONS[check_in("activation", activation, ACTIVATIONS)]
+
+    def make() -> nn.Sequential:
+        layers: list[nn.Module] = []
+        sizes = [n_in, *widths]
+        for a, b in zip(sizes[:-1], sizes[1:]):
+            layers += [nn.Linear(a, b), act()]
+        layers.append(nn.Linear(sizes[-1], n_out))
+        return nn.Sequential(*layers)
+
+    return _build(make, seed)
+
+
+def linear(n_in: int, n_out: int, seed: int | None = 0) -> nn.Sequential:
+    """One linear layer (logistic/softmax regression with cross-entropy): ``mlp(n_in, n_out, hidden=())``."""
+    return mlp(n_in, n_out, hidden=(), seed=seed)
+
+
+def n_params(model: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)

@@ -21,13 +21,26 @@ from nbclient import NotebookClient
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def clean(nb: nbformat.NotebookNode) -> None:
-    """Drop widget state and per-cell execution timing; fix the kernelspec."""
+    """Drop widget state and per-cell execution timing; fix the kernelspec.
+
+    Widget models are not saved (no widget-state metadata), so a stored reference
+    to one would show "Error displaying widget: model not found" to a reader.
+    We drop the reference and keep the output's other forms: the PNG snapshot
+    explorers add to their display, or the text of progress bars.
+    """
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("widgets", None)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and len(data) > 1:
+                del data[WIDGET_VIEW]
 
 
 def execute(path: Path, timeout: int = 600) -> float:

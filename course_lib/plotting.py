@@ -1,0 +1,1131 @@
+"""Plots for the course: one readable style, one function per picture.
+
+Every function draws into ``ax`` (a new figure if ``ax=None``), returns the
+matplotlib Axes (a Figure for multi-panel pictures) and never calls
+``plt.show()``: notebooks show figures inline, widgets show them in their output
+area. Functions take the records the rest of course_lib produces -- schedules,
+:class:`~course_lib.history.History`, a range-test result -- and never train.
+
+Axis units are spelled out: x is "step (optimizer updates)" (t = 0, 1, ...
+completed updates) unless it says epochs; y is "learning rate" or the loss.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> from course_lib import schedules as S
+>>> ax = plot_schedules({"cosine": S.cosine_decay(0.1, 100)}, 100)
+>>> ax.get_xlabel(), ax.get_ylabel()
+('step (optimizer updates)', 'learning rate')
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+import warnings
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import matplotlib.ticker  # noqa: F401  (mpl.ticker)
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import LogNorm
+from matplotlib.figure import Figure
+
+from course_lib import schedules as S
+from course_lib._validation import check_in, check_int
+from course_lib.history import History
+
+__all__ = [
+    "COURSE_STYLE", "STEP_LABEL", "LR_LABEL", "course_style", "use_course_style",
+    "plot_schedules", "plot_schedule_gallery", "plot_path", "plot_history", "plot_runs",
+    "plot_range_test", "results_table", "plot_contraction", "plot_partial_sums",
+    "plot_val_history", "plot_step_sizes", "plot_lr_sweeps",
+    "plot_sharpness", "plot_adam_update_sizes",
+]
+
+STEP_LABEL = "step (optimizer updates)"
+LR_LABEL = "learning rate"
+EPOCH_LABEL = "epoch"
+
+#: Line colours, in order (colour-blind-friendly enough, distinct on a projector).
+_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+
+
+def _color(i: int) -> str:
+    """The i-th course colour as a hex string (resolved now, not when the figure is drawn)."""
+    return _PALETTE[i % len(_PALETTE)]
+
+
+#: rcParams for projector-readable figures (font ~12-13 pt, lines 2 pt, grid on).
+COURSE_STYLE: dict[str, Any] = {
+    "figure.figsize": (8.0, 4.5),
+    "figure.dpi": 100,
+    "savefig.dpi": 120,
+    "savefig.bbox": "tight",
+    "font.size": 12.5,
+    "axes.titlesize": 13,
+    "axes.labelsize": 12.5,
+    "xtick.labelsize": 11.5,
+    "ytick.labelsize": 11.5,
+    "legend.fontsize": 11,
+    "legend.framealpha": 0.85,
+    "lines.linewidth": 2.0,
+    "lines.markersize": 6,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "grid.linestyle": "-",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": mpl.cycler(color=list(_PALETTE)),
+}
+
+# A path's line is clipped to the problem's bounds widened by this fraction on each side.
+_VIEW_MARGIN = 0.1
+
+
+# ---------------------------------------------------------------------------
+# Style
+# ---------------------------------------------------------------------------
+
+def use_course_style() -> None:
+    """Apply :data:`COURSE_STYLE` to matplotlib globally (for the rest of the session).
+
+    The plotting functions already draw in this style (via :func:`course_style`);
+    call this to give your own figures the same look.
+    """
+    mpl.rcParams.update(COURSE_STYLE)
+
+
+@contextlib.contextmanager
+def course_style() -> Iterator[None]:
+    """Context manager: draw in :data:`COURSE_STYLE`, restore the previous rcParams after."""
+    with mpl.rc_context(COURSE_STYLE):
+        yield
+
+
+def _new_axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
+    """``ax`` itself, or the Axes of a new figure in the course style."""
+    if ax is not None:
+        if not isinstance(ax, Axes):
+            raise TypeError(f"ax must be a matplotlib Axes or None, got ax={ax!r} ({type(ax).__name__})")
+        return ax
+    _, ax = plt.subplots(figsize=figsize or COURSE_STYLE["figure.figsize"], layout="constrained")
+    return ax
+
+
+def _finish(ax: Axes, xlabel: str, ylabel: str, legend: bool = True) -> None:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=COURSE_STYLE["grid.alpha"])
+    if legend:
+        ax.legend(loc="best")
+
+
+def _shorten(text: str, width: int = 48) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _name_of(thing: Any) -> str:
+    """A legend label for a schedule or a plain function of t."""
+    if isinstance(thing, S.Schedule):
+        return _shorten(repr(thing))
+    return _shorten(getattr(thing, "__name__", None) or repr(thing))
+
+
+def _check_nonempty(name: str, value: Any) -> None:
+    if value is None or len(value) == 0:
+        raise ValueError(f"{name} must not be empty, got {name}={value!r}")
+
+
+def _for_log(values: np.ndarray) -> np.ndarray:
+    """Copy of ``values`` with zeros, negatives and non-finite entries masked (nan) for a log axis."""
+    out = np.array(values, dtype=np.float64)
+    out[~(np.isfinite(out) & (out > 0))] = np.nan
+    return out
+
+
+def _any_finite(values: np.ndarray) -> bool:
+    return bool(np.any(np.isfinite(values)))
+
+
+# ---------------------------------------------------------------------------
+# Schedules
+# ---------------------------------------------------------------------------
+
+def _schedule_values(schedule: Callable[[Any], Any], n_steps: int) -> np.ndarray:
+    """schedule(0..n_steps-1); a plain function that fails at some step gives nan there (no raise).
+
+    Non-finite values become nan, so a broken article formula draws as a gap, not a crash.
+    """
+    if isinstance(schedule, S.Schedule):
+        values = S.evaluate(schedule, n_steps)
+    else:
+        values = np.full(n_steps, np.nan)
+        with np.errstate(all="ignore"):
+            for t in range(n_steps):
+                try:
+                    values[t] = float(schedule(t))
+                except (ArithmeticError, ValueError, TypeError, OverflowError):
+                    values[t] = np.nan
+    values = np.asarray(values, dtype=np.float64)
+    values[~np.isfinite(values)] = np.nan
+    return values
+
+
+def _as_named(schedules: Any, argname: str = "schedules") -> dict[str, Callable[[Any], Any]]:
+    """A dict name -> schedule from a dict, a list/tuple, or one schedule."""
+    if isinstance(schedules, Mapping):
+        named = dict(schedules)
+    elif isinstance(schedules, S.Schedule) or (callable(schedules) and not isinstance(schedules, (list, tuple))):
+        named = {_name_of(schedules): schedules}
+    elif isinstance(schedules, (list, tuple)):
+        named = {}
+        for i, s in enumerate(schedules):
+            label = _name_of(s)
+            named[label if label not in named else f"{label} #{i}"] = s
+    else:
+        raise TypeError(f"{argname} must be a dict name -> schedule or a list of schedules, "
+                        f"got {argname}={schedules!r} ({type(schedules).__name__})")
+    _check_nonempty(argname, named)
+    for name, s in named.items():
+        if not callable(s):
+            raise TypeError(f"{argname}[{name!r}] must be a schedule or a function of the step t, got {s!r}")
+    return named
+
+
+def plot_schedules(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: int, *,
+                   ax: Axes | None = None, log: bool = False, title: str | None = None) -> Axes:
+    """Several learning-rate schedules on one axis: lr(t) for t = 0 .. n_steps-1.
+
+    Args:
+        schedules: a dict label -> schedule, or a list of schedules (labelled by their
+            shortened repr), or one schedule. A schedule is a course_lib schedule or any
+            plain function of the step t (a formula copied from an article); a function
+            that fails or returns nan/inf at some step is drawn with a gap there.
+        n_steps: number of steps to draw (>= 1).
+        ax: the Axes to draw into; None makes a new figure.
+        log: log-scale y axis. Zeros and negative values cannot be drawn on it and are
+            left out (masked), e.g. a cosine decay that ends at exactly 0.
+        title: the axes title; None for none.
+
+    Returns:
+        The Axes.
+
+    Raises:
+        ValueError: empty ``schedules`` or n_steps < 1.
+        TypeError: an entry is not callable.
+    """
+    named = _as_named(schedules)
+    n_steps = check_int("n_steps", n_steps, minimum=1)
+    with course_style():
+        ax = _new_axes(ax)
+        steps = np.arange(n_steps)
+        masked_any, drawable = False, False
+        drawstyle = "steps-post" if n_steps <= 60 else "default"
+        for i, (label, s) in enumerate(named.items()):
+            values = _schedule_values(s, n_steps)
+            shown = _for_log(values) if log else values
+            masked_any |= bool(np.any(np.isfinite(values) & (values <= 0)))
+            drawable |= _any_finite(shown)
+            ax.plot(steps, shown, label=label, drawstyle=drawstyle, color=_color(i))
+        if log and drawable:
+            ax.set_yscale("log")
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        ylabel = LR_LABEL + (" (log scale; zeros not shown)" if log and masked_any else
+                             " (log scale)" if log else "")
+        if not log:
+            ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
+        _finish(ax, STEP_LABEL, ylabel)
+        if title:
+            ax.set_title(title)
+    return ax
+
+
+def plot_schedule_gallery(schedules: Mapping[str, Any] | Sequence[Any], n_steps: int,
+                          ncols: int = 4, *, log: bool = False) -> Figure:
+    """Small multiples: one panel per schedule, same x range and style (the figures/ gallery).
+
+    Args:
+        schedules: a dict title -> schedule (or a list, titled by shortened repr).
+        n_steps: steps per panel (>= 1).
+        ncols: panels per row (>= 1).
+        log: log-scale y axes (zeros masked).
+
+    Returns:
+        The Figure (its axes: ``fig.axes``; unused panels are hidden).
+
+    Raises:
+        ValueError: empty ``schedules``, n_steps < 1 or ncols < 1.
+    """
+    named = _as_named(schedules)
+    n_steps = check_int("n_steps", n_steps, minimum=1)
+    ncols = check_int("ncols", ncols, minimum=1)
+    ncols = min(ncols, len(named))
+    nrows = math.ceil(len(named) / ncols)
+    with course_style():
+        fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.6 * nrows), sharex=True,
+                                 squeeze=False, layout="constrained")
+        steps = np.arange(n_steps)
+        for i, (title, s) in enumerate(named.items()):
+            ax = axes.flat[i]
+            values = _schedule_values(s, n_steps)
+            ax.plot(steps, _for_log(values) if log else values, color=_color(i))
+            if log and _any_finite(_for_log(values)):
+                ax.set_yscale("log")
+            elif not log:
+                ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
+            ax.set_title(_shorten(title, 34), fontsize=12)
+            ax.tick_params(labelsize=10)
+            ax.grid(True, alpha=COURSE_STYLE["grid.alpha"])
+            if i % ncols == 0:
+                ax.set_ylabel(LR_LABEL, fontsize=11)
+            if i >= len(named) - ncols:
+                ax.set_xlabel(STEP_LABEL, fontsize=11)
+                ax.xaxis.set_tick_params(labelbottom=True)
+        for ax in axes.flat[len(named):]:
+            ax.set_visible(False)
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Paths on 2-D problems
+# ---------------------------------------------------------------------------
+
+def _as_histories(value: Any, argname: str) -> list[History]:
+    if isinstance(value, History):
+        return [value]
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{argname} must be a History or a list of them, got {argname}={value!r} "
+                        f"({type(value).__name__})")
+    _check_nonempty(argname, value)
+    for i, h in enumerate(value):
+        if not isinstance(h, History):
+            raise TypeError(f"{argname}[{i}] must be a History, got {h!r} ({type(h).__name__})")
+    return list(value)
+
+
+def _label(h: History, i: int) -> str:
+    return h.label or (f"run {i}" if i else "run")
+
+
+def _diverged_text(h: History) -> str:
+    lr = f", lr={h.diverged_lr:.3g}" if h.diverged_lr is not None else ""
+    return f"diverged at step {h.diverged_step}{lr}"
+
+
+def _view(bounds: Any, margin: float = _VIEW_MARGIN) -> tuple[tuple[float, float], tuple[float, float]]:
+    (x0, x1), (y0, y1) = bounds
+    dx, dy = (x1 - x0) * margin, (y1 - y0) * margin
+    return (x0 - dx, x1 + dx), (y0 - dy, y1 + dy)
+
+
+def _inside(points: np.ndarray, view: Any) -> np.ndarray:
+    (x0, x1), (y0, y1) = view
+    return (points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)
+
+
+def _exit_point(path: np.ndarray, view: Any) -> np.ndarray:
+    """Where a diverging path is last seen: its end if inside the view, else where it last leaves it.
+
+    The last segment that starts inside the view is cut at the view's edge
+    (Liang-Barsky clipping); a path never inside the view ends at its clipped end.
+    """
+    (x0, x1), (y0, y1) = view
+    inside = _inside(path, view)
+    if inside[-1] or not inside.any():
+        return np.clip(path[-1], [x0, y0], [x1, y1])
+    k = int(np.flatnonzero(inside)[-1])
+    a, d = path[k], path[k + 1] - path[k]
+    t_exit = 1.0
+    for lo, hi, start, delta in ((x0, x1, a[0], d[0]), (y0, y1, a[1], d[1])):
+        if delta > 0:
+            t_exit = min(t_exit, (hi - start) / delta)
+        elif delta < 0:
+            t_exit = min(t_exit, (lo - start) / delta)
+    return a + max(t_exit, 0.0) * d
+
+
+def _contour_levels(Z: np.ndarray, levels: int, log_levels: bool) -> tuple[np.ndarray, np.ndarray, Any]:
+    """(height above the grid minimum, levels, norm) for a readable contour plot."""
+    height = Z - np.nanmin(Z)
+    top = float(np.nanmax(height))
+    if top <= 0 or not math.isfinite(top):
+        return height, np.linspace(0, 1, levels), None
+    if log_levels:
+        positive = height[height > 0]
+        low = max(float(positive.min()), top * 1e-6)
+        # lift the exact minimum off 0 so the log norm has nothing to mask
+        return np.maximum(height, low / 2), np.geomspace(low, top, levels), LogNorm(low, top)
+    return height, np.linspace(0, top, levels + 1)[1:], None
+
+
+def plot_path(problem: Any, histories: History | Sequence[History], *, ax: Axes | None = None,
+              levels: int = 30, log_levels: bool = True, grid_points: int = 160) -> Axes:
+    """Optimizer paths over the contour lines of a 2-D problem.
+
+    The view is ``problem.bounds`` widened by 10% on each side; a path that leaves
+    it (a diverging run) is clipped there, so it cannot wreck the axes. The minimum
+    is a star, each start a circle, and a diverged run ends in an X (at the last
+    finite point, or where the path leaves the view) with "diverged at step k" in
+    its legend label.
+
+    Args:
+        problem: a 2-D problem with ``bounds``, vectorised ``loss(w)`` for w of
+            shape (..., 2) and ``minimum`` (optional ``basin_centers``, drawn as small
+            plus signs).
+        histories: a History with ``params`` (shape (n+1, 2)), or a list of them.
+        ax: the Axes to draw into; None makes a new figure.
+        levels: number of contour lines (>= 2).
+        log_levels: space the contour levels geometrically in f(w) - min f (shows
+            both the steep walls and the flat floor of a bowl or a valley); use
+            False for landscapes with several basins (multi_basin), whose shallow
+            wells sit far above the global minimum.
+        grid_points: grid resolution per axis for the contours (>= 10).
+
+    Returns:
+        The Axes.
+
+    Raises:
+        ValueError: empty ``histories``, a History without a 2-D ``params`` path,
+            or a problem without ``bounds``.
+    """
+    runs = _as_histories(histories, "histories")
+    bounds = getattr(problem, "bounds", None)
+    if bounds is None or getattr(problem, "dim", 2) != 2:
+        raise ValueError(f"problem must be a 2-D problem with bounds, got problem={problem!r}")
+    levels = check_int("levels", levels, minimum=2)
+    grid_points = check_int("grid_points", grid_points, minimum=10)
+    for i, h in enumerate(runs):
+        if h.params is None or np.ndim(h.params) != 2 or np.shape(h.params)[1] != 2:
+            raise ValueError(f"histories[{i}].params must be a path of shape (n+1, 2), got "
+                             f"{None if h.params is None else np.shape(h.params)} (train with run_gd on a 2-D problem)")
+
+    (vx0, vx1), (vy0, vy1) = _view(bounds)
+    with course_style():
+        ax = _new_axes(ax, figsize=(6.5, 5.5))
+        X, Y = np.meshgrid(np.linspace(vx0, vx1, grid_points), np.linspace(vy0, vy1, grid_points))
+        with np.errstate(all="ignore"):
+            Z = np.asarray(problem.loss(np.stack([X, Y], axis=-1)), dtype=np.float64)
+        height, lv, norm = _contour_levels(Z, levels, log_levels)
+        ax.contour(X, Y, height, levels=lv, cmap="viridis", norm=norm, linewidths=0.9, alpha=0.55, zorder=1)
+
+        for i, h in enumerate(runs):
+            color = _color(i)
+            path = np.asarray(h.params, dtype=np.float64)
+            path = path[np.all(np.isfinite(path), axis=1)]
+            if not len(path):
+                continue
+            label = _label(h, i) + (f" ({_diverged_text(h)})" if h.diverged else "")
+            marker = "." if len(path) <= 400 else None
+            ax.plot(path[:, 0], path[:, 1], color=color, marker=marker, markersize=4, linewidth=1.6,
+                    alpha=0.9, label=label, zorder=3)
+            ax.plot(*path[0], "o", color=color, markersize=8, markeredgecolor="black", zorder=4)
+            if h.diverged:
+                end = _exit_point(path, ((vx0, vx1), (vy0, vy1)))
+                ax.plot(*end, "X", color=color, markersize=13, markeredgecolor="black", zorder=5, clip_on=False)
+            else:
+                ax.plot(*path[-1], "s", color=color, markersize=6, markeredgecolor="black", zorder=4)
+
+        centers = getattr(problem, "basin_centers", None)
+        if centers is not None:
+            centers = np.asarray(centers)
+            ax.plot(centers[:, 0], centers[:, 1], "P", color="gray", markersize=8, linestyle="none",
+                    label="basin minima", zorder=2)
+        minimum = np.asarray(problem.minimum, dtype=np.float64)
+        ax.plot(*minimum, "*", color="gold", markersize=18, markeredgecolor="black", label="minimum",
+                linestyle="none", zorder=6)
+        ax.plot([], [], "o", color="white", markeredgecolor="black", label="start", linestyle="none")
+        ax.set_xlim(vx0, vx1)
+        ax.set_ylim(vy0, vy1)
+        ax.set_title(getattr(problem, "name", type(problem).__name__))
+        _finish(ax, "w[0] (first parameter)", "w[1] (second parameter)")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# Loss curves
+# ---------------------------------------------------------------------------
+
+def _loss_scale(arrays: list[np.ndarray], log_loss: bool) -> bool:
+    """Use a log loss axis only if asked and no finite loss is negative (zeros are masked)."""
+    if not log_loss:
+        return False
+    finite = [a[np.isfinite(a)] for a in arrays]
+    values = np.concatenate(finite) if finite else np.zeros(0)
+    return bool(values.size and values.min() >= 0 and np.any(values > 0))
+
+
+def plot_history(history_or_list: History | Sequence[History], *, ax: Axes | None = None,
+                 log_loss: bool = True, show_lr: bool = True) -> Axes:
+    """Training loss vs step, with the learning rate on a twin axis (right, dashed).
+
+    A diverged run gets a dotted vertical line at the step where it was stopped and
+    the text "diverged at step k".
+
+    Args:
+        history_or_list: a History or a list of them (labelled by ``History.label``).
+        ax: the Axes to draw into; None makes a new figure.
+        log_loss: log-scale loss axis; zeros are masked, and a loss that goes
+            negative (e.g. multi_basin) falls back to a linear axis.
+        show_lr: draw the learning rate on a twin axis on the right.
+
+    Returns:
+        The loss Axes (the learning-rate axis is ``ax.lr_axis``, or None).
+
+    Raises:
+        ValueError: an empty list.
+    """
+    runs = _as_histories(history_or_list, "history_or_list")
+    losses = [np.asarray(h.loss, dtype=np.float64) for h in runs]
+    use_log = _loss_scale(losses, log_loss)
+    with course_style():
+        ax = _new_axes(ax)
+        lr_ax = ax.twinx() if show_lr else None
+        handles = []
+        for i, (h, loss) in enumerate(zip(runs, losses)):
+            color = _color(i)
+            steps = np.asarray(h.steps) if len(h.steps) == len(loss) else np.arange(len(loss))
+            line, = ax.plot(steps, _for_log(loss) if use_log else loss, color=color, label=_label(h, i))
+            handles.append(line)
+            if lr_ax is not None and len(h.lr):
+                lr_ax.plot(np.arange(len(h.lr)), h.lr, color=color, linestyle="--", linewidth=1.4, alpha=0.7)
+            if h.diverged and h.diverged_step is not None:
+                ax.axvline(h.diverged_step, color=color, linestyle=":", linewidth=2)
+                ax.text(h.diverged_step, 0.96 - 0.08 * (i % 5), " " + _diverged_text(h), color=color,
+                        transform=ax.get_xaxis_transform(), ha="right" if steps.size and
+                        h.diverged_step > 0.6 * max(int(steps.max()), 1) else "left", va="top", fontsize=11,
+                        bbox=dict(facecolor="white", alpha=0.75, edgecolor="none", pad=1.5))
+        if use_log:
+            ax.set_yscale("log")
+        ylabel = "training loss" + (" (log scale)" if use_log else "")
+        if lr_ax is not None:
+            lr_ax.set_ylabel(LR_LABEL + " (dashed)")
+            lr_ax.set_ylim(bottom=0)
+            lr_ax.grid(False)
+            lr_ax.spines["right"].set_visible(True)
+            handles.append(mpl.lines.Line2D([], [], color="gray", linestyle="--", linewidth=1.4,
+                                            label="learning rate (right axis)"))
+            ax.set_zorder(lr_ax.get_zorder() + 1)  # loss lines and legend above the lr lines
+            ax.patch.set_visible(False)
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        _finish(ax, STEP_LABEL, ylabel, legend=False)
+        ax.legend(handles=handles, loc="best")
+        ax.lr_axis = lr_ax
+    return ax
+
+
+def _moving_average(y: np.ndarray, window: int) -> np.ndarray:
+    """Trailing mean over the last ``window`` values (fewer at the start); window <= 1 is a no-op."""
+    if window <= 1 or y.size == 0:
+        return y
+    c = np.cumsum(np.insert(y, 0, 0.0))
+    n = np.arange(1, y.size + 1)
+    lo = np.maximum(n - window, 0)
+    return (c[n] - c[lo]) / (n - lo)
+
+
+_METRICS = {
+    "loss": ("loss", STEP_LABEL, "training loss"),
+    "lr": ("lr", STEP_LABEL, LR_LABEL),
+    "val_loss": ("val_loss", EPOCH_LABEL, "validation loss"),
+    "val_acc": ("val_acc", EPOCH_LABEL, "validation accuracy"),
+}
+
+
+def _stack(runs: list[History], field: str) -> tuple[np.ndarray, np.ndarray]:
+    """(x, table) with one row per run, shorter runs padded with nan."""
+    arrays = [np.asarray(getattr(h, field), dtype=np.float64) for h in runs]
+    longest = max(range(len(runs)), key=lambda i: len(arrays[i]))
+    table = np.full((len(runs), len(arrays[longest])), np.nan)
+    for row, a in zip(table, arrays):
+        row[:len(a)] = a
+    h = runs[longest]
+    if field.startswith("val_"):
+        x = np.asarray(h.val_epochs) if len(h.val_epochs) == table.shape[1] else np.arange(1, table.shape[1] + 1)
+    else:
+        x = np.arange(table.shape[1])
+    return x, table
+
+
+def plot_runs(groups: Mapping[str, Sequence[History]], *, metric: str = "loss", ax: Axes | None = None,
+              log: bool = False, smooth: int = 0, band: str = "std") -> Axes:
+    """Compare configurations repeated over seeds: the mean curve and a spread band per group.
+
+    Runs that diverged early are padded with nan and ignored where they have no
+    value; the legend says how many runs each group has and how many diverged.
+
+    Args:
+        groups: a dict label -> list of Histories (e.g. from ``trainers.run_many``).
+        metric: "loss" or "lr" (x = steps) or "val_loss" or "val_acc" (x = epochs).
+        ax: the Axes to draw into; None makes a new figure.
+        log: log-scale y axis (zeros and negative values masked).
+        smooth: trailing moving-average window in points applied to each run before
+            averaging (0 or 1: no smoothing).
+        band: "std" (mean +- one standard deviation), "minmax" (min to max over
+            seeds) or "none".
+
+    Returns:
+        The Axes.
+
+    Raises:
+        ValueError: empty ``groups``, an empty group, a metric no run recorded,
+            an unknown metric or band, or smooth < 0.
+    """
+    if not isinstance(groups, Mapping):
+        raise TypeError(f"groups must be a dict label -> list of Histories, got groups={groups!r}")
+    _check_nonempty("groups", groups)
+    check_in("metric", metric, tuple(_METRICS))
+    check_in("band", band, ("std", "minmax", "none"))
+    smooth = check_int("smooth", smooth, minimum=0)
+    field, xlabel, ylabel = _METRICS[metric]
+    with course_style():
+        ax = _new_axes(ax)
+        for i, (name, runs) in enumerate(groups.items()):
+            runs = _as_histories(runs, f"groups[{name!r}]")
+            if all(len(getattr(h, field)) == 0 for h in runs):
+                raise ValueError(f"groups[{name!r}] has no {metric} values (metric={metric!r}); "
+                                 f"val_loss/val_acc need runs trained with validation data")
+            x, table = _stack(runs, field)
+            if smooth > 1:
+                for row in table:
+                    good = np.isfinite(row)
+                    n = int(np.argmin(good)) if not good.all() else row.size
+                    row[:n] = _moving_average(row[:n], smooth)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # columns where every run is nan
+                mean = np.nanmean(table, axis=0)
+                lo, hi = ((mean - np.nanstd(table, axis=0), mean + np.nanstd(table, axis=0)) if band == "std"
+                          else (np.nanmin(table, axis=0), np.nanmax(table, axis=0)))
+            n_div = sum(h.diverged for h in runs)
+            label = f"{name} (n={len(runs)}" + (f", {n_div} diverged)" if n_div else ")")
+            color = _color(i)
+            ax.plot(x, _for_log(mean) if log else mean, color=color, label=label)
+            if band != "none" and len(runs) > 1:
+                if log:
+                    lo, hi = _for_log(lo), _for_log(hi)
+                ax.fill_between(x, lo, hi, color=color, alpha=0.2, linewidth=0)
+        if log:
+            ax.set_yscale("log")
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        spread = {"std": "mean ± std over seeds", "minmax": "mean, min–max over seeds",
+                  "none": "mean over seeds"}[band]
+        smooth_text = f", moving average of {smooth}" if smooth > 1 else ""
+        _finish(ax, xlabel, f"{ylabel}" + (" (log scale)" if log else ""))
+        ax.set_title(f"{ylabel}: {spread}{smooth_text}", fontsize=12)
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# LR range test
+# ---------------------------------------------------------------------------
+
+_SUGGESTION_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def plot_range_test(result: Any, *, ax: Axes | None = None, show_raw: bool = True) -> Axes:
+    """The LR range test: loss vs learning rate on a log x axis, with the suggested rates.
+
+    Each entry of ``result.suggestions`` is a vertical line and a marker on the
+    smoothed curve, with its name and value in the legend.
+
+    Args:
+        result: a ``lr_finder.RangeTestResult`` (lrs, losses, smoothed, suggestions).
+        ax: the Axes to draw into; None makes a new figure.
+        show_raw: also draw the raw (unsmoothed) losses, faint.
+
+    Returns:
+        The Axes.
+
+    Raises:
+        ValueError: a result with no recorded steps.
+    """
+    lrs = np.asarray(getattr(result, "lrs", []), dtype=np.float64)
+    if lrs.size == 0:
+        raise ValueError(f"result must hold at least one recorded step, got result={result!r}")
+    smoothed = np.asarray(result.smoothed, dtype=np.float64)
+    raw = np.asarray(result.losses, dtype=np.float64)
+    with course_style():
+        ax = _new_axes(ax)
+        if show_raw:
+            ax.plot(lrs, np.where(np.isfinite(raw), raw, np.nan), color="gray", linewidth=1, alpha=0.4,
+                    label="loss (raw)")
+        ax.plot(lrs, np.where(np.isfinite(smoothed), smoothed, np.nan), color=_color(0), label="loss (smoothed)")
+        ax.set_xscale("log")
+        for i, (name, lr) in enumerate(dict(getattr(result, "suggestions", {}) or {}).items()):
+            color = _color(i + 1)
+            ax.axvline(lr, color=color, linestyle="--", linewidth=1.5, alpha=0.8)
+            y = result.loss_at(lr) if hasattr(result, "loss_at") else float(np.interp(
+                np.log10(lr), np.log10(lrs), smoothed))
+            ax.plot(lr, y, _SUGGESTION_MARKERS[i % len(_SUGGESTION_MARKERS)], color=color, markersize=10,
+                    markeredgecolor="black", linestyle="none", label=f"{name}: {lr:.2g}", zorder=5)
+        finite = smoothed[np.isfinite(smoothed)]
+        shown = np.concatenate([finite, raw[np.isfinite(raw)] if show_raw else np.zeros(0)])
+        if finite.size > 1:  # keep the blow-up at the end from flattening the interesting part
+            first = float(finite[min(int(getattr(result, "skip_start", 0) or 0), finite.size - 1)])
+            low, high = float(shown.min()), float(shown.max())
+            top = min(high, max(first, float(finite.min())) + 0.5 * abs(first - low))
+            pad = 0.05 * (top - low) if top > low else 0.05 * abs(top) or 0.05
+            ax.set_ylim(low - pad, top + pad)
+        if getattr(result, "stopped_early", False):
+            ax.set_title(f"stopped at step {result.stop_step}: the loss diverged", fontsize=12)
+        _finish(ax, LR_LABEL + " (log scale)", "training loss")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------
+
+def _metric_value(h: History, metric: str | Callable[[History], float]) -> float:
+    return float(metric(h)) if callable(metric) else float(getattr(h, metric))
+
+
+def results_table(groups: Mapping[str, Sequence[History]],
+                  metric: str | Callable[[History], float] = "final_val_acc", *, digits: int = 4) -> str:
+    """A markdown table: per configuration, the mean ± std of a metric over its runs.
+
+    std is the sample standard deviation (ddof=1; 0 for one run). Runs where the
+    metric is nan (e.g. no validation data) are left out of mean and std and counted
+    in the "diverged / nan" column together with diverged runs.
+
+    Args:
+        groups: a dict label -> list of Histories.
+        metric: a History property ("final_val_acc", "final_val_loss", "final_loss")
+            or a function History -> float.
+        digits: significant digits shown.
+
+    Returns:
+        The table as a string (prints as plain text, renders as markdown).
+
+    Raises:
+        ValueError: empty ``groups``, an empty group, or an unknown metric.
+
+    >>> import numpy as np
+    >>> print(results_table({"a": [History(val_acc=np.array([0.8])), History(val_acc=np.array([0.9]))]}))
+    | configuration | runs | final_val_acc (mean ± std) | min | max | diverged / nan |
+    |---|---|---|---|---|---|
+    | a | 2 | 0.85 ± 0.07071 | 0.8 | 0.9 | 0 |
+    """
+    if not isinstance(groups, Mapping):
+        raise TypeError(f"groups must be a dict label -> list of Histories, got groups={groups!r}")
+    _check_nonempty("groups", groups)
+    if not callable(metric) and not (isinstance(metric, str) and isinstance(getattr(History, metric, None), property)):
+        names = [k for k, v in vars(History).items() if isinstance(v, property)]
+        raise ValueError(f"metric must be a History property ({', '.join(names)}) or a function of a "
+                         f"History, got metric={metric!r}")
+    digits = check_int("digits", digits, minimum=1)
+    title = metric if isinstance(metric, str) else getattr(metric, "__name__", "metric")
+    rows = [f"| configuration | runs | {title} (mean ± std) | min | max | diverged / nan |",
+            "|---|---|---|---|---|---|"]
+    g = f".{digits}g"
+    for name, runs in groups.items():
+        runs = _as_histories(runs, f"groups[{name!r}]")
+        values = np.array([_metric_value(h, metric) for h in runs])
+        ok = values[np.isfinite(values)]
+        bad = sum(1 for h, v in zip(runs, values) if h.diverged or not math.isfinite(v))
+        if ok.size:
+            std = float(ok.std(ddof=1)) if ok.size > 1 else 0.0
+            cells = f"{ok.mean():{g}} ± {std:{g}} | {ok.min():{g}} | {ok.max():{g}}"
+        else:
+            cells = "n/a | n/a | n/a"
+        rows.append(f"| {name} | {len(runs)} | {cells} | {bad} |")
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------------------
+# Gradient descent on a quadratic: the contraction factor
+# ---------------------------------------------------------------------------
+
+def plot_contraction(problem: Any, *, max_lr: float | None = None, ax: Axes | None = None,
+                     n_points: int = 500) -> Axes:
+    """Per-step factor of fixed-rate GD on a quadratic, |1 - lr * lambda|, against the rate.
+
+    Gradient descent multiplies the error along the Hessian eigenvector of curvature
+    lambda by (1 - lr * lambda) each step. Drawn: that factor for the steepest (L) and
+    the flattest (mu) direction, their maximum (the rate of the whole run), the line 1
+    above which the run diverges (shaded), and three rates: 1/L (the steep direction
+    starts to flip sign, i.e. oscillate), 2/(L + mu) (the best fixed rate) and 2/L
+    (the stability limit).
+
+    Args:
+        problem: anything with curvatures ``L`` >= ``mu`` >= 0, e.g. ``problems.quadratic_bowl()``
+            or ``problems.noisy_least_squares()``.
+        max_lr: right end of the x axis (> 0); default 1.25 * 2 / L.
+        ax: the Axes to draw into; None makes a new figure.
+        n_points: number of rates drawn (>= 10).
+
+    Returns:
+        The Axes.
+
+    Raises:
+        TypeError: a problem without numeric L and mu.
+        ValueError: L <= 0, mu < 0, mu > L, max_lr <= 0 or n_points < 10.
+    """
+    L, mu = getattr(problem, "L", None), getattr(problem, "mu", None)
+    if not all(isinstance(v, (int, float, np.floating)) and not isinstance(v, bool) for v in (L, mu)):
+        raise TypeError(f"problem must have numeric curvatures L and mu (e.g. problems.quadratic_bowl()), "
+                        f"got problem={problem!r}")
+    L, mu = float(L), float(mu)
+    if not (math.isfinite(L) and L > 0 and math.isfinite(mu) and 0 <= mu <= L):
+        raise ValueError(f"problem must have 0 <= mu <= L and L > 0, got problem.L={L!r}, problem.mu={mu!r}")
+    if max_lr is None:
+        max_lr = 1.25 * 2 / L
+    elif isinstance(max_lr, bool) or not isinstance(max_lr, (int, float, np.floating)) or not (
+            math.isfinite(max_lr) and max_lr > 0):
+        raise ValueError(f"max_lr must be a finite number > 0 or None, got max_lr={max_lr!r}")
+    n_points = check_int("n_points", n_points, minimum=10)
+    lrs = np.linspace(0.0, float(max_lr), n_points)
+    steep, flat = np.abs(1 - lrs * L), np.abs(1 - lrs * mu)
+    worst = np.maximum(steep, flat)
+    top = max(1.6, min(float(worst.max()), 3.0) + 0.1)
+    with course_style():
+        ax = _new_axes(ax)
+        ax.axhspan(1.0, top, color=_color(1), alpha=0.08, linewidth=0)
+        ax.axhline(1.0, color=_color(1), linewidth=1.2, linestyle="-")
+        ax.text(0.01, 1.0 + 0.03 * top, "above 1: the error grows, GD diverges", color=_color(1),
+                transform=ax.get_yaxis_transform(), va="bottom", fontsize=11)
+        ax.plot(lrs, steep, color=_color(0), linestyle="--", label=f"|1 − η·L|  (steepest, L = {L:.3g})")
+        ax.plot(lrs, flat, color=_color(2), linestyle="--", label=f"|1 − η·μ|  (flattest, μ = {mu:.3g})")
+        ax.plot(lrs, worst, color="black", linewidth=2.6, label="max: the factor of the run")
+        marks = [(1 / L, "1/L: oscillation starts", _color(4)),
+                 (2 / (L + mu), "2/(L+μ): best fixed rate", _color(2)),
+                 (2 / L, "2/L: stability limit", _color(1))]
+        for x, text, color in marks:
+            if x <= max_lr:
+                ax.axvline(x, color=color, linestyle=":", linewidth=1.8)
+                ax.text(x, 0.02, " " + text, rotation=90, color=color, ha="right", va="bottom",
+                        transform=ax.get_xaxis_transform(), fontsize=10.5,
+                        bbox=dict(facecolor="white", alpha=0.75, edgecolor="none", pad=1.0))
+        ax.set_xlim(0, float(max_lr))
+        ax.set_ylim(0, top)
+        _finish(ax, LR_LABEL + " η", "factor on the error per step")
+        ax.legend(loc="upper center")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# Partial sums of a schedule (Robbins-Monro)
+# ---------------------------------------------------------------------------
+
+_SUM_LABELS = {1: "Σ lr(s), s ≤ t  (total learning)", 2: "Σ lr(s)², s ≤ t  (accumulated noise)"}
+
+
+def plot_partial_sums(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: int, *,
+                      powers: Sequence[float] = (1, 2), n_points: int = 400) -> Figure:
+    """The Robbins-Monro picture: running sums of lr(t) ** p against t, log-log, one panel per power.
+
+    On log-log axes a sum that keeps growing (diverges) keeps rising; one that
+    converges flattens into a horizontal line. Curves are drawn at ``n_points``
+    log-spaced steps, so millions of steps stay cheap to draw.
+
+    Args:
+        schedules: a dict label -> schedule, a list of schedules, or one schedule
+            (course_lib schedules are evaluated in one vectorised call).
+        n_steps: number of steps summed (>= 2).
+        powers: the exponents p, one panel each (each > 0); default (1, 2).
+        n_points: points drawn per curve (>= 10).
+
+    Returns:
+        The Figure (its axes: ``fig.axes``, one per power).
+
+    Raises:
+        ValueError: empty ``schedules`` or ``powers``, n_steps < 2, n_points < 10, a power <= 0.
+    """
+    named = _as_named(schedules)
+    n_steps = check_int("n_steps", n_steps, minimum=2)
+    n_points = check_int("n_points", n_points, minimum=10)
+    if isinstance(powers, (str, bytes)) or not isinstance(powers, Sequence) or len(powers) == 0:
+        raise ValueError(f"powers must be a non-empty sequence of exponents > 0, got powers={powers!r}")
+    for p in powers:
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not p > 0:
+            raise ValueError(f"powers must all be numbers > 0, got {p!r} in powers={list(powers)}")
+    index = np.unique(np.geomspace(1, n_steps, n_points).astype(int)) - 1  # steps 0 .. n_steps-1
+    values = {label: _schedule_values(s, n_steps) for label, s in named.items()}
+    with course_style():
+        fig, axes = plt.subplots(1, len(powers), figsize=(6.2 * len(powers), 4.6), squeeze=False,
+                                 layout="constrained")
+        for ax, p in zip(axes.flat, powers):
+            for i, (label, lr) in enumerate(values.items()):
+                sums = np.cumsum(np.where(np.isfinite(lr), np.abs(lr), 0.0) ** p)
+                ax.plot(index + 1, _for_log(sums[index]), color=_color(i), label=label)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ylabel = _SUM_LABELS.get(p, f"Σ lr(s)^{p:g}, s ≤ t")
+            _finish(ax, "t (optimizer updates, log scale)", ylabel + " (log scale)", legend=False)
+        axes.flat[0].legend(loc="best")
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Validation curves with the rate, and per-parameter step sizes (notebook 05)
+# ---------------------------------------------------------------------------
+
+def plot_val_history(history_or_list: History | Sequence[History], *, ax: Axes | None = None,
+                     log_loss: bool = False, log_lr: bool = True, mark_cuts: bool = True) -> Axes:
+    """Validation loss per epoch, with the learning rate on a twin axis (right, dashed).
+
+    x is in epochs: the validation loss of epoch e is drawn at x = e (it is measured at
+    the end of the epoch) and the rate of step t at x = t / steps_per_epoch, so a rate
+    cut by a reduce-on-plateau policy after epoch e's evaluation drops at x = e. For runs
+    trained with a plateau policy (``config["plateau"]`` set) each cut gets a dotted
+    vertical line.
+
+    Args:
+        history_or_list: a History from ``trainers.train_torch`` (with validation), or a list.
+        ax: the Axes to draw into; None makes a new figure.
+        log_loss: log-scale validation-loss axis.
+        log_lr: log-scale learning-rate axis (rates cut by factors read best on it).
+        mark_cuts: draw the plateau cuts.
+
+    Returns:
+        The loss Axes (the learning-rate axis is ``ax.lr_axis``).
+
+    Raises:
+        ValueError: an empty list, or a run without validation losses.
+    """
+    runs = _as_histories(history_or_list, "history_or_list")
+    for i, h in enumerate(runs):
+        if len(h.val_loss) == 0:
+            raise ValueError(f"history_or_list[{i}] has no validation losses: train it with validation data")
+    with course_style():
+        ax = _new_axes(ax)
+        lr_ax = ax.twinx()
+        handles = []
+        for i, h in enumerate(runs):
+            color = _color(i)
+            per_epoch = int(h.config.get("steps_per_epoch") or max(len(h.lr) // max(len(h.val_loss), 1), 1))
+            line, = ax.plot(h.val_epochs, h.val_loss, "o-", color=color, markersize=4, label=_label(h, i))
+            handles.append(line)
+            lr = np.asarray(h.lr, dtype=np.float64)
+            if lr.size:
+                x = np.arange(lr.size) / per_epoch
+                lr_ax.plot(x, _for_log(lr) if log_lr else lr, color=color, linestyle="--", linewidth=1.4,
+                           alpha=0.8, drawstyle="steps-post")
+            if mark_cuts and h.config.get("plateau") is not None and lr.size > 1:
+                for t in np.flatnonzero(np.diff(lr) < 0) + 1:
+                    ax.axvline(t / per_epoch, color=color, linestyle=":", linewidth=1.5, alpha=0.8)
+        if log_loss and _loss_scale([np.asarray(h.val_loss) for h in runs], True):
+            ax.set_yscale("log")
+        if log_lr and any(np.any(np.asarray(h.lr) > 0) for h in runs):
+            lr_ax.set_yscale("log")
+        lr_ax.set_ylabel(LR_LABEL + " (dashed" + (", log scale)" if log_lr else ")"))
+        lr_ax.grid(False)
+        lr_ax.spines["right"].set_visible(True)
+        handles.append(mpl.lines.Line2D([], [], color="gray", linestyle="--", linewidth=1.4,
+                                        label="learning rate (right axis)"))
+        if mark_cuts and any(h.config.get("plateau") is not None for h in runs):
+            handles.append(mpl.lines.Line2D([], [], color="gray", linestyle=":", linewidth=1.5,
+                                            label="plateau cut"))
+        ax.set_zorder(lr_ax.get_zorder() + 1)
+        ax.patch.set_visible(False)
+        _finish(ax, EPOCH_LABEL, "validation loss" + (" (log scale)" if ax.get_yscale() == "log" else ""),
+                legend=False)
+        ax.legend(handles=handles, loc="best")
+        ax.lr_axis = lr_ax
+    return ax
+
+
+def plot_step_sizes(history_or_list: History | Sequence[History], *, ax: Axes | None = None,
+                    n_steps: int | None = None, names: Sequence[str] | None = None) -> Axes:
+    """How far each parameter moved at each step, |w_{t+1, i} - w_{t, i}|, on a log axis.
+
+    One colour per run, one line style per parameter: on an ill-conditioned problem,
+    plain GD's lines sit decades apart (each parameter moves by lr * g_i), Adam's lie
+    together near lr (it divides by each gradient's own size).
+
+    Args:
+        history_or_list: Histories with a ``params`` path (NumPy trainers), at most 4 parameters.
+        ax: the Axes to draw into; None makes a new figure.
+        n_steps: draw only the first n_steps steps (>= 1); None for all.
+        names: parameter names for the legend; default "w[0]", "w[1]", ...
+
+    Returns:
+        The Axes.
+
+    Raises:
+        ValueError: an empty list, a run without a path, or more than 4 parameters.
+    """
+    runs = _as_histories(history_or_list, "history_or_list")
+    if n_steps is not None:
+        n_steps = check_int("n_steps", n_steps, minimum=1)
+    styles = ("-", "--", ":", "-.")
+    for i, h in enumerate(runs):
+        if h.params is None or np.ndim(h.params) != 2:
+            raise ValueError(f"history_or_list[{i}] has no parameter path (params); use a NumPy trainer")
+        if np.shape(h.params)[1] > len(styles):
+            raise ValueError(f"history_or_list[{i}] has {np.shape(h.params)[1]} parameters; "
+                             f"plot_step_sizes draws at most {len(styles)}")
+    with course_style():
+        ax = _new_axes(ax)
+        for i, h in enumerate(runs):
+            steps = np.abs(np.diff(np.asarray(h.params, dtype=np.float64), axis=0))[:n_steps]
+            for j in range(steps.shape[1]):
+                name = names[j] if names is not None and j < len(names) else f"w[{j}]"
+                ax.plot(np.arange(len(steps)), _for_log(steps[:, j]), color=_color(i), linestyle=styles[j],
+                        label=f"{_label(h, i)}: {name}")
+        ax.set_yscale("log")
+        _finish(ax, STEP_LABEL, "|step| of each parameter (log scale)")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# Learning-rate sweeps (notebook 06): score vs peak rate, one curve per schedule
+# ---------------------------------------------------------------------------
+
+def plot_lr_sweeps(sweeps: Mapping[str, Any], *, ax: Axes | None = None, log_score: bool = True,
+                   ylabel: str = "final validation loss") -> Axes:
+    """The tuning curves of several schedules: score (lower is better) vs peak rate, log x axis.
+
+    Each schedule's best rate is a large marker; a rate whose run diverged (score inf or
+    nan) is an X on the top edge of the axes, labelled "diverged".
+
+    Args:
+        sweeps: a dict name -> sweep, where a sweep has ``lrs`` and ``scores`` (an
+            ``experiments.LRSweep``) or is a pair ``(lrs, scores)``.
+        ax: the Axes to draw into; None makes a new figure.
+        log_score: log-scale y axis.
+        ylabel: what the score is.
+
+    Returns:
+        The Axes.
+
+    Raises:
+        ValueError: empty ``sweeps``, or a sweep whose lrs and scores differ in length or hold
+            a rate that is not > 0.
+        TypeError: a sweep that is neither.
+    """
+    if not isinstance(sweeps, Mapping):
+        raise TypeError(f"sweeps must be a dict name -> sweep (lrs, scores), got sweeps={sweeps!r}")
+    _check_nonempty("sweeps", sweeps)
+    curves = {}
+    for name, sweep in sweeps.items():
+        if hasattr(sweep, "lrs") and hasattr(sweep, "scores"):
+            lrs, scores = sweep.lrs, sweep.scores
+        elif isinstance(sweep, (tuple, list)) and len(sweep) == 2:
+            lrs, scores = sweep
+        else:
+            raise TypeError(f"sweeps[{name!r}] must have lrs and scores (an LRSweep) or be a pair (lrs, scores), "
+                            f"got {sweep!r}")
+        lrs, scores = np.asarray(lrs, dtype=np.float64), np.asarray(scores, dtype=np.float64)
+        if lrs.shape != scores.shape or lrs.ndim != 1 or lrs.size == 0 or not np.all(lrs > 0):
+            raise ValueError(f"sweeps[{name!r}] must have as many scores as rates (> 0), got lrs={lrs!r}, "
+                             f"scores={scores!r}")
+        curves[name] = (lrs, scores)
+    with course_style():
+        ax = _new_axes(ax)
+        any_bad = False
+        for i, (name, (lrs, scores)) in enumerate(curves.items()):
+            color, good = _color(i), np.isfinite(scores) & (scores > 0 if log_score else True)
+            ax.plot(lrs[good], scores[good], "o-", color=color, label=name, markersize=5)
+            if good.any():
+                best = int(np.flatnonzero(good)[np.argmin(scores[good])])
+                ax.plot(lrs[best], scores[best], "o", color=color, markersize=12, markeredgecolor="black",
+                        zorder=5)
+            bad = ~np.isfinite(scores)
+            if bad.any():
+                any_bad = True
+                ax.plot(lrs[bad], np.ones(int(bad.sum())), "X", color=color, markersize=11,
+                        transform=ax.get_xaxis_transform(), clip_on=False, linestyle="none")
+        ax.set_xscale("log")
+        if log_score:
+            ax.set_yscale("log")
+        if any_bad:
+            ax.text(0.99, 0.97, "X on the top edge: diverged", transform=ax.transAxes, ha="right", va="top",
+                    fontsize=10, color="gray")
+        ax.plot([], [], "o", color="gray", markersize=12, markeredgecolor="black", linestyle="none",
+                label="best rate of each")
+        _finish(ax, "peak learning rate (log scale)", ylabel + (" (log scale)" if log_score else ""))
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# Warm-up (notebook 03): sharpness during training, Adam's first steps
+# ---------------------------------------------------------------------------
+
+def plot_sharpness(traces: Mapping[str, Any] | Sequence[Any] | Any, *, lr: float | None = None,
+                   ax: Axes | None = None) -> Axes:
+    """Sharpness (the top Hessian eigenvalue) against epochs, log y, one line per run.
+
+    With ``lr``, a horizontal line at 2 / lr: plain gradient descent at that rate is
+    locally stable only where a run's sharpness lies below it (notebook 01's limit 2/L).
+
+    Args:
+        traces: a dict label -> trace, a list of traces (labelled by their ``label``) or one
+            trace; a trace has ``epochs`` and ``sharpness`` arrays (e.g.
+            ``experiments.sharpness_during_training``).
+        lr: draw the stability limit 2 / lr of this rate (> 0); None for no line.
+        ax: the Axes to draw into; None makes a new figure.
+
+    Returns:
+        The Axes.
+
+    Raises:
+        ValueError: empty ``traces``, or lr <= 0.
+        TypeError: an entry without epochs and sharpness.
+    """
+    if isinstance(traces, Mapping):
+        named = dict(traces)
+    elif isinstance(traces, (list, tuple)):
+        named = {(getattr(tr, "label", "") or f"run {i}"): tr for i, tr in enumerate(traces)}
+    else:
+        named = {getattr(traces, "label", "") or "run": traces}
+    _check_nonempty("traces", named)
+    for name, tr in named.items():
+        if not (hasattr(tr, "epochs") and hasattr(tr, "sharpness")):
+            raise TypeError(f"traces[{name!r}] must have epochs and sharpness arrays, got {tr!r}")
+    if lr is not None and (isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating))
+                           or not (math.isfinite(lr) and lr > 0)):
+        raise ValueError(f"lr must be a finite number > 0 or None, got lr={lr!r}")
+    with course_style():
+        ax = _new_axes(ax)
+        for i, (name, tr) in enumerate(named.items()):
+            ax.plot(np.asarray(tr.epochs), _for_log(np.asarray(tr.sharpness, dtype=np.float64)), "o-",
+                    color=_color(i), label=name)
+        if lr is not None:
+            ax.axhline(2 / lr, color="black", linestyle="--", linewidth=1.6,
+                       label=f"2 / lr = {2 / lr:.3g}  (stability limit of GD at lr = {lr:.3g})")
+        ax.set_yscale("log")
+        _finish(ax, EPOCH_LABEL + " (0 = initialisation)", "sharpness: top Hessian eigenvalue (log scale)")
+    return ax
+
+
+def plot_adam_update_sizes(updates: Mapping[str, Any], *, ax: Axes | None = None,
+                           band: tuple[float, float] = (10.0, 90.0)) -> Axes:
+    """Size of Adam's update per unit of lr, |m_hat / sqrt(v_hat)|, against the step (log x).
+
+    For each simulation (e.g. ``experiments.adam_update_sizes``): the median over
+    parameters, and a band between two percentiles.
+
+    Args:
+        updates: a dict label -> array of shape (n_steps, n_params), row t-1 = step t.
+        ax: the Axes to draw into; None makes a new figure.
+        band: the two percentiles shaded (0 <= low < high <= 100).
+
+    Returns:
+        The Axes.
+
+    Raises:
+        ValueError: empty ``updates``, an array that is not 2-D, or a bad band.
+    """
+    if not isinstance(updates, Mapping):
+        raise TypeError(f"updates must be a dict label -> array (n_steps, n_params), got updates={updates!r}")
+    _check_nonempty("updates", updates)
+    low, high = (float(b) for b in band)
+    if not 0 <= low < high <= 100:
+        raise ValueError(f"band must be two percentiles 0 <= low < high <= 100, got band={band!r}")
+    with course_style():
+        ax = _new_axes(ax)
+        for i, (name, u) in enumerate(updates.items()):
+            size = np.abs(np.asarray(u, dtype=np.float64))
+            if size.ndim != 2 or size.size == 0:
+                raise ValueError(f"updates[{name!r}] must be a non-empty 2-D array (n_steps, n_params), "
+                                 f"got shape {size.shape}")
+            steps = np.arange(1, size.shape[0] + 1)
+            ax.plot(steps, np.median(size, axis=1), color=_color(i), label=f"{name}: median")
+            ax.fill_between(steps, np.percentile(size, low, axis=1), np.percentile(size, high, axis=1),
+                            color=_color(i), alpha=0.2, linewidth=0,
+                            label=f"{name}: {low:g}th–{high:g}th percentile")
+        ax.set_xscale("log")
+        ax.set_ylim(bottom=0)
+        _finish(ax, "Adam step t (log scale)", "|update| / lr")
+    return ax

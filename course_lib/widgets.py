@@ -1,0 +1,1136 @@
+"""Interactive explorers (ipywidgets 8): move a slider, see the schedule or the run.
+
+Three layers, so that everything but the wiring is testable without a browser:
+
+1. pure functions turn control values into a result: :func:`param_specs` (which
+   controls a schedule factory needs), :func:`build_schedule` (values -> Schedule, or
+   a readable message instead of a traceback), :func:`gd_schedule`,
+   :func:`make_problem`, :func:`run_gd_experiment` (values -> History) and
+   :func:`describe_run` (History -> a status line);
+2. :mod:`course_lib.plotting` draws the result;
+3. the explorer classes only build controls and call 1 and 2 when a value changes.
+
+Figures use the inline backend: each redraw clears an ``ipywidgets.Output`` and
+calls ``plt.show()`` inside it. Controls that train use ``continuous_update=False``
+(the run starts when you release the slider).
+
+Every explorer has ``.controls`` (name -> widget), ``.update()`` (redraw from the
+current values), ``.last_result`` (what was drawn last) and ``.widget`` (the
+container to display); it displays itself in a notebook.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> s = build_schedule("cosine_decay", {"lr": 0.1, "total_steps": 500})
+>>> s
+CosineDecay(lr=0.1, total_steps=500, min_lr=0.0)
+>>> build_schedule("warmup_stable_decay", {"total_steps": 100, "warmup_steps": 60, "decay_steps": 60})[:60]
+'Cannot build warmup_stable_decay: warmup_steps + decay_steps'
+"""
+from __future__ import annotations
+
+import base64
+import contextlib
+import functools
+import html
+import inspect
+import io
+import math
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course_lib import conventions as C
+from course_lib import plotting as viz
+from course_lib import problems as P
+from course_lib import schedules as S
+from course_lib import trainers as T
+from course_lib._validation import check_in, check_int, check_positive
+from course_lib.history import History
+
+__all__ = [
+    "ParamSpec", "param_specs", "build_schedule", "GD_SCHEDULES", "PROBLEMS", "PROBLEM_DEFAULTS",
+    "gd_schedule", "make_problem", "run_gd_experiment", "describe_run",
+    "ScheduleExplorer", "GDExplorer", "CompareExplorer",
+    "explore_schedules", "explore_gd", "compare_schedules",
+    "ConventionsExplorer", "explore_conventions",
+    "run_plateau_experiment", "describe_plateau", "PlateauExplorer", "explore_plateau",
+    "RESULT_METRICS", "select_results", "describe_results", "ResultsExplorer", "explore_results",
+]
+
+
+# ---------------------------------------------------------------------------
+# Layer 1: pure functions
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """What control a schedule parameter gets, and its range.
+
+    Attributes:
+        name: the factory's parameter name.
+        kind: "log" (log-scale float slider), "float", "int", "optional_int" (int
+            slider where 0 means None), "choice" (dropdown), "bool" (checkbox) or
+            "text" (numbers separated by commas, e.g. milestones).
+        default: the control's starting value (for "text": the text).
+        low, high: slider range (values, not exponents, for "log"); None otherwise.
+        step: slider step (for "log": step of the base-10 exponent).
+        options: the allowed values of a "choice".
+        help: a short explanation shown as the control's tooltip.
+    """
+
+    name: str
+    kind: str
+    default: Any
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    options: tuple[Any, ...] = ()
+    help: str = ""
+
+
+_KINDS = ("log", "float", "int", "optional_int", "choice", "bool", "text")
+_STEP_COUNTS = ("total_steps", "step_size", "decay_steps", "cycle_steps", "step_size_up",
+                "step_size_down", "warmup_steps")
+_CHOICES = {
+    "mode": tuple(getattr(S, "_CYCLIC_MODES", ("triangular", "triangular2", "exp_range"))),
+    "anneal": ("cos", "linear"),
+    "decay": tuple(getattr(S, "_WSD_DECAYS", ("linear", "cosine", "1-sqrt"))),
+}
+
+
+def _step_default(factory_name: str, name: str, n: int) -> int:
+    """A step-count default that gives a readable picture over n steps."""
+    if name == "total_steps":
+        return n
+    fraction = {
+        ("warmup_stable_decay", "decay_steps"): 5, "step_size": 4, "cycle_steps": 4,
+        "decay_steps": 10, "step_size_up": 10, "warmup_steps": 10,
+    }
+    k = fraction.get((factory_name, name), fraction.get(name, 10))
+    return max(n // k, 1)
+
+
+def _spec_for(factory_name: str, name: str, param: inspect.Parameter, n: int) -> ParamSpec:
+    """The control for one parameter, chosen by its name (the catalog uses one vocabulary)."""
+    has_default = param.default is not inspect.Parameter.empty
+    default = param.default if has_default else None
+    if name in ("lr", "max_lr", "base_lr"):
+        start = 0.001 if name == "base_lr" else 0.1
+        return ParamSpec(name, "log", start, 1e-4, 1.0, 0.05,
+                         help="learning rate (log-scale slider, 1e-4 .. 1)")
+    if name in ("min_lr", "end_lr"):
+        return ParamSpec(name, "float", float(default or 0.0), 0.0, 1.0, 0.001,
+                         help=f"{name} must be <= the peak rate")
+    if name in _STEP_COUNTS:
+        if name == "step_size_down":
+            return ParamSpec(name, "optional_int", 0, 0, n, 1,
+                             help="steps down; 0 means None (same as step_size_up)")
+        low = 0 if (factory_name, name) == ("warmup_stable_decay", "warmup_steps") else 1
+        low = 2 if (factory_name, name) == ("one_cycle", "total_steps") else low
+        return ParamSpec(name, "int", _step_default(factory_name, name, n), low, n, 1,
+                         help=f"{name}, in steps (optimizer updates)")
+    if name in ("gamma", "cycle_decay"):
+        start = 0.5 if factory_name == "exponential_decay" else float(default if has_default else 0.1)
+        return ParamSpec(name, "float", start, 0.01, 1.0, 0.01, help=f"{name} in (0, 1]")
+    if name == "power":
+        return ParamSpec(name, "float", float(default if has_default else 1.0), 0.1, 5.0, 0.1,
+                         help="exponent of the polynomial decay")
+    if name == "decay_rate":
+        return ParamSpec(name, "float", 1.0, 0.0, 20.0, 0.1, help="decay_rate >= 0")
+    if name == "cycle_mult":
+        return ParamSpec(name, "float", float(default if has_default else 1.0), 1.0, 4.0, 0.5,
+                         help="each cycle is cycle_mult times longer than the last")
+    if name == "pct_start":
+        return ParamSpec(name, "float", float(default if has_default else 0.3), 0.05, 0.95, 0.05,
+                         help="fraction of the steps spent warming up")
+    if name == "div_factor":
+        return ParamSpec(name, "log", float(default if has_default else 25.0), 1.0, 1e3, 0.1,
+                         help="start at max_lr / div_factor")
+    if name == "final_div_factor":
+        return ParamSpec(name, "log", float(default if has_default else 1e4), 1.0, 1e5, 0.1,
+                         help="end at max_lr / (div_factor * final_div_factor)")
+    if name in _CHOICES:
+        options = _CHOICES[name]
+        return ParamSpec(name, "choice", default if default in options else options[0], options=options)
+    if name in ("milestones", "boundaries"):
+        return ParamSpec(name, "text", f"{n // 3}, {2 * n // 3}",
+                         help="steps, separated by commas, increasing")
+    if name == "values":
+        return ParamSpec(name, "text", "0.1, 0.01, 0.001",
+                         help="rates, one more than the boundaries, separated by commas")
+    if isinstance(default, bool):
+        return ParamSpec(name, "bool", default)
+    if isinstance(default, (int, float)) and default is not None:
+        high = max(2.0 * abs(float(default)), 1.0)
+        return ParamSpec(name, "float", float(default), 0.0, high, high / 100)
+    return ParamSpec(name, "text", "" if default is None else str(default))
+
+
+def _factory(schedule: str | Callable[..., S.Schedule]) -> tuple[str, Callable[..., S.Schedule]]:
+    if isinstance(schedule, str):
+        check_in("schedule", schedule, tuple(S.CATALOG))
+        return schedule, S.CATALOG[schedule]
+    if not callable(schedule):
+        raise TypeError(f"schedule must be a catalog name or a schedule factory, got schedule={schedule!r}")
+    names = [k for k, f in S.CATALOG.items() if f is schedule]
+    return (names[0] if names else getattr(schedule, "__name__", "schedule")), schedule
+
+
+def param_specs(factory: str | Callable[..., S.Schedule], n_steps: int = 1000) -> dict[str, ParamSpec]:
+    """One :class:`ParamSpec` per parameter of a schedule factory, from its signature.
+
+    Ranges follow the parameter's name: rates (lr, max_lr, base_lr) get a log slider
+    1e-4 .. 1, step counts an int slider 1 .. n_steps, gamma (0.01 .. 1], power
+    0.1 .. 5, mode/anneal/decay a dropdown of the allowed options, bools a checkbox,
+    milestones/boundaries/values a text field of comma-separated numbers.
+
+    Args:
+        factory: a factory from ``S.CATALOG`` or its name.
+        n_steps: the number of steps the schedule will be drawn over (>= 2).
+
+    Returns:
+        A dict parameter name -> ParamSpec, in signature order.
+
+    Raises:
+        ValueError: an unknown catalog name or n_steps < 2.
+
+    >>> sorted(param_specs("step_decay", 300))
+    ['gamma', 'lr', 'step_size']
+    >>> param_specs("step_decay", 300)["step_size"].high
+    300
+    """
+    n_steps = check_int("n_steps", n_steps, minimum=2)
+    name, fn = _factory(factory)
+    return {p: _spec_for(name, p, param, n_steps) for p, param in inspect.signature(fn).parameters.items()}
+
+
+_NUMBER_LIST = re.compile(r"[,\s;]+")
+
+
+def _parse_numbers(name: str, text: Any) -> tuple[float | int, ...]:
+    """'300, 600' -> (300, 600): comma- or space-separated numbers, ints kept as ints."""
+    if isinstance(text, (list, tuple)):
+        return tuple(text)
+    parts = [p for p in _NUMBER_LIST.split(str(text).strip().strip("()[]")) if p]
+    out = []
+    for p in parts:
+        try:
+            value = float(p)
+        except ValueError:
+            raise ValueError(f"{name} must be numbers separated by commas, like '300, 600'; "
+                             f"got {name}={text!r}") from None
+        out.append(int(value) if value.is_integer() and "e-" not in p.lower() and "." not in p else value)
+    return tuple(out)
+
+
+def _convert(spec: ParamSpec, raw: Any) -> Any:
+    """A control's value -> the factory argument."""
+    if spec.kind == "int":
+        return int(round(float(raw)))
+    if spec.kind == "optional_int":
+        return None if raw is None or int(round(float(raw))) <= 0 else int(round(float(raw)))
+    if spec.kind in ("float", "log"):
+        return float(raw)
+    if spec.kind == "bool":
+        return bool(raw)
+    if spec.kind == "text":
+        return _parse_numbers(spec.name, raw)
+    return raw
+
+
+def build_schedule(name: str, values: Mapping[str, Any] | None = None, *, n_steps: int = 1000,
+                   warmup_steps: int = 0) -> S.Schedule | str:
+    """Build a catalog schedule from control values; a readable message instead of an error.
+
+    Never raises for values the controls of :func:`param_specs` can produce: a
+    combination the schedule refuses (warmup_steps + decay_steps > total_steps,
+    base_lr > max_lr, unparsable milestones...) returns "Cannot build <name>: <why>".
+
+    Args:
+        name: a key of ``S.CATALOG``.
+        values: parameter name -> control value; missing ones take the spec default.
+        n_steps: the step range the defaults are chosen for (>= 2).
+        warmup_steps: if > 0, wrap the schedule in a linear warm-up of that many steps.
+
+    Returns:
+        The Schedule, or a message string.
+
+    Raises:
+        ValueError: an unknown schedule name or parameter name (programming errors,
+            not control values).
+    """
+    specs = param_specs(name, n_steps)
+    values = dict(values or {})
+    unknown = sorted(set(values) - set(specs))
+    if unknown:
+        raise ValueError(f"values has unknown parameters {unknown} for {name}; allowed: {list(specs)}")
+    try:
+        kwargs = {p: _convert(spec, values.get(p, spec.default)) for p, spec in specs.items()}
+        schedule = S.CATALOG[name](**kwargs)
+        if warmup_steps:
+            schedule = S.warmup(schedule, int(warmup_steps))
+    except (ValueError, TypeError, OverflowError) as err:
+        return f"Cannot build {name}: {err}"
+    return schedule
+
+
+#: GD explorer schedules: label -> how the schedule is built from (peak lr, n_steps).
+GD_SCHEDULES: dict[str, str] = {
+    "constant": "lr",
+    "step_decay": "lr x 0.1 every n/3 steps",
+    "exponential_decay": "lr -> lr/100 over n steps",
+    "inverse_time_decay": "lr / (1 + 10 t / n)",
+    "linear_decay": "lr -> 0 over n steps",
+    "cosine_decay": "cosine lr -> 0 over n steps",
+    "warmup_cosine": "warm-up n/10, then cosine",
+    "cosine_restarts": "cosine restarts every n/4",
+    "cyclic": "triangle lr/10 .. lr, period n/5",
+    "one_cycle": "1cycle with peak lr",
+    "warmup_stable_decay": "WSD: warm-up n/10, decay last n/5",
+}
+
+
+def gd_schedule(name: str, lr: float, n_steps: int) -> S.Schedule:
+    """The schedule ``name`` of :data:`GD_SCHEDULES`, with peak rate ``lr``, fitted to ``n_steps``.
+
+    Args:
+        name: a key of GD_SCHEDULES.
+        lr: the peak learning rate (> 0).
+        n_steps: the run length in steps (>= 2).
+
+    Raises:
+        ValueError: unknown name, lr <= 0 or n_steps < 2.
+
+    >>> gd_schedule("step_decay", 0.5, 90)
+    StepDecay(lr=0.5, step_size=30, gamma=0.1)
+    """
+    check_in("name", name, tuple(GD_SCHEDULES))
+    lr = check_positive("lr", lr)
+    n = check_int("n_steps", n_steps, minimum=2)
+    tenth, fifth = max(n // 10, 1), max(n // 5, 1)
+    if name == "constant":
+        return S.constant(lr)
+    if name == "step_decay":
+        return S.step_decay(lr, max(n // 3, 1), 0.1)
+    if name == "exponential_decay":
+        return S.exponential_decay(lr, 0.01 ** (1.0 / n))
+    if name == "inverse_time_decay":
+        return S.inverse_time_decay(lr, decay_rate=1.0, decay_steps=tenth)
+    if name == "linear_decay":
+        return S.linear_decay(lr, n)
+    if name == "cosine_decay":
+        return S.cosine_decay(lr, n)
+    if name == "warmup_cosine":
+        return S.warmup(S.cosine_decay(lr, max(n - tenth, 1)), tenth)
+    if name == "cosine_restarts":
+        return S.cosine_restarts(lr, max(n // 4, 1))
+    if name == "cyclic":
+        return S.cyclic(lr / 10, lr, max(n // 10, 1))
+    if name == "one_cycle":
+        return S.one_cycle(lr, n)
+    warm = tenth if tenth + fifth <= n else 0
+    return S.warmup_stable_decay(lr, n, warm, fifth)
+
+
+#: The 2-D problems of the GD explorers.
+PROBLEMS = ("quadratic", "rosenbrock", "multi_basin")
+
+#: A starting (lr, n_steps, noisy) for each problem that gives a readable picture.
+PROBLEM_DEFAULTS: dict[str, dict[str, Any]] = {
+    "quadratic": {"lr": 1.5, "n_steps": 100, "noisy": False},
+    "rosenbrock": {"lr": 1e-3, "n_steps": 2000, "noisy": False},
+    "multi_basin": {"lr": 0.5, "n_steps": 1000, "noisy": True},
+}
+
+
+@functools.lru_cache(maxsize=32)
+def make_problem(name: str, condition_number: float = 10.0) -> P.Problem:
+    """The 2-D problem ``name`` ("quadratic", "rosenbrock", "multi_basin"); cached.
+
+    Args:
+        name: one of PROBLEMS.
+        condition_number: kappa of the quadratic bowl (>= 1; ignored by the others).
+
+    Raises:
+        ValueError: unknown name or condition_number < 1.
+    """
+    check_in("name", name, PROBLEMS)
+    if name == "quadratic":
+        return P.quadratic_bowl(condition_number=float(condition_number))
+    if name == "rosenbrock":
+        return P.rosenbrock()
+    return P.multi_basin()
+
+
+def run_gd_experiment(problem_name: str, lr: float, schedule_name: str, n_steps: int, *,
+                      condition_number: float = 10.0, momentum: float = 0.0, noisy: bool = False,
+                      seed: int = 0, label: str | None = None) -> History:
+    """Run gradient descent on a named problem with a named schedule of peak rate ``lr``.
+
+    Never raises on divergence: the History says where it happened.
+
+    Args:
+        problem_name: one of PROBLEMS.
+        lr: peak learning rate (> 0).
+        schedule_name: one of GD_SCHEDULES.
+        n_steps: number of updates (>= 2).
+        condition_number: kappa of the quadratic (>= 1).
+        momentum: heavy-ball momentum in [0, 1).
+        noisy: use the noisy gradient (batch size 1); only multi_basin has one.
+        seed: seed of the gradient noise.
+        label: legend label; default the schedule name.
+
+    Returns:
+        The History (params: the path, shape (n+1, 2)).
+
+    Raises:
+        ValueError: a bad name or value, or noisy=True on a problem without gradient noise.
+    """
+    problem = make_problem(problem_name, float(condition_number))
+    if noisy and not hasattr(problem, "stochastic_grad"):
+        raise ValueError(f"noisy=True needs a problem with gradient noise (multi_basin), "
+                         f"got problem_name={problem_name!r}")
+    schedule = gd_schedule(schedule_name, lr, n_steps)
+    return T.run_gd(problem, schedule, int(n_steps), momentum=float(momentum),
+                    batch_size=1 if noisy else None, seed=int(seed),
+                    label=schedule_name if label is None else label)
+
+
+def describe_run(history: History, problem: Any) -> str:
+    """One status line: diverged at step k / converged / still going, plus problem facts.
+
+    On the quadratic it adds the stability limit 2/L (constant-rate GD converges iff
+    lr < 2/L); on multi_basin, the basin the run ended in.
+
+    >>> h = run_gd_experiment("quadratic", 2.5, "constant", 100)
+    >>> describe_run(h, make_problem("quadratic")).split(";")[0]
+    'constant: DIVERGED at step 30 (lr=2.5)'
+    """
+    name = history.label or "run"
+    if history.diverged:
+        lr = "?" if history.diverged_lr is None else f"{history.diverged_lr:.3g}"
+        text = f"{name}: DIVERGED at step {history.diverged_step} (lr={lr})"
+    else:
+        excess = history.final_loss - float(getattr(problem, "min_loss", 0.0))
+        if abs(excess) < 1e-6:
+            excess_all = np.asarray(history.loss) - float(getattr(problem, "min_loss", 0.0))
+            k = int(np.argmax(np.abs(excess_all) < 1e-6))
+            text = f"{name}: converged (loss within 1e-6 of the minimum from step {k})"
+        else:
+            text = (f"{name}: not converged after {history.n_steps} steps "
+                    f"(loss {history.final_loss:.3g}, {excess:.2g} above the minimum)")
+    peak = float(np.max(history.lr)) if len(history.lr) else float("nan")
+    if hasattr(problem, "stability_limit"):
+        side = "above" if peak >= problem.stability_limit else "below"
+        text += (f"; peak lr {peak:.3g} is {side} the stability limit 2/L = {problem.stability_limit:.3g}"
+                 f" (best constant lr 2/(L+mu) = {problem.optimal_lr:.3g})")
+    elif hasattr(problem, "curvature") and not hasattr(problem, "basin_of") and history.params is not None:
+        curvature = float(problem.curvature(history.params[0]))
+        if curvature > 0:
+            text += f"; local stability limit at the start 2/curvature = {2 / curvature:.3g}"
+    if hasattr(problem, "basin_of") and history.params is not None and not history.diverged:
+        basin = problem.basin_of(history.params[-1])
+        kind = "the deepest" if basin == problem.deepest else "a shallow one"
+        text += f"; ended in basin {basin} ({kind})"
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Layer 3: widgets (layer 2 is course_lib.plotting)
+# ---------------------------------------------------------------------------
+
+_WIDE = {"description_width": "initial"}
+
+
+def make_control(spec: ParamSpec, *, continuous_update: bool = True) -> widgets.Widget:
+    """The ipywidget for a ParamSpec (log slider, slider, dropdown, checkbox or text field)."""
+    common = dict(description=spec.name, style=_WIDE, layout=widgets.Layout(width="380px"))
+    if spec.kind == "log":
+        return widgets.FloatLogSlider(value=spec.default, base=10, min=math.log10(spec.low),
+                                      max=math.log10(spec.high), step=spec.step, readout_format=".3g",
+                                      continuous_update=continuous_update, tooltip=spec.help, **common)
+    if spec.kind == "float":
+        return widgets.FloatSlider(value=spec.default, min=spec.low, max=spec.high, step=spec.step,
+                                   readout_format=".3g", continuous_update=continuous_update,
+                                   tooltip=spec.help, **common)
+    if spec.kind in ("int", "optional_int"):
+        return widgets.IntSlider(value=spec.default, min=int(spec.low), max=int(spec.high), step=1,
+                                 continuous_update=continuous_update, tooltip=spec.help, **common)
+    if spec.kind == "choice":
+        return widgets.Dropdown(options=list(spec.options), value=spec.default, **common)
+    if spec.kind == "bool":
+        return widgets.Checkbox(value=bool(spec.default), indent=False, **common)
+    return widgets.Text(value=str(spec.default), continuous_update=False, tooltip=spec.help, **common)
+
+
+def _show(fig: Any) -> None:
+    """plt.show() for the inline backend (quietly a no-op under Agg), then free the figure."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*non-interactive.*", category=UserWarning)
+        plt.show()
+    plt.close(fig)
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
+def _message_html(text: str, color: str = "#222") -> str:
+    return f"<div style='color:{color}; font-family:monospace; white-space:pre-wrap'>{html.escape(text)}</div>"
+
+
+class _Explorer:
+    """Shared wiring: an output area, a status line, observers and display delegation."""
+
+    def __init__(self) -> None:
+        self.output = widgets.Output(layout=widgets.Layout(min_height="320px"))
+        self.status = widgets.HTML()
+        self.last_result: Any = None
+        self._controls: dict[str, widgets.Widget] = {}
+        self._holding = False
+        self.widget: widgets.Widget = widgets.VBox()
+
+    @property
+    def controls(self) -> dict[str, widgets.Widget]:
+        """Control name -> widget (set ``.value`` to drive the explorer from code)."""
+        return dict(self._controls)
+
+    def _watch(self, *controls: widgets.Widget) -> None:
+        for control in controls:
+            control.observe(self._on_change, names="value")
+
+    def _on_change(self, change: dict) -> None:
+        if not self._holding:
+            self.update()
+
+    @contextlib.contextmanager
+    def _hold(self) -> Iterator[None]:
+        """Change several controls, redraw once (by the caller) afterwards."""
+        before, self._holding = self._holding, True
+        try:
+            yield
+        finally:
+            self._holding = before
+
+    def _clear(self, wait: bool = True) -> None:
+        """Empty the output area (only in a kernel: outside one there is nothing to clear).
+
+        wait=True keeps the old picture until the new one arrives (no flicker).
+        """
+        if _in_kernel():
+            self.output.clear_output(wait=wait)
+
+    def _draw(self, draw: Callable[[], Any]) -> None:
+        """Clear the output area and show the figure ``draw()`` returns."""
+        self._last_draw = draw
+        self._clear()
+        with self.output:
+            fig = draw()
+            _show(fig)
+
+    def snapshot_png(self, dpi: int = 72) -> bytes | None:
+        """The current picture as PNG bytes (None if nothing is drawn), made without touching the UI."""
+        draw = getattr(self, "_last_draw", None)
+        if draw is None:
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fig = draw()
+            try:
+                buffer = io.BytesIO()
+                fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+            finally:
+                plt.close(fig)
+        return buffer.getvalue()
+
+    def update(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """The live widget, plus a PNG of its first picture for readers without a kernel.
+
+        A live JupyterLab renders the widget (its mimetype ranks first); a stored
+        notebook keeps the PNG (scripts/execute_notebooks.py drops the widget
+        reference, whose model is not saved), so a browsed page still shows the plot.
+        """
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs))
+        png = self.snapshot_png()
+        if png is not None:
+            bundle["image/png"] = base64.b64encode(png).decode("ascii")
+        return bundle
+
+
+class ScheduleExplorer(_Explorer):
+    """Pick a catalog schedule, move its parameters, watch lr(t) change.
+
+    Controls: "schedule" (dropdown over ``S.CATALOG``), "log" (log y axis),
+    "warmup" (0: none; else that many steps of linear warm-up in front), and one control per
+    parameter of the chosen schedule (rebuilt when the schedule changes). The repr
+    and the formula are shown under the plot; a combination the schedule refuses
+    shows its message instead (``last_result`` is then that message string).
+
+    Args:
+        n_steps: steps drawn (>= 2).
+        schedule: the schedule shown first.
+    """
+
+    def __init__(self, n_steps: int = 1000, schedule: str = "cosine_decay") -> None:
+        super().__init__()
+        self.n_steps = check_int("n_steps", n_steps, minimum=2)
+        check_in("schedule", schedule, tuple(S.CATALOG))
+        self.info = widgets.HTML()
+        self._fixed = {
+            "schedule": widgets.Dropdown(options=list(S.CATALOG), value=schedule, description="schedule",
+                                         style=_WIDE, layout=widgets.Layout(width="380px")),
+            "log": widgets.Checkbox(value=False, description="log-scale y axis", indent=False),
+            "warmup": widgets.IntSlider(value=0, min=0, max=self.n_steps // 2, description="extra warm-up steps",
+                                        style=_WIDE, layout=widgets.Layout(width="380px"),
+                                        tooltip="0: no warm-up; else a linear warm-up in front"),
+        }
+        self._param_box = widgets.VBox()
+        self._params: dict[str, widgets.Widget] = {}
+        self._fixed["schedule"].observe(self._on_schedule, names="value")
+        self._watch(self._fixed["log"], self._fixed["warmup"])
+        self._build_params()
+        left = widgets.VBox([self._fixed["schedule"], self._param_box, self._fixed["warmup"],
+                             self._fixed["log"]], layout=widgets.Layout(width="400px"))
+        self.widget = widgets.VBox([widgets.HBox([left, self.output], layout=widgets.Layout(flex_flow="row wrap")),
+                                    self.info, self.status])
+        self.update()
+
+    def _build_params(self) -> None:
+        for old in self._params.values():  # controls of the previous schedule: detach and free
+            old.unobserve(self._on_change, names="value")
+            old.close()
+        specs = param_specs(self._fixed["schedule"].value, self.n_steps)
+        self._params = {name: make_control(spec) for name, spec in specs.items()}
+        self._watch(*self._params.values())
+        self._param_box.children = tuple(self._params.values())
+        self._controls = {**self._fixed, **self._params}
+
+    def _on_schedule(self, change: dict) -> None:
+        with self._hold():
+            self._build_params()
+        if not self._holding:
+            self.update()
+
+    def update(self) -> None:
+        """Rebuild the schedule from the current control values and redraw."""
+        name = self._fixed["schedule"].value
+        values = {k: c.value for k, c in self._params.items()}
+        result = build_schedule(name, values, n_steps=self.n_steps, warmup_steps=self._fixed["warmup"].value)
+        self.last_result = result
+        if isinstance(result, str):
+            self._clear(wait=False)
+            self.info.value = ""
+            self.status.value = _message_html(result, color="#b00020")
+            return
+        log = self._fixed["log"].value
+        self._draw(lambda: viz.plot_schedules({name: result}, self.n_steps, log=log,
+                                              title=viz._shorten(repr(result), 70)).figure)
+        formula = result.formula
+        if isinstance(result, S.Warmup):
+            formula += "\n  with schedule: " + result.schedule.formula
+        self.info.value = _message_html(f"{result!r}\n{formula}")
+        self.status.value = ""
+
+
+def _problem_controls(problem: str) -> dict[str, widgets.Widget]:
+    """The controls GDExplorer and CompareExplorer share (all continuous_update=False)."""
+    check_in("problem", problem, PROBLEMS)
+    defaults = PROBLEM_DEFAULTS[problem]
+    layout = dict(style=_WIDE, layout=widgets.Layout(width="380px"), continuous_update=False)
+    return {
+        "problem": widgets.Dropdown(options=list(PROBLEMS), value=problem, description="problem",
+                                    style=_WIDE, layout=widgets.Layout(width="380px")),
+        "condition_number": widgets.FloatLogSlider(value=10.0, base=10, min=0, max=3, step=0.05,
+                                                   description="condition number", readout_format=".3g",
+                                                   **layout),
+        "lr": widgets.FloatLogSlider(value=defaults["lr"], base=10, min=-4, max=1, step=0.05,
+                                     description="lr (peak)", readout_format=".3g", **layout),
+        "n_steps": widgets.IntSlider(value=defaults["n_steps"], min=10, max=5000, step=10,
+                                     description="steps", **layout),
+        "momentum": widgets.FloatSlider(value=0.0, min=0.0, max=0.99, step=0.01, description="momentum",
+                                        **layout),
+        "noisy": widgets.Checkbox(value=defaults["noisy"], description="gradient noise (SGD, batch 1)",
+                                  indent=False),
+    }
+
+
+class _GDBase(_Explorer):
+    """Problem controls shared by GDExplorer and CompareExplorer."""
+
+    def _setup_problem(self, problem: str) -> None:
+        self._controls = _problem_controls(problem)
+        self._controls["problem"].observe(self._on_problem, names="value")
+        self._watch(*(c for k, c in self._controls.items() if k != "problem"))
+        self._sync_visibility()
+
+    def _sync_visibility(self) -> None:
+        name = self._controls["problem"].value
+        self._controls["condition_number"].layout.display = None if name == "quadratic" else "none"
+        self._controls["noisy"].layout.display = None if name == "multi_basin" else "none"
+
+    def _on_problem(self, change: dict) -> None:
+        defaults = PROBLEM_DEFAULTS[change["new"]]
+        with self._hold():
+            for key in ("lr", "n_steps", "noisy"):
+                self._controls[key].value = defaults[key]
+            self._sync_visibility()
+        if not self._holding:
+            self.update()
+
+    def _run(self, schedule_name: str) -> tuple[History, P.Problem]:
+        c = {k: w.value for k, w in self._controls.items()}
+        problem = make_problem(c["problem"], float(c["condition_number"]))
+        h = run_gd_experiment(c["problem"], c["lr"], schedule_name, c["n_steps"],
+                              condition_number=c["condition_number"], momentum=c["momentum"],
+                              noisy=bool(c["noisy"]) and c["problem"] == "multi_basin", seed=0)
+        return h, problem
+
+    def _draw_runs(self, runs: list[History], problem: P.Problem) -> None:
+        def draw():
+            with viz.course_style():
+                fig, (ax_path, ax_loss) = plt.subplots(1, 2, figsize=(13, 5), layout="constrained",
+                                                       gridspec_kw={"width_ratios": [1, 1.25]})
+            viz.plot_path(problem, runs, ax=ax_path, log_levels=not hasattr(problem, "basin_of"),
+                          levels=20, grid_points=100)
+            viz.plot_history(runs, ax=ax_loss)
+            return fig
+
+        self._draw(draw)
+
+
+class GDExplorer(_GDBase):
+    """Gradient descent on a 2-D problem: path and loss side by side, with a status line.
+
+    Controls: "problem", "condition_number" (quadratic only), "schedule", "lr" (peak,
+    log slider), "n_steps", "momentum", "noisy" (multi_basin only). Changing the
+    problem resets lr and n_steps to :data:`PROBLEM_DEFAULTS`.
+
+    Args:
+        problem: the problem shown first.
+        schedule: the schedule shown first (a key of GD_SCHEDULES).
+    """
+
+    def __init__(self, problem: str = "quadratic", schedule: str = "constant") -> None:
+        super().__init__()
+        check_in("schedule", schedule, tuple(GD_SCHEDULES))
+        self._setup_problem(problem)
+        self._controls["schedule"] = widgets.Dropdown(
+            options=[(f"{k}  ({v})", k) for k, v in GD_SCHEDULES.items()], value=schedule,
+            description="schedule", style=_WIDE, layout=widgets.Layout(width="380px"))
+        self._watch(self._controls["schedule"])
+        c = self._controls
+        left = widgets.VBox([c["problem"], c["condition_number"], c["schedule"], c["lr"], c["n_steps"],
+                             c["momentum"], c["noisy"]])
+        self.widget = widgets.VBox([left, self.status, self.output])
+        self.update()
+
+    def update(self) -> None:
+        """Run GD with the current control values and redraw path and loss."""
+        h, problem = self._run(self._controls["schedule"].value)
+        self.last_result = h
+        color = "#b00020" if h.diverged else "#1b5e20"
+        self.status.value = _message_html(describe_run(h, problem), color=color)
+        self._draw_runs([h], problem)
+
+
+_NONE = "(none)"
+
+
+class CompareExplorer(_GDBase):
+    """Two or three schedules on the same problem, same peak lr: paths and losses overlaid.
+
+    Controls: the GDExplorer problem controls plus "schedule_1", "schedule_2" and
+    "schedule_3" (the third may be "(none)"). ``last_result`` is the list of Histories.
+
+    Args:
+        problem: the problem shown first.
+        schedules: two or three keys of GD_SCHEDULES shown first.
+    """
+
+    def __init__(self, problem: str = "quadratic",
+                 schedules: tuple[str, ...] = ("constant", "step_decay", "cosine_decay")) -> None:
+        super().__init__()
+        schedules = tuple(schedules)
+        if not 2 <= len(schedules) <= 3:
+            raise ValueError(f"schedules must name 2 or 3 schedules, got schedules={schedules!r}")
+        for i, s in enumerate(schedules):
+            check_in(f"schedules[{i}]", s, tuple(GD_SCHEDULES))
+        self._setup_problem(problem)
+        for i in range(3):
+            options = list(GD_SCHEDULES) + ([_NONE] if i == 2 else [])
+            value = schedules[i] if i < len(schedules) else _NONE
+            self._controls[f"schedule_{i + 1}"] = widgets.Dropdown(
+                options=options, value=value, description=f"schedule {i + 1}", style=_WIDE,
+                layout=widgets.Layout(width="300px"))
+            self._watch(self._controls[f"schedule_{i + 1}"])
+        c = self._controls
+        left = widgets.VBox([c["problem"], c["condition_number"], c["lr"], c["n_steps"], c["momentum"],
+                             c["noisy"]])
+        right = widgets.VBox([c["schedule_1"], c["schedule_2"], c["schedule_3"]])
+        self.widget = widgets.VBox([widgets.HBox([left, right]), self.status, self.output])
+        self.update()
+
+    def update(self) -> None:
+        """Run every chosen schedule with the current values and redraw them overlaid."""
+        names = [self._controls[f"schedule_{i}"].value for i in (1, 2, 3)]
+        runs, problem = [], None
+        for i, name in enumerate(n for n in names if n != _NONE):
+            h, problem = self._run(name)
+            h.label = f"{i + 1}: {name}"
+            runs.append(h)
+        self.last_result = runs
+        lines = [describe_run(h, problem) for h in runs]
+        color = "#b00020" if any(h.diverged for h in runs) else "#1b5e20"
+        self.status.value = _message_html("\n".join(lines), color=color)
+        self._draw_runs(runs, problem)
+
+
+def explore_schedules(n_steps: int = 1000, schedule: str = "cosine_decay") -> ScheduleExplorer:
+    """A :class:`ScheduleExplorer` (display it by leaving it last in a cell)."""
+    return ScheduleExplorer(n_steps=n_steps, schedule=schedule)
+
+
+def explore_gd(problem: str = "quadratic", schedule: str = "constant") -> GDExplorer:
+    """A :class:`GDExplorer` on ``problem``."""
+    return GDExplorer(problem=problem, schedule=schedule)
+
+
+def compare_schedules(problem: str = "quadratic",
+                      schedules: tuple[str, ...] = ("constant", "step_decay", "cosine_decay")) -> CompareExplorer:
+    """A :class:`CompareExplorer` on ``problem`` with two or three schedules."""
+    return CompareExplorer(problem=problem, schedules=schedules)
+
+
+class ConventionsExplorer(_Explorer):
+    """One schedule family as each library runs it, next to course_lib, around its horizon.
+
+    Controls: "family" ("cosine", "one_cycle", "multistep"; changing it resets the
+    two sliders to :data:`course_lib.conventions.FAMILY_DEFAULTS`), "horizon" (T_max /
+    total_steps, or the milestone b) and "n_steps" (steps drawn). The pure layer is
+    :func:`course_lib.conventions.convention_curves`; under the plot a table gives
+    every curve's value at t = horizon - 1 .. horizon + 2 ("raises" where torch raises).
+    ``last_result`` is the dict label -> curve drawn.
+
+    Args:
+        family: the family shown first.
+    """
+
+    def __init__(self, family: str = "cosine") -> None:
+        super().__init__()
+        check_in("family", family, C.FAMILIES)
+        horizon, n_steps = C.FAMILY_DEFAULTS[family]
+        layout = dict(style=_WIDE, layout=widgets.Layout(width="380px"))
+        self._controls = {
+            "family": widgets.Dropdown(options=list(C.FAMILIES), value=family, description="family", **layout),
+            "horizon": widgets.IntSlider(value=horizon, min=2, max=500, description="horizon / milestone",
+                                         tooltip="T_max / total_steps, or the milestone b, in steps", **layout),
+            "n_steps": widgets.IntSlider(value=n_steps, min=5, max=1000, description="steps drawn", **layout),
+        }
+        self._controls["family"].observe(self._on_family, names="value")
+        self._watch(self._controls["horizon"], self._controls["n_steps"])
+        self.table = widgets.HTML()
+        c = self._controls
+        self.widget = widgets.VBox([widgets.HBox([c["family"], c["horizon"], c["n_steps"]],
+                                                 layout=widgets.Layout(flex_flow="row wrap")),
+                                    self.output, self.table])
+        self.update()
+
+    def _on_family(self, change: dict) -> None:
+        horizon, n_steps = C.FAMILY_DEFAULTS[change["new"]]
+        with self._hold():
+            self._controls["horizon"].value = horizon
+            self._controls["n_steps"].value = n_steps
+        if not self._holding:
+            self.update()
+
+    def update(self) -> None:
+        """Rebuild the curves from the current values and redraw plot and table."""
+        family = self._controls["family"].value
+        horizon = self._controls["horizon"].value
+        n_steps = self._controls["n_steps"].value
+        curves = C.convention_curves(family, horizon)
+        self.last_result = curves
+        title = f"{family}: horizon {horizon} (nan/gap = torch raises)" if family == "one_cycle" else \
+            f"{family}: horizon {horizon}"
+        self._draw(lambda: viz.plot_schedules(curves, n_steps, title=title).figure)
+        steps = range(max(horizon - 1, 0), horizon + 3)
+        self.table.value = _message_html(C.convention_table(curves, steps))
+
+
+def explore_conventions(family: str = "cosine") -> ConventionsExplorer:
+    """A :class:`ConventionsExplorer`: how torch, Hugging Face, Keras and timm differ from course_lib."""
+    return ConventionsExplorer(family=family)
+
+
+# ---------------------------------------------------------------------------
+# Reduce-on-plateau explorer (notebook 05)
+# ---------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _plateau_problem() -> P.NoisyLeastSquares:
+    return P.noisy_least_squares()
+
+
+def run_plateau_experiment(lr: float = 0.1, factor: float = 0.5, patience: int = 2, cooldown: int = 0,
+                           threshold: float = 1e-4, *, threshold_mode: str = "rel", min_lr: float = 0.0,
+                           plateau_every: int = 100, n_steps: int = 4000, batch_size: int = 1,
+                           seed: int = 0) -> list[History]:
+    """SGD on ``problems.noisy_least_squares()`` at a constant rate, and under ReduceLROnPlateau.
+
+    Both runs start at rate ``lr`` and see the same gradient noise (same seed). The plateau
+    policy is stepped every ``plateau_every`` steps with the mean training loss of that
+    window (see :func:`course_lib.trainers.run_gd`). The returned Histories hold the
+    *excess* loss f(w) - f* (:func:`course_lib.experiments.excess_loss`), so the noise
+    floor, and its drop after each cut, shows on a log axis.
+
+    Args:
+        lr: the starting rate (> 0).
+        factor, patience, cooldown, threshold, threshold_mode, min_lr: the policy's settings
+            (:class:`course_lib.plateau.ReduceLROnPlateau`).
+        plateau_every: steps per evaluation (>= 1).
+        n_steps: steps per run (>= 1).
+        batch_size: examples per gradient (>= 1).
+        seed: seed of the mini-batch sampling.
+
+    Returns:
+        [constant-rate run, plateau run], labelled.
+
+    Raises:
+        ValueError, TypeError: a bad setting, naming it.
+
+    >>> const, plat = run_plateau_experiment(n_steps=1000)
+    >>> bool(plat.lr[-1] < const.lr[-1])
+    True
+    """
+    from course_lib import experiments as X
+    from course_lib.plateau import ReduceLROnPlateau
+
+    policy = ReduceLROnPlateau(lr, factor=factor, patience=patience, threshold=threshold,
+                               threshold_mode=threshold_mode, cooldown=cooldown, min_lr=min_lr)
+    problem = _plateau_problem()
+    common = dict(batch_size=batch_size, seed=seed)
+    constant = T.run_gd(problem, lr, n_steps, label=f"constant lr {lr:.3g}", **common)
+    plateau = T.run_gd(problem, None, n_steps, plateau=policy, plateau_every=plateau_every,
+                       label="reduce on plateau", **common)
+    return [X.excess_loss(constant, problem), X.excess_loss(plateau, problem)]
+
+
+def describe_plateau(runs: list[History], window: int | None = None) -> str:
+    """A status line per run: late excess loss, and for the plateau run its cuts and final rate.
+
+    Args:
+        runs: the Histories of :func:`run_plateau_experiment` (their loss is the excess loss).
+        window: steps averaged at the end; default the last 10% of the run.
+    """
+    lines = []
+    for h in runs:
+        if h.diverged:
+            lines.append(h.summary())
+            continue
+        n = window or max(h.n_steps // 10, 1)
+        text = f"{h.label}: mean excess loss over the last {n} steps {np.mean(h.loss[-n:]):.3g}"
+        cuts = np.flatnonzero(np.diff(h.lr) < 0) + 1
+        if cuts.size:
+            shown = ", ".join(str(int(c)) for c in cuts[:8]) + (", ..." if cuts.size > 8 else "")
+            text += f"; {cuts.size} cut(s), at steps {shown}; final lr {h.lr[-1]:.3g}"
+        lines.append(text)
+    return "\n".join(lines)
+
+
+class PlateauExplorer(_Explorer):
+    """Reduce-on-plateau on a noisy regression: move patience, factor, cooldown, threshold.
+
+    SGD (batch 1) on noisy least squares; a constant rate stalls at its noise floor, the
+    plateau policy cuts the rate when the loss stops improving and goes below it. The
+    figure is :func:`course_lib.plotting.plot_history` of the excess loss with the rates
+    (dashed, right axis). Controls: "lr", "factor", "patience", "cooldown", "threshold",
+    "threshold_mode", "plateau_every", "n_steps" (all ``continuous_update=False``).
+    ``last_result`` is [constant run, plateau run].
+    """
+
+    def __init__(self, lr: float = 0.1, factor: float = 0.5, patience: int = 2, cooldown: int = 0,
+                 threshold: float = 1e-4, plateau_every: int = 100, n_steps: int = 4000) -> None:
+        super().__init__()
+        from course_lib.plateau import ReduceLROnPlateau
+
+        ReduceLROnPlateau(lr, factor=factor, patience=patience, cooldown=cooldown, threshold=threshold)  # checks
+        check_int("plateau_every", plateau_every, minimum=1)
+        check_int("n_steps", n_steps, minimum=1)
+        layout = dict(style=_WIDE, layout=widgets.Layout(width="380px"), continuous_update=False)
+        self._controls = {
+            "lr": widgets.FloatLogSlider(value=lr, base=10, min=-3, max=math.log10(0.5), step=0.05,
+                                         description="starting lr", readout_format=".3g", **layout),
+            "factor": widgets.FloatSlider(value=factor, min=0.05, max=0.95, step=0.05, description="factor",
+                                          readout_format=".2f", **layout),
+            "patience": widgets.IntSlider(value=patience, min=0, max=10, description="patience (evaluations)",
+                                          **layout),
+            "cooldown": widgets.IntSlider(value=cooldown, min=0, max=10, description="cooldown (evaluations)",
+                                          **layout),
+            "threshold": widgets.FloatLogSlider(value=threshold, base=10, min=-6, max=-1, step=0.25,
+                                                description="threshold", readout_format=".1e", **layout),
+            "threshold_mode": widgets.Dropdown(options=["rel", "abs"], value="rel", description="threshold_mode",
+                                               style=_WIDE, layout=widgets.Layout(width="380px")),
+            "plateau_every": widgets.IntSlider(value=plateau_every, min=20, max=1000, step=10,
+                                               description="steps per evaluation", **layout),
+            "n_steps": widgets.IntSlider(value=n_steps, min=500, max=10000, step=500, description="steps",
+                                         **layout),
+        }
+        self._watch(*self._controls.values())
+        c = self._controls
+        left = widgets.VBox([c["lr"], c["factor"], c["patience"], c["cooldown"]])
+        right = widgets.VBox([c["threshold"], c["threshold_mode"], c["plateau_every"], c["n_steps"]])
+        self.widget = widgets.VBox([widgets.HBox([left, right], layout=widgets.Layout(flex_flow="row wrap")),
+                                    self.status, self.output])
+        self.update()
+
+    def update(self) -> None:
+        """Run both with the current values and redraw."""
+        c = {k: w.value for k, w in self._controls.items()}
+        runs = run_plateau_experiment(c["lr"], c["factor"], c["patience"], c["cooldown"], c["threshold"],
+                                      threshold_mode=c["threshold_mode"], plateau_every=c["plateau_every"],
+                                      n_steps=c["n_steps"])
+        self.last_result = runs
+        self.status.value = _message_html(describe_plateau(runs), color="#1b5e20")
+
+        def draw():
+            ax = viz.plot_history(runs)
+            ax.set_ylabel("excess loss f(w) - f* (log scale)")
+            ax.set_title("SGD, batch 1, noisy least squares: constant rate vs reduce-on-plateau", fontsize=12)
+            return ax.figure
+
+        self._draw(draw)
+
+
+def explore_plateau(**kwargs: Any) -> PlateauExplorer:
+    """A :class:`PlateauExplorer` (keyword arguments: the starting control values)."""
+    return PlateauExplorer(**kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Results explorer (notebook 06): browse a precomputed comparison of schedules
+# ---------------------------------------------------------------------------
+
+RESULT_METRICS = ("val_loss", "val_acc", "loss", "lr")
+
+
+def select_results(comparison: Any, names: Any = None) -> tuple[dict[str, Any], dict[str, list[History]]]:
+    """The tuning sweeps and evaluation runs of the chosen schedules, in the comparison's order.
+
+    Args:
+        comparison: an ``experiments.Comparison`` (has ``sweeps`` and ``runs``, dicts by name).
+        names: schedule names to keep; None (or empty) keeps them all.
+
+    Returns:
+        (sweeps, runs): dicts name -> LRSweep and name -> list of Histories; a schedule whose
+        every rate diverged has no runs and is left out of ``runs``.
+
+    Raises:
+        TypeError: ``comparison`` is not a comparison.
+        ValueError: an unknown name.
+    """
+    if not (isinstance(getattr(comparison, "sweeps", None), Mapping)
+            and isinstance(getattr(comparison, "runs", None), Mapping)):
+        raise TypeError(f"comparison must be an experiments.Comparison (sweeps, runs), got comparison={comparison!r}")
+    if names is None or (not isinstance(names, str) and len(names) == 0):
+        chosen = list(comparison.sweeps)
+    else:
+        names = [names] if isinstance(names, str) else list(names)
+        for name in names:
+            check_in("names", name, tuple(comparison.sweeps))
+        chosen = [n for n in comparison.sweeps if n in names]
+    sweeps = {n: comparison.sweeps[n] for n in chosen}
+    runs = {n: list(comparison.runs[n]) for n in chosen if comparison.runs.get(n)}
+    return sweeps, runs
+
+
+def describe_results(comparison: Any, names: Any = None) -> str:
+    """One line per chosen schedule: rank by mean final validation loss, tuned lr, loss and accuracy.
+
+    Uses ``comparison.rows()`` (see ``experiments.Comparison``).
+    """
+    sweeps, _ = select_results(comparison, names)
+    ranking = comparison.ranking() if hasattr(comparison, "ranking") else []
+    lines = []
+    for row in comparison.rows():
+        if row["name"] not in sweeps:
+            continue
+        if not row["runs"]:
+            lines.append(f"{row['name']}: every rate of the grid diverged")
+            continue
+        rank = f"#{ranking.index(row['name']) + 1} " if row["name"] in ranking else ""
+        edge = " (edge of the grid: widen it)" if row["at_edge"] else ""
+        lines.append(f"{rank}{row['name']}: lr {row['lr']:.3g}{edge}; val loss {row['val_loss']:.4f} "
+                     f"± {row['val_loss_std']:.4f}; val acc {row['val_acc']:.4f} ± {row['val_acc_std']:.4f} "
+                     f"({row['runs']} seeds)")
+    return "\n".join(lines)
+
+
+class ResultsExplorer(_Explorer):
+    """Browse a comparison of schedules: tuning curves (left) and mean ± spread curves (right).
+
+    Nothing is trained: it draws the runs of an ``experiments.Comparison``. Controls:
+    "schedules" (multiple choice; none selected means all), "metric" (val_loss, val_acc,
+    loss, lr for the right panel) and "band" (std or min–max over seeds). The status lines
+    give each schedule's rank, tuned lr and scores. ``last_result`` is the pair (sweeps,
+    runs) drawn.
+
+    Args:
+        comparison: the comparison to browse.
+        metric: the metric shown first.
+    """
+
+    def __init__(self, comparison: Any, metric: str = "val_loss") -> None:
+        super().__init__()
+        select_results(comparison)  # checks the comparison
+        check_in("metric", metric, RESULT_METRICS)
+        self.comparison = comparison
+        names = list(comparison.sweeps)
+        layout = dict(style=_WIDE, layout=widgets.Layout(width="300px"))
+        self._controls = {
+            "schedules": widgets.SelectMultiple(options=names, value=tuple(names), rows=min(len(names), 8),
+                                                description="schedules", **layout),
+            "metric": widgets.Dropdown(options=list(RESULT_METRICS), value=metric, description="metric", **layout),
+            "band": widgets.Dropdown(options=[("mean ± std", "std"), ("min – max", "minmax")], value="std",
+                                     description="spread over seeds", **layout),
+        }
+        self._watch(*self._controls.values())
+        c = self._controls
+        self.widget = widgets.VBox([widgets.HBox([c["schedules"], widgets.VBox([c["metric"], c["band"]])]),
+                                    self.status, self.output])
+        self.update()
+
+    def update(self) -> None:
+        """Redraw for the current selection."""
+        c = {k: w.value for k, w in self._controls.items()}
+        sweeps, runs = select_results(self.comparison, c["schedules"])
+        self.last_result = (sweeps, runs)
+        self.status.value = _message_html(describe_results(self.comparison, c["schedules"]))
+
+        def draw():
+            with viz.course_style():
+                fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), layout="constrained")
+            viz.plot_lr_sweeps(sweeps, ax=left)
+            left.set_title("tuning: one run per rate", fontsize=12)
+            if runs:
+                viz.plot_runs(runs, metric=c["metric"], ax=right, band=c["band"],
+                              log=c["metric"] in ("val_loss", "loss"), smooth=10 if c["metric"] == "loss" else 0)
+            return fig
+
+        self._draw(draw)
+
+
+def explore_results(comparison: Any, metric: str = "val_loss") -> ResultsExplorer:
+    """A :class:`ResultsExplorer` over ``comparison`` (from ``experiments.compare_schedules``)."""
+    return ResultsExplorer(comparison, metric=metric)

@@ -1,0 +1,405 @@
+"""Widgets: the pure layer without UI, then every explorer driven by setting control values."""
+from __future__ import annotations
+
+import base64
+
+import doctest
+import inspect
+import statistics
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from course_lib import plotting as viz  # noqa: E402
+from course_lib import schedules as S  # noqa: E402
+from course_lib import widgets as W  # noqa: E402
+from course_lib.history import History  # noqa: E402
+
+N = 200  # steps for the schedule explorer in tests (small: fast)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """Record the figures the explorers show (and close them, as _show does)."""
+    figures = []
+
+    def record(fig):
+        figures.append(fig)
+        plt.close(fig)
+
+    monkeypatch.setattr(W, "_show", record)
+    return figures
+
+
+def test_doctests():
+    assert doctest.testmod(W).failed == 0
+
+
+# ---------------------------------------------------------------------------
+# Pure layer: specs and build_schedule
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(S.CATALOG))
+def test_every_catalog_factory_gets_specs(name):
+    specs = W.param_specs(S.CATALOG[name], N)
+    assert list(specs) == list(inspect.signature(S.CATALOG[name]).parameters)
+    assert W.param_specs(name, N) == specs
+    for spec in specs.values():
+        assert spec.kind in W._KINDS
+        if spec.kind in ("log", "float", "int", "optional_int"):
+            assert spec.low <= spec.default <= spec.high, spec
+        if spec.kind == "choice":
+            assert spec.default in spec.options
+    # the defaults draw a schedule, not a message: a sensible first picture
+    assert isinstance(W.build_schedule(name, {}, n_steps=N), S.Schedule)
+
+
+def test_specs_follow_parameter_names():
+    specs = W.param_specs("cyclic", 500)
+    assert specs["base_lr"].kind == specs["max_lr"].kind == "log"
+    assert (specs["max_lr"].low, specs["max_lr"].high) == (1e-4, 1.0)
+    assert specs["step_size_up"].kind == "int" and (specs["step_size_up"].low, specs["step_size_up"].high) == (1, 500)
+    assert specs["step_size_down"].kind == "optional_int"
+    assert specs["mode"].options == ("triangular", "triangular2", "exp_range")
+    assert (specs["gamma"].low, specs["gamma"].high) == (0.01, 1.0)
+    assert W.param_specs("polynomial_decay")["power"].low == 0.1
+    assert W.param_specs("one_cycle")["three_phase"].kind == "bool"
+    assert W.param_specs("multistep_decay", 300)["milestones"].default == "100, 200"
+    assert W.param_specs("warmup_stable_decay")["decay"].options == ("linear", "cosine", "1-sqrt")
+
+
+def test_param_specs_errors():
+    with pytest.raises(ValueError, match="schedule"):
+        W.param_specs("warmup")
+    with pytest.raises(ValueError, match="n_steps"):
+        W.param_specs("constant", 1)
+
+
+def control_values(spec):
+    """Every value a control for ``spec`` can be set to at its extremes."""
+    if spec.kind in ("log", "float", "int", "optional_int"):
+        return [spec.low, spec.high, spec.default]
+    if spec.kind == "choice":
+        return list(spec.options)
+    if spec.kind == "bool":
+        return [False, True]
+    return [spec.default, "", "5", "10, 5", "abc", "1e-3, 0.5, 7"]
+
+
+@pytest.mark.parametrize("name", sorted(S.CATALOG))
+def test_build_schedule_never_raises_at_extremes(name):
+    specs = W.param_specs(name, N)
+    combos = [{p: s.low for p, s in specs.items() if s.low is not None},
+              {p: s.high for p, s in specs.items() if s.high is not None}]
+    for p, spec in specs.items():
+        combos += [{p: v} for v in control_values(spec)]
+    for values in combos:
+        for warmup in (0, 20):
+            result = W.build_schedule(name, values, n_steps=N, warmup_steps=warmup)
+            assert isinstance(result, (S.Schedule, str)), (values, result)
+            if isinstance(result, str):
+                assert result.startswith(f"Cannot build {name}: ") and "Traceback" not in result
+            else:
+                assert np.all(np.isfinite(result(np.arange(N))))
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), name=st.sampled_from(sorted(S.CATALOG)))
+def test_build_schedule_never_raises_for_random_control_values(data, name):
+    values = {}
+    for p, spec in W.param_specs(name, N).items():
+        if spec.kind in ("float", "log"):
+            values[p] = data.draw(st.floats(spec.low, spec.high))
+        elif spec.kind in ("int", "optional_int"):
+            values[p] = data.draw(st.integers(int(spec.low), int(spec.high)))
+        elif spec.kind == "choice":
+            values[p] = data.draw(st.sampled_from(spec.options))
+        elif spec.kind == "bool":
+            values[p] = data.draw(st.booleans())
+        else:
+            values[p] = data.draw(st.text(max_size=12))
+    assert isinstance(W.build_schedule(name, values, n_steps=N), (S.Schedule, str))
+
+
+def test_build_schedule_messages_and_conversions():
+    msg = W.build_schedule("warmup_stable_decay", {"total_steps": 100, "warmup_steps": 60, "decay_steps": 60})
+    assert isinstance(msg, str) and "warmup_steps + decay_steps" in msg
+    assert "max_lr" in W.build_schedule("cyclic", {"base_lr": 0.5, "max_lr": 0.1})
+    assert "milestones" in W.build_schedule("multistep_decay", {"milestones": "a, b"})
+    s = W.build_schedule("multistep_decay", {"lr": 0.1, "milestones": "30, 60", "gamma": 0.5})
+    assert s == S.multistep_decay(0.1, (30, 60), 0.5)
+    assert W.build_schedule("cyclic", {"step_size_down": 0}).step_size_down is None
+    assert W.build_schedule("cyclic", {"step_size_down": 7}).step_size_down == 7
+    assert W.build_schedule("piecewise_constant", {"boundaries": "10", "values": "0.1, 0.01"}) == \
+        S.piecewise_constant((10,), (0.1, 0.01))
+    wrapped = W.build_schedule("cosine_decay", {"total_steps": 100}, warmup_steps=10)
+    assert isinstance(wrapped, S.Warmup) and wrapped(10) == pytest.approx(0.1)
+
+
+def test_build_schedule_programming_errors_raise():
+    with pytest.raises(ValueError, match="schedule"):
+        W.build_schedule("no_such_schedule", {})
+    with pytest.raises(ValueError, match="values"):
+        W.build_schedule("constant", {"learning_rate": 0.1})
+
+
+# ---------------------------------------------------------------------------
+# Pure layer: GD experiments
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(W.GD_SCHEDULES))
+@pytest.mark.parametrize("n", [10, 1001])
+def test_gd_schedules_peak_at_lr(name, n):
+    s = W.gd_schedule(name, 0.3, n)
+    values = s(np.arange(n))
+    assert np.all(np.isfinite(values)) and np.all(values >= 0)
+    assert values.max() == pytest.approx(0.3, rel=0.02)
+
+
+def test_gd_schedule_errors():
+    with pytest.raises(ValueError, match="name"):
+        W.gd_schedule("sgdr", 0.1, 100)
+    with pytest.raises(ValueError, match="lr"):
+        W.gd_schedule("constant", 0.0, 100)
+
+
+def test_make_problem_is_cached_and_checked():
+    assert W.make_problem("quadratic", 10.0) is W.make_problem("quadratic", 10.0)
+    assert W.make_problem("quadratic", 100.0).condition_number == 100.0
+    with pytest.raises(ValueError, match="name"):
+        W.make_problem("himmelblau")
+
+
+def test_run_gd_experiment_and_status():
+    h = W.run_gd_experiment("quadratic", 1.0, "cosine_decay", 50)
+    assert isinstance(h, History) and h.params.shape == (51, 2) and h.label == "cosine_decay"
+    status = W.describe_run(h, W.make_problem("quadratic"))
+    assert "stability limit 2/L = 2" in status and "below" in status
+    bad = W.run_gd_experiment("quadratic", 3.0, "constant", 100, label="big")
+    assert bad.diverged
+    status = W.describe_run(bad, W.make_problem("quadratic"))
+    assert status.startswith(f"big: DIVERGED at step {bad.diverged_step} (lr=3)") and "above" in status
+    rb = W.run_gd_experiment("rosenbrock", 1e-3, "constant", 20)
+    assert "local stability limit at the start 2/curvature = 0.000956" in \
+        W.describe_run(rb, W.make_problem("rosenbrock"))
+    mb = W.run_gd_experiment("multi_basin", 0.5, "cosine_restarts", 300, noisy=True)
+    assert "ended in basin" in W.describe_run(mb, W.make_problem("multi_basin"))
+    with pytest.raises(ValueError, match="noisy"):
+        W.run_gd_experiment("rosenbrock", 1e-3, "constant", 10, noisy=True)
+
+
+# ---------------------------------------------------------------------------
+# Explorers, driven from code
+# ---------------------------------------------------------------------------
+
+def extremes(control):
+    """The values to move a control to: slider ends, every option, both checkbox states."""
+    if isinstance(control, (ipywidgets.FloatLogSlider,)):
+        return [control.base ** control.min, control.base ** control.max]
+    if isinstance(control, (ipywidgets.FloatSlider, ipywidgets.IntSlider)):
+        return [control.min, control.max]
+    if isinstance(control, ipywidgets.Dropdown):
+        return [value for _, value in control.options] if isinstance(control.options[0], tuple) \
+            else list(control.options)
+    if isinstance(control, ipywidgets.Checkbox):
+        return [not control.value, control.value]
+    if isinstance(control, ipywidgets.Text):
+        return ["1, 2", "garbage", ""]
+    raise AssertionError(f"unexpected control {control!r}")
+
+
+def count_updates(explorer):
+    calls = []
+    original = explorer.update
+
+    def counted():
+        calls.append(1)
+        original()
+
+    explorer.update = counted
+    return calls
+
+
+def assert_explorer_protocol(explorer):
+    assert isinstance(explorer.widget, ipywidgets.Widget)
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    png = base64.b64decode(bundle["image/png"])  # a picture for readers without a kernel
+    assert png.startswith(b"\x89PNG")
+    assert all(isinstance(c, ipywidgets.Widget) for c in explorer.controls.values())
+
+
+def test_schedule_explorer_initial_picture(shown):
+    ex = W.explore_schedules(n_steps=N, schedule="step_decay")
+    assert isinstance(ex, W.ScheduleExplorer)
+    assert_explorer_protocol(ex)
+    assert ex.last_result == W.build_schedule("step_decay", {}, n_steps=N)
+    ax = shown[-1].axes[0]
+    assert ax.get_xlabel() == viz.STEP_LABEL and ax.get_ylabel() == viz.LR_LABEL
+    assert "StepDecay(" in ex.info.value and "gamma" in ex.info.value
+
+
+def test_schedule_explorer_every_schedule_every_control(shown):
+    ex = W.ScheduleExplorer(n_steps=N)
+    calls = count_updates(ex)
+    for name in ex.controls["schedule"].options:
+        before = len(calls)
+        ex.controls["schedule"].value = name
+        if name != "cosine_decay":
+            assert len(calls) == before + 1  # one redraw per schedule change
+        assert set(ex.controls) == {"schedule", "log", "warmup"} | set(W.param_specs(name, N))
+        for key, control in ex.controls.items():
+            if key == "schedule":
+                continue
+            for value in extremes(control):
+                previous, before = ex.last_result, len(calls)
+                changed = control.value != value
+                control.value = value
+                assert isinstance(ex.last_result, (S.Schedule, str))
+                if changed:
+                    assert len(calls) == before + 1 and ex.last_result is not previous
+                result = ex.last_result
+                if isinstance(result, str):
+                    assert result in ex.status.value or "&" in ex.status.value
+                elif key not in ("log", "warmup") and ex.controls["warmup"].value == 0:
+                    spec = W.param_specs(name, N)[key]
+                    if spec.kind not in ("text", "optional_int"):
+                        assert getattr(result, key) == pytest.approx(W._convert(spec, control.value))
+            with ex._hold():  # back to a drawable state for the next control, without a redraw
+                control.value = W.param_specs(name, N)[key].default if key in ex._params else \
+                    {"log": False, "warmup": 0}[key]
+
+
+def test_schedule_explorer_error_message_and_recovery(shown):
+    ex = W.ScheduleExplorer(n_steps=100, schedule="warmup_stable_decay")
+    assert ex.controls["warmup"] is not ex.controls["warmup_steps"]  # wrapper vs WSD parameter
+    ex.controls["decay_steps"].value = 60
+    n_before = len(shown)
+    ex.controls["warmup_steps"].value = 50
+    assert isinstance(ex.last_result, str) and "warmup_steps + decay_steps" in ex.last_result
+    assert "warmup_steps + decay_steps" in ex.status.value and ex.info.value == ""
+    assert len(shown) == n_before  # nothing drawn for a refused combination
+    ex.controls["decay_steps"].value = 20
+    assert isinstance(ex.last_result, S.WarmupStableDecay) and ex.status.value == ""
+
+
+def test_gd_explorer_initial_picture_and_status(shown):
+    ex = W.explore_gd()
+    assert isinstance(ex, W.GDExplorer)
+    assert_explorer_protocol(ex)
+    assert isinstance(ex.last_result, History) and not ex.last_result.diverged
+    assert "stability limit 2/L = 2" in ex.status.value and "converged" in ex.status.value
+    fig = shown[-1]
+    path_ax, loss_ax = fig.axes[0], fig.axes[1]
+    assert path_ax.get_xlabel() and loss_ax.get_xlabel() == viz.STEP_LABEL
+    ex.controls["lr"].value = 3.0
+    assert ex.last_result.diverged
+    assert f"DIVERGED at step {ex.last_result.diverged_step} (lr=3)" in ex.status.value
+
+
+def test_gd_explorer_every_control_to_its_extremes(shown):
+    ex = W.GDExplorer()
+    calls = count_updates(ex)
+    for problem in ("quadratic", "rosenbrock", "multi_basin"):
+        ex.controls["problem"].value = problem
+        assert ex.controls["lr"].value == pytest.approx(W.PROBLEM_DEFAULTS[problem]["lr"], rel=0.02)
+        # every control on the quadratic; the sliders that change the run's cost on the others
+        keys = list(ex.controls) if problem == "quadratic" else ["lr", "momentum", "noisy"]
+        for key in keys:
+            control = ex.controls[key]
+            if key == "problem":
+                continue
+            start = control.value
+            for value in extremes(control):
+                before, previous = len(calls), ex.last_result
+                changed = control.value != value
+                control.value = value
+                assert isinstance(ex.last_result, History)
+                if changed:
+                    assert len(calls) == before + 1 and ex.last_result is not previous
+            with ex._hold():
+                control.value = start
+    assert ex.controls["noisy"].layout.display is None  # shown on multi_basin
+    assert ex.controls["condition_number"].layout.display == "none"
+
+
+def test_compare_explorer_every_control_to_its_extremes(shown):
+    ex = W.compare_schedules(schedules=("constant", "cosine_decay"))
+    assert isinstance(ex, W.CompareExplorer)
+    assert_explorer_protocol(ex)
+    assert [h.label for h in ex.last_result] == ["1: constant", "2: cosine_decay"]
+    calls = count_updates(ex)
+    for key, control in ex.controls.items():
+        if key == "problem":
+            continue
+        start = control.value
+        values = extremes(control)
+        if key in ("schedule_1", "schedule_2"):  # same options as schedule_3, which tries them all
+            values = [values[0], values[-1]]
+        for value in values:
+            before = len(calls)
+            changed = control.value != value
+            control.value = value
+            assert all(isinstance(h, History) for h in ex.last_result)
+            assert 2 <= len(ex.last_result) <= 3
+            if changed:
+                assert len(calls) == before + 1
+        with ex._hold():
+            control.value = start
+    for problem in ("rosenbrock", "multi_basin"):
+        ex.controls["problem"].value = problem
+        assert len(ex.last_result) == 2 and len(ex.status.value.split("\n")) == 2
+    # the same run twice: overlaid, both in the legend
+    ex.controls["schedule_3"].value = "constant"
+    assert len(ex.last_result) == 3 and len(shown[-1].axes[1].get_legend().get_texts()) == 4
+
+
+def test_explorer_argument_errors():
+    with pytest.raises(ValueError, match="problem"):
+        W.GDExplorer(problem="himmelblau")
+    with pytest.raises(ValueError, match="schedule"):
+        W.GDExplorer(schedule="sgdr")
+    with pytest.raises(ValueError, match="schedules"):
+        W.CompareExplorer(schedules=("constant",))
+    with pytest.raises(ValueError, match="schedule"):
+        W.ScheduleExplorer(schedule="warmup")
+
+
+# ---------------------------------------------------------------------------
+# Speed: one redraw must feel immediate
+# ---------------------------------------------------------------------------
+
+def median_update_ms(explorer, repeats=5):
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        explorer.update()
+        times.append(time.perf_counter() - t)
+    return 1000 * statistics.median(times)
+
+
+def test_one_update_is_fast():
+    """Target median < 100 ms per update (Agg); the bound is generous for shared CI machines."""
+    medians = {
+        "ScheduleExplorer": median_update_ms(W.ScheduleExplorer()),
+        "GDExplorer": median_update_ms(W.GDExplorer()),
+        "CompareExplorer": median_update_ms(W.CompareExplorer()),
+    }
+    print("median update (ms):", {k: round(v, 1) for k, v in medians.items()})
+    for name, ms in medians.items():
+        assert ms < 300, f"{name}: median update {ms:.0f} ms"

@@ -80,6 +80,9 @@ __all__ = [
     "check_stability_limit", "check_half_life", "check_exponential_value", "check_linear_decay",
     "check_warmup", "check_sgdr_cycle_ends", "check_one_cycle_peak_step", "check_scaled_lr",
     "check_scheduler_order", "check_total_steps", "SCHEDULER_ORDER_OPTIONS",
+    "check_gd_regime", "GD_REGIME_OPTIONS",
+    "check_plateau_lrs", "PLATEAU_METRICS", "check_adam_first_step",
+    "check_schedule_choice", "SCHEDULE_CHOICES", "SCHEDULE_SCENARIOS",
 ]
 
 
@@ -852,3 +855,280 @@ def check_total_steps(answer: Any, n_examples: int = 1797, batch_size: int = 64,
     return number_verdict(as_int(answer), per_epoch * epochs, atol=1e-9, mistakes=mistakes,
                           detail=f"{per_epoch} steps per epoch * {epochs} epochs = {per_epoch * epochs} steps.",
                           hint=hint)
+
+
+#: The three behaviours of fixed-rate GD on a quadratic, for :func:`check_gd_regime` (in order a, b, c).
+GD_REGIME_OPTIONS = ("converges without oscillating", "oscillates but converges", "diverges")
+
+
+def _regime_of(text: str) -> str | None:
+    """Which of GD_REGIME_OPTIONS a free-text answer names (letter, option, or key word), else None."""
+    t = _normalise(text).strip(" .)")
+    if t in ("a", "b", "c"):
+        return GD_REGIME_OPTIONS["abc".index(t)]
+    if any(w in t for w in ("without oscill", "no oscill", "not oscill", "monoton", "smooth")):
+        return GD_REGIME_OPTIONS[0]
+    if "diverg" in t or "blow" in t or "explod" in t:
+        return GD_REGIME_OPTIONS[2]
+    if "oscill" in t or "zig" in t or "bounc" in t:
+        return GD_REGIME_OPTIONS[1]
+    return None
+
+
+@exercise_check
+def check_gd_regime(answer: Any, lr: float = 1.5, L: float = 1.0, mu: float = 0.1,
+                    hint: str = "Compute 1 - lr * L and 1 - lr * mu. A negative factor flips the sign of that "
+                                "direction every step; a factor of size above 1 makes it grow.") -> CheckResult:
+    """What fixed-rate GD does on a quadratic with curvatures L >= mu: one of :data:`GD_REGIME_OPTIONS`.
+
+    lr <= 1/L: converges without oscillating; 1/L < lr < 2/L: oscillates (the steep
+    direction changes sign each step) but converges; lr > 2/L: diverges. Accepts the
+    option text, its letter, or a key word ("monotone", "oscillates", "diverges").
+    """
+    with check_setup():
+        lr = check_positive("lr", lr)
+        L = check_positive("L", L)
+        mu = check_non_negative("mu", mu)
+        if mu > L:
+            raise ValueError(f"mu must be <= L ({L}), got mu={mu}")
+        if math.isclose(lr * L, 2.0, rel_tol=1e-9):
+            raise ValueError(f"lr must not be exactly 2/L = {_fmt(2 / L)} (GD neither converges nor "
+                             f"diverges there), got lr={lr}")
+    _not_answered(answer, "your answer")
+    listing = "; ".join(f"{'abc'[i]}) {o}" for i, o in enumerate(GD_REGIME_OPTIONS))
+    if not isinstance(answer, str):
+        raise Wrong(f"your answer is {_short(answer)}; answer with one of the options as text, or its letter: "
+                    f"{listing}.", "e.g. answer = \"b\"")
+    chosen = _regime_of(answer)
+    if chosen is None:
+        if "converg" in _normalise(answer):
+            raise Wrong("Converging is only half the answer: say also whether it oscillates on the way. "
+                        "Options: " + listing + ".", hint)
+        raise Wrong(f"{_short(answer)} is not one of the options: {listing}.",
+                    "Copy one option exactly, or give its letter.")
+    steep, flat = 1 - lr * L, 1 - lr * mu
+    factors = f"1 - lr*L = {_fmt(steep)} and 1 - lr*mu = {_fmt(flat)}"
+    if lr * L > 2:
+        expected = GD_REGIME_OPTIONS[2]
+        why = (f"{factors}: |1 - lr*L| = {_fmt(abs(steep))} > 1, so the steep direction grows by that factor "
+               f"every step (flipping sign as it goes): lr is above the stability limit 2/L = {_fmt(2 / L)}.")
+    elif lr * L > 1:
+        expected = GD_REGIME_OPTIONS[1]
+        why = (f"{factors}: the steep factor is negative, so that coordinate changes sign every step "
+               f"(a zig-zag across the valley), but both have size < 1, so the error still shrinks: "
+               f"1/L = {_fmt(1 / L)} < lr < 2/L = {_fmt(2 / L)}.")
+    else:
+        expected = GD_REGIME_OPTIONS[0]
+        why = (f"{factors}: both are between 0 and 1, so every direction shrinks without changing sign: "
+               f"lr <= 1/L = {_fmt(1 / L)}.")
+    if chosen != expected:
+        raise Wrong(f"{chosen!r} is not what happens: {why}", hint)
+    return passed(why)
+
+
+# ---------------------------------------------------------------------------
+# Notebook 05: reduce-on-plateau and adaptive methods
+# ---------------------------------------------------------------------------
+
+#: The validation losses of :func:`check_plateau_lrs` (small gains below 1%, a cut, a new best, a rise).
+PLATEAU_METRICS = (1.0, 0.9, 0.898, 0.896, 0.894, 0.895, 0.893, 0.891, 0.8, 0.81, 0.82, 0.83)
+
+
+@exercise_check
+def check_plateau_lrs(answer: Any, metrics: Sequence[float] = PLATEAU_METRICS, lr: float = 0.1,
+                      factor: float = 0.5, patience: int = 2, threshold: float = 0.01,
+                      threshold_mode: str = "rel", cooldown: int = 1,
+                      hint: str = "Walk through the list keeping best, the count of bad evaluations and the "
+                                  "cooldown counter: an evaluation is 'better' only if metric < best * "
+                                  "(1 - threshold); the rate is cut when the count exceeds patience, then the "
+                                  "count restarts and the next `cooldown` evaluations do not count.") -> CheckResult:
+    """The rate after each evaluation of ReduceLROnPlateau (torch's rules, mode="min") on ``metrics``.
+
+    The answer is a list with one rate per metric. Known slips (cutting after
+    ``patience`` bad evaluations instead of ``patience + 1``, ignoring the threshold or
+    the cooldown) get their own message.
+    """
+    from course_lib.plateau import ReduceLROnPlateau
+
+    with check_setup():
+        metrics = [check_real(f"metrics[{i}]", m) for i, m in enumerate(metrics)]
+        if not metrics:
+            raise ValueError("metrics must not be empty")
+        settings = dict(factor=factor, patience=patience, threshold=threshold,
+                        threshold_mode=threshold_mode, cooldown=cooldown)
+        ReduceLROnPlateau(lr, **settings)
+
+    def rates(**changes: Any) -> list[float]:
+        policy = ReduceLROnPlateau(lr, **{**settings, **changes})
+        return [policy.step(m) for m in metrics]
+
+    expected = rates()
+    slips = [(dict(patience=max(patience - 1, 0)),
+              f"Your rate drops one evaluation too early: the cut comes when the count of bad evaluations "
+              f"*exceeds* patience, at the {patience + 1}th bad one in a row, not the {patience}th."),
+             (dict(patience=patience + 1),
+              f"Your rate drops one evaluation too late: with patience={patience} the cut comes at the "
+              f"{patience + 1}th bad evaluation in a row."),
+             (dict(threshold=0.0),
+              f"You counted every decrease as an improvement; with threshold={threshold} "
+              f"({threshold_mode}) a metric must beat best * (1 - {threshold}) to count."),
+             (dict(cooldown=0),
+              f"You forgot the cooldown: for {cooldown} evaluation(s) after a cut, bad evaluations "
+              f"are not counted.")]
+    mistakes = [(rates(**change), message) for change, message in slips if rates(**change) != expected]
+    cuts = [i for i in range(len(expected)) if expected[i] < (expected[i - 1] if i else lr)]
+    return sequence_verdict(answer, expected, rtol=1e-6, mistakes=mistakes, what="your list of rates",
+                            detail=f"The rate is cut after evaluations {[i + 1 for i in cuts]} (counting from 1).",
+                            hint=hint)
+
+
+@exercise_check
+def check_adam_first_step(answer: Any, lr: float = 1e-3, grad: float = 250.0,
+                          betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                          hint: str = "At t = 1, m = (1 - beta1) g and v = (1 - beta2) g^2; divide each by its "
+                                      "bias correction (1 - beta^1) and compute lr * m_hat / (sqrt(v_hat) + eps).") -> CheckResult:
+    """The size |w_1 - w_0| of Adam's first update for a parameter with gradient ``grad``: lr |g| / (|g| + eps).
+
+    About lr, whatever the gradient's scale. Tolerance 0.1%.
+    """
+    with check_setup():
+        lr = check_positive("lr", lr)
+        grad = check_real("grad", grad)
+        if grad == 0:
+            raise ValueError("grad must be non-zero, got grad=0")
+        beta1 = check_range("betas[0]", betas[0], 0.0, 1.0, high_open=True)
+        beta2 = check_range("betas[1]", betas[1], 0.0, 1.0, high_open=True)
+        eps = check_non_negative("eps", eps)
+    g = abs(grad)
+    expected = lr * g / (g + eps)
+    mistakes = [(-expected, "That is the signed update (Adam moves against the gradient); the question asks "
+                            "for its size |w_1 - w_0|."),
+                (lr * g, f"That is plain SGD's step lr * |g|. Adam divides by the gradient's own size, "
+                         f"so the {g:g} cancels."),
+                (lr * (1 - beta1) * g / (math.sqrt(1 - beta2) * g + eps),
+                 "You left out the bias correction: m and v start at 0, so without dividing by "
+                 "(1 - beta^t) the first step is lr * (1 - beta1) / sqrt(1 - beta2), about 3.16 lr."),
+                (lr * (1 - beta1) * g / (g + eps), "You corrected v but not m (divide m by 1 - beta1 too)."),
+                (lr * g / (math.sqrt(1 - beta2) * g + eps), "You corrected m but not v (divide v by 1 - beta2 too).")]
+    return number_verdict(answer, expected, rtol=1e-3, mistakes=mistakes,
+                          detail=f"lr * |g| / (|g| + eps) = {_fmt(expected)}: about lr = {lr:g}, whatever the "
+                                 f"gradient's size. Adam's steps are set by lr, not by the gradient scale.",
+                          hint=hint)
+
+
+# ---------------------------------------------------------------------------
+# Notebook 06: choosing a schedule
+# ---------------------------------------------------------------------------
+
+#: The schedules of notebook 06's decision guide, in order a, b, c, ...
+SCHEDULE_CHOICES = ("constant", "step", "linear", "cosine", "warmup+cosine", "one-cycle", "SGDR", "WSD",
+                    "reduce-on-plateau")
+
+_CHOICE_ALIASES = {
+    "constant": ("constant", "fixed", "constantlr"),
+    "step": ("step", "stepdecay", "multistep", "multistepdecay", "steplr"),
+    "linear": ("linear", "lineardecay", "linearwithwarmup", "warmuplinear", "linearlr"),
+    "cosine": ("cosine", "cosinedecay", "cosineannealing", "cosineannealinglr"),
+    "warmup+cosine": ("warmupcosine", "cosinewithwarmup", "warmupandcosine", "warmupthencosine",
+                      "linearwarmupcosine", "cosinewarmup"),
+    "one-cycle": ("onecycle", "1cycle", "onecyclelr", "onecyclepolicy"),
+    "SGDR": ("sgdr", "cosinerestarts", "warmrestarts", "cosineannealingwarmrestarts", "cosinewithrestarts"),
+    "WSD": ("wsd", "warmupstabledecay", "trapezoidal", "constantthendecay", "constantdecay",
+            "constantwithdecay", "constantplusdecay"),
+    "reduce-on-plateau": ("reduceonplateau", "plateau", "reducelronplateau", "reducelrplateau"),
+}
+
+#: Notebook 06's scenarios: key -> (situation, right choices, why, {wrong choice: why not}).
+SCHEDULE_SCENARIOS: dict[str, tuple[str, tuple[str, ...], str, dict[str, str]]] = {
+    "unknown_budget": (
+        "You pre-train a model without knowing how long you will train: you may have to stop early, "
+        "or want to continue later.",
+        ("WSD",),
+        "WSD's stable phase does not depend on the total length T: decay any checkpoint of it when you "
+        "stop, or keep going from it.",
+        {"cosine": "A cosine is planned for one T: stopped early it is still at a high rate (lr/2 at T/2), "
+                   "and continuing it means restarting the curve.",
+         "warmup+cosine": "A cosine is planned for one T: stopped early it is still at a high rate, and it "
+                          "cannot be extended without changing the curve already run.",
+         "linear": "Linear decay is planned for one T too: its rate at any step depends on T.",
+         "one-cycle": "One-cycle is planned for one T: its peak and its annealing are placed by T.",
+         "constant": "Close: a constant rate can be stopped anywhere, but it ends at a high rate. Add a short "
+                     "decay at the end: that is WSD.",
+         "reduce-on-plateau": "Possible, but its cuts depend on noisy validation checks and it never gives a "
+                              "clean final anneal; a branch you can decay at any step is simpler."}),
+    "known_budget": (
+        "You train a CNN with SGD and momentum for exactly 90 epochs, a budget fixed in advance.",
+        ("cosine", "warmup+cosine", "linear", "step"),
+        "With a known T, a schedule planned for T (cosine or linear decay, possibly a short warm-up; the "
+        "older step decay also works) anneals exactly at the end.",
+        {"constant": "A constant rate never anneals: the run ends at its noise floor.",
+         "WSD": "Fine, but it buys flexibility you do not need here; cosine or linear is the standard.",
+         "SGDR": "Restarts put the rate back up; with one fixed budget a single decay is simpler and at "
+                 "least as good.",
+         "reduce-on-plateau": "You know the budget: plan the decay instead of waiting for noisy plateaus."}),
+    "adam_transformer": (
+        "You train a Transformer with AdamW for a fixed number of steps.",
+        ("warmup+cosine", "linear"),
+        "Adam's first steps are large and its second-moment estimates are still poor: a warm-up keeps "
+        "them from wrecking the start, then decay (cosine or linear, with warm-up) to the end of the budget.",
+        {"cosine": "Close: but without a warm-up Adam's early updates at the full rate can destabilise a "
+                   "Transformer. Add a warm-up.",
+         "constant": "No warm-up and no decay: the two things Transformers with Adam need.",
+         "one-cycle": "It has a warm-up, but the standard recipe is warm-up then cosine or linear decay.",
+         "WSD": "Possible if the budget may change, but for a fixed budget warm-up + cosine or linear is "
+                "the standard."}),
+    "small_fast": (
+        "A few epochs on a small dataset: you want a good model as fast as possible.",
+        ("one-cycle",),
+        "One-cycle (Smith's super-convergence recipe): a short climb to a large peak, found with the "
+        "range test, then a long anneal; it gets good results in few epochs.",
+        {"constant": "A constant rate never anneals: the run ends at its noise floor.",
+         "reduce-on-plateau": "With a few epochs there are too few validation checks for it to react."}),
+    "no_budget": (
+        "You have no step budget: you train until the validation loss stops improving.",
+        ("reduce-on-plateau",),
+        "Without a T to plan for, let the validation loss decide: cut the rate when it stalls.",
+        {"cosine": "A cosine needs T, which you do not have.",
+         "linear": "Linear decay needs T, which you do not have.",
+         "one-cycle": "One-cycle needs T, which you do not have."}),
+}
+
+
+def _schedule_choice_of(answer: str) -> str | None:
+    """Which of SCHEDULE_CHOICES a text names (option, letter or a usual alias), else None."""
+    t = "".join(ch for ch in answer.lower() if ch.isalnum())
+    letters = "abcdefghijklmnopqrstuvwxyz"[: len(SCHEDULE_CHOICES)]
+    if len(t) == 1 and t in letters:
+        return SCHEDULE_CHOICES[letters.index(t)]
+    for choice, aliases in _CHOICE_ALIASES.items():
+        if t in aliases:
+            return choice
+    return None
+
+
+@exercise_check
+def check_schedule_choice(answer: Any, scenario: str = "unknown_budget", hint: str = "") -> CheckResult:
+    """Which schedule fits a scenario of :data:`SCHEDULE_SCENARIOS`: one of :data:`SCHEDULE_CHOICES`.
+
+    Accepts the option's name (case, spaces, "-", "+" and "_" ignored), its letter, or a
+    usual alias ("warmup_stable_decay", "1cycle", "cosine_restarts", "ReduceLROnPlateau").
+    """
+    with check_setup():
+        if scenario not in SCHEDULE_SCENARIOS:
+            raise ValueError(f"scenario must be one of {sorted(SCHEDULE_SCENARIOS)}, got scenario={scenario!r}")
+    situation, right, why, wrong_why = SCHEDULE_SCENARIOS[scenario]
+    hint = hint or "Ask two questions: do you know the total number of steps T in advance, and what does the " \
+                   "optimizer need at the start?"
+    _not_answered(answer, "your answer")
+    listing = ", ".join(f"{'abcdefghi'[i]}) {o}" for i, o in enumerate(SCHEDULE_CHOICES))
+    if not isinstance(answer, str):
+        raise Wrong(f"your answer is {_short(answer)}; answer with a schedule's name as text, or its letter: "
+                    f"{listing}.", 'e.g. answer = "cosine"')
+    chosen = _schedule_choice_of(answer)
+    if chosen is None:
+        raise Wrong(f"{_short(answer)} is not one of the options: {listing}.",
+                    "Copy one option exactly, or give its letter.")
+    if chosen not in right:
+        raise Wrong(wrong_why.get(chosen, f"{chosen!r} does not fit this situation: {situation}"), hint)
+    others = [r for r in right if r != chosen]
+    return passed(why + (f" (Also fine: {', '.join(others)}.)" if others else ""))

@@ -17,9 +17,9 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from course_lib._validation import check_in, check_int
+from course_lib._validation import check_in, check_int, check_non_negative
 
-__all__ = ["ACTIVATIONS", "mlp", "linear", "n_params"]
+__all__ = ["ACTIVATIONS", "INIT_SCHEMES", "mlp", "linear", "n_params", "initialize"]
 
 #: activation name -> module class
 ACTIVATIONS: dict[str, type[nn.Module]] = {
@@ -92,3 +92,69 @@ def linear(n_in: int, n_out: int, seed: int | None = 0) -> nn.Sequential:
 def n_params(model: nn.Module) -> int:
     """Number of trainable parameters."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+#: Weight-initialisation schemes of :func:`initialize` -> how each Linear layer is set.
+INIT_SCHEMES: dict[str, str] = {
+    "default": "PyTorch's default (Linear.reset_parameters): w, b ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in))",
+    "kaiming": "He et al. 2015 (kaiming_normal_, ReLU): w ~ N(0, 2 / fan_in), b = 0",
+    "xavier": "Glorot & Bengio 2010 (xavier_normal_): w ~ N(0, 2 / (fan_in + fan_out)), b = 0",
+    "zeros": "every weight and bias 0 (a classic mistake: all hidden units stay identical)",
+}
+
+
+def initialize(model: nn.Module, scheme: str = "kaiming", *, scale: float = 1.0,
+               seed: int | None = None) -> nn.Module:
+    """Set the initial value of every weight of every Linear layer: weight initialisation.
+
+    This is what a network's starting point is made of: thousands of numbers, one per
+    weight, drawn once before training. It is *not* the learning rate, which is one
+    number of the optimizer (article 000 calls choosing the starting rate
+    "learning-rate initialization" and describes it as this).
+
+    Each ``nn.Linear`` gets the scheme (see :data:`INIT_SCHEMES`), then its weight matrix
+    is multiplied by ``scale`` (biases are not scaled). Other layers are left alone.
+
+    Args:
+        model: the network, changed in place.
+        scheme: "default", "kaiming", "xavier" or "zeros".
+        scale: factor on every weight after the scheme (>= 0); 1 keeps the scheme.
+        seed: None draws from torch's global RNG (inside ``trainers.train_torch`` that is
+            the run's seed); an int draws from ``torch.manual_seed(seed)`` and leaves the
+            global RNG untouched.
+
+    Returns:
+        the same model (so a builder can be ``lambda: initialize(mlp(64, 10, seed=None), "zeros")``).
+
+    Raises:
+        TypeError: model is not an nn.Module.
+        ValueError: unknown scheme, scale < 0 or seed < 0.
+
+    >>> net = initialize(mlp(4, 2, hidden=(3,)), "zeros")
+    >>> sum(int(torch.count_nonzero(p)) for p in net.parameters())
+    0
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch nn.Module, got model={model!r} ({type(model).__name__})")
+    check_in("scheme", scheme, INIT_SCHEMES)
+    scale = check_non_negative("scale", scale)
+
+    def apply() -> nn.Module:
+        with torch.no_grad():
+            for layer in model.modules():
+                if not isinstance(layer, nn.Linear):
+                    continue
+                if scheme == "default":
+                    layer.reset_parameters()
+                elif scheme == "kaiming":
+                    nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+                elif scheme == "xavier":
+                    nn.init.xavier_normal_(layer.weight)
+                else:
+                    nn.init.zeros_(layer.weight)
+                if scheme != "default" and layer.bias is not None:
+                    nn.init.zeros_(layer.bias)
+                layer.weight.mul_(scale)
+        return model
+
+    return _build(apply, seed)

@@ -1027,6 +1027,10 @@ def plot_lr_sweeps(sweeps: Mapping[str, Any], *, ax: Axes | None = None, log_sco
                 ax.plot(lrs[bad], np.ones(int(bad.sum())), "X", color=color, markersize=11,
                         transform=ax.get_xaxis_transform(), clip_on=False, linestyle="none")
         ax.set_xscale("log")
+        rates = np.unique(np.concatenate([lrs for lrs, _ in curves.values()]))
+        if rates.size <= 8:  # label the rates tried, not the decades
+            ax.set_xticks(rates, [f"{r:.3g}" for r in rates])
+            ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
         if log_score:
             ax.set_yscale("log")
         if any_bad:

@@ -19,6 +19,7 @@ import numpy as np
 __all__ = [
     "stability_limit", "half_life", "EXPONENTIAL_VALUE", "linear_decay_fn", "warmup_cosine_fn",
     "sgdr_cycle_ends", "one_cycle_peak_step", "scaled_lr", "SCHEDULER_ORDER", "total_steps",
+    "gd_regime", "plateau_lrs", "adam_first_step", "schedule_choice",
 ]
 
 
@@ -101,3 +102,49 @@ def total_steps(n_examples: int = 1797, batch_size: int = 64, epochs: int = 10,
     """Optimizer updates in a run: steps per epoch (ceil, or floor with drop_last) times epochs."""
     per_epoch = n_examples // batch_size if drop_last else math.ceil(n_examples / batch_size)
     return per_epoch * epochs
+
+
+def gd_regime(lr: float = 1.5, L: float = 1.0, mu: float = 0.1) -> str:
+    """Fixed-rate GD on a quadratic: look at the per-step factors 1 - lr * L and 1 - lr * mu."""
+    steep, flat = 1 - lr * L, 1 - lr * mu
+    if abs(steep) > 1 or abs(flat) > 1:
+        return "diverges"
+    if steep < 0:
+        return "oscillates but converges"
+    return "converges without oscillating"
+
+
+def plateau_lrs(metrics: Any = (1.0, 0.9, 0.898, 0.896, 0.894, 0.895, 0.893, 0.891, 0.8, 0.81, 0.82, 0.83),
+                lr: float = 0.1, factor: float = 0.5, patience: int = 2, threshold: float = 0.01,
+                cooldown: int = 1) -> list[float]:
+    """ReduceLROnPlateau (mode "min", relative threshold) by hand: the rate after each evaluation."""
+    best, bad, cool, rates = math.inf, 0, 0, []
+    for metric in metrics:
+        if metric < best * (1 - threshold):   # an improvement by more than the threshold
+            best, bad = metric, 0
+        else:
+            bad += 1
+        if cool > 0:                          # bad evaluations during a cooldown do not count
+            cool -= 1
+            bad = 0
+        if bad > patience:                    # patience exceeded: cut, start a cooldown
+            lr, bad, cool = lr * factor, 0, cooldown
+        rates.append(lr)
+    return rates
+
+
+def adam_first_step(lr: float = 1e-3, grad: float = 250.0, betas: tuple[float, float] = (0.9, 0.999),
+                    eps: float = 1e-8) -> float:
+    """|w_1 - w_0| for Adam: m_hat = g and v_hat = g^2 after bias correction, so lr |g| / (|g| + eps)."""
+    beta1, beta2 = betas
+    m_hat = (1 - beta1) * grad / (1 - beta1 ** 1)
+    v_hat = (1 - beta2) * grad ** 2 / (1 - beta2 ** 1)
+    return abs(lr * m_hat / (math.sqrt(v_hat) + eps))
+
+
+def schedule_choice(scenario: str = "unknown_budget") -> str:
+    """Notebook 06's decision guide: budget unknown -> WSD; known -> cosine; Adam/Transformer -> warm-up +
+    cosine; few epochs, small data -> one-cycle; no budget at all -> reduce-on-plateau."""
+    guide = {"unknown_budget": "WSD", "known_budget": "cosine", "adam_transformer": "warmup+cosine",
+             "small_fast": "one-cycle", "no_budget": "reduce-on-plateau"}
+    return guide[scenario]

@@ -369,6 +369,24 @@ def train_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule:
     Raises:
         ValueError, TypeError: for a bad argument (never for a diverging run).
     """
+    return _fit_torch(model, data, schedule, None, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
+                      momentum=momentum, nesterov=nesterov, weight_decay=weight_decay, betas=betas,
+                      clip_grad_norm=clip_grad_norm, loss=loss, seed=seed, progress=progress, plateau=plateau,
+                      max_loss=max_loss, label=label, callback=callback)
+
+
+def _fit_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule: Any, shard: Any, *,
+               epochs: int, batch_size: int, optimizer: str, momentum: Any, nesterov: bool,
+               weight_decay: float, betas: tuple[float, float], clip_grad_norm: float | None, loss: str,
+               seed: int, progress: bool, plateau: ReduceLROnPlateau | None, max_loss: float, label: str,
+               callback: Callable[[int, nn.Module, dict], Any] | None) -> History:
+    """The body of :func:`train_torch` (every argument required); ``shard=None`` is train_torch.
+
+    With a ``shard`` (see ``course_lib.distributed``) this is one worker of a data-parallel run:
+    the worker sees ``shard.indices(order)`` of each epoch's order, trains ``shard.wrap(net)``
+    (e.g. DistributedDataParallel), and ``shard.mean(x)`` averages a number over the workers,
+    so that every worker records the same loss and takes the same stop decisions.
+    """
     args = _check_torch_args(data, epochs, batch_size, optimizer, momentum, nesterov, weight_decay,
                              betas, clip_grad_norm, loss, seed, max_loss, callback)
     epochs, batch_size, seed = args["epochs"], args["batch_size"], args["seed"]
@@ -380,7 +398,8 @@ def train_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule:
     if n == 0 or len(y) != n:
         raise ValueError(f"data must have as many training labels as examples (>= 1), got "
                          f"{n} examples and {len(y)} labels")
-    per_epoch = math.ceil(n / batch_size)
+    n_local = n if shard is None else len(shard.indices(torch.arange(n)))  # this worker's examples per epoch
+    per_epoch = math.ceil(n_local / batch_size)
     total = epochs * per_epoch
     base = _rates(schedule, total, plateau)
     moms = _momenta(momentum, total) if callable(momentum) else None
@@ -396,7 +415,8 @@ def train_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule:
             if not isinstance(net, nn.Module):
                 raise TypeError(f"model must be an nn.Module or a function returning one, got model={model!r}")
             record = _train_loop(net, X, y, Xv, yv, base, moms, policy, loss_fn, classify, epochs,
-                                 batch_size, optimizer, momentum, nesterov, args, progress, label, callback)
+                                 batch_size, optimizer, momentum, nesterov, args, progress, label, callback,
+                                 shard)
     finally:
         torch.set_num_threads(threads)
     lrs, losses, used_moms, val, bad = record
@@ -417,8 +437,14 @@ def train_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule:
 
 
 def _train_loop(net, X, y, Xv, yv, base, moms, policy, loss_fn, classify, epochs, batch_size,
-                optimizer, momentum, nesterov, args, progress, label, callback):
-    """The loop itself: returns (lrs, losses, momenta, [(val_loss, val_acc)], (bad_step, bad_lr) or None)."""
+                optimizer, momentum, nesterov, args, progress, label, callback, shard=None):
+    """The loop itself: returns (lrs, losses, momenta, [(val_loss, val_acc)], (bad_step, bad_lr) or None).
+
+    With a ``shard`` (data-parallel worker, see :func:`_fit_torch`) the forward pass goes through
+    ``shard.wrap(net)``, batches come from this worker's share of each epoch's order, and the loss
+    and the callback's stop request are averaged over the workers; evaluation and the callback
+    use the plain ``net``.
+    """
     from tqdm.auto import tqdm
 
     base = base.tolist()
@@ -431,10 +457,12 @@ def _train_loop(net, X, y, Xv, yv, base, moms, policy, loss_fn, classify, epochs
     params, clip, max_loss = [p for p in net.parameters()], args["clip_grad_norm"], args["max_loss"]
     beta1, beta2 = args["betas"]
     shuffle = torch.Generator().manual_seed(args["seed"])
+    forward = net if shard is None else shard.wrap(net)
     lrs, losses, val, t, bad = [], [], [], 0, None
     with tqdm(range(epochs), disable=not progress, leave=False, desc=label or "train") as bar:
         for epoch in bar:
-            for idx in torch.randperm(len(X), generator=shuffle).split(batch_size):
+            order = torch.randperm(len(X), generator=shuffle)
+            for idx in (order if shard is None else shard.indices(order)).split(batch_size):
                 lr = float(lr_at(t))
                 group["lr"] = lr
                 if moms is not None:  # momentum schedule: SGD momentum or Adam's beta1
@@ -442,8 +470,8 @@ def _train_loop(net, X, y, Xv, yv, base, moms, policy, loss_fn, classify, epochs
                         group["momentum"] = float(moms[t])
                     else:
                         group["betas"] = (float(moms[t]), beta2)
-                batch_loss = loss_fn(net(X[idx]), y[idx])
-                value = batch_loss.item()
+                batch_loss = loss_fn(forward(X[idx]), y[idx])
+                value = batch_loss.item() if shard is None else shard.mean(batch_loss.item())
                 if not value <= max_loss:  # nan, inf or too large: stop before applying it
                     bad = (t, lr)
                     break
@@ -466,8 +494,11 @@ def _train_loop(net, X, y, Xv, yv, base, moms, policy, loss_fn, classify, epochs
             if policy is not None:
                 policy.step(val_loss)
             bar.set_postfix(loss=f"{value:.4g}", val_loss=f"{val_loss:.4g}")
-            if callback is not None and callback(epoch + 1, net, dict(
-                    step=t, train_loss=value, val_loss=val_loss, val_acc=val_acc)):
+            stop = callback is not None and bool(callback(epoch + 1, net, dict(
+                step=t, train_loss=value, val_loss=val_loss, val_acc=val_acc)))
+            if shard is not None:
+                stop = shard.mean(float(stop)) > 0  # one worker asks: all stop together
+            if stop:
                 break
     return lrs, losses, _used_momenta(moms, fixed_mom, beta1, t), val, bad
 

@@ -24,7 +24,8 @@ def pyproject_packages() -> set[str]:
 
 def conda_packages() -> set[str]:
     names = set()
-    for line in (ROOT / "environment.yml").read_text().splitlines():
+    text = (ROOT / "environment.yml").read_text()
+    for line in text.split("dependencies:", 1)[1].splitlines():
         m = re.match(r"\s+-\s+([A-Za-z0-9_.-]+)", line)
         if m:
             name = m.group(1).lower()

@@ -85,6 +85,17 @@ CASES: dict[str, Case] = {
     "scheduler_order": Case(sol.SCHEDULER_ORDER, {}, ["scheduler.step() then optimizer.step()", "b",
                                                       "zero_grad"]),
     "total_steps": Case(sol.total_steps(), {}, [1797, 1797 * 10, 29, 280]),
+    "gd_regime": Case(sol.gd_regime(), {}, ["diverges", "a", "converges without oscillating", "converges"]),
+    "plateau_lrs": Case(sol.plateau_lrs(), {}, [
+        sol.plateau_lrs(patience=1),                           # cuts one evaluation too early
+        sol.plateau_lrs(threshold=0.0),                        # every decrease counted as a gain
+        sol.plateau_lrs(cooldown=0),                           # no cooldown
+        [0.1] * 12, [0.1] * 11]),
+    "adam_first_step": Case(sol.adam_first_step(), {}, [
+        1e-3 * 250.0,                                          # SGD's step
+        1e-3 * 0.1 / 0.001 ** 0.5,                             # no bias correction (~3.16 lr)
+        -1e-3, 0.0]),
+    "schedule_choice": Case(sol.schedule_choice(), {}, ["cosine", "constant", "a", "warmup cosine"]),
 }
 
 #: Answers of every wrong kind; none may raise, none may pass.
@@ -149,6 +160,13 @@ def test_weird_answers_never_raise(name):
     ("total_steps", 1797, "training set"),
     ("scaled_lr", 0.2, "square-root"),
     ("one_cycle_peak_step", 300, "One too late"),
+    ("plateau_lrs", sol.plateau_lrs(patience=1), "too early"),
+    ("plateau_lrs", sol.plateau_lrs(patience=3), "too late"),
+    ("plateau_lrs", sol.plateau_lrs(threshold=0.0), "threshold"),
+    ("plateau_lrs", sol.plateau_lrs(cooldown=0), "cooldown"),
+    ("adam_first_step", 1e-3 * 250.0, "SGD"),
+    ("adam_first_step", 1e-3 * 0.1 / 0.001 ** 0.5, "bias correction"),
+    ("adam_first_step", -1e-3, "signed"),
 ])
 def test_known_mistakes_get_their_own_message(name, answer, words):
     case = CASES[name]
@@ -334,3 +352,38 @@ def test_checks_keep_their_docs_and_signatures():
     for name, check in E.CHECKS.items():
         assert check.__doc__, name
         assert "quiet" in inspect.signature(check).parameters, name
+
+
+def test_plateau_solution_matches_the_policy_and_torch_on_other_settings():
+    from course_lib.plateau import ReduceLROnPlateau
+
+    metrics = [1.0, 0.99, 0.98, 0.97, 0.5, 0.5, 0.6, 0.49, 0.48, 0.7, 0.7, 0.7, 0.7]
+    for kw in (dict(patience=0, cooldown=0, threshold=0.0), dict(patience=1, cooldown=2, threshold=0.05),
+               dict(patience=3, cooldown=0, threshold=1e-4, factor=0.1)):
+        kw = {"factor": 0.5, **kw}
+        mine = sol.plateau_lrs(metrics, lr=0.2, **kw)
+        policy = ReduceLROnPlateau(0.2, **kw)
+        assert mine == pytest.approx([policy.step(m) for m in metrics], rel=1e-12)
+        assert E.check_plateau_lrs(mine, metrics, lr=0.2, **kw, quiet=True)
+
+
+def test_adam_first_step_solution_matches_the_numpy_adam():
+    from course_lib import adaptive as A
+
+    for g in (250.0, -0.004, 3e-7):
+        w, _, _ = A.adam_step(np.zeros(1), np.array([g]), np.zeros(1), np.zeros(1), t=1, lr=1e-3)
+        assert sol.adam_first_step(grad=g) == pytest.approx(abs(w[0]), rel=1e-12)
+        assert E.check_adam_first_step(abs(w[0]), grad=g, quiet=True)
+    assert E.check_adam_first_step(1e-3, quiet=True)   # "about lr" is the lesson, and within tolerance
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: E.check_plateau_lrs([0.1], metrics=[]), "metrics"),
+    (lambda: E.check_plateau_lrs([0.1], factor=2.0), "factor"),
+    (lambda: E.check_plateau_lrs([0.1], metrics=[1.0, "x"]), "metrics"),
+    (lambda: E.check_adam_first_step(1e-3, grad=0.0), "grad"),
+    (lambda: E.check_adam_first_step(1e-3, betas=(1.0, 0.9)), "betas"),
+])
+def test_notebook_05_author_mistakes_raise(call, name):
+    with pytest.raises((ValueError, TypeError), match=name):
+        call()

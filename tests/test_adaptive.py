@@ -1,0 +1,159 @@
+"""course_lib.adaptive: the NumPy AdaGrad / RMSProp / Adam against torch.optim, step for step."""
+from __future__ import annotations
+
+import doctest
+
+import numpy as np
+import pytest
+import torch
+
+from course_lib import adaptive as A
+from course_lib import problems as P
+from course_lib import schedules as S
+from course_lib import trainers as T
+
+
+def test_doctests():
+    assert doctest.testmod(A).failed == 0
+
+
+def torch_path(problem, schedule, n_steps, method, w0=None, batch_size=None, seed=0, **kwargs):
+    """The same run with torch.optim (float64), the gradient taken from the NumPy problem."""
+    w = torch.tensor(np.array(problem.w0 if w0 is None else w0, dtype=np.float64), requires_grad=True)
+    cls = {"adagrad": torch.optim.Adagrad, "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam}[method]
+    lrs = S.evaluate(schedule, n_steps) if callable(schedule) else np.full(n_steps, float(schedule))
+    opt = cls([w], lr=float(lrs[0]), **kwargs)
+    rng = np.random.default_rng(seed)
+    path = [w.detach().numpy().copy()]
+    for t in range(n_steps):
+        opt.param_groups[0]["lr"] = float(lrs[t])
+        x = w.detach().numpy()
+        g = problem.grad(x) if batch_size is None else problem.stochastic_grad(x, rng, batch_size)
+        w.grad = torch.tensor(g, dtype=torch.float64)
+        opt.step()
+        path.append(w.detach().numpy().copy())
+    return np.array(path)
+
+
+BOWL = P.quadratic_bowl(condition_number=100.0)
+NLS = P.noisy_least_squares(n_samples=200, dim=5)
+
+
+@pytest.mark.parametrize("method, kwargs, torch_kwargs", [
+    ("adam", {}, {}),
+    ("adam", dict(betas=(0.8, 0.99), eps=1e-6), dict(betas=(0.8, 0.99), eps=1e-6)),
+    ("adagrad", {}, {}),
+    ("rmsprop", {}, {}),
+    ("rmsprop", dict(alpha=0.9), dict(alpha=0.9)),
+])
+@pytest.mark.parametrize("schedule", [0.1, S.cosine_decay(0.3, 150)])
+def test_matches_torch_step_for_step_on_the_bowl(method, kwargs, torch_kwargs, schedule):
+    ours = A.run_adaptive(BOWL, schedule, 150, method=method, **kwargs)
+    theirs = torch_path(BOWL, schedule, 150, method, **torch_kwargs)
+    assert not ours.diverged
+    np.testing.assert_allclose(ours.params, theirs, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("method", A.METHODS)
+def test_matches_torch_with_minibatch_noise(method):
+    ours = A.run_adaptive(NLS, S.warmup(S.cosine_decay(0.05, 80), 20), 100, method=method, batch_size=4, seed=3)
+    theirs = torch_path(NLS, S.warmup(S.cosine_decay(0.05, 80), 20), 100, method, batch_size=4, seed=3)
+    np.testing.assert_allclose(ours.params, theirs, rtol=1e-10, atol=1e-12)
+
+
+def test_adam_first_step_is_lr_times_sign_whatever_the_gradient_scale():
+    for g in ([250.0, -0.004], [1e-3, 1e3]):
+        g = np.array(g)
+        w, m, v = A.adam_step(np.zeros(2), g, np.zeros(2), np.zeros(2), t=1, lr=0.01)
+        np.testing.assert_allclose(w, -0.01 * np.sign(g), rtol=1e-5)
+    # and without the bias correction it would be lr * (1 - b1) / sqrt(1 - b2) ~ 3.16 lr
+    first = A.run_adaptive(BOWL, 0.01, 1).params
+    np.testing.assert_allclose(np.abs(first[1] - first[0]), 0.01, rtol=1e-6)
+
+
+def test_adagrad_first_step_is_lr_times_sign_and_its_rate_only_shrinks():
+    h = A.run_adaptive(BOWL, 0.5, 50, method="adagrad")
+    steps = np.abs(np.diff(h.params, axis=0))
+    np.testing.assert_allclose(steps[0], 0.5, rtol=1e-8)
+    # on a bowl the gradient shrinks and G grows: every step is smaller than the one before
+    assert np.all(np.diff(steps, axis=0) <= 1e-12)
+
+
+def test_adam_is_invariant_to_the_scale_of_the_loss():
+    """Multiplying the loss by c multiplies g by c, m by c, sqrt(v) by c: the path does not change."""
+    steep = P.quadratic_bowl(condition_number=100.0, L=1000.0)
+    flat = P.quadratic_bowl(condition_number=100.0, L=1.0)
+    a = A.run_adaptive(steep, 0.05, 300, eps=0.0)
+    b = A.run_adaptive(flat, 0.05, 300, eps=0.0)
+    np.testing.assert_allclose(a.params, b.params, rtol=1e-9, atol=1e-12)
+    # plain GD at a fixed rate diverges on the steep bowl and crawls on the flat one
+    assert T.run_gd(steep, 0.05, 300).diverged and not T.run_gd(flat, 0.05, 300).diverged
+
+
+def test_per_parameter_steps_are_equalised_on_an_ill_conditioned_bowl():
+    gd = T.run_gd(BOWL, 1.0, 30)
+    adam = A.run_adaptive(BOWL, 0.1, 30)
+    gd_steps = np.abs(np.diff(gd.params, axis=0))[:10]
+    adam_steps = np.abs(np.diff(adam.params, axis=0))[:10]
+    # GD: the flat direction (w[1], curvature 0.01) moves ~100x less than the steep one at first
+    assert gd_steps[0, 0] / gd_steps[0, 1] > 50
+    # Adam: both move by about lr
+    np.testing.assert_allclose(adam_steps[0], 0.1, rtol=1e-6)
+    assert np.all(adam_steps[:5] > 0.05)
+
+
+def test_history_fields_and_config():
+    h = A.run_adaptive(BOWL, S.cosine_decay(0.1, 20), 20, method="adam", label="adam")
+    assert h.n_steps == 20 and h.params.shape == (21, 2) and h.label == "adam"
+    np.testing.assert_allclose(h.lr, S.cosine_decay(0.1, 20)(np.arange(20)))
+    np.testing.assert_allclose(h.loss, BOWL.loss(h.params[:-1]))
+    assert np.all(h.momentum == 0.9)
+    assert h.config["trainer"] == "run_adaptive" and h.config["eps"] == 1e-8
+    assert A.run_adaptive(BOWL, 0.1, 5, method="rmsprop").momentum is None
+    assert A.run_adaptive(BOWL, 0.1, 5, method="adagrad").config["eps"] == 1e-10
+
+
+def test_same_seed_same_run_and_different_seed_different_run():
+    a = A.run_adaptive(NLS, 0.01, 50, batch_size=1, seed=1)
+    b = A.run_adaptive(NLS, 0.01, 50, batch_size=1, seed=1)
+    c = A.run_adaptive(NLS, 0.01, 50, batch_size=1, seed=2)
+    assert np.array_equal(a.params, b.params) and not np.array_equal(a.params, c.params)
+
+
+def test_divergence_is_reported_not_raised():
+    first = A.run_adaptive(BOWL, 10.0, 50, method="rmsprop", max_norm=6.0)  # first step ~ 10 lr
+    assert first.diverged and first.diverged_step == 0 and first.diverged_lr == 10.0
+    assert first.n_steps == 0 and first.params.shape == (1, 2)
+    doubling = A.run_adaptive(BOWL, lambda t: 0.01 * 2.0 ** t, 100, method="adam", max_norm=100.0)
+    assert doubling.diverged and 5 < doubling.diverged_step < 100
+    assert doubling.diverged_lr == 0.01 * 2.0 ** doubling.diverged_step
+    for h in (first, doubling):
+        assert h.n_steps == h.diverged_step and len(h.params) == h.n_steps + 1
+        assert np.all(np.isfinite(h.loss)) and np.all(np.isfinite(h.params))
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(method="sgd"), "method"),
+    (dict(betas=(1.0, 0.999)), "betas"),
+    (dict(betas=0.9), "betas"),
+    (dict(alpha=1.5), "alpha"),
+    (dict(eps=-1.0), "eps"),
+    (dict(batch_size=0), "batch_size"),
+    (dict(seed=-1), "seed"),
+    (dict(max_norm=0.0), "max_norm"),
+    (dict(w0=[1.0, 2.0, 3.0]), "w0"),
+])
+def test_bad_arguments_name_the_argument(kwargs, name):
+    with pytest.raises((ValueError, TypeError), match=name):
+        A.run_adaptive(BOWL, 0.1, 10, **kwargs)
+
+
+def test_bad_schedule_n_steps_and_problem():
+    with pytest.raises(ValueError, match="n_steps"):
+        A.run_adaptive(BOWL, 0.1, 0)
+    with pytest.raises(ValueError, match="schedule"):
+        A.run_adaptive(BOWL, -0.1, 10)
+    with pytest.raises(TypeError, match="problem"):
+        A.run_adaptive(object(), 0.1, 10)
+    with pytest.raises(TypeError, match="stochastic_grad"):
+        A.run_adaptive(BOWL, 0.1, 10, batch_size=4)

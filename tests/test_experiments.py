@@ -1,0 +1,66 @@
+"""course_lib.experiments: measurements on Histories."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from course_lib import experiments as X
+from course_lib import problems as P
+from course_lib import trainers as T
+from course_lib.history import History
+
+
+@pytest.fixture(scope="module")
+def bowl():
+    return P.quadratic_bowl(condition_number=10.0)
+
+
+def test_steps_to_tolerance_matches_the_contraction_rate(bowl):
+    # at lr = 2/(L+mu) both directions shrink by rho = (k-1)/(k+1) per step: loss by rho**2
+    for kappa in (2.0, 10.0, 100.0):
+        b = P.quadratic_bowl(condition_number=kappa)
+        h = T.run_gd(b, b.optimal_lr, 2000)
+        rho = (kappa - 1) / (kappa + 1)
+        assert X.steps_to_tolerance(h, b, 1e-6) == math.ceil(math.log(1e-6) / (2 * math.log(rho)))
+
+
+def test_steps_to_tolerance_none_when_not_reached(bowl):
+    assert X.steps_to_tolerance(T.run_gd(bowl, 0.01, 10), bowl, 1e-6) is None
+    assert X.steps_to_tolerance(T.run_gd(bowl, 2.5, 500), bowl, 1e-6) is None
+    assert X.steps_to_tolerance(T.run_gd(bowl, 0.01, 10), bowl, 1.0) == 0
+
+
+def test_excess_loss_subtracts_min_loss_and_copies():
+    nls = P.noisy_least_squares(n_samples=200, dim=3)
+    h = T.run_gd(nls, 0.1, 50, label="a")
+    e = X.excess_loss(h, nls)
+    np.testing.assert_allclose(e.loss, h.loss - nls.min_loss)
+    assert e is not h and e.label == "a" and e.lr is h.lr
+    assert h.loss[0] > e.loss[0]
+
+
+def test_late_excess_loss_is_the_noise_floor_and_grows_with_lr():
+    nls = P.noisy_least_squares(n_samples=300, dim=4)
+    floors = [X.late_excess_loss(T.run_gd(nls, lr, 3000, batch_size=1), nls, 1000) for lr in (0.01, 0.1)]
+    assert 0 < floors[0] < floors[1]
+    h = History(loss=np.array([3.0, 2.0, 1.5, 1.5]), steps=np.arange(4))
+    assert X.late_excess_loss(h, nls, 2) == pytest.approx(1.5 - nls.min_loss)
+
+
+def test_late_excess_loss_of_a_diverged_run_is_inf(bowl):
+    assert X.late_excess_loss(T.run_gd(bowl, 2.5, 500), bowl, 10) == math.inf
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda b: X.excess_loss("h", b), TypeError, "history"),
+    (lambda b: X.excess_loss(History(), object()), TypeError, "min_loss"),
+    (lambda b: X.late_excess_loss(T.run_gd(b, 0.1, 5), b, 0), ValueError, "window"),
+    (lambda b: X.late_excess_loss(T.run_gd(b, 0.1, 5), b, 6), ValueError, "window"),
+    (lambda b: X.steps_to_tolerance(T.run_gd(b, 0.1, 5), b, 0.0), ValueError, "rel_tol"),
+    (lambda b: X.steps_to_tolerance(History(), b), ValueError, "history"),
+])
+def test_bad_arguments_name_themselves(bowl, call, error, name):
+    with pytest.raises(error, match=name):
+        call(bowl)

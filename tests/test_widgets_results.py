@@ -1,0 +1,94 @@
+"""The results explorer (notebook 06): pure selection and description, then the widget driven by its controls."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from course_lib import experiments as X  # noqa: E402
+from course_lib import models as M  # noqa: E402
+from course_lib import problems as P  # noqa: E402
+from course_lib import widgets as W  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    figures = []
+
+    def record(fig):
+        figures.append(fig)
+        plt.close(fig)
+
+    monkeypatch.setattr(W, "_show", record)
+    return figures
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    data = P.spirals_dataset(n_samples=200, n_classes=3, seed=0)
+    budget = X.Budget(data, lambda: M.mlp(2, 3, hidden=(8,), seed=None), epochs=2, batch_size=32,
+                      options=dict(momentum=0.9))
+    schedules = {"constant": X.constant_schedule, "cosine": X.cosine_schedule, "WSD": X.wsd_schedule}
+    c = X.compare_schedules(schedules, [0.03, 0.3, 500.0], budget, seeds=(1, 2))
+    # a schedule whose every rate diverges: reported, drawn without runs
+    c2 = X.compare_schedules({"too hot": X.constant_schedule}, [300.0, 1000.0], budget, seeds=(1,))
+    c.sweeps.update(c2.sweeps)
+    c.runs.update(c2.runs)
+    return c
+
+
+def test_select_results(comparison):
+    sweeps, runs = W.select_results(comparison)
+    assert list(sweeps) == ["constant", "cosine", "WSD", "too hot"] and list(runs) == ["constant", "cosine", "WSD"]
+    sweeps, runs = W.select_results(comparison, ("WSD", "constant"))
+    assert list(sweeps) == ["constant", "WSD"] == list(runs)
+    assert list(W.select_results(comparison, "cosine")[0]) == ["cosine"]
+    assert len(W.select_results(comparison, ())[0]) == 4
+    with pytest.raises(ValueError, match="names"):
+        W.select_results(comparison, ["adam"])
+    with pytest.raises(TypeError, match="comparison"):
+        W.select_results({"a": 1})
+
+
+def test_describe_results(comparison):
+    text = W.describe_results(comparison)
+    lines = text.splitlines()
+    assert len(lines) == 4 and "every rate of the grid diverged" in lines[3]
+    assert all("val loss" in line and "seeds" in line for line in lines[:3])
+    best = comparison.ranking()[0]
+    assert any(line.startswith(f"#1 {best}:") for line in lines)
+    assert W.describe_results(comparison, ["cosine"]).count("\n") == 0
+
+
+def test_explorer_draws_at_once_and_follows_every_control(comparison, shown):
+    explorer = W.explore_results(comparison)
+    assert len(shown) == 1 and len(shown[0].axes) == 2
+    assert "#1" in explorer.status.value
+    for metric in W.RESULT_METRICS:
+        explorer.controls["metric"].value = metric
+        sweeps, runs = explorer.last_result
+        assert len(runs) == 3
+    explorer.controls["band"].value = "minmax"
+    explorer.controls["schedules"].value = ("cosine",)
+    assert list(explorer.last_result[0]) == ["cosine"]
+    explorer.controls["schedules"].value = ("too hot",)
+    assert explorer.last_result[1] == {} and "diverged" in explorer.status.value
+    explorer.controls["schedules"].value = ()
+    assert len(explorer.last_result[0]) == 4
+    assert len(shown) == 1 + (len(W.RESULT_METRICS) - 1) + 4  # setting the current value does not redraw
+
+
+def test_explorer_errors(comparison):
+    with pytest.raises(ValueError, match="metric"):
+        W.ResultsExplorer(comparison, metric="accuracy")
+    with pytest.raises(TypeError, match="comparison"):
+        W.ResultsExplorer(None)

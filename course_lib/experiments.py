@@ -525,7 +525,8 @@ def compare_schedules(schedules: Mapping[str, Callable[[float, int], S.Schedule]
         ValueError, TypeError: bad arguments, naming them.
     """
     if not isinstance(schedules, Mapping) or not schedules:
-        raise TypeError(f"schedules must be a non-empty dict name -> make(lr, total_steps), got schedules={schedules!r}")
+        raise TypeError(f"schedules must be a non-empty dict name -> make(lr, total_steps), "
+                        f"got schedules={schedules!r}")
     for name, make in schedules.items():
         if not callable(make):
             raise TypeError(f"schedules[{name!r}] must be a function (lr, total_steps) -> Schedule, got {make!r}")

@@ -1,0 +1,121 @@
+"""Regenerate every file in figures/ from course_lib (deterministic).
+
+    make figures        # or: python scripts/make_figures.py [--out DIR]
+
+The README shows these. tests/test_figures.py checks that this script runs and
+writes every file listed in FIGURES.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from course_lib import models as M  # noqa: E402
+from course_lib import plotting as viz  # noqa: E402
+from course_lib import problems as P  # noqa: E402
+from course_lib import schedules as S  # noqa: E402
+from course_lib import trainers as T  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES = ("schedule_gallery.png", "stability_limit.png", "warmup.png", "restarts.png")
+# PNG metadata holds the matplotlib version and no date, so the same code gives the same bytes.
+PNG_METADATA = {"Software": None}
+
+
+def catalog(n: int = 1000) -> dict[str, S.Schedule]:
+    """One example of every schedule in the catalog, over n steps."""
+    return {
+        "constant": S.constant(0.1),
+        "step_decay": S.step_decay(0.1, step_size=300, gamma=0.3),
+        "multistep_decay": S.multistep_decay(0.1, [500, 800]),
+        "exponential_decay": S.exponential_decay(0.1, 0.997),
+        "exponential (staircase)": S.exponential_decay(0.1, 0.7, decay_steps=100, staircase=True),
+        "inverse_time_decay": S.inverse_time_decay(0.1, 0.01),
+        "inverse_sqrt_decay": S.inverse_sqrt_decay(0.1, 0.05),
+        "polynomial_decay": S.polynomial_decay(0.1, n, power=2.0),
+        "linear_decay": S.linear_decay(0.1, n),
+        "cosine_decay": S.cosine_decay(0.1, n),
+        "cosine_restarts": S.cosine_restarts(0.1, 100, cycle_mult=2),
+        "cyclic": S.cyclic(0.01, 0.1, step_size_up=100, mode="triangular2"),
+        "one_cycle": S.one_cycle(0.1, n),
+        "noam": S.noam(0.1, 100),
+        "piecewise_constant": S.piecewise_constant([200, 600], [0.05, 0.1, 0.01]),
+        "warmup + cosine": S.warmup(S.cosine_decay(0.1, n - 100), 100),
+        "warmup_stable_decay": S.warmup_stable_decay(0.1, n, 100, 200, decay="1-sqrt"),
+    }
+
+
+def save(fig, out: Path, name: str) -> None:
+    fig.savefig(out / name, dpi=100, bbox_inches="tight", metadata=PNG_METADATA)
+    plt.close(fig)
+
+
+def schedule_gallery(out: Path) -> None:
+    fig = viz.plot_schedule_gallery(catalog(), 1000, ncols=5)
+    save(fig, out, "schedule_gallery.png")
+
+
+def stability_limit(out: Path) -> None:
+    bowl = P.quadratic_bowl(condition_number=5.0, L=1.0)
+    limit = bowl.stability_limit
+    runs = [T.run_gd(bowl, S.constant(f * limit), 60, label=f"lr = {f:.2f}·2/L") for f in (0.45, 0.98, 1.1)]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    viz.plot_path(bowl, runs, ax=left)
+    left.set_title("gradient descent on a quadratic: η < 2/L converges")
+    viz.plot_contraction(bowl, ax=right)
+    save(fig, out, "stability_limit.png")
+
+
+def warmup(out: Path) -> None:
+    """Notebook 03's experiment: Adam at a high peak rate, with and without a linear warm-up."""
+    data = P.teacher_student_dataset(n_samples=2000, d_in=20, hidden=32, noise=0.1)
+    epochs, batch, peak, warm = 15, 64, 0.15, 50
+    steps = epochs * int(np.ceil(len(data.X_train) / batch))
+    plain = S.cosine_decay(peak, steps)
+    warmed = S.warmup(S.cosine_decay(peak, steps - warm), warm)
+    runs = {}
+    for name, schedule in (("no warm-up", plain), (f"linear warm-up, {warm} steps", warmed)):
+        runs[name] = T.run_many(T.train_torch, [0, 1, 2], lambda: M.mlp(20, 1, hidden=(64, 64), seed=None),
+                                data, schedule, epochs=epochs, batch_size=batch, optimizer="adam", loss="mse")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    viz.plot_schedules({"no warm-up": plain, "warm-up": warmed}, steps, ax=left, title=f"Adam, peak rate {peak}")
+    viz.plot_runs(runs, metric="loss", ax=right, log=True, band="minmax")
+    right.set_title("teacher-student regression, 3 seeds")
+    save(fig, out, "warmup.png")
+
+
+def restarts(out: Path) -> None:
+    land = P.multi_basin()
+    n = 1000
+    runs = [
+        T.run_gd(land, S.cosine_decay(0.05, n), n, batch_size=1, seed=0, label="small cosine decay"),
+        T.run_gd(land, S.cosine_restarts(0.5, 200), n, batch_size=1, seed=0, label="SGDR, peak 0.5"),
+    ]
+    fig, ax = plt.subplots(figsize=(7.5, 6))
+    viz.plot_path(land, runs, ax=ax, log_levels=False)
+    ax.set_title("restarts leave a shallow basin for the deepest one")
+    save(fig, out, "restarts.png")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "figures", help="output folder")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    viz.use_course_style()
+    for make in (schedule_gallery, stability_limit, warmup, restarts):
+        make(args.out)
+    for name in FIGURES:
+        print(args.out / name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -83,6 +83,7 @@ __all__ = [
     "check_gd_regime", "GD_REGIME_OPTIONS",
     "check_plateau_lrs", "PLATEAU_METRICS", "check_adam_first_step",
     "check_schedule_choice", "SCHEDULE_CHOICES", "SCHEDULE_SCENARIOS",
+    "check_ddp_lr",
 ]
 
 
@@ -1132,3 +1133,40 @@ def check_schedule_choice(answer: Any, scenario: str = "unknown_budget", hint: s
         raise Wrong(wrong_why.get(chosen, f"{chosen!r} does not fit this situation: {situation}"), hint)
     others = [r for r in right if r != chosen]
     return passed(why + (f" (Also fine: {', '.join(others)}.)" if others else ""))
+
+
+@exercise_check
+def check_ddp_lr(answer: Any, base_lr: float = 0.02, base_batch: int = 32, per_worker_batch: int = 64,
+                 world_size: int = 2,
+                 hint: str = "One DDP update averages the gradients of all workers: it sees world_size * "
+                             "per_worker_batch examples. Apply the linear scaling rule to that global "
+                             "batch.") -> CheckResult:
+    """The rate for DDP training by the linear scaling rule: base_lr * world_size * per_worker_batch / base_batch.
+
+    DistributedDataParallel averages the workers' gradients, so one update is a step on the
+    global batch of world_size * per_worker_batch examples. Tolerance 0.1%.
+    """
+    with check_setup():
+        base_lr = check_positive("base_lr", base_lr)
+        base_batch = check_int("base_batch", base_batch, minimum=1)
+        per_worker_batch = check_int("per_worker_batch", per_worker_batch, minimum=1)
+        world_size = check_int("world_size", world_size, minimum=1)
+    k = world_size * per_worker_batch / base_batch
+    expected = base_lr * k
+    mistakes = [
+        (base_lr * per_worker_batch / base_batch,
+         "That scales by the per-worker batch only. DDP averages the gradients of all workers, so each "
+         "update uses the global batch world_size * per_worker_batch."),
+        (base_lr * world_size,
+         "That scales by the number of workers only; the per-worker batch also differs from the base batch."),
+        (base_lr / world_size,
+         "Dividing by the workers would make sense if DDP summed the gradients; it averages them, so the "
+         "global batch is larger and the rate should grow."),
+        (base_lr, "Unchanged: that is run (b) of the notebook, which learns more slowly per epoch."),
+        (base_lr * math.sqrt(k), "That is the square-root rule; the question asks for the linear scaling rule."),
+    ]
+    mistakes = [(v, m) for v, m in mistakes if not math.isclose(v, expected, rel_tol=1e-9)]
+    return number_verdict(answer, expected, rtol=1e-3, mistakes=mistakes,
+                          detail=f"global batch {world_size} x {per_worker_batch} = {world_size * per_worker_batch}"
+                                 f" = {_fmt(k)} x {base_batch}, so the rate is {_fmt(k)} x {base_lr} = "
+                                 f"{_fmt(expected)}; reach it with a warm-up.", hint=hint)

@@ -29,7 +29,8 @@ __all__ = ["excess_loss", "late_excess_loss", "steps_to_tolerance", "partial_sum
            "Budget", "STANDARD_SCHEDULES", "constant_schedule", "step_schedule", "cosine_schedule",
            "warmup_cosine_schedule", "one_cycle_schedule", "sgdr_schedule", "wsd_schedule",
            "run_score", "LRSweep", "tune_lr", "Comparison", "compare_schedules", "axis_progress",
-           "sharpness", "SharpnessTrace", "sharpness_during_training", "adam_update_sizes", "first_step_ratio"]
+           "sharpness", "SharpnessTrace", "sharpness_during_training", "adam_update_sizes", "first_step_ratio",
+           "early_spike"]
 
 
 def _check_history(history: Any) -> History:
@@ -861,3 +862,34 @@ def budget_cut_schedules(lr: float, total_steps: int) -> dict[str, S.Schedule]:
         "WSD branch at T/2": S.warmup_stable_decay(lr, half, total_steps // 10, max(half // 5, 1)),
         "constant": S.constant(lr),
     }
+
+
+# ---------------------------------------------------------------------------
+# Large batches (notebook 08)
+# ---------------------------------------------------------------------------
+
+def early_spike(history: History, epochs: float = 1.0) -> float:
+    """Largest training loss over the first ``epochs`` epochs, divided by the first loss.
+
+    1.0 means the loss never rose above where it started; 2.0 that it doubled at some step
+    (a rate too large for the initial curvature). The window is ``epochs * steps_per_epoch``
+    steps (from the History's config; the whole run if it has none).
+
+    Args:
+        history: a History from a torch trainer.
+        epochs: the window, in epochs (> 0).
+
+    Returns:
+        The ratio (nan for a run with no steps).
+
+    >>> early_spike(History(loss=np.array([2.0, 3.0, 1.0, 0.5]), config={"steps_per_epoch": 2}))
+    1.5
+    """
+    _check_history(history)
+    epochs = check_positive("epochs", epochs)
+    loss = np.asarray(history.loss, dtype=np.float64)
+    if loss.size == 0:
+        return math.nan
+    per_epoch = int(history.config.get("steps_per_epoch") or loss.size)
+    window = loss[: max(int(round(epochs * per_epoch)), 1)]
+    return float(np.max(window) / loss[0])

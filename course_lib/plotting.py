@@ -40,7 +40,7 @@ __all__ = [
     "plot_schedules", "plot_schedule_gallery", "plot_path", "plot_history", "plot_runs",
     "plot_range_test", "results_table", "plot_contraction", "plot_partial_sums",
     "plot_val_history", "plot_step_sizes", "plot_lr_sweeps",
-    "plot_sharpness", "plot_adam_update_sizes",
+    "plot_sharpness", "plot_adam_update_sizes", "plot_runs_by_epoch",
 ]
 
 STEP_LABEL = "step (optimizer updates)"
@@ -1133,3 +1133,89 @@ def plot_adam_update_sizes(updates: Mapping[str, Any], *, ax: Axes | None = None
         ax.set_ylim(bottom=0)
         _finish(ax, "Adam step t (log scale)", "|update| / lr")
     return ax
+
+
+# ---------------------------------------------------------------------------
+# Runs with different batch sizes: x in epochs (notebook 08)
+# ---------------------------------------------------------------------------
+
+def _steps_per_epoch(h: History) -> int:
+    """Steps per epoch of a torch run (its config), else estimated from the lengths of its records."""
+    return int(h.config.get("steps_per_epoch") or max(len(h.lr) // max(len(h.val_loss), 1), 1))
+
+
+def plot_runs_by_epoch(groups: Mapping[str, History | Sequence[History]], *,
+                       metrics: Sequence[str] = ("lr", "loss", "val_loss"), smooth_epochs: float = 0.0,
+                       log_loss: bool = True, band: str = "minmax") -> Figure:
+    """Runs with different batch sizes side by side, x in epochs (examples seen), one panel per metric.
+
+    A run with batch B makes ceil(n / B) updates per epoch, so on a step axis a run with a k
+    times larger batch looks k times shorter. Here step t of a run is drawn at
+    x = t / steps_per_epoch (from ``History.config``) and the validation of epoch e at x = e,
+    so runs that have seen the same number of examples line up.
+
+    Args:
+        groups: label -> a History, or a list of Histories (seeds: drawn as their mean and a band).
+        metrics: panels, among "lr", "loss" (training loss), "val_loss", "val_acc".
+        smooth_epochs: moving average of the training loss over this many epochs (0: none), so
+            runs of different batch sizes are smoothed over the same number of examples.
+        log_loss: log scale for the loss panels.
+        band: spread over seeds: "minmax", "std" or "none".
+
+    Returns:
+        The Figure (its Axes in ``fig.axes``, in the order of ``metrics``).
+
+    Raises:
+        ValueError, TypeError: empty or malformed groups, an unknown metric or band, a metric no
+            run recorded, or smooth_epochs < 0.
+    """
+    if not isinstance(groups, Mapping):
+        raise TypeError(f"groups must be a dict label -> History or list of Histories, got groups={groups!r}")
+    _check_nonempty("groups", groups)
+    if isinstance(metrics, str) or not isinstance(metrics, Sequence) or len(metrics) == 0:
+        raise TypeError(f"metrics must be a non-empty list of metric names, got metrics={metrics!r}")
+    for metric in metrics:
+        check_in("metrics", metric, tuple(_METRICS))
+    check_in("band", band, ("std", "minmax", "none"))
+    if not (isinstance(smooth_epochs, (int, float)) and math.isfinite(smooth_epochs) and smooth_epochs >= 0):
+        raise ValueError(f"smooth_epochs must be a number >= 0, got smooth_epochs={smooth_epochs!r}")
+    named = {name: _as_histories(runs, f"groups[{name!r}]") for name, runs in groups.items()}
+    with course_style():
+        fig, axes = plt.subplots(1, len(metrics), figsize=(4.7 * len(metrics), 4.3), layout="constrained",
+                                 squeeze=False)
+        for ax, metric in zip(axes[0], metrics):
+            field, _, ylabel = _METRICS[metric]
+            per_step = not field.startswith("val_")
+            log = log_loss and metric in ("loss", "val_loss")
+            for i, (name, runs) in enumerate(named.items()):
+                if all(len(getattr(h, field)) == 0 for h in runs):
+                    raise ValueError(f"groups[{name!r}] has no {metric} values (metric={metric!r})")
+                per_epoch = _steps_per_epoch(runs[0])
+                _, table = _stack(runs, field)
+                window = int(round(smooth_epochs * per_epoch))
+                if metric == "loss" and window > 1:
+                    for row in table:
+                        good = np.isfinite(row)
+                        n = int(np.argmin(good)) if not good.all() else row.size
+                        row[:n] = _moving_average(row[:n], window)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # columns where every run is nan
+                    mean = np.nanmean(table, axis=0)
+                    lo, hi = ((mean - np.nanstd(table, axis=0), mean + np.nanstd(table, axis=0)) if band == "std"
+                              else (np.nanmin(table, axis=0), np.nanmax(table, axis=0)))
+                x = np.arange(table.shape[1]) / per_epoch if per_step else np.arange(1, table.shape[1] + 1)
+                color = _color(i)
+                ax.plot(x, _for_log(mean) if log else mean, color=color, label=name,
+                        marker=None if per_step else "o", markersize=3.5)
+                if band != "none" and len(runs) > 1:
+                    ax.fill_between(x, _for_log(lo) if log else lo, _for_log(hi) if log else hi, color=color,
+                                    alpha=0.2, linewidth=0)
+            if log:
+                ax.set_yscale("log")
+            if metric == "lr":
+                ax.set_ylim(bottom=0)
+            note = f", mean of {smooth_epochs:g} epoch(s)" if metric == "loss" and smooth_epochs > 0 else ""
+            _finish(ax, EPOCH_LABEL + " (examples seen / training set)",
+                    ylabel + note + (" (log scale)" if log else ""), legend=False)
+        axes[0][0].legend(loc="best")
+    return fig

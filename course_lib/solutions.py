@@ -19,7 +19,7 @@ import numpy as np
 __all__ = [
     "stability_limit", "half_life", "EXPONENTIAL_VALUE", "linear_decay_fn", "warmup_cosine_fn",
     "sgdr_cycle_ends", "one_cycle_peak_step", "scaled_lr", "SCHEDULER_ORDER", "total_steps",
-    "gd_regime", "plateau_lrs", "adam_first_step", "schedule_choice",
+    "gd_regime", "plateau_lrs", "adam_first_step", "schedule_choice", "ddp_lr",
 ]
 
 
@@ -148,3 +148,8 @@ def schedule_choice(scenario: str = "unknown_budget") -> str:
     guide = {"unknown_budget": "WSD", "known_budget": "cosine", "adam_transformer": "warmup+cosine",
              "small_fast": "one-cycle", "no_budget": "reduce-on-plateau"}
     return guide[scenario]
+
+
+def ddp_lr(base_lr: float = 0.02, base_batch: int = 32, per_worker_batch: int = 64, world_size: int = 2) -> float:
+    """Linear scaling on the global batch: DDP averages gradients over world_size * per_worker_batch examples."""
+    return base_lr * world_size * per_worker_batch / base_batch

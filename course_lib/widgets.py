@@ -60,6 +60,8 @@ __all__ = [
     "ConventionsExplorer", "explore_conventions",
     "run_plateau_experiment", "describe_plateau", "PlateauExplorer", "explore_plateau",
     "RESULT_METRICS", "select_results", "describe_results", "ResultsExplorer", "explore_results",
+    "run_large_batch_experiment", "describe_large_batch", "LargeBatchExplorer",
+    "explore_large_batch",
 ]
 
 
@@ -1134,3 +1136,160 @@ class ResultsExplorer(_Explorer):
 def explore_results(comparison: Any, metric: str = "val_loss") -> ResultsExplorer:
     """A :class:`ResultsExplorer` over ``comparison`` (from ``experiments.compare_schedules``)."""
     return ResultsExplorer(comparison, metric=metric)
+
+
+# ---------------------------------------------------------------------------
+# Large batches: linear scaling and warm-up (notebook 08)
+# ---------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _raw_digits() -> P.Dataset:
+    return P.load_digits(standardize=False)
+
+
+@functools.lru_cache(maxsize=8)
+def _large_batch_base(base_lr: float, base_batch: int, epochs: int, hidden: tuple[int, ...], seed: int) -> History:
+    """The small-batch reference run, cached: it does not depend on k or the warm-up."""
+    from course_lib import distributed as D
+
+    data = _raw_digits()
+    total = epochs * math.ceil(data.n_train / base_batch)
+    return T.train_torch(D.mlp_factory(64, 10, hidden=hidden), data, D.scaled_schedule(base_lr, 1, total),
+                         epochs=epochs, batch_size=base_batch, seed=seed,
+                         label=f"(a) batch {base_batch}, lr {base_lr:.3g}")
+
+
+def run_large_batch_experiment(k: int = 4, warmup_epochs: float = 5.0, *, base_lr: float = 0.02,
+                               base_batch: int = 32, epochs: int = 15, hidden: tuple[int, ...] = (64,),
+                               seed: int = 0) -> dict[str, History]:
+    """The four runs of notebook 08 for a batch multiplier k, simulated in one process.
+
+    Raw-pixel digits, ``mlp(64, 10, hidden)``, plain SGD, a cosine decay to 0 over ``epochs``:
+
+    (a) batch ``base_batch`` at ``base_lr`` (the reference; cached);
+    (b) batch k * base_batch at base_lr;
+    (c) batch k * base_batch at k * base_lr from the first step (linear scaling, no warm-up);
+    (d) the same with a linear warm-up from base_lr over ``warmup_epochs``
+        (:func:`course_lib.distributed.scaled_schedule`).
+
+    A batch of k * base_batch in one process is the same computation as k DDP workers with
+    base_batch each (:func:`course_lib.distributed.train_simulated`), so this is what the
+    distributed runs would give, in a fraction of the time.
+
+    Args:
+        k: batch multiplier (>= 1).
+        warmup_epochs: warm-up length of (d) in epochs (>= 0; rounded to whole steps).
+        base_lr: rate of the small batch (> 0).
+        base_batch: the small batch (>= 1).
+        epochs: epochs of every run (>= 1).
+        hidden: hidden-layer widths of the MLP.
+        seed: seed of the initialisation and the batch order.
+
+    Returns:
+        label -> History, in the order (a), (b), (c), (d).
+
+    Raises:
+        ValueError, TypeError: a bad setting, naming it.
+
+    >>> runs = run_large_batch_experiment(k=2, warmup_epochs=1, epochs=2)
+    >>> [h.config["batch_size"] for h in runs.values()]
+    [32, 64, 64, 64]
+    """
+    from course_lib import distributed as D
+
+    k = check_int("k", k, minimum=1)
+    base_batch = check_int("base_batch", base_batch, minimum=1)
+    epochs = check_int("epochs", epochs, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    base_lr = check_positive("base_lr", base_lr)
+    if not (isinstance(warmup_epochs, (int, float)) and 0 <= warmup_epochs < epochs):
+        raise ValueError(f"warmup_epochs must be a number in [0, epochs={epochs}), got warmup_epochs={warmup_epochs!r}")
+    hidden = tuple(hidden)
+    data = _raw_digits()
+    per_epoch = math.ceil(data.n_train / (k * base_batch))
+    total, warm = epochs * per_epoch, int(round(warmup_epochs * per_epoch))
+    model = D.mlp_factory(64, 10, hidden=hidden)
+    big = k * base_batch
+    reference = _large_batch_base(base_lr, base_batch, epochs, hidden, seed)
+    runs = {reference.label: reference}
+    configs = {
+        f"(b) batch {big}, lr {base_lr:.3g}": D.scaled_schedule(base_lr, 1, total),
+        f"(c) batch {big}, lr {k * base_lr:.3g}, no warm-up": D.scaled_schedule(base_lr, k, total),
+        f"(d) batch {big}, lr {k * base_lr:.3g}, warm-up {warmup_epochs:g} epochs":
+            D.scaled_schedule(base_lr, k, total, min(warm, total - 1)),
+    }
+    for label, schedule in configs.items():
+        runs[label] = D.train_simulated(model, data, schedule, world_size=k, batch_size=base_batch,
+                                        epochs=epochs, seed=seed, label=label)
+    return runs
+
+
+def describe_large_batch(runs: Mapping[str, History]) -> str:
+    """One line per run: final validation loss and accuracy, and the early spike of the training loss."""
+    from course_lib import experiments as X
+
+    lines = []
+    for label, h in runs.items():
+        if h.diverged:
+            lines.append(h.summary())
+            continue
+        lines.append(f"{label}: final val loss {h.final_val_loss:.4f}, val acc {h.final_val_acc:.3f}; "
+                     f"worst training loss in epoch 1 = {X.early_spike(h):.2f} x the first")
+    return "\n".join(lines)
+
+
+class LargeBatchExplorer(_Explorer):
+    """Batch multiplier k and warm-up length: does the linear scaling rule hold, and when does it need warm-up?
+
+    Runs :func:`run_large_batch_experiment` (single-process simulation of k workers) and draws
+    :func:`course_lib.plotting.plot_runs_by_epoch` (rate, training loss, validation loss against
+    epochs). Controls: "k" (1, 2, 4, 8, 16), "warmup_epochs", "base_lr", "epochs"; every slider
+    trains on release (``continuous_update=False``). ``last_result`` is the dict of runs.
+    """
+
+    def __init__(self, k: int = 4, warmup_epochs: float = 5.0, base_lr: float = 0.02, epochs: int = 15) -> None:
+        super().__init__()
+        check_in("k", k, (1, 2, 4, 8, 16))
+        epochs = check_int("epochs", epochs, minimum=5)
+        layout = dict(style=_WIDE, layout=widgets.Layout(width="380px"), continuous_update=False)
+        self._controls = {
+            "k": widgets.SelectionSlider(options=[1, 2, 4, 8, 16], value=k, description="batch multiplier k",
+                                         **layout),
+            "warmup_epochs": widgets.FloatSlider(value=warmup_epochs, min=0, max=10, step=0.5,
+                                                 description="warm-up (epochs)", readout_format=".1f", **layout),
+            "base_lr": widgets.FloatLogSlider(value=base_lr, base=10, min=-2.5, max=-1, step=0.05,
+                                              description="base lr (batch 32)", readout_format=".3g", **layout),
+            "epochs": widgets.IntSlider(value=epochs, min=5, max=30, description="epochs", **layout),
+        }
+        self._watch(*self._controls.values())
+        c = self._controls
+        self.widget = widgets.VBox([widgets.HBox([widgets.VBox([c["k"], c["warmup_epochs"]]),
+                                                  widgets.VBox([c["base_lr"], c["epochs"]])],
+                                                 layout=widgets.Layout(flex_flow="row wrap")),
+                                    self.status, self.output])
+        self.update()
+
+    def update(self) -> None:
+        """Train with the current values (the batch-32 reference is cached) and redraw."""
+        c = {k: w.value for k, w in self._controls.items()}
+        warm = min(float(c["warmup_epochs"]), c["epochs"] - 1)
+        try:
+            runs = run_large_batch_experiment(c["k"], warm, base_lr=c["base_lr"], epochs=c["epochs"])
+        except (ValueError, TypeError) as err:
+            self.last_result = str(err)
+            self.status.value = _message_html(str(err), color="#b71c1c")
+            return
+        self.last_result = runs
+        self.status.value = _message_html(describe_large_batch(runs), color="#1b5e20")
+
+        def draw():
+            fig = viz.plot_runs_by_epoch(runs, smooth_epochs=0.5)
+            fig.suptitle(f"k = {c['k']}: {c['k']} simulated workers x batch 32 (same math as DDP)", fontsize=12)
+            return fig
+
+        self._draw(draw)
+
+
+def explore_large_batch(**kwargs: Any) -> LargeBatchExplorer:
+    """A :class:`LargeBatchExplorer` (keyword arguments: the starting control values)."""
+    return LargeBatchExplorer(**kwargs)

@@ -96,6 +96,7 @@ CASES: dict[str, Case] = {
         1e-3 * 0.1 / 0.001 ** 0.5,                             # no bias correction (~3.16 lr)
         -1e-3, 0.0]),
     "schedule_choice": Case(sol.schedule_choice(), {}, ["cosine", "constant", "a", "warmup cosine"]),
+    "ddp_lr": Case(sol.ddp_lr(), {}, [0.04, 0.01, 0.02, 0.02 * 2 ** 0.5]),
 }
 
 #: Answers of every wrong kind; none may raise, none may pass.
@@ -167,6 +168,8 @@ def test_weird_answers_never_raise(name):
     ("adam_first_step", 1e-3 * 250.0, "SGD"),
     ("adam_first_step", 1e-3 * 0.1 / 0.001 ** 0.5, "bias correction"),
     ("adam_first_step", -1e-3, "signed"),
+    ("ddp_lr", 0.04, "global batch"),
+    ("ddp_lr", 0.01, "averages"),
 ])
 def test_known_mistakes_get_their_own_message(name, answer, words):
     case = CASES[name]

@@ -1,0 +1,212 @@
+"""Stop a run mid-schedule and resume it exactly: model, optimizer and scheduler state in one file.
+
+A long run is interrupted (a pre-empted job, a crash, a budget cut) or branched (a WSD
+run decayed from a checkpoint of its stable phase). To continue it as if nothing had
+happened, three states must come back: the weights, the optimizer's buffers
+(momentum, Adam's moments and step counts) and the scheduler's step counter. With a
+course_lib scheduler (:func:`course_lib.torch_bridge.as_torch_scheduler`) that counter
+is all the scheduler holds: the schedule itself is code, rebuilt by the resuming
+process. Everything saved is plain tensors and numbers, so the file loads with
+``torch.load(..., weights_only=True)``, which cannot run code hidden in a pickle.
+
+* :func:`save_checkpoint` / :func:`load_checkpoint` -- one file per checkpoint;
+* :func:`epoch_batches` -- the batch order of an epoch, the same as
+  :func:`course_lib.trainers.train_torch` uses, recomputed from (seed, epoch) so a
+  resumed run sees the batches the uninterrupted one would have seen;
+* :func:`train_steps` -- a plain loop (``optimizer.step()`` then ``scheduler.step()``)
+  over updates ``start .. stop - 1``, returning a :class:`~course_lib.history.History`.
+
+>>> import tempfile, torch
+>>> from pathlib import Path
+>>> from course_lib import models as M, problems as P, schedules as S
+>>> from course_lib.torch_bridge import as_torch_scheduler
+>>> data, schedule = P.spirals_dataset(n_samples=200), S.cosine_decay(0.1, 40)
+>>> def fresh():
+...     net = M.mlp(2, data.n_classes, hidden=(16,), seed=0)
+...     opt = torch.optim.SGD(net.parameters(), lr=schedule(0), momentum=0.9)
+...     return net, opt, as_torch_scheduler(opt, schedule)
+>>> whole = train_steps(*fresh(), data, 0, 40)
+>>> net, opt, sched = fresh()
+>>> first = train_steps(net, opt, sched, data, 0, 25)
+>>> path = save_checkpoint(Path(tempfile.mkdtemp()) / "run.pt", net, opt, sched, step=25)
+>>> net, opt, sched = fresh()                          # a new process: everything rebuilt
+>>> load_checkpoint(path, net, opt, sched)
+25
+>>> rest = train_steps(net, opt, sched, data, 25, 40)
+>>> bool((rest.loss == whole.loss[25:]).all() and (rest.lr == whole.lr[25:]).all())
+True
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from course_lib._validation import check_int
+from course_lib.history import History
+
+__all__ = ["save_checkpoint", "load_checkpoint", "epoch_batches", "train_steps"]
+
+_KEYS = ("step", "model", "optimizer", "scheduler", "torch_rng")
+
+
+def _check_parts(model: Any, optimizer: Any, scheduler: Any) -> None:
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch nn.Module, got model={model!r}")
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got optimizer={optimizer!r}")
+    if not isinstance(scheduler, torch.optim.lr_scheduler.LRScheduler):
+        raise TypeError(f"scheduler must be a torch LR scheduler (e.g. from as_torch_scheduler), "
+                        f"got scheduler={scheduler!r}")
+    if scheduler.optimizer is not optimizer:
+        raise ValueError("scheduler must drive the given optimizer: build it with "
+                         "as_torch_scheduler(optimizer, schedule)")
+
+
+def save_checkpoint(path: str | Path, model: nn.Module, optimizer: torch.optim.Optimizer,
+                    scheduler: torch.optim.lr_scheduler.LRScheduler, *, step: int) -> Path:
+    """Write model, optimizer and scheduler state (and torch's RNG state) to ``path``.
+
+    Args:
+        path: the file to write (parent folders are created).
+        model, optimizer, scheduler: the run's objects; ``scheduler`` drives ``optimizer``.
+        step: updates completed so far; must equal ``scheduler.last_epoch`` (one
+            ``scheduler.step()`` per update), which catches a scheduler stepped per epoch.
+
+    Returns:
+        The path written.
+
+    Raises:
+        TypeError: an argument of the wrong kind.
+        ValueError: step < 0, or step different from ``scheduler.last_epoch``.
+    """
+    _check_parts(model, optimizer, scheduler)
+    step = check_int("step", step, minimum=0)
+    if scheduler.last_epoch != step:
+        raise ValueError(f"step must equal the scheduler's count of step() calls ({scheduler.last_epoch}), "
+                         f"got step={step}: call scheduler.step() once per optimizer update")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({"step": step, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(), "torch_rng": torch.get_rng_state()}, path)
+    return path
+
+
+def load_checkpoint(path: str | Path, model: nn.Module, optimizer: torch.optim.Optimizer,
+                    scheduler: torch.optim.lr_scheduler.LRScheduler, *, restore_rng: bool = True) -> int:
+    """Load a checkpoint written by :func:`save_checkpoint` into freshly built objects.
+
+    Build the model, the optimizer and the scheduler as at the start of the run (the
+    scheduler from the schedule you want to continue with: the same one to resume, or
+    another that agrees with it up to the checkpoint to branch), then load. The file is
+    read with ``torch.load(path, weights_only=True)``.
+
+    Args:
+        path: the checkpoint file.
+        model, optimizer, scheduler: the objects to restore, in place.
+        restore_rng: also restore torch's global RNG (dropout, random augmentation), so
+            the resumed run draws what the uninterrupted one would have drawn.
+
+    Returns:
+        The number of updates completed at the checkpoint (the next update's step t).
+
+    Raises:
+        TypeError: an argument of the wrong kind.
+        ValueError: the file is not a checkpoint of this module.
+    """
+    _check_parts(model, optimizer, scheduler)
+    state = torch.load(Path(path), weights_only=True)
+    if not isinstance(state, dict) or set(state) != set(_KEYS):
+        raise ValueError(f"path must be a file written by save_checkpoint (keys {list(_KEYS)}), got {path!r}")
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    if restore_rng:
+        torch.set_rng_state(state["torch_rng"])
+    return int(state["step"])
+
+
+def epoch_batches(n_examples: int, batch_size: int, seed: int, epoch: int) -> list[torch.Tensor]:
+    """The example indices of each batch of ``epoch`` (0-based), as train_torch draws them.
+
+    train_torch shuffles with ``torch.Generator().manual_seed(seed)``, one
+    ``randperm`` per epoch; epoch e's order is the (e+1)-th permutation of that
+    stream, so it can be recomputed at any time from (seed, epoch).
+
+    >>> [b.tolist() for b in epoch_batches(5, 2, seed=0, epoch=0)]
+    [[4, 0], [1, 3], [2]]
+    """
+    n_examples = check_int("n_examples", n_examples, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    epoch = check_int("epoch", epoch, minimum=0)
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(epoch):
+        torch.randperm(n_examples, generator=generator)
+    return list(torch.randperm(n_examples, generator=generator).split(batch_size))
+
+
+def train_steps(model: nn.Module, optimizer: torch.optim.Optimizer, scheduler: torch.optim.lr_scheduler.LRScheduler,
+                data: Any, start: int, stop: int, *, batch_size: int = 64, seed: int = 0) -> History:
+    """Updates start, start+1, ..., stop-1 of a classification run: the textbook torch loop.
+
+    Each update: loss on the next batch, ``zero_grad``, ``backward``,
+    ``optimizer.step()``, then ``scheduler.step()``. Update t uses the batch
+    ``t mod steps_per_epoch`` of epoch ``t // steps_per_epoch`` (:func:`epoch_batches`),
+    so a run split into pieces sees the same batches as a run in one piece. Uses one
+    CPU thread (restored afterwards), as train_torch does.
+
+    Args:
+        model, optimizer, scheduler: the run's objects; ``scheduler.last_epoch`` must
+            equal ``start`` (a fresh scheduler for start = 0, a loaded one to resume).
+        data: a Dataset with X_train and integer y_train.
+        start: the first update's step (>= 0).
+        stop: one past the last update's step (> start).
+        batch_size: examples per update.
+        seed: the batch-order seed.
+
+    Returns:
+        A History with steps start .. stop-1, the lr each update used (read from the
+        optimizer) and the batch loss before it.
+
+    Raises:
+        TypeError, ValueError: bad arguments, naming them.
+    """
+    _check_parts(model, optimizer, scheduler)
+    start = check_int("start", start, minimum=0)
+    stop = check_int("stop", stop, minimum=start + 1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    if scheduler.last_epoch != start:
+        raise ValueError(f"start must equal the scheduler's step count ({scheduler.last_epoch}), got start={start}: "
+                         "load the checkpoint of that step first")
+    X = torch.as_tensor(data.X_train, dtype=torch.float32)
+    y = torch.as_tensor(data.y_train, dtype=torch.int64)
+    per_epoch = math.ceil(len(X) / batch_size)
+    lrs, losses, batches, epoch = [], [], None, -1
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        model.train()
+        for t in range(start, stop):
+            if t // per_epoch != epoch:
+                epoch = t // per_epoch
+                batches = epoch_batches(len(X), batch_size, seed, epoch)
+            idx = batches[t % per_epoch]
+            lrs.append(float(optimizer.param_groups[0]["lr"]))
+            loss = F.cross_entropy(model(X[idx]), y[idx])
+            losses.append(loss.item())
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+    finally:
+        torch.set_num_threads(threads)
+    return History(steps=np.arange(start, stop), lr=np.array(lrs), loss=np.array(losses),
+                   config=dict(trainer="checkpoint.train_steps", start=start, stop=stop,
+                               batch_size=batch_size, seed=seed))

@@ -1214,8 +1214,9 @@ def plot_runs_by_epoch(groups: Mapping[str, History | Sequence[History]], *,
                 ax.set_yscale("log")
             if metric == "lr":
                 ax.set_ylim(bottom=0)
-            note = f", mean of {smooth_epochs:g} epoch(s)" if metric == "loss" and smooth_epochs > 0 else ""
-            _finish(ax, EPOCH_LABEL + " (examples seen / training set)",
-                    ylabel + note + (" (log scale)" if log else ""), legend=False)
+            if metric == "loss" and smooth_epochs > 0:
+                ax.set_title(f"moving average over {smooth_epochs:g} epoch", fontsize=11)
+            _finish(ax, EPOCH_LABEL + " (examples seen / training set)", ylabel + (" (log scale)" if log else ""),
+                    legend=False)
         axes[0][0].legend(loc="best")
     return fig

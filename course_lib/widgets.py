@@ -1201,7 +1201,7 @@ def run_large_batch_experiment(k: int = 4, warmup_epochs: float = 5.0, *, base_l
     base_batch = check_int("base_batch", base_batch, minimum=1)
     epochs = check_int("epochs", epochs, minimum=1)
     seed = check_int("seed", seed, minimum=0)
-    base_lr = check_positive("base_lr", base_lr)
+    base_lr = float(f"{check_positive('base_lr', base_lr):.6g}")  # a log slider's 0.020000000000000004 is 0.02
     if not (isinstance(warmup_epochs, (int, float)) and 0 <= warmup_epochs < epochs):
         raise ValueError(f"warmup_epochs must be a number in [0, epochs={epochs}), got warmup_epochs={warmup_epochs!r}")
     hidden = tuple(hidden)
@@ -1283,7 +1283,7 @@ class LargeBatchExplorer(_Explorer):
         self.status.value = _message_html(describe_large_batch(runs), color="#1b5e20")
 
         def draw():
-            fig = viz.plot_runs_by_epoch(runs, smooth_epochs=0.5)
+            fig = viz.plot_runs_by_epoch(runs, smooth_epochs=0.25)
             fig.suptitle(f"k = {c['k']}: {c['k']} simulated workers x batch 32 (same math as DDP)", fontsize=12)
             return fig
 

@@ -1,0 +1,583 @@
+"""Data-parallel training on the CPU: torch.distributed, DistributedDataParallel, gloo.
+
+:func:`train_distributed` starts ``world_size`` local worker processes. Each one runs
+:func:`course_lib.trainers.train_torch`'s loop on its shard of every epoch, with the same
+schedule, and DistributedDataParallel (DDP) averages the gradients after each backward
+pass, so all workers apply the same update. The main process collects the results as a
+:class:`DistributedResult`: one History per worker, their learning rates step by step and
+their final parameters.
+
+The arithmetic, which is why the linear scaling rule talks about the *global* batch:
+
+* ``batch_size`` is per worker; the global batch is ``world_size * batch_size``.
+* Every epoch all workers draw the same shuffled order (the trainer's seed), and worker r
+  takes ``order[r::world_size]`` (:func:`shard_indices`, as torch's DistributedSampler,
+  which first pads the order by repeating its head until world_size divides it).
+* Each worker's loss is the mean over its own batch; DDP averages the gradients over the
+  workers. With equal batches that is the gradient of the mean over the global batch: the
+  update is the one a single process makes with ``batch_size * world_size`` examples at
+  the same rate. Doubling the workers doubles the batch, not the rate.
+  :func:`train_simulated` does that single-process run (exactly the same batches when
+  world_size divides the number of training examples).
+
+Processes are started with ``torch.multiprocessing.start_processes``. The default start
+method, "forkserver", forks each worker from a clean server process that has imported torch,
+``torch._dynamo`` (which DDP's constructor imports: about 5 s on its own) and course_lib once;
+the server lives as long as your kernel, so the first launch costs a few seconds
+(``DistributedResult.startup_seconds``) and later ones well under one; :func:`start_fork_server`
+starts it early, in the background. "spawn" (a fresh Python
+per worker, importing everything again, at every launch) is as safe but pays that cost every
+time, in every worker. "fork" copies the notebook's own process: fast, but unsafe once torch has
+started its OpenMP threads there. Either way, run many trainings in one launch with
+:func:`train_distributed_many`.
+
+Everything sent to a worker is pickled: ``model_fn`` (and a ``callback``) must be importable
+by name -- a top-level function of a module, or a ``functools.partial`` of one, such as
+:func:`mlp_factory`. A lambda, or a function defined in a notebook, cannot be sent.
+
+A worker that raises makes the launcher stop the others and raise :class:`WorkerError`
+naming the rank and the error. No collective waits forever: the process group has a timeout,
+and the whole launch is stopped after ``timeout`` seconds.
+
+>>> import torch
+>>> shard_indices(torch.arange(10), rank=1, world_size=4).tolist()  # padded to 12 with 0, 1
+[1, 5, 9]
+>>> mlp_factory(64, 10, hidden=(32,))  # doctest: +ELLIPSIS
+functools.partial(<function mlp at ...>, 64, 10, hidden=(32,), activation='relu', seed=None)
+"""
+from __future__ import annotations
+
+import datetime
+import functools
+import inspect
+import os
+import pickle
+import socket
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from course_lib import models as M
+from course_lib import schedules as S
+from course_lib import trainers as T
+from course_lib._validation import check_int, check_positive
+from course_lib.history import History
+
+__all__ = ["shard_indices", "mlp_factory", "scaled_schedule", "WorkerError", "LaunchTimeout", "start_fork_server", "DistributedResult", "train_distributed",
+           "train_distributed_many", "train_simulated", "START_METHODS", "FORKSERVER_PRELOAD"]
+
+#: Start methods accepted by the launcher ("forkserver", the default, and "spawn" are the safe ones).
+START_METHODS = ("forkserver", "spawn", "fork")
+
+#: What the fork server imports once, before forking workers (the slow imports of a worker).
+FORKSERVER_PRELOAD = ("torch", "torch._dynamo", "torch.distributed", "torch.nn.parallel", "course_lib.distributed")
+
+_NOT_ALLOWED = ("progress",)  # worker output does not reach the notebook
+
+
+# ---------------------------------------------------------------------------
+# Sharding and the model factory (pure, no processes)
+# ---------------------------------------------------------------------------
+
+def shard_indices(order: torch.Tensor | Sequence[int] | np.ndarray, rank: int, world_size: int) -> torch.Tensor:
+    """Worker ``rank``'s share of an epoch's order: pad, then take every world_size-th index.
+
+    As torch's ``DistributedSampler(drop_last=False)``: the order is padded by repeating its
+    first indices until its length is a multiple of world_size, then worker r takes
+    ``order[r::world_size]``. Every worker gets ceil(n / world_size) indices (equal shares, so
+    all workers make the same number of updates), and the batches of the workers at one step,
+    put together, are one contiguous batch of the order: the batch a single process would use
+    with world_size times the per-worker batch size.
+
+    Args:
+        order: the epoch's order of example indices (1-D tensor, array or list of ints).
+        rank: this worker, 0 <= rank < world_size.
+        world_size: the number of workers (>= 1).
+
+    Returns:
+        A 1-D tensor of ceil(len(order) / world_size) indices.
+
+    Raises:
+        ValueError, TypeError: a bad rank or world_size, or an empty or non-1-D order.
+    """
+    world_size = check_int("world_size", world_size, minimum=1)
+    rank = check_int("rank", rank, minimum=0)
+    if rank >= world_size:
+        raise ValueError(f"rank must be < world_size={world_size}, got rank={rank}")
+    given = order
+    try:
+        order = torch.as_tensor(order)
+    except (TypeError, ValueError, RuntimeError):
+        order = None
+    if order is None or order.ndim != 1 or order.numel() == 0 or order.is_floating_point():
+        raise ValueError(f"order must be a non-empty 1-D sequence of integer indices, got order={given!r}")
+    n = order.numel()
+    total = -(-n // world_size) * world_size
+    if total > n:
+        order = torch.cat([order, order.repeat(-(-total // n))[: total - n]])
+    return order[rank:total:world_size]
+
+
+def mlp_factory(n_in: int, n_out: int, hidden: Sequence[int] = (64,), activation: str = "relu",
+                seed: int | None = None) -> functools.partial:
+    """A picklable builder of :func:`course_lib.models.mlp`, to send to worker processes.
+
+    ``seed=None`` (the default) lets the trainer's seed set the initial weights (the same
+    on every worker, since they share the seed); an int fixes them whatever the run's seed.
+
+    Raises:
+        ValueError, TypeError: a bad argument of mlp (checked now, by building one model).
+    """
+    M.mlp(n_in, n_out, hidden=hidden, activation=activation, seed=0)  # check the arguments here
+    return functools.partial(M.mlp, n_in, n_out, hidden=tuple(hidden), activation=activation, seed=seed)
+
+
+def scaled_schedule(base_lr: float, k: float, total_steps: int, warmup_steps: int = 0) -> S.Schedule:
+    """The large-batch recipe of Goyal et al. (2017), with a cosine decay after the warm-up.
+
+    Linear scaling rule: with a k times larger batch, use the rate k * base_lr. Gradual
+    warm-up: reach it by a straight line from base_lr over warmup_steps (the paper: 5 epochs),
+    then decay (here a cosine to 0 at total_steps; the paper divides by 10 at fixed epochs):
+
+        lr(t) = base_lr + (k * base_lr - base_lr) * t / W            for t < W
+        lr(t) = k * base_lr * (1 + cos(pi * (t - W) / (T - W))) / 2  for W <= t <= T
+
+    ``warmup_steps=0`` starts at k * base_lr directly; k=1 gives cosine_decay(base_lr, T).
+
+    >>> s = scaled_schedule(0.02, 4, total_steps=165, warmup_steps=55)
+    >>> round(s(0), 4), round(s(55), 4), round(s(165), 4)
+    (0.02, 0.08, 0.0)
+
+    Raises:
+        ValueError: base_lr or k not > 0, total_steps < 1, or warmup_steps not in [0, total_steps).
+    """
+    base_lr, k = check_positive("base_lr", base_lr), check_positive("k", k)
+    total_steps = check_int("total_steps", total_steps, minimum=1)
+    warmup_steps = check_int("warmup_steps", warmup_steps, minimum=0)
+    if warmup_steps >= total_steps:
+        raise ValueError(f"warmup_steps must be < total_steps={total_steps}, got warmup_steps={warmup_steps}")
+    decay = S.cosine_decay(k * base_lr, total_steps - warmup_steps)
+    return S.warmup(decay, warmup_steps, start_lr=base_lr) if warmup_steps else decay
+
+
+# ---------------------------------------------------------------------------
+# Results and errors
+# ---------------------------------------------------------------------------
+
+class WorkerError(RuntimeError):
+    """A worker process failed; the launcher stopped the others.
+
+    Attributes:
+        rank: the worker whose error came first (the cause; the others usually fail after it
+            with a broken connection).
+        error: the last line of its traceback, e.g. ``"ValueError: ..."``.
+        remote_traceback: the worker's whole traceback (also attached as a note).
+        pids: the process ids of all the workers (all stopped by then).
+    """
+
+    def __init__(self, rank: int, error: str, remote_traceback: str = "", pids: Sequence[int] = ()) -> None:
+        super().__init__(f"worker rank {rank} failed: {error}")
+        self.rank, self.error, self.remote_traceback, self.pids = rank, error, remote_traceback, tuple(pids)
+        if remote_traceback:
+            self.add_note(f"Traceback in worker rank {rank}:\n{remote_traceback.rstrip()}")
+
+
+class LaunchTimeout(TimeoutError):
+    """The workers did not finish within the launch's ``timeout``; they were stopped.
+
+    Attributes:
+        pids: the process ids of the workers (all stopped by then).
+    """
+
+    def __init__(self, message: str, pids: Sequence[int] = ()) -> None:
+        super().__init__(message)
+        self.pids = tuple(pids)
+
+
+@dataclass(eq=False)
+class DistributedResult:
+    """One data-parallel training run, as seen by each worker.
+
+    Attributes:
+        histories: one History per rank (the loss is averaged over the workers, so it is the
+            global batch's loss; validation runs on the full validation set on every rank).
+        params: final parameters per rank, dicts name -> array (the model's state_dict).
+        world_size: number of workers.
+        train_seconds: wall time of this run inside the workers (rank 0).
+        startup_seconds: time from the launch to the last worker being ready (shared by the
+            runs of one launch).
+    """
+
+    histories: tuple[History, ...]
+    params: tuple[dict[str, np.ndarray], ...]
+    world_size: int
+    train_seconds: float = float("nan")
+    startup_seconds: float = float("nan")
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def history(self) -> History:
+        """Rank 0's History (with the validation metrics)."""
+        return self.histories[0]
+
+    @property
+    def lrs(self) -> np.ndarray:
+        """Learning rate per rank and step, shape (world_size, n_steps)."""
+        return np.stack([np.asarray(h.lr, dtype=np.float64) for h in self.histories])
+
+    @property
+    def rates_identical(self) -> bool:
+        """True if every worker used exactly the same rate at every step."""
+        lrs = self.lrs
+        return bool(np.array_equal(lrs, np.broadcast_to(lrs[0], lrs.shape)))
+
+    @property
+    def max_param_difference(self) -> float:
+        """Largest |difference| between any worker's final parameters and rank 0's (0 when in sync)."""
+        first = self.params[0]
+        return max((float(np.max(np.abs(p[name] - first[name]), initial=0.0))
+                    for p in self.params[1:] for name in first), default=0.0)
+
+    def load_into(self, net: nn.Module, rank: int = 0) -> nn.Module:
+        """Copy worker ``rank``'s final parameters into ``net`` (same architecture); returns ``net``.
+
+        Raises:
+            ValueError: rank out of range. RuntimeError (from torch): a different architecture.
+        """
+        rank = check_int("rank", rank, minimum=0)
+        if rank >= self.world_size:
+            raise ValueError(f"rank must be < world_size={self.world_size}, got rank={rank}")
+        net.load_state_dict({name: torch.as_tensor(value) for name, value in self.params[rank].items()})
+        return net
+
+    def summary(self) -> str:
+        """One line: workers, batches, rank 0's summary, synchronisation."""
+        h = self.history
+        return (f"{h.label or 'run'}: {self.world_size} workers x batch {h.config.get('batch_size')} = "
+                f"{h.config.get('global_batch_size')}; {h.summary().split(': ', 1)[-1]}; rates identical: "
+                f"{self.rates_identical}; max parameter difference {self.max_param_difference:.3g}")
+
+
+# ---------------------------------------------------------------------------
+# The worker (runs in the child processes)
+# ---------------------------------------------------------------------------
+
+class _Shard:
+    """What :func:`course_lib.trainers._fit_torch` needs to be one worker of a DDP run."""
+
+    def __init__(self, rank: int, world_size: int) -> None:
+        self.rank, self.world_size = rank, world_size
+
+    def indices(self, order: torch.Tensor) -> torch.Tensor:
+        return shard_indices(order, self.rank, self.world_size)
+
+    def wrap(self, net: nn.Module) -> nn.Module:
+        from torch.nn.parallel import DistributedDataParallel
+
+        return DistributedDataParallel(net)
+
+    def mean(self, value: float) -> float:
+        import torch.distributed as dist
+
+        buffer = torch.tensor([float(value)], dtype=torch.float64)
+        dist.all_reduce(buffer)  # sum over the workers
+        return float(buffer.item()) / self.world_size
+
+
+def _worker(rank: int, world_size: int, port: int, model_fn: Any, data: Any, runs: list[dict[str, Any]],
+            out_dir: str, pg_timeout: float) -> None:
+    """One worker: join the group, run every run on this rank's shard, save the results to out_dir."""
+    import torch.distributed as dist
+
+    out = Path(out_dir)
+    try:
+        os.environ["MASTER_ADDR"], os.environ["MASTER_PORT"] = "127.0.0.1", str(port)
+        dist.init_process_group("gloo", rank=rank, world_size=world_size,
+                                timeout=datetime.timedelta(seconds=pg_timeout))
+        ready = time.time()
+        shard, results = _Shard(rank, world_size), []
+        for kwargs in runs:
+            built: list[nn.Module] = []
+
+            def build() -> nn.Module:
+                net = model_fn() if not isinstance(model_fn, nn.Module) else model_fn
+                built.append(net)
+                return net
+
+            kwargs = dict(kwargs)
+            start = time.perf_counter()
+            history = T._fit_torch(build, data, kwargs.pop("schedule"), shard, **kwargs)
+            seconds = time.perf_counter() - start
+            history.config.update(trainer="train_distributed", world_size=world_size, rank=rank,
+                                  global_batch_size=world_size * kwargs["batch_size"])
+            params = {k: v.detach().cpu().numpy().copy() for k, v in built[-1].state_dict().items()} if built else {}
+            results.append((history, params, seconds))
+        with open(out / f"rank{rank}.tmp", "wb") as fh:
+            pickle.dump(dict(ready=ready, results=results), fh)
+        os.replace(out / f"rank{rank}.tmp", out / f"rank{rank}.pkl")
+    except BaseException:
+        with open(out / f"error{rank}.pkl", "wb") as fh:
+            pickle.dump(dict(time=time.time(), traceback=traceback.format_exc()), fh)
+        raise
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
+
+
+# ---------------------------------------------------------------------------
+# The launcher (main process)
+# ---------------------------------------------------------------------------
+
+def start_fork_server() -> bool:
+    """Start the fork server now, in the background, so that the first launch finds torch imported.
+
+    Returns at once: the server imports :data:`FORKSERVER_PRELOAD` (several seconds) while you
+    do other work, e.g. in the import cell of a notebook. Calling it again does nothing; the
+    launcher calls it too. Only the "forkserver" start method uses the server.
+
+    Returns:
+        True if a fork server is running (or starting), False on a platform without one.
+    """
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(FORKSERVER_PRELOAD))
+    forkserver.ensure_running()
+    return True
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _check_picklable(name: str, value: Any) -> None:
+    try:
+        pickle.dumps(value)
+    except Exception as err:  # PicklingError, AttributeError (local objects), TypeError
+        raise TypeError(
+            f"{name} must be picklable to reach the worker processes: use a "
+            f"top-level function of a module or a functools.partial of one, e.g. "
+            f"course_lib.distributed.mlp_factory(64, 10) -- not a lambda or a function defined in a "
+            f"notebook; got {name}={value!r} ({type(err).__name__}: {err})") from None
+
+
+def _bind_run(model_fn: Any, data: Any, run: Mapping[str, Any], i: int) -> dict[str, Any]:
+    """Every train_torch argument of one run (defaults filled in), checked here in the main process."""
+    if not isinstance(run, Mapping) or "schedule" not in run:
+        raise TypeError(f"runs[{i}] must be a dict of train_torch arguments with a 'schedule', got {run!r}")
+    for name in _NOT_ALLOWED:
+        if run.get(name):
+            raise ValueError(f"{name}={run[name]!r} is not available in train_distributed "
+                             f"(the workers' output does not reach the notebook)")
+    try:
+        bound = inspect.signature(T.train_torch).bind(model_fn, data, **run)
+    except TypeError as err:
+        raise TypeError(f"runs[{i}]: {err} (the arguments of trainers.train_torch are allowed)") from None
+    bound.apply_defaults()
+    kwargs = dict(bound.arguments)
+    del kwargs["model"], kwargs["data"]
+    kwargs["progress"] = False
+    T._check_torch_args(data, kwargs["epochs"], kwargs["batch_size"], kwargs["optimizer"], kwargs["momentum"],
+                        kwargs["nesterov"], kwargs["weight_decay"], kwargs["betas"], kwargs["clip_grad_norm"],
+                        kwargs["loss"], kwargs["seed"], kwargs["max_loss"], kwargs["callback"])
+    T._rates(kwargs["schedule"], 1, kwargs["plateau"])
+    return kwargs
+
+
+def _stop(processes: Sequence[Any], wait: float = 5.0) -> None:
+    """Terminate the processes that are still alive, join them, kill those that do not go."""
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    end = time.monotonic() + wait
+    for p in processes:
+        p.join(max(0.0, end - time.monotonic()))
+    for p in processes:
+        if p.is_alive():
+            p.kill()
+            p.join(wait)
+
+
+def _first_error(out: Path, world_size: int) -> tuple[int, str] | None:
+    """(rank, traceback) of the error reported first by a worker, or None."""
+    errors = []
+    for rank in range(world_size):
+        path = out / f"error{rank}.pkl"
+        try:
+            with open(path, "rb") as fh:
+                report = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            continue
+        errors.append((report["time"], rank, report["traceback"]))
+    if not errors:
+        return None
+    _, rank, text = min(errors)
+    return rank, text
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "unknown error"
+
+
+def train_distributed_many(model_fn: Callable[[], nn.Module] | nn.Module, data: Any,
+                           runs: Sequence[Mapping[str, Any]], *, world_size: int = 2, timeout: float = 300.0,
+                           start_method: str = "forkserver", **common: Any) -> list[DistributedResult]:
+    """Several data-parallel trainings in one launch of ``world_size`` workers (one start-up cost).
+
+    The runs execute one after the other inside the same worker processes; each builds a fresh
+    model with ``model_fn`` under its own seed.
+
+    Args:
+        model_fn: a picklable function with no arguments returning the model (a top-level
+            function or a ``functools.partial``, e.g. :func:`mlp_factory`), or an ``nn.Module``
+            (each worker trains its own copy; every run then continues from the weights as
+            pickled, i.e. the same start for every run).
+        data: a Dataset (sent to every worker; each trains on its shard of the training set and
+            validates on the full validation set).
+        runs: one dict per run of :func:`course_lib.trainers.train_torch` keyword arguments,
+            with at least ``schedule``; they override ``common``. ``batch_size`` is per worker.
+        world_size: number of worker processes (>= 1).
+        timeout: seconds for the whole launch (> 0); also the process group's timeout, so no
+            collective waits longer. On expiry the workers are stopped and LaunchTimeout is raised.
+        start_method: "forkserver" (default: fast after the first launch, safe from a notebook;
+            falls back to "spawn" where the platform has no fork server), "spawn" or "fork".
+        **common: train_torch arguments shared by all runs (``epochs``, ``batch_size``,
+            ``momentum``, ``seed``, ``label``...); ``progress`` is not available.
+
+    Returns:
+        One :class:`DistributedResult` per run, in order.
+
+    Raises:
+        WorkerError: a worker raised (or died); the others were stopped.
+        LaunchTimeout: (a TimeoutError) the launch took longer than ``timeout``; workers stopped.
+        ValueError, TypeError: a bad argument (checked before any process starts), or a
+            ``model_fn``/``callback`` that cannot be pickled.
+    """
+    import multiprocessing
+
+    import torch.multiprocessing as mp
+    from torch.multiprocessing import ProcessExitedException, ProcessRaisedException
+
+    world_size = check_int("world_size", world_size, minimum=1)
+    timeout = check_positive("timeout", timeout)
+    if start_method not in START_METHODS:
+        raise ValueError(f"start_method must be one of {START_METHODS}, got start_method={start_method!r}")
+    if start_method not in multiprocessing.get_all_start_methods():
+        start_method = "spawn"
+    if start_method == "forkserver":
+        start_fork_server()
+    if isinstance(runs, Mapping) or not isinstance(runs, Sequence) or len(runs) == 0:
+        raise TypeError(f"runs must be a non-empty list of dicts of train_torch arguments, got runs={runs!r}")
+    if not (isinstance(model_fn, nn.Module) or callable(model_fn)):
+        raise TypeError(f"model_fn must be a function returning an nn.Module, or an nn.Module, got {model_fn!r}")
+    jobs = [_bind_run(model_fn, data, {**common, **run}, i) for i, run in enumerate(runs)]
+    _check_picklable("model_fn", model_fn)
+    for job in jobs:
+        _check_picklable("callback", job["callback"])
+        _check_picklable("schedule", job["schedule"])
+
+    with tempfile.TemporaryDirectory(prefix="course_lib_ddp_") as out_dir:
+        out = Path(out_dir)
+        launched = time.time()
+        context = mp.start_processes(_worker, args=(world_size, _free_port(), model_fn, data, jobs, out_dir,
+                                                    timeout),
+                                     nprocs=world_size, join=False, start_method=start_method)
+        deadline = time.monotonic() + timeout
+        try:
+            while not context.join(timeout=0.1, grace_period=1.0):
+                if time.monotonic() > deadline:
+                    raise LaunchTimeout(f"the {world_size} workers did not finish within timeout={timeout:g} s; "
+                                        f"they were stopped", pids=context.pids())
+        except (ProcessRaisedException, ProcessExitedException) as err:
+            _stop(context.processes)
+            first = _first_error(out, world_size)
+            if first is None:  # killed before it could report (a signal, out of memory)
+                raise WorkerError(err.error_index, str(err).strip(), pids=context.pids()) from None
+            rank, text = first
+            raise WorkerError(rank, _last_line(text), text, pids=context.pids()) from None
+        finally:
+            _stop(context.processes)
+        reports = []
+        for rank in range(world_size):
+            path = out / f"rank{rank}.pkl"
+            if not path.exists():
+                raise WorkerError(rank, "the worker exited without saving its results", pids=context.pids())
+            with open(path, "rb") as fh:
+                reports.append(pickle.load(fh))
+    startup = max(r["ready"] for r in reports) - launched
+    results = []
+    for i in range(len(jobs)):
+        per_rank = [r["results"][i] for r in reports]
+        results.append(DistributedResult(
+            histories=tuple(h for h, _, _ in per_rank), params=tuple(p for _, p, _ in per_rank),
+            world_size=world_size, train_seconds=float(per_rank[0][2]), startup_seconds=float(startup),
+            config=dict(start_method=start_method, timeout=timeout, pids=context.pids())))
+    return results
+
+
+def train_distributed(model_fn: Callable[[], nn.Module] | nn.Module, data: Any, schedule: Any, *,
+                      world_size: int = 2, epochs: int, batch_size: int = 64, timeout: float = 300.0,
+                      start_method: str = "forkserver", **train_kwargs: Any) -> DistributedResult:
+    """Train with DistributedDataParallel on ``world_size`` local CPU processes (gloo).
+
+    Every worker follows the same per-step ``schedule`` (rate schedule(t) at update t, as in
+    :func:`course_lib.trainers.train_torch`) on its shard of each epoch (:func:`shard_indices`);
+    DDP averages the gradients, so the run is single-process training with batch
+    ``world_size * batch_size`` at the same rate (see :func:`train_simulated`).
+
+    >>> r = train_distributed(mlp_factory(64, 10), data, 0.05, epochs=5, batch_size=32)  # doctest: +SKIP
+    >>> r.rates_identical, r.max_param_difference, r.history.final_val_acc  # doctest: +SKIP
+    (True, 0.0, 0.93)
+
+    Args:
+        model_fn: a picklable model builder (see :func:`mlp_factory`), or an nn.Module.
+        data: a Dataset.
+        schedule: a course_lib schedule or a number (constant rate); must be picklable.
+        world_size: number of worker processes (>= 1).
+        epochs: passes over the training set.
+        batch_size: examples per worker per update (the global batch is world_size times this).
+        timeout: seconds for the whole launch; also the process group's timeout.
+        start_method: "forkserver" (default), "spawn" or "fork".
+        **train_kwargs: other train_torch arguments (optimizer, momentum, seed, label, callback...).
+
+    Returns:
+        A :class:`DistributedResult`.
+
+    Raises:
+        WorkerError, LaunchTimeout, ValueError, TypeError: see :func:`train_distributed_many`.
+    """
+    return train_distributed_many(model_fn, data, [dict(schedule=schedule, epochs=epochs, batch_size=batch_size,
+                                                        **train_kwargs)],
+                                  world_size=world_size, timeout=timeout, start_method=start_method)[0]
+
+
+def train_simulated(model: Callable[[], nn.Module] | nn.Module, data: Any, schedule: Any, *, world_size: int,
+                    batch_size: int = 64, **train_kwargs: Any) -> History:
+    """The single-process run that does the same math as ``world_size`` DDP workers of batch ``batch_size``.
+
+    It is ``train_torch(..., batch_size=world_size * batch_size)``: DDP averages the workers'
+    gradients of their batch means, which is the gradient of the mean over the global batch.
+    When world_size divides the number of training examples the batches are exactly those of
+    :func:`train_distributed` with the same seed (otherwise DDP's padding repeats a few
+    examples), so the results agree to float rounding. Fast: use it to explore large batches.
+
+    Raises:
+        ValueError, TypeError: a bad argument.
+    """
+    world_size = check_int("world_size", world_size, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    history = T.train_torch(model, data, schedule, batch_size=world_size * batch_size, **train_kwargs)
+    history.config.update(simulated_world_size=world_size, per_worker_batch_size=batch_size)
+    return history

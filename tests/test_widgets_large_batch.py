@@ -1,0 +1,122 @@
+"""Large batches (notebook 08): the pure layer, the epoch-axis plot, early_spike, then the explorer."""
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_lib import distributed as D  # noqa: E402
+from course_lib import experiments as X  # noqa: E402
+from course_lib import plotting as viz  # noqa: E402
+from course_lib import trainers as T  # noqa: E402
+from course_lib import widgets as W  # noqa: E402
+from course_lib.history import History  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    figures = []
+
+    def record(fig):
+        figures.append(fig)
+        plt.close(fig)
+
+    monkeypatch.setattr(W, "_show", record)
+    return figures
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return W.run_large_batch_experiment(k=4, warmup_epochs=1, epochs=2)
+
+
+def test_pure_layer_builds_the_four_runs(runs):
+    a, b, c, d = runs.values()
+    assert [h.config["batch_size"] for h in runs.values()] == [32, 128, 128, 128]
+    assert a.label.startswith("(a)") and d.label.startswith("(d)")
+    assert b.lr[0] == pytest.approx(0.02) and c.lr[0] == pytest.approx(0.08)
+    warm = d.config["steps_per_epoch"]                      # one epoch of warm-up
+    assert d.lr[0] == pytest.approx(0.02) and d.lr[warm] == pytest.approx(0.08)
+    assert np.all(np.diff(d.lr[:warm + 1]) > 0)
+    assert all(len(h.val_loss) == 2 and not h.diverged for h in runs.values())
+
+
+def test_pure_layer_is_the_single_process_batch_k_times_b(runs):
+    b = list(runs.values())[1]
+    again = T.train_torch(D.mlp_factory(64, 10), W._raw_digits(), D.scaled_schedule(0.02, 1, 22),
+                          epochs=2, batch_size=128, seed=0)
+    np.testing.assert_array_equal(again.loss, b.loss)
+
+
+def test_pure_layer_caches_the_reference_run():
+    first = W.run_large_batch_experiment(k=2, warmup_epochs=0, epochs=2)
+    second = W.run_large_batch_experiment(k=4, warmup_epochs=1, epochs=2)
+    assert list(first.values())[0] is list(second.values())[0]
+
+
+@pytest.mark.parametrize("kwargs, word", [(dict(k=0), "k"), (dict(warmup_epochs=2, epochs=2), "warmup_epochs"),
+                                          (dict(base_lr=-1), "base_lr"), (dict(epochs=0), "epochs")])
+def test_pure_layer_rejects_bad_settings(kwargs, word):
+    with pytest.raises(ValueError, match=word):
+        W.run_large_batch_experiment(**kwargs)
+
+
+def test_describe_large_batch_has_a_line_per_run(runs):
+    text = W.describe_large_batch(runs)
+    assert len(text.splitlines()) == 4 and "final val loss" in text and "epoch 1" in text
+
+
+def test_early_spike():
+    h = History(loss=np.array([2.0, 3.0, 1.0, 8.0]), config={"steps_per_epoch": 2})
+    assert X.early_spike(h) == 1.5 and X.early_spike(h, epochs=2) == 4.0
+    assert math.isnan(X.early_spike(History()))
+    with pytest.raises(ValueError, match="epochs"):
+        X.early_spike(h, epochs=0)
+
+
+def test_plot_runs_by_epoch_puts_every_run_on_an_epoch_axis(runs):
+    fig = viz.plot_runs_by_epoch(runs, smooth_epochs=0.5)
+    lr_ax, loss_ax, val_ax = fig.axes
+    ends = [line.get_xdata()[-1] for line in lr_ax.get_lines()]
+    assert all(1.9 < e < 2.0 for e in ends), ends            # 2 epochs, whatever the batch size
+    assert loss_ax.get_yscale() == "log" and "epoch" in loss_ax.get_xlabel()
+    assert [line.get_xdata()[-1] for line in val_ax.get_lines()] == [2, 2, 2, 2]
+    assert len(lr_ax.get_legend().get_texts()) == 4
+
+
+def test_plot_runs_by_epoch_averages_seeds_and_checks_arguments(runs):
+    a = list(runs.values())[0]
+    fig = viz.plot_runs_by_epoch({"seeds": [a, a]}, metrics=["val_acc"], band="std")
+    assert len(fig.axes) == 1
+    with pytest.raises(ValueError, match="metrics"):
+        viz.plot_runs_by_epoch(runs, metrics=["accuracy"])
+    with pytest.raises(ValueError, match="groups"):
+        viz.plot_runs_by_epoch({})
+    with pytest.raises(ValueError, match="smooth_epochs"):
+        viz.plot_runs_by_epoch(runs, smooth_epochs=-1)
+
+
+def test_explorer_trains_on_release_and_redraws(shown):
+    explorer = W.explore_large_batch(k=2, warmup_epochs=1, epochs=5)
+    assert len(shown) == 1 and len(explorer.last_result) == 4
+    assert all(not c.continuous_update for name, c in explorer.controls.items())
+    explorer.controls["k"].value = 4
+    assert len(shown) == 2
+    assert [h.config["batch_size"] for h in explorer.last_result.values()] == [32, 128, 128, 128]
+    assert "(d)" in explorer.status.value
+    explorer.controls["warmup_epochs"].value = 10          # longer than the run: clamped, still draws
+    assert len(shown) == 3 and isinstance(explorer.last_result, dict)
+    with pytest.raises(ValueError, match="k"):
+        W.LargeBatchExplorer(k=3)

@@ -113,10 +113,44 @@ def _new_axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Ax
     return ax
 
 
+def _plain_number(x: float) -> str:
+    """A tick value as plain text: 0.001 .. 9999 as a decimal ("0.01", "250"), else "1e-05" -> "1e-5"."""
+    if 1e-3 <= abs(x) < 1e4:
+        return f"{x:.6g}"
+    mantissa, exponent = f"{x:.2e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+
+
+class PlainLogFormatter(mpl.ticker.LogFormatter):
+    """Log-axis tick labels in plain text ("0.01", "1", "1e-5") instead of mathtext ("$10^{-2}$").
+
+    Same ticks and the same rule for which minor ticks get a label as matplotlib's default
+    ``LogFormatterSciNotation``, but no mathtext: parsing "$10^{-2}$" at every draw was most of
+    the time an explorer took to redraw (mathtext's cache is small: it misses on every redraw).
+    """
+
+    def _num_to_string(self, x: float, vmin: float, vmax: float) -> str:
+        return _plain_number(x)
+
+
+def _plain_log_ticks(ax: Axes) -> None:
+    """Give every log-scaled axis of ``ax`` that has matplotlib's default labels the plain ones."""
+    for axis in (ax.xaxis, ax.yaxis):
+        if axis.get_scale() != "log":
+            continue
+        for minor in (False, True):
+            current = axis.get_minor_formatter() if minor else axis.get_major_formatter()
+            if isinstance(current, mpl.ticker.LogFormatterSciNotation):
+                plain = PlainLogFormatter(base=current._base, labelOnlyBase=current.labelOnlyBase,
+                                          minor_thresholds=current.minor_thresholds)
+                (axis.set_minor_formatter if minor else axis.set_major_formatter)(plain)
+
+
 def _finish(ax: Axes, xlabel: str, ylabel: str, legend: bool = True) -> None:
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, alpha=COURSE_STYLE["grid.alpha"])
+    _plain_log_ticks(ax)
     if legend:
         ax.legend(loc="best")
 
@@ -272,6 +306,7 @@ def plot_schedule_gallery(schedules: Mapping[str, Any] | Sequence[Any], n_steps:
             ax.plot(steps, _for_log(values) if log else values, color=_color(i))
             if log and _any_finite(_for_log(values)):
                 ax.set_yscale("log")
+                _plain_log_ticks(ax)
             elif not log:
                 ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
             ax.set_title(_shorten(title, 34), fontsize=12)
@@ -908,6 +943,7 @@ def plot_val_history(history_or_list: History | Sequence[History], *, ax: Axes |
             ax.set_yscale("log")
         if log_lr and any(np.any(np.asarray(h.lr) > 0) for h in runs):
             lr_ax.set_yscale("log")
+        _plain_log_ticks(lr_ax)
         lr_ax.set_ylabel(LR_LABEL + " (dashed" + (", log scale)" if log_lr else ")"))
         lr_ax.grid(False)
         lr_ax.spines["right"].set_visible(True)

@@ -470,12 +470,74 @@ def make_control(spec: ParamSpec, *, continuous_update: bool = True) -> widgets.
     return widgets.Text(value=str(spec.default), continuous_update=False, tooltip=spec.help, **common)
 
 
-def _show(fig: Any) -> None:
-    """plt.show() for the inline backend (quietly a no-op under Agg), then free the figure."""
+def figure_png(fig: Any, dpi: float | None = None) -> bytes:
+    """``fig`` as PNG bytes at ``dpi`` (default: the figure's own, as the inline backend uses).
+
+    No ``bbox_inches="tight"``: the inline backend's default draws the figure twice (once to
+    measure it, once to paint it), which was half of an explorer's redraw time. Explorer figures
+    have fixed margins instead (:func:`_widget_layout`).
+    """
+    buffer = io.BytesIO()
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*non-interactive.*", category=UserWarning)
-        plt.show()
-    plt.close(fig)
+        warnings.simplefilter("ignore")
+        fig.savefig(buffer, format="png", dpi=dpi or fig.dpi)
+    return buffer.getvalue()
+
+
+def _show(fig: Any) -> None:
+    """Show an explorer's figure in the current output (a kernel only), then free the figure.
+
+    In a kernel the figure goes out as one PNG (:func:`figure_png`), the picture the inline
+    backend would send; outside one (tests, scripts) there is nowhere to show it.
+    """
+    try:
+        if _in_kernel():
+            from IPython.display import Image, display
+
+            display(Image(data=figure_png(fig), format="png"))
+    finally:
+        plt.close(fig)
+
+
+#: Explorer figures use fixed spacing (inches) instead of constrained layout. Constrained layout
+#: measures every tick label of every axes, at every draw, and the inline backend draws twice
+#: (bbox_inches="tight"): that was most of the time a redraw took. The outer margins only need to
+#: be roughly right, since the inline PNG is cropped to its content ("tight"); the gaps between
+#: panels must hold a y axis' tick labels and label (and a twin axis' on the right).
+_GAP_IN = 1.05          # between panels of a row: the next panel's y tick labels and label
+_TWIN_IN = 0.95         # extra room for a right-hand (twin) y axis
+_ROW_GAP_IN = 0.95      # between rows: x tick labels, x label and a title
+_MARGINS_IN = dict(left=1.0, right=0.2, bottom=0.8, top=0.45)
+
+
+def _widget_layout(fig: Any) -> Any:
+    """Switch a figure from constrained layout to fixed spacing (see ``_GAP_IN``); returns ``fig``.
+
+    Figures whose axes are not on one grid (e.g. added by hand) are left as they are.
+    """
+    specs = [ax.get_subplotspec() for ax in fig.axes]
+    if not specs or any(spec is None for spec in specs) or len({id(s.get_gridspec()) for s in specs}) != 1:
+        return fig
+    nrows, ncols = specs[0].get_gridspec().get_geometry()
+    width, height = fig.get_size_inches()
+    twin_columns = {spec.colspan.stop - 1 for ax, spec in zip(fig.axes, specs)
+                    if ax.yaxis.get_label_position() == "right" and ax.yaxis.get_label().get_text()}
+    right = _MARGINS_IN["right"] + (_TWIN_IN if ncols - 1 in twin_columns else 0.0)
+    top = _MARGINS_IN["top"] + (0.35 if fig._suptitle is not None else 0.0)
+    gap = _GAP_IN + (_TWIN_IN if twin_columns - {ncols - 1} else 0.0)
+    row_gap = _ROW_GAP_IN
+    inner_w = width - _MARGINS_IN["left"] - right
+    inner_h = height - _MARGINS_IN["bottom"] - top
+    panel_w = max((inner_w - (ncols - 1) * gap) / ncols, 0.5)
+    panel_h = max((inner_h - (nrows - 1) * row_gap) / nrows, 0.5)
+    fig.set_layout_engine("none")
+    # what fig.subplots_adjust does (it refuses to run on a figure that had constrained layout)
+    fig.subplotpars.update(left=_MARGINS_IN["left"] / width, right=1 - right / width,
+                           bottom=_MARGINS_IN["bottom"] / height, top=1 - top / height,
+                           wspace=gap / panel_w, hspace=row_gap / panel_h)
+    for ax, spec in zip(fig.axes, specs):
+        ax.set_position(spec.get_position(fig))
+    return fig
 
 
 def _in_kernel() -> bool:
@@ -536,7 +598,7 @@ class _Explorer:
         self._last_draw = draw
         self._clear()
         with self.output:
-            fig = draw()
+            fig = _widget_layout(draw())
             _show(fig)
 
     def snapshot_png(self, dpi: int = 72) -> bytes | None:
@@ -546,13 +608,11 @@ class _Explorer:
             return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            fig = draw()
+            fig = _widget_layout(draw())
             try:
-                buffer = io.BytesIO()
-                fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+                return figure_png(fig, dpi=dpi)
             finally:
                 plt.close(fig)
-        return buffer.getvalue()
 
     def update(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -470,6 +470,15 @@ def make_control(spec: ParamSpec, *, continuous_update: bool = True) -> widgets.
     return widgets.Text(value=str(spec.default), continuous_update=False, tooltip=spec.help, **common)
 
 
+
+def _wide(width: str = "380px", **extra: Any) -> dict[str, Any]:
+    """Keyword arguments of a control: wide description, its *own* Layout of ``width``.
+
+    Each control needs a Layout of its own: a shared one is one object in the page, so hiding
+    one control (``layout.display = "none"``) would hide every control that shares it.
+    """
+    return dict(style=_WIDE, layout=widgets.Layout(width=width), **extra)
+
 def figure_png(fig: Any, dpi: float | None = None) -> bytes:
     """``fig`` as PNG bytes at ``dpi`` (default: the figure's own, as the inline backend uses).
 
@@ -710,19 +719,19 @@ def _problem_controls(problem: str) -> dict[str, widgets.Widget]:
     """The controls GDExplorer and CompareExplorer share (all continuous_update=False)."""
     check_in("problem", problem, PROBLEMS)
     defaults = PROBLEM_DEFAULTS[problem]
-    layout = dict(style=_WIDE, layout=widgets.Layout(width="380px"), continuous_update=False)
     return {
         "problem": widgets.Dropdown(options=list(PROBLEMS), value=problem, description="problem",
                                     style=_WIDE, layout=widgets.Layout(width="380px")),
         "condition_number": widgets.FloatLogSlider(value=10.0, base=10, min=0, max=3, step=0.05,
                                                    description="condition number", readout_format=".3g",
-                                                   **layout),
+                                                   **_wide("380px", continuous_update=False)),
         "lr": widgets.FloatLogSlider(value=defaults["lr"], base=10, min=-4, max=1, step=0.05,
-                                     description="lr (peak)", readout_format=".3g", **layout),
+                                     description="lr (peak)", readout_format=".3g",
+                                     **_wide("380px", continuous_update=False)),
         "n_steps": widgets.IntSlider(value=defaults["n_steps"], min=10, max=5000, step=10,
-                                     description="steps", **layout),
+                                     description="steps", **_wide("380px", continuous_update=False)),
         "momentum": widgets.FloatSlider(value=0.0, min=0.0, max=0.99, step=0.01, description="momentum",
-                                        **layout),
+                                        **_wide("380px", continuous_update=False)),
         "noisy": widgets.Checkbox(value=defaults["noisy"], description="gradient noise (SGD, batch 1)",
                                   indent=False),
     }
@@ -893,12 +902,11 @@ class ConventionsExplorer(_Explorer):
         super().__init__()
         check_in("family", family, C.FAMILIES)
         horizon, n_steps = C.FAMILY_DEFAULTS[family]
-        layout = dict(style=_WIDE, layout=widgets.Layout(width="380px"))
         self._controls = {
-            "family": widgets.Dropdown(options=list(C.FAMILIES), value=family, description="family", **layout),
+            "family": widgets.Dropdown(options=list(C.FAMILIES), value=family, description="family", **_wide("380px")),
             "horizon": widgets.IntSlider(value=horizon, min=2, max=500, description="horizon / milestone",
-                                         tooltip="T_max / total_steps, or the milestone b, in steps", **layout),
-            "n_steps": widgets.IntSlider(value=n_steps, min=5, max=1000, description="steps drawn", **layout),
+                                         tooltip="T_max / total_steps, or the milestone b, in steps", **_wide("380px")),
+            "n_steps": widgets.IntSlider(value=n_steps, min=5, max=1000, description="steps drawn", **_wide("380px")),
         }
         self._controls["family"].observe(self._on_family, names="value")
         self._watch(self._controls["horizon"], self._controls["n_steps"])
@@ -1030,24 +1038,26 @@ class PlateauExplorer(_Explorer):
         ReduceLROnPlateau(lr, factor=factor, patience=patience, cooldown=cooldown, threshold=threshold)  # checks
         check_int("plateau_every", plateau_every, minimum=1)
         check_int("n_steps", n_steps, minimum=1)
-        layout = dict(style=_WIDE, layout=widgets.Layout(width="380px"), continuous_update=False)
         self._controls = {
             "lr": widgets.FloatLogSlider(value=lr, base=10, min=-3, max=math.log10(0.5), step=0.05,
-                                         description="starting lr", readout_format=".3g", **layout),
+                                         description="starting lr", readout_format=".3g",
+                                         **_wide("380px", continuous_update=False)),
             "factor": widgets.FloatSlider(value=factor, min=0.05, max=0.95, step=0.05, description="factor",
-                                          readout_format=".2f", **layout),
+                                          readout_format=".2f", **_wide("380px", continuous_update=False)),
             "patience": widgets.IntSlider(value=patience, min=0, max=10, description="patience (evaluations)",
-                                          **layout),
+                                          **_wide("380px", continuous_update=False)),
             "cooldown": widgets.IntSlider(value=cooldown, min=0, max=10, description="cooldown (evaluations)",
-                                          **layout),
+                                          **_wide("380px", continuous_update=False)),
             "threshold": widgets.FloatLogSlider(value=threshold, base=10, min=-6, max=-1, step=0.25,
-                                                description="threshold", readout_format=".1e", **layout),
+                                                description="threshold", readout_format=".1e",
+                                                **_wide("380px", continuous_update=False)),
             "threshold_mode": widgets.Dropdown(options=["rel", "abs"], value="rel", description="threshold_mode",
                                                style=_WIDE, layout=widgets.Layout(width="380px")),
             "plateau_every": widgets.IntSlider(value=plateau_every, min=20, max=1000, step=10,
-                                               description="steps per evaluation", **layout),
+                                               description="steps per evaluation",
+                                               **_wide("380px", continuous_update=False)),
             "n_steps": widgets.IntSlider(value=n_steps, min=500, max=10000, step=500, description="steps",
-                                         **layout),
+                                         **_wide("380px", continuous_update=False)),
         }
         self._watch(*self._controls.values())
         c = self._controls
@@ -1159,13 +1169,13 @@ class ResultsExplorer(_Explorer):
         check_in("metric", metric, RESULT_METRICS)
         self.comparison = comparison
         names = list(comparison.sweeps)
-        layout = dict(style=_WIDE, layout=widgets.Layout(width="300px"))
         self._controls = {
             "schedules": widgets.SelectMultiple(options=names, value=tuple(names), rows=min(len(names), 8),
-                                                description="schedules", **layout),
-            "metric": widgets.Dropdown(options=list(RESULT_METRICS), value=metric, description="metric", **layout),
+                                                description="schedules", **_wide("300px")),
+            "metric": widgets.Dropdown(options=list(RESULT_METRICS), value=metric, description="metric",
+                                       **_wide("300px")),
             "band": widgets.Dropdown(options=[("mean ± std", "std"), ("min – max", "minmax")], value="std",
-                                     description="spread over seeds", **layout),
+                                     description="spread over seeds", **_wide("300px")),
         }
         self._watch(*self._controls.values())
         c = self._controls
@@ -1311,15 +1321,17 @@ class LargeBatchExplorer(_Explorer):
         super().__init__()
         check_in("k", k, (1, 2, 4, 8, 16))
         epochs = check_int("epochs", epochs, minimum=5)
-        layout = dict(style=_WIDE, layout=widgets.Layout(width="380px"), continuous_update=False)
         self._controls = {
             "k": widgets.SelectionSlider(options=[1, 2, 4, 8, 16], value=k, description="batch multiplier k",
-                                         **layout),
+                                         **_wide("380px", continuous_update=False)),
             "warmup_epochs": widgets.FloatSlider(value=warmup_epochs, min=0, max=10, step=0.5,
-                                                 description="warm-up (epochs)", readout_format=".1f", **layout),
+                                                 description="warm-up (epochs)", readout_format=".1f",
+                                                 **_wide("380px", continuous_update=False)),
             "base_lr": widgets.FloatLogSlider(value=base_lr, base=10, min=-2.5, max=-1, step=0.05,
-                                              description="base lr (batch 32)", readout_format=".3g", **layout),
-            "epochs": widgets.IntSlider(value=epochs, min=5, max=30, description="epochs", **layout),
+                                              description="base lr (batch 32)", readout_format=".3g",
+                                              **_wide("380px", continuous_update=False)),
+            "epochs": widgets.IntSlider(value=epochs, min=5, max=30, description="epochs",
+                                        **_wide("380px", continuous_update=False)),
         }
         self._watch(*self._controls.values())
         c = self._controls

@@ -338,6 +338,24 @@ def test_gd_explorer_every_control_to_its_extremes(shown):
     assert ex.controls["condition_number"].layout.display == "none"
 
 
+@pytest.mark.parametrize("make", [W.GDExplorer, W.CompareExplorer, W.ConventionsExplorer, W.PlateauExplorer,
+                                  lambda: W.LargeBatchExplorer(k=2, epochs=5)])
+def test_no_two_controls_share_a_layout(shown, make):
+    """A shared Layout is one object in the page: hiding one control would hide them all."""
+    ex = make()
+    layouts = [c.layout for c in ex.controls.values()]
+    assert len({id(layout) for layout in layouts}) == len(layouts)
+
+
+def test_gd_explorer_hides_only_the_controls_a_problem_does_not_use(shown):
+    """Found in the browser: switching to rosenbrock used to hide every slider, not just kappa."""
+    ex = W.GDExplorer()
+    for problem, hidden in (("rosenbrock", {"condition_number", "noisy"}), ("multi_basin", {"condition_number"}),
+                            ("quadratic", {"noisy"})):
+        ex.controls["problem"].value = problem
+        assert {k for k, c in ex.controls.items() if c.layout.display == "none"} == hidden, problem
+
+
 def test_compare_explorer_every_control_to_its_extremes(shown):
     ex = W.compare_schedules(schedules=("constant", "cosine_decay"))
     assert isinstance(ex, W.CompareExplorer)

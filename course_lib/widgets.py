@@ -1278,7 +1278,6 @@ def run_large_batch_experiment(k: int = 4, warmup_epochs: float = 5.0, *, base_l
     data = _raw_digits()
     per_epoch = math.ceil(data.n_train / (k * base_batch))
     total, warm = epochs * per_epoch, int(round(warmup_epochs * per_epoch))
-    model = D.mlp_factory(64, 10, hidden=hidden)
     big = k * base_batch
     reference = _large_batch_base(base_lr, base_batch, epochs, hidden, seed)
     runs = {reference.label: reference}
@@ -1289,9 +1288,18 @@ def run_large_batch_experiment(k: int = 4, warmup_epochs: float = 5.0, *, base_l
             D.scaled_schedule(base_lr, k, total, min(warm, total - 1)),
     }
     for label, schedule in configs.items():
-        runs[label] = D.train_simulated(model, data, schedule, world_size=k, batch_size=base_batch,
-                                        epochs=epochs, seed=seed, label=label)
+        runs[label] = _large_batch_run(label, schedule, k, base_batch, epochs, hidden, seed)
     return runs
+
+
+@functools.lru_cache(maxsize=256)
+def _large_batch_run(label: str, schedule: S.Schedule, k: int, base_batch: int, epochs: int,
+                     hidden: tuple[int, ...], seed: int) -> History:
+    """One simulated large-batch run, cached: an explorer's control moved back redraws at once."""
+    from course_lib import distributed as D
+
+    return D.train_simulated(D.mlp_factory(64, 10, hidden=hidden), _raw_digits(), schedule, world_size=k,
+                             batch_size=base_batch, epochs=epochs, seed=seed, label=label)
 
 
 def describe_large_batch(runs: Mapping[str, History]) -> str:

@@ -16,6 +16,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 help:
 	@echo "make lab     - start JupyterLab on the course (http://127.0.0.1:$(PORT), token auth)"
 	@echo "make test    - unit tests + every notebook under nbval (+ browser tests if Chromium is there)"
+	@echo "make e2e     - only the browser tests (JupyterLab + headless Chromium), screenshots in tests/e2e/screenshots"
 	@echo "make figures - regenerate figures/ from course_lib"
 	@echo "make bench   - run the benchmarks, write benchmarks/results.md"
 
@@ -36,6 +37,9 @@ test: $(STAMP)
 
 unit: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest tests --ignore=tests/e2e -q
+
+e2e: $(STAMP)
+	$(PY) -m pytest tests/e2e -m e2e -p no:randomly
 
 execute-notebooks: $(STAMP)
 	$(PY) scripts/execute_notebooks.py notebooks/*.ipynb

@@ -65,11 +65,12 @@ def _as_steps(t: Any) -> np.ndarray:
         raise TypeError(
             f"t must be a number or a numpy array of steps, got t={t!r} ({type(t).__name__})"
         ) from None
-    if arr.size and not np.all(np.isfinite(arr)):
-        raise ValueError("t must be finite (a step count >= 0); got a nan or inf in t")
-    if arr.size and arr.min() < 0:
-        bad = float(arr.min())
-        raise ValueError(f"t must be >= 0 (steps completed so far); got t={bad!r}")
+    if arr.size:
+        low, high = arr.min(), arr.max()  # nan in t makes both nan: two passes, no temporary array
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise ValueError("t must be finite (a step count >= 0); got a nan or inf in t")
+        if low < 0:
+            raise ValueError(f"t must be >= 0 (steps completed so far); got t={float(low)!r}")
     return arr
 
 
@@ -105,7 +106,7 @@ def evaluate(schedule: Callable[[Any], Any], n_steps: int) -> np.ndarray:
     formulas the pitfalls notebook reproduces.
     """
     n_steps = check_int("n_steps", n_steps, minimum=0)
-    steps = np.arange(n_steps)
+    steps = np.arange(n_steps, dtype=np.float64)
     if isinstance(schedule, Schedule):
         return schedule(steps)
     return np.array([float(schedule(int(k))) for k in steps], dtype=np.float64)
@@ -177,18 +178,22 @@ def _one_cycle_phases(total_steps: int, pct_start: float, three_phase: bool,
 
 
 def _eval_phases(t: np.ndarray, phases: list[tuple[float, float, float]], anneal: str) -> np.ndarray:
-    """Piecewise annealing, torch OneCycleLR's loop, vectorised; clamped past the last phase."""
+    """Piecewise annealing, torch OneCycleLR's loop, vectorised; clamped past the last phase.
+
+    Step t belongs to the first phase whose end_step is >= t (the last phase takes the rest),
+    and each step's value is computed once, in its own phase.
+    """
     t = np.minimum(t, phases[-1][0])
-    out = np.zeros_like(t)
-    done = np.zeros(t.shape, dtype=bool)
+    out = np.empty_like(t)
+    which = np.full(t.shape, len(phases) - 1)  # phase index of every step
+    for i in reversed(range(len(phases) - 1)):
+        which[t <= phases[i][0]] = i
     start_step = 0.0
     for i, (end_step, start_value, end_value) in enumerate(phases):
-        last = i == len(phases) - 1
-        here = ~done & ((t <= end_step) | last)
+        here = which == i
         span = end_step - start_step
-        pct = (t - start_step) / span if span != 0 else np.ones_like(t)
-        out = np.where(here, _anneal(start_value, end_value, pct, anneal), out)
-        done |= here
+        pct = (t[here] - start_step) / span if span != 0 else np.ones(np.count_nonzero(here))
+        out[here] = _anneal(start_value, end_value, pct, anneal)
         start_step = end_step
     return out
 
@@ -370,6 +375,8 @@ class PolynomialDecay(Schedule):
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         frac = 1 - np.minimum(t, self.total_steps) / self.total_steps
+        if self.power == 1:  # x ** 1.0 is a costly no-op on a large array
+            return (self.lr - self.end_lr) * frac + self.end_lr
         return (self.lr - self.end_lr) * frac ** self.power + self.end_lr
 
 
@@ -425,6 +432,17 @@ def _restart_position(t: np.ndarray, cycle_steps: float, cycle_mult: float) -> t
     if cycle_mult == 1:
         i = np.floor(t / cycle_steps)
         return i, t - i * cycle_steps, np.full_like(t, float(cycle_steps))
+    # The few cycle starts up to max(t), added up as torch does (T_i = cycle_steps * cycle_mult**i),
+    # then a table look-up per step: exact at the boundaries, and faster than logs and powers.
+    top = float(t.max(initial=0.0))
+    starts, lengths = [0.0], [float(cycle_steps)]
+    while starts[-1] + lengths[-1] <= top and len(starts) < _MAX_TABLE:
+        starts.append(starts[-1] + lengths[-1])
+        lengths.append(lengths[-1] * cycle_mult)
+    if starts[-1] + lengths[-1] > top:
+        i = np.searchsorted(np.array(starts), t, side="right") - 1
+        return i.astype(np.float64), t - np.take(starts, i), np.take(lengths, i)
+    # cycles that grow very slowly (cycle_mult near 1): closed form with logs
     i = np.floor(np.log1p(t / cycle_steps * (cycle_mult - 1)) / math.log(cycle_mult))
     for _ in range(2):  # repair rounding at exact cycle boundaries
         start = cycle_steps * (cycle_mult ** i - 1) / (cycle_mult - 1)
@@ -432,6 +450,9 @@ def _restart_position(t: np.ndarray, cycle_steps: float, cycle_mult: float) -> t
         i = np.where(t - start >= length, i + 1, np.where(t < start, i - 1, i))
     start = cycle_steps * (cycle_mult ** i - 1) / (cycle_mult - 1)
     return i, t - start, cycle_steps * cycle_mult ** i
+
+
+_MAX_TABLE = 4096  # cycles tabulated by _restart_position before it falls back to logs
 
 
 @dataclass(frozen=True)
@@ -466,8 +487,17 @@ class CosineRestarts(Schedule):
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         i, t_cur, length = _restart_position(t, self.cycle_steps, self.cycle_mult)
-        peak = np.maximum(self.lr * self.cycle_decay ** i, self.min_lr)
-        return self.min_lr + (peak - self.min_lr) * (1 + np.cos(math.pi * t_cur / length)) / 2
+        peak = self.lr if self.cycle_decay == 1 else np.maximum(self.lr * self.cycle_decay ** i, self.min_lr)
+        # min_lr + (peak - min_lr) * (1 + cos(pi * t_cur / length)) / 2, in place in t_cur (a fresh
+        # array): this runs over every step of a training, and temporaries cost as much as the cosine
+        x = np.asarray(t_cur, dtype=np.float64)
+        x /= length
+        x *= math.pi
+        np.cos(x, out=x)
+        x += 1
+        x *= (peak - self.min_lr) / 2
+        x += self.min_lr
+        return x
 
     def cycle_ends(self, n_steps: int) -> list[int]:
         """The last step of every cycle that ends before ``n_steps`` (for snapshot ensembles)."""

@@ -410,7 +410,7 @@ def _fit_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule: 
     torch.set_num_threads(1)
     try:
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+            torch.default_generator.manual_seed(seed)  # CPU only, as fork_rng restores (see models._build)
             net = model() if not isinstance(model, nn.Module) and callable(model) else model
             if not isinstance(net, nn.Module):
                 raise TypeError(f"model must be an nn.Module or a function returning one, got model={model!r}")

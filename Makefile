@@ -48,7 +48,7 @@ figures: $(STAMP)
 	MPLBACKEND=Agg $(PY) scripts/make_figures.py
 
 bench: $(STAMP)
-	MPLBACKEND=Agg $(PY) benchmarks/run.py
+	MPLBACKEND=Agg $(PY) benchmarks/run.py --before benchmarks/before.json $(BENCH_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -13,7 +13,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import ipywidgets  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
@@ -25,25 +24,6 @@ from course_lib import widgets as W  # noqa: E402
 from course_lib.history import History  # noqa: E402
 
 N = 200  # steps for the schedule explorer in tests (small: fast)
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    """Record the figures the explorers show (and close them, as _show does)."""
-    figures = []
-
-    def record(fig):
-        figures.append(fig)
-        plt.close(fig)
-
-    monkeypatch.setattr(W, "_show", record)
-    return figures
 
 
 def test_doctests():

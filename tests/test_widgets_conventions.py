@@ -5,24 +5,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib import conventions as C  # noqa: E402
 from course_lib import widgets as W  # noqa: E402
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    figures = []
-
-    def record(fig):
-        figures.append(fig)
-        plt.close(fig)
-
-    monkeypatch.setattr(W, "_show", record)
-    return figures
 
 
 def test_draws_a_labelled_picture_immediately(shown):

@@ -7,7 +7,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -17,24 +16,6 @@ from course_lib import plotting as viz  # noqa: E402
 from course_lib import trainers as T  # noqa: E402
 from course_lib import widgets as W  # noqa: E402
 from course_lib.history import History  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    figures = []
-
-    def record(fig):
-        figures.append(fig)
-        plt.close(fig)
-
-    monkeypatch.setattr(W, "_show", record)
-    return figures
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -13,24 +12,6 @@ from course_lib import problems as P  # noqa: E402
 from course_lib import trainers as T  # noqa: E402
 from course_lib import widgets as W  # noqa: E402
 from course_lib.plateau import ReduceLROnPlateau  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    figures = []
-
-    def record(fig):
-        figures.append(fig)
-        plt.close(fig)
-
-    monkeypatch.setattr(W, "_show", record)
-    return figures
 
 
 def test_pure_layer_runs_both_and_the_plateau_run_goes_below_the_floor():

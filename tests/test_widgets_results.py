@@ -5,31 +5,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib import experiments as X  # noqa: E402
 from course_lib import models as M  # noqa: E402
 from course_lib import problems as P  # noqa: E402
 from course_lib import widgets as W  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    figures = []
-
-    def record(fig):
-        figures.append(fig)
-        plt.close(fig)
-
-    monkeypatch.setattr(W, "_show", record)
-    return figures
 
 
 @pytest.fixture(scope="module")

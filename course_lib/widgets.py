@@ -61,7 +61,7 @@ __all__ = [
     "run_plateau_experiment", "describe_plateau", "PlateauExplorer", "explore_plateau",
     "RESULT_METRICS", "select_results", "describe_results", "ResultsExplorer", "explore_results",
     "run_large_batch_experiment", "describe_large_batch", "LargeBatchExplorer",
-    "explore_large_batch",
+    "explore_large_batch", "figure_png",
 ]
 
 

@@ -288,7 +288,7 @@ def render(raw: dict[str, Any], before: dict[str, Any] | None, make_test: str) -
         out += [f"The \"before\" column: the same harness, {bm['date']}, before the fixes in course_lib "
                 f"(load average {before['load_before']}).", ""]
     main = _main_rows(s, make_test)
-    before_rows = {r[0]: r for r in _main_rows(b, make_test)} if b else {}
+    before_rows = {r[0]: r for r in _main_rows(b, "—")} if b else {}
     if b:
         out += ["| what | compared with | target | before | result | status |", "|---|---|---|---|---|---|"]
         for what, comp, target, result, good in main:

@@ -32,7 +32,7 @@ import numpy as np
 
 from course_lib._validation import check_in, check_int, check_non_negative, check_positive, check_range
 from course_lib.history import History
-from course_lib.trainers import _fast_grad, _path_losses, _rates  # run_gd's argument handling
+from course_lib.trainers import _check_problem, _path_losses, _rates, _start_and_grad  # run_gd's argument handling
 
 __all__ = ["METHODS", "DEFAULT_EPS", "adagrad_step", "rmsprop_step", "adam_step", "run_adaptive"]
 
@@ -182,24 +182,11 @@ def run_adaptive(problem: Any, schedule: Any, n_steps: int, *, method: str = "ad
     """
     method, beta1, beta2, alpha, eps = _check_method_args(method, betas, alpha, eps)
     n_steps = check_int("n_steps", n_steps, minimum=1)
-    if not (hasattr(problem, "grad") and hasattr(problem, "loss") and hasattr(problem, "dim")):
-        raise TypeError(f"problem must have dim, loss(w) and grad(w), got problem={problem!r}")
-    if batch_size is not None:
-        batch_size = check_int("batch_size", batch_size, minimum=1)
-        if not hasattr(problem, "stochastic_grad"):
-            raise TypeError(f"batch_size={batch_size} needs a problem with stochastic_grad; "
-                            f"{problem!r} has only the exact gradient (use batch_size=None)")
+    batch_size = _check_problem(problem, batch_size)
     seed = check_int("seed", seed, minimum=0)
     max_sq = check_positive("max_norm", max_norm) ** 2
     lrs = _rates(schedule, n_steps, None)
-    start = np.array(problem.w0 if w0 is None else w0, dtype=np.float64)
-    if start.shape != (problem.dim,) or not np.all(np.isfinite(start)):
-        raise ValueError(f"w0 must be {problem.dim} finite numbers, got w0={w0!r}")
-    if batch_size is None:
-        grad = _fast_grad(problem)
-    else:
-        rng, stochastic_grad = np.random.default_rng(seed), problem.stochastic_grad
-        grad = lambda w: stochastic_grad(w, rng, batch_size)  # noqa: E731
+    start, grad = _start_and_grad(problem, w0, batch_size, seed)
 
     path = np.empty((n_steps + 1, problem.dim))
     path[0] = w = start

@@ -567,6 +567,27 @@ _METRICS = {
 }
 
 
+
+def _mean_and_band(table: np.ndarray, band: str, smooth: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean over runs (rows) and its band: mean ± std (band="std") or min..max ("minmax").
+
+    With smooth > 1 each row is first replaced, in place, by its moving average over ``smooth``
+    points, up to its first non-finite value (a run that diverged or stopped early). NaN columns
+    (no run got that far) stay NaN, quietly.
+    """
+    if smooth > 1:
+        for row in table:
+            good = np.isfinite(row)
+            n = int(np.argmin(good)) if not good.all() else row.size
+            row[:n] = _moving_average(row[:n], smooth)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # columns where every run is nan
+        mean = np.nanmean(table, axis=0)
+        if band == "std":
+            spread = np.nanstd(table, axis=0)
+            return mean, mean - spread, mean + spread
+        return mean, np.nanmin(table, axis=0), np.nanmax(table, axis=0)
+
 def _stack(runs: list[History], field: str) -> tuple[np.ndarray, np.ndarray]:
     """(x, table) with one row per run, shorter runs padded with nan."""
     arrays = [np.asarray(getattr(h, field), dtype=np.float64) for h in runs]
@@ -621,16 +642,7 @@ def plot_runs(groups: Mapping[str, Sequence[History]], *, metric: str = "loss", 
                 raise ValueError(f"groups[{name!r}] has no {metric} values (metric={metric!r}); "
                                  f"val_loss/val_acc need runs trained with validation data")
             x, table = _stack(runs, field)
-            if smooth > 1:
-                for row in table:
-                    good = np.isfinite(row)
-                    n = int(np.argmin(good)) if not good.all() else row.size
-                    row[:n] = _moving_average(row[:n], smooth)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # columns where every run is nan
-                mean = np.nanmean(table, axis=0)
-                lo, hi = ((mean - np.nanstd(table, axis=0), mean + np.nanstd(table, axis=0)) if band == "std"
-                          else (np.nanmin(table, axis=0), np.nanmax(table, axis=0)))
+            mean, lo, hi = _mean_and_band(table, band, smooth)
             n_div = sum(h.diverged for h in runs)
             label = f"{name} (n={len(runs)}" + (f", {n_div} diverged)" if n_div else ")")
             color = _color(i)
@@ -1228,17 +1240,8 @@ def plot_runs_by_epoch(groups: Mapping[str, History | Sequence[History]], *,
                     raise ValueError(f"groups[{name!r}] has no {metric} values (metric={metric!r})")
                 per_epoch = _steps_per_epoch(runs[0])
                 _, table = _stack(runs, field)
-                window = int(round(smooth_epochs * per_epoch))
-                if metric == "loss" and window > 1:
-                    for row in table:
-                        good = np.isfinite(row)
-                        n = int(np.argmin(good)) if not good.all() else row.size
-                        row[:n] = _moving_average(row[:n], window)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)  # columns where every run is nan
-                    mean = np.nanmean(table, axis=0)
-                    lo, hi = ((mean - np.nanstd(table, axis=0), mean + np.nanstd(table, axis=0)) if band == "std"
-                              else (np.nanmin(table, axis=0), np.nanmax(table, axis=0)))
+                window = int(round(smooth_epochs * per_epoch)) if metric == "loss" else 1
+                mean, lo, hi = _mean_and_band(table, band, window)
                 x = np.arange(table.shape[1]) / per_epoch if per_step else np.arange(1, table.shape[1] + 1)
                 color = _color(i)
                 ax.plot(x, _for_log(mean) if log else mean, color=color, label=name,

@@ -148,6 +148,29 @@ def _fast_grad(problem: Any) -> Callable[[np.ndarray], np.ndarray]:
     return problem.grad
 
 
+
+def _check_problem(problem: Any, batch_size: int | None) -> int | None:
+    """A NumPy problem fit for run_gd (dim, loss, grad; stochastic_grad if batch_size); returns batch_size."""
+    if not (hasattr(problem, "grad") and hasattr(problem, "loss") and hasattr(problem, "dim")):
+        raise TypeError(f"problem must have dim, loss(w) and grad(w), got problem={problem!r}")
+    if batch_size is not None:
+        batch_size = check_int("batch_size", batch_size, minimum=1)
+        if not hasattr(problem, "stochastic_grad"):
+            raise TypeError(f"batch_size={batch_size} needs a problem with stochastic_grad; "
+                            f"{problem!r} has only the exact gradient (use batch_size=None)")
+    return batch_size
+
+
+def _start_and_grad(problem: Any, w0: Any, batch_size: int | None, seed: int) -> tuple[np.ndarray, Callable]:
+    """The checked start point, and the gradient to follow: exact, or mini-batch from a seeded stream."""
+    start = np.array(problem.w0 if w0 is None else w0, dtype=np.float64)
+    if start.shape != (problem.dim,) or not np.all(np.isfinite(start)):
+        raise ValueError(f"w0 must be {problem.dim} finite numbers, got w0={w0!r}")
+    if batch_size is None:
+        return start, _fast_grad(problem)
+    rng, stochastic_grad = np.random.default_rng(seed), problem.stochastic_grad
+    return start, lambda w: stochastic_grad(w, rng, batch_size)
+
 def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentum: Any = 0.0,
            nesterov: bool = False, batch_size: int | None = None, seed: int = 0,
            plateau: ReduceLROnPlateau | None = None, plateau_every: int = 100,
@@ -192,13 +215,7 @@ def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentu
         ValueError, TypeError: for a bad argument (never for a diverging run).
     """
     n_steps = check_int("n_steps", n_steps, minimum=1)
-    if not (hasattr(problem, "grad") and hasattr(problem, "loss") and hasattr(problem, "dim")):
-        raise TypeError(f"problem must have dim, loss(w) and grad(w), got problem={problem!r}")
-    if batch_size is not None:
-        batch_size = check_int("batch_size", batch_size, minimum=1)
-        if not hasattr(problem, "stochastic_grad"):
-            raise TypeError(f"batch_size={batch_size} needs a problem with stochastic_grad; "
-                            f"{problem!r} has only the exact gradient (use batch_size=None)")
+    batch_size = _check_problem(problem, batch_size)
     seed = check_int("seed", seed, minimum=0)
     plateau_every = check_int("plateau_every", plateau_every, minimum=1)
     max_norm = check_positive("max_norm", max_norm)
@@ -206,15 +223,7 @@ def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentu
     moms = _momenta(momentum, n_steps)
     if nesterov and not (callable(momentum) or moms[0] > 0):
         raise ValueError(f"nesterov=True needs momentum > 0, got momentum={momentum!r}")
-    start = np.array(problem.w0 if w0 is None else w0, dtype=np.float64)
-    if start.shape != (problem.dim,) or not np.all(np.isfinite(start)):
-        raise ValueError(f"w0 must be {problem.dim} finite numbers, got w0={w0!r}")
-
-    if batch_size is None:
-        grad = _fast_grad(problem)
-    else:
-        rng, stochastic_grad = np.random.default_rng(seed), problem.stochastic_grad
-        grad = lambda w: stochastic_grad(w, rng, batch_size)  # noqa: E731
+    start, grad = _start_and_grad(problem, w0, batch_size, seed)
     policy = copy.deepcopy(plateau)
     lrs = base.copy() if policy is None else np.empty(n_steps)
     path = np.empty((n_steps + 1, problem.dim))

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from course_lib._validation import check_int, check_non_negative, check_positive
-from course_lib.schedules import _as_steps
+from course_lib.schedules import as_steps, shaped_like
 
 __all__ = [
     "a000_exponential_decay",
@@ -34,11 +34,6 @@ __all__ = [
     "a004_exponential_decay",
 ]
 
-
-def _out(t: Any, values: np.ndarray) -> float | np.ndarray:
-    """A float for a scalar step, a float64 array for an array of steps."""
-    values = np.asarray(values, dtype=np.float64)
-    return values if isinstance(t, np.ndarray) else float(values)
 
 
 # ---------------------------------------------------------------------------
@@ -58,10 +53,10 @@ def a000_exponential_decay(t: Any, lr0: float = 0.1, alpha: float = 0.01) -> flo
         lr0: initial rate (> 0).
         alpha: the article's "decay rate" per step (>= 0).
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     lr0 = check_positive("lr0", lr0)
     alpha = check_non_negative("alpha", alpha)
-    return _out(t, lr0 * (1 - alpha * steps))
+    return shaped_like(t, lr0 * (1 - alpha * steps))
 
 
 # ---------------------------------------------------------------------------
@@ -74,10 +69,10 @@ def a001_exponential_decay(t: Any, lr0: float = 0.01, alpha: float = 0.001) -> f
     That is inverse-square-root decay (``S.inverse_sqrt_decay(lr0, alpha)``): it
     falls like 1/sqrt(t), far slower than any exponential.
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     lr0 = check_positive("lr0", lr0)
     alpha = check_non_negative("alpha", alpha)
-    return _out(t, lr0 / np.sqrt(1 + alpha * steps))
+    return shaped_like(t, lr0 / np.sqrt(1 + alpha * steps))
 
 
 def a001_linear_decay(t: Any, lr0: float = 0.01, T: int = 1000) -> float | np.ndarray:
@@ -87,10 +82,10 @@ def a001_linear_decay(t: Any, lr0: float = 0.01, T: int = 1000) -> float | np.nd
     epoch), not the number of examples; and the formula has no floor, so it goes
     negative after T steps. Correct: ``S.linear_decay(lr0, total_steps)``.
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     lr0 = check_positive("lr0", lr0)
     T = check_int("T", T, minimum=1)
-    return _out(t, lr0 - steps / T * lr0)
+    return shaped_like(t, lr0 - steps / T * lr0)
 
 
 def a001_gradient_based_decay(t: Any, lr0: float = 0.01, T: int = 1000,
@@ -100,11 +95,11 @@ def a001_gradient_based_decay(t: Any, lr0: float = 0.01, T: int = 1000,
     No gradient appears anywhere in it: it is a fixed function of the step,
     exactly ``S.inverse_sqrt_decay(lr0, decay_rate=beta / T)``.
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     lr0 = check_positive("lr0", lr0)
     T = check_int("T", T, minimum=1)
     beta = check_non_negative("beta", beta)
-    return _out(t, lr0 / np.sqrt(1 + steps / T * beta))
+    return shaped_like(t, lr0 / np.sqrt(1 + steps / T * beta))
 
 
 def a001_dynamic_listing(t: Any, lr0: float = 0.01, k: float = 0.001, every: int = 100) -> float | np.ndarray:
@@ -114,11 +109,11 @@ def a001_dynamic_listing(t: Any, lr0: float = 0.01, k: float = 0.001, every: int
     rate at step t is lr0 / (1 + k * every * floor(t / every)): staircase
     inverse-time decay, ``S.inverse_time_decay(lr0, k * every, every, staircase=True)``.
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     lr0 = check_positive("lr0", lr0)
     k = check_non_negative("k", k)
     every = check_int("every", every, minimum=1)
-    return _out(t, lr0 / (1 + k * every * np.floor(steps / every)))
+    return shaped_like(t, lr0 / (1 + k * every * np.floor(steps / every)))
 
 
 # ---------------------------------------------------------------------------
@@ -136,13 +131,13 @@ def a002_warmup(t: Any, initial_lr: float = 0.01, final_lr: float = 0.001, warmu
     initial_lr + lr_step * total_steps, not final_lr). Correct:
     ``S.warmup(S.linear_decay(peak, total_steps - warmup_steps, end_lr=final_lr), warmup_steps)``.
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     initial_lr = check_positive("initial_lr", initial_lr)
     final_lr = check_non_negative("final_lr", final_lr)
     warmup_steps = check_int("warmup_steps", warmup_steps, minimum=0)
     total_steps = check_int("total_steps", total_steps, minimum=warmup_steps + 1)
     lr_step = (final_lr - initial_lr) / (total_steps - warmup_steps)
-    return _out(t, np.where(steps < warmup_steps, initial_lr, initial_lr + lr_step * steps))
+    return shaped_like(t, np.where(steps < warmup_steps, initial_lr, initial_lr + lr_step * steps))
 
 
 def a002_decay(t: Any, initial_lr: float = 0.1, decay_rate: float = 0.1,
@@ -153,11 +148,11 @@ def a002_decay(t: Any, initial_lr: float = 0.1, decay_rate: float = 0.1,
     numbers the rate only falls to initial_lr * (1 - decay_rate) = 0.09.
     Correct: ``S.linear_decay(initial_lr, total_steps, end_lr=final_lr)``.
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     initial_lr = check_positive("initial_lr", initial_lr)
     decay_rate = check_non_negative("decay_rate", decay_rate)
     total_steps = check_int("total_steps", total_steps, minimum=1)
-    return _out(t, initial_lr * (1 - decay_rate * steps / total_steps))
+    return shaped_like(t, initial_lr * (1 - decay_rate * steps / total_steps))
 
 
 # ---------------------------------------------------------------------------
@@ -174,10 +169,10 @@ def a003_decay_lr(epoch: Any, initial_lr: float = 0.1, decay_rate: float = 0.95)
     The formula is right (``S.exponential_decay(initial_lr, decay_rate)``); the
     article's training loop never calls it, so the optimizer keeps initial_lr.
     """
-    steps = _as_steps(epoch)
+    steps = as_steps(epoch)
     initial_lr = check_positive("initial_lr", initial_lr)
     decay_rate = check_positive("decay_rate", decay_rate)
-    return _out(epoch, initial_lr * decay_rate ** steps)
+    return shaped_like(epoch, initial_lr * decay_rate ** steps)
 
 
 # ---------------------------------------------------------------------------
@@ -191,7 +186,7 @@ def a004_exponential_decay(t: Any, alpha0: float = 0.1, gamma: float = 0.01) -> 
     inverse-time decay, ``S.inverse_time_decay(alpha0, gamma)``, which falls like
     1/t (after 1000 steps with gamma = 0.01 it is alpha0 / 11), not geometrically.
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     alpha0 = check_positive("alpha0", alpha0)
     gamma = check_non_negative("gamma", gamma)
-    return _out(t, alpha0 / (1 + gamma * steps))
+    return shaped_like(t, alpha0 / (1 + gamma * steps))

@@ -38,7 +38,7 @@ import torch
 
 from course_lib import schedules as S
 from course_lib._validation import check_in, check_int, check_non_negative, check_positive, check_range
-from course_lib.schedules import _as_steps
+from course_lib.schedules import as_steps, shaped_like
 
 __all__ = [
     "LRTrace", "trace_torch_lrs", "ORDERS",
@@ -193,10 +193,6 @@ def trace_torch_lrs(make_scheduler: Callable[[torch.optim.Optimizer], Any] | Non
 # Library rules, transcribed (functions of the step t, vectorised)
 # ---------------------------------------------------------------------------
 
-def _out(t: Any, values: Any) -> float | np.ndarray:
-    values = np.asarray(values, dtype=np.float64)
-    return values if isinstance(t, np.ndarray) else float(values)
-
 
 def _milestones(name: str, values: Any) -> np.ndarray:
     if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
@@ -213,11 +209,11 @@ def torch_cosine_annealing(t: Any, lr: float, T_max: int, eta_min: float = 0.0) 
     No clamp: past T_max the rate rises again, back to lr at t = 2 * T_max
     (period 2 * T_max). ``S.cosine_decay`` equals it for t <= T_max and then holds min_lr.
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     lr = check_positive("lr", lr)
     T_max = check_int("T_max", T_max, minimum=1)
     eta_min = check_non_negative("eta_min", eta_min)
-    return _out(t, eta_min + (lr - eta_min) * (1 + np.cos(math.pi * steps / T_max)) / 2)
+    return shaped_like(t, eta_min + (lr - eta_min) * (1 + np.cos(math.pi * steps / T_max)) / 2)
 
 
 def hf_cosine_with_warmup(t: Any, lr: float, warmup_steps: int, total_steps: int,
@@ -227,14 +223,14 @@ def hf_cosine_with_warmup(t: Any, lr: float, warmup_steps: int, total_steps: int
     multiplier = t / max(1, W) for t < W, else max(0, (1 + cos(2 pi num_cycles p)) / 2)
     with p = (t - W) / max(1, N - W). No clamp on p: past N the rate rises again.
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     lr = check_positive("lr", lr)
     W = check_int("warmup_steps", warmup_steps, minimum=0)
     N = check_int("total_steps", total_steps, minimum=1)
     num_cycles = check_positive("num_cycles", num_cycles)
     progress = (steps - W) / max(1, N - W)
     decay = np.maximum(0.0, 0.5 * (1.0 + np.cos(math.pi * num_cycles * 2.0 * progress)))
-    return _out(t, lr * np.where(steps < W, steps / max(1, W), decay))
+    return shaped_like(t, lr * np.where(steps < W, steps / max(1, W), decay))
 
 
 def torch_one_cycle(t: Any, max_lr: float, total_steps: int, pct_start: float = 0.3,
@@ -246,7 +242,7 @@ def torch_one_cycle(t: Any, max_lr: float, total_steps: int, pct_start: float = 
     still computes a rate (it extrapolates the last phase); any later step raises
     ``ValueError: Tried to step ... times``: that is returned as nan here.
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     schedule = S.one_cycle(max_lr, total_steps, pct_start, div_factor, final_div_factor, anneal)
     N = schedule.total_steps
     start, peak, end = schedule.initial_lr, schedule.max_lr, schedule.final_lr
@@ -256,16 +252,16 @@ def torch_one_cycle(t: Any, max_lr: float, total_steps: int, pct_start: float = 
     pct_up = steps / p_end if p_end != 0 else np.ones_like(steps)
     pct_down = (steps - p_end) / (N - 1 - p_end)
     values = np.where(steps <= p_end, anneal_(start, peak, pct_up), anneal_(peak, end, pct_down))
-    return _out(t, np.where(steps > N, np.nan, values))
+    return shaped_like(t, np.where(steps > N, np.nan, values))
 
 
 def torch_multistep(t: Any, lr: float, milestones: Sequence[int], gamma: float = 0.1) -> float | np.ndarray:
     """torch ``MultiStepLR``: lr * gamma ** bisect_right(milestones, t). Switches *at* t = b."""
-    steps = _as_steps(t)
+    steps = as_steps(t)
     lr = check_positive("lr", lr)
     ms = _milestones("milestones", milestones)
     gamma = check_range("gamma", gamma, 0.0, 1.0, low_open=True)
-    return _out(t, lr * gamma ** np.searchsorted(ms, steps, side="right"))
+    return shaped_like(t, lr * gamma ** np.searchsorted(ms, steps, side="right"))
 
 
 def keras_piecewise_constant(t: Any, boundaries: Sequence[int], values: Sequence[float]) -> float | np.ndarray:
@@ -273,13 +269,13 @@ def keras_piecewise_constant(t: Any, boundaries: Sequence[int], values: Sequence
 
     The rate switches one step *after* each boundary (at t = b + 1).
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     bs = _milestones("boundaries", boundaries)
     vals = np.array([check_non_negative(f"values[{i}]", v) for i, v in enumerate(values)])
     if vals.size != bs.size + 1:
         raise ValueError(f"values must have one more entry than boundaries, got {vals.size} values "
                          f"for {bs.size} boundaries")
-    return _out(t, vals[np.searchsorted(bs, steps, side="left")])
+    return shaped_like(t, vals[np.searchsorted(bs, steps, side="left")])
 
 
 def timm_multistep(t: Any, lr: float, milestones: Sequence[int], gamma: float = 0.1) -> float | np.ndarray:
@@ -287,11 +283,11 @@ def timm_multistep(t: Any, lr: float, milestones: Sequence[int], gamma: float = 
 
     The rate switches one step *before* each milestone (at t = b - 1).
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     lr = check_positive("lr", lr)
     ms = _milestones("milestones", milestones)
     gamma = check_range("gamma", gamma, 0.0, 1.0, low_open=True)
-    return _out(t, lr * gamma ** np.searchsorted(ms, steps + 1, side="right"))
+    return shaped_like(t, lr * gamma ** np.searchsorted(ms, steps + 1, side="right"))
 
 
 def keras_legacy_decay(t: Any, lr: float, decay: float) -> float | np.ndarray:
@@ -301,10 +297,10 @@ def keras_legacy_decay(t: Any, lr: float, decay: float) -> float | np.ndarray:
     warning; the equivalent is ``S.inverse_time_decay(lr, decay)`` (or Keras'
     ``InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)``).
     """
-    steps = _as_steps(t)
+    steps = as_steps(t)
     lr = check_positive("lr", lr)
     decay = check_non_negative("decay", decay)
-    return _out(t, lr / (1 + decay * steps))
+    return shaped_like(t, lr / (1 + decay * steps))
 
 
 def switch_steps(schedule: Callable[[Any], Any], n_steps: int) -> list[int]:

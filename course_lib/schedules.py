@@ -48,6 +48,7 @@ __all__ = [
     "cosine_decay", "cosine_restarts", "cyclic", "one_cycle", "noam",
     "piecewise_constant", "warmup", "join", "warmup_stable_decay", "scaled",
     "one_cycle_momentum", "cyclic_momentum", "constant_momentum", "evaluate",
+    "as_steps", "shaped_like",
 ]
 
 
@@ -55,15 +56,23 @@ __all__ = [
 # The base class
 # ---------------------------------------------------------------------------
 
-def _as_steps(t: Any) -> np.ndarray:
-    """Validate ``t`` and return it as a float64 array (0-d for scalars)."""
+def as_steps(t: Any) -> np.ndarray:
+    """Validate ``t`` (steps completed) and return it as a flat, contiguous float64 array.
+
+    A scalar becomes a 1-element array, so a schedule evaluates ``s(k)`` with the
+    very numpy loops it uses for ``s(array)[k]``: numpy computes a 0-d power or
+    cosine with the C library but an array with SIMD kernels that differ from it
+    in the last bits on some CPUs (AVX-512). One code path makes
+    ``s(k) == s(array)[k]`` hold exactly on every machine. Lists and tuples of
+    steps are accepted like arrays. Pair with :func:`shaped_like`.
+    """
     if isinstance(t, (bool, str, bytes)):
-        raise TypeError(f"t must be a number or a numpy array of steps, got t={t!r}")
+        raise TypeError(f"t must be a number or an array of steps, got t={t!r}")
     try:
         arr = np.asarray(t, dtype=np.float64)
     except (TypeError, ValueError):
         raise TypeError(
-            f"t must be a number or a numpy array of steps, got t={t!r} ({type(t).__name__})"
+            f"t must be a number or an array of steps, got t={t!r} ({type(t).__name__})"
         ) from None
     if arr.size:
         low, high = arr.min(), arr.max()  # nan in t makes both nan: two passes, no temporary array
@@ -71,22 +80,29 @@ def _as_steps(t: Any) -> np.ndarray:
             raise ValueError("t must be finite (a step count >= 0); got a nan or inf in t")
         if low < 0:
             raise ValueError(f"t must be >= 0 (steps completed so far); got t={float(low)!r}")
-    return arr
+    return np.ascontiguousarray(arr).reshape(-1)
+
+
+def shaped_like(t: Any, values: Any) -> float | np.ndarray:
+    """Values computed on ``as_steps(t)``, returned as ``t`` came: a float for a scalar
+    step, a float64 array of ``t``'s shape for an array, list or tuple of steps."""
+    shape = np.shape(t)
+    values = np.asarray(values, dtype=np.float64)
+    size = math.prod(shape)
+    if values.size != size:  # constant-like formulas broadcast
+        values = np.broadcast_to(values, (size,)).copy()
+    if not shape:
+        return float(values.reshape(-1)[0])
+    return values.reshape(shape)
 
 
 @dataclass(frozen=True)
 class Schedule:
-    """Base class: subclasses implement ``_value(t)`` for a float64 array ``t >= 0``."""
+    """Base class: subclasses implement ``_value(t)`` for a 1-d float64 array ``t >= 0``."""
 
-    def __call__(self, t: float | int | np.ndarray) -> float | np.ndarray:
+    def __call__(self, t: float | int | Sequence[float] | np.ndarray) -> float | np.ndarray:
         """The learning rate for the update after ``t`` completed updates."""
-        steps = _as_steps(t)
-        values = np.asarray(self._value(steps), dtype=np.float64)
-        if values.shape != steps.shape:  # constant-like schedules broadcast
-            values = np.broadcast_to(values, steps.shape).copy()
-        if isinstance(t, np.ndarray):
-            return values
-        return float(values)
+        return shaped_like(t, self._value(as_steps(t)))
 
     def _value(self, t: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -11,18 +11,20 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root without this flag (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test unit notebooks-test e2e execute-notebooks figures bench clean-venv help
+.PHONY: lab test test-portable unit notebooks-test e2e execute-notebooks figures bench clean-venv help
 
 help:
 	@echo "make lab     - start JupyterLab on the course (http://127.0.0.1:$(PORT), token auth)"
 	@echo "make test    - unit tests + every notebook under nbval (+ browser tests if Chromium is there)"
+	@echo "make test-portable - unit tests + notebooks under other CPUs' kernels (VARIANTS=\"avx2 baseline ...\")"
 	@echo "make e2e     - only the browser tests (JupyterLab + headless Chromium), screenshots in tests/e2e/screenshots"
 	@echo "make figures - regenerate figures/ from course_lib"
 	@echo "make bench   - run the benchmarks, write benchmarks/results.md"
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements-torch.lock requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --no-deps -r requirements-torch.lock
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
@@ -34,6 +36,12 @@ lab: $(STAMP)
 test: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
 	    --nbval-cell-timeout=300 --durations=15 -p no:randomly
+
+# The portability matrix (scripts/test_portable.py): the same suite under the kernels of other
+# CPUs and thread counts. VARIANTS empty = all of them: native avx2 baseline threads1 threads4.
+VARIANTS ?=
+test-portable: $(STAMP)
+	$(PY) scripts/test_portable.py $(VARIANTS)
 
 unit: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest tests --ignore=tests/e2e -q

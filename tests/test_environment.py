@@ -33,12 +33,14 @@ def conda_packages() -> set[str]:
     return names - {"python", "pip"}
 
 
-def lock_packages() -> dict[str, str]:
+def lock_packages(lock: str = "requirements.lock") -> dict[str, str]:
+    """name -> pinned version; a package pinned under several markers keeps its first pin."""
     pins = {}
-    for line in (ROOT / "requirements.lock").read_text().splitlines():
+    for line in (ROOT / lock).read_text().splitlines():
         if "==" in line and not line.startswith("#"):
-            name, version = line.split("==")
-            pins[name.lower().replace("_", "-")] = version.strip()
+            requirement = line.split(";")[0]
+            name, version = requirement.split("==")
+            pins.setdefault(name.strip().lower().replace("_", "-"), version.strip())
     return pins
 
 
@@ -47,11 +49,24 @@ def test_environment_yml_names_the_same_packages_as_pyproject():
 
 
 def test_lock_pins_every_declared_package_and_cpu_torch():
-    pins = lock_packages()
+    pins = lock_packages() | lock_packages("requirements-torch.lock")
     missing = pyproject_packages() - set(pins)
-    assert not missing, f"requirements.lock does not pin {sorted(missing)}"
-    assert pins["torch"] == "2.13.0", "pin torch==2.13.0: an unpinned torch pulls a multi-GB CUDA build"
+    assert not missing, f"the locks do not pin {sorted(missing)}"
     assert not [n for n in pins if n.startswith("nvidia")], "CUDA packages in the lock"
+
+
+def test_torch_lock_asks_for_the_cpu_build_on_linux():
+    """An unpinned or plain-index torch on Linux x86-64 pulls a ~3 GB CUDA build."""
+    text = (ROOT / "requirements-torch.lock").read_text()
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in lines
+    assert 'torch==2.13.0+cpu ; sys_platform == "linux" and platform_machine == "x86_64"' in lines
+    assert 'torch==2.13.0 ; sys_platform != "linux" or platform_machine != "x86_64"' in lines
+    # the index is torch's alone: in requirements.lock an unreachable index would stall every package
+    assert "index-url" not in (ROOT / "requirements.lock").read_text()
+    assert "torch" not in lock_packages()
+    makefile = (ROOT / "Makefile").read_text()
+    assert makefile.index("--no-deps -r requirements-torch.lock") < makefile.index("-r requirements.lock")
 
 
 def test_ci_calls_the_readme_test_command():

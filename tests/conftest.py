@@ -1,12 +1,22 @@
-"""Fixtures shared by the unit tests: figures closed after every test, explorer figures recorded."""
+"""Shared by the unit tests: hypothesis profiles, figures closed after every test, explorer figures recorded."""
 from __future__ import annotations
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import os  # noqa: E402
+
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# Property tests draw the same examples on every machine and every run (CI must not pass or
+# fail by luck) and have no per-example deadline (a loaded 2-core runner is slow, not wrong).
+# HYPOTHESIS_PROFILE=explore draws fresh random examples, for a local hunt.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 # Learning Rates, Hands-On: two commands for a newcomer.
 #   make lab    open the course in JupyterLab (creates .venv on first use)
-#   make test   run the unit tests and every notebook under nbval (what CI runs)
+#   make test   run the unit tests, every notebook under nbval and the website's build and
+#               browser checks (what CI runs)
 # Both create the virtual environment from the pinned set in requirements.lock.
 
 PYTHON ?= python3
@@ -11,7 +12,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root without this flag (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-portable unit notebooks-test e2e execute-notebooks figures bench clean-venv help
+.PHONY: lab test test-portable unit notebooks-test e2e execute-notebooks figures site bench clean-venv help
 
 help:
 	@echo "make lab     - start JupyterLab on the course (http://127.0.0.1:$(PORT), token auth)"
@@ -19,6 +20,7 @@ help:
 	@echo "make test-portable - unit tests + notebooks under other CPUs' kernels (VARIANTS=\"avx2 baseline ...\")"
 	@echo "make e2e     - only the browser tests (JupyterLab + headless Chromium), screenshots in tests/e2e/screenshots"
 	@echo "make figures - regenerate figures/ from course_lib"
+	@echo "make site    - build the course website from the stored notebooks into build/site (offline)"
 	@echo "make bench   - run the benchmarks, write benchmarks/results.md"
 
 $(STAMP): requirements-torch.lock requirements.lock pyproject.toml
@@ -54,6 +56,11 @@ execute-notebooks: $(STAMP)
 
 figures: $(STAMP)
 	MPLBACKEND=Agg $(PY) scripts/make_figures.py
+
+# The website: Sphinx + myst-nb from the stored outputs (nothing executed, nothing fetched).
+# make test builds and checks it too (tests/test_site_build.py, tests/e2e/test_site_in_browser.py).
+site: $(STAMP)
+	$(PY) scripts/build_site.py --out build/site
 
 bench: $(STAMP)
 	MPLBACKEND=Agg $(PY) benchmarks/run.py --before benchmarks/before.json $(BENCH_ARGS)

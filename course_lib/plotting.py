@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import matplotlib.style  # noqa: F401  (mpl.style)
 import matplotlib.ticker  # noqa: F401  (mpl.ticker)
 import numpy as np
 from matplotlib.axes import Axes
@@ -36,7 +37,8 @@ from course_lib._validation import check_in, check_int
 from course_lib.history import History
 
 __all__ = [
-    "COURSE_STYLE", "STEP_LABEL", "LR_LABEL", "course_style", "use_course_style",
+    "COURSE_STYLE", "STEP_LABEL", "LR_LABEL", "course_style", "use_course_style", "describe_figure",
+    "install_alt_text",
     "plot_schedules", "plot_schedule_gallery", "plot_path", "plot_history", "plot_runs",
     "plot_range_test", "results_table", "plot_contraction", "plot_partial_sums",
     "plot_val_history", "plot_step_sizes", "plot_lr_sweeps",
@@ -47,13 +49,37 @@ STEP_LABEL = "step (optimizer updates)"
 LR_LABEL = "learning rate"
 EPOCH_LABEL = "epoch"
 
-#: Line colours, in order (colour-blind-friendly enough, distinct on a projector).
-_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+#: Line colours, in order: matplotlib's "petroff10" style, a palette chosen for readers with
+#: colour-vision deficiencies (Petroff 2021) and distinct on a projector. The one home of the
+#: course's colours: everything else asks :func:`_color` or draws in :data:`COURSE_STYLE`.
+_PALETTE = tuple(mpl.style.library["petroff10"]["axes.prop_cycle"].by_key()["color"])
+#: Series are told apart by marker shape (and, in the style's cycle, line style) as well as by
+#: colour, so no picture depends on colour alone. Line styles carry meaning in some course
+#: figures (dashed = learning rate on a twin axis, dotted = divergence), so the course's own
+#: series vary the marker, not the line.
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "*")
+_LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 1)), (0, (5, 5)),
+               (0, (3, 5, 1, 5)), (0, (5, 2, 1, 2, 1, 2)))
 
 
 def _color(i: int) -> str:
     """The i-th course colour as a hex string (resolved now, not when the figure is drawn)."""
     return _PALETTE[i % len(_PALETTE)]
+
+
+def _markevery(i: int, n_points: int) -> tuple[int, int]:
+    """Where the i-th series of ``n_points`` points puts markers: every ~10th of its points.
+
+    The start is staggered per series, so overlapping lines still show each one's markers.
+    """
+    every = max(1, n_points // 10)
+    return (i * every // 5) % every, every
+
+
+def _series(i: int, n_points: int) -> dict[str, Any]:
+    """Plot keywords of the i-th series of ``n_points`` points: its colour and marker shape."""
+    return {"color": _color(i), "marker": _MARKERS[i % len(_MARKERS)],
+            "markevery": _markevery(i, n_points), "markersize": 5.5}
 
 
 #: rcParams for projector-readable figures (font ~12-13 pt, lines 2 pt, grid on).
@@ -76,7 +102,7 @@ COURSE_STYLE: dict[str, Any] = {
     "grid.linestyle": "-",
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": mpl.cycler(color=list(_PALETTE)),
+    "axes.prop_cycle": mpl.cycler(color=list(_PALETTE)) + mpl.cycler(linestyle=list(_LINESTYLES)),
 }
 
 # A path's line is clipped to the problem's bounds widened by this fraction on each side.
@@ -183,6 +209,154 @@ def _any_finite(values: np.ndarray) -> bool:
 
 
 # ---------------------------------------------------------------------------
+# Text alternatives: what a figure shows, for alt text and screen readers
+# ---------------------------------------------------------------------------
+
+def _axis_text(axis_name: str, label: str, scale: str, limits: tuple[float, float]) -> str:
+    lo, hi = (float(f"{v:.3g}") for v in sorted(limits))
+    scale_text = "log scale" if scale == "log" else scale if scale != "linear" else ""
+    name = label.strip() or "unlabelled"
+    return (f"{axis_name} axis: {name}" + (f" ({scale_text})" if scale_text and scale_text not in name else "")
+            + f", from {_plain_number(lo)} to {_plain_number(hi)}")
+
+
+def _series_names(ax: Axes) -> list[str]:
+    """The legend's entries of ``ax``; without a legend, the labels of its labelled lines."""
+    legend = ax.get_legend()
+    if legend is not None:
+        names = [t.get_text() for t in legend.get_texts()]
+    else:
+        names = [line.get_label() for line in ax.get_lines()]
+    return [n for n in names if n and not n.startswith("_")]
+
+
+def _describe_axes(ax: Axes) -> str:
+    parts = []
+    if ax.get_title():
+        parts.append(f"\u201c{ax.get_title()}\u201d")
+    kinds = []
+    if ax.collections and any(type(c).__name__ in ("QuadContourSet", "ContourSet") or hasattr(c, "levels")
+                              for c in ax.collections):
+        kinds.append("contour map")
+    if ax.images:
+        kinds.append("image")
+    n_lines = sum(not line.get_label().startswith("_") or len(line.get_xdata()) > 1 for line in ax.get_lines())
+    if n_lines:
+        kinds.append("line plot")
+    if kinds:
+        parts.append(" with ".join(kinds))
+    parts.append(_axis_text("x", ax.get_xlabel(), ax.get_xscale(), ax.get_xlim()))
+    parts.append(_axis_text("y", ax.get_ylabel(), ax.get_yscale(), ax.get_ylim()))
+    names = _series_names(ax)
+    if names:
+        parts.append("series: " + "; ".join(names))
+    return ", ".join(parts)
+
+
+def describe_figure(fig: Figure | Axes) -> str:
+    """A text description of a figure -- title, axes, scales, series -- for alt text.
+
+    Built from what the figure itself holds: the figure's title, then for each visible panel
+    its title, kind (line plot, contour map), x and y axis (label, scale, range; a twin axis
+    is described with the panel it shares) and the entries of its legend. The course shows
+    it as the alt text of every figure (see :func:`install_alt_text`).
+
+    Args:
+        fig: a matplotlib Figure, or an Axes (its figure is described).
+
+    Returns:
+        One paragraph of plain text.
+
+    Raises:
+        TypeError: ``fig`` is neither a Figure nor an Axes.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from course_lib import schedules as S
+    >>> ax = plot_schedules({"cosine": S.cosine_decay(0.1, 100)}, 100, title="one cosine")
+    >>> describe_figure(ax).split(", from")[0]
+    'Figure: \u201cone cosine\u201d, line plot, x axis: step (optimizer updates)'
+    """
+    if isinstance(fig, Axes):
+        fig = fig.figure
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure or Axes, got fig={fig!r} ({type(fig).__name__})")
+    axes = [ax for ax in fig.get_axes() if ax.get_visible() and ax.axison]
+    panels = [ax for ax in axes if not _is_twin(ax, axes)]
+    head = "Figure"
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text():
+        head += f" \u201c{suptitle.get_text()}\u201d"
+    if not panels:
+        return head + " (empty)."
+    texts = []
+    for ax in panels:
+        text = _describe_axes(ax)
+        twins = [t for t in axes if t is not ax and _is_twin(t, axes) and _twin_of(t, axes) is ax]
+        for twin in twins:
+            right = _axis_text("right-hand y", twin.get_ylabel(), twin.get_yscale(), twin.get_ylim())
+            names = _series_names(twin)
+            text += "; " + right + ("; series: " + "; ".join(names) if names else "")
+        texts.append(text)
+    if len(texts) == 1:
+        return f"{head}: {texts[0]}."
+    return f"{head} with {len(texts)} panels. " + " ".join(
+        f"Panel {i}: {t}." for i, t in enumerate(texts, start=1))
+
+
+def _twin_of(ax: Axes, axes: list[Axes]) -> Axes | None:
+    """The earlier panel ``ax`` shares its x axis and position with (a ``twinx`` axis), if any."""
+    for other in axes:
+        if other is ax:
+            break
+        if other.get_position().bounds == ax.get_position().bounds and ax.get_shared_x_axes().joined(ax, other):
+            return other
+    return None
+
+
+def _is_twin(ax: Axes, axes: list[Axes]) -> bool:
+    return _twin_of(ax, axes) is not None
+
+
+def _alt_text_bundle(fig: Figure) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """IPython mime-bundle hook: the description as text/plain and as the PNG's ``alt`` metadata.
+
+    The PNG itself still comes from the inline backend's formatter; IPython merges the two.
+    """
+    text = describe_figure(fig)
+    return {"text/plain": text}, {"image/png": {"alt": text}}
+
+
+def install_alt_text(shell: Any = None) -> bool:
+    """Make every matplotlib figure shown in this IPython session carry its description.
+
+    A displayed figure's output gets ``text/plain`` = :func:`describe_figure` and the metadata
+    ``{"image/png": {"alt": ...}}``: stored notebooks keep it, and the course website uses it
+    as the ``<img>`` alt text. Called when this module is imported in a kernel; harmless to
+    call again.
+
+    Args:
+        shell: the IPython shell; None uses the running one.
+
+    Returns:
+        True if installed, False outside IPython.
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython comes with the course
+            return False
+        shell = get_ipython()
+    if shell is None:
+        return False
+    shell.display_formatter.mimebundle_formatter.for_type(Figure, _alt_text_bundle)
+    return True
+
+
+install_alt_text()
+
+
+# ---------------------------------------------------------------------------
 # Schedules
 # ---------------------------------------------------------------------------
 
@@ -261,7 +435,7 @@ def plot_schedules(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: 
             shown = _for_log(values) if log else values
             masked_any |= bool(np.any(np.isfinite(values) & (values <= 0)))
             drawable |= _any_finite(shown)
-            ax.plot(steps, shown, label=label, drawstyle=drawstyle, color=_color(i))
+            ax.plot(steps, shown, label=label, drawstyle=drawstyle, **_series(i, n_steps))
         if log and drawable:
             ax.set_yscale("log")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
@@ -520,7 +694,7 @@ def plot_history(history_or_list: History | Sequence[History], *, ax: Axes | Non
         for i, (h, loss) in enumerate(zip(runs, losses)):
             color = _color(i)
             steps = np.asarray(h.steps) if len(h.steps) == len(loss) else np.arange(len(loss))
-            line, = ax.plot(steps, _for_log(loss) if use_log else loss, color=color, label=_label(h, i))
+            line, = ax.plot(steps, _for_log(loss) if use_log else loss, label=_label(h, i), **_series(i, len(loss)))
             handles.append(line)
             if lr_ax is not None and len(h.lr):
                 lr_ax.plot(np.arange(len(h.lr)), h.lr, color=color, linestyle="--", linewidth=1.4, alpha=0.7)
@@ -646,7 +820,7 @@ def plot_runs(groups: Mapping[str, Sequence[History]], *, metric: str = "loss", 
             n_div = sum(h.diverged for h in runs)
             label = f"{name} (n={len(runs)}" + (f", {n_div} diverged)" if n_div else ")")
             color = _color(i)
-            ax.plot(x, _for_log(mean) if log else mean, color=color, label=label)
+            ax.plot(x, _for_log(mean) if log else mean, label=label, **_series(i, len(x)))
             if band != "none" and len(runs) > 1:
                 if log:
                     lo, hi = _for_log(lo), _for_log(hi)
@@ -894,7 +1068,7 @@ def plot_partial_sums(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_step
         for ax, p in zip(axes.flat, powers):
             for i, (label, lr) in enumerate(values.items()):
                 sums = np.cumsum(np.where(np.isfinite(lr), np.abs(lr), 0.0) ** p)
-                ax.plot(index + 1, _for_log(sums[index]), color=_color(i), label=label)
+                ax.plot(index + 1, _for_log(sums[index]), label=label, **_series(i, len(index)))
             ax.set_xscale("log")
             ax.set_yscale("log")
             ylabel = _SUM_LABELS.get(p, f"Σ lr(s)^{p:g}, s ≤ t")
@@ -941,7 +1115,8 @@ def plot_val_history(history_or_list: History | Sequence[History], *, ax: Axes |
         for i, h in enumerate(runs):
             color = _color(i)
             per_epoch = int(h.config.get("steps_per_epoch") or max(len(h.lr) // max(len(h.val_loss), 1), 1))
-            line, = ax.plot(h.val_epochs, h.val_loss, "o-", color=color, markersize=4, label=_label(h, i))
+            line, = ax.plot(h.val_epochs, h.val_loss, "-", color=color, marker=_MARKERS[i % len(_MARKERS)],
+                            markersize=4, label=_label(h, i))
             handles.append(line)
             lr = np.asarray(h.lr, dtype=np.float64)
             if lr.size:
@@ -1131,8 +1306,8 @@ def plot_sharpness(traces: Mapping[str, Any] | Sequence[Any] | Any, *, lr: float
     with course_style():
         ax = _new_axes(ax)
         for i, (name, tr) in enumerate(named.items()):
-            ax.plot(np.asarray(tr.epochs), _for_log(np.asarray(tr.sharpness, dtype=np.float64)), "o-",
-                    color=_color(i), label=name)
+            ax.plot(np.asarray(tr.epochs), _for_log(np.asarray(tr.sharpness, dtype=np.float64)), "-",
+                    color=_color(i), marker=_MARKERS[i % len(_MARKERS)], label=name)
         if lr is not None:
             ax.axhline(2 / lr, color="black", linestyle="--", linewidth=1.6,
                        label=f"2 / lr = {2 / lr:.3g}  (stability limit of GD at lr = {lr:.3g})")
@@ -1173,7 +1348,7 @@ def plot_adam_update_sizes(updates: Mapping[str, Any], *, ax: Axes | None = None
                 raise ValueError(f"updates[{name!r}] must be a non-empty 2-D array (n_steps, n_params), "
                                  f"got shape {size.shape}")
             steps = np.arange(1, size.shape[0] + 1)
-            ax.plot(steps, np.median(size, axis=1), color=_color(i), label=f"{name}: median")
+            ax.plot(steps, np.median(size, axis=1), label=f"{name}: median", **_series(i, len(steps)))
             ax.fill_between(steps, np.percentile(size, low, axis=1), np.percentile(size, high, axis=1),
                             color=_color(i), alpha=0.2, linewidth=0,
                             label=f"{name}: {low:g}th–{high:g}th percentile")
@@ -1245,7 +1420,8 @@ def plot_runs_by_epoch(groups: Mapping[str, History | Sequence[History]], *,
                 x = np.arange(table.shape[1]) / per_epoch if per_step else np.arange(1, table.shape[1] + 1)
                 color = _color(i)
                 ax.plot(x, _for_log(mean) if log else mean, color=color, label=name,
-                        marker=None if per_step else "o", markersize=3.5)
+                        marker=_MARKERS[i % len(_MARKERS)], markersize=3.5,
+                        markevery=_markevery(i, len(x)) if per_step else None)
                 if band != "none" and len(runs) > 1:
                     ax.fill_between(x, _for_log(lo) if log else lo, _for_log(hi) if log else hi, color=color,
                                     alpha=0.2, linewidth=0)

@@ -493,17 +493,27 @@ def figure_png(fig: Any, dpi: float | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def figure_img_html(png: bytes, alt: str) -> str:
+    """An ``<img>`` of PNG bytes (inline, base64) with ``alt`` as its text alternative."""
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}">'
+
+
 def _show(fig: Any) -> None:
     """Show an explorer's figure in the current output (a kernel only), then free the figure.
 
     In a kernel the figure goes out as one PNG (:func:`figure_png`), the picture the inline
-    backend would send; outside one (tests, scripts) there is nowhere to show it.
+    backend would send, inside an ``<img>`` whose alt text is
+    :func:`course_lib.plotting.describe_figure` (JupyterLab's PNG renderer has no alt text;
+    its HTML renderer keeps ours). Outside a kernel (tests, scripts) there is nowhere to show it.
     """
     try:
         if _in_kernel():
-            from IPython.display import Image, display
+            from IPython.display import display
 
-            display(Image(data=figure_png(fig), format="png"))
+            png = figure_png(fig)
+            alt = viz.describe_figure(fig)
+            display({"text/html": figure_img_html(png, alt), "text/plain": alt}, raw=True)
     finally:
         plt.close(fig)
 
@@ -612,6 +622,14 @@ class _Explorer:
 
     def snapshot_png(self, dpi: int = 72) -> bytes | None:
         """The current picture as PNG bytes (None if nothing is drawn), made without touching the UI."""
+        snapshot = self.snapshot(dpi)
+        return None if snapshot is None else snapshot[0]
+
+    def snapshot(self, dpi: int = 72) -> tuple[bytes, str] | None:
+        """The current picture as (PNG bytes, its description), or None if nothing is drawn.
+
+        The description is :func:`course_lib.plotting.describe_figure` of the same figure.
+        """
         draw = getattr(self, "_last_draw", None)
         if draw is None:
             return None
@@ -619,7 +637,7 @@ class _Explorer:
             warnings.simplefilter("ignore")
             fig = _widget_layout(draw())
             try:
-                return figure_png(fig, dpi=dpi)
+                return figure_png(fig, dpi=dpi), viz.describe_figure(fig)
             finally:
                 plt.close(fig)
 
@@ -632,12 +650,15 @@ class _Explorer:
         A live JupyterLab renders the widget (its mimetype ranks first); a stored
         notebook keeps the PNG (scripts/execute_notebooks.py drops the widget
         reference, whose model is not saved), so a browsed page still shows the plot.
+        The PNG's metadata carries its description as ``alt`` (the website's alt text).
         """
         bundle = dict(self.widget._repr_mimebundle_(**kwargs))
-        png = self.snapshot_png()
-        if png is not None:
-            bundle["image/png"] = base64.b64encode(png).decode("ascii")
-        return bundle
+        snapshot = self.snapshot()
+        if snapshot is None:
+            return bundle
+        png, alt = snapshot
+        bundle["image/png"] = base64.b64encode(png).decode("ascii")
+        return bundle, {"image/png": {"alt": alt}}
 
 
 class ScheduleExplorer(_Explorer):

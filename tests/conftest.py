@@ -38,3 +38,22 @@ def shown(monkeypatch):
 
     monkeypatch.setattr(W, "_show", record)
     return figures
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The course website (scripts/build_site.py), built once per session into a temporary folder.
+
+    Returns (folder, stats) with stats = {"pages": ..., "seconds": ...}. The build itself
+    fails on a Sphinx warning, a broken link, a missing image or a notebook without a page.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "build_site.py"
+    spec = importlib.util.spec_from_file_location("build_site", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path_factory.mktemp("site") / "html"
+    stats = module.build(out)
+    return out, stats, module

@@ -217,8 +217,9 @@ def count_updates(explorer):
 
 def assert_explorer_protocol(explorer):
     assert isinstance(explorer.widget, ipywidgets.Widget)
-    bundle = explorer._repr_mimebundle_()
+    bundle, metadata = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert metadata["image/png"]["alt"].startswith("Figure")  # the picture's text alternative
     png = base64.b64decode(bundle["image/png"])  # a picture for readers without a kernel
     assert png.startswith(b"\x89PNG")
     assert all(isinstance(c, ipywidgets.Widget) for c in explorer.controls.values())

@@ -192,3 +192,30 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         report = {k: v for k, v in _REPORT.items() if k != "screenshots"}
         (SCREENSHOTS / "report.json").write_text(json.dumps(report, indent=1))
         tr.write_line(f"screenshots (one per notebook, one per explorer) and report.json: {SCREENSHOTS}")
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """The built website served over HTTP on 127.0.0.1 (a free port); stopped at the end whatever happens.
+
+    Returns the base URL (no trailing slash). HTTP rather than file://, so the site's search
+    works as it does for readers.
+    """
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002 - the base class's name
+            pass
+
+    out = built_site[0]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -1,0 +1,148 @@
+"""The course website in headless Chromium, with the network limited to the local site.
+
+Every page of the built site (tests/conftest.py ``built_site``, served over HTTP on
+127.0.0.1 by ``site_server``) opens with no failed or non-local request and no console
+error; every image loads and has a description as alt text; every internal link (and its
+#anchor) resolves; math is typeset by the site's own MathJax (no raw TeX left); every
+notebook picture, explorers' included, is there; search finds a word; and axe-core
+reports no "serious" or "critical" accessibility violation.
+"""
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+PAGES = ["index.html", "gallery.html", "search.html", "genindex.html",
+         *(f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS)]
+BAD_IMPACTS = ("serious", "critical")
+_AXE_TOTALS: Counter = Counter()
+_FETCHED: dict[str, str | None] = {}
+
+# Wait for MathJax (if the page loads it) to finish typesetting, then describe the page.
+PAGE_FACTS = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+  const imgs = [...document.images];
+  await Promise.all(imgs.map(i => { i.loading = 'eager'; return i.decode().catch(() => null); }));
+  const article = document.querySelector('article') || document.body;
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {acceptNode: n =>
+      n.parentElement.closest('pre, code, script, style, mjx-container, .highlight, .cell_output')
+        ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+  let text = '';
+  while (walker.nextNode()) text += walker.currentNode.textContent;
+  return {
+    images: imgs.map(i => ({src: i.currentSrc || i.src, alt: i.getAttribute('alt'), width: i.naturalWidth,
+                            output: !!i.closest('.cell_output')})),
+    links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+    mathSpans: document.querySelectorAll('.math').length,
+    mathjax: document.querySelectorAll('mjx-container').length,
+    text: text,
+  };
+}"""
+
+
+def _stored_images(path: Path) -> int:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return sum("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
+
+
+def _open(browser, url: str, base: str):
+    """A new tab on ``url`` that may only load from ``base``; returns (page, problems)."""
+    page = browser.new_page()
+    problems: list[str] = []
+
+    def block(r):
+        problems.append(f"non-local request blocked: {r.request.url}")
+        r.abort()
+
+    # Only what is not the local site is intercepted (and aborted).
+    page.route(lambda url: not (url.startswith(base + "/") or url.startswith("data:")), block)
+    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url} ({req.failure})"))
+    page.on("response", lambda resp: resp.status >= 400 and problems.append(f"HTTP {resp.status}: {resp.url}"))
+    page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
+    page.on("pageerror", lambda err: problems.append(f"page error: {err}"))
+    page.goto(url, wait_until="load")
+    return page, problems
+
+
+def _resolves(url: str) -> str | None:
+    """None if ``url`` (a page of the local site, maybe with #anchor) resolves, else what is wrong."""
+    page_url, fragment = urldefrag(url)
+    if page_url not in _FETCHED:
+        try:
+            with urllib.request.urlopen(page_url, timeout=10) as response:
+                _FETCHED[page_url] = response.read().decode("utf-8", "replace")
+        except OSError as err:
+            _FETCHED[page_url] = None
+            return f"{url}: {err}"
+    body = _FETCHED[page_url]
+    if body is None:
+        return f"{url}: does not load"
+    if fragment and not re.search(rf'id="{re.escape(fragment)}"', body):
+        return f"{url}: no element with id {fragment!r}"
+    return None
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_in_browser(browser, site_server, e2e_report, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, problems = _open(browser, f"{site_server}/{path}", site_server)
+    try:
+        facts = page.evaluate(PAGE_FACTS)
+        for img in facts["images"]:
+            if img["width"] == 0:
+                problems.append(f"image not loaded: {img['src'][:100]}")
+            if not (img["alt"] or "").strip() or Path(urlsplit(img["src"]).path).name in img["alt"]:
+                problems.append(f"image without a description: {img['src'][:100]} alt={img['alt']!r}")
+        for link in sorted(set(facts["links"])):
+            if link.startswith(site_server + "/"):
+                wrong = _resolves(link)
+                if wrong:
+                    problems.append(f"broken internal link: {wrong}")
+        if facts["mathSpans"]:
+            if facts["mathjax"] == 0:
+                problems.append(f"{facts['mathSpans']} formulas but no MathJax output")
+        raw = re.findall(r"\$[^$\s][^$]{0,80}\$|\\\(.{0,80}?\\\)", facts["text"])
+        if raw:
+            problems.append(f"raw TeX left on the page: {raw[:3]}")
+        if path.startswith("notebooks/"):
+            stored = _stored_images(ROOT / "notebooks" / (Path(path).stem + ".ipynb"))
+            shown = sum(img["output"] for img in facts["images"])
+            if shown != stored:
+                problems.append(f"{stored} pictures in the notebook (explorers' included), {shown} on the page")
+        # preload=False: axe would fetch the theme's @import-ed stylesheet itself, resolved
+        # against the page instead of the stylesheet (a 404 no reader's browser makes).
+        results = Axe().run(page, options={"resultTypes": ["violations"], "preload": False})
+        violations = results.response["violations"]
+        for v in violations:
+            _AXE_TOTALS[v["impact"]] += len(v["nodes"])
+        bad = [f"axe {v['impact']}: {v['id']} ({len(v['nodes'])} nodes): {v['help']}; "
+               f"e.g. {v['nodes'][0]['target']}" for v in violations if v["impact"] in BAD_IMPACTS]
+        problems.extend(bad)
+    finally:
+        page.close()
+    if path == PAGES[-1]:
+        e2e_report["notes"].append(f"website: axe violations (nodes) by impact over {len(PAGES)} pages: "
+                                   f"{dict(_AXE_TOTALS) or 'none'}")
+    assert not problems, f"{path}:\n  " + "\n  ".join(problems)
+
+
+def test_search_finds_a_word(browser, site_server):
+    page, problems = _open(browser, f"{site_server}/search.html?q=warm-up", site_server)
+    try:
+        page.wait_for_selector("#search-results li", timeout=15_000)
+        hits = page.locator("#search-results li").count()
+    finally:
+        page.close()
+    assert not problems, problems
+    assert hits >= 2, f"search for 'warm-up' found {hits} pages"

@@ -1,0 +1,80 @@
+"""make site: the website builds from the stored notebooks, offline, and passes its own checks."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_site_has_a_page_per_notebook_home_gallery_and_search(built_site):
+    out, stats, _ = built_site
+    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        assert (out / "notebooks" / f"{nb.stem}.html").is_file(), nb.name
+    for page in ("index.html", "gallery.html", "search.html", "searchindex.js"):
+        assert (out / page).is_file(), page
+    assert stats["pages"] >= 13
+
+
+def test_every_page_says_how_to_run_it_live(built_site):
+    out, _, _ = built_site
+    for page in out.rglob("*.html"):
+        if "_static" in page.parts or page.name in ("search.html", "genindex.html"):
+            continue  # theme assets; Sphinx's generated search and index pages
+        text = page.read_text(encoding="utf-8")
+        assert "make lab" in text and "make test" in text, page
+    assert "notebooks/03_warmup.ipynb" in (out / "notebooks" / "03_warmup.html").read_text(encoding="utf-8")
+
+
+def test_math_and_everything_else_come_from_the_site_itself(built_site):
+    out, _, _ = built_site
+    assert (out / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert any((out / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    page = (out / "notebooks" / "01_fixed_rate.html").read_text(encoding="utf-8")
+    assert "_static/mathjax/tex-chtml.js" in page
+    for html in out.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert "cdn.jsdelivr" not in text and "cdnjs" not in text and "unpkg.com" not in text, html
+
+
+def test_notebook_figures_have_their_descriptions_as_alt_text(built_site):
+    out, _, _ = built_site
+    nb = json.loads((ROOT / "notebooks" / "00_start_here.ipynb").read_text(encoding="utf-8"))
+    alts = [o["metadata"]["image/png"]["alt"] for c in nb["cells"] for o in c.get("outputs", [])
+            if "image/png" in o.get("data", {})]
+    assert alts, "00_start_here has figures"
+    page = (out / "notebooks" / "00_start_here.html").read_text(encoding="utf-8")
+    import html
+
+    for alt in alts:
+        assert f'alt="{html.escape(alt)}"' in page
+
+
+def test_check_site_finds_broken_links_missing_pages_and_file_name_alts(tmp_path, built_site):
+    _, _, module = built_site
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "index.html").write_text('<a href="nowhere.html">x</a><img src="a.png" alt="a.png">'
+                                         '<img src="b.png">', encoding="utf-8")
+    (tmp_path / "a.png").write_bytes(b"png")
+    problems = module.check_site(tmp_path, [Path("notebooks/00_start_here.ipynb")])
+    text = "\n".join(problems)
+    assert "00_start_here.ipynb has no page" in text
+    assert "broken link or missing file: nowhere.html" in text
+    assert "alt text is a file name" in text and "image without alt text: b.png" in text
+    assert "missing file: b.png" in text
+
+
+def test_a_lecturing_folder_becomes_the_lecturers_guide(tmp_path, built_site):
+    _, _, module = built_site
+    root = tmp_path / "course"
+    for part in ("site", "notebooks", "figures"):
+        (root / part).mkdir(parents=True)
+    (root / "site" / "index.md").write_text("# Home\n\n<!-- lecturing-toctree -->\n", encoding="utf-8")
+    (root / "README.md").write_text("# x\n", encoding="utf-8")
+    module.stage(tmp_path / "without", root)
+    assert "lecturing" not in (tmp_path / "without" / "index.md").read_text(encoding="utf-8")
+    (root / "lecturing").mkdir()
+    (root / "lecturing" / "01_plan.md").write_text("# Plan\n", encoding="utf-8")
+    module.stage(tmp_path / "with", root)
+    index = (tmp_path / "with" / "index.md").read_text(encoding="utf-8")
+    assert "lecturing/*" in index and (tmp_path / "with" / "lecturing" / "01_plan.md").is_file()

@@ -73,3 +73,18 @@ def test_ci_calls_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme
+
+
+def test_declared_floors_are_the_tested_versions():
+    """pyproject's lower bounds are the lock's versions: only the lock is ever tested, so a
+    floor below it would promise versions nobody ran (README, "Versions")."""
+    pins = lock_packages() | lock_packages("requirements-torch.lock")
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    declared = list(data["project"]["dependencies"])
+    for extra in data["project"]["optional-dependencies"].values():
+        declared += extra
+    for requirement in declared:
+        floor = re.search(r">=([0-9][0-9.]*)", requirement)
+        assert floor, f"{requirement!r} has no lower bound"
+        pinned = pins[_name(requirement)].split("+")[0]
+        assert floor.group(1) == pinned, f"{requirement!r}: the lock tests {pinned}; make that the floor"

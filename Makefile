@@ -11,7 +11,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root without this flag (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test unit notebooks-test e2e execute-notebooks figures bench clean-venv help
+.PHONY: lab test unit notebooks-test e2e execute-notebooks figures bench slides editions clean-venv help
 
 help:
 	@echo "make lab     - start JupyterLab on the course (http://127.0.0.1:$(PORT), token auth)"
@@ -19,6 +19,8 @@ help:
 	@echo "make e2e     - only the browser tests (JupyterLab + headless Chromium), screenshots in tests/e2e/screenshots"
 	@echo "make figures - regenerate figures/ from course_lib"
 	@echo "make bench   - run the benchmarks, write benchmarks/results.md"
+	@echo "make slides  - one offline reveal.js deck per notebook in build/slides (open *.slides.html)"
+	@echo "make editions - student and instructor editions of the notebooks in build/editions"
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +51,13 @@ figures: $(STAMP)
 
 bench: $(STAMP)
 	MPLBACKEND=Agg $(PY) benchmarks/run.py --before benchmarks/before.json $(BENCH_ARGS)
+
+# Offline decks: reveal.js, MathJax... are fetched from npm once into build/slides/_assets.
+slides: $(STAMP)
+	$(PY) scripts/slides.py --decks build/slides notebooks/*.ipynb
+
+editions: $(STAMP)
+	$(PY) scripts/editions.py --out build/editions notebooks/*.ipynb
 
 clean-venv:
 	rm -rf $(VENV)

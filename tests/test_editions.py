@@ -7,18 +7,16 @@ The instructor edition is built and executed here: every check must answer "Corr
 """
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
+import editions  # scripts/editions.py (tests/conftest.py puts scripts/ on the path)
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import editions  # noqa: E402
 
-from course_lib import exercises as E  # noqa: E402
+from course_lib import exercises as E
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

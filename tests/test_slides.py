@@ -1,15 +1,13 @@
 """Slide structure of every notebook (cell metadata), and the rules in scripts/slides.py."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+import slides  # scripts/slides.py (tests/conftest.py puts scripts/ on the path)
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import slides  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

@@ -9,15 +9,12 @@ the formulas, no request failed or needed the network, no JavaScript error.
 """
 from __future__ import annotations
 
-import sys
 import time
 
 import pytest
 
+import slides  # scripts/slides.py (tests/conftest.py puts scripts/ on the path)
 from labserver import REPO
-
-sys.path.insert(0, str(REPO / "scripts"))
-import slides  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 

@@ -88,3 +88,5 @@ def test_present_a_notebook_as_live_slides(browser, lab, screenshot_dir, e2e_rep
                                    f"slide {explorer_slides[0]}; screenshot live_slide_explorer.png")
     finally:
         page.close()
+        lab.shutdown_kernels()   # the next test opens this notebook again in a fresh kernel
+        lab.forget_workspaces()

@@ -12,7 +12,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root without this flag (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-portable unit notebooks-test e2e execute-notebooks figures site bench clean-venv help
+.PHONY: lab test test-portable unit notebooks-test e2e execute-notebooks figures site bench slides editions clean-venv help
 
 help:
 	@echo "make lab     - start JupyterLab on the course (http://127.0.0.1:$(PORT), token auth)"
@@ -22,6 +22,8 @@ help:
 	@echo "make figures - regenerate figures/ from course_lib"
 	@echo "make site    - build the course website from the stored notebooks into build/site (offline)"
 	@echo "make bench   - run the benchmarks, write benchmarks/results.md"
+	@echo "make slides  - one offline reveal.js deck per notebook in build/slides (open *.slides.html)"
+	@echo "make editions - student and instructor editions of the notebooks in build/editions"
 
 $(STAMP): requirements-torch.lock requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +66,13 @@ site: $(STAMP)
 
 bench: $(STAMP)
 	MPLBACKEND=Agg $(PY) benchmarks/run.py --before benchmarks/before.json $(BENCH_ARGS)
+
+# Offline decks: reveal.js, MathJax... are fetched from npm once into build/slides/_assets.
+slides: $(STAMP)
+	$(PY) scripts/slides.py --decks build/slides notebooks/*.ipynb
+
+editions: $(STAMP)
+	$(PY) scripts/editions.py --out build/editions notebooks/*.ipynb
 
 clean-venv:
 	rm -rf $(VENV)

@@ -532,8 +532,11 @@ _MARGINS_IN = dict(left=1.0, right=0.2, bottom=0.8, top=0.45)
 def _widget_layout(fig: Any) -> Any:
     """Switch a figure from constrained layout to fixed spacing (see ``_GAP_IN``); returns ``fig``.
 
+    Under the projector style the figure is first shrunk to fit a slide (:func:`plotting.fit_to_slide`).
+
     Figures whose axes are not on one grid (e.g. added by hand) are left as they are.
     """
+    viz.fit_to_slide(fig)
     specs = [ax.get_subplotspec() for ax in fig.axes]
     if not specs or any(spec is None for spec in specs) or len({id(s.get_gridspec()) for s in specs}) != 1:
         return fig

@@ -43,12 +43,13 @@ def clean(nb: nbformat.NotebookNode) -> None:
                 del data[WIDGET_VIEW]
 
 
-def execute(path: Path, timeout: int = 600) -> float:
+def execute(path: Path, timeout: int = 600, cwd: Path | None = None) -> float:
+    """Run ``path`` in a fresh kernel from ``cwd`` (default: its own folder) and store it clean."""
     nb = nbformat.read(path, as_version=4)
     clean(nb)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(cwd or path.parent)}})
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start

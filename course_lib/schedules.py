@@ -125,7 +125,17 @@ def evaluate(schedule: Callable[[Any], Any], n_steps: int) -> np.ndarray:
     steps = np.arange(n_steps, dtype=np.float64)
     if isinstance(schedule, Schedule):
         return schedule(steps)
-    return np.array([float(schedule(int(k))) for k in steps], dtype=np.float64)
+    return np.array([_rate_at(schedule, int(k)) for k in steps], dtype=np.float64)
+
+
+def _rate_at(schedule: Callable[[Any], Any], t: int) -> float:
+    """``schedule(t)`` as a float; a function returning something else (None, text, a list) is named."""
+    value = schedule(t)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"schedule must return a number at every step, but schedule({t}) returned "
+                        f"{value!r} ({type(value).__name__}); schedule={schedule!r}") from None
 
 
 # ---------------------------------------------------------------------------

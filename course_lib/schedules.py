@@ -357,7 +357,8 @@ class InverseTimeDecay(Schedule):
         p = t / self.decay_steps
         if self.staircase:
             p = np.floor(p)
-        return self.lr / (1 + self.decay_rate * p)
+        with np.errstate(over="ignore"):  # decay_rate * p past 1e308 is inf, and lr / inf = 0 is the limit
+            return self.lr / (1 + self.decay_rate * p)
 
 
 @dataclass(frozen=True)
@@ -377,7 +378,8 @@ class InverseSqrtDecay(Schedule):
         object.__setattr__(self, "decay_steps", _int_if_whole(check_positive("decay_steps", self.decay_steps)))
 
     def _value(self, t: np.ndarray) -> np.ndarray:
-        return self.lr / np.sqrt(1 + self.decay_rate * t / self.decay_steps)
+        with np.errstate(over="ignore"):  # decay_rate * t past 1e308 is inf, and lr / inf = 0 is the limit
+            return self.lr / np.sqrt(1 + self.decay_rate * t / self.decay_steps)
 
 
 @dataclass(frozen=True)
@@ -698,7 +700,8 @@ class Warmup(Schedule):
         if w == 0:
             return after
         target = self.schedule(0)
-        ramp = self.start_lr + (target - self.start_lr) * t / w
+        with np.errstate(over="ignore"):  # only steps t >= w (discarded below) can overflow here
+            ramp = self.start_lr + (target - self.start_lr) * t / w
         return np.where(t < w, ramp, after)
 
 
@@ -799,6 +802,10 @@ class Scaled(Schedule):
     def __post_init__(self) -> None:
         _check_schedule("schedule", self.schedule)
         object.__setattr__(self, "factor", check_positive("factor", self.factor))
+        start = self.factor * float(self.schedule(0))  # Python floats: inf, no warning
+        if not math.isfinite(start):
+            raise ValueError(f"factor * schedule(0) must be finite, got factor={self.factor!r} for a schedule "
+                             f"starting at {float(self.schedule(0))!r} (schedule={self.schedule!r})")
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         return self.factor * self.schedule(t)

@@ -102,3 +102,30 @@ def test_a_list_of_steps_is_an_array_of_steps():
     s = S.step_decay(0.1, 1)
     assert np.allclose(s([0, 1, 2]), [0.1, 0.01, 0.001])
     assert math.isclose(s((2,))[0], 0.001)
+
+
+@pytest.mark.parametrize("factory", [S.inverse_time_decay, S.inverse_sqrt_decay])
+def test_inverse_decay_with_a_huge_rate_goes_to_zero_quietly(factory):
+    # "RuntimeWarning: overflow encountered in multiply" (decay_rate * t past 1e308)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        values = factory(1.0, decay_rate=1e307)(np.array([0.0, 2.0, 1e15]))
+        assert values[0] == 1.0 and 0 <= values[1] < 1e-150 and values[2] == 0.0
+
+
+def test_warmup_in_front_of_a_huge_rate_quietly():
+    # the ramp formula overflowed at steps past the warm-up (whose values are discarded)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        s = S.warmup(S.exponential_decay(1e300, 0.5), 10)
+        assert np.all(np.isfinite(s(np.array([0.0, 5.0, 1e15]))))
+
+
+def test_scaled_refuses_a_factor_that_overflows_the_rate():
+    # returned inf rates (with an overflow warning)
+    with pytest.raises(ValueError, match="factor \\* schedule\\(0\\) must be finite, got factor=1e\\+300"):
+        S.scaled(S.constant(1e10), 1e300)

@@ -9,6 +9,8 @@ import math
 from numbers import Integral, Real
 from typing import Any, Iterable
 
+import numpy as np
+
 
 def check_real(name: str, value: Any) -> float:
     """Return ``value`` as a finite float, or raise TypeError/ValueError naming ``name``."""
@@ -61,10 +63,16 @@ def check_range(name: str, value: Any, low: float, high: float, *,
     return value
 
 
+def _equals(value: Any, option: Any) -> bool:
+    """``value == option`` as a plain bool; an array compares elementwise, so it is equal to no option."""
+    result = value == option
+    return isinstance(result, (bool, np.bool_)) and bool(result)
+
+
 def check_in(name: str, value: Any, allowed: Iterable[Any]) -> Any:
     """``value`` must be one of ``allowed``."""
     allowed = tuple(allowed)
-    if value not in allowed:
+    if not any(value is option or _equals(value, option) for option in allowed):
         options = ", ".join(repr(a) for a in allowed)
         raise ValueError(f"{name} must be one of {options}; got {name}={value!r}")
     return value

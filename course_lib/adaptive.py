@@ -184,7 +184,8 @@ def run_adaptive(problem: Any, schedule: Any, n_steps: int, *, method: str = "ad
     n_steps = check_int("n_steps", n_steps, minimum=1)
     batch_size = _check_problem(problem, batch_size)
     seed = check_int("seed", seed, minimum=0)
-    max_sq = check_positive("max_norm", max_norm) ** 2
+    max_norm = check_positive("max_norm", max_norm)
+    max_sq = max_norm * max_norm  # inf, not OverflowError, past 1e154
     lrs = _rates(schedule, n_steps, None)
     start, grad = _start_and_grad(problem, w0, batch_size, seed)
 

@@ -96,7 +96,10 @@ def lr_sweep(start_lr: float, end_lr: float, num_steps: int) -> np.ndarray:
     """
     start_lr, end_lr, num_steps = _check_sweep(start_lr, end_lr, num_steps)
     k = np.arange(num_steps)
-    return start_lr * (end_lr / start_lr) ** (k / num_steps)
+    ratio = end_lr / start_lr
+    if math.isinf(ratio):  # a range wider than 1e308: the same rates, computed in log space
+        return np.exp(math.log(start_lr) + (math.log(end_lr) - math.log(start_lr)) * (k / num_steps))
+    return start_lr * ratio ** (k / num_steps)
 
 
 def smooth_losses(losses: Any, beta: float = 0.98) -> np.ndarray:
@@ -509,20 +512,23 @@ def _training_tensors(data: Any) -> tuple[Any, Any]:
     return X, y
 
 
-def _loss_function(loss: Any) -> Callable[[Any, Any], Any]:
-    import torch.nn.functional as F
+def _loss_function(loss: Any, y: Any) -> Callable[[Any, Any], Any]:
+    """A callable loss as it is; "cross_entropy"/"mse" checked against the targets ``y`` and the model's outputs."""
+    from course_lib.trainers import _fitted_loss
 
     if callable(loss):
         return loss
     check_in("loss", loss, _LOSSES)
     if loss == "cross_entropy":
-        return lambda out, target: F.cross_entropy(out, target.long())
+        cross_entropy = _fitted_loss("cross_entropy", (y.long(),))
+        return lambda out, target: cross_entropy(out, target.long())
+    mse_loss = _fitted_loss("mse", ())
 
     def mse(out: Any, target: Any) -> Any:
         target = target.float()
         if out.ndim == 2 and out.shape[1] == 1 and target.ndim == 1:
             target = target[:, None]
-        return F.mse_loss(out, target)
+        return mse_loss(out, target)
     return mse
 
 
@@ -586,8 +592,10 @@ def lr_range_test(model: Any, data: Any, *, start_lr: float = 1e-7, end_lr: floa
     weight_decay = check_non_negative("weight_decay", weight_decay)
     if not isinstance(optimizer, torch.optim.Optimizer):
         check_in("optimizer", optimizer, _OPTIMIZERS)
-    loss_fn = _loss_function(loss)
+    if not callable(loss):
+        check_in("loss", loss, _LOSSES)
     X, y = _training_tensors(data)
+    loss_fn = _loss_function(loss, y)
     if batch_size > len(X):
         raise ValueError(f"batch_size must be <= the number of training examples ({len(X)}), "
                          f"got batch_size={batch_size}")

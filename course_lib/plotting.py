@@ -239,7 +239,7 @@ def _finish(ax: Axes, xlabel: str, ylabel: str, legend: bool = True) -> None:
     ax.set_ylabel(ylabel)
     ax.grid(True, alpha=COURSE_STYLE["grid.alpha"])
     _plain_log_ticks(ax)
-    if legend:
+    if legend and ax.get_legend_handles_labels()[0]:  # no labelled line: no empty legend (and no warning)
         ax.legend(loc="best")
 
 
@@ -490,14 +490,21 @@ def plot_schedules(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: 
     with course_style():
         ax = _new_axes(ax)
         steps = np.arange(n_steps)
-        masked_any, drawable = False, False
+        masked_any, drawable, blank = False, False, []
         drawstyle = "steps-post" if n_steps <= 60 else "default"
         for i, (label, s) in enumerate(named.items()):
             values = _schedule_values(s, n_steps)
             shown = _for_log(values) if log else values
             masked_any |= bool(np.any(np.isfinite(values) & (values <= 0)))
-            drawable |= _any_finite(shown)
+            if not _any_finite(shown):  # an all-nan line draws nothing: say so instead
+                blank.append(label)
+                continue
+            drawable = True
             ax.plot(steps, shown, label=label, drawstyle=drawstyle, **_series(i, n_steps))
+        if blank:
+            why = "no rate > 0 to show on a log axis" if log else "no finite rate"
+            ax.text(0.5, 0.5, f"not drawn ({why} in steps 0..{n_steps - 1}):\n" + "\n".join(blank),
+                    transform=ax.transAxes, ha="center", va="center", color="#b00020")
         if log and drawable:
             ax.set_yscale("log")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))

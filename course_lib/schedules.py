@@ -125,7 +125,17 @@ def evaluate(schedule: Callable[[Any], Any], n_steps: int) -> np.ndarray:
     steps = np.arange(n_steps, dtype=np.float64)
     if isinstance(schedule, Schedule):
         return schedule(steps)
-    return np.array([float(schedule(int(k))) for k in steps], dtype=np.float64)
+    return np.array([_rate_at(schedule, int(k)) for k in steps], dtype=np.float64)
+
+
+def _rate_at(schedule: Callable[[Any], Any], t: int) -> float:
+    """``schedule(t)`` as a float; a function returning something else (None, text, a list) is named."""
+    value = schedule(t)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"schedule must return a number at every step, but schedule({t}) returned "
+                        f"{value!r} ({type(value).__name__}); schedule={schedule!r}") from None
 
 
 # ---------------------------------------------------------------------------
@@ -347,7 +357,8 @@ class InverseTimeDecay(Schedule):
         p = t / self.decay_steps
         if self.staircase:
             p = np.floor(p)
-        return self.lr / (1 + self.decay_rate * p)
+        with np.errstate(over="ignore"):  # decay_rate * p past 1e308 is inf, and lr / inf = 0 is the limit
+            return self.lr / (1 + self.decay_rate * p)
 
 
 @dataclass(frozen=True)
@@ -367,7 +378,8 @@ class InverseSqrtDecay(Schedule):
         object.__setattr__(self, "decay_steps", _int_if_whole(check_positive("decay_steps", self.decay_steps)))
 
     def _value(self, t: np.ndarray) -> np.ndarray:
-        return self.lr / np.sqrt(1 + self.decay_rate * t / self.decay_steps)
+        with np.errstate(over="ignore"):  # decay_rate * t past 1e308 is inf, and lr / inf = 0 is the limit
+            return self.lr / np.sqrt(1 + self.decay_rate * t / self.decay_steps)
 
 
 @dataclass(frozen=True)
@@ -688,7 +700,8 @@ class Warmup(Schedule):
         if w == 0:
             return after
         target = self.schedule(0)
-        ramp = self.start_lr + (target - self.start_lr) * t / w
+        with np.errstate(over="ignore"):  # only steps t >= w (discarded below) can overflow here
+            ramp = self.start_lr + (target - self.start_lr) * t / w
         return np.where(t < w, ramp, after)
 
 
@@ -789,6 +802,10 @@ class Scaled(Schedule):
     def __post_init__(self) -> None:
         _check_schedule("schedule", self.schedule)
         object.__setattr__(self, "factor", check_positive("factor", self.factor))
+        start = self.factor * float(self.schedule(0))  # Python floats: inf, no warning
+        if not math.isfinite(start):
+            raise ValueError(f"factor * schedule(0) must be finite, got factor={self.factor!r} for a schedule "
+                             f"starting at {float(self.schedule(0))!r} (schedule={self.schedule!r})")
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         return self.factor * self.schedule(t)

@@ -130,9 +130,13 @@ def _first_bad_row(rows: np.ndarray, max_sq: float) -> int | None:
 
 
 def _path_losses(problem: Any, path: np.ndarray, chunk: int = 1024) -> np.ndarray:
-    """problem.loss at every row of path, vectorised in chunks (bounded memory for data problems)."""
-    return np.concatenate([np.asarray(problem.loss(path[i:i + chunk]), dtype=np.float64).reshape(-1)
-                           for i in range(0, len(path), chunk)])
+    """problem.loss at every row of path, vectorised in chunks (bounded memory for data problems).
+
+    An empty path (a run that diverged at its first update) has no losses.
+    """
+    losses = [np.asarray(problem.loss(path[i:i + chunk]), dtype=np.float64).reshape(-1)
+              for i in range(0, len(path), chunk)]
+    return np.concatenate(losses) if losses else np.zeros(0)
 
 
 def _fast_grad(problem: Any) -> Callable[[np.ndarray], np.ndarray]:
@@ -163,7 +167,10 @@ def _check_problem(problem: Any, batch_size: int | None) -> int | None:
 
 def _start_and_grad(problem: Any, w0: Any, batch_size: int | None, seed: int) -> tuple[np.ndarray, Callable]:
     """The checked start point, and the gradient to follow: exact, or mini-batch from a seeded stream."""
-    start = np.array(problem.w0 if w0 is None else w0, dtype=np.float64)
+    try:
+        start = np.array(problem.w0 if w0 is None else w0, dtype=np.float64)
+    except (TypeError, ValueError):  # text, None inside a list, ragged lists, objects
+        raise TypeError(f"w0 must be {problem.dim} finite numbers, got w0={w0!r}") from None
     if start.shape != (problem.dim,) or not np.all(np.isfinite(start)):
         raise ValueError(f"w0 must be {problem.dim} finite numbers, got w0={w0!r}")
     if batch_size is None:
@@ -239,7 +246,7 @@ def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentu
                 lrs[begin:end] = policy.lr * base[begin:end]
             v = _descend(grad, path, begin, lrs[begin:end].tolist(),
                          None if mom_list is None else mom_list[begin:end], v, nesterov)
-            k = _first_bad_row(path[begin + 1:end + 1], max_norm ** 2)
+            k = _first_bad_row(path[begin + 1:end + 1], max_norm * max_norm)  # inf, not OverflowError, past 1e154
             if k is not None:  # update begin + k produced a bad point
                 done = bad = begin + k
                 break
@@ -272,6 +279,34 @@ def _make_optimizer(name: str, params: Iterable[torch.Tensor], lr: float, moment
     beta1 = betas[0] if momentum0 is None else momentum0
     cls = torch.optim.Adam if name == "adam" else torch.optim.AdamW
     return cls(params, lr=lr, betas=(beta1, betas[1]), weight_decay=weight_decay)
+
+
+def _fitted_loss(loss: str, labels: Sequence[torch.Tensor]) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """The loss function ``loss`` ("cross_entropy" or "mse"), refusing a model whose outputs do not fit
+    the targets with a ValueError naming the model (torch would fail deep inside, or broadcast silently).
+
+    ``labels``: every target tensor of the data (class labels are checked to be >= 0 here, once).
+    """
+    if loss == "mse":
+        def mse(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+            if out.shape != target.shape:
+                raise ValueError(f"loss='mse' needs one model output per target: model gives outputs of shape "
+                                 f"{tuple(out.shape)} for targets of shape {tuple(target.shape)}; "
+                                 f"for class labels use loss='cross_entropy'")
+            return F.mse_loss(out, target)
+        return mse
+    every = torch.cat([t.reshape(-1) for t in labels])
+    low, high = (int(every.min()), int(every.max())) if every.numel() else (0, 0)
+    if low < 0:
+        raise ValueError(f"loss='cross_entropy' needs class labels 0, 1, 2, ...; the data has the label {low}")
+
+    def cross_entropy(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        if out.ndim != 2 or out.shape[1] <= high:
+            raise ValueError(f"model must give one output per class for loss='cross_entropy': the labels go up "
+                             f"to {high}, so outputs of shape (batch, >= {high + 1}), but model gives shape "
+                             f"{tuple(out.shape)}")
+        return F.cross_entropy(out, target)
+    return cross_entropy
 
 
 def _evaluate(net: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn: Callable,
@@ -413,7 +448,7 @@ def _fit_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule: 
     base = _rates(schedule, total, plateau)
     moms = _momenta(momentum, total) if callable(momentum) else None
     policy = copy.deepcopy(plateau)
-    loss_fn = F.cross_entropy if classify else F.mse_loss
+    loss_fn = _fitted_loss(loss, (y, yv))
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)

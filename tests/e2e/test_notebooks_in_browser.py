@@ -339,6 +339,41 @@ def open_and_run(page, lab, path: str) -> tuple[float, float, str]:
     return t_open, time.monotonic() - t0, how
 
 
+AXE_BAD_IMPACTS = ("serious", "critical")
+EXPLORER_BOXES = ".jp-OutputArea-output > .widget-vbox"
+
+
+def audit_explorers(page, n_boxes: int, name: str, e2e_report: dict) -> list[str]:
+    """axe-core over the course's own widget area (the explorers' boxes), as JupyterLab shows
+    them: every serious or critical violation is a problem. Counts by impact go to the report."""
+    if not n_boxes:
+        return []
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context={"include": [[EXPLORER_BOXES]]},
+                        options={"resultTypes": ["violations"]})
+    violations = results.response["violations"]
+    counts: dict[str, int] = {}
+    for v in violations:
+        counts[v["impact"]] = counts.get(v["impact"], 0) + len(v["nodes"])
+    e2e_report["notes"].append(f"{name}: axe over {n_boxes} explorer(s): violations (nodes) by impact "
+                               f"{counts or 'none'}")
+    problems = []
+    for v in violations:
+        nodes = [n for n in v["nodes"] if not _upstream_slider_handle(v["id"], n)]
+        if nodes and v["impact"] in AXE_BAD_IMPACTS:
+            problems.append(f"axe {v['impact']}: {v['id']} ({len(nodes)} nodes): {v['help']}; e.g. {nodes[0]['target']}")
+    return problems
+
+
+def _upstream_slider_handle(rule: str, node: dict) -> bool:
+    """ipywidgets 8 draws a slider with noUiSlider and gives its handle (role="slider") no name:
+    the description label is not tied to it and noUiSlider's handleAttributes are not passed.
+    Nothing on the Python side reaches that element, so it is reported (the summary counts it),
+    not failed; issue 15 tracks it. Every other serious or critical violation fails."""
+    return rule == "aria-input-field-name" and "noUi-handle" in node.get("html", "")
+
+
 def new_page(browser):
     """A tab, and the list its console errors / uncaught exceptions go to."""
     page = browser.new_page()
@@ -375,7 +410,7 @@ def test_notebook_runs_and_explorers_respond(name, browser, lab, screenshot_dir,
         boxes = [b for b in panel.query_selector_all(".jp-OutputArea-output > .widget-vbox")
                  if b.query_selector(".widget-output img")]
         row["explorers"] = len(boxes)
-        widget_problems = []
+        widget_problems = audit_explorers(page, len(boxes), name, e2e_report)
         for box, cell in zip(boxes, found):
             explorer = expected.get(cell, "widget")
             rows, problems = exercise_explorer(page, box, explorer)

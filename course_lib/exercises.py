@@ -351,8 +351,11 @@ def _direction(value: float, expected: float) -> str:
     if 0.9 < ratio < 1.1:
         return f"is close but not close enough (off by {abs(ratio - 1):.1%})"
     if ratio > 1:
-        return f"is too large (about {ratio:.3g} times the right value)"
-    return f"is too small (about 1/{1 / ratio:.3g} of the right value)"
+        times = f"about {ratio:.3g} times" if math.isfinite(ratio) else "hundreds of orders of magnitude above"
+        return f"is too large ({times} the right value)"
+    inverse = expected / value  # not 1 / ratio: the ratio of a tiny answer underflows to 0
+    part = f"about 1/{inverse:.3g} of" if math.isfinite(inverse) else "hundreds of orders of magnitude below"
+    return f"is too small ({part} the right value)"
 
 
 def number_verdict(answer: Any, expected: float, *, rtol: float = 1e-6, atol: float = 0.0,

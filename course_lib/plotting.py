@@ -502,9 +502,7 @@ def plot_schedules(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: 
             drawable = True
             ax.plot(steps, shown, label=label, drawstyle=drawstyle, **_series(i, n_steps))
         if blank:
-            why = "no rate > 0 to show on a log axis" if log else "no finite rate"
-            ax.text(0.5, 0.5, f"not drawn ({why} in steps 0..{n_steps - 1}):\n" + "\n".join(blank),
-                    transform=ax.transAxes, ha="center", va="center", color="#b00020")
+            _say_not_drawn(ax, blank, n_steps, log)
         if log and drawable:
             ax.set_yscale("log")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
@@ -518,6 +516,13 @@ def plot_schedules(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: 
     return ax
 
 
+def _say_not_drawn(ax: Axes, labels: Sequence[str], n_steps: int, log: bool, fontsize: float | None = None) -> None:
+    """Write in ``ax`` which schedules were left out because they have nothing to draw."""
+    why = "no rate > 0 to show on a log axis" if log else "no finite rate"
+    ax.text(0.5, 0.5, f"not drawn ({why} in steps 0..{n_steps - 1}):\n" + "\n".join(labels),
+            transform=ax.transAxes, ha="center", va="center", color="#b00020", fontsize=fontsize)
+
+
 def plot_schedule_gallery(schedules: Mapping[str, Any] | Sequence[Any], n_steps: int,
                           ncols: int = 4, *, log: bool = False) -> Figure:
     """Small multiples: one panel per schedule, same x range and style (the figures/ gallery).
@@ -527,6 +532,9 @@ def plot_schedule_gallery(schedules: Mapping[str, Any] | Sequence[Any], n_steps:
         n_steps: steps per panel (>= 1).
         ncols: panels per row (>= 1).
         log: log-scale y axes (zeros masked).
+
+    A schedule with nothing to draw (no finite rate, or no rate > 0 on a log axis) gets
+    a panel that says so instead of an empty line.
 
     Returns:
         The Figure (its axes: ``fig.axes``; unused panels are hidden).
@@ -546,11 +554,15 @@ def plot_schedule_gallery(schedules: Mapping[str, Any] | Sequence[Any], n_steps:
         for i, (title, s) in enumerate(named.items()):
             ax = axes.flat[i]
             values = _schedule_values(s, n_steps)
-            ax.plot(steps, _for_log(values) if log else values, color=_color(i))
-            if log and _any_finite(_for_log(values)):
+            shown = _for_log(values) if log else values
+            if not _any_finite(shown):  # an all-nan line draws nothing: say so instead
+                _say_not_drawn(ax, [_shorten(title, 34)], n_steps, log, fontsize=9)
+            elif log:
+                ax.plot(steps, shown, color=_color(i))
                 ax.set_yscale("log")
                 _plain_log_ticks(ax)
-            elif not log:
+            else:
+                ax.plot(steps, shown, color=_color(i))
                 ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
             ax.set_title(_shorten(title, 34), fontsize=12)
             ax.tick_params(labelsize=10)

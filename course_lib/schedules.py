@@ -234,11 +234,27 @@ def _cyclic_shape(t: np.ndarray, step_size_up: float, step_size_down: float) -> 
     return cycle, height
 
 
+def _ramp(height: float, t: np.ndarray, w: float) -> np.ndarray:
+    """height * t / w for steps t < w (values at t >= w are meaningless: callers discard them).
+
+    Computed in that order, as torch/Hugging Face do, except where height * t
+    overflows (a rate near 1e300): there as height * (t / w), which is at most
+    height and so finite.
+    """
+    t = np.minimum(t, w)
+    with np.errstate(over="ignore"):
+        out = height * t / w
+    big = np.isinf(out)
+    if big.any():
+        out[big] = height * (t[big] / w)
+    return out
+
+
 def _cyclic_scale(t: np.ndarray, cycle: np.ndarray, mode: str, gamma: float) -> np.ndarray:
     if mode == "triangular":
         return np.ones_like(t)
     if mode == "triangular2":
-        return 1 / (2.0 ** (cycle - 1))
+        return np.exp2(-(cycle - 1))  # = 1 / 2 ** (cycle - 1), but underflows quietly to 0 for huge cycles
     return gamma ** t  # exp_range
 
 
@@ -642,7 +658,7 @@ class Noam(Schedule):
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         w = self.warmup_steps
-        return np.where(t < w, self.lr * t / w, self.lr * np.sqrt(w / np.maximum(t, w)))
+        return np.where(t < w, _ramp(self.lr, t, w), self.lr * np.sqrt(w / np.maximum(t, w)))
 
 
 @dataclass(frozen=True)
@@ -700,9 +716,7 @@ class Warmup(Schedule):
         if w == 0:
             return after
         target = self.schedule(0)
-        with np.errstate(over="ignore"):  # only steps t >= w (discarded below) can overflow here
-            ramp = self.start_lr + (target - self.start_lr) * t / w
-        return np.where(t < w, ramp, after)
+        return np.where(t < w, self.start_lr + _ramp(target - self.start_lr, t, w), after)
 
 
 @dataclass(frozen=True)

@@ -379,9 +379,10 @@ def train_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule:
     RNG state restored afterwards. Same arguments, same History. Training uses one CPU
     thread (restored afterwards): faster and reproducible for tiny models.
 
-    Divergence (a training loss that is not finite or exceeds ``max_loss``, or a non-finite
-    validation loss) stops the run without raising: ``diverged_step`` is the step whose loss
-    was bad (not recorded, not applied), ``diverged_lr`` its rate.
+    Divergence (a training loss that is not finite or exceeds ``max_loss``, a step too large
+    for float32 parameters, e.g. a rate above 3.4e38, or a non-finite validation loss) stops
+    the run without raising: ``diverged_step`` is the step whose loss or rate was bad (not
+    recorded, not applied), ``diverged_lr`` its rate.
 
     Args:
         model: an ``nn.Module`` (trained in place) or a function with no arguments building one.
@@ -519,6 +520,9 @@ def _train_loop(net, X, y, Xv, yv, base, moms, policy, loss_fn, classify, epochs
                 if not value <= max_loss:  # nan, inf or too large: stop before applying it
                     bad = (t, lr)
                     break
+                if _torch_step_size(optimizer, group, t) > _FLOAT32_MAX:  # torch would raise "value cannot
+                    bad = (t, lr)  # be converted to type float without overflow", midway through the step
+                    break
                 lrs.append(lr)
                 losses.append(value)
                 opt.zero_grad(set_to_none=True)
@@ -545,6 +549,23 @@ def _train_loop(net, X, y, Xv, yv, base, moms, policy, loss_fn, classify, epochs
             if stop:
                 break
     return lrs, losses, _used_momenta(moms, fixed_mom, beta1, t), val, bad
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _torch_step_size(optimizer: str, group: dict, t: int) -> float:
+    """The largest factor ``optimizer.step()`` at update t (from 0) hands torch as a float32 scalar.
+
+    SGD: lr. Adam: its bias-corrected step lr / (1 - beta1 ** (t + 1)), which is 10 lr at the
+    first update with beta1 = 0.9. AdamW: also lr * weight_decay (its decay multiplies the
+    weights by 1 - lr * weight_decay before the step).
+    """
+    lr = group["lr"]
+    if optimizer == "sgd":
+        return lr
+    size = lr / (1 - group["betas"][0] ** (t + 1))
+    return max(size, lr * group["weight_decay"]) if optimizer == "adamw" else size
 
 
 def _used_momenta(moms: np.ndarray | None, fixed: float | None, beta1: float, n: int) -> np.ndarray:

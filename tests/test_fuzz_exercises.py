@@ -44,3 +44,17 @@ def test_check_with_any_answer(name, answer):
     # the learner's own function may raise (the verdict says so); the check itself must not
     internal = "could not be checked" in result.text or "RuntimeWarning" in result.text
     assert not (internal and any(word in result.text for word in _INTERNAL)), result.text
+
+
+# ---------------------------------------------------------------------------
+# Regression tests: one per bug the fuzzing found
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["half_life", "one_cycle_peak_step", "stability_limit"])
+@pytest.mark.parametrize("answer", [5e-324, 1e300])
+def test_an_answer_many_orders_of_magnitude_off_gets_a_verdict(name, answer):
+    # 5e-324 / expected underflowed to 0: "could not be checked: ZeroDivisionError"
+    result = E.CHECKS[name](answer, quiet=True, **_REQUIRED.get(name, {}))
+    assert not result.passed and result.text.startswith("Not yet")
+    assert "could not be checked" not in result.text and "inf" not in result.text, result.text
+    assert ("too small" if answer < 1 else "too large") in result.text and result.hint, result.text

@@ -6,6 +6,8 @@ plotted line of nothing but NaNs. Regression tests for the bugs found are at the
 """
 from __future__ import annotations
 
+import math
+
 import ipywidgets as widgets
 import matplotlib
 import pytest
@@ -17,7 +19,9 @@ matplotlib.use("Agg")
 from _fuzz import assert_no_nan_plot, call, examples  # noqa: E402
 from course_lib import experiments as X  # noqa: E402
 from course_lib import models as M  # noqa: E402
+from course_lib import plotting as viz  # noqa: E402
 from course_lib import problems as P  # noqa: E402
+from course_lib import schedules as S  # noqa: E402
 from course_lib import widgets as W  # noqa: E402
 
 _junk_text = st.one_of(st.text(max_size=12), st.sampled_from(["", "1e400", "nan", "-5, 3", "3, 2, 1", "0", "1,,2",
@@ -121,3 +125,15 @@ def test_schedule_zero_at_every_drawn_step_on_a_log_axis_says_so(shown):
     ax = shown[-1].axes[0]
     assert not ax.get_lines()
     assert any("no rate > 0 to show on a log axis" in text.get_text() for text in ax.texts)
+
+
+@pytest.mark.parametrize("log, why", [(True, "no rate > 0 to show on a log axis"), (False, "no finite rate")])
+def test_gallery_panel_with_nothing_to_draw_says_so(log, why):
+    # plot_schedule_gallery drew an all-NaN line in that panel (plot_schedules already said why)
+    fig = viz.plot_schedule_gallery({"zero": lambda t: 0.0 if log else math.nan, "cos": S.cosine_decay(0.1, 20)},
+                                    10, log=log)
+    assert_no_nan_plot(fig)
+    blank, drawn = fig.axes[:2]
+    assert not blank.get_lines() and any(why in text.get_text() and "zero" in text.get_text()
+                                         for text in blank.texts)
+    assert len(drawn.get_lines()) == 1

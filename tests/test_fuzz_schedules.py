@@ -129,3 +129,35 @@ def test_scaled_refuses_a_factor_that_overflows_the_rate():
     # returned inf rates (with an overflow warning)
     with pytest.raises(ValueError, match="factor \\* schedule\\(0\\) must be finite, got factor=1e\\+300"):
         S.scaled(S.constant(1e10), 1e300)
+
+
+@pytest.mark.parametrize("make", [lambda: S.cyclic(1e-3, 1.0, 5, mode="triangular2"),
+                                  lambda: S.cyclic_momentum(5, base_momentum=0.85, max_momentum=0.95,
+                                                            mode="triangular2")])
+def test_triangular2_far_out_settles_quietly(make):
+    # "RuntimeWarning: overflow encountered in power" (2.0 ** (cycle - 1) at t = 1e15)
+    import warnings
+
+    s = make()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        values = s(np.array([1e15, 1e300]))
+    assert np.all(values == s(np.array([0.0, 0.0])))  # the cycle's amplitude has halved to nothing
+
+
+def test_noam_with_a_huge_rate_quietly():
+    # "RuntimeWarning: overflow encountered in multiply" (lr * t at t = 1e15, discarded past the peak)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        assert math.isclose(S.noam(1e300, 1)(1e15), 1e300 / math.sqrt(1e15))
+        ramp = S.noam(1e300, 2**62)(np.array([0.0, 1e15]))
+    assert ramp[0] == 0.0 and math.isclose(ramp[1], 1e300 * (1e15 / 2**62))
+
+
+def test_warmup_of_a_huge_rate_over_a_long_ramp_is_finite():
+    # returned inf: (target - start_lr) * t overflowed inside the warm-up itself
+    s = S.warmup(S.exponential_decay(1e300, 0.5), warmup_steps=2**62)
+    value = s(1e15)
+    assert math.isfinite(value) and math.isclose(value, 1e300 * (1e15 / 2**62))

@@ -238,3 +238,17 @@ def test_mse_on_outputs_that_do_not_match_the_targets_is_named():
         T.train_torch(M.mlp(2, 2, hidden=(4,)), _DATA, 0.1, epochs=1, loss="mse")
     with pytest.raises(ValueError, match=r"loss='mse' needs one model output per target"):
         LF.lr_range_test(M.mlp(2, 2, hidden=(4,)), _DATA, num_steps=10, batch_size=4, loss="mse")
+
+
+@pytest.mark.parametrize("schedule, kwargs", [(1e300, {}), (S.exponential_decay(1e300, 0.5), dict(momentum=0.9)),
+                                              (1e38, dict(optimizer="adam")),
+                                              (3e38, dict(optimizer="adamw", weight_decay=0.9))])
+def test_train_torch_reports_a_rate_float32_cannot_hold_as_divergence(schedule, kwargs):
+    # torch raised "RuntimeError: value cannot be converted to type float without overflow"
+    # in optimizer.step (Adam's step is lr / (1 - beta1), AdamW's decay lr * weight_decay)
+    net = M.mlp(2, 2, hidden=(4,), seed=0)
+    before = [p.detach().clone() for p in net.parameters()]
+    h = T.train_torch(net, _DATA, schedule, epochs=2, **kwargs)
+    assert h.diverged and h.diverged_step == 0 and h.diverged_lr == float(schedule(0) if callable(schedule) else schedule)
+    assert len(h.lr) == len(h.loss) == 0
+    assert all(torch.equal(a, b) for a, b in zip(before, net.parameters()))  # the refused step changed nothing

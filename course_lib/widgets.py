@@ -574,6 +574,49 @@ def _message_html(text: str, color: str = "#222") -> str:
     return f"<div style='color:{color}; font-family:monospace; white-space:pre-wrap'>{html.escape(text)}</div>"
 
 
+#: The DOM class of an explorer's outer box: the handle namer below works inside it only.
+EXPLORER_CLASS = "course-explorer"
+
+#: Names every slider handle inside its explorer after the slider's label. ipywidgets 8 draws a
+#: slider with noUiSlider, whose handle (``div.noUi-handle[role=slider]``, the element that takes
+#: the keyboard) has no accessible name: the description ``<label>`` is not tied to it, and
+#: ipywidgets passes no ``handleAttributes`` (checked up to ipywidgets 8.1.9 / jupyterlab_widgets
+#: 3.0.17). JupyterLab runs it as ``application/javascript`` inside a (trusted) Output widget,
+#: with ``element`` bound to that output's node. It waits for the box to be attached, names the
+#: handles, then watches the box, since sliders are re-created (a new schedule brings new
+#: parameters). Anywhere else (no explorer around it) it gives up after a few seconds, quietly.
+_NAME_HANDLES_JS = """(function (element) {
+  var tries = 0;
+  function nameHandles(root) {
+    root.querySelectorAll('.widget-slider').forEach(function (slider) {
+      var label = slider.querySelector('label.widget-label');
+      var name = label ? label.textContent.trim() : '';
+      if (!name) return;
+      slider.querySelectorAll('.noUi-handle').forEach(function (handle) {
+        if (handle.getAttribute('aria-label') !== name) handle.setAttribute('aria-label', name);
+      });
+    });
+  }
+  function start() {
+    var root = element && element.closest ? element.closest('.%s') : null;
+    if (!root) { if (++tries < 50) setTimeout(start, 100); return; }
+    nameHandles(root);
+    new MutationObserver(function () { nameHandles(root); }).observe(root, {childList: true, subtree: true});
+  }
+  start();
+})(typeof element === 'undefined' ? null : element);
+""" % EXPLORER_CLASS
+
+
+def _handle_namer() -> widgets.Output:
+    """A hidden Output holding :data:`_NAME_HANDLES_JS` (a widget's state is never stored in a
+    notebook, so the script lives only in a live session: not on the website, not in the decks)."""
+    namer = widgets.Output(layout=widgets.Layout(display="none"))
+    namer.outputs = ({"output_type": "display_data", "metadata": {},
+                      "data": {"application/javascript": _NAME_HANDLES_JS}},)
+    return namer
+
+
 class _Explorer:
     """Shared wiring: an output area, a status line, observers and display delegation."""
 
@@ -583,7 +626,18 @@ class _Explorer:
         self.last_result: Any = None
         self._controls: dict[str, widgets.Widget] = {}
         self._holding = False
-        self.widget: widgets.Widget = widgets.VBox()
+        self._widget: widgets.Widget = widgets.VBox()
+
+    @property
+    def widget(self) -> widgets.Widget:
+        """The container to display (its last child is the hidden :func:`_handle_namer`)."""
+        return self._widget
+
+    @widget.setter
+    def widget(self, box: widgets.Box) -> None:
+        box.add_class(EXPLORER_CLASS)
+        box.children = (*box.children, _handle_namer())
+        self._widget = box
 
     @property
     def controls(self) -> dict[str, widgets.Widget]:
@@ -653,7 +707,8 @@ class _Explorer:
         A live JupyterLab renders the widget (its mimetype ranks first); a stored
         notebook keeps the PNG (scripts/execute_notebooks.py drops the widget
         reference, whose model is not saved), so a browsed page still shows the plot.
-        The PNG's metadata carries its description as ``alt`` (the website's alt text).
+        The PNG's metadata carries its description as ``alt`` (the website's alt text), and
+        so does the plain text (rather than the repr of every control, and of the handle namer's script).
         """
         bundle = dict(self.widget._repr_mimebundle_(**kwargs))
         snapshot = self.snapshot()
@@ -661,6 +716,7 @@ class _Explorer:
             return bundle
         png, alt = snapshot
         bundle["image/png"] = base64.b64encode(png).decode("ascii")
+        bundle["text/plain"] = alt
         return bundle, {"image/png": {"alt": alt}}
 
 

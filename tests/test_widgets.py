@@ -220,6 +220,12 @@ def assert_explorer_protocol(explorer):
     bundle, metadata = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert metadata["image/png"]["alt"].startswith("Figure")  # the picture's text alternative
+    assert bundle["text/plain"] == metadata["image/png"]["alt"]  # not a repr of every control
+    # the slider handles get names in the browser: the box is marked, its hidden last child names them
+    assert W.EXPLORER_CLASS in explorer.widget._dom_classes
+    namer = explorer.widget.children[-1]
+    assert isinstance(namer, ipywidgets.Output) and namer.layout.display == "none"
+    assert [o["data"]["application/javascript"] for o in namer.outputs] == [W._NAME_HANDLES_JS]
     png = base64.b64decode(bundle["image/png"])  # a picture for readers without a kernel
     assert png.startswith(b"\x89PNG")
     assert all(isinstance(c, ipywidgets.Widget) for c in explorer.controls.values())

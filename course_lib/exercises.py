@@ -1073,8 +1073,8 @@ SCHEDULE_SCENARIOS: dict[str, tuple[str, tuple[str, ...], str, dict[str, str]]] 
     "adam_transformer": (
         "You train a Transformer with AdamW for a fixed number of steps.",
         ("warmup+cosine", "linear"),
-        "Adam's first steps are large and its second-moment estimates are still poor: a warm-up keeps "
-        "them from wrecking the start, then decay (cosine or linear, with warm-up) to the end of the budget.",
+        "Adam's first step takes the full rate in every coordinate, whatever the gradient, and its "
+        "second-moment estimates are still poor: a warm-up keeps them from wrecking the start, then decay (cosine or linear, with warm-up) to the end of the budget.",
         {"cosine": "Close: but without a warm-up Adam's early updates at the full rate can destabilise a "
                    "Transformer. Add a warm-up.",
          "constant": "No warm-up and no decay: the two things Transformers with Adam need.",
@@ -1082,11 +1082,19 @@ SCHEDULE_SCENARIOS: dict[str, tuple[str, tuple[str, ...], str, dict[str, str]]] 
          "WSD": "Possible if the budget may change, but for a fixed budget warm-up + cosine or linear is "
                 "the standard."}),
     "small_fast": (
-        "A few epochs on a small dataset: you want a good model as fast as possible.",
-        ("one-cycle",),
-        "One-cycle (Smith's super-convergence recipe): a short climb to a large peak, found with the "
-        "range test, then a long anneal; it gets good results in few epochs.",
-        {"constant": "A constant rate never anneals: the run ends at its noise floor.",
+        "A few epochs on a small dataset (like notebook 06's digits, 88 updates): you want a good model fast, "
+        "and you can afford a short grid over the peak rate.",
+        ("cosine", "warmup+cosine", "linear", "WSD"),
+        "With a known, short budget, a planned decay at a tuned peak is the simple standard. In notebook 06's "
+        "fair comparison all seven tuned schedules ended within seed noise of each other: on a budget this "
+        "small, tuning the peak rate matters far more than the shape.",
+        {"one-cycle": "The course's data do not support it: in notebook 06's fair comparison one-cycle did not "
+                      "beat a plain cosine (it ranked last, within seed noise), and in notebook 04 a constant "
+                      "rate at a good peak did as well. Its strength there was tolerating a too-large peak, "
+                      "not a better model. Tune the peak of a plain decay instead.",
+         "constant": "In notebook 06 a tuned constant did as well over 88 updates, because the run was still "
+                     "improving when it ended. But a constant rate never anneals: once a run reaches its noise "
+                     "floor, that costs you (notebook 06, section 4). Add a decay.",
          "reduce-on-plateau": "With a few epochs there are too few validation checks for it to react."}),
     "no_budget": (
         "You have no step budget: you train until the validation loss stops improving.",

@@ -859,7 +859,7 @@ def _stack(runs: list[History], field: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def plot_runs(groups: Mapping[str, Sequence[History]], *, metric: str = "loss", ax: Axes | None = None,
-              log: bool = False, smooth: int = 0, band: str = "std") -> Axes:
+              log: bool = False, smooth: int = 0, band: str = "std", quantity: str | None = None) -> Axes:
     """Compare configurations repeated over seeds: the mean curve and a spread band per group.
 
     Runs that diverged early are padded with nan and ignored where they have no
@@ -874,13 +874,16 @@ def plot_runs(groups: Mapping[str, Sequence[History]], *, metric: str = "loss", 
             averaging (0 or 1: no smoothing).
         band: "std" (mean +- one standard deviation), "minmax" (min to max over
             seeds) or "none".
+        quantity: what the histories' ``metric`` field holds, for the title and the y
+            label, when it is not the metric itself (e.g. "excess loss f(w) − f*" for
+            ``experiments.excess_loss`` histories); None: the metric's own name.
 
     Returns:
         The Axes.
 
     Raises:
         ValueError: empty ``groups``, an empty group, a metric no run recorded,
-            an unknown metric or band, or smooth < 0.
+            an unknown metric or band, smooth < 0, or an empty ``quantity``.
     """
     if not isinstance(groups, Mapping):
         raise TypeError(f"groups must be a dict label -> list of Histories, got groups={groups!r}")
@@ -889,6 +892,10 @@ def plot_runs(groups: Mapping[str, Sequence[History]], *, metric: str = "loss", 
     check_in("band", band, ("std", "minmax", "none"))
     smooth = check_int("smooth", smooth, minimum=0)
     field, xlabel, ylabel = _METRICS[metric]
+    if quantity is not None:
+        if not isinstance(quantity, str) or not quantity.strip():
+            raise ValueError(f"quantity must be a non-empty string or None, got quantity={quantity!r}")
+        ylabel = quantity
     with course_style():
         ax = _new_axes(ax)
         for i, (name, runs) in enumerate(groups.items()):
@@ -986,9 +993,11 @@ def results_table(groups: Mapping[str, Sequence[History]],
                   metric: str | Callable[[History], float] = "final_val_acc", *, digits: int = 4) -> str:
     """A markdown table: per configuration, the mean ± std of a metric over its runs.
 
-    std is the sample standard deviation (ddof=1; 0 for one run). Runs where the
-    metric is nan (e.g. no validation data) are left out of mean and std and counted
-    in the "diverged / nan" column together with diverged runs.
+    std is the sample standard deviation (ddof=1; 0 for one run). Diverged runs and runs
+    where the metric is nan (e.g. no validation data) are left out of mean, std, min and
+    max, and counted in the "diverged / nan" column. A diverged run's History keeps the
+    metrics of its last finite evaluation, which says nothing about the rate: if every
+    run of a configuration diverged, its cells read "diverged".
 
     Args:
         groups: a dict label -> list of Histories.
@@ -1022,12 +1031,14 @@ def results_table(groups: Mapping[str, Sequence[History]],
     g = f".{digits}g"
     for name, runs in groups.items():
         runs = _as_histories(runs, f"groups[{name!r}]")
-        values = np.array([_metric_value(h, metric) for h in runs])
+        values = np.array([np.nan if h.diverged else _metric_value(h, metric) for h in runs])
         ok = values[np.isfinite(values)]
-        bad = sum(1 for h, v in zip(runs, values) if h.diverged or not math.isfinite(v))
+        bad = len(runs) - ok.size
         if ok.size:
             std = float(ok.std(ddof=1)) if ok.size > 1 else 0.0
             cells = f"{ok.mean():{g}} ± {std:{g}} | {ok.min():{g}} | {ok.max():{g}}"
+        elif all(h.diverged for h in runs):
+            cells = "diverged | diverged | diverged"
         else:
             cells = "n/a | n/a | n/a"
         rows.append(f"| {name} | {len(runs)} | {cells} | {bad} |")
@@ -1351,25 +1362,35 @@ def plot_lr_sweeps(sweeps: Mapping[str, Any], *, ax: Axes | None = None, log_sco
 # ---------------------------------------------------------------------------
 
 def plot_sharpness(traces: Mapping[str, Any] | Sequence[Any] | Any, *, lr: float | None = None,
+                   schedule: Callable[[int], float] | None = None, steps_per_epoch: int | None = None,
                    ax: Axes | None = None) -> Axes:
     """Sharpness (the top Hessian eigenvalue) against epochs, log y, one line per run.
 
     With ``lr``, a horizontal line at 2 / lr: plain gradient descent at that rate is
     locally stable only where a run's sharpness lies below it (notebook 01's limit 2/L).
+    With ``schedule``, the moving limit 2 / lr_t instead, where lr_t = schedule(t) is the
+    rate of the update that follows step t (t = epoch * steps_per_epoch); steps with a
+    rate of 0 (no limit) are left out, and the y axis stops at 4 times the largest
+    sharpness or starting limit, so a rate that decays to 0 does not flatten the plot.
 
     Args:
         traces: a dict label -> trace, a list of traces (labelled by their ``label``) or one
             trace; a trace has ``epochs`` and ``sharpness`` arrays (e.g.
             ``experiments.sharpness_during_training``).
         lr: draw the stability limit 2 / lr of this rate (> 0); None for no line.
+        schedule: the runs' schedule, learning rate (per optimizer update) as a function of
+            the update index t = 0, 1, ...; draws 2 / schedule(t). Not together with ``lr``.
+        steps_per_epoch: optimizer updates per epoch (>= 1), to place t on the epoch axis;
+            required with ``schedule``.
         ax: the Axes to draw into; None makes a new figure.
 
     Returns:
         The Axes.
 
     Raises:
-        ValueError: empty ``traces``, or lr <= 0.
-        TypeError: an entry without epochs and sharpness.
+        ValueError: empty ``traces``, lr <= 0, both lr and schedule, or a schedule
+            without steps_per_epoch (>= 1) or with a negative or non-finite rate.
+        TypeError: an entry without epochs and sharpness, or a schedule that is not callable.
     """
     if isinstance(traces, Mapping):
         named = dict(traces)
@@ -1384,6 +1405,21 @@ def plot_sharpness(traces: Mapping[str, Any] | Sequence[Any] | Any, *, lr: float
     if lr is not None and (isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating))
                            or not (math.isfinite(lr) and lr > 0)):
         raise ValueError(f"lr must be a finite number > 0 or None, got lr={lr!r}")
+    if schedule is not None:
+        if lr is not None:
+            raise ValueError(f"give lr (a constant limit) or schedule (a moving one), not both: lr={lr!r}")
+        if not callable(schedule):
+            raise TypeError(f"schedule must be a function step -> learning rate, got schedule={schedule!r}")
+        if steps_per_epoch is None:
+            raise ValueError("steps_per_epoch (>= 1) is required with schedule, got steps_per_epoch=None")
+        steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, minimum=1)
+        last = max(float(np.max(np.asarray(tr.epochs))) for tr in named.values())
+        t = np.arange(int(math.ceil(last * steps_per_epoch)) + 1)
+        rates = np.array([float(schedule(int(k))) for k in t])
+        if not np.all(np.isfinite(rates) & (rates >= 0)):
+            raise ValueError(f"schedule must give finite rates >= 0, got {rates[~(np.isfinite(rates) & (rates >= 0))][:3]}")
+        limit = np.full(rates.shape, np.nan)
+        np.divide(2.0, rates, out=limit, where=rates > 0)
     with course_style():
         ax = _new_axes(ax)
         for i, (name, tr) in enumerate(named.items()):
@@ -1392,7 +1428,15 @@ def plot_sharpness(traces: Mapping[str, Any] | Sequence[Any] | Any, *, lr: float
         if lr is not None:
             ax.axhline(2 / lr, color="black", linestyle="--", linewidth=1.6,
                        label=f"2 / lr = {2 / lr:.3g}  (stability limit of GD at lr = {lr:.3g})")
+        if schedule is not None:
+            ax.plot(t / steps_per_epoch, limit, color="black", linestyle="--", linewidth=1.6,
+                    label="2 / lr_t  (moving stability limit of GD at the scheduled rate)")
         ax.set_yscale("log")
+        if schedule is not None:
+            values = np.concatenate([np.asarray(tr.sharpness, dtype=np.float64) for tr in named.values()])
+            values = values[np.isfinite(values) & (values > 0)]
+            start = limit[0] if np.isfinite(limit[0]) else 0.0
+            ax.set_ylim(top=4 * max(float(values.max()) if values.size else 1.0, start))
         _finish(ax, EPOCH_LABEL + " (0 = initialisation)", "sharpness: top Hessian eigenvalue (log scale)")
     return ax
 

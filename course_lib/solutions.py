@@ -144,9 +144,10 @@ def adam_first_step(lr: float = 1e-3, grad: float = 250.0, betas: tuple[float, f
 
 def schedule_choice(scenario: str = "unknown_budget") -> str:
     """Notebook 06's decision guide: budget unknown -> WSD; known -> cosine; Adam/Transformer -> warm-up +
-    cosine; few epochs, small data -> one-cycle; no budget at all -> reduce-on-plateau."""
+    cosine; few epochs, small data -> cosine at a tuned peak (notebook 06's data: the shape matters less
+    than the peak, and one-cycle did not beat cosine); no budget at all -> reduce-on-plateau."""
     guide = {"unknown_budget": "WSD", "known_budget": "cosine", "adam_transformer": "warmup+cosine",
-             "small_fast": "one-cycle", "no_budget": "reduce-on-plateau"}
+             "small_fast": "cosine", "no_budget": "reduce-on-plateau"}
     return guide[scenario]
 
 

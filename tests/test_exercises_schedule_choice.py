@@ -23,10 +23,16 @@ def test_every_scenario_accepts_its_solution_and_rejects_the_rest(scenario):
 @pytest.mark.parametrize("answer, scenario", [
     ("warmup_stable_decay", "unknown_budget"), (" WSD ", "unknown_budget"), ("h", "unknown_budget"),
     ("CosineAnnealingLR", "known_budget"), ("Step decay", "known_budget"), ("warm-up + cosine", "adam_transformer"),
-    ("1cycle", "small_fast"), ("OneCycleLR", "small_fast"), ("ReduceLROnPlateau", "no_budget"), ("i", "no_budget"),
+    ("CosineAnnealingLR", "small_fast"), ("warmup_stable_decay", "small_fast"), ("ReduceLROnPlateau", "no_budget"), ("i", "no_budget"),
 ])
 def test_aliases_and_letters(answer, scenario):
     assert E.check_schedule_choice(answer, scenario, quiet=True)
+
+
+@pytest.mark.parametrize("answer", ["one-cycle", "1cycle", "OneCycleLR"])
+def test_small_fast_follows_the_course_data_not_one_cycle_lore(answer):
+    result = E.check_schedule_choice(answer, "small_fast", quiet=True)
+    assert not result and "did not beat a plain cosine" in result.message
 
 
 def test_messages():

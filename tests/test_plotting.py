@@ -318,6 +318,16 @@ def test_plot_runs_val_metrics_bands_and_smoothing(band):
     assert "moving average of 2" in ax.get_title()
 
 
+def test_plot_runs_names_the_quantity_it_draws():
+    ax = viz.plot_runs({"a": seeds_group(1.0)}, log=True, smooth=2, quantity="excess loss f(w) − f*")
+    assert ax.get_title().startswith("excess loss f(w) − f*: mean ± std over seeds")
+    assert "training loss" not in ax.get_title() + ax.get_ylabel()
+    assert ax.get_ylabel() == "excess loss f(w) − f* (log scale)"
+    for bad in ("", "  ", 3):
+        with pytest.raises(ValueError, match="quantity"):
+            viz.plot_runs({"a": seeds_group(1.0)}, quantity=bad)
+
+
 def test_moving_average_is_trailing():
     np.testing.assert_allclose(viz._moving_average(np.array([1.0, 3.0, 5.0, 7.0]), 2), [1, 2, 4, 6])
     np.testing.assert_allclose(viz._moving_average(np.array([1.0, 3.0]), 0), [1, 3])
@@ -386,6 +396,17 @@ def test_results_table_mean_std_and_nan_runs():
     assert "| cosine | 2 | 0.85 ± 0.07071 | 0.8 | 0.9 | 0 |" in lines
     assert "| too big | 2 | 0.5 ± 0 | 0.5 | 0.5 | 1 |" in lines
     assert "| none | 1 | n/a | n/a | n/a | 1 |" in lines
+
+
+def test_results_table_ignores_the_last_finite_metrics_of_diverged_runs():
+    """A diverged run keeps its last finite evaluation (0.3 here): it must not enter the table."""
+    blew_up = History(val_acc=np.array([0.2, 0.3]), diverged=True, diverged_step=40, diverged_lr=2.7)
+    table = viz.results_table({"10x": [blew_up, blew_up], "mixed": [blew_up, val_history([0.9])],
+                               "mixed, nan": [blew_up, History()]})
+    lines = table.splitlines()
+    assert "| 10x | 2 | diverged | diverged | diverged | 2 |" in lines
+    assert "| mixed | 2 | 0.9 ± 0 | 0.9 | 0.9 | 1 |" in lines
+    assert "| mixed, nan | 2 | n/a | n/a | n/a | 2 |" in lines
 
 
 def test_results_table_callable_metric_and_errors():

@@ -48,8 +48,27 @@ def test_plot_sharpness_takes_a_real_trace():
     assert viz.plot_sharpness({"moons": trace}, lr=0.1).get_yscale() == "log"
 
 
+def test_plot_sharpness_draws_the_moving_limit_of_a_schedule():
+    from course_lib import schedules as S
+
+    cosine = S.cosine_decay(0.1, 40)                       # 4 epochs of 10 updates, down to 0
+    ax = viz.plot_sharpness(_trace(values=(50.0, 20.0, 8.0, 30.0, 9.0)), schedule=cosine, steps_per_epoch=10)
+    limit = ax.lines[-1]
+    assert "2 / lr_t" in limit.get_label()
+    x, y = limit.get_xdata(), limit.get_ydata()
+    assert x[0] == 0 and x[-1] == 4 and np.isclose(x[10], 1.0)
+    assert np.isclose(y[0], 20) and np.isclose(y[20], 2 / cosine(20)) and np.isnan(y[-1])   # rate 0: no limit
+    assert ax.get_ylim()[1] == pytest.approx(4 * 50)       # the infinite limit does not flatten the plot
+    ax.figure.canvas.draw()
+
+
 @pytest.mark.parametrize("traces, kwargs, error, name", [
     ({}, {}, ValueError, "traces"),
+    ({"a": _trace()}, dict(lr=0.1, schedule=lambda t: 0.1, steps_per_epoch=2), ValueError, "not both"),
+    ({"a": _trace()}, dict(schedule=0.1, steps_per_epoch=2), TypeError, "schedule"),
+    ({"a": _trace()}, dict(schedule=lambda t: 0.1), ValueError, "steps_per_epoch"),
+    ({"a": _trace()}, dict(schedule=lambda t: 0.1, steps_per_epoch=0), ValueError, "steps_per_epoch"),
+    ({"a": _trace()}, dict(schedule=lambda t: -0.1, steps_per_epoch=2), ValueError, "schedule"),
     ({"a": 3}, {}, TypeError, "traces"),
     ({"a": SimpleNamespace(epochs=[0], sharpness=[1.0])}, dict(lr=0.0), ValueError, "lr"),
 ])

@@ -27,7 +27,7 @@ from course_lib._validation import check_int, check_non_negative, check_positive
 from course_lib.schedules import as_steps, shaped_like
 
 __all__ = [
-    "a000_exponential_decay",
+    "a000_exponential_decay", "a000_ema_decay",
     "a001_exponential_decay", "a001_linear_decay", "a001_gradient_based_decay", "a001_dynamic_listing",
     "a002_warmup", "a002_decay",
     "a003_decay_lr", "A003_CLAIMED_VALUE",
@@ -57,6 +57,23 @@ def a000_exponential_decay(t: Any, lr0: float = 0.1, alpha: float = 0.01) -> flo
     lr0 = check_positive("lr0", lr0)
     alpha = check_non_negative("alpha", alpha)
     return shaped_like(t, lr0 * (1 - alpha * steps))
+
+
+def a000_ema_decay(t: Any, lr0: float = 0.1, alpha: float = 0.01, T: int = 100) -> float | np.ndarray:
+    """Article 000's "指数移平均衰减" (exponential moving-average decay): lr0 (1-alpha)^t / (1 - (1-alpha)^T).
+
+    Nothing is averaged: it is exponential decay with gamma = 1 - alpha, times the
+    constant 1 / (1 - (1-alpha)^T). That constant is > 1, so the schedule starts
+    *above* lr0 (about 1.58 lr0 for alpha = 0.01, T = 100). Correct:
+    ``S.exponential_decay(lr0, 1 - alpha)``, which starts at lr0.
+    """
+    steps = as_steps(t)
+    lr0 = check_positive("lr0", lr0)
+    alpha = check_positive("alpha", alpha)
+    if alpha >= 1:
+        raise ValueError(f"alpha must be < 1, got {alpha}")
+    T = check_int("T", T, minimum=1)
+    return shaped_like(t, lr0 * (1 - alpha) ** steps / (1 - (1 - alpha) ** T))
 
 
 # ---------------------------------------------------------------------------

@@ -37,6 +37,16 @@ def test_000_exponential_is_linear_and_goes_negative():
     assert A.a000_exponential_decay(150) < 0 < S.exponential_decay(0.1, 0.99)(150)
 
 
+def test_000_ema_decay_is_scaled_exponential_that_starts_above_lr0():
+    values = A.a000_ema_decay(STEPS, lr0=0.1, alpha=0.01, T=100)
+    assert values[0] == pytest.approx(0.1 / (1 - 0.99 ** 100)) and 1.57 < values[0] / 0.1 < 1.58
+    assert np.allclose(values / S.exponential_decay(0.1, 0.99)(STEPS), 1 / (1 - 0.99 ** 100))  # a constant factor
+    assert values[100] > S.exponential_decay(0.1, 0.99)(100)
+    for bad in ({"alpha": 0.0}, {"alpha": 1.0}, {"T": 0}):
+        with pytest.raises(ValueError):
+            A.a000_ema_decay(1, **bad)
+
+
 def test_001_names():
     assert np.allclose(A.a001_exponential_decay(STEPS, 0.01, 0.001), S.inverse_sqrt_decay(0.01, 0.001)(STEPS))
     # the "gradient-based" decay is a function of t only

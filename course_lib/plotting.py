@@ -1414,8 +1414,8 @@ def plot_sharpness(traces: Mapping[str, Any] | Sequence[Any] | Any, *, lr: float
             raise ValueError("steps_per_epoch (>= 1) is required with schedule, got steps_per_epoch=None")
         steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, minimum=1)
         last = max(float(np.max(np.asarray(tr.epochs))) for tr in named.values())
-        t = np.arange(int(math.ceil(last * steps_per_epoch)) + 1)
-        rates = np.array([float(schedule(int(k))) for k in t])
+        rates = S.evaluate(schedule, int(math.ceil(last * steps_per_epoch)) + 1)  # one call for a course schedule
+        t = np.arange(rates.size)
         if not np.all(np.isfinite(rates) & (rates >= 0)):
             raise ValueError(f"schedule must give finite rates >= 0, got {rates[~(np.isfinite(rates) & (rates >= 0))][:3]}")
         limit = np.full(rates.shape, np.nan)

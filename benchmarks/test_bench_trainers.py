@@ -21,10 +21,10 @@ import torch
 import torch.nn.functional as F
 
 from bench_config import N_GD, PAIR_ROUNDS, REPS, pedantic
-from course_lib import models as M
+from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib import trainers as T
+from course_lib.training import trainers as T
 
 BATCH = 32
 MOMENTUM = 0.9

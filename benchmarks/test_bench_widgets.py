@@ -10,7 +10,7 @@ The control alternates between two values, so no round can reuse the previous pi
 Besides the total, each benchmark records in ``extra_info`` the median of three phases:
 compute (update minus drawing), draw (building the figure) and render (PNG).
 
-Every explorer class of ``course_lib.widgets`` is covered: the known ones by a recipe below,
+Every explorer class of ``course_lib.explorers.widgets`` is covered: the known ones by a recipe below,
 any newer one by a generic recipe (built with no arguments, first numeric slider nudged).
 """
 from __future__ import annotations
@@ -29,13 +29,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from bench_config import QUICK, WARMUP_ROUNDS, WIDGET_ROUNDS, pedantic  # noqa: E402
-from course_lib import widgets as W  # noqa: E402
+from course_lib.explorers import widgets as W  # noqa: E402
 
 
 def _small_comparison():
     """A comparison for the results explorer (as in tests/test_widgets_results.py; smaller if quick)."""
-    from course_lib import experiments as X
-    from course_lib import models as M
+    from course_lib.studies import experiments as X
+    from course_lib.training import models as M
     from course_lib import problems as P
 
     data = P.spirals_dataset(n_samples=100 if QUICK else 200, n_classes=3, seed=0)
@@ -53,7 +53,7 @@ RECIPES = {
                                   "lr", (0.1, 0.05)),
     "explore_gd": ("GDExplorer", lambda: W.explore_gd(), "lr", (1.5, 1.0)),
     "explore_gd (rosenbrock)": ("GDExplorer", lambda: W.explore_gd("rosenbrock"), "lr", (1e-3, 10 ** -2.95)),
-    "compare_schedules": ("CompareExplorer", lambda: W.compare_schedules(), "lr", (1.5, 1.0)),
+    "compare_schedules": ("CompareExplorer", lambda: W.explore_comparison(), "lr", (1.5, 1.0)),
     "explore_conventions": ("ConventionsExplorer", lambda: W.explore_conventions(), "horizon", (100, 90)),
     "explore_plateau": ("PlateauExplorer", lambda: W.explore_plateau(), "factor", (0.5, 0.45)),
     "explore_results": ("ResultsExplorer", lambda: W.explore_results(_small_comparison()), "band",
@@ -105,7 +105,7 @@ CASES = _cases()
 
 
 class Phases:
-    """Times spent drawing and rendering during the explorer updates (patched into course_lib.widgets)."""
+    """Times spent drawing and rendering during the explorer updates (patched into course_lib.explorers.widgets)."""
 
     def __init__(self) -> None:
         self.draw = 0.0

@@ -25,7 +25,7 @@ solution for each (tests run every solution through its check).
 Adding a check (the whole pattern)::
 
     import math
-    from course_lib._validation import check_int
+    from course_lib.validation import check_int
     from course_lib.exercises import exercise_check, check_setup, number_verdict
 
     @exercise_check
@@ -64,7 +64,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from course_lib import schedules as S
-from course_lib._validation import (
+from course_lib.validation import (
     check_int,
     check_non_negative,
     check_positive,
@@ -952,7 +952,7 @@ def check_plateau_lrs(answer: Any, metrics: Sequence[float] = PLATEAU_METRICS, l
     ``patience`` bad evaluations instead of ``patience + 1``, ignoring the threshold or
     the cooldown) get their own message.
     """
-    from course_lib.plateau import ReduceLROnPlateau
+    from course_lib.training.plateau import ReduceLROnPlateau
 
     with check_setup():
         metrics = [check_real(f"metrics[{i}]", m) for i, m in enumerate(metrics)]

@@ -4,7 +4,7 @@ Every function draws into ``ax`` (a new figure if ``ax=None``), returns the
 matplotlib Axes (a Figure for multi-panel pictures) and never calls
 ``plt.show()``: notebooks show figures inline, widgets show them in their output
 area. Functions take the records the rest of course_lib produces -- schedules,
-:class:`~course_lib.history.History`, a range-test result -- and never train.
+:class:`~course_lib.training.history.History`, a range-test result -- and never train.
 
 Axis units are spelled out: x is "step (optimizer updates)" (t = 0, 1, ...
 completed updates) unless it says epochs; y is "learning rate" or the loss.
@@ -33,8 +33,8 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from course_lib import schedules as S
-from course_lib._validation import check_in, check_int
-from course_lib.history import History
+from course_lib.validation import check_in, check_int
+from course_lib.training.history import History
 
 __all__ = [
     "COURSE_STYLE", "PROJECTOR_STYLE", "STEP_LABEL", "LR_LABEL", "course_style", "use_course_style",

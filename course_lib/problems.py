@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from course_lib._validation import check_int, check_non_negative, check_positive, check_range, check_real
+from course_lib.validation import check_int, check_non_negative, check_positive, check_range, check_real
 
 __all__ = [
     "Problem", "Quadratic", "Rosenbrock", "MultiBasin", "NoisyLeastSquares", "LogisticRegression",

@@ -32,7 +32,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from course_lib._validation import (
+from course_lib.validation import (
     check_in,
     check_int,
     check_non_negative,
@@ -1081,3 +1081,10 @@ MOMENTUM_CATALOG: dict[str, Callable[..., Schedule]] = {
     "one_cycle_momentum": one_cycle_momentum,
     "cyclic_momentum": cyclic_momentum,
 }
+
+
+def __getattr__(name: str) -> Any:  # the torch twins load torch: only when asked for
+    if name in ("as_torch_scheduler", "CourseScheduler"):
+        from course_lib import torch_bridge
+        return getattr(torch_bridge, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

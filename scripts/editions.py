@@ -9,7 +9,7 @@
   the unit tests run through every check), executed top to bottom in a fresh kernel, every
   check printing "Correct!".
 
-An exercise is a code cell that calls a check ``E.check_<name>(answer, ...)`` and holds one
+An exercise is a code cell that calls a check ``exercises.check_<name>(answer, ...)`` and holds one
 placeholder line. Its solution is the reference solution of that check called with the
 check's own arguments (``sol.total_steps(n_examples=1348, batch_size=128, epochs=8)``); the
 generic checks ``check_value`` and ``check_choice`` carry their answer as their ``expected``
@@ -46,7 +46,7 @@ SOLUTION_OF = {
 #: generic checks: the argument that holds the right answer
 ANSWER_ARGUMENT = {"value": "expected", "choice": "correct"}
 
-_CHECK_CALL = re.compile(r"\bE\.check_(\w+)\s*\(")
+_CHECK_CALL = re.compile(r"\bexercises\.check_(\w+)\s*\(")
 _VALUE_PLACEHOLDER = re.compile(r"^(?P<indent>\s*)(?P<name>\w+) = None  #.*$", re.M)
 _CODE_PLACEHOLDER = re.compile(r"^(?P<indent>\s+)return None  # your code here.*$", re.M)
 CORRECT, NOT_YET = "Correct!", "Not yet."
@@ -90,7 +90,7 @@ def exercises(nb: Any) -> list[Exercise]:
 
 
 def _check_arguments(source: str, check: str) -> dict[str, str]:
-    """The arguments of the ``E.check_<check>(...)`` call in ``source``, as source text by parameter name."""
+    """The arguments of the ``exercises.check_<check>(...)`` call in ``source``, as source text by parameter name."""
     tree = ast.parse(source)
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
@@ -99,7 +99,7 @@ def _check_arguments(source: str, check: str) -> dict[str, str]:
             args = {params[k]: ast.get_source_segment(source, a) for k, a in enumerate(node.args)}
             args.update({kw.arg: ast.get_source_segment(source, kw.value) for kw in node.keywords if kw.arg})
             return args
-    raise ValueError(f"no call of E.check_{check} in {source!r}")
+    raise ValueError(f"no call of exercises.check_{check} in {source!r}")
 
 
 def solution_expression(source: str, exercise: Exercise, first_arg: str = "") -> str:

@@ -21,7 +21,7 @@ import numpy as np
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 
-from course_lib.history import History
+from course_lib.training.history import History
 
 settings.register_profile(
     "fuzz",

@@ -33,7 +33,7 @@ def close_figures():
 @pytest.fixture
 def shown(monkeypatch):
     """Record the figures the explorers show (and close them, as widgets._show does)."""
-    from course_lib import widgets as W
+    from course_lib.explorers import widgets as W
 
     figures = []
 

@@ -1,4 +1,4 @@
-"""course_lib.adaptive: the NumPy AdaGrad / RMSProp / Adam against torch.optim, step for step."""
+"""course_lib.training.adaptive: the NumPy AdaGrad / RMSProp / Adam against torch.optim, step for step."""
 from __future__ import annotations
 
 import doctest
@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib import adaptive as A
+from course_lib.training import adaptive as A
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib import trainers as T
+from course_lib.training import trainers as T
 
 
 def test_doctests():

@@ -6,7 +6,7 @@ import doctest
 import numpy as np
 import pytest
 
-from course_lib import article_formulas as A
+from course_lib.references import articles as A
 from course_lib import schedules as S
 
 STEPS = np.arange(0, 2001)

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib import checkpoint as CK
-from course_lib import models as M
+from course_lib.training import checkpoint as CK
+from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib import trainers as T
+from course_lib.training import trainers as T
 from course_lib.torch_bridge import as_torch_scheduler
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib import conventions as C
+from course_lib.references import libraries as C
 from course_lib import schedules as S
 from course_lib.torch_bridge import as_torch_scheduler
 

@@ -1,4 +1,4 @@
-"""Tests for course_lib.distributed: sharding, DDP on 2 CPU processes (gloo), failures, timeouts.
+"""Tests for course_lib.training.distributed: sharding, DDP on 2 CPU processes (gloo), failures, timeouts.
 
 The launches share one fork server (started by the first one, a few seconds); later launches
 take about a second each.
@@ -18,11 +18,11 @@ import pytest
 import torch
 import torch.distributed as dist
 
-from course_lib import distributed as D
-from course_lib import models as M
+from course_lib.training import distributed as D
+from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib import trainers as T
+from course_lib.training import trainers as T
 
 
 def test_doctests():

@@ -42,16 +42,16 @@ def test_every_check_the_notebooks_use_has_a_reference_solution():
 
 
 def test_solved_source_calls_the_reference_with_the_checks_arguments(capsys):
-    source = "answer = None  # your answer here\nE.check_total_steps(answer, n_examples=1348, batch_size=128, epochs=8)"
+    source = "answer = None  # your answer here\nexercises.check_total_steps(answer, n_examples=1348, batch_size=128, epochs=8)"
     ex = editions.exercises(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]))[0]
     solved = editions.solved_source(source, ex)
     assert "answer = sol.total_steps(n_examples=1348, batch_size=128, epochs=8)" in solved
-    exec(solved, {"E": E})
+    exec(solved, {"exercises": E})
     assert capsys.readouterr().out.startswith(editions.CORRECT)
 
 
 def test_an_exercise_without_its_placeholder_is_reported():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("E.check_total_steps(42)")])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("exercises.check_total_steps(42)")])
     with pytest.raises(ValueError, match="placeholder"):
         editions.exercises(nb)
 

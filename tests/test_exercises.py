@@ -358,7 +358,7 @@ def test_checks_keep_their_docs_and_signatures():
 
 
 def test_plateau_solution_matches_the_policy_and_torch_on_other_settings():
-    from course_lib.plateau import ReduceLROnPlateau
+    from course_lib.training.plateau import ReduceLROnPlateau
 
     metrics = [1.0, 0.99, 0.98, 0.97, 0.5, 0.5, 0.6, 0.49, 0.48, 0.7, 0.7, 0.7, 0.7]
     for kw in (dict(patience=0, cooldown=0, threshold=0.0), dict(patience=1, cooldown=2, threshold=0.05),
@@ -371,7 +371,7 @@ def test_plateau_solution_matches_the_policy_and_torch_on_other_settings():
 
 
 def test_adam_first_step_solution_matches_the_numpy_adam():
-    from course_lib import adaptive as A
+    from course_lib.training import adaptive as A
 
     for g in (250.0, -0.004, 3e-7):
         w, _, _ = A.adam_step(np.zeros(1), np.array([g]), np.zeros(1), np.zeros(1), t=1, lr=1e-3)

@@ -1,4 +1,4 @@
-"""course_lib.experiments: measurements on Histories."""
+"""course_lib.studies.experiments: measurements on Histories."""
 from __future__ import annotations
 
 import math
@@ -6,10 +6,10 @@ import math
 import numpy as np
 import pytest
 
-from course_lib import experiments as X
+from course_lib.studies import experiments as X
 from course_lib import problems as P
-from course_lib import trainers as T
-from course_lib.history import History
+from course_lib.training import trainers as T
+from course_lib.training.history import History
 
 
 @pytest.fixture(scope="module")

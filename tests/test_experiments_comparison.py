@@ -1,4 +1,4 @@
-"""course_lib.experiments, notebook 06 section: budgets, the standard schedules, tuning and comparing."""
+"""course_lib.studies.experiments, notebook 06 section: budgets, the standard schedules, tuning and comparing."""
 from __future__ import annotations
 
 import math
@@ -6,11 +6,11 @@ import math
 import numpy as np
 import pytest
 
-from course_lib import experiments as X
-from course_lib import models as M
+from course_lib.studies import experiments as X
+from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib.history import History
+from course_lib.training.history import History
 
 
 @pytest.fixture(scope="module")

@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 matplotlib.use("Agg")
 
 from _fuzz import assert_no_nan_plot, call, examples  # noqa: E402
-from course_lib import experiments as X  # noqa: E402
-from course_lib import models as M  # noqa: E402
+from course_lib.studies import experiments as X  # noqa: E402
+from course_lib.training import models as M  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import problems as P  # noqa: E402
 from course_lib import schedules as S  # noqa: E402
-from course_lib import widgets as W  # noqa: E402
+from course_lib.explorers import widgets as W  # noqa: E402
 
 _junk_text = st.one_of(st.text(max_size=12), st.sampled_from(["", "1e400", "nan", "-5, 3", "3, 2, 1", "0", "1,,2",
                                                                 "[1, 2]", "inf", "1e-400", "99999999999999"]))
@@ -78,7 +78,7 @@ def test_explore_gd(shown, data):
 @examples(15)
 @given(data=st.data())
 def test_compare_schedules(shown, data):
-    _drive(W.compare_schedules(data.draw(st.sampled_from(W.PROBLEMS), label="problem")), shown, data, 3)
+    _drive(W.explore_comparison(data.draw(st.sampled_from(W.PROBLEMS), label="problem")), shown, data, 3)
 
 
 @examples(25)

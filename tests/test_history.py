@@ -1,6 +1,6 @@
 import numpy as np
 
-from course_lib.history import History
+from course_lib.training.history import History
 
 
 def test_summary_and_properties():

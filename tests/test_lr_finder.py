@@ -1,13 +1,13 @@
-"""Tests for course_lib.lr_finder: the sweep, the four rules, the torch and NumPy range tests."""
+"""Tests for course_lib.training.lr_finder: the sweep, the four rules, the torch and NumPy range tests."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 import torch
 
-from course_lib import lr_finder as LF
-from course_lib.lr_finder import (
-    RULES,
+from course_lib.training import lr_finder as LF
+from course_lib.training.lr_finder import (
+    RANGE_TEST_RULES,
     SUGGESTERS,
     RangeTestResult,
     lr_range_test,
@@ -109,8 +109,8 @@ def test_smooth_losses_bias_correction():
 
 
 def test_rules_have_descriptions():
-    assert set(RULES) == set(SUGGESTERS) == {"valley", "slide", "minimum", "steepest"}
-    assert all(isinstance(text, str) and len(text) > 20 for text in RULES.values())
+    assert set(RANGE_TEST_RULES) == set(SUGGESTERS) == {"valley", "slide", "minimum", "steepest"}
+    assert all(isinstance(text, str) and len(text) > 20 for text in RANGE_TEST_RULES.values())
 
 
 def test_suggestions_on_realistic_curve():
@@ -202,7 +202,7 @@ def test_numpy_range_test_on_quadratic():
     np.testing.assert_array_equal(problem.w0, w0)          # nothing modified
     assert result.stopped_early and result.stop_step == result.n_steps - 1
     limit = 2 / problem.L
-    assert set(result.suggestions) == set(RULES)
+    assert set(result.suggestions) == set(RANGE_TEST_RULES)
     assert result.suggestions["valley"] < limit
     assert result.suggestions["steepest"] < limit
     # the first recorded loss is the loss at w0, with the update applied after it
@@ -281,7 +281,7 @@ def test_torch_range_test_deterministic_and_sensible(digits):
     b = lr_range_test(make_mlp, digits, num_steps=60, start_lr=1e-4, end_lr=10.0, seed=0)
     np.testing.assert_array_equal(a.losses, b.losses)
     assert a.suggestions == b.suggestions
-    assert set(a.suggestions) == set(RULES)
+    assert set(a.suggestions) == set(RANGE_TEST_RULES)
     assert all(np.isfinite(v) and 1e-5 <= v <= 10 for v in a.suggestions.values())
     np.testing.assert_allclose(a.smoothed, smooth_losses(a.losses, 0.98))
     np.testing.assert_allclose(a.lrs, lr_sweep(1e-4, 10.0, 60)[: a.n_steps])

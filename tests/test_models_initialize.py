@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from course_lib import models as M
+from course_lib.training import models as M
 
 
 def linears(net):

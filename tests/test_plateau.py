@@ -10,7 +10,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib.plateau import ReduceLROnPlateau
+from course_lib.training.plateau import ReduceLROnPlateau
 
 
 def torch_rates(metrics, lr, **kwargs):

@@ -68,7 +68,7 @@ def test_palette_is_colour_blind_safe_and_series_differ_beyond_colour():
 
 
 def test_explorer_img_html_carries_the_escaped_description():
-    from course_lib import widgets as W
+    from course_lib.explorers import widgets as W
 
     tag = W.figure_img_html(b"\x89PNG", 'a "quoted" <title>')
     assert tag.startswith('<img src="data:image/png;base64,') and 'alt="a &quot;quoted&quot; &lt;title&gt;"' in tag

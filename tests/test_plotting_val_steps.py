@@ -9,11 +9,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib import adaptive as A  # noqa: E402
+from course_lib.training import adaptive as A  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import problems as P  # noqa: E402
-from course_lib import trainers as T  # noqa: E402
-from course_lib.history import History  # noqa: E402
+from course_lib.training import trainers as T  # noqa: E402
+from course_lib.training.history import History  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -60,8 +60,8 @@ def test_val_history_options_and_errors():
 
 def test_val_history_of_a_real_run():
     data = P.spirals_dataset(n_samples=120)
-    from course_lib import models as M
-    from course_lib.plateau import ReduceLROnPlateau
+    from course_lib.training import models as M
+    from course_lib.training.plateau import ReduceLROnPlateau
 
     h = T.train_torch(M.mlp(2, 2, hidden=(8,)), data, None, epochs=6, batch_size=32,
                       plateau=ReduceLROnPlateau(0.5, factor=0.5, patience=0))

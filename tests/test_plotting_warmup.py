@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib import experiments as X  # noqa: E402
+from course_lib.studies import experiments as X  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 
 
@@ -41,7 +41,8 @@ def test_plot_sharpness_accepts_a_list_or_one_trace_and_an_axes():
 
 
 def test_plot_sharpness_takes_a_real_trace():
-    from course_lib import models as M, problems as P
+    from course_lib import problems as P
+    from course_lib.training import models as M
 
     data = P.moons_dataset(n_samples=60)
     trace = X.sharpness_during_training(M.mlp(2, 2, hidden=(4,), seed=0), data, 0.1, epochs=1, n_iter=3)

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib import models as M
+from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib import snapshots as SN
-from course_lib import trainers as T
+from course_lib.training import snapshots as SN
+from course_lib.training import trainers as T
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course_lib import models as M
+from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib import trainers as T
-from course_lib.history import History
-from course_lib.plateau import ReduceLROnPlateau
+from course_lib.training import trainers as T
+from course_lib.training.history import History
+from course_lib.training.plateau import ReduceLROnPlateau
 from course_lib.torch_bridge import as_torch_scheduler
 
 

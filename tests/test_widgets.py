@@ -20,8 +20,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import schedules as S  # noqa: E402
-from course_lib import widgets as W  # noqa: E402
-from course_lib.history import History  # noqa: E402
+from course_lib.explorers import widgets as W  # noqa: E402
+from course_lib.training.history import History  # noqa: E402
 
 N = 200  # steps for the schedule explorer in tests (small: fast)
 
@@ -344,7 +344,7 @@ def test_gd_explorer_hides_only_the_controls_a_problem_does_not_use(shown):
 
 
 def test_compare_explorer_every_control_to_its_extremes(shown):
-    ex = W.compare_schedules(schedules=("constant", "cosine_decay"))
+    ex = W.explore_comparison(schedules=("constant", "cosine_decay"))
     assert isinstance(ex, W.CompareExplorer)
     assert_explorer_protocol(ex)
     assert [h.label for h in ex.last_result] == ["1: constant", "2: cosine_decay"]

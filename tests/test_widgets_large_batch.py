@@ -10,12 +10,12 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib import distributed as D  # noqa: E402
-from course_lib import experiments as X  # noqa: E402
+from course_lib.training import distributed as D  # noqa: E402
+from course_lib.studies import experiments as X  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
-from course_lib import trainers as T  # noqa: E402
-from course_lib import widgets as W  # noqa: E402
-from course_lib.history import History  # noqa: E402
+from course_lib.training import trainers as T  # noqa: E402
+from course_lib.explorers import widgets as W  # noqa: E402
+from course_lib.training.history import History  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib import problems as P  # noqa: E402
-from course_lib import trainers as T  # noqa: E402
-from course_lib import widgets as W  # noqa: E402
-from course_lib.plateau import ReduceLROnPlateau  # noqa: E402
+from course_lib.training import trainers as T  # noqa: E402
+from course_lib.explorers import widgets as W  # noqa: E402
+from course_lib.training.plateau import ReduceLROnPlateau  # noqa: E402
 
 
 def test_pure_layer_runs_both_and_the_plateau_run_goes_below_the_floor():

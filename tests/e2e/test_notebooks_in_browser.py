@@ -7,7 +7,7 @@ is idle and no cell shows [*], then check, in the page and in the notebook model
 - every non-empty code cell ran (execution counts 1, 2, 3... in a fresh kernel);
 - no error output, no traceback on stderr, no "Error displaying widget", no widget
   left at "Loading widget...";
-- every cell that displays an explorer (``W.explore_*``, ``W.compare_schedules``) shows
+- every cell that displays an explorer (``W.explore_*``, ``W.explore_comparison``) shows
   it live: a VBox holding an Output with a plot;
 - axe-core finds no serious or critical violation in the explorers' boxes, and every slider
   handle still has a name after a dropdown changed (it may re-create the sliders);
@@ -368,7 +368,7 @@ def audit_explorers(page, n_boxes: int, name: str, e2e_report: dict) -> list[str
     them: every serious or critical violation is a problem. Counts by impact go to the report.
 
     Slider handles (noUiSlider's ``div.noUi-handle[role=slider]``) have a name only because each
-    explorer names them (``course_lib.widgets._NAME_HANDLES_JS``): ipywidgets 8 gives them none."""
+    explorer names them (``course_lib.explorers.widgets._NAME_HANDLES_JS``): ipywidgets 8 gives them none."""
     if not n_boxes:
         return []
     from axe_playwright_python.sync_playwright import Axe

@@ -9,7 +9,7 @@ Two loops, one record:
   :class:`~course_lib.problems.Dataset` with SGD, Adam or AdamW.
 
 Both take the rate as a course_lib schedule (a plain number means a constant
-rate), optionally combined with a :class:`~course_lib.plateau.ReduceLROnPlateau`
+rate), optionally combined with a :class:`~course_lib.training.plateau.ReduceLROnPlateau`
 policy, and both *report* divergence instead of raising: the History stops at
 the last good step and says where and at which rate things blew up.
 :func:`run_many` repeats a run over seeds; :func:`summarize` and
@@ -36,9 +36,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_lib import schedules as S
-from course_lib._validation import check_in, check_int, check_non_negative, check_positive, check_range
-from course_lib.history import History
-from course_lib.plateau import ReduceLROnPlateau
+from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
+from course_lib.training.history import History
+from course_lib.training.plateau import ReduceLROnPlateau
 
 __all__ = ["run_gd", "train_torch", "run_many", "summarize", "mean_curve", "OPTIMIZERS", "LOSSES"]
 
@@ -209,7 +209,7 @@ def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentu
         nesterov: Nesterov momentum (needs momentum).
         batch_size: None for the full gradient, else the mini-batch size (>= 1).
         seed: seed of the mini-batch sampling.
-        plateau: a :class:`~course_lib.plateau.ReduceLROnPlateau`, or None.
+        plateau: a :class:`~course_lib.training.plateau.ReduceLROnPlateau`, or None.
         plateau_every: steps per plateau evaluation (>= 1).
         max_norm: a parameter norm above this counts as divergence (> 0).
         label: name for legends.
@@ -400,7 +400,7 @@ def train_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule:
         loss: "cross_entropy" (integer labels; also reports accuracy) or "mse".
         seed: seed of the batch order and of the model building (>= 0).
         progress: show a tqdm bar over epochs.
-        plateau: a :class:`~course_lib.plateau.ReduceLROnPlateau`, or None.
+        plateau: a :class:`~course_lib.training.plateau.ReduceLROnPlateau`, or None.
         max_loss: a training loss above this counts as divergence.
         label: name for legends.
         callback: called after each epoch as ``callback(epoch, model, metrics)`` with
@@ -427,7 +427,7 @@ def _fit_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule: 
                callback: Callable[[int, nn.Module, dict], Any] | None) -> History:
     """The body of :func:`train_torch` (every argument required); ``shard=None`` is train_torch.
 
-    With a ``shard`` (see ``course_lib.distributed``) this is one worker of a data-parallel run:
+    With a ``shard`` (see ``course_lib.training.distributed``) this is one worker of a data-parallel run:
     the worker sees ``shard.indices(order)`` of each epoch's order, trains ``shard.wrap(net)``
     (e.g. DistributedDataParallel), and ``shard.mean(x)`` averages a number over the workers,
     so that every worker records the same loss and takes the same stop decisions.

@@ -44,19 +44,19 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_lib import conventions as C
+from course_lib.references import libraries as C
 from course_lib import plotting as viz
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib import trainers as T
-from course_lib._validation import check_in, check_int, check_positive
-from course_lib.history import History
+from course_lib.training import trainers as T
+from course_lib.validation import check_in, check_int, check_positive
+from course_lib.training.history import History
 
 __all__ = [
     "ParamSpec", "param_specs", "build_schedule", "GD_SCHEDULES", "PROBLEMS", "PROBLEM_DEFAULTS",
     "gd_schedule", "make_problem", "run_gd_experiment", "describe_run",
     "ScheduleExplorer", "GDExplorer", "CompareExplorer",
-    "explore_schedules", "explore_gd", "compare_schedules",
+    "explore_schedules", "explore_gd", "explore_comparison",
     "ConventionsExplorer", "explore_conventions",
     "run_plateau_experiment", "describe_plateau", "PlateauExplorer", "explore_plateau",
     "RESULT_METRICS", "select_results", "describe_results", "ResultsExplorer", "explore_results",
@@ -958,7 +958,7 @@ def explore_gd(problem: str = "quadratic", schedule: str = "constant") -> GDExpl
     return GDExplorer(problem=problem, schedule=schedule)
 
 
-def compare_schedules(problem: str = "quadratic",
+def explore_comparison(problem: str = "quadratic",
                       schedules: tuple[str, ...] = ("constant", "step_decay", "cosine_decay")) -> CompareExplorer:
     """A :class:`CompareExplorer` on ``problem`` with two or three schedules."""
     return CompareExplorer(problem=problem, schedules=schedules)
@@ -968,9 +968,9 @@ class ConventionsExplorer(_Explorer):
     """One schedule family as each library runs it, next to course_lib, around its horizon.
 
     Controls: "family" ("cosine", "one_cycle", "multistep"; changing it resets the
-    two sliders to :data:`course_lib.conventions.FAMILY_DEFAULTS`), "horizon" (T_max /
+    two sliders to :data:`course_lib.references.libraries.FAMILY_DEFAULTS`), "horizon" (T_max /
     total_steps, or the milestone b) and "n_steps" (steps drawn). The pure layer is
-    :func:`course_lib.conventions.convention_curves`; under the plot a table gives
+    :func:`course_lib.references.libraries.convention_curves`; under the plot a table gives
     every curve's value at t = horizon - 1 .. horizon + 2 ("raises" where torch raises).
     ``last_result`` is the dict label -> curve drawn.
 
@@ -1041,14 +1041,14 @@ def run_plateau_experiment(lr: float = 0.1, factor: float = 0.5, patience: int =
 
     Both runs start at rate ``lr`` and see the same gradient noise (same seed). The plateau
     policy is stepped every ``plateau_every`` steps with the mean training loss of that
-    window (see :func:`course_lib.trainers.run_gd`). The returned Histories hold the
-    *excess* loss f(w) - f* (:func:`course_lib.experiments.excess_loss`), so the noise
+    window (see :func:`course_lib.training.trainers.run_gd`). The returned Histories hold the
+    *excess* loss f(w) - f* (:func:`course_lib.studies.experiments.excess_loss`), so the noise
     floor, and its drop after each cut, shows on a log axis.
 
     Args:
         lr: the starting rate (> 0).
         factor, patience, cooldown, threshold, threshold_mode, min_lr: the policy's settings
-            (:class:`course_lib.plateau.ReduceLROnPlateau`).
+            (:class:`course_lib.training.plateau.ReduceLROnPlateau`).
         plateau_every: steps per evaluation (>= 1).
         n_steps: steps per run (>= 1).
         batch_size: examples per gradient (>= 1).
@@ -1064,8 +1064,8 @@ def run_plateau_experiment(lr: float = 0.1, factor: float = 0.5, patience: int =
     >>> bool(plat.lr[-1] < const.lr[-1])
     True
     """
-    from course_lib import experiments as X
-    from course_lib.plateau import ReduceLROnPlateau
+    from course_lib.studies import experiments as X
+    from course_lib.training.plateau import ReduceLROnPlateau
 
     policy = ReduceLROnPlateau(lr, factor=factor, patience=patience, threshold=threshold,
                                threshold_mode=threshold_mode, cooldown=cooldown, min_lr=min_lr)
@@ -1113,7 +1113,7 @@ class PlateauExplorer(_Explorer):
     def __init__(self, lr: float = 0.1, factor: float = 0.5, patience: int = 2, cooldown: int = 0,
                  threshold: float = 1e-4, plateau_every: int = 100, n_steps: int = 4000) -> None:
         super().__init__()
-        from course_lib.plateau import ReduceLROnPlateau
+        from course_lib.training.plateau import ReduceLROnPlateau
 
         ReduceLROnPlateau(lr, factor=factor, patience=patience, cooldown=cooldown, threshold=threshold)  # checks
         check_int("plateau_every", plateau_every, minimum=1)
@@ -1300,7 +1300,7 @@ def _raw_digits() -> P.Dataset:
 @functools.lru_cache(maxsize=8)
 def _large_batch_base(base_lr: float, base_batch: int, epochs: int, hidden: tuple[int, ...], seed: int) -> History:
     """The small-batch reference run, cached: it does not depend on k or the warm-up."""
-    from course_lib import distributed as D
+    from course_lib.training import distributed as D
 
     data = _raw_digits()
     total = epochs * math.ceil(data.n_train / base_batch)
@@ -1320,10 +1320,10 @@ def run_large_batch_experiment(k: int = 4, warmup_epochs: float = 5.0, *, base_l
     (b) batch k * base_batch at base_lr;
     (c) batch k * base_batch at k * base_lr from the first step (linear scaling, no warm-up);
     (d) the same with a linear warm-up from base_lr over ``warmup_epochs``
-        (:func:`course_lib.distributed.scaled_schedule`).
+        (:func:`course_lib.training.distributed.scaled_schedule`).
 
     A batch of k * base_batch in one process is the same computation as k DDP workers with
-    base_batch each (:func:`course_lib.distributed.train_simulated`), so this is what the
+    base_batch each (:func:`course_lib.training.distributed.train_simulated`), so this is what the
     distributed runs would give, in a fraction of the time.
 
     Args:
@@ -1345,7 +1345,7 @@ def run_large_batch_experiment(k: int = 4, warmup_epochs: float = 5.0, *, base_l
     >>> [h.config["batch_size"] for h in runs.values()]
     [32, 64, 64, 64]
     """
-    from course_lib import distributed as D
+    from course_lib.training import distributed as D
 
     k = check_int("k", k, minimum=1)
     base_batch = check_int("base_batch", base_batch, minimum=1)
@@ -1376,7 +1376,7 @@ def run_large_batch_experiment(k: int = 4, warmup_epochs: float = 5.0, *, base_l
 def _large_batch_run(label: str, schedule: S.Schedule, k: int, base_batch: int, epochs: int,
                      hidden: tuple[int, ...], seed: int) -> History:
     """One simulated large-batch run, cached: an explorer's control moved back redraws at once."""
-    from course_lib import distributed as D
+    from course_lib.training import distributed as D
 
     return D.train_simulated(D.mlp_factory(64, 10, hidden=hidden), _raw_digits(), schedule, world_size=k,
                              batch_size=base_batch, epochs=epochs, seed=seed, label=label)
@@ -1384,7 +1384,7 @@ def _large_batch_run(label: str, schedule: S.Schedule, k: int, base_batch: int, 
 
 def describe_large_batch(runs: Mapping[str, History]) -> str:
     """One line per run: final validation loss and accuracy, and the early spike of the training loss."""
-    from course_lib import experiments as X
+    from course_lib.studies import experiments as X
 
     lines = []
     for label, h in runs.items():

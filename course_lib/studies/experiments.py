@@ -1,10 +1,11 @@
-"""Small measurements on a :class:`~course_lib.history.History` that the notebooks share.
+"""Small measurements on a :class:`~course_lib.training.history.History` that the notebooks share.
 
 Trainers record; these functions turn a record into the one number (or the curve)
 a lesson rests on, so notebook cells stay one line long. One section per topic;
 add yours at the end.
 
->>> from course_lib import problems as P, trainers as T
+>>> from course_lib import problems as P
+>>> from course_lib.training import trainers as T
 >>> bowl = P.quadratic_bowl(condition_number=10.0)
 >>> steps_to_tolerance(T.run_gd(bowl, bowl.optimal_lr, 200), bowl, rel_tol=1e-6)
 35
@@ -21,16 +22,16 @@ import numpy as np
 import torch
 
 from course_lib import schedules as S
-from course_lib import trainers as T
-from course_lib._validation import check_in, check_int, check_positive
-from course_lib.history import History
+from course_lib.training import trainers as T
+from course_lib.validation import check_in, check_int, check_positive
+from course_lib.training.history import History
 
 __all__ = ["excess_loss", "late_excess_loss", "steps_to_tolerance", "partial_sums",
            "Budget", "STANDARD_SCHEDULES", "constant_schedule", "step_schedule", "cosine_schedule",
            "warmup_cosine_schedule", "one_cycle_schedule", "sgdr_schedule", "wsd_schedule",
            "run_score", "LRSweep", "tune_lr", "Comparison", "compare_schedules", "axis_progress",
            "sharpness", "SharpnessTrace", "sharpness_during_training", "adam_update_sizes", "first_step_ratio",
-           "early_spike"]
+           "early_spike", "budget_cut_schedules"]
 
 
 def _check_history(history: Any) -> History:
@@ -192,7 +193,8 @@ class Budget:
         options: further keyword arguments of ``trainers.train_torch`` (momentum,
             weight_decay, betas, clip_grad_norm, ...).
 
-    >>> from course_lib import models as M, problems as P
+    >>> from course_lib import problems as P
+    >>> from course_lib.training import models as M
     >>> budget = Budget(P.load_digits(), lambda: M.mlp(64, 10, seed=None), epochs=8, batch_size=64)
     >>> budget.steps_per_epoch, budget.total_steps
     (22, 176)
@@ -578,7 +580,8 @@ def axis_progress(history: History, problem: Any, fraction: float = 0.1) -> list
         TypeError: not a History, or a problem without ``minimum``.
         ValueError: no path, or fraction outside (0, 1].
 
-    >>> from course_lib import problems as P, trainers as T
+    >>> from course_lib import problems as P
+    >>> from course_lib.training import trainers as T
     >>> bowl = P.quadratic_bowl(condition_number=100.0)
     >>> axis_progress(T.run_gd(bowl, 1.0, 300), bowl)
     [1, 230]
@@ -750,7 +753,7 @@ def adam_update_sizes(n_steps: int, *, n_params: int = 2000, signal: float = 0.0
     """Adam's step per unit of lr, m_hat / (sqrt(v_hat) + eps), on a stream of noisy gradients.
 
     Each of ``n_params`` independent parameters receives gradients g = signal + noise * z,
-    z ~ N(0, 1), fresh at every step; the moments follow :func:`course_lib.adaptive.adam_step`
+    z ~ N(0, 1), fresh at every step; the moments follow :func:`course_lib.training.adaptive.adam_step`
     (with bias correction). The update of a parameter is lr times the returned value.
     At step 1 it is exactly sign(g) (size 1, whatever the gradient); once the averages
     have filled up, it settles near signal / sqrt(signal^2 + noise^2) with a spread set by beta1.
@@ -774,7 +777,7 @@ def adam_update_sizes(n_steps: int, *, n_params: int = 2000, signal: float = 0.0
     >>> bool(np.allclose(np.abs(u[0]), 1.0))   # the first step is lr * sign(g)
     True
     """
-    from course_lib.adaptive import adam_step  # local: adaptive is a sibling module
+    from course_lib.training.adaptive import adam_step  # local: adaptive is a sibling module
 
     n_steps = check_int("n_steps", n_steps, minimum=1)
     n_params = check_int("n_params", n_params, minimum=1)

@@ -17,7 +17,7 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from course_lib._validation import check_in, check_int, check_non_negative
+from course_lib.validation import check_in, check_int, check_non_negative
 
 __all__ = ["ACTIVATIONS", "INIT_SCHEMES", "mlp", "linear", "n_params", "initialize"]
 

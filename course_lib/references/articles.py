@@ -11,7 +11,7 @@ Every function takes the step ``t`` (an int, a float or a numpy array of steps
 course_lib schedule, so ``S.evaluate``, ``viz.plot_schedules`` and the trainers
 accept them. Bad arguments raise ``ValueError``/``TypeError`` naming the argument.
 
->>> from course_lib import article_formulas as A
+>>> from course_lib.references import articles as A
 >>> A.a000_exponential_decay(150)          # "exponential" decay that goes negative
 -0.05
 >>> round(A.a003_decay_lr(10), 4), A.A003_CLAIMED_VALUE   # 0.1 * 0.95 ** 10, and what 003 says
@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from course_lib._validation import check_int, check_non_negative, check_positive
+from course_lib.validation import check_int, check_non_negative, check_positive
 from course_lib.schedules import as_steps, shaped_like
 
 __all__ = [

@@ -19,7 +19,7 @@ Two tools for the pitfalls notebook (and anyone comparing libraries):
 :func:`convention_curves` gathers, for one family, each library's rule next to
 the course_lib schedule (the pure layer of ``widgets.ConventionsExplorer``).
 
->>> from course_lib import conventions as C
+>>> from course_lib.references import libraries as C
 >>> [float(C.keras_piecewise_constant(t, [5], [1.0, 0.1])) for t in (5, 6)]
 [1.0, 0.1]
 >>> trace = C.trace_torch_lrs(lambda opt: __import__("torch").optim.lr_scheduler.ExponentialLR(opt, 0.5), 3)
@@ -37,7 +37,7 @@ import numpy as np
 import torch
 
 from course_lib import schedules as S
-from course_lib._validation import check_in, check_int, check_non_negative, check_positive, check_range
+from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
 from course_lib.schedules import as_steps, shaped_like
 
 __all__ = [

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any, SupportsFloat
 
-from course_lib._validation import check_in, check_int, check_non_negative, check_positive, check_range
+from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
 
 __all__ = ["ReduceLROnPlateau"]
 

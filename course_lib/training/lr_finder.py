@@ -18,7 +18,7 @@ The sweep, exactly fastai's (``LRFinder`` + ``Recorder``):
 Afterwards the model's weights (and the optimizer's state, if you passed one)
 are put back as they were: the test is a measurement, not training.
 
-Four rules turn the curve into a suggestion (:data:`RULES`, :data:`SUGGESTERS`).
+Four rules turn the curve into a suggestion (:data:`RANGE_TEST_RULES`, :data:`SUGGESTERS`).
 Like fastai, :func:`lr_range_test` applies them to the *smoothed* curve with
 its first ``num_steps // 10`` and last 5 recorded points cut off
 (``recorded[num_steps//10 : -5]``), truncated at the first non-finite value;
@@ -42,7 +42,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from course_lib._validation import (
+from course_lib.validation import (
     check_in,
     check_int,
     check_non_negative,
@@ -54,11 +54,11 @@ __all__ = [
     "RangeTestResult", "lr_range_test", "lr_range_test_numpy",
     "lr_sweep", "smooth_losses",
     "suggest_valley", "suggest_slide", "suggest_minimum", "suggest_steepest",
-    "RULES", "SUGGESTERS",
+    "RANGE_TEST_RULES", "SUGGESTERS",
 ]
 
 #: One plain-text statement per suggestion rule (fastai's four), for notebooks to print.
-RULES: dict[str, str] = {
+RANGE_TEST_RULES: dict[str, str] = {
     "valley": ("fastai's default: find the longest strictly decreasing stretch of the loss "
                "(longest decreasing subsequence, length n, ending at index e) and take the rate "
                "at index e - n + int(n/3) + int(n/6), about half way down that valley."),
@@ -250,7 +250,7 @@ def suggest_steepest(lrs: Any, losses: Any) -> float:
     return float(lrs[int(np.argmin(slopes))])
 
 
-#: name -> rule function (lrs, losses) -> rate. Same keys as :data:`RULES`.
+#: name -> rule function (lrs, losses) -> rate. Same keys as :data:`RANGE_TEST_RULES`.
 SUGGESTERS: dict[str, Callable[[Any, Any], float]] = {
     "valley": suggest_valley,
     "slide": suggest_slide,
@@ -514,7 +514,7 @@ def _training_tensors(data: Any) -> tuple[Any, Any]:
 
 def _loss_function(loss: Any, y: Any) -> Callable[[Any, Any], Any]:
     """A callable loss as it is; "cross_entropy"/"mse" checked against the targets ``y`` and the model's outputs."""
-    from course_lib.trainers import _fitted_loss
+    from course_lib.training.trainers import _fitted_loss
 
     if callable(loss):
         return loss

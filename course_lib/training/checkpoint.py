@@ -11,14 +11,15 @@ process. Everything saved is plain tensors and numbers, so the file loads with
 
 * :func:`save_checkpoint` / :func:`load_checkpoint` -- one file per checkpoint;
 * :func:`epoch_batches` -- the batch order of an epoch, the same as
-  :func:`course_lib.trainers.train_torch` uses, recomputed from (seed, epoch) so a
+  :func:`course_lib.training.trainers.train_torch` uses, recomputed from (seed, epoch) so a
   resumed run sees the batches the uninterrupted one would have seen;
 * :func:`train_steps` -- a plain loop (``optimizer.step()`` then ``scheduler.step()``)
-  over updates ``start .. stop - 1``, returning a :class:`~course_lib.history.History`.
+  over updates ``start .. stop - 1``, returning a :class:`~course_lib.training.history.History`.
 
 >>> import tempfile, torch
 >>> from pathlib import Path
->>> from course_lib import models as M, problems as P, schedules as S
+>>> from course_lib import problems as P, schedules as S
+>>> from course_lib.training import models as M
 >>> from course_lib.torch_bridge import as_torch_scheduler
 >>> data, schedule = P.spirals_dataset(n_samples=200), S.cosine_decay(0.1, 40)
 >>> def fresh():
@@ -47,8 +48,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_lib._validation import check_int
-from course_lib.history import History
+from course_lib.validation import check_int
+from course_lib.training.history import History
 
 __all__ = ["save_checkpoint", "load_checkpoint", "epoch_batches", "train_steps"]
 

@@ -1,7 +1,7 @@
 """Data-parallel training on the CPU: torch.distributed, DistributedDataParallel, gloo.
 
 :func:`train_distributed` starts ``world_size`` local worker processes. Each one runs
-:func:`course_lib.trainers.train_torch`'s loop on its shard of every epoch, with the same
+:func:`course_lib.training.trainers.train_torch`'s loop on its shard of every epoch, with the same
 schedule, and DistributedDataParallel (DDP) averages the gradients after each backward
 pass, so all workers apply the same update. The main process collects the results as a
 :class:`DistributedResult`: one History per worker, their learning rates step by step and
@@ -64,11 +64,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from course_lib import models as M
+from course_lib.training import models as M
 from course_lib import schedules as S
-from course_lib import trainers as T
-from course_lib._validation import check_int, check_positive
-from course_lib.history import History
+from course_lib.training import trainers as T
+from course_lib.validation import check_int, check_positive
+from course_lib.training.history import History
 
 __all__ = ["shard_indices", "mlp_factory", "scaled_schedule", "WorkerError", "LaunchTimeout", "start_fork_server", "DistributedResult", "train_distributed",
            "train_distributed_many", "train_simulated", "START_METHODS", "FORKSERVER_PRELOAD"]
@@ -77,7 +77,7 @@ __all__ = ["shard_indices", "mlp_factory", "scaled_schedule", "WorkerError", "La
 START_METHODS = ("forkserver", "spawn", "fork")
 
 #: What the fork server imports once, before forking workers (the slow imports of a worker).
-FORKSERVER_PRELOAD = ("torch", "torch._dynamo", "torch.distributed", "torch.nn.parallel", "course_lib.distributed")
+FORKSERVER_PRELOAD = ("torch", "torch._dynamo", "torch.distributed", "torch.nn.parallel", "course_lib.training.distributed")
 
 _NOT_ALLOWED = ("progress",)  # worker output does not reach the notebook
 
@@ -127,7 +127,7 @@ def shard_indices(order: torch.Tensor | Sequence[int] | np.ndarray, rank: int, w
 
 def mlp_factory(n_in: int, n_out: int, hidden: Sequence[int] = (64,), activation: str = "relu",
                 seed: int | None = None) -> functools.partial:
-    """A picklable builder of :func:`course_lib.models.mlp`, to send to worker processes.
+    """A picklable builder of :func:`course_lib.training.models.mlp`, to send to worker processes.
 
     ``seed=None`` (the default) lets the trainer's seed set the initial weights (the same
     on every worker, since they share the seed); an int fixes them whatever the run's seed.
@@ -270,7 +270,7 @@ class DistributedResult:
 # ---------------------------------------------------------------------------
 
 class _Shard:
-    """What :func:`course_lib.trainers._fit_torch` needs to be one worker of a DDP run."""
+    """What :func:`course_lib.training.trainers._fit_torch` needs to be one worker of a DDP run."""
 
     def __init__(self, rank: int, world_size: int) -> None:
         self.rank, self.world_size = rank, world_size
@@ -368,7 +368,7 @@ def _check_picklable(name: str, value: Any) -> None:
         raise TypeError(
             f"{name} must be picklable to reach the worker processes: use a "
             f"top-level function of a module or a functools.partial of one, e.g. "
-            f"course_lib.distributed.mlp_factory(64, 10) -- not a lambda or a function defined in a "
+            f"course_lib.training.distributed.mlp_factory(64, 10) -- not a lambda or a function defined in a "
             f"notebook; got {name}={value!r} ({type(err).__name__}: {err})") from None
 
 
@@ -446,7 +446,7 @@ def train_distributed_many(model_fn: Callable[[], nn.Module] | nn.Module, data: 
             pickled, i.e. the same start for every run).
         data: a Dataset (sent to every worker; each trains on its shard of the training set and
             validates on the full validation set).
-        runs: one dict per run of :func:`course_lib.trainers.train_torch` keyword arguments,
+        runs: one dict per run of :func:`course_lib.training.trainers.train_torch` keyword arguments,
             with at least ``schedule``; they override ``common``. ``batch_size`` is per worker.
         world_size: number of worker processes (>= 1).
         timeout: seconds for the whole launch (> 0); also the process group's timeout, so no
@@ -533,7 +533,7 @@ def train_distributed(model_fn: Callable[[], nn.Module] | nn.Module, data: Any, 
     """Train with DistributedDataParallel on ``world_size`` local CPU processes (gloo).
 
     Every worker follows the same per-step ``schedule`` (rate schedule(t) at update t, as in
-    :func:`course_lib.trainers.train_torch`) on its shard of each epoch (:func:`shard_indices`);
+    :func:`course_lib.training.trainers.train_torch`) on its shard of each epoch (:func:`shard_indices`);
     DDP averages the gradients, so the run is single-process training with batch
     ``world_size * batch_size`` at the same rate (see :func:`train_simulated`).
 

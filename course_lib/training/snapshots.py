@@ -4,7 +4,7 @@ Train with cosine restarts (SGDR); at the end of every cycle the rate is at its
 minimum and the model has settled, so save it. Averaging the saved models'
 predicted probabilities gives an ensemble that cost one training run.
 
-* :func:`train_snapshots` -- :func:`course_lib.trainers.train_torch` that also keeps a
+* :func:`train_snapshots` -- :func:`course_lib.training.trainers.train_torch` that also keeps a
   copy of the model after chosen epochs (by default the epochs at which the
   schedule's restart cycles end) and returns a :class:`SnapshotRun`;
 * :func:`predict_proba` / :func:`ensemble_proba` -- softmax probabilities of one model,
@@ -12,7 +12,8 @@ predicted probabilities gives an ensemble that cost one training run.
 * :func:`score_snapshots` -- accuracy and negative log-likelihood of every snapshot and
   of the ensemble on the validation split, as :class:`EnsembleScores`.
 
->>> from course_lib import models as M, problems as P, schedules as S
+>>> from course_lib import problems as P, schedules as S
+>>> from course_lib.training import models as M
 >>> data = P.load_digits()
 >>> run = train_snapshots(lambda: M.mlp(64, 10, hidden=(16,), seed=None), data,
 ...                       S.cosine_restarts(0.1, 22), epochs=3)
@@ -33,9 +34,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from course_lib import trainers as T
-from course_lib._validation import check_int
-from course_lib.history import History
+from course_lib.training import trainers as T
+from course_lib.validation import check_int
+from course_lib.training.history import History
 
 __all__ = ["SnapshotRun", "EnsembleScores", "snapshot_epochs_of", "train_snapshots", "predict_proba",
            "ensemble_proba", "score_snapshots"]
@@ -46,7 +47,7 @@ class SnapshotRun:
     """A training run and the models saved along the way.
 
     Attributes:
-        history: the run's :class:`~course_lib.history.History`.
+        history: the run's :class:`~course_lib.training.history.History`.
         models: copies of the model, one per snapshot, in eval mode.
         epochs: the epoch (1-based) after which each snapshot was taken.
         steps: the number of updates completed at each snapshot (t of the next update).
@@ -139,7 +140,7 @@ def snapshot_epochs_of(schedule: Any, epochs: int, steps_per_epoch: int) -> list
 def train_snapshots(model: nn.Module | Callable[[], nn.Module], data: Any, schedule: Any, *, epochs: int,
                     snapshot_epochs: Sequence[int] | None = None, batch_size: int = 64,
                     **train_kwargs: Any) -> SnapshotRun:
-    """Train with :func:`course_lib.trainers.train_torch` and keep a copy of the model after some epochs.
+    """Train with :func:`course_lib.training.trainers.train_torch` and keep a copy of the model after some epochs.
 
     Args:
         model: an ``nn.Module`` or a function building one (as for train_torch).

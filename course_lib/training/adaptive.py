@@ -15,7 +15,7 @@ every parameter moves by roughly ``lr``, whatever its gradient scale:
 step size, and a schedule still chooses it step by step. The update functions
 are pure (state in, state out); :func:`run_adaptive` runs one of them on a
 :mod:`course_lib.problems` problem with a schedule and returns a
-:class:`~course_lib.history.History`, like :func:`course_lib.trainers.run_gd`.
+:class:`~course_lib.training.history.History`, like :func:`course_lib.training.trainers.run_gd`.
 The formulas and default ``eps`` are PyTorch's (``torch.optim.Adagrad``,
 ``RMSprop``, ``Adam``); the tests check the paths against torch step for step.
 
@@ -30,9 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from course_lib._validation import check_in, check_int, check_non_negative, check_positive, check_range
-from course_lib.history import History
-from course_lib.trainers import _check_problem, _path_losses, _rates, _start_and_grad  # run_gd's argument handling
+from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
+from course_lib.training.history import History
+from course_lib.training.trainers import _check_problem, _path_losses, _rates, _start_and_grad  # run_gd's argument handling
 
 __all__ = ["METHODS", "DEFAULT_EPS", "adagrad_step", "rmsprop_step", "adam_step", "run_adaptive"]
 
@@ -148,7 +148,7 @@ def run_adaptive(problem: Any, schedule: Any, n_steps: int, *, method: str = "ad
     :func:`adam_step` (with Adam's step number t + 1) at lr = schedule(t). The gradient
     is exact, or ``problem.stochastic_grad(w, rng, batch_size)`` with
     ``rng = np.random.default_rng(seed)`` when ``batch_size`` is given, exactly as in
-    :func:`course_lib.trainers.run_gd`, so the two can be compared seed for seed.
+    :func:`course_lib.training.trainers.run_gd`, so the two can be compared seed for seed.
     Divergence (parameters not finite or ``|w| > max_norm``) stops the run without
     raising, with the same conventions as run_gd.
 

@@ -1,0 +1,49 @@
+"""Studies: the measurements and multi-seed comparisons the lessons run and assert on."""
+from __future__ import annotations
+
+from course_lib.lazy import lazy_exports
+
+#: exported name -> the module of this room that defines it
+_EXPORTS = {
+    'excess_loss': 'experiments',
+    'late_excess_loss': 'experiments',
+    'steps_to_tolerance': 'experiments',
+    'partial_sums': 'experiments',
+    'Budget': 'experiments',
+    'STANDARD_SCHEDULES': 'experiments',
+    'constant_schedule': 'experiments',
+    'step_schedule': 'experiments',
+    'cosine_schedule': 'experiments',
+    'warmup_cosine_schedule': 'experiments',
+    'one_cycle_schedule': 'experiments',
+    'sgdr_schedule': 'experiments',
+    'wsd_schedule': 'experiments',
+    'run_score': 'experiments',
+    'LRSweep': 'experiments',
+    'tune_lr': 'experiments',
+    'Comparison': 'experiments',
+    'compare_schedules': 'experiments',
+    'axis_progress': 'experiments',
+    'sharpness': 'experiments',
+    'SharpnessTrace': 'experiments',
+    'sharpness_during_training': 'experiments',
+    'adam_update_sizes': 'experiments',
+    'first_step_ratio': 'experiments',
+    'early_spike': 'experiments',
+    'budget_cut_schedules': 'experiments',
+}
+# defined in a sibling room for now (absolute: course_lib.<room>.<module>)
+_OTHER = {
+    'run_plateau_experiment': 'explorers.widgets',
+    'describe_plateau': 'explorers.widgets',
+    'run_large_batch_experiment': 'explorers.widgets',
+    'describe_large_batch': 'explorers.widgets',
+}
+
+__all__ = sorted(_EXPORTS) + sorted(_OTHER)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+_other_getattr, _ = lazy_exports("course_lib", _OTHER)
+_own_getattr = __getattr__
+
+def __getattr__(name: str):  # noqa: F811
+    return _other_getattr(name) if name in _OTHER else _own_getattr(name)

@@ -18,6 +18,8 @@ from course_lib import problems as P  # noqa: E402
 from course_lib import schedules as S  # noqa: E402
 from course_lib.training import trainers as T  # noqa: E402
 from course_lib.training.history import History  # noqa: E402
+from course_lib.plotting.surfaces import _exit_point  # noqa: E402
+from course_lib.plotting.runs import _moving_average  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -210,9 +212,9 @@ def test_plot_path_marks_start_minimum_and_divergence(bowl, runs):
 def test_diverged_marker_sits_where_the_path_leaves_the_view():
     view = ((-1.0, 1.0), (-1.0, 1.0))
     leaving = np.array([[0.0, 0.0], [0.5, 0.5], [10.0, 0.5]])
-    np.testing.assert_allclose(viz._exit_point(leaving, view), [1.0, 0.5])
-    np.testing.assert_allclose(viz._exit_point(leaving[:2], view), [0.5, 0.5])  # end inside: the end
-    np.testing.assert_allclose(viz._exit_point(np.array([[5.0, 5.0], [6.0, 7.0]]), view), [1.0, 1.0])
+    np.testing.assert_allclose(_exit_point(leaving, view), [1.0, 0.5])
+    np.testing.assert_allclose(_exit_point(leaving[:2], view), [0.5, 0.5])  # end inside: the end
+    np.testing.assert_allclose(_exit_point(np.array([[5.0, 5.0], [6.0, 7.0]]), view), [1.0, 1.0])
 
 
 def test_plot_path_single_history_and_other_problems():
@@ -329,8 +331,8 @@ def test_plot_runs_names_the_quantity_it_draws():
 
 
 def test_moving_average_is_trailing():
-    np.testing.assert_allclose(viz._moving_average(np.array([1.0, 3.0, 5.0, 7.0]), 2), [1, 2, 4, 6])
-    np.testing.assert_allclose(viz._moving_average(np.array([1.0, 3.0]), 0), [1, 3])
+    np.testing.assert_allclose(_moving_average(np.array([1.0, 3.0, 5.0, 7.0]), 2), [1, 2, 4, 6])
+    np.testing.assert_allclose(_moving_average(np.array([1.0, 3.0]), 0), [1, 3])
 
 
 def test_plot_runs_errors():

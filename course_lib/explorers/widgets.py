@@ -787,7 +787,7 @@ class ScheduleExplorer(_Explorer):
             return
         log = self._fixed["log"].value
         self._draw(lambda: viz.plot_schedules({name: result}, self.n_steps, log=log,
-                                              title=viz._shorten(repr(result), 70)).figure)
+                                              title=viz.shorten(repr(result), 70)).figure)
         formula = result.formula
         if isinstance(result, S.Warmup):
             formula += "\n  with schedule: " + result.schedule.formula

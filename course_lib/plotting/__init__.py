@@ -1,0 +1,62 @@
+"""Plotting: every figure of the course, and its look.
+
+One readable style, one function per picture. Every function draws into ``ax`` (a new figure if
+``ax=None``), returns the matplotlib Axes (a Figure for multi-panel pictures) and never calls
+``plt.show()``: notebooks show figures inline, explorers show them in their output area.
+Functions take the records the rest of course_lib produces (schedules,
+:class:`~course_lib.training.history.History`, a range-test result) and never train.
+
+Where things are: ``style`` (THE look: labels, palette, markers, rcParams, axes helpers),
+``describe`` (alt text), ``schedules`` (rate curves), ``surfaces`` (paths on 2-D problems),
+``runs`` (loss and metric curves), ``tables`` (result tables), ``diagnostics`` (range test,
+sweeps, sharpness, Adam's update sizes), ``records`` (reading Histories).
+
+Axis units are spelled out: x is "step (optimizer updates)" (t = 0, 1, ... completed updates)
+unless it says epochs; y is "learning rate" or the loss.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> from course_lib import plotting, schedules
+>>> ax = plotting.plot_schedules({"cosine": schedules.cosine_decay(0.1, 100)}, 100)
+>>> ax.get_xlabel(), ax.get_ylabel()
+('step (optimizer updates)', 'learning rate')
+"""
+from __future__ import annotations
+
+from course_lib.plotting.style import (STEP_LABEL, LR_LABEL, EPOCH_LABEL, PALETTE, MARKERS, LINESTYLES, series_color, marker_spacing, series_style, COURSE_STYLE, PROJECTOR_STYLE, PROJECTOR_MAX_FIGSIZE, use_course_style, use_projector_style, projector_on, fit_to_slide, course_style, new_axes, plain_number, PlainLogFormatter, plain_log_ticks, finish_axes, shorten, name_of, check_nonempty, positive_for_log, any_finite)
+from course_lib.plotting.records import (as_histories, run_label, diverged_text)
+from course_lib.plotting.describe import (describe_figure, install_alt_text)
+from course_lib.plotting.schedules import (plot_schedules, plot_schedule_gallery, plot_partial_sums)
+from course_lib.plotting.surfaces import (plot_path, plot_contraction)
+from course_lib.plotting.runs import (plot_history, plot_runs, plot_val_history, plot_step_sizes, plot_runs_by_epoch)
+from course_lib.plotting.tables import (results_table)
+from course_lib.plotting.diagnostics import (plot_range_test, plot_lr_sweeps, plot_sharpness, plot_adam_update_sizes)
+
+__all__ = [
+    "COURSE_STYLE",
+    "PROJECTOR_STYLE",
+    "STEP_LABEL",
+    "LR_LABEL",
+    "course_style",
+    "use_course_style",
+    "use_projector_style",
+    "projector_on",
+    "fit_to_slide",
+    "describe_figure",
+    "install_alt_text",
+    "plot_schedules",
+    "plot_schedule_gallery",
+    "plot_path",
+    "plot_history",
+    "plot_runs",
+    "plot_range_test",
+    "results_table",
+    "plot_contraction",
+    "plot_partial_sums",
+    "plot_val_history",
+    "plot_step_sizes",
+    "plot_lr_sweeps",
+    "plot_sharpness",
+    "plot_adam_update_sizes",
+    "plot_runs_by_epoch",
+]

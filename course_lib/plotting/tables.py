@@ -1,0 +1,76 @@
+"""Result tables: mean and spread over seeds, diverged runs marked.
+"""
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+import numpy as np
+from course_lib.validation import check_int
+from course_lib.training.history import History
+from course_lib.plotting.records import as_histories
+from course_lib.plotting.style import check_nonempty
+
+__all__ = ['results_table']
+
+
+# ---------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------
+
+def _metric_value(h: History, metric: str | Callable[[History], float]) -> float:
+    return float(metric(h)) if callable(metric) else float(getattr(h, metric))
+
+
+def results_table(groups: Mapping[str, Sequence[History]],
+                  metric: str | Callable[[History], float] = "final_val_acc", *, digits: int = 4) -> str:
+    """A markdown table: per configuration, the mean ± std of a metric over its runs.
+
+    std is the sample standard deviation (ddof=1; 0 for one run). Diverged runs and runs
+    where the metric is nan (e.g. no validation data) are left out of mean, std, min and
+    max, and counted in the "diverged / nan" column. A diverged run's History keeps the
+    metrics of its last finite evaluation, which says nothing about the rate: if every
+    run of a configuration diverged, its cells read "diverged".
+
+    Args:
+        groups: a dict label -> list of Histories.
+        metric: a History property ("final_val_acc", "final_val_loss", "final_loss")
+            or a function History -> float.
+        digits: significant digits shown.
+
+    Returns:
+        The table as a string (prints as plain text, renders as markdown).
+
+    Raises:
+        ValueError: empty ``groups``, an empty group, or an unknown metric.
+
+    >>> import numpy as np
+    >>> print(results_table({"a": [History(val_acc=np.array([0.8])), History(val_acc=np.array([0.9]))]}))
+    | configuration | runs | final_val_acc (mean ± std) | min | max | diverged / nan |
+    |---|---|---|---|---|---|
+    | a | 2 | 0.85 ± 0.07071 | 0.8 | 0.9 | 0 |
+    """
+    if not isinstance(groups, Mapping):
+        raise TypeError(f"groups must be a dict label -> list of Histories, got groups={groups!r}")
+    check_nonempty("groups", groups)
+    if not callable(metric) and not (isinstance(metric, str) and isinstance(getattr(History, metric, None), property)):
+        names = [k for k, v in vars(History).items() if isinstance(v, property)]
+        raise ValueError(f"metric must be a History property ({', '.join(names)}) or a function of a "
+                         f"History, got metric={metric!r}")
+    digits = check_int("digits", digits, minimum=1)
+    title = metric if isinstance(metric, str) else getattr(metric, "__name__", "metric")
+    rows = [f"| configuration | runs | {title} (mean ± std) | min | max | diverged / nan |",
+            "|---|---|---|---|---|---|"]
+    g = f".{digits}g"
+    for name, runs in groups.items():
+        runs = as_histories(runs, f"groups[{name!r}]")
+        values = np.array([np.nan if h.diverged else _metric_value(h, metric) for h in runs])
+        ok = values[np.isfinite(values)]
+        bad = len(runs) - ok.size
+        if ok.size:
+            std = float(ok.std(ddof=1)) if ok.size > 1 else 0.0
+            cells = f"{ok.mean():{g}} ± {std:{g}} | {ok.min():{g}} | {ok.max():{g}}"
+        elif all(h.diverged for h in runs):
+            cells = "diverged | diverged | diverged"
+        else:
+            cells = "n/a | n/a | n/a"
+        rows.append(f"| {name} | {len(runs)} | {cells} | {bad} |")
+    return "\n".join(rows)

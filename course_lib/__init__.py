@@ -1,0 +1,49 @@
+"""course_lib: the support package of *Learning Rates, Hands-On*. This docstring is the map.
+
+Every notebook imports the rooms by name, with one line and no aliases::
+
+    from course_lib import schedules, problems, training, studies, plotting, explorers, exercises, references
+
+The rooms, from the bottom up (a room imports only rooms above it in this list):
+
+``validation``, ``lazy``
+    The argument checks every room uses (errors name the argument, the value and what is allowed),
+    and the lazy re-exports that keep torch out of a room until a torch-backed name is read.
+
+``schedules``
+    Learning-rate schedules as small immutable callables, vectorised over numpy arrays: the
+    families (decay, cycles), composition (ramp, join, warm-up, WSD), the registry (one row per
+    schedule: example, explorer controls, "fit to (peak lr, T)" recipe, torch twin) and the torch
+    bridge. NumPy only; the parameter vocabulary is in its docstring. Add a schedule here.
+
+``problems``
+    What is optimised: 2-D surfaces (quadratic bowl, Rosenbrock, multi-basin), regression problems
+    and small data sets (digits, spirals, teacher-student), generated or shipped with a package.
+
+``training``
+    Running a schedule: the run plan (epochs, batch size, steps per epoch, T), one NumPy descent
+    loop with SGD/momentum/AdaGrad/RMSProp/Adam update rules, the torch loop on one screen with its
+    frozen config, seeds (mean and band), plateau policy, models, checkpoints, snapshot ensembles,
+    the range test and large batches on ``torch.distributed``. Every run returns a ``History``.
+    Importing it does not import torch; reading a torch-backed name does.
+
+``references``
+    Other libraries' rules (torch, Keras, Hugging Face, timm) and the five articles' formulas, kept
+    as written so the lessons can compare and correct them.
+
+``studies``
+    The measurements and experiments the lessons assert on: excess loss, partial sums, sharpness,
+    budget-matched comparisons tuned over seeds, the plateau and large-batch studies.
+
+``plotting``
+    Every figure and its look: ``plotting.style`` is the one place for colours, markers, labels and
+    rcParams. Functions take schedules and Histories, draw, and never train.
+
+``explorers``
+    The interactive figures: each explorer declares its controls over a pure function of
+    ``studies``/``schedules`` and a ``plotting`` draw function that updates the figure in place.
+
+``exercises``
+    The learner's checks (``check_*``: a verdict and an explanation) and their reference solutions.
+
+"""

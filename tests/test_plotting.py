@@ -12,11 +12,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.training import lr_finder as LF  # noqa: E402
+from course_lib import training as LF  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import problems as P  # noqa: E402
 from course_lib import schedules as S  # noqa: E402
-from course_lib.training import trainers as T  # noqa: E402
+from course_lib import training as T  # noqa: E402
 from course_lib.training.history import History  # noqa: E402
 
 

@@ -9,10 +9,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.training import adaptive as A  # noqa: E402
+from course_lib import training as A  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import problems as P  # noqa: E402
-from course_lib.training import trainers as T  # noqa: E402
+from course_lib import training as T  # noqa: E402
 from course_lib.training.history import History  # noqa: E402
 
 

@@ -11,9 +11,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib.training import distributed as D  # noqa: E402
-from course_lib.studies import experiments as X  # noqa: E402
+from course_lib import studies as X  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
-from course_lib.training import trainers as T  # noqa: E402
+from course_lib import training as T  # noqa: E402
 from course_lib.explorers import widgets as W  # noqa: E402
 from course_lib.training.history import History  # noqa: E402
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 from course_lib import schedules as S
-from course_lib.validation import check_int
+from course_lib.validation import check_int, check_positive
 
 __all__ = ["STANDARD_SCHEDULES", "constant_schedule", "step_schedule", "cosine_schedule",
            "warmup_cosine_schedule", "one_cycle_schedule", "sgdr_schedule", "wsd_schedule",

@@ -21,7 +21,7 @@ import numpy as np
 
 from course_lib.training.gd import momentum_step
 from course_lib.training.suggest import (
-    RANGE_TEST_RULES, SUGGESTERS, TOO_SHORT_ADVICE, lr_sweep, smooth_losses,
+    RANGE_TEST_RULES, SUGGESTERS, TOO_SHORT_ADVICE, check_sweep, lr_sweep, smooth_losses,
     suggest_minimum, suggest_slide, suggest_steepest, suggest_valley,
 )
 from course_lib.validation import (
@@ -164,19 +164,9 @@ def _run_sweep(step: Callable[[float], float], lrs: np.ndarray, beta: float,
     return np.array(losses), np.array(smoothed), None
 
 
-def _check_sweep(start_lr: Any, end_lr: Any, num_steps: Any) -> tuple[float, float, int]:
-    start_lr = check_positive("start_lr", start_lr)
-    end_lr = check_positive("end_lr", end_lr)
-    if end_lr <= start_lr:
-        raise ValueError(f"end_lr must be > start_lr ({start_lr!r}): the sweep goes upwards; "
-                         f"got end_lr={end_lr!r}")
-    num_steps = check_int("num_steps", num_steps, minimum=10)
-    return start_lr, end_lr, num_steps
-
-
 def _check_common(start_lr: Any, end_lr: Any, num_steps: Any, smooth: Any, diverge_factor: Any,
                   skip_start: Any, skip_end: Any, seed: Any) -> dict[str, Any]:
-    start_lr, end_lr, num_steps = _check_sweep(start_lr, end_lr, num_steps)
+    start_lr, end_lr, num_steps = check_sweep(start_lr, end_lr, num_steps)
     smooth = check_range("smooth", smooth, 0.0, 1.0, high_open=True)
     if diverge_factor is not None:
         diverge_factor = check_positive("diverge_factor", diverge_factor)

@@ -51,7 +51,7 @@ from course_lib.validation import (
 )
 
 __all__ = ["lr_sweep", "smooth_losses", "suggest_valley", "suggest_slide", "suggest_minimum",
-           "suggest_steepest", "RANGE_TEST_RULES", "SUGGESTERS", "TOO_SHORT_ADVICE"]
+           "suggest_steepest", "RANGE_TEST_RULES", "SUGGESTERS", "TOO_SHORT_ADVICE", "check_sweep"]
 
 #: One plain-text statement per suggestion rule (fastai's four), for notebooks to print.
 RANGE_TEST_RULES: dict[str, str] = {
@@ -72,6 +72,17 @@ TOO_SHORT_ADVICE = "increase num_steps or widen the range (lower start_lr / rais
 # Pure pieces: the sweep, the smoothing, the four rules
 # ---------------------------------------------------------------------------
 
+def check_sweep(start_lr: Any, end_lr: Any, num_steps: Any) -> tuple[float, float, int]:
+    """The checked sweep (start_lr > 0, end_lr > start_lr, num_steps >= 10)."""
+    start_lr = check_positive("start_lr", start_lr)
+    end_lr = check_positive("end_lr", end_lr)
+    if end_lr <= start_lr:
+        raise ValueError(f"end_lr must be > start_lr ({start_lr!r}): the sweep goes upwards; "
+                         f"got end_lr={end_lr!r}")
+    num_steps = check_int("num_steps", num_steps, minimum=10)
+    return start_lr, end_lr, num_steps
+
+
 def lr_sweep(start_lr: float, end_lr: float, num_steps: int) -> np.ndarray:
     """The rates of the sweep: lr_k = start_lr * (end_lr / start_lr) ** (k / num_steps), k = 0 .. num_steps-1.
 
@@ -88,7 +99,7 @@ def lr_sweep(start_lr: float, end_lr: float, num_steps: int) -> np.ndarray:
     Raises:
         ValueError/TypeError naming the bad argument.
     """
-    start_lr, end_lr, num_steps = _check_sweep(start_lr, end_lr, num_steps)
+    start_lr, end_lr, num_steps = check_sweep(start_lr, end_lr, num_steps)
     k = np.arange(num_steps)
     ratio = end_lr / start_lr
     if math.isinf(ratio):  # a range wider than 1e308: the same rates, computed in log space

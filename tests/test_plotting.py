@@ -329,8 +329,8 @@ def test_plot_runs_names_the_quantity_it_draws():
 
 
 def test_moving_average_is_trailing():
-    np.testing.assert_allclose(viz._moving_average(np.array([1.0, 3.0, 5.0, 7.0]), 2), [1, 2, 4, 6])
-    np.testing.assert_allclose(viz._moving_average(np.array([1.0, 3.0]), 0), [1, 3])
+    np.testing.assert_allclose(T.moving_average(np.array([1.0, 3.0, 5.0, 7.0]), 2), [1, 2, 4, 6])
+    np.testing.assert_allclose(T.moving_average(np.array([1.0, 3.0]), 0), [1, 3])
 
 
 def test_plot_runs_errors():

@@ -24,7 +24,7 @@ from bench_config import N_GD, PAIR_ROUNDS, REPS, pedantic
 from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib.training import trainers as T
+from course_lib import training as T
 
 BATCH = 32
 MOMENTUM = 0.9

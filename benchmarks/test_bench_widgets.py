@@ -34,7 +34,7 @@ from course_lib.explorers import widgets as W  # noqa: E402
 
 def _small_comparison():
     """A comparison for the results explorer (as in tests/test_widgets_results.py; smaller if quick)."""
-    from course_lib.studies import experiments as X
+    from course_lib import studies as X
     from course_lib.training import models as M
     from course_lib import problems as P
 

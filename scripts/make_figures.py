@@ -21,7 +21,7 @@ from course_lib.training import models as M  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import problems as P  # noqa: E402
 from course_lib import schedules as S  # noqa: E402
-from course_lib.training import trainers as T  # noqa: E402
+from course_lib import training as T  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each figure and how far (matplotlib's RMS pixel difference, 0-255) another CPU's drawing of it

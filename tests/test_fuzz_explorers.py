@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 matplotlib.use("Agg")
 
 from _fuzz import assert_no_nan_plot, call, examples  # noqa: E402
-from course_lib.studies import experiments as X  # noqa: E402
+from course_lib import studies as X  # noqa: E402
 from course_lib.training import models as M  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import problems as P  # noqa: E402

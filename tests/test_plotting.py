@@ -12,14 +12,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.training import lr_finder as LF  # noqa: E402
+from course_lib import training as LF  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import problems as P  # noqa: E402
 from course_lib import schedules as S  # noqa: E402
-from course_lib.training import trainers as T  # noqa: E402
+from course_lib import training as T  # noqa: E402
 from course_lib.training.history import History  # noqa: E402
 from course_lib.plotting.surfaces import _exit_point  # noqa: E402
-from course_lib.plotting.runs import _moving_average  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -331,8 +330,8 @@ def test_plot_runs_names_the_quantity_it_draws():
 
 
 def test_moving_average_is_trailing():
-    np.testing.assert_allclose(_moving_average(np.array([1.0, 3.0, 5.0, 7.0]), 2), [1, 2, 4, 6])
-    np.testing.assert_allclose(_moving_average(np.array([1.0, 3.0]), 0), [1, 3])
+    np.testing.assert_allclose(T.moving_average(np.array([1.0, 3.0, 5.0, 7.0]), 2), [1, 2, 4, 6])
+    np.testing.assert_allclose(T.moving_average(np.array([1.0, 3.0]), 0), [1, 3])
 
 
 def test_plot_runs_errors():

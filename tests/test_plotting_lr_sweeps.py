@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib import plotting as viz  # noqa: E402
-from course_lib.studies.experiments import LRSweep  # noqa: E402
+from course_lib.studies import LRSweep  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

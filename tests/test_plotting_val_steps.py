@@ -9,11 +9,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.training import adaptive as A  # noqa: E402
+from course_lib import training as A  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import problems as P  # noqa: E402
-from course_lib.training import trainers as T  # noqa: E402
-from course_lib.training.history import History  # noqa: E402
+from course_lib import training as T  # noqa: E402
+from course_lib.training.history import History
+from course_lib.training.plan import RunPlan  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +30,8 @@ def fake_torch_run(lrs_per_epoch, per_epoch=4, plateau=True, label=""):
     return History(steps=np.arange(lr.size), lr=lr, loss=np.linspace(2, 1, lr.size),
                    val_epochs=np.arange(1, n_epochs + 1), val_loss=np.linspace(1.0, 0.5, n_epochs),
                    val_acc=np.linspace(0.5, 0.9, n_epochs), label=label,
-                   config=dict(steps_per_epoch=per_epoch, plateau="ReduceLROnPlateau(...)" if plateau else None))
+                   plan=RunPlan(per_epoch, 1, n_epochs),  # per_epoch updates per epoch
+                   plateau_lrs=list(lrs_per_epoch) if plateau else None)
 
 
 def test_val_history_draws_loss_rate_and_cuts():

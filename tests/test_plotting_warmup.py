@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.studies import experiments as X  # noqa: E402
+from course_lib import studies as X  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 
 

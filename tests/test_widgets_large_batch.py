@@ -11,9 +11,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib.training import distributed as D  # noqa: E402
-from course_lib.studies import experiments as X  # noqa: E402
+from course_lib import studies as X  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
-from course_lib.training import trainers as T  # noqa: E402
+from course_lib import training as T  # noqa: E402
 from course_lib.explorers import widgets as W  # noqa: E402
 from course_lib.training.history import History  # noqa: E402
 
@@ -60,7 +60,7 @@ def test_describe_large_batch_has_a_line_per_run(runs):
 
 
 def test_early_spike():
-    h = History(loss=np.array([2.0, 3.0, 1.0, 8.0]), config={"steps_per_epoch": 2})
+    h = History(loss=np.array([2.0, 3.0, 1.0, 8.0]), plan=T.RunPlan(2, 1, 2))  # 2 updates per epoch
     assert X.early_spike(h) == 1.5 and X.early_spike(h, epochs=2) == 4.0
     assert math.isnan(X.early_spike(History()))
     with pytest.raises(ValueError, match="epochs"):

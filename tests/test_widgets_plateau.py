@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib import problems as P  # noqa: E402
-from course_lib.training import trainers as T  # noqa: E402
+from course_lib import training as T  # noqa: E402
 from course_lib.explorers import widgets as W  # noqa: E402
 from course_lib.training.plateau import ReduceLROnPlateau  # noqa: E402
 

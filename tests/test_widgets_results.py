@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from course_lib.studies import experiments as X  # noqa: E402
+from course_lib import studies as X  # noqa: E402
 from course_lib.training import models as M  # noqa: E402
 from course_lib import problems as P  # noqa: E402
 from course_lib.explorers import widgets as W  # noqa: E402

@@ -48,7 +48,7 @@ from course_lib.references import libraries as C
 from course_lib import plotting as viz
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib.training import trainers as T
+from course_lib import training as T
 from course_lib.validation import check_in, check_int, check_positive
 from course_lib.training.history import History
 
@@ -1041,8 +1041,8 @@ def run_plateau_experiment(lr: float = 0.1, factor: float = 0.5, patience: int =
 
     Both runs start at rate ``lr`` and see the same gradient noise (same seed). The plateau
     policy is stepped every ``plateau_every`` steps with the mean training loss of that
-    window (see :func:`course_lib.training.trainers.run_gd`). The returned Histories hold the
-    *excess* loss f(w) - f* (:func:`course_lib.studies.experiments.excess_loss`), so the noise
+    window (see :func:`course_lib.training.gd.run_gd`). The returned Histories hold the
+    *excess* loss f(w) - f* (:func:`course_lib.studies.measures.excess_loss`), so the noise
     floor, and its drop after each cut, shows on a log axis.
 
     Args:
@@ -1064,7 +1064,7 @@ def run_plateau_experiment(lr: float = 0.1, factor: float = 0.5, patience: int =
     >>> bool(plat.lr[-1] < const.lr[-1])
     True
     """
-    from course_lib.studies import experiments as X
+    from course_lib import studies as X
     from course_lib.training.plateau import ReduceLROnPlateau
 
     policy = ReduceLROnPlateau(lr, factor=factor, patience=patience, threshold=threshold,
@@ -1303,7 +1303,7 @@ def _large_batch_base(base_lr: float, base_batch: int, epochs: int, hidden: tupl
     from course_lib.training import distributed as D
 
     data = _raw_digits()
-    total = epochs * math.ceil(data.n_train / base_batch)
+    total = T.RunPlan(data.n_train, base_batch, epochs).total_steps
     return T.train_torch(D.mlp_factory(64, 10, hidden=hidden), data, D.scaled_schedule(base_lr, 1, total),
                          epochs=epochs, batch_size=base_batch, seed=seed,
                          label=f"(a) batch {base_batch}, lr {base_lr:.3g}")
@@ -1356,7 +1356,7 @@ def run_large_batch_experiment(k: int = 4, warmup_epochs: float = 5.0, *, base_l
         raise ValueError(f"warmup_epochs must be a number in [0, epochs={epochs}), got warmup_epochs={warmup_epochs!r}")
     hidden = tuple(hidden)
     data = _raw_digits()
-    per_epoch = math.ceil(data.n_train / (k * base_batch))
+    per_epoch = T.steps_per_epoch(data.n_train, k * base_batch)
     total, warm = epochs * per_epoch, int(round(warmup_epochs * per_epoch))
     big = k * base_batch
     reference = _large_batch_base(base_lr, base_batch, epochs, hidden, seed)
@@ -1384,7 +1384,7 @@ def _large_batch_run(label: str, schedule: S.Schedule, k: int, base_batch: int, 
 
 def describe_large_batch(runs: Mapping[str, History]) -> str:
     """One line per run: final validation loss and accuracy, and the early spike of the training loss."""
-    from course_lib.studies import experiments as X
+    from course_lib import studies as X
 
     lines = []
     for label, h in runs.items():

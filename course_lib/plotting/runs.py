@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from course_lib.validation import check_in, check_int
 from course_lib.training.history import History
+from course_lib.training.seeds import mean_and_band, stack_runs
 from course_lib.plotting.records import as_histories, diverged_text, run_label
 from course_lib.plotting.style import EPOCH_LABEL, LR_LABEL, MARKERS, STEP_LABEL, check_nonempty, course_style, finish_axes, marker_spacing, new_axes, plain_log_ticks, positive_for_log, series_color, series_style
 
@@ -92,15 +93,6 @@ def plot_history(history_or_list: History | Sequence[History], *, ax: Axes | Non
     return ax
 
 
-def _moving_average(y: np.ndarray, window: int) -> np.ndarray:
-    """Trailing mean over the last ``window`` values (fewer at the start); window <= 1 is a no-op."""
-    if window <= 1 or y.size == 0:
-        return y
-    c = np.cumsum(np.insert(y, 0, 0.0))
-    n = np.arange(1, y.size + 1)
-    lo = np.maximum(n - window, 0)
-    return (c[n] - c[lo]) / (n - lo)
-
 
 _METRICS = {
     "loss": ("loss", STEP_LABEL, "training loss"),
@@ -111,39 +103,6 @@ _METRICS = {
 
 
 
-def _mean_and_band(table: np.ndarray, band: str, smooth: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean over runs (rows) and its band: mean ± std (band="std") or min..max ("minmax").
-
-    With smooth > 1 each row is first replaced, in place, by its moving average over ``smooth``
-    points, up to its first non-finite value (a run that diverged or stopped early). NaN columns
-    (no run got that far) stay NaN, quietly.
-    """
-    if smooth > 1:
-        for row in table:
-            good = np.isfinite(row)
-            n = int(np.argmin(good)) if not good.all() else row.size
-            row[:n] = _moving_average(row[:n], smooth)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # columns where every run is nan
-        mean = np.nanmean(table, axis=0)
-        if band == "std":
-            spread = np.nanstd(table, axis=0)
-            return mean, mean - spread, mean + spread
-        return mean, np.nanmin(table, axis=0), np.nanmax(table, axis=0)
-
-def _stack(runs: list[History], field: str) -> tuple[np.ndarray, np.ndarray]:
-    """(x, table) with one row per run, shorter runs padded with nan."""
-    arrays = [np.asarray(getattr(h, field), dtype=np.float64) for h in runs]
-    longest = max(range(len(runs)), key=lambda i: len(arrays[i]))
-    table = np.full((len(runs), len(arrays[longest])), np.nan)
-    for row, a in zip(table, arrays):
-        row[:len(a)] = a
-    h = runs[longest]
-    if field.startswith("val_"):
-        x = np.asarray(h.val_epochs) if len(h.val_epochs) == table.shape[1] else np.arange(1, table.shape[1] + 1)
-    else:
-        x = np.arange(table.shape[1])
-    return x, table
 
 
 def plot_runs(groups: Mapping[str, Sequence[History]], *, metric: str = "loss", ax: Axes | None = None,
@@ -191,8 +150,8 @@ def plot_runs(groups: Mapping[str, Sequence[History]], *, metric: str = "loss", 
             if all(len(getattr(h, field)) == 0 for h in runs):
                 raise ValueError(f"groups[{name!r}] has no {metric} values (metric={metric!r}); "
                                  f"val_loss/val_acc need runs trained with validation data")
-            x, table = _stack(runs, field)
-            mean, lo, hi = _mean_and_band(table, band, smooth)
+            x, table = stack_runs(runs, field)
+            mean, lo, hi = mean_and_band(table, band, smooth)
             n_div = sum(h.diverged for h in runs)
             label = f"{name} (n={len(runs)}" + (f", {n_div} diverged)" if n_div else ")")
             color = series_color(i)
@@ -223,7 +182,7 @@ def plot_val_history(history_or_list: History | Sequence[History], *, ax: Axes |
     x is in epochs: the validation loss of epoch e is drawn at x = e (it is measured at
     the end of the epoch) and the rate of step t at x = t / steps_per_epoch, so a rate
     cut by a reduce-on-plateau policy after epoch e's evaluation drops at x = e. For runs
-    trained with a plateau policy (``config["plateau"]`` set) each cut gets a dotted
+    trained with a plateau policy (``History.plateau_lrs`` set) each cut gets a dotted
     vertical line.
 
     Args:
@@ -249,7 +208,7 @@ def plot_val_history(history_or_list: History | Sequence[History], *, ax: Axes |
         handles = []
         for i, h in enumerate(runs):
             color = series_color(i)
-            per_epoch = int(h.config.get("steps_per_epoch") or max(len(h.lr) // max(len(h.val_loss), 1), 1))
+            per_epoch = h.steps_per_epoch
             line, = ax.plot(h.val_epochs, h.val_loss, "-", color=color, marker=MARKERS[i % len(MARKERS)],
                             markersize=4, label=run_label(h, i))
             handles.append(line)
@@ -258,7 +217,7 @@ def plot_val_history(history_or_list: History | Sequence[History], *, ax: Axes |
                 x = np.arange(lr.size) / per_epoch
                 lr_ax.plot(x, positive_for_log(lr) if log_lr else lr, color=color, linestyle="--", linewidth=1.4,
                            alpha=0.8, drawstyle="steps-post")
-            if mark_cuts and h.config.get("plateau") is not None and lr.size > 1:
+            if mark_cuts and h.plateau_lrs is not None and lr.size > 1:
                 for t in np.flatnonzero(np.diff(lr) < 0) + 1:
                     ax.axvline(t / per_epoch, color=color, linestyle=":", linewidth=1.5, alpha=0.8)
         if log_loss and _loss_scale([np.asarray(h.val_loss) for h in runs], True):
@@ -271,7 +230,7 @@ def plot_val_history(history_or_list: History | Sequence[History], *, ax: Axes |
         lr_ax.spines["right"].set_visible(True)
         handles.append(mpl.lines.Line2D([], [], color="gray", linestyle="--", linewidth=1.4,
                                         label="learning rate (right axis)"))
-        if mark_cuts and any(h.config.get("plateau") is not None for h in runs):
+        if mark_cuts and any(h.plateau_lrs is not None for h in runs):
             handles.append(mpl.lines.Line2D([], [], color="gray", linestyle=":", linewidth=1.5,
                                             label="plateau cut"))
         ax.set_zorder(lr_ax.get_zorder() + 1)
@@ -330,10 +289,6 @@ def plot_step_sizes(history_or_list: History | Sequence[History], *, ax: Axes | 
 # Runs with different batch sizes: x in epochs (notebook 08)
 # ---------------------------------------------------------------------------
 
-def _steps_per_epoch(h: History) -> int:
-    """Steps per epoch of a torch run (its config), else estimated from the lengths of its records."""
-    return int(h.config.get("steps_per_epoch") or max(len(h.lr) // max(len(h.val_loss), 1), 1))
-
 
 def plot_runs_by_epoch(groups: Mapping[str, History | Sequence[History]], *,
                        metrics: Sequence[str] = ("lr", "loss", "val_loss"), smooth_epochs: float = 0.0,
@@ -342,7 +297,7 @@ def plot_runs_by_epoch(groups: Mapping[str, History | Sequence[History]], *,
 
     A run with batch B makes ceil(n / B) updates per epoch, so on a step axis a run with a k
     times larger batch looks k times shorter. Here step t of a run is drawn at
-    x = t / steps_per_epoch (from ``History.config``) and the validation of epoch e at x = e,
+    x = t / ``History.steps_per_epoch`` and the validation of epoch e at x = e,
     so runs that have seen the same number of examples line up.
 
     Args:
@@ -381,10 +336,10 @@ def plot_runs_by_epoch(groups: Mapping[str, History | Sequence[History]], *,
             for i, (name, runs) in enumerate(named.items()):
                 if all(len(getattr(h, field)) == 0 for h in runs):
                     raise ValueError(f"groups[{name!r}] has no {metric} values (metric={metric!r})")
-                per_epoch = _steps_per_epoch(runs[0])
-                _, table = _stack(runs, field)
+                per_epoch = runs[0].steps_per_epoch
+                _, table = stack_runs(runs, field)
                 window = int(round(smooth_epochs * per_epoch)) if metric == "loss" else 1
-                mean, lo, hi = _mean_and_band(table, band, window)
+                mean, lo, hi = mean_and_band(table, band, window)
                 x = np.arange(table.shape[1]) / per_epoch if per_step else np.arange(1, table.shape[1] + 1)
                 color = series_color(i)
                 ax.plot(x, positive_for_log(mean) if log else mean, color=color, label=name,

@@ -1,36 +1,42 @@
-"""Studies: the measurements and multi-seed comparisons the lessons run and assert on."""
+"""Studies: the measurements and multi-seed comparisons the lessons run and assert on.
+
+``measures`` (one number from a History: excess loss, steps to a tolerance, partial sums,
+progress per axis, the early spike), ``comparison`` (Budget, tune_lr, compare_schedules),
+``presets`` (schedules fitted to (peak lr, T)), ``warmup`` (sharpness, Adam's first steps).
+"""
 from __future__ import annotations
 
 from course_lib.lazy import lazy_exports
 
 #: exported name -> the module of this room that defines it
 _EXPORTS = {
-    'excess_loss': 'experiments',
-    'late_excess_loss': 'experiments',
-    'steps_to_tolerance': 'experiments',
-    'partial_sums': 'experiments',
-    'Budget': 'experiments',
-    'STANDARD_SCHEDULES': 'experiments',
-    'constant_schedule': 'experiments',
-    'step_schedule': 'experiments',
-    'cosine_schedule': 'experiments',
-    'warmup_cosine_schedule': 'experiments',
-    'one_cycle_schedule': 'experiments',
-    'sgdr_schedule': 'experiments',
-    'wsd_schedule': 'experiments',
-    'run_score': 'experiments',
-    'LRSweep': 'experiments',
-    'tune_lr': 'experiments',
-    'Comparison': 'experiments',
-    'compare_schedules': 'experiments',
-    'axis_progress': 'experiments',
-    'sharpness': 'experiments',
-    'SharpnessTrace': 'experiments',
-    'sharpness_during_training': 'experiments',
-    'adam_update_sizes': 'experiments',
-    'first_step_ratio': 'experiments',
-    'early_spike': 'experiments',
-    'budget_cut_schedules': 'experiments',
+    'check_history': 'measures',
+    'excess_loss': 'measures',
+    'late_excess_loss': 'measures',
+    'steps_to_tolerance': 'measures',
+    'partial_sums': 'measures',
+    'axis_progress': 'measures',
+    'early_spike': 'measures',
+    'STANDARD_SCHEDULES': 'presets',
+    'constant_schedule': 'presets',
+    'step_schedule': 'presets',
+    'cosine_schedule': 'presets',
+    'warmup_cosine_schedule': 'presets',
+    'one_cycle_schedule': 'presets',
+    'sgdr_schedule': 'presets',
+    'wsd_schedule': 'presets',
+    'budget_cut_schedules': 'presets',
+    'Budget': 'comparison',
+    'run_score': 'comparison',
+    'LRSweep': 'comparison',
+    'tune_lr': 'comparison',
+    'Comparison': 'comparison',
+    'compare_schedules': 'comparison',
+    'sharpness': 'warmup',
+    'SharpnessTrace': 'warmup',
+    'sharpness_during_training': 'warmup',
+    'adam_update_sizes': 'warmup',
+    'first_step_ratio': 'warmup',
 }
 # defined in a sibling room for now (absolute: course_lib.<room>.<module>)
 _OTHER = {

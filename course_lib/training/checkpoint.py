@@ -11,7 +11,7 @@ process. Everything saved is plain tensors and numbers, so the file loads with
 
 * :func:`save_checkpoint` / :func:`load_checkpoint` -- one file per checkpoint;
 * :func:`epoch_batches` -- the batch order of an epoch, the same as
-  :func:`course_lib.training.trainers.train_torch` uses, recomputed from (seed, epoch) so a
+  :func:`course_lib.training.torch_loop.train_torch` uses, recomputed from (seed, epoch) so a
   resumed run sees the batches the uninterrupted one would have seen;
 * :func:`train_steps` -- a plain loop (``optimizer.step()`` then ``scheduler.step()``)
   over updates ``start .. stop - 1``, returning a :class:`~course_lib.training.history.History`.
@@ -50,6 +50,7 @@ from torch import nn
 
 from course_lib.validation import check_int
 from course_lib.training.history import History
+from course_lib.training.plan import steps_per_epoch
 
 __all__ = ["save_checkpoint", "load_checkpoint", "epoch_batches", "train_steps"]
 
@@ -188,7 +189,7 @@ def train_steps(model: nn.Module, optimizer: torch.optim.Optimizer, scheduler: t
                          "load the checkpoint of that step first")
     X = torch.as_tensor(data.X_train, dtype=torch.float32)
     y = torch.as_tensor(data.y_train, dtype=torch.int64)
-    per_epoch = math.ceil(len(X) / batch_size)
+    per_epoch = steps_per_epoch(len(X), batch_size)
     lrs, losses, batches, epoch = [], [], None, -1
     threads = torch.get_num_threads()
     torch.set_num_threads(1)

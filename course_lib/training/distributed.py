@@ -1,7 +1,7 @@
 """Data-parallel training on the CPU: torch.distributed, DistributedDataParallel, gloo.
 
 :func:`train_distributed` starts ``world_size`` local worker processes. Each one runs
-:func:`course_lib.training.trainers.train_torch`'s loop on its shard of every epoch, with the same
+:func:`course_lib.training.torch_loop.train_torch`'s loop on its shard of every epoch, with the same
 schedule, and DistributedDataParallel (DDP) averages the gradients after each backward
 pass, so all workers apply the same update. The main process collects the results as a
 :class:`DistributedResult`: one History per worker, their learning rates step by step and
@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import inspect
 import os
 import pickle
 import socket
@@ -66,7 +65,8 @@ from torch import nn
 
 from course_lib.training import models as M
 from course_lib import schedules as S
-from course_lib.training import trainers as T
+from course_lib.training.gd import rates
+from course_lib.training.torch_loop import as_config, check_data, train_torch
 from course_lib.validation import check_int, check_positive
 from course_lib.training.history import History
 
@@ -260,8 +260,9 @@ class DistributedResult:
     def summary(self) -> str:
         """One line: workers, batches, rank 0's summary, synchronisation."""
         h = self.history
-        return (f"{h.label or 'run'}: {self.world_size} workers x batch {h.config.get('batch_size')} = "
-                f"{h.config.get('global_batch_size')}; {h.summary().split(': ', 1)[-1]}; rates identical: "
+        batch = None if h.plan is None else h.plan.batch_size
+        return (f"{h.label or 'run'}: {self.world_size} workers x batch {batch} = "
+                f"{None if batch is None else self.world_size * batch}; {h.summary().split(': ', 1)[-1]}; rates identical: "
                 f"{self.rates_identical}; max parameter difference {self.max_param_difference:.3g}")
 
 
@@ -270,7 +271,7 @@ class DistributedResult:
 # ---------------------------------------------------------------------------
 
 class _Shard:
-    """What :func:`course_lib.training.trainers._fit_torch` needs to be one worker of a DDP run."""
+    """A :class:`~course_lib.training.torch_loop.Shard`: what train_torch needs to be one worker of a DDP run."""
 
     def __init__(self, rank: int, world_size: int) -> None:
         self.rank, self.world_size = rank, world_size
@@ -311,12 +312,11 @@ def _worker(rank: int, world_size: int, port: int, model_fn: Any, data: Any, run
                 built.append(net)
                 return net
 
-            kwargs = dict(kwargs)
             start = time.perf_counter()
-            history = T._fit_torch(build, data, kwargs.pop("schedule"), shard, **kwargs)
+            history = train_torch(build, data, kwargs["schedule"], kwargs["config"], shard=shard)
             seconds = time.perf_counter() - start
             history.config.update(trainer="train_distributed", world_size=world_size, rank=rank,
-                                  global_batch_size=world_size * kwargs["batch_size"])
+                                  global_batch_size=world_size * kwargs["config"].batch_size)
             params = {k: v.detach().cpu().numpy().copy() for k, v in built[-1].state_dict().items()} if built else {}
             results.append((history, params, seconds))
         with open(out / f"rank{rank}.tmp", "wb") as fh:
@@ -380,19 +380,14 @@ def _bind_run(model_fn: Any, data: Any, run: Mapping[str, Any], i: int) -> dict[
         if run.get(name):
             raise ValueError(f"{name}={run[name]!r} is not available in train_distributed "
                              f"(the workers' output does not reach the notebook)")
+    options = {k: v for k, v in run.items() if k != "schedule"}
     try:
-        bound = inspect.signature(T.train_torch).bind(model_fn, data, **run)
+        config = as_config(None, {**options, "progress": False})
     except TypeError as err:
-        raise TypeError(f"runs[{i}]: {err} (the arguments of trainers.train_torch are allowed)") from None
-    bound.apply_defaults()
-    kwargs = dict(bound.arguments)
-    del kwargs["model"], kwargs["data"]
-    kwargs["progress"] = False
-    T._check_torch_args(data, kwargs["epochs"], kwargs["batch_size"], kwargs["optimizer"], kwargs["momentum"],
-                        kwargs["nesterov"], kwargs["weight_decay"], kwargs["betas"], kwargs["clip_grad_norm"],
-                        kwargs["loss"], kwargs["seed"], kwargs["max_loss"], kwargs["callback"])
-    T._rates(kwargs["schedule"], 1, kwargs["plateau"])
-    return kwargs
+        raise TypeError(f"runs[{i}]: {err} (the fields of training.TrainConfig are allowed)") from None
+    check_data(data, config)
+    rates(run["schedule"], 1, config.plateau)
+    return {"schedule": run["schedule"], "config": config}
 
 
 def _stop(processes: Sequence[Any], wait: float = 5.0) -> None:
@@ -446,7 +441,7 @@ def train_distributed_many(model_fn: Callable[[], nn.Module] | nn.Module, data: 
             pickled, i.e. the same start for every run).
         data: a Dataset (sent to every worker; each trains on its shard of the training set and
             validates on the full validation set).
-        runs: one dict per run of :func:`course_lib.training.trainers.train_torch` keyword arguments,
+        runs: one dict per run of :func:`course_lib.training.torch_loop.train_torch` keyword arguments,
             with at least ``schedule``; they override ``common``. ``batch_size`` is per worker.
         world_size: number of worker processes (>= 1).
         timeout: seconds for the whole launch (> 0); also the process group's timeout, so no
@@ -485,7 +480,7 @@ def train_distributed_many(model_fn: Callable[[], nn.Module] | nn.Module, data: 
     jobs = [_bind_run(model_fn, data, {**common, **run}, i) for i, run in enumerate(runs)]
     _check_picklable("model_fn", model_fn)
     for job in jobs:
-        _check_picklable("callback", job["callback"])
+        _check_picklable("callback", job["config"].callback)
         _check_picklable("schedule", job["schedule"])
 
     with tempfile.TemporaryDirectory(prefix="course_lib_ddp_") as out_dir:
@@ -533,7 +528,7 @@ def train_distributed(model_fn: Callable[[], nn.Module] | nn.Module, data: Any, 
     """Train with DistributedDataParallel on ``world_size`` local CPU processes (gloo).
 
     Every worker follows the same per-step ``schedule`` (rate schedule(t) at update t, as in
-    :func:`course_lib.training.trainers.train_torch`) on its shard of each epoch (:func:`shard_indices`);
+    :func:`course_lib.training.torch_loop.train_torch`) on its shard of each epoch (:func:`shard_indices`);
     DDP averages the gradients, so the run is single-process training with batch
     ``world_size * batch_size`` at the same rate (see :func:`train_simulated`).
 
@@ -578,6 +573,6 @@ def train_simulated(model: Callable[[], nn.Module] | nn.Module, data: Any, sched
     """
     world_size = check_int("world_size", world_size, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    history = T.train_torch(model, data, schedule, batch_size=world_size * batch_size, **train_kwargs)
+    history = train_torch(model, data, schedule, batch_size=world_size * batch_size, **train_kwargs)
     history.config.update(simulated_world_size=world_size, per_worker_batch_size=batch_size)
     return history

@@ -1,13 +1,67 @@
 """The record every trainer returns: what happened at each step.
 
-Trainers never draw; plotting functions take a :class:`History`.
+Trainers never draw; plotting functions take a :class:`History`. What a reader needs
+later has a typed field (the plan and its steps per epoch, the plateau policy's rates,
+the schedule as a config that rebuilds it); ``config`` keeps the other settings for
+display only: nothing in course_lib reads its keys back.
+
+>>> from course_lib import schedules
+>>> config = schedule_config(schedules.cosine_decay(0.1, 100))
+>>> config
+{'class': 'CosineDecay', 'lr': 0.1, 'total_steps': 100, 'min_lr': 0.0}
+>>> schedule_from_config(config) == schedules.cosine_decay(0.1, 100)
+True
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from numbers import Real
 from typing import Any
 
 import numpy as np
+
+from course_lib.training.plan import RunPlan
+
+__all__ = ["History", "schedule_config", "schedule_from_config"]
+
+
+def schedule_config(schedule: Any) -> Any:
+    """The schedule as plain data (Keras' ``get_config``): {"class": name, field: value, ...}.
+
+    A number stays a number; schedules nested in fields become configs too; a function
+    that is not a course_lib schedule (no dataclass fields) gives None (nothing rebuilds it).
+    """
+    if schedule is None or (isinstance(schedule, Real) and not isinstance(schedule, bool)):
+        return None if schedule is None else float(schedule)
+    if isinstance(schedule, (list, tuple)):
+        return [schedule_config(s) if dataclasses.is_dataclass(s) else s for s in schedule]
+    if not (dataclasses.is_dataclass(schedule) and not isinstance(schedule, type)):
+        return None
+    config = {"class": type(schedule).__name__}
+    for f in dataclasses.fields(schedule):
+        value = getattr(schedule, f.name)
+        config[f.name] = (schedule_config(value) if dataclasses.is_dataclass(value) or isinstance(value, (list, tuple))
+                          else value)
+    return config
+
+
+def schedule_from_config(config: Any) -> Any:
+    """Rebuild a schedule from :func:`schedule_config` (Keras' ``from_config``); None stays None."""
+    if config is None or isinstance(config, Real):
+        return config
+    if isinstance(config, list):
+        return [schedule_from_config(c) for c in config]
+    if not (isinstance(config, dict) and "class" in config):
+        raise TypeError(f"config must be a dict from schedule_config (with a 'class' key), got config={config!r}")
+    from course_lib import schedules
+
+    cls = getattr(schedules, config["class"], None)
+    if not isinstance(cls, type):
+        raise ValueError(f"config['class'] must name a class of course_lib.schedules, got {config['class']!r}")
+    kwargs = {k: schedule_from_config(v) if isinstance(v, (dict, list)) else v
+              for k, v in config.items() if k != "class"}
+    return cls(**kwargs)
 
 
 def _empty() -> np.ndarray:
@@ -32,7 +86,11 @@ class History:
         diverged_step: the step at which divergence was detected, else None.
         diverged_lr: the learning rate in force at that step, else None.
         label: a short name for legends.
-        config: the settings of the run (schedule repr, optimizer, seed...).
+        config: the settings of the run for display (optimizer, seed...); not read back.
+        plan: the run's :class:`~course_lib.training.plan.RunPlan` (torch trainers), else None.
+        plateau_lrs: the plateau policy's rate after each evaluation, or None without a policy.
+        schedule: the schedule as :func:`schedule_config` (rebuild it with
+            :func:`schedule_from_config`); None for a function that is not a course_lib schedule.
     """
 
     steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
@@ -48,6 +106,16 @@ class History:
     diverged_lr: float | None = None
     label: str = ""
     config: dict[str, Any] = field(default_factory=dict)
+    plan: RunPlan | None = None
+    plateau_lrs: list[float] | None = None
+    schedule: Any = None
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """Updates per epoch: the plan's; for a History built without one, len(lr) // len(val_loss) (>= 1)."""
+        if self.plan is not None:
+            return self.plan.steps_per_epoch
+        return max(len(self.lr) // max(len(self.val_loss), 1), 1)
 
     @property
     def n_steps(self) -> int:

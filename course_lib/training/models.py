@@ -121,7 +121,7 @@ def initialize(model: nn.Module, scheme: str = "kaiming", *, scale: float = 1.0,
         model: the network, changed in place.
         scheme: "default", "kaiming", "xavier" or "zeros".
         scale: factor on every weight after the scheme (>= 0); 1 keeps the scheme.
-        seed: None draws from torch's global RNG (inside ``trainers.train_torch`` that is
+        seed: None draws from torch's global RNG (inside ``torch_loop.train_torch`` that is
             the run's seed); an int draws from ``torch.manual_seed(seed)`` and leaves the
             global RNG untouched.
 

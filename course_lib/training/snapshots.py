@@ -4,7 +4,7 @@ Train with cosine restarts (SGDR); at the end of every cycle the rate is at its
 minimum and the model has settled, so save it. Averaging the saved models'
 predicted probabilities gives an ensemble that cost one training run.
 
-* :func:`train_snapshots` -- :func:`course_lib.training.trainers.train_torch` that also keeps a
+* :func:`train_snapshots` -- :func:`course_lib.training.torch_loop.train_torch` that also keeps a
   copy of the model after chosen epochs (by default the epochs at which the
   schedule's restart cycles end) and returns a :class:`SnapshotRun`;
 * :func:`predict_proba` / :func:`ensemble_proba` -- softmax probabilities of one model,
@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -34,7 +35,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from course_lib.training import trainers as T
+from course_lib.training.torch_loop import TrainConfig, as_config, train_torch
 from course_lib.validation import check_int
 from course_lib.training.history import History
 
@@ -89,13 +90,6 @@ class EnsembleScores:
         return "\n".join(lines)
 
 
-def _steps_per_epoch(data: Any, batch_size: int) -> int:
-    n = len(getattr(data, "X_train", ()))
-    if n == 0:
-        raise ValueError(f"data must be a Dataset with training examples, got data={data!r}")
-    return math.ceil(n / batch_size)
-
-
 def snapshot_epochs_of(schedule: Any, epochs: int, steps_per_epoch: int) -> list[int]:
     """The epochs (1-based) at whose end a restart cycle of ``schedule`` ends.
 
@@ -104,7 +98,8 @@ def snapshot_epochs_of(schedule: Any, epochs: int, steps_per_epoch: int) -> list
 
     Args:
         schedule: a schedule with ``cycle_ends(n_steps)`` (e.g. ``S.cosine_restarts``).
-        epochs: epochs of training (>= 1).
+        config: a :class:`~course_lib.training.torch_loop.TrainConfig` (``**options``, its field
+            names, build or override it: epochs, batch_size, momentum, seed...; not callback).
         steps_per_epoch: updates per epoch (>= 1).
 
     Returns:
@@ -137,21 +132,20 @@ def snapshot_epochs_of(schedule: Any, epochs: int, steps_per_epoch: int) -> list
     return out
 
 
-def train_snapshots(model: nn.Module | Callable[[], nn.Module], data: Any, schedule: Any, *, epochs: int,
-                    snapshot_epochs: Sequence[int] | None = None, batch_size: int = 64,
-                    **train_kwargs: Any) -> SnapshotRun:
-    """Train with :func:`course_lib.training.trainers.train_torch` and keep a copy of the model after some epochs.
+def train_snapshots(model: nn.Module | Callable[[], nn.Module], data: Any, schedule: Any,
+                    config: TrainConfig | None = None, *, snapshot_epochs: Sequence[int] | None = None,
+                    **options: Any) -> SnapshotRun:
+    """Train with :func:`~course_lib.training.torch_loop.train_torch` and keep a copy of the model after some epochs.
 
     Args:
         model: an ``nn.Module`` or a function building one (as for train_torch).
         data: a Dataset.
         schedule: the learning-rate schedule (usually ``S.cosine_restarts``).
-        epochs: epochs of training (>= 1).
+        config: a :class:`~course_lib.training.torch_loop.TrainConfig` (``**options``, its field
+            names, build or override it: epochs, batch_size, momentum, seed...; not callback).
         snapshot_epochs: the epochs (1-based, increasing, <= epochs) after which to save
             the model; None: the ends of the schedule's restart cycles
             (:func:`snapshot_epochs_of`), which must fall at epoch ends.
-        batch_size: examples per update.
-        **train_kwargs: anything else train_torch takes (momentum, seed, label...), except callback.
 
     Returns:
         A :class:`SnapshotRun`. A diverged run keeps only the snapshots taken before it stopped.
@@ -159,11 +153,13 @@ def train_snapshots(model: nn.Module | Callable[[], nn.Module], data: Any, sched
     Raises:
         ValueError, TypeError: a bad argument, naming it.
     """
-    if "callback" in train_kwargs:
+    config = as_config(config, options)
+    if config.callback is not None:
         raise TypeError("train_snapshots uses train_torch's callback itself; do not pass callback=")
-    epochs = check_int("epochs", epochs, minimum=1)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
-    per_epoch = _steps_per_epoch(data, batch_size)
+    n = len(getattr(data, "X_train", ()))
+    if n == 0:
+        raise ValueError(f"data must be a Dataset with training examples, got data={data!r}")
+    epochs, per_epoch = config.epochs, config.plan(n).steps_per_epoch
     if snapshot_epochs is None:
         wanted = snapshot_epochs_of(schedule, epochs, per_epoch)
     else:
@@ -182,8 +178,7 @@ def train_snapshots(model: nn.Module | Callable[[], nn.Module], data: Any, sched
             run.epochs.append(epoch)
             run.steps.append(int(metrics["step"]))
 
-    run.history = T.train_torch(model, data, schedule, epochs=epochs, batch_size=batch_size,
-                                callback=save, **train_kwargs)
+    run.history = train_torch(model, data, schedule, dataclasses.replace(config, callback=save))
     return run
 
 

@@ -11,7 +11,7 @@ from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
 from course_lib.training import snapshots as SN
-from course_lib.training import trainers as T
+from course_lib import training as T
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib.training import lr_finder as LF
-from course_lib.training.lr_finder import (
+from course_lib import training as LF
+from course_lib.training import (
     RANGE_TEST_RULES,
     SUGGESTERS,
     RangeTestResult,

@@ -17,12 +17,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from _fuzz import any_float, assert_history, call, examples, junk, mostly, number_or_junk, or_junk, rates
-from course_lib.training import adaptive as A
-from course_lib.training import lr_finder as LF
+from course_lib import training as A
+from course_lib import training as LF
 from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib.training import trainers as T
+from course_lib import training as T
 from course_lib.training.plateau import ReduceLROnPlateau
 
 PROBLEMS = {

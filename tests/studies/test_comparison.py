@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from course_lib.studies import experiments as X
+from course_lib import studies as X
 from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S

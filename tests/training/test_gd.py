@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib.training import adaptive as A
+from course_lib import training as A
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib.training import trainers as T
+from course_lib import training as T
 
 
 def test_doctests():

@@ -6,9 +6,9 @@ import math
 import numpy as np
 import pytest
 
-from course_lib.studies import experiments as X
+from course_lib import studies as X
 from course_lib import problems as P
-from course_lib.training import trainers as T
+from course_lib import training as T
 from course_lib.training.history import History
 
 

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib.training import trainers as T
+from course_lib import training as T
 from course_lib.training.history import History
 from course_lib.training.plateau import ReduceLROnPlateau
 from course_lib.torch_bridge import as_torch_scheduler

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib.studies import experiments as X
+from course_lib import studies as X
 from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib.training.adaptive import adam_step
+from course_lib.training import adam_step
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_lib.training import adaptive as A
-from course_lib.studies import experiments as X
+from course_lib import training as A
+from course_lib import studies as X
 from course_lib import problems as P
-from course_lib.training import trainers as T
+from course_lib import training as T
 from course_lib.training.history import History
 
 BOWL = P.quadratic_bowl(condition_number=100.0)

@@ -22,7 +22,7 @@ from course_lib.training import distributed as D
 from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib.training import trainers as T
+from course_lib import training as T
 
 
 def test_doctests():
@@ -85,10 +85,9 @@ def test_start_fork_server_is_idempotent():
     assert D.start_fork_server() is True
 
 
-def test_fit_torch_takes_exactly_train_torch_arguments():
-    public = list(inspect.signature(T.train_torch).parameters)
-    private = list(inspect.signature(T._fit_torch).parameters)
-    assert private == public[:3] + ["shard"] + public[3:]
+def test_a_worker_runs_train_torch_itself_with_a_shard():
+    assert list(inspect.signature(T.train_torch).parameters) == ["model", "data", "schedule", "config", "shard",
+                                                                  "options"]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,464 @@
+"""Descent on a NumPy problem: five update rules and the one loop that drives them.
+
+The update rules are pure functions (state in, state out), each the formula in its
+docstring (elementwise operations; t counts updates from 1 where a rule needs it):
+
+* SGD:       w = w - lr * g                                       (:func:`sgd_step`)
+* momentum:  v = m v + g;  w = w - lr * v   (Nesterov: lr * (g + m v))   (:func:`momentum_step`)
+* AdaGrad:   G = G + g^2;                      w = w - lr * g / (sqrt(G) + eps)
+* RMSProp:   v = alpha v + (1 - alpha) g^2;    w = w - lr * g / (sqrt(v) + eps)
+* Adam:      m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+             w = w - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+
+Plain gradient descent moves every parameter by ``lr * g_i``; the adaptive rules divide
+each component by a running size of *its* gradients, so each parameter moves by about lr.
+The global rate lr = schedule(t) still sets the step. Formulas and default ``eps`` are
+PyTorch's (``torch.optim.SGD``, ``Adagrad``, ``RMSprop``, ``Adam``).
+
+:func:`descend` is the one loop: it applies a rule at the rates of a schedule, optionally
+under a plateau policy, and *reports* divergence (parameters not finite or
+``|w| > max_norm``, or a non-finite loss) instead of raising. :func:`run_gd` (SGD,
+momentum) and :func:`run_adaptive` (AdaGrad, RMSProp, Adam) are its entry points and
+return a :class:`~course_lib.training.history.History`. This module does not import torch.
+
+>>> from course_lib import problems as P, schedules as S
+>>> h = run_gd(P.quadratic_bowl(), S.constant(0.5), 100)
+>>> h.params.shape, h.diverged
+((101, 2), False)
+>>> run_gd(P.quadratic_bowl(), 2.2, 1000).summary()  # lr above 2 / L
+'run: DIVERGED at step 68 (lr=2.2); last finite loss 3.261e+11'
+>>> w, m, v = adam_step(np.zeros(2), np.array([250.0, 0.004]), np.zeros(2), np.zeros(2), t=1, lr=0.01)
+>>> np.round(w, 6).tolist()   # the first Adam step is lr * sign(g), whatever the gradient's size
+[-0.01, -0.01]
+"""
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+from numbers import Real
+from typing import Any, Callable
+
+import numpy as np
+
+from course_lib import schedules as S
+from course_lib.training.history import History, schedule_config
+from course_lib.training.plan import check_horizon as warn_on_horizon
+from course_lib.training.plateau import ReduceLROnPlateau
+from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
+
+__all__ = ["sgd_step", "momentum_step", "adagrad_step", "rmsprop_step", "adam_step", "descend", "Descent",
+           "run_gd", "run_adaptive", "rates", "momenta", "describe", "METHODS", "DEFAULT_EPS"]
+
+#: The methods :func:`run_adaptive` knows.
+METHODS = ("adagrad", "rmsprop", "adam")
+
+#: torch's default eps of each method (added to the square root, in the denominator).
+DEFAULT_EPS = {"adagrad": 1e-10, "rmsprop": 1e-8, "adam": 1e-8}
+
+
+# ---------------------------------------------------------------------------
+# The update rules (pure functions)
+# ---------------------------------------------------------------------------
+
+def sgd_step(w: np.ndarray, g: np.ndarray, lr: float) -> np.ndarray:
+    """One gradient-descent update: w = w - lr * g."""
+    return w - lr * g
+
+
+def momentum_step(w: np.ndarray, g: np.ndarray, velocity: np.ndarray, lr: float, momentum: float,
+                  nesterov: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """One heavy-ball update in torch's convention: v = m v + g; w = w - lr * v.
+
+    Nesterov: w = w - lr * (g + m v). Returns (new w, new v).
+    """
+    velocity = momentum * velocity + g
+    return w - lr * (g + momentum * velocity if nesterov else velocity), velocity
+
+
+def adagrad_step(w: np.ndarray, g: np.ndarray, sum_sq: np.ndarray, lr: float,
+                 eps: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
+    """One AdaGrad update: G = G + g^2; w = w - lr * g / (sqrt(G) + eps).
+
+    G only grows, so each parameter's effective rate lr / sqrt(G) only shrinks:
+    AdaGrad has a built-in decay (like lr / sqrt(t) for steady gradients).
+
+    Args:
+        w: parameters.
+        g: gradient at w.
+        sum_sq: G, the running sum of squared gradients (zeros at the start).
+        lr: the global learning rate.
+        eps: added to sqrt(G) to avoid a division by zero.
+
+    Returns:
+        (new w, new G).
+    """
+    sum_sq = sum_sq + g * g
+    return w - lr * g / (np.sqrt(sum_sq) + eps), sum_sq
+
+
+def rmsprop_step(w: np.ndarray, g: np.ndarray, sq_avg: np.ndarray, lr: float, alpha: float = 0.99,
+                 eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
+    """One RMSProp update: v = alpha v + (1 - alpha) g^2; w = w - lr * g / (sqrt(v) + eps).
+
+    v is an exponential moving average of g^2 (it forgets, unlike AdaGrad's sum), so
+    the effective rate lr / sqrt(v) does not decay by itself. No bias correction
+    (torch's convention): with v = 0 at the start, the first steps are larger than lr.
+
+    Args:
+        w: parameters.
+        g: gradient at w.
+        sq_avg: v, the moving average of squared gradients (zeros at the start).
+        lr: the global learning rate.
+        alpha: the averaging constant in [0, 1).
+        eps: added to sqrt(v).
+
+    Returns:
+        (new w, new v).
+    """
+    sq_avg = alpha * sq_avg + (1 - alpha) * g * g
+    return w - lr * g / (np.sqrt(sq_avg) + eps), sq_avg
+
+
+def adam_step(w: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, lr: float,
+              beta1: float = 0.9, beta2: float = 0.999,
+              eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One Adam update (Kingma & Ba 2015), step number t = 1, 2, ...
+
+    m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2;
+    m_hat = m / (1 - beta1^t);  v_hat = v / (1 - beta2^t);
+    w = w - lr * m_hat / (sqrt(v_hat) + eps).
+
+    The step of parameter i is lr * m_hat_i / (sqrt(v_hat_i) + eps): about lr when the
+    gradient's sign is steady, whatever its size (at t = 1 it is lr * g / (|g| + eps)).
+
+    Args:
+        w: parameters.
+        g: gradient at w.
+        m: first-moment average (zeros at the start).
+        v: second-moment average (zeros at the start).
+        t: the number of this update, counting from 1 (for the bias correction).
+        lr: the global learning rate.
+        beta1, beta2: averaging constants in [0, 1).
+        eps: added to sqrt(v_hat).
+
+    Returns:
+        (new w, new m, new v).
+    """
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g * g
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+# ---------------------------------------------------------------------------
+# Shared argument handling (the torch loop uses rates, momenta and describe too)
+# ---------------------------------------------------------------------------
+
+def rates(schedule: Any, n_steps: int, plateau: ReduceLROnPlateau | None = None) -> np.ndarray:
+    """Learning rates schedule(0..n_steps-1); with a plateau policy, the factors schedule(t) / schedule(0).
+
+    ``schedule`` is a course_lib schedule, a function of the step or a number (a constant
+    rate); None only with a plateau policy (factors 1).
+    """
+    if plateau is not None and not isinstance(plateau, ReduceLROnPlateau):
+        raise TypeError(f"plateau must be a ReduceLROnPlateau or None, got plateau={plateau!r}")
+    if schedule is None:
+        if plateau is None:
+            raise TypeError("schedule must be a course_lib schedule or a learning rate > 0; "
+                            "schedule=None is allowed only with a plateau policy")
+        return np.ones(n_steps)
+    if isinstance(schedule, bool) or not (isinstance(schedule, Real) or callable(schedule)):
+        raise TypeError(f"schedule must be a course_lib schedule, a function of the step or a "
+                        f"learning rate > 0, got schedule={schedule!r} ({type(schedule).__name__})")
+    if isinstance(schedule, Real):
+        value = float(schedule)
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError(f"schedule (a constant lr) must be a finite number > 0, got schedule={schedule!r}")
+        values = np.full(n_steps, value)
+    else:
+        values = S.evaluate(schedule, n_steps)
+    bad = np.flatnonzero(~(np.isfinite(values) & (values >= 0)))
+    if bad.size:
+        t = int(bad[0])
+        raise ValueError(f"schedule must give finite rates >= 0; got lr={values[t]!r} at step {t} "
+                         f"from schedule={schedule!r}")
+    if plateau is None:
+        return values
+    if not values[0] > 0:
+        raise ValueError(f"schedule(0) must be > 0 to scale a plateau policy, got schedule(0)={values[0]!r}")
+    return values / values[0]
+
+
+def momenta(momentum: Any, n_steps: int, name: str = "momentum") -> np.ndarray:
+    """Momentum at steps 0..n_steps-1 from a number in [0, 1) or a momentum schedule."""
+    if isinstance(momentum, bool) or not (isinstance(momentum, Real) or callable(momentum)):
+        raise TypeError(f"{name} must be a number in [0, 1) or a momentum schedule, got {name}={momentum!r}")
+    if isinstance(momentum, Real):
+        return np.full(n_steps, check_range(name, momentum, 0.0, 1.0, high_open=True))
+    values = S.evaluate(momentum, n_steps)
+    bad = np.flatnonzero(~(np.isfinite(values) & (values >= 0) & (values < 1)))
+    if bad.size:
+        t = int(bad[0])
+        raise ValueError(f"{name} must stay in [0, 1); got {values[t]!r} at step {t} from {name}={momentum!r}")
+    return values
+
+
+def describe(value: Any) -> Any:
+    """A plain, printable description of a setting for ``History.config`` (repr of objects)."""
+    return value if value is None or isinstance(value, (bool, int, float, str)) else repr(value)
+
+
+def _path_losses(problem: Any, path: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """problem.loss at every row of path, vectorised in chunks (empty path: no losses)."""
+    losses = [np.asarray(problem.loss(path[i:i + chunk]), dtype=np.float64).reshape(-1)
+              for i in range(0, len(path), chunk)]
+    return np.concatenate(losses) if losses else np.zeros(0)
+
+
+def _start_and_grad(problem: Any, w0: Any, batch_size: int | None, seed: int) -> tuple[np.ndarray, Callable]:
+    """Check the problem and start; return (start, gradient): exact, or mini-batch from a seeded stream.
+
+    For a course_lib problem the exact gradient is its unchecked kernel ``_grad`` (``Problem.grad`` validates its argument on every call: twice the cost
+    of a 2-D step); the start is checked once here instead.
+    """
+    if not (hasattr(problem, "grad") and hasattr(problem, "loss") and hasattr(problem, "dim")):
+        raise TypeError(f"problem must have dim, loss(w) and grad(w), got problem={problem!r}")
+    if batch_size is not None and not hasattr(problem, "stochastic_grad"):
+        raise TypeError(f"batch_size={batch_size} needs a problem with stochastic_grad; "
+                        f"{problem!r} has only the exact gradient (use batch_size=None)")
+    try:
+        start = np.array(problem.w0 if w0 is None else w0, dtype=np.float64)
+    except (TypeError, ValueError):  # text, None inside a list, ragged lists, objects
+        raise TypeError(f"w0 must be {problem.dim} finite numbers, got w0={w0!r}") from None
+    if start.shape != (problem.dim,) or not np.all(np.isfinite(start)):
+        raise ValueError(f"w0 must be {problem.dim} finite numbers, got w0={w0!r}")
+    if batch_size is None:
+        from course_lib.problems import Problem  # local: problems is only needed here
+
+        fast = isinstance(problem, Problem) and type(problem).grad is Problem.grad
+        return start, problem._grad if fast else problem.grad
+    rng, stochastic_grad = np.random.default_rng(seed), problem.stochastic_grad
+    return start, lambda w: stochastic_grad(w, rng, batch_size)
+
+
+# ---------------------------------------------------------------------------
+# The loop
+# ---------------------------------------------------------------------------
+
+#: A rule bound to its settings: (w, g, state, t, lr) -> (new w, new state), t = 0, 1, ...
+Rule = Callable[[np.ndarray, np.ndarray, Any, int, float], tuple[np.ndarray, Any]]
+
+
+@dataclass
+class Descent:
+    """What :func:`descend` returns: the good part of the run.
+
+    Attributes:
+        path: parameters w_0..w_n, shape (n + 1, dim) (n = recorded steps).
+        lr, loss: rate and loss (before the update) of steps 0..n-1.
+        diverged_step: the first step not recorded (its update or loss was bad), else None.
+        diverged_lr: that step's rate, else None.
+        plateau_lrs: the plateau policy's rate after each evaluation, or None.
+    """
+
+    path: np.ndarray
+    lr: np.ndarray
+    loss: np.ndarray
+    diverged_step: int | None
+    diverged_lr: float | None
+    plateau_lrs: list[float] | None
+
+
+def descend(problem: Any, grad: Callable[[np.ndarray], np.ndarray], start: np.ndarray, rule: Rule,
+            base: np.ndarray, *, state: Any = None, max_norm: float = 1e6,
+            plateau: ReduceLROnPlateau | None = None, plateau_every: int = 100) -> Descent:
+    """Apply ``rule`` at rates ``base`` from ``start``: w_{t+1}, state = rule(w_t, grad(w_t), state, t, lr_t).
+
+    lr_t = base[t], or plateau.lr * base[t] with a policy (stepped every ``plateau_every``
+    steps with the mean loss of that window; a copy is used). Divergence is checked once
+    per window of steps (a cheap vectorised test); the run stops at the first bad point.
+    """
+    n_steps = len(base)
+    policy = copy.deepcopy(plateau)
+    lrs = base.copy() if policy is None else np.empty(n_steps)
+    path = np.empty((n_steps + 1, len(start)))
+    path[0] = start
+    max_sq = max_norm * max_norm  # inf, not OverflowError, past 1e154
+    chunk = 1024 if policy is None else plateau_every
+    done, bad = n_steps, None
+    with np.errstate(all="ignore"):
+        for begin in range(0, n_steps, chunk):
+            end = min(begin + chunk, n_steps)
+            if policy is not None:
+                lrs[begin:end] = policy.lr * base[begin:end]
+            w = path[begin]
+            for t, lr in enumerate(lrs[begin:end].tolist(), start=begin):
+                w, state = rule(w, grad(w), state, t, lr)
+                path[t + 1] = w
+            rows = path[begin + 1:end + 1]
+            worse = np.flatnonzero(~(np.einsum("ij,ij->i", rows, rows) <= max_sq))  # nan fails <= too
+            if worse.size:  # update begin + k produced a bad point
+                done = bad = begin + int(worse[0])
+                break
+            if policy is not None:
+                policy.step(float(np.mean(_path_losses(problem, path[begin:end]))))
+        losses = _path_losses(problem, path[:done])
+    nonfinite = np.flatnonzero(~np.isfinite(losses))
+    if nonfinite.size:
+        done = bad = int(nonfinite[0])
+    return Descent(path=path[:done + 1].copy(), lr=lrs[:done].copy(), loss=losses[:done], diverged_step=bad,
+                   diverged_lr=None if bad is None else float(lrs[bad]),
+                   plateau_lrs=None if policy is None else list(policy.history))
+
+
+def _history(run: Descent, schedule: Any, momentum: np.ndarray | None, label: str, config: dict) -> History:
+    done = len(run.loss)
+    return History(steps=np.arange(done), lr=run.lr, loss=run.loss, momentum=momentum, params=run.path,
+                   diverged=run.diverged_step is not None, diverged_step=run.diverged_step,
+                   diverged_lr=run.diverged_lr, label=label, config=config, plateau_lrs=run.plateau_lrs,
+                   schedule=schedule_config(schedule))
+
+
+def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentum: Any = 0.0,
+           nesterov: bool = False, batch_size: int | None = None, seed: int = 0,
+           plateau: ReduceLROnPlateau | None = None, plateau_every: int = 100,
+           max_norm: float = 1e6, label: str = "", check_horizon: bool = True) -> History:
+    """Gradient descent on a NumPy problem: w_{t+1} = w_t - lr(t) * g_t (:func:`sgd_step`).
+
+    g_t is the exact gradient, or ``problem.stochastic_grad(w, rng, batch_size)`` with
+    ``rng = np.random.default_rng(seed)`` when ``batch_size`` is given. With momentum m
+    (torch's SGD convention, :func:`momentum_step`): v_{t+1} = m(t) * v_t + g_t,
+    w_{t+1} = w_t - lr(t) * v_{t+1}; Nesterov uses g_t + m(t) * v_{t+1} in place of v_{t+1}.
+
+    With a plateau policy the rate is plateau.lr * schedule(t) / schedule(0) (plateau.lr if
+    schedule is None), and the policy is stepped every ``plateau_every`` steps with the mean
+    training loss of that window. A copy of ``plateau`` is used: yours is not changed.
+
+    Divergence (parameters not finite, ``|w| > max_norm``, or a non-finite loss) stops the
+    run without raising: ``diverged=True``, ``diverged_step`` is the first step not recorded
+    and ``diverged_lr`` its rate; the arrays hold only the good steps (no nan or inf).
+
+    Args:
+        problem: has ``dim``, ``w0``, vectorised ``loss(w)`` and ``grad(w)``
+            (and ``stochastic_grad`` for mini-batches).
+        schedule: a course_lib schedule, any function of the step, or a number (constant
+            rate); None only together with ``plateau``.
+        n_steps: number of updates (>= 1).
+        w0: start point, shape (dim,); default ``problem.w0``.
+        momentum: a number in [0, 1) or a momentum schedule.
+        nesterov: Nesterov momentum (needs momentum).
+        batch_size: None for the full gradient, else the mini-batch size (>= 1).
+        seed: seed of the mini-batch sampling.
+        plateau: a :class:`~course_lib.training.plateau.ReduceLROnPlateau`, or None.
+        plateau_every: steps per plateau evaluation (>= 1).
+        max_norm: a parameter norm above this counts as divergence (> 0).
+        label: name for legends.
+        check_horizon: warn when the schedule was built for a number of steps other than
+            ``n_steps`` (:func:`~course_lib.training.plan.check_horizon`).
+
+    Returns:
+        A :class:`History` with steps, lr, loss (loss before each update), momentum per step,
+        params of shape (n_steps + 1, dim) including the start, and the config.
+
+    Raises:
+        ValueError, TypeError: for a bad argument (never for a diverging run).
+    """
+    n_steps = check_int("n_steps", n_steps, minimum=1)
+    batch_size = None if batch_size is None else check_int("batch_size", batch_size, minimum=1)
+    start, grad = _start_and_grad(problem, w0, batch_size, check_int("seed", seed, minimum=0))
+    plateau_every = check_int("plateau_every", plateau_every, minimum=1)
+    max_norm = check_positive("max_norm", max_norm)
+    base = rates(schedule, n_steps, plateau)
+    moms = momenta(momentum, n_steps)
+    moving = callable(momentum) or moms[0] > 0
+    if nesterov and not moving:
+        raise ValueError(f"nesterov=True needs momentum > 0, got momentum={momentum!r}")
+    if check_horizon:
+        warn_on_horizon(schedule, n_steps)
+    if moving:
+        m = moms.tolist()
+        rule = lambda w, g, v, t, lr: momentum_step(w, g, v, lr, m[t], nesterov)  # noqa: E731
+    else:
+        rule = lambda w, g, v, t, lr: (sgd_step(w, g, lr), v)  # noqa: E731
+    run = descend(problem, grad, start, rule, base, state=np.zeros(problem.dim), max_norm=max_norm,
+                  plateau=plateau, plateau_every=plateau_every)
+    return _history(run, schedule, moms[:len(run.loss)], label, dict(
+        trainer="run_gd", problem=repr(problem), schedule=describe(schedule), n_steps=n_steps,
+        w0=start.tolist(), momentum=describe(momentum), nesterov=nesterov, batch_size=batch_size, seed=seed,
+        plateau=describe(plateau), plateau_every=plateau_every, max_norm=max_norm, plateau_lrs=run.plateau_lrs))
+
+
+def run_adaptive(problem: Any, schedule: Any, n_steps: int, *, method: str = "adam", w0: Any = None,
+                 betas: tuple[float, float] = (0.9, 0.999), alpha: float = 0.99, eps: float | None = None,
+                 batch_size: int | None = None, seed: int = 0, max_norm: float = 1e6,
+                 label: str = "", check_horizon: bool = True) -> History:
+    """AdaGrad, RMSProp or Adam on a NumPy problem, with the global rate lr(t) = schedule(t).
+
+    The update at step t (t = 0, 1, ...) is :func:`adagrad_step`, :func:`rmsprop_step` or
+    :func:`adam_step` (with Adam's step number t + 1) at lr = schedule(t), driven by the
+    same loop (:func:`descend`) and the same gradients as :func:`run_gd` (seed for seed),
+    with the same divergence conventions.
+
+    Args:
+        problem: has ``dim``, ``w0``, vectorised ``loss(w)`` and ``grad(w)``
+            (and ``stochastic_grad`` for mini-batches).
+        schedule: a course_lib schedule, any function of the step, or a number (constant rate).
+        n_steps: number of updates (>= 1).
+        method: "adagrad", "rmsprop" or "adam".
+        w0: start point, shape (dim,); default ``problem.w0``.
+        betas: Adam's (beta1, beta2), each in [0, 1).
+        alpha: RMSProp's averaging constant in [0, 1).
+        eps: added to the square root; None for torch's default (:data:`DEFAULT_EPS`).
+        batch_size: None for the full gradient, else the mini-batch size (>= 1).
+        seed: seed of the mini-batch sampling.
+        max_norm: a parameter norm above this counts as divergence (> 0).
+        label: name for legends.
+        check_horizon: warn when the schedule's horizon differs from ``n_steps``.
+
+    Returns:
+        A :class:`History` with steps, lr, loss (before each update), params of shape
+        (n_steps + 1, dim) including the start, momentum (beta1 for Adam, else None)
+        and the config. The step each parameter took is ``np.diff(history.params, axis=0)``.
+
+    Raises:
+        ValueError, TypeError: for a bad argument (never for a diverging run).
+
+    >>> from course_lib import problems as P
+    >>> h = run_adaptive(P.quadratic_bowl(condition_number=100.0), 0.1, 200, method="adam")
+    >>> h.params.shape, h.diverged
+    ((201, 2), False)
+    """
+    method = check_in("method", method, METHODS)
+    if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
+        raise TypeError(f"betas must be a pair (beta1, beta2), got betas={betas!r}")
+    beta1 = check_range("betas[0]", betas[0], 0.0, 1.0, high_open=True)
+    beta2 = check_range("betas[1]", betas[1], 0.0, 1.0, high_open=True)
+    alpha = check_range("alpha", alpha, 0.0, 1.0, high_open=True)
+    eps = DEFAULT_EPS[method] if eps is None else check_non_negative("eps", eps)
+    n_steps = check_int("n_steps", n_steps, minimum=1)
+    batch_size = None if batch_size is None else check_int("batch_size", batch_size, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    start, grad = _start_and_grad(problem, w0, batch_size, seed)
+    max_norm = check_positive("max_norm", max_norm)
+    lrs = rates(schedule, n_steps, None)
+    if check_horizon:
+        warn_on_horizon(schedule, n_steps)
+    zeros = np.zeros(problem.dim)
+    if method == "adagrad":
+        rule, state = (lambda w, g, s, t, lr: adagrad_step(w, g, s, lr, eps)), zeros  # noqa: E731
+    elif method == "rmsprop":
+        rule, state = (lambda w, g, s, t, lr: rmsprop_step(w, g, s, lr, alpha, eps)), zeros  # noqa: E731
+    else:
+        def rule(w, g, s, t, lr):
+            w, m, v = adam_step(w, g, s[0], s[1], t + 1, lr, beta1, beta2, eps)
+            return w, (m, v)
+        state = (zeros, zeros)
+    run = descend(problem, grad, start, rule, lrs, state=state, max_norm=max_norm)
+    done = len(run.loss)
+    return _history(run, schedule, np.full(done, beta1) if method == "adam" else None, label, dict(
+        trainer="run_adaptive", method=method, problem=repr(problem),
+        schedule=schedule if isinstance(schedule, (int, float)) else repr(schedule), n_steps=n_steps,
+        w0=start.tolist(), betas=(beta1, beta2), alpha=alpha, eps=eps, batch_size=batch_size, seed=seed,
+        max_norm=float(max_norm)))

@@ -1,0 +1,111 @@
+"""A run's plan: examples, batch size and epochs -> updates per epoch and the horizon T.
+
+The one home of ``steps_per_epoch = ceil(n_examples / batch_size)`` and of
+``total_steps = epochs * steps_per_epoch`` (T, counted in optimizer updates, not epochs).
+The trainers check a schedule's own horizon against T (:func:`check_horizon`): a schedule
+built for T steps used for a different number of steps (epochs passed where steps were
+meant, or examples where steps were meant) is the mistake notebook 07 teaches.
+
+>>> plan = RunPlan(n_examples=1000, batch_size=10, epochs=5)
+>>> plan.steps_per_epoch, plan.total_steps
+(100, 500)
+>>> RunPlan(1797, 64, 8).steps_per_epoch   # the last batch of an epoch is smaller
+29
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from course_lib.validation import check_int
+
+__all__ = ["RunPlan", "steps_per_epoch", "schedule_horizon", "check_horizon", "HorizonWarning"]
+
+
+def steps_per_epoch(n_examples: int, batch_size: int) -> int:
+    """Updates per pass over ``n_examples`` in batches of ``batch_size``: ceil(n_examples / batch_size).
+
+    >>> steps_per_epoch(1000, 64)
+    16
+    """
+    n_examples = check_int("n_examples", n_examples, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    return math.ceil(n_examples / batch_size)
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What a run will do: ``epochs`` passes over ``n_examples`` in batches of ``batch_size``.
+
+    Attributes:
+        n_examples: training examples one epoch visits (>= 1; a worker's share in a
+            data-parallel run).
+        batch_size: examples per update (>= 1).
+        epochs: passes over the examples (>= 1).
+    """
+
+    n_examples: int
+    batch_size: int
+    epochs: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "n_examples", check_int("n_examples", self.n_examples, minimum=1))
+        object.__setattr__(self, "batch_size", check_int("batch_size", self.batch_size, minimum=1))
+        object.__setattr__(self, "epochs", check_int("epochs", self.epochs, minimum=1))
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """Updates per epoch: ceil(n_examples / batch_size)."""
+        return steps_per_epoch(self.n_examples, self.batch_size)
+
+    @property
+    def total_steps(self) -> int:
+        """T, the updates of the whole run: epochs * steps_per_epoch."""
+        return self.epochs * self.steps_per_epoch
+
+
+class HorizonWarning(UserWarning):
+    """A schedule's horizon differs from the number of steps the run makes."""
+
+
+def schedule_horizon(schedule: Any) -> int | None:
+    """The number of steps a schedule was built for (its ``total_steps``), or None if it has none.
+
+    A constant rate, an exponential decay or restarts without an end have no horizon.
+
+    >>> from course_lib import schedules
+    >>> schedule_horizon(schedules.cosine_decay(0.1, 100)), schedule_horizon(schedules.constant(0.1))
+    (100, None)
+    """
+    value = getattr(schedule, "total_steps", None)
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def check_horizon(schedule: Any, total_steps: int, *, stacklevel: int = 3) -> bool:
+    """Warn (:class:`HorizonWarning`) when the schedule's horizon differs from the run's ``total_steps``.
+
+    Returns True when they agree or the schedule has no horizon. The warning names both
+    numbers and the fix: build the schedule for ``total_steps`` updates (steps, not epochs
+    or examples), or pass ``check_horizon=False`` when the cut is deliberate.
+
+    >>> from course_lib import schedules
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     check_horizon(schedules.linear_decay(0.2, 1000), 500)
+    False
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    the schedule was built for T = 1000 steps but this run makes 500 updates...
+    """
+    horizon = schedule_horizon(schedule)
+    if horizon is None or horizon == total_steps:
+        return True
+    ratio = horizon / total_steps
+    hint = (" (it ends early: were epochs or examples passed where steps were meant?)" if ratio < 1
+            else " (it is cut before its end)")
+    warnings.warn(f"the schedule was built for T = {horizon} steps but this run makes {total_steps} updates"
+                  f"{hint}. Build the schedule for total_steps={total_steps} (optimizer updates = epochs x "
+                  f"steps per epoch), or pass check_horizon=False if the difference is deliberate.",
+                  HorizonWarning, stacklevel=stacklevel)
+    return False

@@ -1,0 +1,341 @@
+"""Mini-batch training of a torch model: a frozen :class:`TrainConfig` and the loop on one screen.
+
+``train_torch(model, data, schedule, config)``: the loop (open it with ``train_torch??``)
+sets ``param_group["lr"] = schedule(t)`` itself at every update, nanoGPT style, so there is
+no scheduler and no step-order rule to get wrong. Keywords build the config:
+``train_torch(m, d, s, epochs=5) == train_torch(m, d, s, TrainConfig(epochs=5))``, and
+with a config they override its fields (``run_many`` sets ``seed=`` that way).
+
+>>> from course_lib import problems as P, schedules as S
+>>> from course_lib.training import models as M
+>>> h = train_torch(M.mlp(64, 10, seed=0), P.load_digits(), S.cosine_decay(0.1, 2 * 22), epochs=2)
+>>> h.plan.total_steps, h.n_steps, h.steps_per_epoch
+(44, 44, 22)
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from course_lib.training.factories import LOSSES, OPTIMIZERS, make_loss, make_optimizer
+from course_lib.training.gd import describe, momenta, rates
+from course_lib.training.history import History, schedule_config
+from course_lib.training.plan import RunPlan, check_horizon
+from course_lib.training.plateau import ReduceLROnPlateau
+from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
+
+__all__ = ["TrainConfig", "train_torch", "as_config", "check_data", "Shard", "seeded_one_thread", "evaluate",
+           "step_too_large"]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train (everything but the model, the data and the schedule). Frozen: use
+    ``dataclasses.replace(config, seed=1)`` for a variant.
+
+    Attributes:
+        epochs: passes over the training set (>= 1).
+        batch_size: examples per update (>= 1); the last batch of an epoch may be smaller.
+        optimizer: "sgd", "adam" or "adamw".
+        momentum: SGD momentum in [0, 1), or a momentum schedule (for Adam/AdamW it drives beta1).
+        nesterov: Nesterov momentum (SGD only).
+        weight_decay: the optimizer's weight decay (>= 0).
+        betas: Adam's (beta1, beta2).
+        clip_grad_norm: clip the global gradient norm to this value before each update, or None.
+        loss: "cross_entropy" (integer labels; also reports accuracy) or "mse".
+        seed: seed of the batch order and of the model building (>= 0).
+        progress: show a tqdm bar over epochs.
+        plateau: a :class:`~course_lib.training.plateau.ReduceLROnPlateau`, or None.
+        max_loss: a training loss above this counts as divergence.
+        label: name for legends.
+        callback: called after each epoch as ``callback(epoch, model, metrics)`` with
+            metrics = {"step", "train_loss", "val_loss", "val_acc"}; return True to stop.
+        check_horizon: warn when the schedule's horizon differs from the plan's T
+            (False when a cut is deliberate).
+    """
+
+    epochs: int
+    batch_size: int = 64
+    optimizer: str = "sgd"
+    momentum: Any = 0.0
+    nesterov: bool = False
+    weight_decay: float = 0.0
+    betas: tuple[float, float] = (0.9, 0.999)
+    clip_grad_norm: float | None = None
+    loss: str = "cross_entropy"
+    seed: int = 0
+    progress: bool = False
+    plateau: ReduceLROnPlateau | None = None
+    max_loss: float = 1e4
+    label: str = ""
+    callback: Callable[[int, nn.Module, dict], Any] | None = None
+    check_horizon: bool = True
+
+    def __post_init__(self) -> None:
+        check_in("optimizer", self.optimizer, OPTIMIZERS)
+        check_in("loss", self.loss, LOSSES)
+        if not (isinstance(self.betas, Sequence) and len(self.betas) == 2):
+            raise TypeError(f"betas must be a pair (beta1, beta2), got betas={self.betas!r}")
+        fixed = not callable(self.momentum)
+        if fixed:
+            check_range("momentum", self.momentum, 0.0, 1.0, high_open=True)
+        if self.optimizer != "sgd" and fixed and self.momentum != 0:
+            raise ValueError(f"momentum={self.momentum!r} applies to optimizer='sgd'; for {self.optimizer!r} set "
+                             f"betas=(beta1, beta2), or pass a momentum schedule to drive beta1")
+        if self.nesterov and (self.optimizer != "sgd" or (fixed and self.momentum == 0)):
+            raise ValueError(f"nesterov=True needs optimizer='sgd' and momentum > 0, got "
+                             f"optimizer={self.optimizer!r}, momentum={self.momentum!r}")
+        if self.callback is not None and not callable(self.callback):
+            raise TypeError(f"callback must be a function (epoch, model, metrics) or None, got "
+                            f"callback={self.callback!r}")
+        if self.plateau is not None and not isinstance(self.plateau, ReduceLROnPlateau):
+            raise TypeError(f"plateau must be a ReduceLROnPlateau or None, got plateau={self.plateau!r}")
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        set_("epochs", check_int("epochs", self.epochs, minimum=1))
+        set_("batch_size", check_int("batch_size", self.batch_size, minimum=1))
+        set_("weight_decay", check_non_negative("weight_decay", self.weight_decay))
+        set_("betas", (check_range("betas[0]", self.betas[0], 0.0, 1.0, high_open=True),
+                       check_range("betas[1]", self.betas[1], 0.0, 1.0, high_open=True)))
+        set_("clip_grad_norm", None if self.clip_grad_norm is None
+             else check_positive("clip_grad_norm", self.clip_grad_norm))
+        set_("seed", check_int("seed", self.seed, minimum=0))
+        set_("max_loss", check_positive("max_loss", self.max_loss))
+
+    def plan(self, n_examples: int) -> RunPlan:
+        """The :class:`RunPlan` of this config on ``n_examples`` training examples."""
+        return RunPlan(n_examples, self.batch_size, self.epochs)
+
+
+def as_config(config: TrainConfig | None = None, options: Mapping[str, Any] | None = None) -> TrainConfig:
+    """``config`` with ``options`` (TrainConfig field names) replaced; TrainConfig(**options) without one."""
+    options = dict(options or {})
+    unknown = sorted(set(options) - {f.name for f in dataclasses.fields(TrainConfig)})
+    if unknown:
+        raise TypeError(f"unknown training option(s) {unknown}; allowed: "
+                        f"{[f.name for f in dataclasses.fields(TrainConfig)]}")
+    if config is None:
+        return TrainConfig(**options)
+    if not isinstance(config, TrainConfig):
+        raise TypeError(f"config must be a TrainConfig or None, got config={config!r}")
+    return dataclasses.replace(config, **options) if options else config
+
+
+class Shard(Protocol):
+    """One worker's share of a data-parallel run (see :mod:`course_lib.training.distributed`)."""
+
+    def indices(self, order: torch.Tensor) -> torch.Tensor: ...  # this worker's part of an epoch's order
+    def wrap(self, net: nn.Module) -> nn.Module: ...  # e.g. DistributedDataParallel(net)
+    def mean(self, value: float) -> float: ...  # the mean of a number over the workers
+
+
+@contextlib.contextmanager
+def seeded_one_thread(seed: int) -> Iterator[None]:
+    """Run the block on one CPU thread under ``torch.manual_seed(seed)``; restore both afterwards."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with torch.random.fork_rng(devices=[]):
+            torch.default_generator.manual_seed(seed)  # CPU only, as fork_rng restores
+            yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def evaluate(net: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn: Callable,
+             classify: bool) -> tuple[float, float]:
+    """(loss, accuracy or nan) on the whole split, without gradients, in eval mode."""
+    net.eval()
+    with torch.no_grad():
+        out = net(X)
+        loss = loss_fn(out, y).item()
+        acc = (out.argmax(dim=1) == y).float().mean().item() if classify else math.nan
+    net.train()
+    return loss, acc
+
+
+def train_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule: Any,
+                config: TrainConfig | None = None, *, shard: Shard | None = None, **options: Any) -> History:
+    """Train ``model`` on ``data`` with lr = ``schedule(t)`` at update t (t counts updates, not epochs).
+
+    Each epoch visits the training set once in an order from ``torch.Generator().manual_seed(seed)``;
+    the model is built (if ``model`` is a function) and trained under ``torch.manual_seed(seed)``
+    on one CPU thread, both restored afterwards: same arguments, same History. With a plateau
+    policy lr = plateau.lr * schedule(t) / schedule(0), the policy stepped after each epoch with
+    the validation loss. Divergence (a training loss not finite or above ``max_loss``, a step too
+    large for float32, a non-finite validation loss) stops the run without raising:
+    ``diverged_step`` is the step not applied, ``diverged_lr`` its rate.
+
+    Args:
+        model: an ``nn.Module`` (trained in place) or a function with no arguments building one.
+        data: a Dataset with X_train, y_train, X_val, y_val.
+        schedule: a course_lib schedule, a function of the step, or a number (constant rate);
+            None only with a plateau policy.
+        config: a :class:`TrainConfig`; ``**options`` (its field names) build or override it.
+        shard: one worker's share of a data-parallel run (:class:`Shard`), or None.
+
+    Returns:
+        A :class:`History`: per-step lr, loss (mini-batch loss before the update), momentum
+        (beta1 for Adam); per-epoch val_loss/val_acc; the plan, plateau rates and schedule config.
+    """
+    config = as_config(config, options)
+    run = _Run(data, schedule, config, shard)  # checked tensors, the plan, the rates, the loss
+    with seeded_one_thread(config.seed):
+        net = run.build(model)
+        opt = run.optimizer(net)
+        group = opt.param_groups[0]  # one group: the whole model
+        forward = net if shard is None else shard.wrap(net)
+        shuffle = torch.Generator().manual_seed(config.seed)
+        t = 0
+        for epoch in run.epochs():
+            for idx in run.batches(torch.randperm(len(run.X), generator=shuffle)):
+                group["lr"] = lr = run.lr(t)  # the schedule sets the rate itself: lr = schedule(t)
+                run.set_momentum(group, t)  # a momentum schedule drives SGD's momentum or Adam's beta1
+                batch_loss = run.loss_fn(forward(run.X[idx]), run.y[idx])
+                value = batch_loss.item() if shard is None else shard.mean(batch_loss.item())
+                if not value <= config.max_loss or step_too_large(config.optimizer, group, t):
+                    run.bad = (t, lr)  # nan, inf, too large: stop before applying it
+                    break
+                run.lrs.append(lr)
+                run.losses.append(value)
+                opt.zero_grad(set_to_none=True)
+                batch_loss.backward()
+                if config.clip_grad_norm is not None:
+                    nn.utils.clip_grad_norm_(list(net.parameters()), config.clip_grad_norm)
+                opt.step()
+                t += 1
+            if run.bad is not None or run.end_epoch(epoch, net, t, value):  # validate, plateau, callback
+                break
+    return run.history(net, t)
+
+
+def check_data(data: Any, config: TrainConfig) -> None:
+    """Raise unless ``data`` is a Dataset (X_train, y_train, X_val, y_val) whose targets fit ``config.loss``."""
+    for name in ("X_train", "y_train", "X_val", "y_val"):
+        if not hasattr(data, name):
+            raise TypeError(f"data must be a Dataset (X_train, y_train, X_val, y_val), got data={data!r}")
+    if config.loss == "cross_entropy" and not np.issubdtype(np.asarray(data.y_train).dtype, np.integer):
+        raise ValueError(f"loss='cross_entropy' needs integer class labels, but data "
+                         f"{getattr(data, 'name', '')!r} has {np.asarray(data.y_train).dtype} targets: "
+                         f"use loss='mse' for regression")
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def step_too_large(optimizer: str, group: dict, t: int) -> bool:
+    """True if ``optimizer.step()`` at update t (from 0) would hand torch a float32 scalar past 3.4e38.
+
+    SGD: lr. Adam: its bias-corrected step lr / (1 - beta1 ** (t + 1)) (10 lr at the first
+    update with beta1 = 0.9). AdamW: also lr * weight_decay. (torch would raise "value cannot
+    be converted to type float without overflow" midway through the step.)
+    """
+    lr = group["lr"]
+    if optimizer == "sgd":
+        return lr > _FLOAT32_MAX
+    size = lr / (1 - group["betas"][0] ** (t + 1))
+    return (max(size, lr * group["weight_decay"]) if optimizer == "adamw" else size) > _FLOAT32_MAX
+
+
+class _Run:
+    """What the loop of :func:`train_torch` reads and records, checked and built once."""
+
+    def __init__(self, data: Any, schedule: Any, config: TrainConfig, shard: Shard | None) -> None:
+        check_data(data, config)
+        self.classify = config.loss == "cross_entropy"
+        target = torch.int64 if self.classify else torch.float32
+        self.X, self.Xv = (torch.as_tensor(a, dtype=torch.float32) for a in (data.X_train, data.X_val))
+        self.y, self.yv = (torch.as_tensor(a, dtype=target) for a in (data.y_train, data.y_val))
+        if len(self.X) == 0 or len(self.y) != len(self.X):
+            raise ValueError(f"data must have as many training labels as examples (>= 1), got "
+                             f"{len(self.X)} examples and {len(self.y)} labels")
+        n_local = len(self.X) if shard is None else len(shard.indices(torch.arange(len(self.X))))
+        self.plan = config.plan(n_local)  # a worker's share of each epoch in a data-parallel run
+        if config.check_horizon:
+            check_horizon(schedule, self.plan.total_steps, stacklevel=5)
+        self.base = rates(schedule, self.plan.total_steps, config.plateau).tolist()
+        self.moms = momenta(config.momentum, self.plan.total_steps) if callable(config.momentum) else None
+        self.fixed_mom = float(config.momentum) if self.moms is None and config.optimizer == "sgd" else None
+        self.policy = copy.deepcopy(config.plateau)  # yours is not changed
+        self.loss_fn = make_loss(config.loss, (self.y, self.yv))
+        self.config, self.shard, self.data, self.schedule = config, shard, data, schedule
+        self.lrs, self.losses, self.val, self.bad = [], [], [], None
+
+    def build(self, model: Any) -> nn.Module:
+        net = model() if not isinstance(model, nn.Module) and callable(model) else model
+        if not isinstance(net, nn.Module):
+            raise TypeError(f"model must be an nn.Module or a function returning one, got model={model!r}")
+        return net
+
+    def optimizer(self, net: nn.Module) -> torch.optim.Optimizer:
+        c = self.config
+        first = self.fixed_mom if self.moms is None else float(self.moms[0])
+        return make_optimizer(c.optimizer, net.parameters(), float(self.lr(0)), momentum=first,
+                              nesterov=c.nesterov, weight_decay=c.weight_decay, betas=c.betas)
+
+    def lr(self, t: int) -> float:
+        return float(self.base[t] if self.policy is None else self.policy.lr * self.base[t])
+
+    def set_momentum(self, group: dict, t: int) -> None:
+        if self.moms is not None:
+            if self.config.optimizer == "sgd":
+                group["momentum"] = float(self.moms[t])
+            else:
+                group["betas"] = (float(self.moms[t]), self.config.betas[1])
+
+    def epochs(self) -> Iterator[int]:
+        from tqdm.auto import tqdm
+
+        c = self.config
+        with tqdm(range(c.epochs), disable=not c.progress, leave=False, desc=c.label or "train") as self.bar:
+            yield from self.bar
+
+    def batches(self, order: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        return (order if self.shard is None else self.shard.indices(order)).split(self.config.batch_size)
+
+    def end_epoch(self, epoch: int, net: nn.Module, t: int, value: float) -> bool:
+        """Validate (the mean training loss of the epoch if there is no validation split), step the
+        plateau policy, call the callback; True to stop (a non-finite validation loss, or a request)."""
+        c = self.config
+        val_loss, val_acc = evaluate(net, self.Xv, self.yv, self.loss_fn, self.classify) if len(self.Xv) else (
+            float(np.mean(self.losses[-RunPlan(len(self.X), c.batch_size, 1).steps_per_epoch:])), math.nan)
+        if not math.isfinite(val_loss):
+            self.bad = (t, self.lrs[-1])
+            return True
+        self.val.append((val_loss, val_acc))
+        if self.policy is not None:
+            self.policy.step(val_loss)
+        self.bar.set_postfix(loss=f"{value:.4g}", val_loss=f"{val_loss:.4g}")
+        stop = c.callback is not None and bool(c.callback(epoch + 1, net, dict(
+            step=t, train_loss=value, val_loss=val_loss, val_acc=val_acc)))
+        if self.shard is not None:
+            stop = self.shard.mean(float(stop)) > 0  # one worker asks: all stop together
+        return stop
+
+    def history(self, net: nn.Module, t: int) -> History:
+        c, done, bad = self.config, len(self.losses), self.bad
+        used = (self.moms[:t].copy() if self.moms is not None
+                else np.full(t, self.fixed_mom if self.fixed_mom is not None else c.betas[0]))
+        return History(
+            steps=np.arange(done), lr=np.array(self.lrs), loss=np.array(self.losses), momentum=used,
+            val_epochs=np.arange(1, len(self.val) + 1), val_loss=np.array([v[0] for v in self.val]),
+            val_acc=np.array([v[1] for v in self.val]) if self.classify else np.zeros(0),
+            diverged=bad is not None, diverged_step=None if bad is None else bad[0],
+            diverged_lr=None if bad is None else bad[1], label=c.label, plan=self.plan,
+            plateau_lrs=None if self.policy is None else list(self.policy.history),
+            schedule=schedule_config(self.schedule),
+            config=dict(trainer="train_torch", model=type(net).__name__,
+                        n_params=sum(p.numel() for p in net.parameters()), data=getattr(self.data, "name", None),
+                        schedule=describe(self.schedule), optimizer=c.optimizer, epochs=c.epochs,
+                        batch_size=c.batch_size, steps_per_epoch=self.plan.steps_per_epoch,
+                        momentum=describe(c.momentum), nesterov=c.nesterov, weight_decay=c.weight_decay,
+                        betas=c.betas, clip_grad_norm=c.clip_grad_norm, loss=c.loss, seed=c.seed,
+                        plateau=describe(c.plateau), max_loss=c.max_loss,
+                        plateau_lrs=None if self.policy is None else list(self.policy.history)))

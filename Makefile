@@ -47,8 +47,11 @@ VARIANTS ?=
 test-portable: $(STAMP)
 	$(PY) scripts/test_portable.py $(VARIANTS)
 
+# The unit tests: every module's tests and doctests, without the browser and without building or
+# executing the whole course (-m integration: the editions, the website). Prints its time; < 2 min.
 unit: $(STAMP)
-	MPLBACKEND=Agg $(PY) -m pytest tests --ignore=tests/e2e -q
+	@start=$$(date +%s); MPLBACKEND=Agg $(PY) -m pytest tests --ignore=tests/e2e -m "not integration" -q --durations=5; \
+	status=$$?; echo "make unit: $$(( $$(date +%s) - start )) s"; exit $$status
 
 e2e: $(STAMP)
 	$(PY) -m pytest tests/e2e -m e2e -p no:randomly

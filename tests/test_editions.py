@@ -56,6 +56,7 @@ def test_an_exercise_without_its_placeholder_is_reported():
         editions.exercises(nb)
 
 
+@pytest.mark.integration  # executes every notebook of the instructor edition
 def test_instructor_edition_executes_with_every_check_correct(tmp_path):
     start = time.perf_counter()
     written = editions.build(NOTEBOOKS, tmp_path)

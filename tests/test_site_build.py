@@ -4,8 +4,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
+
+pytestmark = pytest.mark.integration  # builds the whole website (make test runs it, make unit does not)
 
 def test_site_has_a_page_per_notebook_home_gallery_and_search(built_site):
     out, stats, _ = built_site

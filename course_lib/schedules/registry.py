@@ -134,9 +134,10 @@ def _restarts_twin(L: Any, opt: Any, s: Any) -> Any:
 
 
 def _piecewise_twin(L: Any, opt: Any, s: Any) -> Any:
-    ratios = {b / a for a, b in zip(s.values, s.values[1:])}
-    _require(len(ratios) <= 1, s, "MultiStepLR multiplies by one gamma at every milestone")
-    gamma = ratios.pop() if ratios else 1.0
+    ratios = [b / a for a, b in zip(s.values, s.values[1:])]
+    gamma = ratios[0] if ratios else 1.0
+    _require(all(math.isclose(r, gamma, rel_tol=1e-12) for r in ratios), s,
+             "MultiStepLR multiplies by one gamma at every milestone")
     return L.MultiStepLR(with_lr(opt, s.values[0]), list(s.boundaries), gamma)
 
 

@@ -25,7 +25,7 @@ from course_lib.validation import check_int, check_non_negative, check_positive,
 
 __all__ = [
     "Schedule", "as_steps", "shaped_like", "evaluate", "check_lr", "check_decay_gamma", "check_min_lr",
-    "check_increasing", "check_schedule", "check_sequence", "int_if_whole", "accepts_aliases",
+    "check_increasing", "check_schedule", "check_sequence", "check_bool", "int_if_whole", "accepts_aliases",
 ]
 
 
@@ -138,6 +138,12 @@ def check_min_lr(name: str, value: Any, lr: float, lr_name: str = "lr") -> float
     if value > lr:
         raise ValueError(f"{name} must be <= {lr_name} ({lr!r}), got {name}={value!r}")
     return value
+
+
+def check_bool(name: str, value: Any) -> None:
+    """``value`` must be True or False (a flag such as staircase)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {name}={value!r}")
 
 
 def check_sequence(name: str, values: Any, what: str = "steps") -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from course_lib.validation import check_in, check_int, check_range, check_real
 
 __all__ = [
     "CosineRestarts", "Cyclic", "OneCycle", "cosine_restarts", "cyclic", "one_cycle",
-    "CYCLIC_MODES", "anneal", "one_cycle_phases", "eval_phases", "cyclic_shape", "cyclic_scale",
+    "CYCLIC_MODES", "anneal", "one_cycle_phases", "check_one_cycle_phases", "eval_phases", "cyclic_shape", "cyclic_scale",
     "restart_position", "MAX_TABLE",
 ]
 
@@ -61,6 +62,16 @@ def one_cycle_phases(total_steps: int, pct_start: float, three_phase: bool,
         (float(pct_start * total_steps) - 1, v0, v1),
         (total_steps - 1.0, v1, v3),
     ]
+
+
+def check_one_cycle_phases(schedule: Any) -> None:
+    """Check and normalise a one-cycle's total_steps, pct_start, anneal and three_phase (rate or momentum)."""
+    object.__setattr__(schedule, "total_steps", check_int("total_steps", schedule.total_steps, minimum=2))
+    object.__setattr__(schedule, "pct_start", check_range("pct_start", schedule.pct_start, 0.0, 1.0,
+                                                           low_open=True, high_open=True))
+    check_in("anneal", schedule.anneal, ("cos", "linear"))
+    if schedule.three_phase and schedule.pct_start >= 0.5:
+        raise ValueError(f"pct_start must be < 0.5 when three_phase=True, got pct_start={schedule.pct_start!r}")
 
 
 def eval_phases(t: np.ndarray, phases: list[tuple[float, float, float]], how: str) -> np.ndarray:
@@ -250,18 +261,13 @@ class OneCycle(Schedule):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "max_lr", check_lr("max_lr", self.max_lr))
-        object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=2))
-        object.__setattr__(self, "pct_start", check_range("pct_start", self.pct_start, 0.0, 1.0,
-                                                           low_open=True, high_open=True))
+        check_one_cycle_phases(self)
         div = check_real("div_factor", self.div_factor)
         if div < 1:
             raise ValueError(f"div_factor must be >= 1 (start at max_lr / div_factor), got div_factor={div!r}")
         final = check_real("final_div_factor", self.final_div_factor)
         if final < 1:
             raise ValueError(f"final_div_factor must be >= 1, got final_div_factor={final!r}")
-        check_in("anneal", self.anneal, ("cos", "linear"))
-        if self.three_phase and self.pct_start >= 0.5:
-            raise ValueError(f"pct_start must be < 0.5 when three_phase=True, got pct_start={self.pct_start!r}")
 
     @property
     def initial_lr(self) -> float:

@@ -21,7 +21,7 @@ from typing import Sequence
 import numpy as np
 
 from course_lib.schedules.base import (
-    Schedule, accepts_aliases, check_decay_gamma, check_increasing, check_lr, check_min_lr, check_sequence,
+    Schedule, accepts_aliases, check_bool, check_decay_gamma, check_increasing, check_lr, check_min_lr, check_sequence,
     int_if_whole,
 )
 from course_lib.validation import check_int, check_non_negative, check_positive
@@ -109,13 +109,10 @@ class ExponentialDecay(Schedule):
         object.__setattr__(self, "lr", check_lr("lr", self.lr))
         object.__setattr__(self, "gamma", check_decay_gamma("gamma", self.gamma))
         object.__setattr__(self, "decay_steps", int_if_whole(check_positive("decay_steps", self.decay_steps)))
-        if not isinstance(self.staircase, (bool, np.bool_)):
-            raise TypeError(f"staircase must be True or False, got staircase={self.staircase!r}")
+        check_bool("staircase", self.staircase)
 
     def _value(self, t: np.ndarray) -> np.ndarray:
-        p = t / self.decay_steps
-        if self.staircase:
-            p = np.floor(p)
+        p = np.floor(t / self.decay_steps) if self.staircase else t / self.decay_steps
         return self.lr * self.gamma ** p
 
 
@@ -136,13 +133,10 @@ class InverseTimeDecay(Schedule):
         object.__setattr__(self, "lr", check_lr("lr", self.lr))
         object.__setattr__(self, "decay_rate", check_non_negative("decay_rate", self.decay_rate))
         object.__setattr__(self, "decay_steps", int_if_whole(check_positive("decay_steps", self.decay_steps)))
-        if not isinstance(self.staircase, (bool, np.bool_)):
-            raise TypeError(f"staircase must be True or False, got staircase={self.staircase!r}")
+        check_bool("staircase", self.staircase)
 
     def _value(self, t: np.ndarray) -> np.ndarray:
-        p = t / self.decay_steps
-        if self.staircase:
-            p = np.floor(p)
+        p = np.floor(t / self.decay_steps) if self.staircase else t / self.decay_steps
         with np.errstate(over="ignore"):  # decay_rate * p past 1e308 is inf, and lr / inf = 0 is the limit
             return self.lr / (1 + self.decay_rate * p)
 

@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 
 from course_lib.schedules.base import Schedule, check_decay_gamma
-from course_lib.schedules.cycles import CYCLIC_MODES, cyclic_scale, cyclic_shape, eval_phases, one_cycle_phases
+from course_lib.schedules.cycles import (
+    CYCLIC_MODES, check_one_cycle_phases, cyclic_scale, cyclic_shape, eval_phases, one_cycle_phases,
+)
 from course_lib.validation import check_in, check_int, check_range
 
 __all__ = ["ConstantMomentum", "OneCycleMomentum", "CyclicMomentum", "constant_momentum",
@@ -62,15 +64,10 @@ class OneCycleMomentum(Schedule):
     three_phase: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=2))
-        object.__setattr__(self, "pct_start", check_range("pct_start", self.pct_start, 0.0, 1.0,
-                                                           low_open=True, high_open=True))
+        check_one_cycle_phases(self)
         base, peak = check_momentum_pair(self.base_momentum, self.max_momentum, "base_momentum", "max_momentum")
         object.__setattr__(self, "base_momentum", base)
         object.__setattr__(self, "max_momentum", peak)
-        check_in("anneal", self.anneal, ("cos", "linear"))
-        if self.three_phase and self.pct_start >= 0.5:
-            raise ValueError(f"pct_start must be < 0.5 when three_phase=True, got pct_start={self.pct_start!r}")
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         hi, lo = self.max_momentum, self.base_momentum

@@ -30,34 +30,37 @@ Where things are (one file per family, as optax):
 
 One vocabulary
 --------------
-Every schedule names a parameter the same way; a factory also accepts the other libraries'
-names listed here (documented keyword aliases, e.g. ``cosine_decay(0.1, T_max=100)``)::
+A parameter has one name and one meaning across the catalog. Where another library names
+it differently, the factories accept that name too (documented keyword aliases, listed at
+the end of each factory's docstring), e.g. ``cosine_decay(0.1, T_max=100, eta_min=0.0)``::
 
-    ours           meaning                                  torch          Keras                   optax             Hugging Face
-    lr             the peak (or initial) rate               base lr /      initial_learning_rate   init_value,       lr (optimizer)
-                                                            max_lr (1cycle)                        peak_value
-    min_lr/end_lr  the rate the decay ends at (one concept: eta_min, min_lr alpha * lr (a ratio)     end_value         lr_end, min_lr_ratio * lr
-                   min_lr for cosine/SGDR/WSD, end_lr for
-                   polynomial/linear/1-sqrt; each accepts the other)
-    total_steps    the horizon T: where the decay ends      T_max, total_iters, decay_steps         decay_steps,      num_training_steps
-                                                            total_steps                             transition_steps
-    warmup_steps   the warm-up's length W                   (SequentialLR) warmup_steps            warmup_steps      num_warmup_steps
-    decay_steps    a TIME CONSTANT in exponential, inverse  -              decay_steps             transition_steps  -
-                   time and inverse sqrt (rate**(t/decay_steps));
-                   the decay PHASE LENGTH D in WSD                                                                   num_decay_steps
-    gamma          factor per step / per step_size          gamma          decay_rate              decay_rate        -
-    cycle_steps    first cycle of SGDR                      T_0            first_decay_steps       -                 -
-    cycle_mult     growth of the cycles                     T_mult         t_mul                   -                 -
-    cycle_decay    decay of the peaks                       -              m_mul                   -                 -
-    base_lr,max_lr cyclic's LOW and HIGH ends               base_lr, max_lr -                      -                 -
-    anneal         one-cycle's shape ("cos" or "linear")    anneal_strategy -                      -                 -
+    ours          meaning                               torch             Keras                   optax              Hugging Face
+    ------------  ------------------------------------  ----------------  ----------------------  -----------------  ------------------
+    lr            the peak (or initial) rate            the group's lr    initial_learning_rate   init_value         the optimizer's lr
+    max_lr        the peak of one_cycle / cyclic        max_lr            -                       peak_value         -
+    base_lr       cyclic's LOW end                      base_lr           -                       -                  -
+    min_lr        where a decay ends (cosine, SGDR,     eta_min, min_lr   alpha * lr (a ratio)    end_value          lr_end,
+     = end_lr      WSD: min_lr; polynomial, linear,                                                                  min_lr_ratio * lr
+                   1-sqrt: end_lr; each takes both)
+    total_steps   the horizon T where the decay ends    T_max,            decay_steps (Cosine-,   decay_steps,       num_training_steps
+                                                        total_iters       PolynomialDecay)        transition_steps
+    warmup_steps  the warm-up's length W                -                 warmup_steps            warmup_steps       num_warmup_steps
+    decay_steps   exponential / inverse time / sqrt:    -                 decay_steps             transition_steps   -
+                  a TIME CONSTANT (gamma ** (t / decay_steps));
+                  WSD: the LENGTH D of the decay phase  -                 -                       -                  num_decay_steps
+    gamma         factor per step (per step_size)       gamma             decay_rate              decay_rate         -
+    cycle_steps   SGDR's first cycle                    T_0               first_decay_steps       -                  -
+    cycle_mult    SGDR's growth of the cycles           T_mult            t_mul                   -                  -
+    cycle_decay   SGDR's decay of the peaks             -                 m_mul                   -                  -
+    anneal        one_cycle's shape, "cos" / "linear"   anneal_strategy   -                       -                  -
+    decay         WSD's decay shape                     -                 -                       -                  decay_type
 
-Decided, not renamed: ``cyclic(base_lr, max_lr)`` keeps torch CyclicLR's names (base_lr is
-the *low* end there, and everyone who knows CyclicLR reads them so); ``decay_steps`` keeps
-its Keras meaning (a time constant) in the three smooth decays and Hugging Face's meaning
-(a phase length) in WSD, each written in the class docstring; ``min_lr``/``end_lr`` stay
-(reprs, plot titles and History configs keep reading the same), and each factory with a
-floor accepts the other name.
+Decided, not renamed (so every repr, plot title, History config and notebook reads as
+before): ``cyclic(base_lr, max_lr)`` keeps torch CyclicLR's names, where base_lr is the
+*low* end; ``decay_steps`` keeps Keras' meaning (a time constant) in the three smooth
+decays and Hugging Face's (a phase length) in WSD, each said in its class docstring;
+``min_lr`` and ``end_lr`` are one concept, and every factory with a floor accepts both.
+Steps are optimizer updates everywhere (never epochs).
 
 >>> from course_lib import schedules as S
 >>> s = S.step_decay(0.1, step_size=30)
@@ -72,15 +75,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from course_lib.schedules.base import (
-    Schedule, accepts_aliases, as_steps, check_decay_gamma, check_increasing, check_lr, check_min_lr,
-    check_schedule, check_sequence, evaluate, int_if_whole, shaped_like,
-)
+from course_lib.schedules.base import Schedule, as_steps, evaluate, shaped_like
 from course_lib.schedules.compose import (
     WSD_DECAYS, Composite, Join, Noam, Ramp, Rescaled, Scaled, Warmup, WarmupStableDecay, join, noam, ramp,
     rescaled, scaled, warmup, warmup_stable_decay,
 )
-from course_lib.schedules.controls import KINDS, ParamSpec, control_value, parse_numbers
+from course_lib.schedules.controls import ParamSpec
 from course_lib.schedules.cycles import (
     CYCLIC_MODES, CosineRestarts, Cyclic, OneCycle, anneal, cosine_restarts, cyclic, one_cycle,
 )
@@ -108,7 +108,7 @@ __all__ = [
     "cosine_decay", "one_minus_sqrt_decay", "cosine_restarts", "cyclic", "one_cycle", "noam",
     "piecewise_constant", "ramp", "warmup", "join", "warmup_stable_decay", "scaled", "rescaled",
     "one_cycle_momentum", "cyclic_momentum", "constant_momentum", "evaluate",
-    "as_steps", "shaped_like", "anneal",
+    "as_steps", "shaped_like", "anneal", "CYCLIC_MODES", "WSD_DECAYS",
     "ParamSpec", "param_specs", "build_schedule", "gallery", "Entry",
     "STANDARD_SCHEDULES", "GD_SCHEDULES", "gd_schedule", "budget_cut_schedules", "scaled_schedule",
     "constant_schedule", "step_schedule", "cosine_schedule", "warmup_cosine_schedule",

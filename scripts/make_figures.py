@@ -40,26 +40,8 @@ PNG_METADATA = {"Software": None}
 
 
 def catalog(n: int = 1000) -> dict[str, S.Schedule]:
-    """One example of every schedule in the catalog, over n steps."""
-    return {
-        "constant": S.constant(0.1),
-        "step_decay": S.step_decay(0.1, step_size=300, gamma=0.3),
-        "multistep_decay": S.multistep_decay(0.1, [500, 800]),
-        "exponential_decay": S.exponential_decay(0.1, 0.997),
-        "exponential (staircase)": S.exponential_decay(0.1, 0.7, decay_steps=100, staircase=True),
-        "inverse_time_decay": S.inverse_time_decay(0.1, 0.01),
-        "inverse_sqrt_decay": S.inverse_sqrt_decay(0.1, 0.05),
-        "polynomial_decay": S.polynomial_decay(0.1, n, power=2.0),
-        "linear_decay": S.linear_decay(0.1, n),
-        "cosine_decay": S.cosine_decay(0.1, n),
-        "cosine_restarts": S.cosine_restarts(0.1, 100, cycle_mult=2),
-        "cyclic": S.cyclic(0.01, 0.1, step_size_up=100, mode="triangular2"),
-        "one_cycle": S.one_cycle(0.1, n),
-        "noam": S.noam(0.1, 100),
-        "piecewise_constant": S.piecewise_constant([200, 600], [0.05, 0.1, 0.01]),
-        "warmup + cosine": S.warmup(S.cosine_decay(0.1, n - 100), 100),
-        "warmup_stable_decay": S.warmup_stable_decay(0.1, n, 100, 200, decay="1-sqrt"),
-    }
+    """One example of every schedule, over n steps: the gallery pictures of the registry's rows."""
+    return S.gallery(n)
 
 
 def save(fig, out: Path, name: str) -> None:

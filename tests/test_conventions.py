@@ -9,7 +9,7 @@ import torch
 
 from course_lib.references import libraries as C
 from course_lib import schedules as S
-from course_lib.torch_bridge import as_torch_scheduler
+from course_lib.schedules.torch_bridge import as_torch_scheduler
 
 lr_sched = torch.optim.lr_scheduler
 STEP_ORDER_WARNING = "Detected call of `lr_scheduler.step()` before `optimizer.step()`"

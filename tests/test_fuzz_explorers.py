@@ -97,7 +97,7 @@ def test_explore_plateau(shown, data):
 def comparison():
     data = P.spirals_dataset(n_samples=120, n_classes=3, seed=0)
     budget = X.Budget(data, lambda: M.mlp(2, 3, hidden=(4,), seed=None), epochs=1, batch_size=32)
-    return X.compare_schedules({"constant": X.constant_schedule, "cosine": X.cosine_schedule},
+    return X.compare_schedules({"constant": S.constant_schedule, "cosine": S.cosine_schedule},
                                [0.03, 1e4], budget, seeds=(1,))
 
 

@@ -7,6 +7,7 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
+from course_lib import schedules as S  # noqa: E402
 from course_lib import studies as X  # noqa: E402
 from course_lib.training import models as M  # noqa: E402
 from course_lib import problems as P  # noqa: E402
@@ -18,10 +19,10 @@ def comparison():
     data = P.spirals_dataset(n_samples=200, n_classes=3, seed=0)
     budget = X.Budget(data, lambda: M.mlp(2, 3, hidden=(8,), seed=None), epochs=2, batch_size=32,
                       options=dict(momentum=0.9))
-    schedules = {"constant": X.constant_schedule, "cosine": X.cosine_schedule, "WSD": X.wsd_schedule}
+    schedules = {"constant": S.constant_schedule, "cosine": S.cosine_schedule, "WSD": S.wsd_schedule}
     c = X.compare_schedules(schedules, [0.03, 0.3, 500.0], budget, seeds=(1, 2))
     # a schedule whose every rate diverges: reported, drawn without runs
-    c2 = X.compare_schedules({"too hot": X.constant_schedule}, [300.0, 1000.0], budget, seeds=(1,))
+    c2 = X.compare_schedules({"too hot": S.constant_schedule}, [300.0, 1000.0], budget, seeds=(1,))
     c.sweeps.update(c2.sweeps)
     c.runs.update(c2.runs)
     return c

@@ -248,7 +248,7 @@ def torch_one_cycle(t: Any, max_lr: float, total_steps: int, pct_start: float = 
     start, peak, end = schedule.initial_lr, schedule.max_lr, schedule.final_lr
     p_end = float(schedule.pct_start * N) - 1
     def anneal_(a: float, b: float, pct: np.ndarray) -> np.ndarray:
-        return S._anneal(a, b, pct, schedule.anneal)
+        return S.anneal(a, b, pct, schedule.anneal)
     pct_up = steps / p_end if p_end != 0 else np.ones_like(steps)
     pct_down = (steps - p_end) / (N - 1 - p_end)
     values = np.where(steps <= p_end, anneal_(start, peak, pct_up), anneal_(peak, end, pct_down))

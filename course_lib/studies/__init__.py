@@ -2,7 +2,7 @@
 
 ``measures`` (one number from a History: excess loss, steps to a tolerance, partial sums,
 progress per axis, the early spike), ``comparison`` (Budget, tune_lr, compare_schedules),
-``presets`` (schedules fitted to (peak lr, T)), ``warmup`` (sharpness, Adam's first steps).
+``warmup`` (sharpness, Adam's first steps).
 """
 from __future__ import annotations
 
@@ -17,15 +17,6 @@ _EXPORTS = {
     'partial_sums': 'measures',
     'axis_progress': 'measures',
     'early_spike': 'measures',
-    'STANDARD_SCHEDULES': 'presets',
-    'constant_schedule': 'presets',
-    'step_schedule': 'presets',
-    'cosine_schedule': 'presets',
-    'warmup_cosine_schedule': 'presets',
-    'one_cycle_schedule': 'presets',
-    'sgdr_schedule': 'presets',
-    'wsd_schedule': 'presets',
-    'budget_cut_schedules': 'presets',
     'Budget': 'comparison',
     'run_score': 'comparison',
     'LRSweep': 'comparison',

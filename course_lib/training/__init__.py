@@ -54,7 +54,6 @@ _EXPORTS = {
     'train_steps': 'checkpoint',
     'shard_indices': 'distributed',
     'mlp_factory': 'distributed',
-    'scaled_schedule': 'distributed',
     'WorkerError': 'distributed',
     'LaunchTimeout': 'distributed',
     'start_fork_server': 'distributed',

@@ -4,7 +4,7 @@ A long run is interrupted (a pre-empted job, a crash, a budget cut) or branched 
 run decayed from a checkpoint of its stable phase). To continue it as if nothing had
 happened, three states must come back: the weights, the optimizer's buffers
 (momentum, Adam's moments and step counts) and the scheduler's step counter. With a
-course_lib scheduler (:func:`course_lib.torch_bridge.as_torch_scheduler`) that counter
+course_lib scheduler (:func:`course_lib.schedules.torch_bridge.as_torch_scheduler`) that counter
 is all the scheduler holds: the schedule itself is code, rebuilt by the resuming
 process. Everything saved is plain tensors and numbers, so the file loads with
 ``torch.load(..., weights_only=True)``, which cannot run code hidden in a pickle.
@@ -20,7 +20,7 @@ process. Everything saved is plain tensors and numbers, so the file loads with
 >>> from pathlib import Path
 >>> from course_lib import problems as P, schedules as S
 >>> from course_lib.training import models as M
->>> from course_lib.torch_bridge import as_torch_scheduler
+>>> from course_lib.schedules.torch_bridge import as_torch_scheduler
 >>> data, schedule = P.spirals_dataset(n_samples=200), S.cosine_decay(0.1, 40)
 >>> def fresh():
 ...     net = M.mlp(2, data.n_classes, hidden=(16,), seed=0)

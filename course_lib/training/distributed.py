@@ -70,7 +70,7 @@ from course_lib.training.torch_loop import as_config, check_data, train_torch
 from course_lib.validation import check_int, check_positive
 from course_lib.training.history import History
 
-__all__ = ["shard_indices", "mlp_factory", "scaled_schedule", "WorkerError", "LaunchTimeout", "start_fork_server", "DistributedResult", "train_distributed",
+__all__ = ["shard_indices", "mlp_factory", "WorkerError", "LaunchTimeout", "start_fork_server", "DistributedResult", "train_distributed",
            "train_distributed_many", "train_simulated", "START_METHODS", "FORKSERVER_PRELOAD"]
 
 #: Start methods accepted by the launcher ("forkserver", the default, and "spawn" are the safe ones).
@@ -139,32 +139,6 @@ def mlp_factory(n_in: int, n_out: int, hidden: Sequence[int] = (64,), activation
     return functools.partial(M.mlp, n_in, n_out, hidden=tuple(hidden), activation=activation, seed=seed)
 
 
-def scaled_schedule(base_lr: float, k: float, total_steps: int, warmup_steps: int = 0) -> S.Schedule:
-    """The large-batch recipe of Goyal et al. (2017), with a cosine decay after the warm-up.
-
-    Linear scaling rule: with a k times larger batch, use the rate k * base_lr. Gradual
-    warm-up: reach it by a straight line from base_lr over warmup_steps (the paper: 5 epochs),
-    then decay (here a cosine to 0 at total_steps; the paper divides by 10 at fixed epochs):
-
-        lr(t) = base_lr + (k * base_lr - base_lr) * t / W            for t < W
-        lr(t) = k * base_lr * (1 + cos(pi * (t - W) / (T - W))) / 2  for W <= t <= T
-
-    ``warmup_steps=0`` starts at k * base_lr directly; k=1 gives cosine_decay(base_lr, T).
-
-    >>> s = scaled_schedule(0.02, 4, total_steps=165, warmup_steps=55)
-    >>> round(s(0), 4), round(s(55), 4), round(s(165), 4)
-    (0.02, 0.08, 0.0)
-
-    Raises:
-        ValueError: base_lr or k not > 0, total_steps < 1, or warmup_steps not in [0, total_steps).
-    """
-    base_lr, k = check_positive("base_lr", base_lr), check_positive("k", k)
-    total_steps = check_int("total_steps", total_steps, minimum=1)
-    warmup_steps = check_int("warmup_steps", warmup_steps, minimum=0)
-    if warmup_steps >= total_steps:
-        raise ValueError(f"warmup_steps must be < total_steps={total_steps}, got warmup_steps={warmup_steps}")
-    decay = S.cosine_decay(k * base_lr, total_steps - warmup_steps)
-    return S.warmup(decay, warmup_steps, start_lr=base_lr) if warmup_steps else decay
 
 
 # ---------------------------------------------------------------------------

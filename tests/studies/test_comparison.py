@@ -26,7 +26,7 @@ def budget(data):
 
 @pytest.fixture(scope="module")
 def comparison(budget):
-    schedules = {k: X.STANDARD_SCHEDULES[k] for k in ("constant", "cosine", "WSD")}
+    schedules = {k: S.STANDARD_SCHEDULES[k] for k in ("constant", "cosine", "WSD")}
     return X.compare_schedules(schedules, [0.01, 0.1, 1.0, 300.0], budget, seeds=(1, 2), tune_seeds=(0,))
 
 
@@ -51,10 +51,10 @@ def test_budget_errors(data):
         X.Budget(data, build, epochs=1, options=dict(seed=3))
 
 
-@pytest.mark.parametrize("name", sorted(X.STANDARD_SCHEDULES))
+@pytest.mark.parametrize("name", sorted(S.STANDARD_SCHEDULES))
 @pytest.mark.parametrize("total", [50, 176, 1000])
 def test_standard_schedules_peak_at_lr_and_fit_the_budget(name, total):
-    schedule = X.STANDARD_SCHEDULES[name](0.5, total)
+    schedule = S.STANDARD_SCHEDULES[name](0.5, total)
     assert isinstance(schedule, S.Schedule)
     rates = S.evaluate(schedule, total)
     assert rates.max() <= 0.5 + 1e-12 and rates.max() >= 0.45
@@ -63,11 +63,11 @@ def test_standard_schedules_peak_at_lr_and_fit_the_budget(name, total):
 
 
 def test_sgdr_has_three_cycles_and_wsd_holds():
-    rates = S.evaluate(X.sgdr_schedule(1.0, 700), 700)
+    rates = S.evaluate(S.sgdr_schedule(1.0, 700), 700)
     assert np.flatnonzero(np.diff(rates) > 0.5).tolist() == [99, 299]  # restarts after 100 and 300 steps
-    wsd = S.evaluate(X.wsd_schedule(1.0, 100), 100)
+    wsd = S.evaluate(S.wsd_schedule(1.0, 100), 100)
     assert wsd[0] == 0 and np.all(wsd[10:80] == 1.0) and wsd[-1] < 0.1
-    assert S.evaluate(X.step_schedule(1.0, 100), 100)[[49, 50, 75]].tolist() == pytest.approx([1.0, 0.1, 0.01])
+    assert S.evaluate(S.step_schedule(1.0, 100), 100)[[49, 50, 75]].tolist() == pytest.approx([1.0, 0.1, 0.01])
 
 
 def test_run_score():
@@ -82,7 +82,7 @@ def test_run_score():
 
 
 def test_tune_lr_scores_divergence_as_inf_and_picks_the_best(budget):
-    sweep = X.tune_lr(X.cosine_schedule, [0.001, 0.1, 500.0], budget, seeds=(0, 1))
+    sweep = X.tune_lr(S.cosine_schedule, [0.001, 0.1, 500.0], budget, seeds=(0, 1))
     assert sweep.scores.shape == (3,) and math.isinf(sweep.scores[-1])
     assert all(h.diverged for h in sweep.histories[-1])
     assert len(sweep.histories[0]) == 2 and sweep.best_lr == 0.1 and sweep.best_index == 1
@@ -100,7 +100,7 @@ def test_compare_schedules_structure(comparison, budget):
         assert all(h.label == name and h.n_steps == budget.total_steps for h in runs)
         sweep = comparison.sweeps[name]
         assert math.isinf(sweep.scores[-1]) and sweep.best_lr in (0.01, 0.1, 1.0)
-        assert runs[0].config["schedule"] == repr(X.STANDARD_SCHEDULES[name](sweep.best_lr, budget.total_steps))
+        assert runs[0].config["schedule"] == repr(S.STANDARD_SCHEDULES[name](sweep.best_lr, budget.total_steps))
     rows = comparison.rows()
     assert [r["name"] for r in rows] == list(comparison.runs)
     for r in rows:
@@ -117,43 +117,43 @@ def test_table_has_a_fixed_format(comparison):
 
 
 def test_compare_is_deterministic(budget):
-    a = X.compare_schedules({"cosine": X.cosine_schedule}, [0.1, 1.0], budget, seeds=(1,))
-    b = X.compare_schedules({"cosine": X.cosine_schedule}, [0.1, 1.0], budget, seeds=(1,))
+    a = X.compare_schedules({"cosine": S.cosine_schedule}, [0.1, 1.0], budget, seeds=(1,))
+    b = X.compare_schedules({"cosine": S.cosine_schedule}, [0.1, 1.0], budget, seeds=(1,))
     assert a.table() == b.table()
     np.testing.assert_array_equal(a.runs["cosine"][0].loss, b.runs["cosine"][0].loss)
 
 
 def test_all_diverged_is_reported_not_raised(budget):
-    c = X.compare_schedules({"constant": X.constant_schedule}, [500.0, 1000.0], budget, seeds=(1,))
+    c = X.compare_schedules({"constant": S.constant_schedule}, [500.0, 1000.0], budget, seeds=(1,))
     assert c.runs["constant"] == [] and math.isnan(c.best_lr["constant"])
     assert "all diverged" in c.table() and c.ranking() == []
 
 
 def test_compare_errors(budget):
     with pytest.raises(ValueError, match="lrs"):
-        X.compare_schedules(X.STANDARD_SCHEDULES, [0.1, 0.01], budget)
+        X.compare_schedules(S.STANDARD_SCHEDULES, [0.1, 0.01], budget)
     with pytest.raises(ValueError, match="lrs"):
-        X.tune_lr(X.cosine_schedule, [-0.1], budget)
+        X.tune_lr(S.cosine_schedule, [-0.1], budget)
     with pytest.raises(TypeError, match="schedules"):
         X.compare_schedules({}, [0.1], budget)
     with pytest.raises(TypeError, match="budget"):
-        X.compare_schedules(X.STANDARD_SCHEDULES, [0.1], "budget")
+        X.compare_schedules(S.STANDARD_SCHEDULES, [0.1], "budget")
     with pytest.raises(ValueError, match="seeds"):
-        X.compare_schedules(X.STANDARD_SCHEDULES, [0.1], budget, seeds=())
+        X.compare_schedules(S.STANDARD_SCHEDULES, [0.1], budget, seeds=())
     with pytest.raises(TypeError, match="make_schedule"):
         X.tune_lr(0.1, [0.1], budget)
 
 
 @pytest.mark.parametrize("total", [50, 176, 2000])
 def test_budget_cut_schedules(total):
-    cut = X.budget_cut_schedules(0.3, total)
+    cut = S.budget_cut_schedules(0.3, total)
     half = total // 2
     assert list(cut) == ["cosine(T) stopped at T/2", "cosine(T/2)", "WSD branch at T/2", "constant"]
     assert cut["cosine(T) stopped at T/2"](half) == pytest.approx(0.15, rel=0.05)
     assert cut["cosine(T/2)"](half - 1) < 0.01 and cut["WSD branch at T/2"](half - 1) < 0.3 * 0.25
     branch_start = half - max(half // 5, 1)
     np.testing.assert_array_equal(S.evaluate(cut["WSD branch at T/2"], branch_start),
-                                  S.evaluate(X.wsd_schedule(0.3, total), branch_start))
-    assert cut["WSD branch at T/2"](branch_start + 1) < X.wsd_schedule(0.3, total)(branch_start + 1)
+                                  S.evaluate(S.wsd_schedule(0.3, total), branch_start))
+    assert cut["WSD branch at T/2"](branch_start + 1) < S.wsd_schedule(0.3, total)(branch_start + 1)
     with pytest.raises(ValueError, match="total_steps"):
-        X.budget_cut_schedules(0.3, 3)
+        S.budget_cut_schedules(0.3, 3)

@@ -13,7 +13,7 @@ from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
 from course_lib import training as T
-from course_lib.torch_bridge import as_torch_scheduler
+from course_lib.schedules.torch_bridge import as_torch_scheduler
 
 
 @pytest.fixture(scope="module")

@@ -69,15 +69,15 @@ def test_mlp_factory_pickles_and_builds_the_mlp():
 
 
 def test_scaled_schedule_is_goyal_warmup_then_cosine():
-    s = D.scaled_schedule(0.1, 8, total_steps=100, warmup_steps=20)
+    s = S.scaled_schedule(0.1, 8, total_steps=100, warmup_steps=20)
     t = np.arange(101)
     assert s(0) == pytest.approx(0.1) and s(20) == pytest.approx(0.8) and s(100) == pytest.approx(0.0)
     assert np.all(np.diff(s(t[:21])) > 0) and np.all(np.diff(s(t[20:])) <= 1e-12)
-    assert D.scaled_schedule(0.1, 1, 50) == S.cosine_decay(0.1, 50)
+    assert S.scaled_schedule(0.1, 1, 50) == S.cosine_decay(0.1, 50)
     with pytest.raises(ValueError, match="warmup_steps"):
-        D.scaled_schedule(0.1, 2, 10, warmup_steps=10)
+        S.scaled_schedule(0.1, 2, 10, warmup_steps=10)
     with pytest.raises(ValueError, match="k"):
-        D.scaled_schedule(0.1, 0, 10)
+        S.scaled_schedule(0.1, 0, 10)
 
 
 def test_start_fork_server_is_idempotent():
@@ -116,7 +116,7 @@ def test_bad_arguments_fail_before_any_process_starts(digits, kwargs, error, wor
 # ---------------------------------------------------------------------------
 
 EPOCHS, PER_WORKER = 3, 64
-SCHEDULE = D.scaled_schedule(0.02, 4, total_steps=EPOCHS * 11, warmup_steps=11)
+SCHEDULE = S.scaled_schedule(0.02, 4, total_steps=EPOCHS * 11, warmup_steps=11)
 
 
 def stop_when_rank1_asks(epoch, model, metrics):

@@ -17,7 +17,7 @@ from course_lib import schedules as S
 from course_lib import training as T
 from course_lib.training.history import History
 from course_lib.training.plateau import ReduceLROnPlateau
-from course_lib.torch_bridge import as_torch_scheduler
+from course_lib.schedules.torch_bridge import as_torch_scheduler
 
 
 # ---------------------------------------------------------------------------

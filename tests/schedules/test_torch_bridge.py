@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from course_lib import schedules as S
-from course_lib.torch_bridge import as_torch_scheduler
+from course_lib.schedules.torch_bridge import as_torch_scheduler
 
 SCHEDULES = [
     S.cosine_decay(0.1, 50, 0.001),

@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 from _fuzz import any_float, call, examples, junk, or_junk, rates, step_counts, steps
 from course_lib import schedules as S
 
-FACTORIES = {**S.CATALOG, **S.MOMENTUM_CATALOG, "warmup": S.warmup, "join": S.join, "scaled": S.scaled}
+FACTORIES = {**S.CATALOG, **S.MOMENTUM_CATALOG, "warmup": S.warmup, "join": S.join, "scaled": S.scaled,
+             "ramp": S.ramp, "rescaled": S.rescaled, "one_minus_sqrt_decay": S.one_minus_sqrt_decay}
 
 _fractions = st.one_of(st.floats(-0.5, 1.5), any_float)
 _by_name = {
-    "lr": rates, "max_lr": rates, "base_lr": rates, "min_lr": rates, "end_lr": rates, "start_lr": rates,
+    "lr": rates, "max_lr": rates, "low": rates, "high": rates, "base_lr": rates, "min_lr": rates, "end_lr": rates, "start_lr": rates,
     "gamma": _fractions, "cycle_decay": _fractions, "pct_start": _fractions, "decay_rate": any_float,
     "power": st.one_of(st.floats(-2, 50), any_float), "cycle_mult": st.one_of(st.floats(0, 10), any_float),
     "div_factor": st.one_of(st.floats(0, 1e6), any_float), "final_div_factor": st.one_of(st.floats(0, 1e8), any_float),
@@ -40,7 +41,7 @@ _simple = st.sampled_from([S.constant(0.1), S.cosine_decay(1.0, 100), S.exponent
 
 
 def _arg(name: str) -> st.SearchStrategy:
-    if name == "schedule":
+    if name in ("schedule", "shape"):
         plain = _simple
     elif name == "schedules":
         plain = st.lists(_simple, min_size=0, max_size=3)

@@ -1,0 +1,337 @@
+"""Composition: new schedules from old ones, optax-style.
+
+Two primitives and two combinators build every composite of the catalog:
+
+* :func:`ramp` - a straight line from one rate to another over some steps, then flat
+  (optax's ``linear_schedule``, a polynomial of power 1);
+* :func:`join` - schedule i from boundaries[i-1] on, each piece with its clock restarted
+  at its boundary (optax ``join_schedules``);
+* :func:`scaled` - factor * schedule; :func:`rescaled` - a shape on [0, 1] stretched
+  between two rates (fastai's shape x range).
+
+:func:`warmup`, :func:`warmup_stable_decay` and :func:`noam` are such compositions: each
+is a frozen dataclass with its own readable fields (its repr is what plot titles and
+History configs show) whose ``parts`` are the join it evaluates.
+
+>>> s = warmup(cosine_decay(0.1, 90), 10)
+>>> s.parts
+Join(schedules=(Ramp(start_lr=0.0, end_lr=0.1, total_steps=10), CosineDecay(lr=0.1, total_steps=90, min_lr=0.0)), boundaries=(10,))
+>>> s(5), s(10)
+(0.05, 0.1)
+>>> noam(1.0, 100).parts.schedules[1]
+InverseSqrtDecay(lr=1.0, decay_rate=1.0, decay_steps=100)
+"""
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from course_lib.schedules.base import (
+    Schedule, accepts_aliases, check_increasing, check_lr, check_min_lr, check_schedule, check_sequence,
+)
+from course_lib.schedules.decay import (
+    constant, cosine_decay, inverse_sqrt_decay, linear_decay, one_minus_sqrt_decay,
+)
+from course_lib.validation import check_in, check_int, check_non_negative, check_positive
+
+__all__ = [
+    "Ramp", "Join", "Scaled", "Rescaled", "Composite", "Warmup", "WarmupStableDecay", "Noam",
+    "ramp", "join", "scaled", "rescaled", "warmup", "warmup_stable_decay", "noam", "WSD_DECAYS",
+]
+
+
+# ---------------------------------------------------------------------------
+# Primitives and combinators
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Ramp(Schedule):
+    """lr(t) = start_lr + (end_lr - start_lr) * min(t, T) / T,  T = total_steps
+
+    A straight line from start_lr to end_lr over T steps, then flat at end_lr: optax's
+    ``linear_schedule`` (a polynomial of power 1). It goes up (a warm-up) or down.
+    Evaluated as (end_lr - start_lr) * t first, then / T, the order torch and Hugging
+    Face's warm-ups use (or, where that product overflows near 1e308, (t / T) first).
+    """
+
+    start_lr: float
+    end_lr: float
+    total_steps: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start_lr", check_non_negative("start_lr", self.start_lr))
+        object.__setattr__(self, "end_lr", check_non_negative("end_lr", self.end_lr))
+        object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=1))
+
+    def _value(self, t: np.ndarray) -> np.ndarray:
+        w, height = self.total_steps, self.end_lr - self.start_lr
+        t = np.minimum(t, w)
+        with np.errstate(over="ignore"):
+            rise = height * t / w
+        big = np.isinf(rise)
+        if big.any():
+            rise[big] = height * (t[big] / w)
+        return self.start_lr + rise
+
+
+@dataclass(frozen=True)
+class Join(Schedule):
+    """lr(t) = schedules[i](t - boundaries[i-1]) for boundaries[i-1] <= t < boundaries[i]
+
+    Each piece restarts its own clock at its boundary (optax ``join_schedules``).
+    The result is continuous only if each piece starts where the previous one
+    stopped; build pieces that meet (e.g. a warm-up ending at the decay's lr).
+    """
+
+    schedules: tuple[Schedule, ...]
+    boundaries: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.schedules, Schedule) or not isinstance(self.schedules, Sequence):
+            raise TypeError(f"schedules must be a sequence of schedules, got schedules={self.schedules!r}")
+        schedules = tuple(self.schedules)
+        for i, s in enumerate(schedules):
+            check_schedule(f"schedules[{i}]", s)
+        boundaries = check_increasing("boundaries", self.boundaries, strictly_above=True)
+        if len(schedules) != len(boundaries) + 1:
+            raise ValueError(
+                f"schedules must have one more entry than boundaries: got {len(schedules)} schedules "
+                f"for {len(boundaries)} boundaries (boundaries={list(boundaries)})")
+        object.__setattr__(self, "schedules", schedules)
+        object.__setattr__(self, "boundaries", boundaries)
+
+    def _value(self, t: np.ndarray) -> np.ndarray:
+        starts = (0.0,) + tuple(float(b) for b in self.boundaries)
+        index = np.searchsorted(np.asarray(self.boundaries, dtype=np.float64), t, side="right")
+        out = np.zeros_like(t)
+        for i, (piece, start) in enumerate(zip(self.schedules, starts)):
+            out = np.where(index == i, piece(np.maximum(t - start, 0.0)), out)
+        return out
+
+
+
+@dataclass(frozen=True)
+class Scaled(Schedule):
+    """lr(t) = factor * schedule(t)
+
+    E.g. the linear scaling rule: k times the batch, k times the rate.
+    """
+
+    schedule: Schedule
+    factor: float
+
+    def __post_init__(self) -> None:
+        check_schedule("schedule", self.schedule)
+        object.__setattr__(self, "factor", check_positive("factor", self.factor))
+        start = self.factor * float(self.schedule(0))  # Python floats: inf, no warning
+        if not math.isfinite(start):
+            raise ValueError(f"factor * schedule(0) must be finite, got factor={self.factor!r} for a schedule "
+                             f"starting at {float(self.schedule(0))!r} (schedule={self.schedule!r})")
+
+    def _value(self, t: np.ndarray) -> np.ndarray:
+        return self.factor * self.schedule(t)
+
+
+
+
+@dataclass(frozen=True)
+class Rescaled(Schedule):
+    """lr(t) = low + (high - low) * clip(shape(t), 0, 1)
+
+    A shape that runs on [0, 1] (1 = the peak) stretched to run between the rates low
+    and high: fastai's shape x range. WSD is one: a join of unit pieces, rescaled to
+    [min_lr, lr]. Shape values outside [0, 1] are clipped (the rate stays in [low, high]).
+    """
+
+    shape: Schedule
+    low: float
+    high: float
+
+    def __post_init__(self) -> None:
+        check_schedule("shape", self.shape)
+        object.__setattr__(self, "high", check_lr("high", self.high))
+        object.__setattr__(self, "low", check_min_lr("low", self.low, self.high, "high"))
+
+    def _value(self, t: np.ndarray) -> np.ndarray:
+        return self.low + (self.high - self.low) * np.clip(self.shape(t), 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Composite(Schedule):
+    """Base of the schedules defined as a composition of simpler ones.
+
+    A subclass keeps its own fields (its repr, equality and the explorers' controls read
+    them) and says in :meth:`compose` which join of primitives it is; ``parts`` holds that
+    composition, built once on first use.
+    """
+
+    def compose(self) -> Schedule:  # pragma: no cover - abstract
+        """The composition of primitives this schedule is."""
+        raise NotImplementedError
+
+    @functools.cached_property
+    def parts(self) -> Schedule:
+        """The composition (``compose()``), built on first use and kept."""
+        return self.compose()
+
+    def _value(self, t: np.ndarray) -> np.ndarray:
+        return self.parts(t)
+
+
+# ---------------------------------------------------------------------------
+# The composites of the catalog
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Warmup(Composite):
+    """lr(t) = start_lr + (schedule(0) - start_lr) * t / W for t < W, then schedule(t - W)
+
+    Linear warm-up in front of any schedule, which starts its own clock at the
+    end of the warm-up: ``join([ramp(start_lr, schedule(0), W), schedule], [W])``.
+    No jump: at t = W the rate is exactly schedule(0)
+    (article 002's warm-up holds a flat rate, then jumps). With start_lr = 0,
+    ``warmup(cosine_decay(lr, T - W), W)`` is Hugging Face's
+    ``get_cosine_schedule_with_warmup(W, T)`` and ``warmup(linear_decay(lr, T - W), W)``
+    its ``get_linear_schedule_with_warmup``.
+    """
+
+    schedule: Schedule
+    warmup_steps: int
+    start_lr: float = 0.0
+
+    def __post_init__(self) -> None:
+        check_schedule("schedule", self.schedule)
+        object.__setattr__(self, "warmup_steps", check_int("warmup_steps", self.warmup_steps, minimum=0))
+        object.__setattr__(self, "start_lr", check_non_negative("start_lr", self.start_lr))
+
+    def compose(self) -> Schedule:
+        if self.warmup_steps == 0:
+            return self.schedule
+        up = ramp(self.start_lr, float(self.schedule(0)), self.warmup_steps)
+        return join([up, self.schedule], [self.warmup_steps])
+
+
+#: The decay shapes of :func:`warmup_stable_decay` (Hugging Face's decay_type).
+WSD_DECAYS = ("linear", "cosine", "1-sqrt")
+_UNIT_COOLDOWNS = {"linear": linear_decay, "cosine": cosine_decay, "1-sqrt": one_minus_sqrt_decay}
+
+
+@dataclass(frozen=True)
+class WarmupStableDecay(Composite):
+    """Warm up linearly from min_lr to lr over W steps, hold lr, decay to min_lr over the last D of T steps
+
+    lr(t) = min_lr + (lr - min_lr) * f(t), with f = t / W during warm-up, 1 while
+    stable, and over the decay p = (t - (T - D)) / D goes 1 - p ("linear"),
+    (1 + cos(pi p)) / 2 ("cosine") or 1 - sqrt(p) ("1-sqrt"); min_lr from T on.
+    f is ``join([ramp(0, 1, W), constant(1), <decay>(1, D)], [W, T - D])``, rescaled
+    to [min_lr, lr]. Hugging Face ``get_wsd_schedule`` with min_lr_ratio = min_lr / lr; MiniCPM's
+    WSD. Unlike cosine, the stable branch does not need to know T in advance:
+    you can decay from any point of it. Here decay_steps is the length D of the
+    decay phase (Hugging Face's num_decay_steps), not a time constant as in
+    :func:`exponential_decay`.
+    """
+
+    lr: float
+    total_steps: int
+    warmup_steps: int
+    decay_steps: int
+    min_lr: float = 0.0
+    decay: str = "linear"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lr", check_lr("lr", self.lr))
+        object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=1))
+        object.__setattr__(self, "warmup_steps", check_int("warmup_steps", self.warmup_steps, minimum=0))
+        object.__setattr__(self, "decay_steps", check_int("decay_steps", self.decay_steps, minimum=1))
+        if self.warmup_steps + self.decay_steps > self.total_steps:
+            raise ValueError(
+                f"warmup_steps + decay_steps must be <= total_steps ({self.total_steps}); got "
+                f"warmup_steps={self.warmup_steps}, decay_steps={self.decay_steps}")
+        object.__setattr__(self, "min_lr", check_min_lr("min_lr", self.min_lr, self.lr))
+        check_in("decay", self.decay, WSD_DECAYS)
+
+    def compose(self) -> Schedule:
+        w, decay_start = self.warmup_steps, self.total_steps - self.decay_steps
+        pieces = []  # (first step, unit-height piece); empty phases left out
+        if w > 0:
+            pieces.append((0, ramp(0.0, 1.0, w)))
+        if decay_start > w:
+            pieces.append((w, constant(1.0)))
+        pieces.append((decay_start, _UNIT_COOLDOWNS[self.decay](1.0, self.decay_steps)))
+        shape = join([piece for _, piece in pieces], [start for start, _ in pieces[1:]])
+        return rescaled(shape, self.min_lr, self.lr)
+
+
+@dataclass(frozen=True)
+class Noam(Composite):
+    """lr(t) = lr * t / W for t < W, then lr * sqrt(W / t),  W = warmup_steps
+
+    The Transformer schedule (Vaswani et al. 2017) normalised so that its peak
+    is lr at t = W: Hugging Face ``get_inverse_sqrt_schedule`` with warm-up.
+    It is ``join([ramp(0, lr, W), inverse_sqrt_decay(lr, 1, W)], [W])``.
+    The paper counts steps from 1 (its step = our t + 1) and scales by
+    d_model ** -0.5, i.e. lr = (d_model * W) ** -0.5 at the peak. Starts at 0.
+    """
+
+    lr: float
+    warmup_steps: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lr", check_lr("lr", self.lr))
+        object.__setattr__(self, "warmup_steps", check_int("warmup_steps", self.warmup_steps, minimum=1))
+
+    def compose(self) -> Schedule:
+        w = self.warmup_steps
+        return join([ramp(0.0, self.lr, w), inverse_sqrt_decay(self.lr, 1.0, w)], [w])
+
+
+# ---------------------------------------------------------------------------
+# Factories: the public names
+# ---------------------------------------------------------------------------
+
+@accepts_aliases(init_value="start_lr", end_value="end_lr", transition_steps="total_steps")
+def ramp(start_lr: float, end_lr: float, total_steps: int) -> Ramp:
+    """start_lr + (end_lr - start_lr) * min(t, T)/T: a straight line over T steps, then flat (optax linear_schedule)."""
+    return Ramp(start_lr, end_lr, total_steps)
+
+
+def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Join:
+    """Schedule i from boundaries[i-1] on, with its clock restarted there (optax join_schedules)."""
+    if isinstance(schedules, Schedule) or not isinstance(schedules, Sequence):
+        raise TypeError(f"schedules must be a sequence of schedules, got schedules={schedules!r}")
+    check_sequence("boundaries", boundaries)
+    return Join(tuple(schedules), tuple(boundaries))
+
+
+def scaled(schedule: Schedule, factor: float) -> Scaled:
+    """factor * schedule(t)."""
+    return Scaled(schedule, factor)
+
+
+def rescaled(shape: Schedule, low: float, high: float) -> Rescaled:
+    """low + (high - low) * shape(t): a shape on [0, 1] stretched between two rates."""
+    return Rescaled(shape, low, high)
+
+
+@accepts_aliases(num_warmup_steps="warmup_steps")
+def warmup(schedule: Schedule, warmup_steps: int, start_lr: float = 0.0) -> Warmup:
+    """Linear warm-up from start_lr to schedule(0) over warmup_steps, then schedule(t - warmup_steps)."""
+    return Warmup(schedule, warmup_steps, start_lr)
+
+
+@accepts_aliases(num_training_steps="total_steps", num_warmup_steps="warmup_steps",
+                 num_decay_steps="decay_steps", end_lr="min_lr", decay_type="decay")
+def warmup_stable_decay(lr: float, total_steps: int, warmup_steps: int, decay_steps: int,
+                        min_lr: float = 0.0, decay: str = "linear") -> WarmupStableDecay:
+    """Warm-up, stable, decay (WSD): Hugging Face get_wsd_schedule with min_lr_ratio = min_lr / lr."""
+    return WarmupStableDecay(lr, total_steps, warmup_steps, decay_steps, min_lr, decay)
+
+
+@accepts_aliases(num_warmup_steps="warmup_steps")
+def noam(lr: float, warmup_steps: int) -> Noam:
+    """lr * t / W for t < W, then lr * sqrt(W / t): the Transformer schedule with peak lr."""
+    return Noam(lr, warmup_steps)

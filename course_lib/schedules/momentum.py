@@ -1,0 +1,132 @@
+"""Momentum schedules: the same protocol, but the values are momenta (or Adam's beta1).
+
+The cycles run opposite to the rate's: low momentum while the rate is high. They reuse
+the phase arithmetic of :mod:`course_lib.schedules.cycles`, so they equal torch's
+OneCycleLR / CyclicLR momentum (cycle_momentum=True).
+
+>>> m = one_cycle_momentum(100)
+>>> m(0), round(m(29), 6), m(99)
+(0.95, 0.85, 0.95)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from course_lib.schedules.base import Schedule, check_decay_gamma
+from course_lib.schedules.cycles import (
+    CYCLIC_MODES, check_one_cycle_phases, cyclic_scale, cyclic_shape, eval_phases, one_cycle_phases,
+)
+from course_lib.validation import check_in, check_int, check_range
+
+__all__ = ["ConstantMomentum", "OneCycleMomentum", "CyclicMomentum", "constant_momentum",
+           "one_cycle_momentum", "cyclic_momentum", "check_momentum_pair"]
+
+
+def check_momentum_pair(base: Any, peak: Any, base_name: str, peak_name: str) -> tuple[float, float]:
+    """Two momenta in [0, 1), the first <= the second."""
+    base = check_range(base_name, base, 0.0, 1.0, high_open=True)
+    peak = check_range(peak_name, peak, 0.0, 1.0, high_open=True)
+    if base > peak:
+        raise ValueError(f"{base_name} must be <= {peak_name} ({peak!r}), got {base_name}={base!r}")
+    return base, peak
+
+
+@dataclass(frozen=True)
+class ConstantMomentum(Schedule):
+    """m(t) = momentum"""
+
+    momentum: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "momentum", check_range("momentum", self.momentum, 0.0, 1.0, high_open=True))
+
+    def _value(self, t: np.ndarray) -> np.ndarray:
+        return np.full_like(t, self.momentum)
+
+
+@dataclass(frozen=True)
+class OneCycleMomentum(Schedule):
+    """Momentum runs opposite to the 1cycle rate: max_momentum -> base_momentum while the rate rises, then back
+
+    Exactly torch ``OneCycleLR``'s momentum (cycle_momentum=True), and the shape
+    of fastai's fit_one_cycle moms=(0.95, 0.85, 0.95). Use the same
+    total_steps, pct_start, anneal and three_phase as the :class:`OneCycle` it pairs with.
+    """
+
+    total_steps: int
+    pct_start: float = 0.3
+    base_momentum: float = 0.85
+    max_momentum: float = 0.95
+    anneal: str = "cos"
+    three_phase: bool = False
+
+    def __post_init__(self) -> None:
+        check_one_cycle_phases(self)
+        base, peak = check_momentum_pair(self.base_momentum, self.max_momentum, "base_momentum", "max_momentum")
+        object.__setattr__(self, "base_momentum", base)
+        object.__setattr__(self, "max_momentum", peak)
+
+    def _value(self, t: np.ndarray) -> np.ndarray:
+        hi, lo = self.max_momentum, self.base_momentum
+        phases = one_cycle_phases(self.total_steps, self.pct_start, self.three_phase, (hi, lo, hi, hi))
+        return eval_phases(t, phases, self.anneal)
+
+
+@dataclass(frozen=True)
+class CyclicMomentum(Schedule):
+    """m(t) = max_momentum - (max_momentum - base_momentum) * h(t) * scale(t)
+
+    The inverse of :class:`Cyclic` with the same step sizes and mode: torch
+    ``CyclicLR(cycle_momentum=True)``.
+    """
+
+    step_size_up: int
+    step_size_down: int | None = None
+    base_momentum: float = 0.8
+    max_momentum: float = 0.9
+    mode: str = "triangular"
+    gamma: float = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "step_size_up", check_int("step_size_up", self.step_size_up, minimum=1))
+        if self.step_size_down is not None:
+            object.__setattr__(self, "step_size_down", check_int("step_size_down", self.step_size_down, minimum=1))
+        base, peak = check_momentum_pair(self.base_momentum, self.max_momentum, "base_momentum", "max_momentum")
+        object.__setattr__(self, "base_momentum", base)
+        object.__setattr__(self, "max_momentum", peak)
+        check_in("mode", self.mode, CYCLIC_MODES)
+        object.__setattr__(self, "gamma", check_decay_gamma("gamma", self.gamma))
+
+    def _value(self, t: np.ndarray) -> np.ndarray:
+        down = self.step_size_up if self.step_size_down is None else self.step_size_down
+        cycle, height = cyclic_shape(t, float(self.step_size_up), float(down))
+        scale = cyclic_scale(t, cycle, self.mode, self.gamma)
+        return self.max_momentum - (self.max_momentum - self.base_momentum) * height * scale
+
+
+
+
+# ---------------------------------------------------------------------------
+# Factories: the public names
+# ---------------------------------------------------------------------------
+
+def constant_momentum(momentum: float) -> ConstantMomentum:
+    """A fixed momentum."""
+    return ConstantMomentum(momentum)
+
+
+def one_cycle_momentum(total_steps: int, pct_start: float = 0.3, base_momentum: float = 0.85,
+                       max_momentum: float = 0.95, anneal: str = "cos",
+                       three_phase: bool = False) -> OneCycleMomentum:
+    """The inverse momentum cycle that goes with :func:`one_cycle` (torch OneCycleLR's momentum)."""
+    return OneCycleMomentum(total_steps, pct_start, base_momentum, max_momentum, anneal, three_phase)
+
+
+def cyclic_momentum(step_size_up: int, step_size_down: int | None = None, base_momentum: float = 0.8,
+                    max_momentum: float = 0.9, mode: str = "triangular",
+                    gamma: float = 1.0) -> CyclicMomentum:
+    """The inverse momentum cycle that goes with :func:`cyclic` (torch CyclicLR's momentum)."""
+    return CyclicMomentum(step_size_up, step_size_down, base_momentum, max_momentum, mode, gamma)

@@ -38,6 +38,14 @@ def check_non_negative(name: str, value: Any) -> float:
     return value
 
 
+def check_at_least(name: str, value: Any, low: float) -> float:
+    """A finite float >= ``low``."""
+    value = check_real(name, value)
+    if value < low:
+        raise ValueError(f"{name} must be >= {low}, got {name}={value!r}")
+    return value
+
+
 def check_int(name: str, value: Any, minimum: int | None = None) -> int:
     """An integer (bools refused), optionally >= ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, Integral):

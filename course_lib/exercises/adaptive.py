@@ -10,12 +10,7 @@ import math
 from typing import Any, Sequence
 
 from course_lib.exercises.framework import (
-    CheckResult,
-    check_setup,
-    exercise_check,
-    format_number,
-    number_verdict,
-    sequence_verdict,
+    CheckResult, check_setup, exercise_check, format_number, number_verdict, sequence_verdict,
 )
 from course_lib.validation import check_non_negative, check_positive, check_range, check_real
 

@@ -11,13 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from course_lib.exercises.framework import (
-    CheckResult,
-    Wrong,
-    check_setup,
-    exercise_check,
-    not_answered,
-    passed,
-    short_repr,
+    LETTERS, CheckResult, Wrong, as_text, check_setup, exercise_check, not_an_option,
+    option_listing, passed,
 )
 
 __all__ = ["check_schedule_choice", "SCHEDULE_CHOICES", "SCHEDULE_SCENARIOS"]
@@ -108,7 +103,7 @@ SCHEDULE_SCENARIOS: dict[str, tuple[str, tuple[str, ...], str, dict[str, str]]] 
 def _schedule_choice_of(answer: str) -> str | None:
     """Which of SCHEDULE_CHOICES a text names (option, letter or a usual alias), else None."""
     t = "".join(ch for ch in answer.lower() if ch.isalnum())
-    letters = "abcdefghijklmnopqrstuvwxyz"[: len(SCHEDULE_CHOICES)]
+    letters = LETTERS[: len(SCHEDULE_CHOICES)]
     if len(t) == 1 and t in letters:
         return SCHEDULE_CHOICES[letters.index(t)]
     for choice, aliases in _CHOICE_ALIASES.items():
@@ -130,15 +125,10 @@ def check_schedule_choice(answer: Any, scenario: str = "unknown_budget", hint: s
     situation, right, why, wrong_why = SCHEDULE_SCENARIOS[scenario]
     hint = hint or "Ask two questions: do you know the total number of steps T in advance, and what does the " \
                    "optimizer need at the start?"
-    not_answered(answer, "your answer")
-    listing = ", ".join(f"{'abcdefghi'[i]}) {o}" for i, o in enumerate(SCHEDULE_CHOICES))
-    if not isinstance(answer, str):
-        raise Wrong(f"your answer is {short_repr(answer)}; answer with a schedule's name as text, or its letter: "
-                    f"{listing}.", 'e.g. answer = "cosine"')
-    chosen = _schedule_choice_of(answer)
+    listing = option_listing(SCHEDULE_CHOICES, ", ")
+    chosen = _schedule_choice_of(as_text(answer, listing, "a schedule's name", 'e.g. answer = "cosine"'))
     if chosen is None:
-        raise Wrong(f"{short_repr(answer)} is not one of the options: {listing}.",
-                    "Copy one option exactly, or give its letter.")
+        raise not_an_option(answer, listing)
     if chosen not in right:
         raise Wrong(wrong_why.get(chosen, f"{chosen!r} does not fit this situation: {situation}"), hint)
     others = [r for r in right if r != chosen]

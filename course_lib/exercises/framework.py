@@ -39,6 +39,7 @@ __all__ = [
     "CheckResult", "Wrong", "CheckSetupError", "CHECKS", "exercise_check", "check_setup", "passed",
     "as_number", "as_int", "as_numbers", "as_function", "call_learner", "not_answered",
     "format_number", "short_repr", "normalise_text", "check_steps",
+    "LETTERS", "option_listing", "as_text", "not_an_option",
     "Mistakes", "number_verdict", "sequence_verdict", "schedule_verdict",
 ]
 
@@ -289,6 +290,30 @@ def short_repr(x: Any) -> str:
 def normalise_text(text: str) -> str:
     """A text answer compared loosely: lower case, single spaces, "()" dropped."""
     return " ".join(str(text).lower().replace("()", "").split())
+
+
+#: The letters a learner may answer a multiple-choice question with, in order.
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def option_listing(options: Sequence[Any], sep: str = "; ") -> str:
+    """The options as a learner reads them, each with its letter: 'a) step; b) cosine'."""
+    return sep.join(f"{LETTERS[i]}) {o}" for i, o in enumerate(options))
+
+
+def as_text(answer: Any, listing: str, what: str, example: str) -> str:
+    """The answer if it is text, else raise :class:`Wrong` asking for ``what`` as text or its letter."""
+    not_answered(answer, "your answer")
+    if not isinstance(answer, str):
+        raise Wrong(f"your answer is {short_repr(answer)}; answer with {what} as text, or its letter: "
+                    f"{listing}.", example)
+    return answer
+
+
+def not_an_option(answer: Any, listing: str) -> Wrong:
+    """The :class:`Wrong` for an answer that names none of the options (raise it)."""
+    return Wrong(f"{short_repr(answer)} is not one of the options: {listing}.",
+                 "Copy one option exactly, or give its letter.")
 
 
 # ---------------------------------------------------------------------------

@@ -14,19 +14,9 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from course_lib.exercises.framework import (
-    CheckResult,
-    Mistakes,
-    Wrong,
-    check_setup,
-    check_steps,
-    exercise_check,
-    normalise_text,
-    not_answered,
-    number_verdict,
-    passed,
-    schedule_verdict,
-    sequence_verdict,
-    short_repr,
+    LETTERS, CheckResult, Mistakes, Wrong, check_setup, check_steps, exercise_check,
+    normalise_text, not_an_option, not_answered, number_verdict, option_listing, passed,
+    schedule_verdict, sequence_verdict, short_repr,
 )
 from course_lib.validation import check_non_negative
 
@@ -115,15 +105,14 @@ def check_choice(answer: Any, correct: Any, options: Sequence[Any], hint: str = 
         if correct not in options:
             raise ValueError(f"correct must be one of options, got correct={correct!r}")
     not_answered(answer, "your answer")
-    letters = "abcdefghijklmnopqrstuvwxyz"[: len(options)]
-    listing = "; ".join(f"{letters[i]}) {o}" for i, o in enumerate(options))
+    letters = LETTERS[: len(options)]
+    listing = option_listing(options)
     chosen = next((option for option in options if _matches(answer, option)), None)
     letter = normalise_text(answer).strip(" )") if isinstance(answer, str) else ""
     if chosen is None and len(letter) == 1 and letter in letters:
         chosen = options[letters.index(letter)]
     if chosen is None:
-        raise Wrong(f"{short_repr(answer)} is not one of the options: {listing}.",
-                    "Copy one option exactly, or give its letter.")
+        raise not_an_option(answer, listing)
     if chosen != correct:
         raise Wrong(f"{short_repr(chosen)} is not the right choice.", hint)
     return passed()

@@ -12,11 +12,7 @@ import math
 from typing import Any
 
 from course_lib.exercises.framework import (
-    CheckResult,
-    check_setup,
-    exercise_check,
-    format_number,
-    number_verdict,
+    CheckResult, check_setup, exercise_check, format_number, number_verdict,
 )
 from course_lib.validation import check_int, check_positive
 

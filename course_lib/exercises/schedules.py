@@ -16,19 +16,8 @@ import numpy as np
 
 from course_lib import schedules
 from course_lib.exercises.framework import (
-    CheckResult,
-    Wrong,
-    as_int,
-    as_number,
-    check_setup,
-    exercise_check,
-    format_number,
-    normalise_text,
-    not_answered,
-    number_verdict,
-    passed,
-    schedule_verdict,
-    sequence_verdict,
+    CheckResult, Wrong, as_int, as_number, check_setup, exercise_check, format_number,
+    normalise_text, not_answered, number_verdict, passed, schedule_verdict, sequence_verdict,
     short_repr,
 )
 from course_lib.validation import check_int, check_positive, check_range

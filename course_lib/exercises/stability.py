@@ -15,16 +15,8 @@ from typing import Any
 import numpy as np
 
 from course_lib.exercises.framework import (
-    CheckResult,
-    Wrong,
-    check_setup,
-    exercise_check,
-    format_number,
-    normalise_text,
-    not_answered,
-    number_verdict,
-    passed,
-    short_repr,
+    CheckResult, Wrong, as_text, check_setup, exercise_check, format_number, normalise_text,
+    not_an_option, number_verdict, option_listing, passed,
 )
 from course_lib.validation import check_non_negative, check_positive
 
@@ -132,18 +124,13 @@ def check_gd_regime(answer: Any, lr: float = 1.5, L: float = 1.0, mu: float = 0.
         if math.isclose(lr * L, 2.0, rel_tol=1e-9):
             raise ValueError(f"lr must not be exactly 2/L = {format_number(2 / L)} (GD neither converges nor "
                              f"diverges there), got lr={lr}")
-    not_answered(answer, "your answer")
-    listing = "; ".join(f"{'abc'[i]}) {o}" for i, o in enumerate(GD_REGIME_OPTIONS))
-    if not isinstance(answer, str):
-        raise Wrong(f"your answer is {short_repr(answer)}; answer with one of the options as text, or its letter: "
-                    f"{listing}.", "e.g. answer = \"b\"")
-    chosen = _regime_of(answer)
+    listing = option_listing(GD_REGIME_OPTIONS)
+    chosen = _regime_of(as_text(answer, listing, "one of the options", 'e.g. answer = "b"'))
     if chosen is None:
         if "converg" in normalise_text(answer):
             raise Wrong("Converging is only half the answer: say also whether it oscillates on the way. "
                         "Options: " + listing + ".", hint)
-        raise Wrong(f"{short_repr(answer)} is not one of the options: {listing}.",
-                    "Copy one option exactly, or give its letter.")
+        raise not_an_option(answer, listing)
     steep, flat = 1 - lr * L, 1 - lr * mu
     factors = f"1 - lr*L = {format_number(steep)} and 1 - lr*mu = {format_number(flat)}"
     if lr * L > 2:

@@ -20,6 +20,12 @@ from course_lib.validation import check_at_least, check_int, check_non_negative
 __all__ = ["NoisyLeastSquares", "noisy_least_squares", "LogisticRegression", "logistic_regression"]
 
 
+def _minibatch(problem: Problem, w: Any, rng: Any, batch_size: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(w checked, the row indices of one mini-batch drawn with replacement) for ``stochastic_grad``."""
+    w, batch_size = problem._check_stochastic(w, batch_size)
+    return w, as_generator(rng, seed_ok=False).integers(0, problem.n_samples, size=batch_size)
+
+
 class NoisyLeastSquares(Problem):
     """f(w) = 1/(2n) |X w - y|^2 for data y = X w_true + noise * eps, eps ~ N(0, 1).
 
@@ -74,8 +80,7 @@ class NoisyLeastSquares(Problem):
             rng: a numpy Generator (a seed is refused: a new one each step would repeat the noise).
             batch_size: rows per mini-batch, >= 1.
         """
-        w, batch_size = self._check_stochastic(w, batch_size)
-        idx = as_generator(rng, seed_ok=False).integers(0, self.n_samples, size=batch_size)
+        w, idx = _minibatch(self, w, rng, batch_size)
         Xb = self.X[idx]
         with np.errstate(over="ignore", invalid="ignore"):
             return Xb.T @ (Xb @ w - self.y[idx]) / batch_size
@@ -165,13 +170,9 @@ class LogisticRegression(Problem):
     def stochastic_grad(self, w: Any, rng: Any, batch_size: int = 1) -> np.ndarray:
         """The gradient on a mini-batch of ``batch_size`` rows drawn with replacement (l2 term exact).
 
-        Args:
-            w: one point, shape (dim,).
-            rng: a numpy Generator (a seed is refused: a new one each step would repeat the noise).
-            batch_size: rows per mini-batch, >= 1.
+        Arguments as :meth:`NoisyLeastSquares.stochastic_grad`.
         """
-        w, batch_size = self._check_stochastic(w, batch_size)
-        idx = as_generator(rng, seed_ok=False).integers(0, self.n_samples, size=batch_size)
+        w, idx = _minibatch(self, w, rng, batch_size)
         s, Xb = self._signs[idx], self.X[idx]
         with np.errstate(over="ignore", invalid="ignore"):
             return -(s * _sigmoid_neg(s * (Xb @ w))) @ Xb / batch_size + self.l2 * w

@@ -1,7 +1,23 @@
-"""Argument checks shared by every module.
+"""Argument checks shared by every module (the lowest layer: it imports numpy only).
 
-Each check raises an error that names the argument, the value given and what
-is allowed, so a learner reading the message knows what to change.
+Each check returns the value converted (a float, an int) or raises an error that names the
+argument, the value given and what is allowed, so a learner reading the message knows what
+to change. A wrong *type* raises TypeError, a wrong *value* ValueError.
+
+>>> check_positive("lr", 0.1)
+0.1
+>>> check_int("total_steps", 100.0, minimum=1)
+100
+>>> check_range("pct_start", 1.5, 0.0, 1.0, low_open=True, high_open=True)
+Traceback (most recent call last):
+    ...
+ValueError: pct_start must be in (0.0, 1.0), got pct_start=1.5
+>>> check_in("mode", "max", ("min", "max"))
+'max'
+>>> check_real("lr", "0.1")
+Traceback (most recent call last):
+    ...
+TypeError: lr must be a real number, got lr='0.1' (str)
 """
 from __future__ import annotations
 
@@ -35,6 +51,14 @@ def check_non_negative(name: str, value: Any) -> float:
     value = check_real(name, value)
     if value < 0:
         raise ValueError(f"{name} must be >= 0, got {name}={value!r}")
+    return value
+
+
+def check_at_least(name: str, value: Any, low: float) -> float:
+    """A finite float >= ``low``."""
+    value = check_real(name, value)
+    if value < low:
+        raise ValueError(f"{name} must be >= {low}, got {name}={value!r}")
     return value
 
 

@@ -5,13 +5,13 @@
 * **student**: outputs and execution counts cleared, every exercise blank (its placeholder
   ``answer = None  # your answer here`` / ``return None  # your code here``), so a class
   predicts before it runs. Its code is the notebooks' code, cell for cell.
-* **instructor**: every exercise solved from ``course_lib.solutions`` (the reference solutions
+* **instructor**: every exercise solved from ``course_lib.exercises.solutions`` (the reference solutions
   the unit tests run through every check), executed top to bottom in a fresh kernel, every
   check printing "Correct!".
 
 An exercise is a code cell that calls a check ``exercises.check_<name>(answer, ...)`` and holds one
 placeholder line. Its solution is the reference solution of that check called with the
-check's own arguments (``sol.total_steps(n_examples=1348, batch_size=128, epochs=8)``); the
+check's own arguments (``solutions.total_steps(n_examples=1348, batch_size=128, epochs=8)``); the
 generic checks ``check_value`` and ``check_choice`` carry their answer as their ``expected``
 and ``correct`` argument. Both editions are generated into a git-ignored folder: never edit them.
 """
@@ -29,13 +29,12 @@ from typing import Any, Iterable
 
 import nbformat
 
-from course_lib import exercises as E
-from course_lib import solutions as sol
+from course_lib.exercises import CHECKS, solutions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from execute_notebooks import execute  # noqa: E402
 
-#: check name (its key in E.CHECKS) -> name in course_lib.solutions; absent for the generic checks
+#: check name (its key in CHECKS) -> name in course_lib.exercises.solutions; absent for the generic checks
 SOLUTION_OF = {
     "stability_limit": "stability_limit", "half_life": "half_life", "exponential_value": "EXPONENTIAL_VALUE",
     "linear_decay": "linear_decay_fn", "warmup": "warmup_cosine_fn", "sgdr_cycle_ends": "sgdr_cycle_ends",
@@ -50,6 +49,8 @@ _CHECK_CALL = re.compile(r"\bexercises\.check_(\w+)\s*\(")
 _VALUE_PLACEHOLDER = re.compile(r"^(?P<indent>\s*)(?P<name>\w+) = None  #.*$", re.M)
 _CODE_PLACEHOLDER = re.compile(r"^(?P<indent>\s+)return None  # your code here.*$", re.M)
 CORRECT, NOT_YET = "Correct!", "Not yet."
+#: the line an instructor edition adds at the top of each solved cell
+IMPORT_SOLUTIONS = "from course_lib.exercises import solutions"
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Exercise:
     """One exercise cell: where it is, which check grades it, and its placeholder line."""
 
     index: int          # cell index in the notebook (changes when cells move: for messages only)
-    check: str          # key in E.CHECKS
+    check: str          # key in CHECKS
     placeholder: str    # the line the learner replaces
     kind: str           # "value" (answer = None) or "function" (return None inside a def)
 
@@ -69,7 +70,7 @@ def check_cells(nb: Any) -> dict[int, str]:
         checks = _CHECK_CALL.findall(cell.source) if cell.cell_type == "code" else []
         if not checks:
             continue
-        if len(checks) != 1 or checks[0] not in E.CHECKS:
+        if len(checks) != 1 or checks[0] not in CHECKS:
             raise ValueError(f"cell {i}: expected one call of a registered check, found {checks}")
         found[i] = checks[0]
     return found
@@ -95,7 +96,7 @@ def _check_arguments(source: str, check: str) -> dict[str, str]:
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr == f"check_{check}"):
-            params = [p for p in inspect.signature(E.CHECKS[check]).parameters]
+            params = [p for p in inspect.signature(CHECKS[check]).parameters]
             args = {params[k]: ast.get_source_segment(source, a) for k, a in enumerate(node.args)}
             args.update({kw.arg: ast.get_source_segment(source, kw.value) for kw in node.keywords if kw.arg})
             return args
@@ -110,18 +111,18 @@ def solution_expression(source: str, exercise: Exercise, first_arg: str = "") ->
     name = SOLUTION_OF.get(exercise.check)
     if name is None:
         raise KeyError(f"check {exercise.check!r} has no reference solution: add it to SOLUTION_OF "
-                       "and course_lib/solutions.py")
-    target = getattr(sol, name)
+                       "and course_lib/exercises/solutions.py")
+    target = getattr(solutions, name)
     if not callable(target):
-        return f"sol.{name}"
+        return f"solutions.{name}"
     accepted = inspect.signature(target).parameters
     passed = [first_arg] if first_arg else []
     passed += [f"{k}={v}" for k, v in args.items() if k in accepted and k != "answer"]
-    return f"sol.{name}({', '.join(passed)})"
+    return f"solutions.{name}({', '.join(passed)})"
 
 
 def solved_source(source: str, exercise: Exercise) -> str:
-    """``source`` with its placeholder replaced by the reference solution (and ``sol`` imported)."""
+    """``source`` with its placeholder replaced by the reference solution (and ``solutions`` imported)."""
     if exercise.kind == "value":
         m = _VALUE_PLACEHOLDER.search(source)
         line = f"{m['indent']}{m['name']} = {solution_expression(source, exercise)}  # reference solution"
@@ -129,7 +130,7 @@ def solved_source(source: str, exercise: Exercise) -> str:
         m = _CODE_PLACEHOLDER.search(source)
         func = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef))
         line = f"{m['indent']}return {solution_expression(source, exercise, func.args.args[0].arg)}  # reference solution"
-    return "from course_lib import solutions as sol\n" + source.replace(m.group(0), line, 1)
+    return IMPORT_SOLUTIONS + "\n" + source.replace(m.group(0), line, 1)
 
 
 def student_edition(nb: Any) -> Any:
@@ -143,7 +144,7 @@ def student_edition(nb: Any) -> Any:
 
 
 def instructor_source(nb: Any) -> Any:
-    """A copy of ``nb`` (not executed) with every exercise solved from ``course_lib.solutions``."""
+    """A copy of ``nb`` (not executed) with every exercise solved from ``course_lib.exercises.solutions``."""
     out = student_edition(nb)
     for ex in exercises(out):
         out.cells[ex.index].source = solved_source(out.cells[ex.index].source, ex)

@@ -16,7 +16,7 @@ import editions  # scripts/editions.py (tests/conftest.py puts scripts/ on the p
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from course_lib import exercises as E
+from course_lib import exercises
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -38,15 +38,16 @@ def test_student_edition_is_the_notebook_blank_and_cleared(path):
 def test_every_check_the_notebooks_use_has_a_reference_solution():
     used = {ex.check for p in NOTEBOOKS for ex in editions.exercises(nbformat.read(p, as_version=4))}
     assert used <= set(editions.SOLUTION_OF) | set(editions.ANSWER_ARGUMENT)
-    assert set(editions.SOLUTION_OF) <= set(E.CHECKS)
+    assert set(editions.SOLUTION_OF) <= set(exercises.CHECKS)
 
 
 def test_solved_source_calls_the_reference_with_the_checks_arguments(capsys):
     source = "answer = None  # your answer here\nexercises.check_total_steps(answer, n_examples=1348, batch_size=128, epochs=8)"
     ex = editions.exercises(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]))[0]
     solved = editions.solved_source(source, ex)
-    assert "answer = sol.total_steps(n_examples=1348, batch_size=128, epochs=8)" in solved
-    exec(solved, {"exercises": E})
+    assert solved.splitlines()[0] == "from course_lib.exercises import solutions"
+    assert "answer = solutions.total_steps(n_examples=1348, batch_size=128, epochs=8)" in solved
+    exec(solved, {"exercises": exercises})
     assert capsys.readouterr().out.startswith(editions.CORRECT)
 
 

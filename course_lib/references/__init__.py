@@ -1,7 +1,23 @@
-"""References: other libraries' rules and the articles' formulas, reproduced to compare with.
+"""References: what others wrote, reproduced exactly so a lesson can compare the course with it.
 
-``libraries``: how torch, Keras, Hugging Face, timm step and name a schedule.
-``articles``: the formulas of the five articles the course corrects, as written (errors kept).
+The room, by source:
+
+* ``libraries``: how torch, Keras, Hugging Face and timm step and name a schedule: their rules
+  transcribed as functions of the step t (``torch_cosine_annealing``, ``keras_piecewise_constant``,
+  ``timm_multistep``...), ``trace_torch_lrs`` (the rate each torch update really used) and
+  ``convention_curves``/``convention_table`` (each library's rule next to the course's schedule).
+  Needs torch, imported only when one of these names is first read.
+* ``articles``: the formulas of the five articles the course corrects, as written, errors kept
+  (``a000_exponential_decay`` ... ``a004_exponential_decay``). NumPy only. Do not train with them.
+
+Every name is read from the room (``references.trace_torch_lrs``); the module that defines it is
+imported the first time it is read, so ``import course_lib.references`` does not import torch.
+
+>>> from course_lib import references
+>>> round(references.a003_decay_lr(10), 4), references.A003_CLAIMED_VALUE   # 0.1 * 0.95 ** 10 vs article 003
+(0.0599, 0.003)
+>>> [float(references.timm_multistep(t, 1.0, [5])) for t in (3, 4)]          # timm switches one step early
+[1.0, 0.1]
 """
 from __future__ import annotations
 

@@ -8,13 +8,13 @@ schedule and show the difference. Do not train with them.
 
 Every function takes the step ``t`` (an int, a float or a numpy array of steps
 >= 0) and returns a float (or a float64 array of the same shape), like a
-course_lib schedule, so ``S.evaluate``, ``viz.plot_schedules`` and the trainers
+course_lib schedule, so ``schedules.evaluate``, ``plotting.plot_schedules`` and the trainers
 accept them. Bad arguments raise ``ValueError``/``TypeError`` naming the argument.
 
->>> from course_lib.references import articles as A
->>> A.a000_exponential_decay(150)          # "exponential" decay that goes negative
+>>> from course_lib import references
+>>> references.a000_exponential_decay(150)          # "exponential" decay that goes negative
 -0.05
->>> round(A.a003_decay_lr(10), 4), A.A003_CLAIMED_VALUE   # 0.1 * 0.95 ** 10, and what 003 says
+>>> round(references.a003_decay_lr(10), 4), references.A003_CLAIMED_VALUE   # 0.1 * 0.95 ** 10, and what 003 says
 (0.0599, 0.003)
 """
 from __future__ import annotations
@@ -45,8 +45,8 @@ def a000_exponential_decay(t: Any, lr0: float = 0.1, alpha: float = 0.01) -> flo
 
     It is *linear* decay with no floor: the rate reaches 0 at t = 1/alpha and is
     negative after that (a negative rate climbs the loss). The correct schedules
-    are ``S.exponential_decay(lr0, gamma)`` (lr0 * gamma ** t, always > 0) and
-    ``S.linear_decay(lr0, total_steps)`` (a line that stops at its end value).
+    are ``schedules.exponential_decay(lr0, gamma)`` (lr0 * gamma ** t, always > 0) and
+    ``schedules.linear_decay(lr0, total_steps)`` (a line that stops at its end value).
 
     Args:
         t: steps completed (>= 0).
@@ -65,7 +65,7 @@ def a000_ema_decay(t: Any, lr0: float = 0.1, alpha: float = 0.01, T: int = 100) 
     Nothing is averaged: it is exponential decay with gamma = 1 - alpha, times the
     constant 1 / (1 - (1-alpha)^T). That constant is > 1, so the schedule starts
     *above* lr0 (about 1.58 lr0 for alpha = 0.01, T = 100). Correct:
-    ``S.exponential_decay(lr0, 1 - alpha)``, which starts at lr0.
+    ``schedules.exponential_decay(lr0, 1 - alpha)``, which starts at lr0.
     """
     steps = as_steps(t)
     lr0 = check_positive("lr0", lr0)
@@ -83,7 +83,7 @@ def a000_ema_decay(t: Any, lr0: float = 0.1, alpha: float = 0.01, T: int = 100) 
 def a001_exponential_decay(t: Any, lr0: float = 0.01, alpha: float = 0.001) -> float | np.ndarray:
     """Article 001's "exponential decay": lr0 / sqrt(1 + alpha * t).
 
-    That is inverse-square-root decay (``S.inverse_sqrt_decay(lr0, alpha)``): it
+    That is inverse-square-root decay (``schedules.inverse_sqrt_decay(lr0, alpha)``): it
     falls like 1/sqrt(t), far slower than any exponential.
     """
     steps = as_steps(t)
@@ -97,7 +97,7 @@ def a001_linear_decay(t: Any, lr0: float = 0.01, T: int = 1000) -> float | np.nd
 
     T must be the number of optimizer *steps* of the run (epochs * steps per
     epoch), not the number of examples; and the formula has no floor, so it goes
-    negative after T steps. Correct: ``S.linear_decay(lr0, total_steps)``.
+    negative after T steps. Correct: ``schedules.linear_decay(lr0, total_steps)``.
     """
     steps = as_steps(t)
     lr0 = check_positive("lr0", lr0)
@@ -110,7 +110,7 @@ def a001_gradient_based_decay(t: Any, lr0: float = 0.01, T: int = 1000,
     """Article 001's "gradient-based decay": lr0 / sqrt(1 + t / T * beta).
 
     No gradient appears anywhere in it: it is a fixed function of the step,
-    exactly ``S.inverse_sqrt_decay(lr0, decay_rate=beta / T)``.
+    exactly ``schedules.inverse_sqrt_decay(lr0, decay_rate=beta / T)``.
     """
     steps = as_steps(t)
     lr0 = check_positive("lr0", lr0)
@@ -124,7 +124,7 @@ def a001_dynamic_listing(t: Any, lr0: float = 0.01, k: float = 0.001, every: int
 
     The loop sets ``lr = lr0 / (1 + k * i)`` only when ``i % every == 0``, so the
     rate at step t is lr0 / (1 + k * every * floor(t / every)): staircase
-    inverse-time decay, ``S.inverse_time_decay(lr0, k * every, every, staircase=True)``.
+    inverse-time decay, ``schedules.inverse_time_decay(lr0, k * every, every, staircase=True)``.
     """
     steps = as_steps(t)
     lr0 = check_positive("lr0", lr0)
@@ -146,7 +146,7 @@ def a002_warmup(t: Any, initial_lr: float = 0.01, final_lr: float = 0.001, warmu
     of t - warmup_steps so the rate jumps at t = warmup_steps, and it passes
     final_lr before the end (at t = total_steps it is
     initial_lr + lr_step * total_steps, not final_lr). Correct:
-    ``S.warmup(S.linear_decay(peak, total_steps - warmup_steps, end_lr=final_lr), warmup_steps)``.
+    ``schedules.warmup(schedules.linear_decay(peak, total_steps - warmup_steps, end_lr=final_lr), warmup_steps)``.
     """
     steps = as_steps(t)
     initial_lr = check_positive("initial_lr", initial_lr)
@@ -163,7 +163,7 @@ def a002_decay(t: Any, initial_lr: float = 0.1, decay_rate: float = 0.1,
 
     The article declares final_lr = 0.01 but the formula never uses it: with its
     numbers the rate only falls to initial_lr * (1 - decay_rate) = 0.09.
-    Correct: ``S.linear_decay(initial_lr, total_steps, end_lr=final_lr)``.
+    Correct: ``schedules.linear_decay(initial_lr, total_steps, end_lr=final_lr)``.
     """
     steps = as_steps(t)
     initial_lr = check_positive("initial_lr", initial_lr)
@@ -183,7 +183,7 @@ A003_CLAIMED_VALUE: float = 0.003
 def a003_decay_lr(epoch: Any, initial_lr: float = 0.1, decay_rate: float = 0.95) -> float | np.ndarray:
     """Article 003's ``decay_lr(epoch)``: initial_lr * decay_rate ** epoch.
 
-    The formula is right (``S.exponential_decay(initial_lr, decay_rate)``); the
+    The formula is right (``schedules.exponential_decay(initial_lr, decay_rate)``); the
     article's training loop never calls it, so the optimizer keeps initial_lr.
     """
     steps = as_steps(epoch)
@@ -200,7 +200,7 @@ def a004_exponential_decay(t: Any, alpha0: float = 0.1, gamma: float = 0.01) -> 
     """Article 004's ``gradient_descent_exp_decay`` rate: alpha0 / (1 + gamma * t).
 
     Its text says exponential decay (alpha0 * gamma ** t) but the code computes
-    inverse-time decay, ``S.inverse_time_decay(alpha0, gamma)``, which falls like
+    inverse-time decay, ``schedules.inverse_time_decay(alpha0, gamma)``, which falls like
     1/t (after 1000 steps with gamma = 0.01 it is alpha0 / 11), not geometrically.
     """
     steps = as_steps(t)

@@ -17,12 +17,13 @@ Two tools for the pitfalls notebook (and anyone comparing libraries):
   are transcribed from their sources; torch's are tested against torch.
 
 :func:`convention_curves` gathers, for one family, each library's rule next to
-the course_lib schedule (the pure layer of ``widgets.ConventionsExplorer``).
+the course_lib schedule (the pure layer of ``explorers.ConventionsExplorer``).
 
->>> from course_lib.references import libraries as C
->>> [float(C.keras_piecewise_constant(t, [5], [1.0, 0.1])) for t in (5, 6)]
+>>> import torch
+>>> from course_lib import references
+>>> [float(references.keras_piecewise_constant(t, [5], [1.0, 0.1])) for t in (5, 6)]
 [1.0, 0.1]
->>> trace = C.trace_torch_lrs(lambda opt: __import__("torch").optim.lr_scheduler.ExponentialLR(opt, 0.5), 3)
+>>> trace = references.trace_torch_lrs(lambda opt: torch.optim.lr_scheduler.ExponentialLR(opt, 0.5), 3)
 >>> trace.lrs.round(4).tolist(), trace.warnings
 ([0.1, 0.05, 0.025], [])
 """
@@ -36,7 +37,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 import torch
 
-from course_lib import schedules as S
+from course_lib import schedules
 from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
 from course_lib.schedules import as_steps, shaped_like
 
@@ -207,7 +208,7 @@ def torch_cosine_annealing(t: Any, lr: float, T_max: int, eta_min: float = 0.0) 
     """torch ``CosineAnnealingLR`` (closed form): eta_min + (lr - eta_min) * (1 + cos(pi * t / T_max)) / 2.
 
     No clamp: past T_max the rate rises again, back to lr at t = 2 * T_max
-    (period 2 * T_max). ``S.cosine_decay`` equals it for t <= T_max and then holds min_lr.
+    (period 2 * T_max). ``schedules.cosine_decay`` equals it for t <= T_max and then holds min_lr.
     """
     steps = as_steps(t)
     lr = check_positive("lr", lr)
@@ -238,12 +239,12 @@ def torch_one_cycle(t: Any, max_lr: float, total_steps: int, pct_start: float = 
                     anneal: str = "cos") -> float | np.ndarray:
     """torch ``OneCycleLR`` (two phases) as a function of t, including what it does past the end.
 
-    Equal to ``S.one_cycle`` for t <= total_steps - 1. At t = total_steps torch
+    Equal to ``schedules.one_cycle`` for t <= total_steps - 1. At t = total_steps torch
     still computes a rate (it extrapolates the last phase); any later step raises
     ``ValueError: Tried to step ... times``: that is returned as nan here.
     """
     steps = as_steps(t)
-    schedule = S.one_cycle(max_lr, total_steps, pct_start, div_factor, final_div_factor, anneal)
+    schedule = schedules.one_cycle(max_lr, total_steps, pct_start, div_factor, final_div_factor, anneal)
     N = schedule.total_steps
     start, peak, end = schedule.initial_lr, schedule.max_lr, schedule.final_lr
     p_end = float(schedule.pct_start * N) - 1
@@ -294,7 +295,7 @@ def keras_legacy_decay(t: Any, lr: float, decay: float) -> float | np.ndarray:
     """What ``SGD(learning_rate=lr, decay=decay)`` did in Keras 2 (tf.keras optimizer_v2): lr / (1 + decay * t).
 
     t counts optimizer iterations (batches). Keras 3 ignores ``decay=`` with a
-    warning; the equivalent is ``S.inverse_time_decay(lr, decay)`` (or Keras'
+    warning; the equivalent is ``schedules.inverse_time_decay(lr, decay)`` (or Keras'
     ``InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)``).
     """
     steps = as_steps(t)
@@ -305,7 +306,7 @@ def keras_legacy_decay(t: Any, lr: float, decay: float) -> float | np.ndarray:
 
 def switch_steps(schedule: Callable[[Any], Any], n_steps: int) -> list[int]:
     """The steps t in 1 .. n_steps-1 at which schedule(t) differs from schedule(t - 1)."""
-    values = S.evaluate(schedule, check_int("n_steps", n_steps, minimum=1))
+    values = schedules.evaluate(schedule, check_int("n_steps", n_steps, minimum=1))
     return [int(i) + 1 for i in np.flatnonzero(~np.isclose(values[1:], values[:-1], rtol=1e-12, atol=0))]
 
 
@@ -340,18 +341,18 @@ def convention_curves(family: str, horizon: int, lr: float = 0.1) -> dict[str, C
         return {
             f"torch CosineAnnealingLR(T_max={H})": lambda t: torch_cosine_annealing(t, lr, H),
             f"Hugging Face cosine (N={H}, no warm-up)": lambda t: hf_cosine_with_warmup(t, lr, 0, H),
-            f"course_lib S.cosine_decay(lr, {H})": S.cosine_decay(lr, H),
+            f"course_lib S.cosine_decay(lr, {H})": schedules.cosine_decay(lr, H),
         }
     if family == "one_cycle":
         return {
             f"torch OneCycleLR(total_steps={H}) (raises after)": lambda t: torch_one_cycle(t, lr, H),
-            f"course_lib S.one_cycle(lr, {H})": S.one_cycle(lr, H),
+            f"course_lib S.one_cycle(lr, {H})": schedules.one_cycle(lr, H),
         }
     return {
         f"torch MultiStepLR / optax: switch at t={H}": lambda t: torch_multistep(t, lr, [H]),
         f"Keras PiecewiseConstantDecay: at t={H + 1}": lambda t: keras_piecewise_constant(t, [H], [lr, 0.1 * lr]),
         f"timm MultiStep: at t={H - 1}": lambda t: timm_multistep(t, lr, [H]),
-        f"course_lib S.multistep_decay(lr, [{H}])": S.multistep_decay(lr, [H]),
+        f"course_lib S.multistep_decay(lr, [{H}])": schedules.multistep_decay(lr, [H]),
     }
 
 

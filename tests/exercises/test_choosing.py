@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from course_lib import exercises as E
-from course_lib import solutions as sol
+from course_lib.exercises import solutions as sol
 
 
 @pytest.mark.parametrize("scenario", sorted(E.SCHEDULE_SCENARIOS))

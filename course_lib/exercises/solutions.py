@@ -2,12 +2,15 @@
 
 Written the way a learner would (plain formulas, no course_lib schedules), so
 that running each through its check tests the check as well as the solution.
-Defaults match the checks' defaults: ``E.check_linear_decay(linear_decay_fn)``
-passes.
+Defaults match the checks' defaults: ``exercises.check_linear_decay(solutions.linear_decay_fn)``
+passes. The instructor edition (``scripts/editions.py``) fills every exercise from here.
 
->>> from course_lib import exercises as E, solutions as sol
->>> bool(E.check_exponential_value(sol.EXPONENTIAL_VALUE, quiet=True))
+>>> from course_lib import exercises
+>>> from course_lib.exercises import solutions
+>>> bool(exercises.check_exponential_value(solutions.EXPONENTIAL_VALUE, quiet=True))
 True
+>>> solutions.total_steps(n_examples=1348, batch_size=128, epochs=8)
+88
 """
 from __future__ import annotations
 

@@ -1,10 +1,12 @@
-"""check_gd_regime: monotone / oscillating / diverging fixed-rate GD on a quadratic."""
+"""The stability limit 2/L and the regime of fixed-rate GD (monotone / oscillating / diverging) on a quadratic."""
 from __future__ import annotations
 
 import pytest
 
 from course_lib import exercises as E
-from course_lib import solutions as sol
+from course_lib.exercises import solutions as sol
+
+from .cases import Quadratic, RotatedQuadratic
 
 
 @pytest.mark.parametrize("lr, L, mu, expected", [
@@ -45,3 +47,29 @@ def test_ambiguous_converges_asks_for_more():
 def test_author_mistakes_raise(kwargs, name):
     with pytest.raises(ValueError, match=name):
         E.check_gd_regime("a", **kwargs)
+
+
+def test_stability_limit_reads_L_hessian_or_estimates():
+    rotated = RotatedQuadratic()
+    assert sol.stability_limit(rotated) == pytest.approx(2 / 25, rel=1e-6)
+    assert E.check_stability_limit(2 / 25, rotated, quiet=True)
+    assert E.check_stability_limit(0.2, L=10.0, quiet=True)
+    with_l = Quadratic((2.0, 4.0))
+    with_l.L = 4.0
+    assert E.check_stability_limit(0.5, with_l, quiet=True)
+    no_hessian = Quadratic((3.0, 0.5, 8.0))
+    assert E.check_stability_limit(2 / 8, no_hessian, quiet=True)   # estimated by power iteration
+
+
+def test_stability_limit_with_course_problems_if_available():
+    P = pytest.importorskip("course_lib.problems")
+    candidates = [getattr(P, name) for name in ("quadratic", "Quadratic", "ill_conditioned_quadratic")
+                  if callable(getattr(P, name, None))]
+    if not candidates:
+        pytest.skip("course_lib.problems has no quadratic factory yet")
+    try:
+        problem = candidates[0]()
+    except TypeError:
+        pytest.skip("quadratic factory needs arguments")
+    assert E.check_stability_limit(sol.stability_limit(problem), problem, quiet=True)
+

@@ -1,0 +1,115 @@
+"""Checks for the notebook exercises: "Correct!" or a hint, never a traceback.
+
+In a notebook::
+
+    from course_lib import exercises
+    exercises.check_exponential_value(0.1 * 0.95 ** 10)      # prints "Correct! ..."
+    exercises.check_linear_decay(my_linear_decay)             # a function of the step t
+
+Every check prints its verdict and returns a :class:`CheckResult`, which is truthy when the
+answer is right (``assert exercises.check_...(...)`` works in tests). A wrong answer, an answer
+of the wrong type, nan, ``None``, the ``...`` placeholder, or a learner function that raises,
+all give a failed result with an explanation and a hint; nothing is raised. Only mistakes of
+the *notebook author* (a bad parameter of the check itself, e.g. ``gamma=2``) raise a
+``ValueError``/``TypeError`` naming the argument. Pass ``quiet=True`` to any check to return
+the result without printing.
+
+The room, by concept:
+
+* ``framework``: :class:`CheckResult`, :class:`Wrong`, :func:`exercise_check` and the
+  :data:`CHECKS` registry (name -> check), the answer readers (:func:`as_number`, ...) and
+  the verdicts (:func:`number_verdict`, :func:`sequence_verdict`, :func:`schedule_verdict`).
+* ``generic``: :func:`check_value` (a number or an array), :func:`check_schedule_function`
+  (a learner function of t against a reference schedule), :func:`check_choice` (one option).
+* ``stability``: the stability limit 2/L, the regime of fixed-rate GD.
+* ``schedules``: half-life, a decayed value, linear decay, warm-up, SGDR cycle ends, the
+  one-cycle peak, the order of optimizer and scheduler steps, a run's total steps.
+* ``adaptive``: reduce-on-plateau's rates, Adam's first step.
+* ``choosing``: which schedule fits a scenario.
+* ``large_batch``: the linear scaling rule, and the rate for DDP.
+* ``solutions``: one reference solution per check, written the way a learner would
+  (``from course_lib.exercises import solutions``); the tests run each through its check.
+
+Adding a check (the whole pattern), in the module of its concept::
+
+    import math
+    from course_lib.validation import check_int
+    from course_lib.exercises.framework import exercise_check, check_setup, number_verdict
+
+    @exercise_check
+    def check_noam_peak(answer, d_model=512, warmup_steps=4000):
+        '''The peak of the Transformer schedule: (d_model * warmup_steps) ** -0.5.'''
+        with check_setup():                       # bad *author* arguments raise here
+            d_model = check_int("d_model", d_model, minimum=1)
+        expected = (d_model * warmup_steps) ** -0.5
+        return number_verdict(answer, expected, rtol=1e-3,
+                              mistakes=[(1 / math.sqrt(d_model), "that is d_model ** -0.5 alone ...")],
+                              hint="Evaluate the formula at step = warmup_steps.")
+
+* ``@exercise_check`` registers the function in :data:`CHECKS` under its name without the
+  ``check_`` prefix, adds the ``quiet`` keyword, prints the verdict and turns any problem with
+  the answer into a failed result.
+* Inside, convert the learner's answer with :func:`as_number`, :func:`as_int`,
+  :func:`as_numbers`, :func:`as_function` and call learner code through :func:`call_learner`:
+  they raise :class:`Wrong` with a friendly message. ``raise Wrong(message, hint)`` yourself
+  for any other wrong answer, and ``return passed(detail)`` for a right one (or reuse the
+  verdicts, which do both).
+* Re-export it below, add its solution to ``solutions.py`` and a row (solution, one wrong
+  answer) to the table in ``tests/exercises/test_solutions.py``; a test fails until every
+  registered check has one.
+
+>>> from course_lib import exercises
+>>> from course_lib.exercises import solutions
+>>> exercises.check_half_life(solutions.half_life(0.95), gamma=0.95).passed
+Correct! The rate halves every 13.5134 steps (first at or below half at step 14), wherever you start.
+True
+"""
+from __future__ import annotations
+
+from course_lib.exercises.framework import (
+    CHECKS,
+    CheckResult,
+    CheckSetupError,
+    Wrong,
+    as_function,
+    as_int,
+    as_number,
+    as_numbers,
+    call_learner,
+    check_setup,
+    exercise_check,
+    number_verdict,
+    passed,
+    schedule_verdict,
+    sequence_verdict,
+)
+from course_lib.exercises.generic import check_choice, check_schedule_function, check_value
+from course_lib.exercises.stability import GD_REGIME_OPTIONS, check_gd_regime, check_stability_limit
+from course_lib.exercises.schedules import (
+    SCHEDULER_ORDER_OPTIONS,
+    check_exponential_value,
+    check_half_life,
+    check_linear_decay,
+    check_one_cycle_peak_step,
+    check_scheduler_order,
+    check_sgdr_cycle_ends,
+    check_total_steps,
+    check_warmup,
+)
+from course_lib.exercises.adaptive import PLATEAU_METRICS, check_adam_first_step, check_plateau_lrs
+from course_lib.exercises.choosing import SCHEDULE_CHOICES, SCHEDULE_SCENARIOS, check_schedule_choice
+from course_lib.exercises.large_batch import check_ddp_lr, check_scaled_lr
+
+__all__ = [
+    "CheckResult", "Wrong", "CheckSetupError", "CHECKS", "exercise_check", "check_setup", "passed",
+    "as_number", "as_int", "as_numbers", "as_function", "call_learner",
+    "number_verdict", "sequence_verdict", "schedule_verdict",
+    "check_value", "check_schedule_function", "check_choice",
+    "check_stability_limit", "check_gd_regime", "GD_REGIME_OPTIONS",
+    "check_half_life", "check_exponential_value", "check_linear_decay", "check_warmup",
+    "check_sgdr_cycle_ends", "check_one_cycle_peak_step", "check_scheduler_order",
+    "SCHEDULER_ORDER_OPTIONS", "check_total_steps",
+    "check_plateau_lrs", "PLATEAU_METRICS", "check_adam_first_step",
+    "check_schedule_choice", "SCHEDULE_CHOICES", "SCHEDULE_SCENARIOS",
+    "check_scaled_lr", "check_ddp_lr",
+]

@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from course_lib import schedules as S  # noqa: E402
 from course_lib.training import distributed as D  # noqa: E402
 from course_lib import studies as X  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
@@ -36,7 +37,7 @@ def test_pure_layer_builds_the_four_runs(runs):
 
 def test_pure_layer_is_the_single_process_batch_k_times_b(runs):
     b = list(runs.values())[1]
-    again = T.train_torch(D.mlp_factory(64, 10), W._raw_digits(), D.scaled_schedule(0.02, 1, 22),
+    again = T.train_torch(D.mlp_factory(64, 10), W._raw_digits(), S.scaled_schedule(0.02, 1, 22),
                           epochs=2, batch_size=128, seed=0)
     np.testing.assert_array_equal(again.loss, b.loss)
 

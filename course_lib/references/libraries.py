@@ -249,7 +249,7 @@ def torch_one_cycle(t: Any, max_lr: float, total_steps: int, pct_start: float = 
     start, peak, end = schedule.initial_lr, schedule.max_lr, schedule.final_lr
     p_end = float(schedule.pct_start * N) - 1
     def anneal_(a: float, b: float, pct: np.ndarray) -> np.ndarray:
-        return S.anneal(a, b, pct, schedule.anneal)
+        return schedules.anneal(a, b, pct, schedule.anneal)
     pct_up = steps / p_end if p_end != 0 else np.ones_like(steps)
     pct_down = (steps - p_end) / (N - 1 - p_end)
     values = np.where(steps <= p_end, anneal_(start, peak, pct_up), anneal_(peak, end, pct_down))
@@ -341,18 +341,18 @@ def convention_curves(family: str, horizon: int, lr: float = 0.1) -> dict[str, C
         return {
             f"torch CosineAnnealingLR(T_max={H})": lambda t: torch_cosine_annealing(t, lr, H),
             f"Hugging Face cosine (N={H}, no warm-up)": lambda t: hf_cosine_with_warmup(t, lr, 0, H),
-            f"course_lib S.cosine_decay(lr, {H})": schedules.cosine_decay(lr, H),
+            f"course_lib schedules.cosine_decay(lr, {H})": schedules.cosine_decay(lr, H),
         }
     if family == "one_cycle":
         return {
             f"torch OneCycleLR(total_steps={H}) (raises after)": lambda t: torch_one_cycle(t, lr, H),
-            f"course_lib S.one_cycle(lr, {H})": schedules.one_cycle(lr, H),
+            f"course_lib schedules.one_cycle(lr, {H})": schedules.one_cycle(lr, H),
         }
     return {
         f"torch MultiStepLR / optax: switch at t={H}": lambda t: torch_multistep(t, lr, [H]),
         f"Keras PiecewiseConstantDecay: at t={H + 1}": lambda t: keras_piecewise_constant(t, [H], [lr, 0.1 * lr]),
         f"timm MultiStep: at t={H - 1}": lambda t: timm_multistep(t, lr, [H]),
-        f"course_lib S.multistep_decay(lr, [{H}])": schedules.multistep_decay(lr, [H]),
+        f"course_lib schedules.multistep_decay(lr, [{H}])": schedules.multistep_decay(lr, [H]),
     }
 
 

@@ -3,6 +3,10 @@
 ``measures`` (one number from a History: excess loss, steps to a tolerance, partial sums,
 progress per axis, the early spike), ``comparison`` (Budget, tune_lr, compare_schedules),
 ``warmup`` (sharpness, Adam's first steps).
+
+>>> from course_lib import studies, schedules
+>>> studies.partial_sums(schedules.constant(0.1), 3).round(2).tolist()
+[0.1, 0.2, 0.3]
 """
 from __future__ import annotations
 

@@ -6,6 +6,11 @@ descent loop), ``factories`` (optimizer and loss by name), ``torch_loop`` (Train
 torch loop on one screen), ``seeds`` (repeats, mean ± band), ``plateau``, ``models``,
 ``checkpoint``, ``snapshots``, ``suggest`` and ``range_test`` (the range test), ``distributed``.
 Importing this room does not import torch; reading a torch-backed name does.
+
+>>> from course_lib import training, problems, schedules
+>>> h = training.run_gd(problems.quadratic_bowl(), schedules.constant(0.5), 10)
+>>> len(h.lr), h.diverged
+(10, False)
 """
 from __future__ import annotations
 

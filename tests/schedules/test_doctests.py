@@ -1,28 +1,15 @@
-"""Every module of course_lib.schedules runs its doctests."""
+"""Every module of course_lib.schedules runs its doctests (one example at least)."""
 from __future__ import annotations
-
-import doctest
-import importlib
-import pkgutil
 
 import pytest
 
 import course_lib.schedules
-
-MODULES = ["course_lib.schedules"] + [f"course_lib.schedules.{m.name}"
-                                     for m in pkgutil.iter_modules(course_lib.schedules.__path__)]
+from _doctests import assert_doctests_pass, room_modules
 
 
-@pytest.mark.parametrize("name", MODULES)
+@pytest.mark.parametrize("name", room_modules(course_lib.schedules))
 def test_doctests(name):
-    module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
-
-
-def test_every_module_has_doctests():
-    for name in MODULES:
-        assert doctest.DocTestFinder().find(importlib.import_module(name)), name
+    assert_doctests_pass(name)
 
 
 def test_importing_schedules_leaves_torch_out():

@@ -321,4 +321,5 @@ def plot_noise_floors(floors: Mapping[tuple[float, int], Any], *, scaling: str =
         ax.set_xscale("log")
         ax.set_yscale("log")
         finish_axes(ax, xlabel, "noise floor: mean excess loss (log scale)")
+        ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())   # decade labels only: no crowding
     return ax

@@ -30,7 +30,7 @@ from course_lib.plotting.schedules import (plot_schedules, plot_schedule_gallery
 from course_lib.plotting.surfaces import (plot_path, plot_contraction)
 from course_lib.plotting.runs import (plot_history, plot_runs, plot_val_history, plot_step_sizes, plot_runs_by_epoch)
 from course_lib.plotting.tables import (results_table)
-from course_lib.plotting.diagnostics import (plot_range_test, plot_lr_sweeps, plot_sharpness, plot_adam_update_sizes)
+from course_lib.plotting.diagnostics import (plot_range_test, plot_lr_sweeps, plot_sharpness, plot_adam_update_sizes, plot_noise_floors)
 
 __all__ = [
     "COURSE_STYLE",
@@ -58,5 +58,6 @@ __all__ = [
     "plot_lr_sweeps",
     "plot_sharpness",
     "plot_adam_update_sizes",
+    "plot_noise_floors",
     "plot_runs_by_epoch",
 ]

@@ -271,3 +271,55 @@ def plot_adam_update_sizes(updates: Mapping[str, Any], *, ax: Axes | None = None
         ax.set_ylim(bottom=0)
         finish_axes(ax, "Adam step t (log scale)", "|update| / lr")
     return ax
+
+
+def plot_noise_floors(floors: Mapping[tuple[float, int], Any], *, scaling: str = "linear",
+                      reference: float | None = None, ax: Axes | None = None) -> Axes:
+    """Noise floors of constant-rate runs against lr / B (``scaling="linear"``) or lr / sqrt(B) ("sqrt").
+
+    One series per batch size B: the mean floor over seeds at x, with a bar from the lowest to the
+    highest seed. If the floors depend on that x only, every series falls on one line (log-log).
+
+    Args:
+        floors: a dict (lr, batch_size) -> the floors of that setting, one per seed
+            (e.g. ``studies.noise_floor``).
+        scaling: "linear" (x = lr / B, SGD) or "sqrt" (x = lr / sqrt(B), Adam).
+        reference: draw the line floor = reference * x (e.g. noise^2 trace(H) / 4), or None.
+        ax: the Axes to draw into; None makes a new figure.
+
+    Returns:
+        The Axes.
+
+    Raises:
+        ValueError: empty ``floors``, a bad ``scaling``, or a setting without finite floors.
+    """
+    if not isinstance(floors, Mapping):
+        raise TypeError(f"floors must be a dict (lr, batch_size) -> floors per seed, got floors={floors!r}")
+    check_nonempty("floors", floors)
+    if scaling not in ("linear", "sqrt"):
+        raise ValueError(f"scaling must be 'linear' or 'sqrt', got scaling={scaling!r}")
+    power = 1.0 if scaling == "linear" else 0.5
+    xlabel = "lr / B (log scale)" if scaling == "linear" else "lr / √B (log scale)"
+    with course_style():
+        ax = new_axes(ax)
+        xs_all = []
+        for i, size in enumerate(sorted({int(b) for _, b in floors})):
+            rows = sorted((lr, np.asarray(v, dtype=np.float64)) for (lr, b), v in floors.items() if int(b) == size)
+            for lr, v in rows:
+                if not np.any(np.isfinite(v) & (v > 0)):
+                    raise ValueError(f"floors[({lr!r}, {size})] has no finite floor > 0: {v!r}")
+            x = np.array([lr / size ** power for lr, _ in rows])
+            mean = np.array([np.mean(v) for _, v in rows])
+            low = mean - np.array([np.min(v) for _, v in rows])
+            high = np.array([np.max(v) for _, v in rows]) - mean
+            ax.errorbar(x, mean, yerr=[low, high], color=series_color(i), marker=MARKERS[i % len(MARKERS)],
+                        linestyle="none", capsize=3, label=f"B = {size}")
+            xs_all.extend(x)
+        if reference is not None:
+            grid = np.geomspace(min(xs_all) / 1.5, max(xs_all) * 1.5, 50)
+            ax.plot(grid, reference * grid, color="0.4", linestyle="--", label=f"floor = {reference:.3g} × x")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        finish_axes(ax, xlabel, "noise floor: mean excess loss (log scale)")
+        ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())   # decade labels only: no crowding
+    return ax

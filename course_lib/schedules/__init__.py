@@ -91,7 +91,8 @@ from course_lib.schedules.decay import (
     piecewise_constant, polynomial_decay, step_decay,
 )
 from course_lib.schedules.momentum import (
-    ConstantMomentum, CyclicMomentum, OneCycleMomentum, constant_momentum, cyclic_momentum, one_cycle_momentum,
+    ConstantMomentum, CyclicMomentum, OneCycleMomentum, constant_momentum, cyclic_momentum, effective_lr,
+    one_cycle_momentum,
 )
 from course_lib.schedules.recipes import (
     GD_SCHEDULES, STANDARD_SCHEDULES, budget_cut_schedules, constant_schedule, cosine_schedule, gd_schedule,
@@ -107,7 +108,7 @@ __all__ = [
     "inverse_time_decay", "inverse_sqrt_decay", "polynomial_decay", "linear_decay",
     "cosine_decay", "one_minus_sqrt_decay", "cosine_restarts", "cyclic", "one_cycle", "noam",
     "piecewise_constant", "ramp", "warmup", "join", "warmup_stable_decay", "scaled", "rescaled",
-    "one_cycle_momentum", "cyclic_momentum", "constant_momentum", "evaluate",
+    "one_cycle_momentum", "cyclic_momentum", "constant_momentum", "effective_lr", "evaluate",
     "as_steps", "shaped_like", "anneal", "CYCLIC_MODES", "WSD_DECAYS",
     "ParamSpec", "param_specs", "build_schedule", "gallery", "Entry",
     "STANDARD_SCHEDULES", "GD_SCHEDULES", "gd_schedule", "budget_cut_schedules", "scaled_schedule",

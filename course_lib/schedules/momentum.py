@@ -7,6 +7,9 @@ OneCycleLR / CyclicLR momentum (cycle_momentum=True).
 >>> m = one_cycle_momentum(100)
 >>> m(0), round(m(29), 6), m(99)
 (0.95, 0.85, 0.95)
+
+With heavy-ball momentum beta a steady gradient g ends up moving w by lr * g / (1 - beta) per
+step: :func:`effective_lr` gives lr(t) / (1 - beta(t)) for a rate and a momentum schedule.
 """
 from __future__ import annotations
 
@@ -15,14 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from course_lib.schedules.base import Schedule, check_decay_gamma
+from course_lib.schedules.base import Schedule, check_decay_gamma, evaluate
 from course_lib.schedules.cycles import (
     CYCLIC_MODES, check_one_cycle_phases, cyclic_scale, cyclic_shape, eval_phases, one_cycle_phases,
 )
 from course_lib.validation import check_in, check_int, check_range
 
 __all__ = ["ConstantMomentum", "OneCycleMomentum", "CyclicMomentum", "constant_momentum",
-           "one_cycle_momentum", "cyclic_momentum", "check_momentum_pair"]
+           "one_cycle_momentum", "cyclic_momentum", "check_momentum_pair", "effective_lr"]
 
 
 def check_momentum_pair(base: Any, peak: Any, base_name: str, peak_name: str) -> tuple[float, float]:
@@ -130,3 +133,43 @@ def cyclic_momentum(step_size_up: int, step_size_down: int | None = None, base_m
                     gamma: float = 1.0) -> CyclicMomentum:
     """The inverse momentum cycle that goes with :func:`cyclic` (torch CyclicLR's momentum)."""
     return CyclicMomentum(step_size_up, step_size_down, base_momentum, max_momentum, mode, gamma)
+
+
+def effective_lr(lr: Any, momentum: Any, n_steps: int) -> np.ndarray:
+    """lr(t) / (1 - beta(t)) for t = 0 .. n_steps-1: the step per unit of a steady gradient.
+
+    With heavy-ball momentum in torch's form (v = beta v + g; w = w - lr v) and a constant
+    gradient g, v tends to g / (1 - beta), so the step tends to lr * g / (1 - beta): beta = 0.9
+    makes the rate ten times larger in effect. ``lr`` and ``momentum`` are numbers or schedules
+    (functions of the step); the momentum must stay in [0, 1).
+
+    Args:
+        lr: a rate schedule or a rate (>= 0).
+        momentum: a momentum schedule or a number in [0, 1).
+        n_steps: number of steps (>= 1).
+
+    Returns:
+        a float64 array of length n_steps (rate units: per unit of gradient).
+
+    Raises:
+        ValueError: n_steps < 1, a negative rate, a momentum outside [0, 1).
+
+    >>> effective_lr(0.1, 0.9, 3).round(6).tolist()
+    [1.0, 1.0, 1.0]
+    >>> from course_lib.schedules.cycles import one_cycle
+    >>> n = 100
+    >>> e = effective_lr(one_cycle(0.3, n), one_cycle_momentum(n), n)
+    >>> round(float(e[0]), 4), round(float(e[29]), 4)    # 0.012 / 0.05 and 0.3 / 0.15
+    (0.24, 2.0)
+    """
+    n_steps = check_int("n_steps", n_steps, minimum=1)
+    rates = np.full(n_steps, float(lr)) if isinstance(lr, (int, float)) else evaluate(lr, n_steps)
+    betas = np.full(n_steps, float(momentum)) if isinstance(momentum, (int, float)) else evaluate(momentum, n_steps)
+    bad = np.flatnonzero(~(np.isfinite(rates) & (rates >= 0)))
+    if bad.size:
+        raise ValueError(f"lr must give finite rates >= 0; got {rates[bad[0]]!r} at step {int(bad[0])} from lr={lr!r}")
+    bad = np.flatnonzero(~((betas >= 0) & (betas < 1)))
+    if bad.size:
+        raise ValueError(f"momentum must stay in [0, 1); got {betas[bad[0]]!r} at step {int(bad[0])} "
+                         f"from momentum={momentum!r}")
+    return rates / (1.0 - betas)

@@ -17,6 +17,7 @@ _EXPORTS = {
     'check_history': 'measures',
     'excess_loss': 'measures',
     'late_excess_loss': 'measures',
+    'noise_floor': 'measures',
     'steps_to_tolerance': 'measures',
     'partial_sums': 'measures',
     'axis_progress': 'measures',

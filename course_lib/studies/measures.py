@@ -25,7 +25,7 @@ from course_lib import schedules as S
 from course_lib.training.history import History
 from course_lib.validation import check_int, check_positive
 
-__all__ = ["check_history", "excess_loss", "late_excess_loss", "steps_to_tolerance", "partial_sums",
+__all__ = ["check_history", "excess_loss", "late_excess_loss", "noise_floor", "steps_to_tolerance", "partial_sums",
            "axis_progress", "early_spike"]
 
 
@@ -95,6 +95,52 @@ def late_excess_loss(history: History, problem: Any, window: int = 1000) -> floa
         raise ValueError(f"window must be at most the number of recorded steps ({history.n_steps}), "
                          f"got window={window}")
     return float(np.mean(np.asarray(history.loss[-window:], dtype=np.float64)) - f_star)
+
+
+def noise_floor(problem: Any, lr: float, batch_size: int | None, *, seeds: Sequence[int] = (0, 1, 2),
+                n_steps: int = 4000, window: int = 3000, method: str = "sgd", momentum: float = 0.0) -> np.ndarray:
+    """The noise floor of a constant rate, once per seed: :func:`late_excess_loss` of a run started at the minimum.
+
+    Each run starts at ``problem.minimum`` (no transient to wait out), takes ``n_steps``
+    mini-batch steps at the constant rate ``lr`` and averages loss - min_loss over the last
+    ``window`` steps. For SGD on least squares the floor is about
+    lr * noise^2 * trace(H) / (4 * batch_size): it depends on lr / batch_size (first order in lr).
+
+    Args:
+        problem: a problem with ``minimum``, ``min_loss`` and ``stochastic_grad``.
+        lr: the constant rate (> 0).
+        batch_size: examples per gradient (>= 1; None for the exact gradient: floor 0).
+        seeds: mini-batch seeds, one run each.
+        n_steps: steps per run (>= window).
+        window: final steps averaged (>= 1).
+        method: "sgd" (:func:`~course_lib.training.gd.run_gd`, with ``momentum``) or "adam",
+            "rmsprop", "adagrad" (:func:`~course_lib.training.gd.run_adaptive`).
+        momentum: heavy-ball momentum for "sgd" (torch's convention).
+
+    Returns:
+        the floors, one per seed (``math.inf`` for a run that diverged).
+
+    >>> from course_lib import problems as P
+    >>> floors = noise_floor(P.noisy_least_squares(), 0.04, 4, seeds=[0, 1], n_steps=2000, window=1500)
+    >>> floors.shape, bool(np.all((floors > 1e-3) & (floors < 1e-2)))   # about 0.04 * 0.25 * 4.09 / 16
+    ((2,), True)
+    """
+    from course_lib.training.gd import METHODS, run_adaptive, run_gd  # the runs, loaded when measured
+
+    if method not in ("sgd",) + METHODS:
+        raise ValueError(f"method must be one of {('sgd',) + METHODS}, got method={method!r}")
+    if getattr(problem, "minimum", None) is None:
+        raise TypeError(f"problem must have a minimum (the start), got problem={problem!r}")
+    window = check_int("window", window, minimum=1)
+    n_steps = check_int("n_steps", n_steps, minimum=window)
+    floors = []
+    for seed in seeds:
+        if method == "sgd":
+            h = run_gd(problem, lr, n_steps, w0=problem.minimum, momentum=momentum, batch_size=batch_size, seed=seed)
+        else:
+            h = run_adaptive(problem, lr, n_steps, method=method, w0=problem.minimum, batch_size=batch_size, seed=seed)
+        floors.append(late_excess_loss(h, problem, window=window))
+    return np.array(floors, dtype=np.float64)
 
 
 def steps_to_tolerance(history: History, problem: Any, rel_tol: float = 1e-6) -> int | None:

@@ -20,6 +20,7 @@ from course_lib.lazy import lazy_exports
 _EXPORTS = {
     'METHODS': 'gd',
     'DEFAULT_EPS': 'gd',
+    'clip_gradient': 'gd',
     'sgd_step': 'gd',
     'momentum_step': 'gd',
     'adagrad_step': 'gd',

@@ -10,6 +10,10 @@ docstring (elementwise operations; t counts updates from 1 where a rule needs it
 * Adam:      m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
              w = w - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
 
+Gradient clipping (:func:`clip_gradient`, options ``clip_norm`` and ``clip_value`` of both
+entry points) acts on g before the rule sees it, as ``torch.nn.utils.clip_grad_value_`` and
+``clip_grad_norm_`` do before ``optimizer.step()``.
+
 Plain gradient descent moves every parameter by ``lr * g_i``; the adaptive rules divide
 each component by a running size of *its* gradients, so each parameter moves by about lr.
 The global rate lr = schedule(t) still sets the step. Formulas and default ``eps`` are
@@ -47,7 +51,8 @@ from course_lib.training.plan import check_horizon as warn_on_horizon
 from course_lib.training.plateau import ReduceLROnPlateau
 from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
 
-__all__ = ["sgd_step", "momentum_step", "adagrad_step", "rmsprop_step", "adam_step", "descend", "Descent",
+__all__ = ["clip_gradient", "sgd_step", "momentum_step", "adagrad_step", "rmsprop_step", "adam_step", "descend",
+           "Descent",
            "run_gd", "run_adaptive", "rates", "momenta", "describe", "METHODS", "DEFAULT_EPS"]
 
 #: The methods :func:`run_adaptive` knows.
@@ -60,6 +65,39 @@ DEFAULT_EPS = {"adagrad": 1e-10, "rmsprop": 1e-8, "adam": 1e-8}
 # ---------------------------------------------------------------------------
 # The update rules (pure functions)
 # ---------------------------------------------------------------------------
+
+def clip_gradient(g: np.ndarray, clip_norm: float | None = None, clip_value: float | None = None) -> np.ndarray:
+    """The gradient after clipping: by value (each g_i into [-clip_value, clip_value]), then by norm.
+
+    By norm: g <- g * min(1, clip_norm / |g|) (|.| the Euclidean norm of the whole vector), so the
+    direction is kept and the length is at most clip_norm: one SGD step moves w by at most
+    lr * clip_norm. By value: g_i <- min(max(g_i, -clip_value), clip_value), which can turn the
+    direction. torch's ``clip_grad_norm_`` divides by ``|g| + 1e-6``; this is the exact rescaling
+    (the two differ by about 1e-6 relative). None leaves the gradient as it is.
+
+    >>> clip_gradient(np.array([30.0, -40.0]), clip_norm=1.0).tolist()     # length 50 -> 1
+    [0.6, -0.8]
+    >>> clip_gradient(np.array([3.0, -0.5]), clip_value=1.0).tolist()      # each coordinate into [-1, 1]
+    [1.0, -0.5]
+    """
+    if clip_value is not None:
+        g = np.clip(g, -clip_value, clip_value)
+    if clip_norm is not None:
+        norm = math.sqrt(float(np.dot(g, g)))
+        if norm > clip_norm:
+            g = g * (clip_norm / norm)
+    return g
+
+
+def _clipped(grad: Callable[[np.ndarray], np.ndarray], clip_norm: Any, clip_value: Any
+             ) -> Callable[[np.ndarray], np.ndarray]:
+    """``grad`` followed by :func:`clip_gradient` (``grad`` itself when neither option is set)."""
+    clip_norm = None if clip_norm is None else check_positive("clip_norm", clip_norm)
+    clip_value = None if clip_value is None else check_positive("clip_value", clip_value)
+    if clip_norm is None and clip_value is None:
+        return grad
+    return lambda w: clip_gradient(grad(w), clip_norm, clip_value)
+
 
 def sgd_step(w: np.ndarray, g: np.ndarray, lr: float) -> np.ndarray:
     """One gradient-descent update: w = w - lr * g."""
@@ -324,6 +362,7 @@ def _history(run: Descent, schedule: Any, momentum: np.ndarray | None, label: st
 def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentum: Any = 0.0,
            nesterov: bool = False, batch_size: int | None = None, seed: int = 0,
            plateau: ReduceLROnPlateau | None = None, plateau_every: int = 100,
+           clip_norm: float | None = None, clip_value: float | None = None,
            max_norm: float = 1e6, label: str = "", check_horizon: bool = True) -> History:
     """Gradient descent on a NumPy problem: w_{t+1} = w_t - lr(t) * g_t (:func:`sgd_step`).
 
@@ -331,6 +370,8 @@ def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentu
     ``rng = np.random.default_rng(seed)`` when ``batch_size`` is given. With momentum m
     (torch's SGD convention, :func:`momentum_step`): v_{t+1} = m(t) * v_t + g_t,
     w_{t+1} = w_t - lr(t) * v_{t+1}; Nesterov uses g_t + m(t) * v_{t+1} in place of v_{t+1}.
+    With ``clip_norm``/``clip_value``, g_t is clipped first (:func:`clip_gradient`): without
+    momentum every step is then at most lr(t) * clip_norm long.
 
     With a plateau policy the rate is plateau.lr * schedule(t) / schedule(0) (plateau.lr if
     schedule is None), and the policy is stepped every ``plateau_every`` steps with the mean
@@ -353,6 +394,8 @@ def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentu
         seed: seed of the mini-batch sampling.
         plateau: a :class:`~course_lib.training.plateau.ReduceLROnPlateau`, or None.
         plateau_every: steps per plateau evaluation (>= 1).
+        clip_norm: clip each gradient to this Euclidean length (> 0), or None.
+        clip_value: clip each gradient coordinate into [-clip_value, clip_value] (> 0), or None.
         max_norm: a parameter norm above this counts as divergence (> 0).
         label: name for legends.
         check_horizon: warn when the schedule was built for a number of steps other than
@@ -368,6 +411,7 @@ def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentu
     n_steps = check_int("n_steps", n_steps, minimum=1)
     batch_size = None if batch_size is None else check_int("batch_size", batch_size, minimum=1)
     start, grad = _start_and_grad(problem, w0, batch_size, check_int("seed", seed, minimum=0))
+    grad = _clipped(grad, clip_norm, clip_value)
     plateau_every = check_int("plateau_every", plateau_every, minimum=1)
     max_norm = check_positive("max_norm", max_norm)
     base = rates(schedule, n_steps, plateau)
@@ -387,19 +431,21 @@ def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentu
     return _history(run, schedule, moms[:len(run.loss)], label, dict(
         trainer="run_gd", problem=repr(problem), schedule=describe(schedule), n_steps=n_steps,
         w0=start.tolist(), momentum=describe(momentum), nesterov=nesterov, batch_size=batch_size, seed=seed,
-        plateau=describe(plateau), plateau_every=plateau_every, max_norm=max_norm, plateau_lrs=run.plateau_lrs))
+        plateau=describe(plateau), plateau_every=plateau_every, clip_norm=clip_norm, clip_value=clip_value,
+        max_norm=max_norm, plateau_lrs=run.plateau_lrs))
 
 
 def run_adaptive(problem: Any, schedule: Any, n_steps: int, *, method: str = "adam", w0: Any = None,
                  betas: tuple[float, float] = (0.9, 0.999), alpha: float = 0.99, eps: float | None = None,
-                 batch_size: int | None = None, seed: int = 0, max_norm: float = 1e6,
+                 batch_size: int | None = None, seed: int = 0, clip_norm: float | None = None,
+                 clip_value: float | None = None, max_norm: float = 1e6,
                  label: str = "", check_horizon: bool = True) -> History:
     """AdaGrad, RMSProp or Adam on a NumPy problem, with the global rate lr(t) = schedule(t).
 
     The update at step t (t = 0, 1, ...) is :func:`adagrad_step`, :func:`rmsprop_step` or
     :func:`adam_step` (with Adam's step number t + 1) at lr = schedule(t), driven by the
     same loop (:func:`descend`) and the same gradients as :func:`run_gd` (seed for seed),
-    with the same divergence conventions.
+    with the same divergence conventions and the same clipping options.
 
     Args:
         problem: has ``dim``, ``w0``, vectorised ``loss(w)`` and ``grad(w)``
@@ -413,6 +459,8 @@ def run_adaptive(problem: Any, schedule: Any, n_steps: int, *, method: str = "ad
         eps: added to the square root; None for torch's default (:data:`DEFAULT_EPS`).
         batch_size: None for the full gradient, else the mini-batch size (>= 1).
         seed: seed of the mini-batch sampling.
+        clip_norm: clip each gradient to this Euclidean length (> 0), or None.
+        clip_value: clip each gradient coordinate into [-clip_value, clip_value] (> 0), or None.
         max_norm: a parameter norm above this counts as divergence (> 0).
         label: name for legends.
         check_horizon: warn when the schedule's horizon differs from ``n_steps``.
@@ -441,6 +489,7 @@ def run_adaptive(problem: Any, schedule: Any, n_steps: int, *, method: str = "ad
     batch_size = None if batch_size is None else check_int("batch_size", batch_size, minimum=1)
     seed = check_int("seed", seed, minimum=0)
     start, grad = _start_and_grad(problem, w0, batch_size, seed)
+    grad = _clipped(grad, clip_norm, clip_value)
     max_norm = check_positive("max_norm", max_norm)
     lrs = rates(schedule, n_steps, None)
     if check_horizon:
@@ -461,4 +510,4 @@ def run_adaptive(problem: Any, schedule: Any, n_steps: int, *, method: str = "ad
         trainer="run_adaptive", method=method, problem=repr(problem),
         schedule=schedule if isinstance(schedule, (int, float)) else repr(schedule), n_steps=n_steps,
         w0=start.tolist(), betas=(beta1, beta2), alpha=alpha, eps=eps, batch_size=batch_size, seed=seed,
-        max_norm=float(max_norm)))
+        clip_norm=clip_norm, clip_value=clip_value, max_norm=float(max_norm)))

@@ -49,7 +49,10 @@ class TrainConfig:
         nesterov: Nesterov momentum (SGD only).
         weight_decay: the optimizer's weight decay (>= 0).
         betas: Adam's (beta1, beta2).
-        clip_grad_norm: clip the global gradient norm to this value before each update, or None.
+        clip_grad_norm: clip the global gradient norm to this value before each update, or None
+            (``torch.nn.utils.clip_grad_norm_``: an SGD step is then at most lr * clip_grad_norm long).
+        clip_grad_value: clip every gradient entry into [-clip_grad_value, clip_grad_value] before
+            each update (``torch.nn.utils.clip_grad_value_``; before the norm clipping), or None.
         loss: "cross_entropy" (integer labels; also reports accuracy) or "mse".
         seed: seed of the batch order and of the model building (>= 0).
         progress: show a tqdm bar over epochs.
@@ -70,6 +73,7 @@ class TrainConfig:
     weight_decay: float = 0.0
     betas: tuple[float, float] = (0.9, 0.999)
     clip_grad_norm: float | None = None
+    clip_grad_value: float | None = None
     loss: str = "cross_entropy"
     seed: int = 0
     progress: bool = False
@@ -106,6 +110,8 @@ class TrainConfig:
                        check_range("betas[1]", self.betas[1], 0.0, 1.0, high_open=True)))
         set_("clip_grad_norm", None if self.clip_grad_norm is None
              else check_positive("clip_grad_norm", self.clip_grad_norm))
+        set_("clip_grad_value", None if self.clip_grad_value is None
+             else check_positive("clip_grad_value", self.clip_grad_value))
         set_("seed", check_int("seed", self.seed, minimum=0))
         set_("max_loss", check_positive("max_loss", self.max_loss))
 
@@ -207,6 +213,8 @@ def train_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule:
                 run.losses.append(value)
                 opt.zero_grad(set_to_none=True)
                 batch_loss.backward()
+                if config.clip_grad_value is not None:
+                    nn.utils.clip_grad_value_(list(net.parameters()), config.clip_grad_value)
                 if config.clip_grad_norm is not None:
                     nn.utils.clip_grad_norm_(list(net.parameters()), config.clip_grad_norm)
                 opt.step()
@@ -336,6 +344,7 @@ class _Run:
                         schedule=describe(self.schedule), optimizer=c.optimizer, epochs=c.epochs,
                         batch_size=c.batch_size, steps_per_epoch=self.plan.steps_per_epoch,
                         momentum=describe(c.momentum), nesterov=c.nesterov, weight_decay=c.weight_decay,
-                        betas=c.betas, clip_grad_norm=c.clip_grad_norm, loss=c.loss, seed=c.seed,
+                        betas=c.betas, clip_grad_norm=c.clip_grad_norm, clip_grad_value=c.clip_grad_value,
+                        loss=c.loss, seed=c.seed,
                         plateau=describe(c.plateau), max_loss=c.max_loss,
                         plateau_lrs=None if self.policy is None else list(self.policy.history)))

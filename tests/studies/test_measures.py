@@ -64,3 +64,29 @@ def test_late_excess_loss_of_a_diverged_run_is_inf(bowl):
 def test_bad_arguments_name_themselves(bowl, call, error, name):
     with pytest.raises(error, match=name):
         call(bowl)
+
+
+def test_noise_floor_depends_on_lr_over_batch_size():
+    nls = P.noisy_least_squares()
+    a = X.noise_floor(nls, 0.02, 1, seeds=[0, 1], n_steps=2500, window=2000)
+    b = X.noise_floor(nls, 0.08, 4, seeds=[0, 1], n_steps=2500, window=2000)     # 4x the batch, 4x the rate
+    c = X.noise_floor(nls, 0.02, 4, seeds=[0, 1], n_steps=2500, window=2000)     # 4x the batch only
+    assert a.shape == (2,) and np.all(a > 0)
+    assert 0.8 < b.mean() / a.mean() < 1.25
+    assert 3 < a.mean() / c.mean() < 5.5
+    predicted = 0.02 * nls.noise ** 2 * np.trace(nls.H) / 4
+    assert 0.8 < a.mean() / predicted < 1.4
+
+
+def test_noise_floor_of_adam_and_of_a_run_that_diverges():
+    nls = P.noisy_least_squares()
+    adam = X.noise_floor(nls, 0.004, 4, seeds=[0], n_steps=1500, window=1000, method="adam")
+    assert 0 < adam[0] < 1e-2
+    assert X.noise_floor(nls, 3.0, 1, seeds=[0], n_steps=200, window=100)[0] == math.inf
+
+
+@pytest.mark.parametrize("kwargs,match", [(dict(method="lbfgs"), "method"), (dict(window=0), "window"),
+                                          (dict(n_steps=10, window=100), "n_steps")])
+def test_noise_floor_checks_its_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        X.noise_floor(P.noisy_least_squares(), 0.01, 1, **kwargs)

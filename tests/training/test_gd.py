@@ -157,3 +157,91 @@ def test_bad_schedule_n_steps_and_problem():
         A.run_adaptive(object(), 0.1, 10)
     with pytest.raises(TypeError, match="stochastic_grad"):
         A.run_adaptive(BOWL, 0.1, 10, batch_size=4)
+
+
+# ---------------------------------------------------------------------------
+# Gradient clipping in the one NumPy loop
+# ---------------------------------------------------------------------------
+
+def test_clip_gradient_by_norm_keeps_direction_and_caps_length():
+    g = np.array([30.0, -40.0, 0.0])
+    out = T.clip_gradient(g, clip_norm=2.0)
+    assert np.linalg.norm(out) == pytest.approx(2.0, rel=1e-15)
+    np.testing.assert_allclose(out / np.linalg.norm(out), g / 50.0)
+    short = np.array([0.3, -0.4])
+    np.testing.assert_array_equal(T.clip_gradient(short, clip_norm=1.0), short)   # under the cap: unchanged
+    np.testing.assert_array_equal(T.clip_gradient(g), g)                            # no option: unchanged
+
+
+def test_clip_gradient_by_value_bounds_every_coordinate():
+    rng = np.random.default_rng(0)
+    g = 10 * rng.standard_normal(1000)
+    out = T.clip_gradient(g, clip_value=0.5)
+    assert np.all(np.abs(out) <= 0.5)
+    inside = np.abs(g) <= 0.5
+    np.testing.assert_array_equal(out[inside], g[inside])
+    np.testing.assert_array_equal(np.sign(out), np.sign(g))
+    both = T.clip_gradient(g, clip_norm=1.0, clip_value=0.5)             # value first, then norm
+    np.testing.assert_allclose(both, T.clip_gradient(out, clip_norm=1.0))
+
+
+@pytest.mark.parametrize("c", [0.01, 0.3, 7.0])
+def test_clip_gradient_matches_torch(c):
+    rng = np.random.default_rng(1)
+    g = rng.standard_normal(50) * 3
+    t = torch.tensor(g.copy(), requires_grad=True)
+    t.grad = torch.tensor(g.copy())
+    torch.nn.utils.clip_grad_norm_([t], c)
+    np.testing.assert_allclose(T.clip_gradient(g, clip_norm=c), t.grad.numpy(), rtol=1e-5)   # torch: c / (|g| + 1e-6)
+    t.grad = torch.tensor(g.copy())
+    torch.nn.utils.clip_grad_value_([t], c)
+    np.testing.assert_array_equal(T.clip_gradient(g, clip_value=c), t.grad.numpy())
+
+
+@pytest.mark.parametrize("lr", [0.5, 2.5])
+def test_run_gd_clipped_step_is_at_most_lr_times_c(lr):
+    bowl = P.quadratic_bowl(condition_number=10.0)
+    sched = S.warmup(S.constant(lr), 20)                 # the cap moves with the rate: lr_t * c
+    h = T.run_gd(bowl, sched, 200, clip_norm=0.5)
+    steps = np.linalg.norm(np.diff(h.params, axis=0), axis=1)
+    assert np.all(steps <= h.lr * 0.5 * (1 + 1e-12))
+    assert np.isclose(steps, h.lr * 0.5, rtol=1e-12).sum() > 10    # the far start: many steps exactly at the cap
+    assert h.config["clip_norm"] == 0.5 and h.config["clip_value"] is None
+
+
+def test_run_gd_value_clipping_bounds_every_coordinate_of_the_step():
+    r = P.rosenbrock()
+    h = T.run_gd(r, 1e-3, 300, w0=[2.5, 0.0], clip_value=10.0)
+    assert not h.diverged
+    assert np.all(np.abs(np.diff(h.params, axis=0)) <= 1e-3 * 10.0 * (1 + 1e-12))
+    assert T.run_gd(r, 1e-3, 300, w0=[2.5, 0.0]).diverged      # the same run unclipped blows up
+
+
+def test_run_gd_clipping_matches_torch_sgd_with_clip_grad_norm():
+    q = P.quadratic_bowl(condition_number=20.0, L=2.0, angle=0.7)
+    h = T.run_gd(q, 0.3, 40, momentum=0.9, clip_norm=0.2)
+    A = torch.tensor(np.asarray(q.A))
+    w = torch.tensor(np.asarray(q.w0, dtype=float), requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.3, momentum=0.9)
+    path = [w.detach().clone().numpy()]
+    for _ in range(40):
+        opt.zero_grad()
+        (0.5 * w @ A @ w).backward()
+        torch.nn.utils.clip_grad_norm_([w], 0.2)
+        opt.step()
+        path.append(w.detach().clone().numpy())
+    np.testing.assert_allclose(h.params, np.array(path), rtol=1e-4, atol=1e-4)   # torch divides by |g| + 1e-6
+
+
+def test_run_adaptive_takes_the_clipping_options():
+    bowl = P.quadratic_bowl(condition_number=10.0)
+    a = T.run_adaptive(bowl, 0.1, 5, method="adam", clip_norm=1e-3)
+    b = T.run_adaptive(bowl, 0.1, 5, method="adam")
+    np.testing.assert_allclose(a.params[1], b.params[1], rtol=1e-4)   # step 1 is lr * sign(g) (up to eps): clipping cannot shrink it
+    assert a.config["clip_norm"] == 1e-3
+
+
+@pytest.mark.parametrize("kwargs", [dict(clip_norm=0.0), dict(clip_value=-1.0), dict(clip_norm=float("nan"))])
+def test_clip_options_are_checked(kwargs):
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        T.run_gd(P.quadratic_bowl(), 0.1, 5, **kwargs)

@@ -306,7 +306,7 @@ def test_torch_lr_per_step_is_the_schedule(moons):
     assert len(h.val_loss) == len(h.val_acc) == 3 and 0 <= h.final_val_acc <= 1
 
 
-def hand_loop(data, sched, epochs, batch_size, seed, opt_name="sgd", momentum=0.9, clip=None):
+def hand_loop(data, sched, epochs, batch_size, seed, opt_name="sgd", momentum=0.9, clip=None, clip_value=None):
     """The same training written out by hand with as_torch_scheduler."""
     torch.manual_seed(seed)
     net = M.mlp(data.n_features, data.n_classes, hidden=(8,), seed=None)
@@ -324,6 +324,8 @@ def hand_loop(data, sched, epochs, batch_size, seed, opt_name="sgd", momentum=0.
             losses.append(loss.item())
             opt.zero_grad()
             loss.backward()
+            if clip_value is not None:
+                torch.nn.utils.clip_grad_value_(net.parameters(), clip_value)
             if clip is not None:
                 torch.nn.utils.clip_grad_norm_(net.parameters(), clip)
             opt.step()
@@ -381,6 +383,29 @@ def test_torch_clip_grad_norm_bounds_each_update(moons):
     moved = torch.nn.utils.parameters_to_vector(net.parameters()).detach() - before
     assert 0 < moved.norm() <= h.n_steps * 1.0 * 1e-3 * (1 + 1e-6)  # trained in place
     assert h.config["clip_grad_norm"] == 1e-3
+
+
+def test_torch_clip_grad_value_matches_a_hand_written_loop(moons):
+    sched = S.step_decay(0.05, step_size=7, gamma=0.5)
+    h = T.train_torch(small_mlp, moons, sched, epochs=2, batch_size=16, momentum=0.9, clip_grad_value=0.01,
+                      clip_grad_norm=0.05, seed=5)
+    expected = hand_loop(moons, sched, 2, 16, 5, clip=0.05, clip_value=0.01)
+    np.testing.assert_array_equal(h.loss, expected)
+    assert h.config["clip_grad_value"] == 0.01
+
+
+def test_torch_clip_grad_value_bounds_every_entry_of_an_sgd_step(moons):
+    net = M.mlp(2, 2, hidden=(8,))
+    before = torch.nn.utils.parameters_to_vector(net.parameters()).detach().clone()
+    T.train_torch(net, moons, 0.5, epochs=1, batch_size=len(moons.X_train), clip_grad_value=1e-3)   # one step
+    moved = torch.nn.utils.parameters_to_vector(net.parameters()).detach() - before
+    assert 0 < moved.abs().max() <= 0.5 * 1e-3 * (1 + 1e-3)   # float32 weights: rounding of w - step
+
+
+@pytest.mark.parametrize("value", [0.0, -1.0])
+def test_torch_clip_grad_value_is_checked(value):
+    with pytest.raises(ValueError, match="clip_grad_value"):
+        T.TrainConfig(epochs=1, clip_grad_value=value)
 
 
 def test_torch_plateau_steps_on_the_val_loss(moons):

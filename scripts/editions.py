@@ -41,6 +41,8 @@ SOLUTION_OF = {
     "one_cycle_peak_step": "one_cycle_peak_step", "scaled_lr": "scaled_lr", "scheduler_order": "SCHEDULER_ORDER",
     "total_steps": "total_steps", "gd_regime": "gd_regime", "plateau_lrs": "plateau_lrs",
     "adam_first_step": "adam_first_step", "schedule_choice": "schedule_choice", "ddp_lr": "ddp_lr",
+    "noise_floor_batch": "noise_floor_batch", "adam_floor_batch": "adam_floor_batch", "tuned_peak": "tuned_peak",
+    "shortest_warmup": "shortest_warmup", "sgdr_escape_peak": "sgdr_escape_peak", "loop_rates": "loop_rates",
 }
 #: generic checks: the argument that holds the right answer
 ANSWER_ARGUMENT = {"value": "expected", "choice": "correct"}

@@ -40,3 +40,15 @@ def test_notebook_checks_its_numbers(path):
     nb = json.loads(path.read_text())
     marked = [c for c in nb["cells"] if c["cell_type"] == "code" and "# NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
     assert marked, f"{path.name}: mark at least one cell with # NBVAL_CHECK_OUTPUT"
+
+
+MAX_MARKDOWN_WORDS = 300
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_markdown_cells_are_short_enough_to_read(path):
+    """A markdown cell over 300 words is a wall of text: split it at a paragraph break."""
+    nb = json.loads(path.read_text())
+    long = {i: len("".join(c["source"]).split()) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown"}
+    long = {i: n for i, n in long.items() if n > MAX_MARKDOWN_WORDS}
+    assert not long, f"{path.name}: markdown cells over {MAX_MARKDOWN_WORDS} words (cell: words) {long}"

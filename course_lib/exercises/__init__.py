@@ -23,10 +23,15 @@ The room, by concept:
   (a learner function of t against a reference schedule), :func:`check_choice` (one option).
 * ``stability``: the stability limit 2/L, the regime of fixed-rate GD.
 * ``schedules``: half-life, a decayed value, linear decay, warm-up, SGDR cycle ends, the
-  one-cycle peak, the order of optimizer and scheduler steps, a run's total steps.
-* ``adaptive``: reduce-on-plateau's rates, Adam's first step.
-* ``choosing``: which schedule fits a scenario.
-* ``large_batch``: the linear scaling rule, and the rate for DDP.
+  one-cycle peak, the order of optimizer and scheduler steps, a run's total steps; and three
+  experiments: the shortest warm-up that removes a spike, the smallest SGDR peak that escapes,
+  the rates of a training loop with its schedule bug fixed.
+* ``adaptive``: reduce-on-plateau's rates, Adam's first step; experiment: Adam's noise floor vs B.
+* ``choosing``: which schedule fits a scenario; experiment: tune a cosine's peak on a grid.
+* ``large_batch``: the linear scaling rule, and the rate for DDP; experiment: SGD's noise floor vs B.
+
+An *experiment* check judges a number the learner measured: it passes the spread the
+experiment's seeds allow, and explains each typical wrong result (what it means, what to try).
 * ``solutions``: one reference solution per check, written the way a learner would
   (``from course_lib.exercises import solutions``); the tests run each through its check.
 
@@ -95,10 +100,19 @@ from course_lib.exercises.schedules import (
     check_sgdr_cycle_ends,
     check_total_steps,
     check_warmup,
+    WARMUP_GRID,
+    check_shortest_warmup,
+    SGDR_PEAK_GRID,
+    check_sgdr_escape_peak,
+    check_loop_rates,
 )
-from course_lib.exercises.adaptive import PLATEAU_METRICS, check_adam_first_step, check_plateau_lrs
-from course_lib.exercises.choosing import SCHEDULE_CHOICES, SCHEDULE_SCENARIOS, check_schedule_choice
-from course_lib.exercises.large_batch import check_ddp_lr, check_scaled_lr
+from course_lib.exercises.adaptive import (
+    PLATEAU_METRICS, check_adam_first_step, check_adam_floor_batch, check_plateau_lrs,
+)
+from course_lib.exercises.choosing import (
+    PEAK_GRID, SCHEDULE_CHOICES, SCHEDULE_SCENARIOS, check_schedule_choice, check_tuned_peak,
+)
+from course_lib.exercises.large_batch import check_ddp_lr, check_noise_floor_batch, check_scaled_lr
 
 __all__ = [
     "CheckResult", "Wrong", "CheckSetupError", "CHECKS", "exercise_check", "check_setup", "passed",
@@ -109,7 +123,8 @@ __all__ = [
     "check_half_life", "check_exponential_value", "check_linear_decay", "check_warmup",
     "check_sgdr_cycle_ends", "check_one_cycle_peak_step", "check_scheduler_order",
     "SCHEDULER_ORDER_OPTIONS", "check_total_steps",
-    "check_plateau_lrs", "PLATEAU_METRICS", "check_adam_first_step",
-    "check_schedule_choice", "SCHEDULE_CHOICES", "SCHEDULE_SCENARIOS",
-    "check_scaled_lr", "check_ddp_lr",
+    "check_shortest_warmup", "WARMUP_GRID", "check_sgdr_escape_peak", "SGDR_PEAK_GRID", "check_loop_rates",
+    "check_plateau_lrs", "PLATEAU_METRICS", "check_adam_first_step", "check_adam_floor_batch",
+    "check_schedule_choice", "SCHEDULE_CHOICES", "SCHEDULE_SCENARIOS", "check_tuned_peak", "PEAK_GRID",
+    "check_scaled_lr", "check_ddp_lr", "check_noise_floor_batch",
 ]

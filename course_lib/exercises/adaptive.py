@@ -3,6 +3,8 @@
 >>> from course_lib import exercises
 >>> exercises.check_adam_first_step(1e-3, quiet=True).passed
 True
+>>> exercises.check_adam_floor_batch(0.68, quiet=True).passed
+True
 """
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ import math
 from typing import Any, Sequence
 
 from course_lib.exercises.framework import (
-    CheckResult, check_setup, exercise_check, format_number, number_verdict, sequence_verdict,
+    CheckResult, check_setup, exercise_check, format_number, interval_verdict, number_verdict,
+    sequence_verdict,
 )
-from course_lib.validation import check_non_negative, check_positive, check_range, check_real
+from course_lib.validation import check_int, check_non_negative, check_positive, check_range, check_real
 
-__all__ = ["check_plateau_lrs", "PLATEAU_METRICS", "check_adam_first_step"]
+__all__ = ["check_plateau_lrs", "PLATEAU_METRICS", "check_adam_first_step", "check_adam_floor_batch"]
 
 
 #: The validation losses of :func:`check_plateau_lrs` (small gains below 1%, a cut, a new best, a rise).
@@ -102,3 +105,36 @@ def check_adam_first_step(answer: Any, lr: float = 1e-3, grad: float = 250.0,
                                  f"gradient's size. Adam's steps are set by lr, not by the gradient scale.",
                           hint=hint)
 
+
+
+@exercise_check
+def check_adam_floor_batch(answer: Any, batch_size: int = 1, lr: float = 0.01,
+                           hint: str = "Run training.run_adaptive(nls, lr, 3000, batch_size=B, seed=s) for B and "
+                                       "2B and 3 seeds, average studies.late_excess_loss(h, nls, window=1500) "
+                                       "per B, and divide the floor at 2B by the floor at B.") -> CheckResult:
+    """A measured ratio: Adam's noise floor at batch 2B divided by its floor at batch B (notebook 05).
+
+    Adam divides each step by sqrt(v), about the gradient noise's size sigma / sqrt(B): the
+    effective SGD rate lr * sqrt(B) / sigma grows with B while the noise variance sigma^2 / B
+    shrinks, so the floor goes like lr / sqrt(B) and the expected ratio is 1/sqrt(2) = 0.71
+    (SGD's is 1/2). Measured on ``noisy_least_squares`` at lr = 0.01, B = 1 vs 2, 3 seeds,
+    3000 steps, the last 1500 averaged: 0.67 (B = 2 vs 4: 0.76). Accepted: 0.58 to 0.85.
+    """
+    with check_setup():
+        batch_size = check_int("batch_size", batch_size, minimum=1)
+        lr = check_positive("lr", lr)
+    mistakes = [
+        (0.4, 0.58, "About 1/2: that is plain SGD's answer (notebook 01). Did you run training.run_gd instead "
+                    "of training.run_adaptive? Adam's floor falls more slowly with B."),
+        (0.85, 1.2, "About 1: the floor did not move. Did both runs use different batch sizes (batch_size=B)? "
+                    "Average only the last steps, once the loss has stopped falling."),
+        (1.2, 3.0, "Above 1: you divided the floor at B by the floor at 2B. The question asks for "
+                   "floor(2B) / floor(B)."),
+        (-1e300, 0.0, "A noise floor is an excess loss above the minimum: positive, and so is the ratio of "
+                      "two of them. Use studies.late_excess_loss, which subtracts f*."),
+    ]
+    return interval_verdict(
+        answer, 0.58, 0.85, what="your ratio", mistakes=mistakes, hint=hint,
+        detail="About 1/sqrt(2): Adam's floor goes like lr / sqrt(B), not lr / B, because it normalises the "
+               "gradient noise. So with Adam a batch k times larger allows a rate only about sqrt(k) times "
+               "larger for the same floor: the square-root scaling rule (Malladi et al. 2022).")

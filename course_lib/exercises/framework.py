@@ -40,7 +40,7 @@ __all__ = [
     "as_number", "as_int", "as_numbers", "as_function", "call_learner", "not_answered",
     "format_number", "short_repr", "normalise_text", "check_steps",
     "LETTERS", "option_listing", "as_text", "not_an_option",
-    "Mistakes", "number_verdict", "sequence_verdict", "schedule_verdict",
+    "Mistakes", "number_verdict", "sequence_verdict", "schedule_verdict", "interval_verdict",
 ]
 
 
@@ -184,9 +184,10 @@ def _describe_error(err: BaseException) -> str:
 def not_answered(value: Any, what: str) -> None:
     """Raise :class:`Wrong` if ``value`` is still the ``...`` placeholder or None (``what`` names it)."""
     if value is Ellipsis:
-        raise Wrong(f"{what} is still the placeholder `...`.", "Replace the ... with your answer and run the cell.")
+        raise Wrong(f"not answered yet: {what} is still the placeholder `...`.",
+                    "Replace the ... with your answer and run the cell.")
     if value is None:
-        raise Wrong(f"{what} is None.",
+        raise Wrong(f"not answered yet: {what} is None.",
                     "Assign your answer to the variable (or, in a function, did you forget `return`?).")
 
 
@@ -358,6 +359,25 @@ def number_verdict(answer: Any, expected: float, *, rtol: float = 1e-6, atol: fl
         if math.isclose(value, float(wrong_value), rel_tol=max(rtol, 1e-9), abs_tol=atol):
             raise Wrong(message, hint)
     raise Wrong(f"{what}, {format_number(value)}, {_direction(value, expected)}.", hint)
+
+
+def interval_verdict(answer: Any, low: float, high: float, *, what: str = "your answer",
+                     mistakes: Sequence[tuple[float, float, str]] = (), detail: str = "",
+                     hint: str = "") -> CheckResult:
+    """Pass a measured number in [low, high] (the spread an experiment's noise allows).
+
+    ``mistakes`` is a list of (from, to, message): an answer in [from, to] (outside the
+    accepted interval) is told that message, e.g. what the value means and what to try.
+    """
+    value = as_number(answer, what)
+    if low <= value <= high:
+        return passed(detail)
+    for start, stop, message in mistakes:
+        if start <= value <= stop:
+            raise Wrong(message, hint)
+    side = "below" if value < low else "above"
+    raise Wrong(f"{what}, {format_number(value)}, is {side} what this experiment gives "
+                f"({format_number(low)} to {format_number(high)}).", hint)
 
 
 def sequence_verdict(answer: Any, expected: Sequence[float], *, rtol: float = 1e-6, atol: float = 0.0,

@@ -5,6 +5,8 @@
 True
 >>> exercises.check_ddp_lr(0.08, quiet=True).passed
 True
+>>> exercises.check_noise_floor_batch(0.46, quiet=True).passed
+True
 """
 from __future__ import annotations
 
@@ -12,11 +14,11 @@ import math
 from typing import Any
 
 from course_lib.exercises.framework import (
-    CheckResult, check_setup, exercise_check, format_number, number_verdict,
+    CheckResult, check_setup, exercise_check, format_number, interval_verdict, number_verdict,
 )
 from course_lib.validation import check_int, check_positive
 
-__all__ = ["check_scaled_lr", "check_ddp_lr"]
+__all__ = ["check_scaled_lr", "check_ddp_lr", "check_noise_floor_batch"]
 
 
 @exercise_check
@@ -74,3 +76,36 @@ def check_ddp_lr(answer: Any, base_lr: float = 0.02, base_batch: int = 32, per_w
                           detail=f"global batch {world_size} x {per_worker_batch} = {world_size * per_worker_batch}"
                                  f" = {format_number(k)} x {base_batch}, so the rate is {format_number(k)} x {base_lr} = "
                                  f"{format_number(expected)}; reach it with a warm-up.", hint=hint)
+
+
+@exercise_check
+def check_noise_floor_batch(answer: Any, batch_size: int = 1, lr: float = 0.03,
+                            hint: str = "Run training.run_gd(nls, lr, 3000, batch_size=B, seed=s) for B and 2B "
+                                        "and 3 seeds, average studies.late_excess_loss(h, nls, window=1500) "
+                                        "per B, and divide the floor at 2B by the floor at B.") -> CheckResult:
+    """A measured ratio: SGD's noise floor at batch 2B divided by its floor at batch B (notebook 01).
+
+    The floor is about lr * sigma^2 * tr(H) / (4B) (units: loss), so doubling B at a fixed rate
+    halves it: the expected ratio is 1/2. Measured on ``noisy_least_squares`` at lr = 0.03,
+    B = 1 vs 2, 3 seeds, 3000 steps, the last 1500 averaged: 0.45 (seeds spread about ±0.03).
+    Accepted: 0.33 to 0.7 (other B, rates and windows move it a little).
+    """
+    with check_setup():
+        batch_size = check_int("batch_size", batch_size, minimum=1)
+        lr = check_positive("lr", lr)
+    mistakes = [
+        (0.85, 1.2, "About 1: the floor did not move. Did both runs really use different batch sizes "
+                    "(batch_size=B passed to run_gd)? And average only the last steps, once the loss has "
+                    "stopped falling: the first steps measure the descent, not the floor."),
+        (1.5, 3.0, "About 2: you divided the floor at B by the floor at 2B. The question asks for "
+                   "floor(2B) / floor(B)."),
+        (0.15, 0.33, "About 1/4: that is what doubling B *and* halving the rate gives (the floor goes "
+                     "like lr / B). Keep the rate fixed and change only B."),
+        (-1e300, 0.0, "A noise floor is an excess loss above the minimum: positive, and so is the ratio "
+                      "of two of them. Use studies.late_excess_loss, which subtracts f*."),
+    ]
+    return interval_verdict(
+        answer, 0.33, 0.7, what="your ratio", mistakes=mistakes, hint=hint,
+        detail=f"Doubling the batch halves the noise floor at a fixed rate (lr = {format_number(lr)}): the floor "
+               "goes like lr / B, so a batch k times larger allows a rate about k times larger for the "
+               "same floor: the linear scaling rule of notebook 08.")

@@ -17,12 +17,14 @@ import numpy as np
 from course_lib import schedules
 from course_lib.exercises.framework import (
     CheckResult, Wrong, as_int, as_number, check_setup, exercise_check, format_number,
-    normalise_text, not_answered, number_verdict, passed, schedule_verdict, sequence_verdict,
+    as_numbers, normalise_text, not_answered, number_verdict, passed, schedule_verdict, sequence_verdict,
     short_repr,
 )
 from course_lib.validation import check_int, check_positive, check_range
 
-__all__ = ["check_half_life", "check_exponential_value", "check_linear_decay", "check_warmup", "check_sgdr_cycle_ends", "check_one_cycle_peak_step", "check_scheduler_order", "SCHEDULER_ORDER_OPTIONS", "check_total_steps"]
+__all__ = ["check_half_life", "check_exponential_value", "check_linear_decay", "check_warmup", "check_sgdr_cycle_ends",
+           "check_one_cycle_peak_step", "check_scheduler_order", "SCHEDULER_ORDER_OPTIONS", "check_total_steps",
+           "check_shortest_warmup", "WARMUP_GRID", "check_sgdr_escape_peak", "SGDR_PEAK_GRID", "check_loop_rates"]
 
 
 @exercise_check
@@ -239,3 +241,142 @@ def check_total_steps(answer: Any, n_examples: int = 1797, batch_size: int = 64,
                           detail=f"{per_epoch} steps per epoch * {epochs} epochs = {per_epoch * epochs} steps.",
                           hint=hint)
 
+
+
+# ---------------------------------------------------------------------------
+# Experiments: the learner runs something and reports what it measured
+# ---------------------------------------------------------------------------
+
+#: Warm-up lengths (updates) of :func:`check_shortest_warmup`.
+WARMUP_GRID = (0, 2, 5, 10, 20, 50)
+#: Worst early loss / first loss, per seed 0, 1, 2, measured for each warm-up length (notebook 03's setting).
+_WARMUP_SPIKES = {0: (598, 566, 422), 2: (121, 101, 89), 5: (28, 3.3, 1.6), 10: (1.9, 2.7, 2.0),
+                  20: (1.07, 1.0, 1.0), 50: (1.14, 1.0, 1.0)}
+
+
+@exercise_check
+def check_shortest_warmup(answer: Any,
+                          hint: str = "For each W in exercises.WARMUP_GRID and seeds 0, 1, 2, train 3 epochs with "
+                                      "schedules.warmup(schedules.cosine_decay(PEAK, TOTAL - W), W) (no warm-up "
+                                      "for W = 0) and compute h.loss[:50].max() / h.loss[0]. Keep the smallest W "
+                                      "where it is below 1.5 on every seed.") -> CheckResult:
+    """The shortest linear warm-up (in updates) that removes notebook 03's early loss spike.
+
+    Setting: the teacher-student MLP, Adam at peak 0.15, cosine decay, batch 64, 3 epochs,
+    seeds 0-2; "removed" means the loss of the first 50 updates never exceeds 1.5 times the
+    first loss, on every seed. Measured worst/first loss per seed: W = 0: ~500x; 2: ~100x;
+    5: 28, 3.3, 1.6; 10: 1.9, 2.7, 2.0; 20: 1.07, 1.0, 1.0; 50: 1.14, 1.0, 1.0. The
+    answer on the grid is 20 updates (less than one epoch of 24).
+    """
+    W = as_number(answer, "your warm-up length")
+    spikes = ", ".join(f"{v:g}" for v in _WARMUP_SPIKES.get(int(W), ())) if W == int(W) else ""
+    measured = f" (worst/first loss per seed measured at W = {int(W)}: {spikes})" if spikes else ""
+    if W == 20:
+        return passed("20 updates, under one epoch, remove the spike on every seed; 10 still let one seed "
+                      "triple its loss. The spike is Adam's first full-size steps: a warm-up only has to "
+                      "last until the moment estimates are reliable, not for epochs.")
+    if W < 0:
+        raise Wrong("A warm-up length is a number of updates: 0 or more.", hint)
+    if W == 0:
+        raise Wrong(f"Without warm-up the loss jumps by hundreds of times{measured}: that is the spike.", hint)
+    if W <= 10:
+        raise Wrong(f"At W = {W:g} the loss still rises above 1.5 times its start on at least one seed{measured}. "
+                    "Check every seed, not the mean: one bad seed is a spike you would see in a real run.", hint)
+    if W < 20:
+        raise Wrong(f"{W:g} is not on the grid {list(WARMUP_GRID)}. Between 10 and 20 the result is irregular "
+                    "(at 12, seed 1 still rises almost 6 times): report the shortest grid value that works on "
+                    "every seed.", hint)
+    raise Wrong(f"W = {W:g} removes the spike{measured}, but a shorter warm-up does too. The question asks for "
+                "the shortest one: every warm-up update is an update at less than the peak rate.", hint)
+
+
+#: SGDR peaks of :func:`check_sgdr_escape_peak`.
+SGDR_PEAK_GRID = (0.1, 0.2, 0.3, 0.4, 0.5)
+#: Runs (of 20) from w0 that end in the deepest basin, per SGDR peak (cycles of 200, 1000 steps, batch 1).
+_SGDR_DEEPEST = {0.1: 0, 0.2: 6, 0.3: 19, 0.4: 20, 0.5: 20}
+
+
+@exercise_check
+def check_sgdr_escape_peak(answer: Any,
+                           hint: str = "For each peak in exercises.SGDR_PEAK_GRID, run training.run_many("
+                                       "training.run_gd, range(20), basin, schedules.cosine_restarts(peak, 200), "
+                                       "1000, batch_size=1) and count basin.is_deepest of the final points; keep "
+                                       "the smallest peak with at least 15 of 20.") -> CheckResult:
+    """The smallest SGDR peak (cycles of 200) that reaches multi_basin's deepest basin in >= 15 of 20 runs.
+
+    Measured from w0 (1000 steps, batch 1, seeds 0-19): 0.1 -> 0/20, 0.2 -> 6, 0.3 -> 19,
+    0.4 -> 20, 0.5 -> 20. The answer on the grid is 0.3.
+    """
+    peak = as_number(answer, "your peak")
+    count = next((n for p, n in _SGDR_DEEPEST.items() if math.isclose(p, peak)), None)
+    measured = f" ({count} of 20 runs reached the deepest basin there)" if count is not None else ""
+    if math.isclose(peak, 0.3):
+        return passed("0.3 escapes in about 19 of 20 runs, 0.2 in only about 6: escaping needs steps large "
+                      "enough to jump the barrier, for long enough. Restarting at a small peak re-kicks the "
+                      "run with steps too small to leave the well: a restart is only as good as its peak.")
+    if peak <= 0:
+        raise Wrong("A peak learning rate is positive: pick one of exercises.SGDR_PEAK_GRID.", hint)
+    if peak < 0.3:
+        raise Wrong(f"At {peak:g} too few runs escape{measured}: the restarts happen, but their steps are too "
+                    "small to leave the shallow well. Count the runs in the deepest basin, not the loss of one.",
+                    hint)
+    if count is None and peak < 0.4:
+        raise Wrong(f"{peak:g} is not on the grid {list(SGDR_PEAK_GRID)}: report the smallest grid value that "
+                    "passes.", hint)
+    raise Wrong(f"{peak:g} escapes{measured}, but a smaller peak does too: the question asks for the smallest.",
+                hint)
+
+
+def _cosine_rates(lr: float, total: int, steps: np.ndarray) -> np.ndarray:
+    return lr * (1 + np.cos(np.pi * steps / total)) / 2
+
+
+@exercise_check
+def check_loop_rates(answer: Any, lr: float = 0.1, n_examples: int = 256, batch_size: int = 32, epochs: int = 4,
+                     hint: str = "Record opt.param_groups[0]['lr'] before each opt.step(); call scheduler.step() "
+                                 "once after each opt.step(), and build CosineAnnealingLR with T_max = the number "
+                                 "of updates of the whole run.") -> CheckResult:
+    """The rates a fixed training loop used: a cosine from lr to 0 over all the run's updates (notebook 06).
+
+    Expected: lr * (1 + cos(pi * t / T)) / 2 for t = 0 .. T-1, T = epochs * ceil(n_examples / batch_size)
+    (torch's CosineAnnealingLR with T_max = T, stepped once per update after optimizer.step()).
+    The known bugs each get their own explanation: T_max = epochs (the rate rises again), a
+    scheduler stepped once per epoch (a staircase), stepped before optimizer.step() (one step
+    ahead), or a horizon longer than the run (ends far above 0).
+    """
+    with check_setup():
+        lr = check_positive("lr", lr)
+        n_examples = check_int("n_examples", n_examples, minimum=1)
+        batch_size = check_int("batch_size", batch_size, minimum=1)
+        epochs = check_int("epochs", epochs, minimum=1)
+    per_epoch = -(-n_examples // batch_size)
+    T = per_epoch * epochs
+    rates = as_numbers(answer, "your list of rates")
+    steps = np.arange(T)
+    if rates.size != T:
+        raise Wrong(f"your list has {rates.size} rates, but the run makes {T} updates ({epochs} epochs x "
+                    f"{per_epoch} batches): record the rate once per update.", hint)
+    expected = _cosine_rates(lr, T, steps)
+    if np.allclose(rates, expected, rtol=1e-5, atol=1e-9):
+        return passed(f"A cosine from {format_number(lr)} to 0 over all {T} updates: T_max counts updates, and the "
+                      "scheduler steps once per update, after the optimizer.")
+    rises = np.flatnonzero(np.diff(rates) > 1e-12)
+    if np.allclose(rates, _cosine_rates(lr, epochs, steps), rtol=1e-5, atol=1e-9) or rises.size:
+        where = int(rises[0]) + 1 if rises.size else epochs
+        raise Wrong(f"Your rate goes back up at update {where}: the cosine's horizon is shorter than the run. "
+                    f"T_max = epochs ({epochs}) counts epochs, but the scheduler steps once per update: the run "
+                    f"makes {T}.", hint)
+    if np.allclose(rates, _cosine_rates(lr, epochs, steps // per_epoch), rtol=1e-5, atol=1e-9):
+        raise Wrong("Your rate changes once per epoch (a staircase): the scheduler steps once per epoch. That is "
+                    "the old torch idiom; the exercise asks for a per-update cosine (T_max in updates, "
+                    "scheduler.step() after every optimizer.step()).", hint)
+    if np.allclose(rates, _cosine_rates(lr, T, steps + 1), rtol=1e-5, atol=1e-9):
+        raise Wrong(f"Your rates are one step ahead: the first update used {format_number(rates[0])}, not "
+                    f"{format_number(lr)}. scheduler.step() runs before optimizer.step() (torch warns about it).",
+                    hint)
+    if rates[-1] > 0.1 * lr:
+        raise Wrong(f"Your last update still used {format_number(rates[-1])}, {rates[-1] / lr:.0%} of the peak: the "
+                    f"horizon is longer than the run ({T} updates). T_max must be the run's number of updates, not "
+                    "of examples.", hint)
+    raise Wrong(f"Your rates are not a cosine from {format_number(lr)} to 0 over {T} updates (first: "
+                f"{format_number(rates[0])}, last: {format_number(rates[-1])}).", hint)

@@ -23,6 +23,7 @@ __all__ = [
     "stability_limit", "half_life", "EXPONENTIAL_VALUE", "linear_decay_fn", "warmup_cosine_fn",
     "sgdr_cycle_ends", "one_cycle_peak_step", "scaled_lr", "SCHEDULER_ORDER", "total_steps",
     "gd_regime", "plateau_lrs", "adam_first_step", "schedule_choice", "ddp_lr",
+    "noise_floor_batch", "adam_floor_batch", "tuned_peak", "shortest_warmup", "sgdr_escape_peak", "loop_rates",
 ]
 
 
@@ -157,3 +158,99 @@ def schedule_choice(scenario: str = "unknown_budget") -> str:
 def ddp_lr(base_lr: float = 0.02, base_batch: int = 32, per_worker_batch: int = 64, world_size: int = 2) -> float:
     """Linear scaling on the global batch: DDP averages gradients over world_size * per_worker_batch examples."""
     return base_lr * world_size * per_worker_batch / base_batch
+
+
+# ---------------------------------------------------------------------------
+# Experiments (each runs in a few seconds; the checks judge what they measure)
+# ---------------------------------------------------------------------------
+
+def _floor_ratio(run: Any, batch_size: int, lr: float, seeds: Any = (0, 1, 2), n_steps: int = 3000) -> float:
+    """floor(2B) / floor(B): mean late excess loss over seeds, at batch 2B and at batch B."""
+    from course_lib import problems, studies
+
+    nls = problems.noisy_least_squares()
+    floor = {B: np.mean([studies.late_excess_loss(run(nls, lr, n_steps, batch_size=B, seed=s), nls, window=n_steps // 2)
+                         for s in seeds])
+             for B in (batch_size, 2 * batch_size)}
+    return float(floor[2 * batch_size] / floor[batch_size])
+
+
+def noise_floor_batch(batch_size: int = 1, lr: float = 0.03) -> float:
+    """SGD's noise floor at 2B over its floor at B, on noisy least squares (about 1/2)."""
+    from course_lib import training
+
+    return _floor_ratio(training.run_gd, batch_size, lr)
+
+
+def adam_floor_batch(batch_size: int = 1, lr: float = 0.01) -> float:
+    """Adam's noise floor at 2B over its floor at B, on noisy least squares (about 1/sqrt(2))."""
+    from course_lib import training
+
+    return _floor_ratio(training.run_adaptive, batch_size, lr)
+
+
+def tuned_peak(peaks: Any = (0.01, 0.03, 0.1, 0.3, 1.0), seeds: Any = range(5), n_steps: int = 1000) -> float:
+    """The peak of a cosine decay with the lowest mean late excess loss (a diverged run is inf)."""
+    from course_lib import problems, schedules, studies, training
+
+    nls = problems.noisy_least_squares()
+    score = {peak: np.mean([studies.late_excess_loss(training.run_gd(nls, schedules.cosine_decay(peak, n_steps), n_steps,
+                                                                     batch_size=1, seed=s), nls, window=100)
+                            for s in seeds])
+             for peak in peaks}
+    return min(score, key=score.get)
+
+
+def shortest_warmup(grid: Any = (0, 2, 5, 10, 20, 50), peak: float = 0.15, epochs: int = 3, threshold: float = 1.5) -> int:
+    """The shortest warm-up W (updates) whose first 50 losses stay below threshold * the first, on seeds 0-2.
+
+    Notebook 03's setting: the teacher-student MLP, Adam, cosine decay over 15 epochs of 24
+    updates (only the first ``epochs`` are run: the spike is in the first updates).
+    """
+    from course_lib import problems, schedules, training
+
+    ts = problems.teacher_student_dataset(n_samples=2000, d_in=20, hidden=32, noise=0.1)
+    total = 15 * math.ceil(ts.n_train / 64)
+    for W in grid:
+        schedule = schedules.warmup(schedules.cosine_decay(peak, total - W), W) if W else schedules.cosine_decay(peak, total)
+        runs = [training.train_torch(lambda: training.mlp(20, 1, hidden=(64, 64), seed=None), ts, schedule, epochs=epochs,
+                                     batch_size=64, optimizer="adam", loss="mse", seed=s, check_horizon=False)
+                for s in range(3)]
+        if all(h.loss[:50].max() / h.loss[0] < threshold for h in runs):
+            return W
+    raise RuntimeError(f"no warm-up in {grid} removes the spike")
+
+
+def sgdr_escape_peak(grid: Any = (0.1, 0.2, 0.3, 0.4, 0.5), cycle_steps: int = 200, n_steps: int = 1000,
+                     needed: int = 15) -> float:
+    """The smallest SGDR peak whose runs from w0 end in multi_basin's deepest basin in >= needed of 20 seeds."""
+    from course_lib import problems, schedules, training
+
+    basin = problems.multi_basin()
+    for peak in grid:
+        runs = training.run_many(training.run_gd, range(20), basin, schedules.cosine_restarts(peak, cycle_steps),
+                                 n_steps, batch_size=1)
+        if basin.is_deepest(np.array([h.params[-1] for h in runs])).sum() >= needed:
+            return peak
+    raise RuntimeError(f"no peak in {grid} escapes")
+
+
+def loop_rates(lr: float = 0.1, n_examples: int = 256, batch_size: int = 32, epochs: int = 4) -> list[float]:
+    """Notebook 06's loop, fixed: CosineAnnealingLR with T_max = all updates, stepped after each optimizer.step()."""
+    import torch
+
+    X = torch.randn(n_examples, 8, generator=torch.Generator().manual_seed(0))
+    y = X.sum(dim=1, keepdim=True)
+    model = torch.nn.Linear(8, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    n_updates = epochs * math.ceil(n_examples / batch_size)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=n_updates)
+    used = []
+    for epoch in range(epochs):
+        for xb, yb in zip(X.split(batch_size), y.split(batch_size)):
+            used.append(opt.param_groups[0]["lr"])
+            opt.zero_grad()
+            torch.nn.functional.mse_loss(model(xb), yb).backward()
+            opt.step()
+            scheduler.step()
+    return used

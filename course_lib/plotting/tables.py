@@ -6,6 +6,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 from course_lib.validation import check_int
 from course_lib.training.history import History
+from course_lib.training.report import Table
 from course_lib.plotting.records import as_histories
 from course_lib.plotting.style import check_nonempty
 
@@ -21,7 +22,7 @@ def _metric_value(h: History, metric: str | Callable[[History], float]) -> float
 
 
 def results_table(groups: Mapping[str, Sequence[History]],
-                  metric: str | Callable[[History], float] = "final_val_acc", *, digits: int = 4) -> str:
+                  metric: str | Callable[[History], float] = "final_val_acc", *, digits: int = 4) -> Table:
     """A markdown table: per configuration, the mean ± std of a metric over its runs.
 
     std is the sample standard deviation (ddof=1; 0 for one run). Diverged runs and runs
@@ -37,7 +38,8 @@ def results_table(groups: Mapping[str, Sequence[History]],
         digits: significant digits shown.
 
     Returns:
-        The table as a string (prints as plain text, renders as markdown).
+        The table, a ``str`` (prints as plain markdown text; as a cell's last expression or in
+        ``display`` it renders as a table).
 
     Raises:
         ValueError: empty ``groups``, an empty group, or an unknown metric.
@@ -73,4 +75,4 @@ def results_table(groups: Mapping[str, Sequence[History]],
         else:
             cells = "n/a | n/a | n/a"
         rows.append(f"| {name} | {len(runs)} | {cells} | {bad} |")
-    return "\n".join(rows)
+    return Table("\n".join(rows))

@@ -19,6 +19,7 @@ from course_lib import schedules as S
 from course_lib.training.factories import OPTIMIZERS
 from course_lib.training.history import History
 from course_lib.training.plan import RunPlan
+from course_lib.training.report import Table
 from course_lib.training.seeds import summarize
 from course_lib.training.torch_loop import train_torch
 from course_lib.validation import check_in, check_int
@@ -193,9 +194,9 @@ class LRSweep:
 
 
 def _progress_bar(total: int, progress: bool, desc: str) -> Any:
-    from tqdm.auto import tqdm
+    from course_lib.training.report import progress_bar
 
-    return tqdm(total=total, disable=not progress, desc=desc, leave=False)
+    return progress_bar(total=total, disable=not progress, desc=desc)
 
 
 def tune_lr(make_schedule: Callable[[float, int], S.Schedule], lrs: Any, budget: Budget, *,
@@ -288,8 +289,8 @@ class Comparison:
         rows = [r for r in self.rows() if math.isfinite(r["val_loss"])]
         return [r["name"] for r in sorted(rows, key=lambda r: r["val_loss"])]
 
-    def table(self) -> str:
-        """A markdown table, fixed format (lr to 3 significant digits, loss and accuracy to 4 decimals).
+    def table(self) -> Table:
+        """A markdown table (renders as a table in Jupyter), fixed format (lr to 3 significant digits, loss and accuracy to 4 decimals).
 
         A rate marked "(edge)" is the smallest or largest of the grid: the grid should be
         widened on that side before trusting it.
@@ -304,7 +305,7 @@ class Comparison:
                              f"{r['val_acc']:.4f} ± {r['val_acc_std']:.4f} | {runs} |")
             else:
                 lines.append(f"| {r['name']} | {lr} | n/a | n/a | 0 |")
-        return "\n".join(lines)
+        return Table("\n".join(lines))
 
 
 def compare_schedules(schedules: Mapping[str, Callable[[float, int], S.Schedule]], lrs: Any, budget: Budget, *,

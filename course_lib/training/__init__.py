@@ -4,7 +4,8 @@ By concept, one module each: ``plan`` (a run's plan: steps per epoch, the horizo
 check against the schedule), ``history`` (the record), ``gd`` (the NumPy update rules and the one
 descent loop), ``factories`` (optimizer and loss by name), ``torch_loop`` (TrainConfig and the
 torch loop on one screen), ``seeds`` (repeats, mean ± band), ``plateau``, ``models``,
-``checkpoint``, ``snapshots``, ``suggest`` and ``range_test`` (the range test), ``distributed``.
+``checkpoint``, ``snapshots``, ``suggest`` and ``range_test`` (the range test), ``distributed``,
+``report`` (result tables that render in Jupyter, progress bars that store their final state).
 Importing this room does not import torch; reading a torch-backed name does.
 
 >>> from course_lib import training, problems, schedules
@@ -38,6 +39,8 @@ _EXPORTS = {
     'check_horizon': 'plan',
     'HorizonWarning': 'plan',
     'History': 'history',
+    'Table': 'report',
+    'progress_bar': 'report',
     'schedule_config': 'history',
     'schedule_from_config': 'history',
     'run_many': 'seeds',

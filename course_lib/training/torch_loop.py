@@ -299,10 +299,10 @@ class _Run:
                 group["betas"] = (float(self.moms[t]), self.config.betas[1])
 
     def epochs(self) -> Iterator[int]:
-        from tqdm.auto import tqdm
+        from course_lib.training.report import progress_bar
 
         c = self.config
-        with tqdm(range(c.epochs), disable=not c.progress, leave=False, desc=c.label or "train") as self.bar:
+        with progress_bar(range(c.epochs), disable=not c.progress, desc=c.label or "train") as self.bar:
             yield from self.bar
 
     def batches(self, order: torch.Tensor) -> tuple[torch.Tensor, ...]:

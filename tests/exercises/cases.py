@@ -93,6 +93,19 @@ CASES: dict[str, Case] = {
         -1e-3, 0.0]),
     "schedule_choice": Case(sol.schedule_choice(), {}, ["cosine", "constant", "a", "warmup cosine"]),
     "ddp_lr": Case(sol.ddp_lr(), {}, [0.04, 0.01, 0.02, 0.02 * 2 ** 0.5]),
+    # experiments: the solution is what the reference run measures (tests/exercises/test_experiments.py
+    # runs the reference solutions themselves); wrong answers are the typical wrong measurements
+    "noise_floor_batch": Case(0.45, {}, [1.0, 2.2, 0.24, -0.5, 0.0]),
+    "adam_floor_batch": Case(0.67, {}, [0.5, 1.0, 1.5, -0.7]),
+    "tuned_peak": Case(0.03, {}, [0.01, 0.3, 1.0, -0.1, 0.0]),
+    "shortest_warmup": Case(20, {}, [0, 2, 5, 10, 15, 50, -20]),
+    "sgdr_escape_peak": Case(0.3, {}, [0.1, 0.2, 0.25, 0.4, 0.5, -0.3]),
+    "loop_rates": Case(sol.loop_rates(), {}, [
+        [0.1 * (1 + math.cos(math.pi * t / 4)) / 2 for t in range(32)],            # T_max = epochs: rises again
+        [0.1 * (1 + math.cos(math.pi * (t // 8) / 4)) / 2 for t in range(32)],     # stepped once per epoch
+        [0.1 * (1 + math.cos(math.pi * (t + 1) / 32)) / 2 for t in range(32)],     # scheduler before optimizer
+        [0.1 * (1 + math.cos(math.pi * t / 256)) / 2 for t in range(32)],          # T_max = examples
+        [0.1] * 32, [0.1] * 4]),
 }
 
 #: Answers of every wrong kind; none may raise, none may pass.

@@ -1,0 +1,80 @@
+"""The experiment exercises: the reference runs pass their checks, and each typical wrong result is explained."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from course_lib import exercises as E
+from course_lib.exercises import solutions as sol
+
+from .cases import CASES
+
+EXPERIMENTS = ["noise_floor_batch", "adam_floor_batch", "tuned_peak", "shortest_warmup", "sgdr_escape_peak",
+               "loop_rates"]
+
+
+@pytest.mark.parametrize("name", ["noise_floor_batch", "adam_floor_batch", "tuned_peak", "sgdr_escape_peak",
+                                  "loop_rates"])
+def test_the_reference_experiment_passes_its_check(name):
+    assert E.CHECKS[name](getattr(sol, name)(), quiet=True)
+
+
+@pytest.mark.integration  # a few seconds of torch training
+def test_the_shortest_warmup_experiment_passes_its_check():
+    assert sol.shortest_warmup() == 20
+    assert E.check_shortest_warmup(sol.shortest_warmup(), quiet=True)
+
+
+def test_the_tables_in_the_checks_are_what_the_numpy_runs_measure():
+    """The counts check_sgdr_escape_peak quotes, recomputed (deterministic NumPy)."""
+    assert sol.sgdr_escape_peak(grid=(0.2,), needed=1) == 0.2
+    assert sol.sgdr_escape_peak(grid=(0.2, 0.3), needed=15) == 0.3
+    assert sol.tuned_peak(peaks=(0.01, 0.03, 0.3)) == 0.03
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+@pytest.mark.parametrize("placeholder", [None, ...])
+def test_a_placeholder_is_not_answered_yet(name, placeholder):
+    result = E.CHECKS[name](placeholder, quiet=True)
+    assert not result and "not answered yet" in result.message.lower(), result.text
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+@pytest.mark.parametrize("nonsense", ["twenty", [1, "a"], {}, float("nan"), lambda: 0, object()])
+def test_nonsense_is_rejected_without_a_traceback(name, nonsense):
+    result = E.CHECKS[name](nonsense, quiet=True)
+    assert not result and result.text.startswith("Not yet.")
+
+
+@pytest.mark.parametrize("name, answer, words", [
+    ("noise_floor_batch", 1.0, "did not move"),
+    ("noise_floor_batch", 2.1, "divided the floor at B"),
+    ("noise_floor_batch", 0.25, "halving the rate"),
+    ("noise_floor_batch", -0.5, "positive"),
+    ("adam_floor_batch", 0.5, "run_gd"),
+    ("adam_floor_batch", 1.0, "did not move"),
+    ("tuned_peak", 0.01, "too small"),
+    ("tuned_peak", 0.3, "too large"),
+    ("tuned_peak", 1.0, "diverge"),
+    ("shortest_warmup", 0, "hundreds"),
+    ("shortest_warmup", 10, "every seed"),
+    ("shortest_warmup", 15, "not on the grid"),
+    ("shortest_warmup", 50, "shortest"),
+    ("sgdr_escape_peak", 0.2, "6 of 20"),
+    ("sgdr_escape_peak", 0.5, "smallest"),
+    ("loop_rates", CASES["loop_rates"].wrong[0], "goes back up"),
+    ("loop_rates", CASES["loop_rates"].wrong[1], "once per epoch"),
+    ("loop_rates", CASES["loop_rates"].wrong[2], "one step ahead"),
+    ("loop_rates", CASES["loop_rates"].wrong[3], "longer than the run"),
+    ("loop_rates", CASES["loop_rates"].wrong[5], "32 updates"),
+])
+def test_a_wrong_result_is_explained(name, answer, words):
+    result = E.CHECKS[name](answer, quiet=True)
+    assert not result and words in result.message, result.text
+
+
+def test_a_right_result_says_what_it_means():
+    assert "linear scaling rule" in E.check_noise_floor_batch(0.5, quiet=True).message
+    assert "square-root" in E.check_adam_floor_batch(0.7, quiet=True).message
+    assert math.isclose(sol.noise_floor_batch(), 0.45, abs_tol=0.1)

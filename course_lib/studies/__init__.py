@@ -34,10 +34,18 @@ _EXPORTS = {
 }
 # defined in a sibling room for now (absolute: course_lib.<room>.<module>)
 _OTHER = {
-    'run_plateau_experiment': 'explorers.widgets',
-    'describe_plateau': 'explorers.widgets',
-    'run_large_batch_experiment': 'explorers.widgets',
-    'describe_large_batch': 'explorers.widgets',
+    'run_plateau_experiment': 'studies.plateau_study',
+    'describe_plateau': 'studies.plateau_study',
+    'run_large_batch_experiment': 'studies.large_batch_study',
+    'describe_large_batch': 'studies.large_batch_study',
+    'PROBLEMS': 'studies.gd_study',
+    'PROBLEM_DEFAULTS': 'studies.gd_study',
+    'make_problem': 'studies.gd_study',
+    'run_gd_experiment': 'studies.gd_study',
+    'describe_run': 'studies.gd_study',
+    'RESULT_METRICS': 'studies.results_study',
+    'select_results': 'studies.results_study',
+    'describe_results': 'studies.results_study',
 }
 
 __all__ = sorted(_EXPORTS) + sorted(_OTHER)

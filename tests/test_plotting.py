@@ -18,7 +18,7 @@ from course_lib import problems as P  # noqa: E402
 from course_lib import schedules as S  # noqa: E402
 from course_lib.training import trainers as T  # noqa: E402
 from course_lib.training.history import History  # noqa: E402
-from course_lib.plotting.surfaces import _exit_point  # noqa: E402
+from course_lib.plotting.surfaces import exit_point  # noqa: E402
 from course_lib.plotting.runs import _moving_average  # noqa: E402
 
 
@@ -212,9 +212,9 @@ def test_plot_path_marks_start_minimum_and_divergence(bowl, runs):
 def test_diverged_marker_sits_where_the_path_leaves_the_view():
     view = ((-1.0, 1.0), (-1.0, 1.0))
     leaving = np.array([[0.0, 0.0], [0.5, 0.5], [10.0, 0.5]])
-    np.testing.assert_allclose(_exit_point(leaving, view), [1.0, 0.5])
-    np.testing.assert_allclose(_exit_point(leaving[:2], view), [0.5, 0.5])  # end inside: the end
-    np.testing.assert_allclose(_exit_point(np.array([[5.0, 5.0], [6.0, 7.0]]), view), [1.0, 1.0])
+    np.testing.assert_allclose(exit_point(leaving, view), [1.0, 0.5])
+    np.testing.assert_allclose(exit_point(leaving[:2], view), [0.5, 0.5])  # end inside: the end
+    np.testing.assert_allclose(exit_point(np.array([[5.0, 5.0], [6.0, 7.0]]), view), [1.0, 1.0])
 
 
 def test_plot_path_single_history_and_other_problems():

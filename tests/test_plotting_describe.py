@@ -67,8 +67,8 @@ def test_palette_is_colour_blind_safe_and_series_differ_beyond_colour():
     assert lines[0].get_marker() != lines[1].get_marker()
 
 
-def test_explorer_img_html_carries_the_escaped_description():
-    from course_lib.explorers import widgets as W
+def test_explorer_image_carries_the_figure_description():
+    from course_lib import explorers as W
 
-    tag = W.figure_img_html(b"\x89PNG", 'a "quoted" <title>')
-    assert tag.startswith('<img src="data:image/png;base64,') and 'alt="a &quot;quoted&quot; &lt;title&gt;"' in tag
+    ex = W.explore_conventions()
+    assert ex.image.tooltip == viz.describe_figure(ex.figure) and ex.image.tooltip.startswith("Figure")

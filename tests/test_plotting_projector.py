@@ -6,7 +6,7 @@ import pytest
 
 from course_lib import plotting as viz
 from course_lib import schedules as S
-from course_lib.explorers import widgets as W
+from course_lib import explorers as W
 
 
 @pytest.fixture

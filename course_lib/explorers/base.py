@@ -277,9 +277,14 @@ class Explorer:
     def on_message(self, message: str) -> None:
         """What else to clear when compute returns a message instead of a result."""
 
+    def paint(self) -> None:
+        """Draw the figure onto its canvas (an explorer with a static layer blits instead)."""
+        self.figure.canvas.draw()
+
     def render(self) -> None:
-        """Encode the figure once (the frame the image shows and the notebook stores)."""
-        self._png = frame_png(self.figure)
+        """Paint the figure and encode it once (the frame the image shows and the notebook stores)."""
+        self.paint()
+        self._png = frame_png(self.figure, draw=False)
         self._alt = describe_figure(self.figure)
         self.image.value = self._png
         self.image.tooltip = self._alt   # the picture's text alternative in the page (title attribute)

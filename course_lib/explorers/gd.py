@@ -5,7 +5,7 @@ from typing import Any, Sequence
 
 from course_lib.explorers.base import GREEN, RED, Explorer
 from course_lib.explorers.controls import GD_SCHEDULES, Control
-from course_lib.plotting.live import LiveLoss, LivePaths
+from course_lib.plotting.live import Blit, LiveLoss, LivePaths
 from course_lib.studies.gd_study import PROBLEM_DEFAULTS, PROBLEMS, describe_run, make_problem, run_gd_experiment
 from course_lib.validation import check_in
 
@@ -40,6 +40,11 @@ class GDRuns(Explorer):
     def __init__(self, controls: Sequence[Control], **layout: Any) -> None:
         super().__init__(controls, resets={"problem": _problem_defaults}, visible=PROBLEM_VISIBLE, **layout)
         self.paths, self.loss = LivePaths(self.axes[0]), LiveLoss(self.axes[1])
+        self.blit = Blit(self.figure)
+
+    def paint(self) -> None:
+        """The contours are static per problem: blitted; the paths and the loss panel are drawn."""
+        self.blit.paint(self.paths.key, [self.loss.lr_ax, self.axes[1]], self.paths.moving())
 
     def run(self, v: dict, names: Sequence[str]) -> tuple[list, Any]:
         problem = make_problem(v["problem"], float(v["condition_number"]))

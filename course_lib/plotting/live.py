@@ -32,7 +32,7 @@ from course_lib.plotting.style import (LR_LABEL, STEP_LABEL, any_finite, course_
 from course_lib.plotting.surfaces import draw_landscape, exit_point, path_view
 from course_lib.training.history import History
 
-__all__ = ["LiveCurves", "LivePaths", "LiveLoss"]
+__all__ = ["LiveCurves", "LivePaths", "LiveLoss", "Blit"]
 
 
 def _set_scale(ax: Axes, axis: str, scale: str) -> None:
@@ -153,6 +153,13 @@ class LivePaths:
         self._static = list(self.ax.get_legend_handles_labels()[0])
         return True
 
+    def moving(self) -> list:
+        """What is drawn over the contours, in drawing order: the paths, the legend, and the markers
+        at their height or above (the minimum's star); the contours are the static layer."""
+        legend = self.ax.get_legend()
+        lines = [a for a in self.ax.get_lines() if a.get_zorder() >= 3]
+        return sorted(lines + ([legend] if legend is not None else []), key=lambda a: a.get_zorder())
+
     def update(self, runs: History | Sequence[History]) -> None:
         runs = as_histories(runs, "runs")
         ax = self.ax
@@ -244,3 +251,40 @@ class LiveLoss:
                 self._state["grid"] = True
             _set_text(ax.get_ylabel(), ylabel, ax.set_ylabel)
             _legend(ax, self._state, self.lines + [self._lr_proxy])
+
+
+class Blit:
+    """Draw a figure's static layer once, then per frame restore it and draw only what moves.
+
+    The static layer is every artist but ``moving_artists`` and the ``moving_axes`` (drawn whole:
+    their ticks change with the data). It is cached with ``canvas.copy_from_bbox`` and drawn again
+    only when ``key`` changes (e.g. another problem's contours). After :meth:`paint` the canvas
+    holds the frame: encode it with ``frame_png(fig, draw=False)``.
+    """
+
+    def __init__(self, fig: Any) -> None:
+        self.fig = fig
+        self.key: Any = None
+        self.background = None
+
+    def paint(self, key: Any, moving_axes: Sequence[Axes], moving_artists: Sequence[Any]) -> None:
+        canvas = self.fig.canvas
+        for artist in moving_artists:
+            artist.set_animated(True)          # left out of canvas.draw(): drawn below
+        if key != self.key or self.background is None:
+            for ax in moving_axes:
+                ax.set_visible(False)
+            try:
+                canvas.draw()
+            finally:
+                for ax in moving_axes:
+                    ax.set_visible(True)
+            self.background, self.key = canvas.copy_from_bbox(self.fig.bbox), key
+        else:
+            canvas.restore_region(self.background)
+        renderer = canvas.get_renderer()
+        for artist in moving_artists:
+            artist.draw(renderer)
+            artist.set_animated(False)         # a plain figure again for anyone else who draws it
+        for ax in sorted(moving_axes, key=lambda a: a.get_zorder()):
+            ax.draw(renderer)

@@ -173,10 +173,12 @@ class Explorer:
             control = self._controls.pop(name)
             control.unobserve(self._on_change, names="value")
             control.close()
-        col = [n for n in self._columns[column] if n not in old]
-        at = min((self._columns[column].index(n) for n in old), default=len(col))
-        new = [spec.name for spec in specs if self._add(spec) is not None]
-        self._columns[column] = col[:at] + new + col[at:]
+        names = self._columns[column]
+        at = min((names.index(n) for n in old), default=len(names))   # where the old ones stood
+        kept = [n for n in names if n not in old]
+        for spec in specs:
+            self._add(spec)
+        self._columns[column] = kept[:at] + [spec.name for spec in specs] + kept[at:]
         self._box.children[column].children = tuple(self._controls[n] for n in self._columns[column])
 
     @property

@@ -92,8 +92,11 @@ def fixed_layout(fig: Figure) -> Figure:
 
     For the explorers that draw a new figure per update (those that train). Under the projector
     style the figure first shrinks to fit a slide. Figures whose axes are not on one grid are
-    left as they are. Returns ``fig``.
+    left as they are. The figure gets an Agg canvas of its own (it is rendered by :func:`frame_png`,
+    not shown by pyplot). Returns ``fig``.
     """
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
     fit_to_slide(fig)
     specs = [ax.get_subplotspec() for ax in fig.axes]
     if not specs or any(spec is None for spec in specs) or len({id(s.get_gridspec()) for s in specs}) != 1:

@@ -1,6 +1,8 @@
 """plotting.diagnostics: the range test picture; plotting.plot_lr_sweeps: tuning curves on a log rate axis, best marked, divergence on the top edge; plotting.plot_sharpness and plotting.plot_adam_update_sizes (notebook 03: warm-up)."""
 from __future__ import annotations
 
+import warnings
+
 import matplotlib
 import matplotlib.pyplot as plt  # noqa: F401
 import numpy as np  # noqa: F401
@@ -10,7 +12,7 @@ from course_lib import problems as P  # noqa: F401
 from course_lib import schedules as S  # noqa: F401
 from course_lib.training import trainers as T  # noqa: F401
 from course_lib.training.history import History  # noqa: F401
-from .helpers import assert_labelled, legend_texts  # noqa: F401
+from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
 from course_lib.training import lr_finder as LF  # noqa: E402,F401
 from course_lib.studies.experiments import LRSweep  # noqa: E402
 from types import SimpleNamespace
@@ -49,12 +51,6 @@ def test_plot_range_test_diverged_result_and_no_suggestions():
 # ---------------------------------------------------------------------------
 # from tests/test_plotting_lr_sweeps.py
 # ---------------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
 
 def test_curves_best_markers_and_divergence():
     lrs = np.array([0.01, 0.1, 1.0])
@@ -104,12 +100,6 @@ def test_the_rates_tried_label_the_x_axis():
 # ---------------------------------------------------------------------------
 # from tests/test_plotting_warmup.py
 # ---------------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
 
 def _trace(label="run", values=(50.0, 20.0, 8.0)):
     return SimpleNamespace(epochs=np.arange(len(values)), sharpness=np.array(values), label=label)

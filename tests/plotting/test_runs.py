@@ -1,6 +1,8 @@
 """plotting.runs: loss curves (plot_history), mean ± band over seeds (plot_runs); plot_val_history (validation loss with the rate and the plateau cuts) and plot_step_sizes."""
 from __future__ import annotations
 
+import warnings
+
 import matplotlib
 import matplotlib.pyplot as plt  # noqa: F401
 import numpy as np  # noqa: F401
@@ -10,7 +12,7 @@ from course_lib import problems as P  # noqa: F401
 from course_lib import schedules as S  # noqa: F401
 from course_lib.training import trainers as T  # noqa: F401
 from course_lib.training.history import History  # noqa: F401
-from .helpers import assert_labelled, legend_texts  # noqa: F401
+from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
 from course_lib.plotting.runs import _moving_average  # noqa: E402,F401
 from course_lib.training import adaptive as A  # noqa: E402
 
@@ -55,16 +57,6 @@ def test_plot_history_errors():
         viz.plot_history([])
     with pytest.raises(TypeError, match="history_or_list"):
         viz.plot_history({"a": 1})
-
-
-def seeds_group(lr, n=3, steps=40):
-    return T.run_many(T.run_gd, range(n), P.quadratic_bowl(), S.constant(lr), steps)
-
-
-def val_history(acc, diverged=False):
-    acc = np.asarray(acc, dtype=float)
-    return History(steps=np.arange(10), lr=np.full(10, 0.1), loss=np.linspace(1, 0.1, 10),
-                   val_epochs=np.arange(1, len(acc) + 1), val_loss=1 - acc, val_acc=acc, diverged=diverged)
 
 
 def test_plot_runs_mean_and_band_with_a_diverged_run(bowl):
@@ -122,12 +114,6 @@ def test_plot_runs_errors():
 # ---------------------------------------------------------------------------
 # from tests/test_plotting_val_steps.py
 # ---------------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
 
 def fake_torch_run(lrs_per_epoch, per_epoch=4, plateau=True, label=""):
     """A History shaped like train_torch's: per-step lr, per-epoch validation."""

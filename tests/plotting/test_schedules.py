@@ -1,6 +1,8 @@
 """plotting.schedules: plot_schedules and the gallery; plotting.plot_partial_sums and experiments.partial_sums (notebook 02: Robbins-Monro)."""
 from __future__ import annotations
 
+import warnings
+
 import matplotlib
 import matplotlib.pyplot as plt  # noqa: F401
 import numpy as np  # noqa: F401
@@ -10,7 +12,7 @@ from course_lib import problems as P  # noqa: F401
 from course_lib import schedules as S  # noqa: F401
 from course_lib.training import trainers as T  # noqa: F401
 from course_lib.training.history import History  # noqa: F401
-from .helpers import assert_labelled, legend_texts  # noqa: F401
+from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
 import math
 from course_lib.studies import experiments as X  # noqa: E402
 

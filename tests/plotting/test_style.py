@@ -10,7 +10,7 @@ from course_lib import problems as P  # noqa: F401
 from course_lib import schedules as S  # noqa: F401
 from course_lib.training import trainers as T  # noqa: F401
 from course_lib.training.history import History  # noqa: F401
-from .helpers import assert_labelled, legend_texts  # noqa: F401
+from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
 import matplotlib as mpl
 from course_lib import explorers as W
 

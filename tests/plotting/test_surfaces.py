@@ -1,6 +1,8 @@
 """plotting.surfaces: paths over contours, divergence markers; plotting.plot_contraction: |1 - lr * lambda| against lr for fixed-rate GD on a quadratic."""
 from __future__ import annotations
 
+import warnings
+
 import matplotlib
 import matplotlib.pyplot as plt  # noqa: F401
 import numpy as np  # noqa: F401
@@ -10,7 +12,7 @@ from course_lib import problems as P  # noqa: F401
 from course_lib import schedules as S  # noqa: F401
 from course_lib.training import trainers as T  # noqa: F401
 from course_lib.training.history import History  # noqa: F401
-from .helpers import assert_labelled, legend_texts  # noqa: F401
+from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
 from course_lib.plotting.surfaces import exit_point  # noqa: E402,F401
 
 
@@ -71,12 +73,6 @@ def test_plot_path_errors(bowl, runs):
 # ---------------------------------------------------------------------------
 # from tests/test_plotting_contraction.py
 # ---------------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
 
 def test_draws_the_three_factors_and_marks_the_rates():
     bowl = P.quadratic_bowl(condition_number=10.0, L=2.0)

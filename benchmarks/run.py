@@ -253,8 +253,8 @@ def _main_rows(s: dict[str, Any], make_test: str) -> list[tuple[str, str, str, s
         slow = [r["explorer"] for r in fast if r["median"] >= WIDGET_SECONDS]
         bare = [r["median"] / r["bare"] for r in w if r.get("bare")]
         training = ", ".join(f"{r['explorer']} {_t(r['compute'])}" for r in w if r not in fast)
-        rows.append(("one update of the schedule, GD, comparison and conventions explorers (own computation under "
-                     "20 ms), drawn in place and encoded to PNG (Agg)",
+        rows.append(("one update of each fast widget explorer (schedule, GD, comparison, conventions: own computation "
+                     "under 20 ms), drawn in place and encoded to PNG (Agg)",
                      "a bare matplotlib figure of the same size and number of axes (the floor of a redraw)",
                      f"median < {WIDGET_SECONDS * 1e3:.0f} ms",
                      f"worst {_t(worst['median'])} ({worst['explorer']}); "

@@ -36,7 +36,7 @@ from course_lib.plotting.describe import describe_figure
 from course_lib.plotting.explorer_layout import explorer_figure, frame_png
 
 __all__ = ["Explorer", "EXPLORER_CLASS", "NAME_HANDLES_JS", "handle_namer", "message_html", "show_frame",
-           "COALESCE_S", "RED", "GREEN"]
+           "COALESCE_S", "RED", "GREEN", "ALT_CLASS"]
 
 RED, GREEN = "#b00020", "#1b5e20"
 
@@ -56,6 +56,8 @@ def show_frame(fig: Any) -> None:
 
 #: The DOM class of an explorer's outer box: the handle namer below works inside it only.
 EXPLORER_CLASS = "course-explorer"
+#: The DOM class of the hidden text that describes the explorer's current picture (its alt text).
+ALT_CLASS = "course-explorer-alt"
 
 #: Names every slider handle inside its explorer after the slider's label. ipywidgets 8 draws a
 #: slider with noUiSlider, whose handle (``div.noUi-handle[role=slider]``, the element that takes
@@ -65,9 +67,16 @@ EXPLORER_CLASS = "course-explorer"
 #: with ``element`` bound to that output's node. It waits for the box to be attached, names the
 #: handles, then watches the box, since sliders are re-created (a new schedule brings new
 #: parameters). Anywhere else (no explorer around it) it gives up after a few seconds, quietly.
+#: It also gives the picture (``img.widget-image``: ipywidgets' Image has no alt, and a tooltip on it
+#: breaks its view) the text of the explorer's hidden description (class ``course-explorer-alt``).
 NAME_HANDLES_JS = """(function (element) {
   var tries = 0;
   function nameHandles(root) {
+    var alt = root.querySelector('.%s');
+    var text = alt ? alt.textContent.trim() : '';
+    root.querySelectorAll('img.widget-image').forEach(function (img) {
+      if (img.getAttribute('alt') !== text) img.setAttribute('alt', text);
+    });
     root.querySelectorAll('.widget-slider').forEach(function (slider) {
       var label = slider.querySelector('label.widget-label');
       var name = label ? label.textContent.trim() : '';
@@ -85,7 +94,7 @@ NAME_HANDLES_JS = """(function (element) {
   }
   start();
 })(typeof element === 'undefined' ? null : element);
-""" % EXPLORER_CLASS
+""" % (ALT_CLASS, EXPLORER_CLASS)
 
 
 def handle_namer() -> widgets.Output:
@@ -132,6 +141,8 @@ class Explorer:
         self.figure, self.axes = explorer_figure(self.figure_kind)
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
         self.status = widgets.HTML()
+        self.alt = widgets.HTML(layout=widgets.Layout(display="none"))   # the picture's text alternative
+        self.alt.add_class(ALT_CLASS)
         self.last_result: Any = None
         self.renders = 0
         self._png: bytes | None = None
@@ -156,7 +167,7 @@ class Explorer:
             parts = [self._box, self.status, self.image, *below]
         self.widget = widgets.VBox(parts)
         self.widget.add_class(EXPLORER_CLASS)
-        self.widget.children = (*self.widget.children, handle_namer())
+        self.widget.children = (*self.widget.children, self.alt, handle_namer())
         self._sync_visibility()
 
     # -- controls ----------------------------------------------------------------------------
@@ -289,7 +300,7 @@ class Explorer:
         self._png = frame_png(self.figure, draw=False)
         self._alt = describe_figure(self.figure)
         self.image.value = self._png
-        self.image.tooltip = self._alt   # the picture's text alternative in the page (title attribute)
+        self.alt.value = html.escape(self._alt)   # the picture's alt text in the page (set by NAME_HANDLES_JS)
         self.image.layout.display = None
         self.renders += 1
         show_frame(self.figure)

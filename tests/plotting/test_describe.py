@@ -1,6 +1,8 @@
 """Accessible figures: describe_figure, the alt text every shown figure carries, the palette."""
 from __future__ import annotations
 
+import html
+
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.colors import to_hex
@@ -71,4 +73,5 @@ def test_explorer_image_carries_the_figure_description():
     from course_lib import explorers as W
 
     ex = W.explore_conventions()
-    assert ex.image.tooltip == viz.describe_figure(ex.figure) and ex.image.tooltip.startswith("Figure")
+    text = viz.describe_figure(ex.figure)
+    assert ex.alt.value == html.escape(text) and text.startswith("Figure") and ex.alt.layout.display == "none"

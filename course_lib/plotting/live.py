@@ -51,6 +51,8 @@ def _set_limits(ax: Axes, xlim: tuple[float, float] | None = None, ylim: tuple[f
 
 
 def _autoscale(ax: Axes) -> None:
+    """Fit the limits to the data again (a ``set_ylim(bottom=0)`` of the last frame switched autoscaling off)."""
+    ax.set_autoscale_on(True)
     ax.relim()
     ax.autoscale_view()
 

@@ -33,6 +33,10 @@ def test_live_curves_match_plot_schedules_and_keep_their_lines():
     live.update({"cosine": S.cosine_decay(0.2, 100)}, 100)
     assert ax.get_lines() == lines[:1] and ax.get_yscale() == "linear"     # the same Line2D, moved
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["cosine"]
+    live.update({"cosine": S.cosine_decay(0.9, 100)}, 100)     # the limits follow the data, both ways
+    assert 0.9 < ax.get_ylim()[1] < 1.0 and ax.get_ylim()[0] <= 0.0
+    live.update({"cosine": S.cosine_decay(0.01, 100)}, 100)
+    assert ax.get_ylim()[1] < 0.02
 
 
 def test_live_curves_say_what_they_cannot_draw():
@@ -63,6 +67,10 @@ def test_blitted_gd_frame_is_the_full_draw(two_runs):
         np.testing.assert_array_equal(blitted, pixels(frame_png(fig)))
     assert "diverged at step" in " ".join(t.get_text() for t in ax_loss.texts)
     assert len(ax_loss.get_legend().get_texts()) == 3      # two runs and the rate's key
+    assert 2.5 < loss.lr_ax.get_ylim()[1] < 3.0
+    hotter = T.run_gd(P.quadratic_bowl(), S.constant(0.5), 20)
+    loss.update([hotter])
+    assert loss.lr_ax.get_ylim()[0] == 0.0 and 0.5 < loss.lr_ax.get_ylim()[1] < 0.55   # shrinks back
 
 
 def test_explorer_figures_have_fixed_margins_and_fit_a_slide():

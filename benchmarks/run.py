@@ -329,7 +329,7 @@ def render(raw: dict[str, Any], before: dict[str, Any] | None, make_test: str) -
         prev = {r["explorer"]: r for r in b["widgets"]} if b and b["widgets"] else {}
         out += ["", "## Widget explorers: one update + PNG render", "",
                 "A control moves to a new value (alternating between two), the explorer recomputes and "
-                "updates its figure in place and renders one frame (`canvas.draw` + Pillow PNG, compress_level=1) "
+                "updates its figure in place and renders one frame (`canvas.draw` or a blit, then `frame_png`: RGB PNG, rows unfiltered, zlib level 1) "
                 "into its image widget (\"before\": a new figure per update, rendered with savefig). "
                 "compute = the update without draw and render; draw = updating the figure; render = the frame. "
                 "The target applies to the explorers whose own computation is under 20 ms (schedule, GD, comparison, "

@@ -1,7 +1,7 @@
 """Widget explorers: one update as the learner waits for it, the frame encoded to PNG.
 
 Each round moves one control to a new value (the observer runs ``update()``: compute, update the
-figure's artists in place, render one frame: ``canvas.draw`` + Pillow PNG at compress_level=1,
+figure's artists in place, render one frame: ``canvas.draw`` or a blit, then ``frame_png``: an RGB PNG at zlib level 1,
 into the explorer's image widget). The "before" numbers in results.md were taken when every
 update built a new figure and rendered it with savefig (and earlier, the inline backend's
 ``print_figure``, bbox_inches="tight": two passes). The control alternates between two values,
@@ -120,7 +120,7 @@ def bare_figure_seconds(size: tuple[float, float], n_axes: int, rounds: int) -> 
     """Median time to build and render a bare matplotlib figure of that size with n_axes axes.
 
     One 500-point line and two axis labels per axes, side by side, course style, same PNG
-    call (canvas.draw + Pillow PNG): the floor for one frame of that size.
+    call (canvas.draw + frame_png): the floor for one frame of that size.
     """
     import numpy as np
 

@@ -16,13 +16,15 @@ b'\\x89PNG'
 """
 from __future__ import annotations
 
-import io
-from typing import Any, Sequence
+import struct
+import zlib
+from typing import Any
+
+import numpy as np
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 from course_lib.plotting.style import course_style, fit_to_slide
 from course_lib.validation import check_in
@@ -110,15 +112,24 @@ def fixed_layout(fig: Figure) -> Figure:
 
 def frame_png(fig: Figure, *, draw: bool = True) -> bytes:
     """The figure as PNG bytes: ``canvas.draw()`` (unless ``draw=False``: already drawn or blitted),
-    then the RGBA buffer encoded by Pillow at ``compress_level=1``.
+    then the canvas' pixels written as an RGB PNG, rows unfiltered, zlib level 1.
 
-    No ``savefig``: it draws the figure again and compresses hard; this is about twice as fast.
+    No ``savefig``: it draws the figure again and compresses hard. Not Pillow either: at
+    ``compress_level=1`` it still tries every row filter, which took twice as long (13.6 ms against
+    5.9 ms for the 1300 x 500 px GD frame) for a larger file; a figure's pixels (flat colours) need
+    no filter. The figure must be opaque (explorer figures are): the alpha channel is dropped.
     """
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     if draw:
         canvas.draw()
-    buffer = canvas.buffer_rgba()
-    height, width = buffer.shape[:2]
-    out = io.BytesIO()
-    Image.frombuffer("RGBA", (width, height), buffer, "raw", "RGBA", 0, 1).save(out, format="PNG", compress_level=1)
-    return out.getvalue()
+    rgba = np.asarray(canvas.buffer_rgba())
+    height, width = rgba.shape[:2]
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)    # each row: filter type 0, then R G B ...
+    rows[:, 1:].reshape(height, width, 3)[...] = rgba[..., :3]
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)     # 8 bits, truecolour, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
+            + _chunk(b"IEND", b""))
+
+
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)

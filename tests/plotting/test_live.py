@@ -88,6 +88,15 @@ def test_explorer_figures_have_fixed_margins_and_fit_a_slide():
         explorer_figure("spiral")
 
 
+def test_frame_png_is_the_canvas_pixels():
+    fig, (ax,) = explorer_figure("schedule")
+    LiveCurves(ax).update({"cosine": S.cosine_decay(0.1, 100)}, 100)
+    png = frame_png(fig)
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.mode == "RGB" and image.size == (800, 450)
+    np.testing.assert_array_equal(np.asarray(image), np.asarray(fig.canvas.buffer_rgba())[..., :3])
+
+
 def test_fixed_layout_replaces_constrained_layout():
     ax = viz.plot_schedules({"a": S.constant(0.1)}, 10)
     out = fixed_layout(ax.figure)

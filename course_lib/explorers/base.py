@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import ipywidgets as widgets
 
-from course_lib.explorers.controls import Control, make_control
+from course_lib.explorers.controls import ParamSpec, make_control
 from course_lib.plotting.describe import describe_figure
 from course_lib.plotting.explorer_layout import explorer_figure, frame_png
 
@@ -134,7 +134,7 @@ class Explorer:
     #: runs, else at once. Tests set it to collect the redraws and run them later.
     defer: Callable[..., Any] | None = None
 
-    def __init__(self, controls: Sequence[Control], *, columns: Sequence[Sequence[str]] | None = None,
+    def __init__(self, controls: Sequence[ParamSpec], *, columns: Sequence[Sequence[str]] | None = None,
                  below: Sequence[widgets.Widget] = (), image_beside: bool = False,
                  resets: Mapping[str, Callable[[Any], dict]] | None = None,
                  visible: Mapping[str, Callable[[dict], bool]] | None = None) -> None:
@@ -172,13 +172,13 @@ class Explorer:
 
     # -- controls ----------------------------------------------------------------------------
 
-    def _add(self, spec: Control) -> widgets.Widget:
+    def _add(self, spec: ParamSpec) -> widgets.Widget:
         control = make_control(spec)
         control.observe(self._on_change, names="value")
         self._controls[spec.name] = control
         return control
 
-    def replace_controls(self, old: Sequence[str], specs: Sequence[Control], column: int = 0) -> None:
+    def replace_controls(self, old: Sequence[str], specs: Sequence[ParamSpec], column: int = 0) -> None:
         """Swap the controls named ``old`` for new ones from ``specs`` (in column ``column``)."""
         for name in old:
             control = self._controls.pop(name)

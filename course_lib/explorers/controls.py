@@ -1,8 +1,9 @@
 """Controls: one small spec per control, one factory that turns it into an ipywidget.
 
-Every explorer declares its controls as :class:`Control` specs (name, kind, value, range,
-label); :func:`make_control` is the only place that builds a widget. A schedule's parameters
-get their specs from :func:`param_specs` (below, moving to ``course_lib.schedules.registry``).
+Every explorer declares its controls as :class:`Control` specs (a :class:`ParamSpec`: name, kind,
+starting value, range; plus a label); :func:`make_control` is the only place that builds a widget.
+A schedule's parameters get their specs from :func:`param_specs` (the first section, moving to
+``course_lib.schedules.registry``).
 
 >>> c = make_control(Control("lr", "log", 0.1, 1e-4, 1.0, 0.05, label="lr (peak)"))
 >>> type(c).__name__, c.description, round(c.value, 3)
@@ -20,7 +21,7 @@ from __future__ import annotations
 import inspect
 import math
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any, Callable, Mapping
 
 import ipywidgets as widgets
@@ -28,109 +29,8 @@ import ipywidgets as widgets
 from course_lib import schedules as S
 from course_lib.validation import check_in, check_int, check_positive
 
-__all__ = ["Control", "make_control", "param_control", "short_name",
+__all__ = ["Control", "make_control", "short_name",
            "ParamSpec", "param_specs", "build_schedule", "convert", "GD_SCHEDULES", "gd_schedule"]
-
-
-# ---------------------------------------------------------------------------
-# One way to make a control
-# ---------------------------------------------------------------------------
-
-#: The kinds of control :func:`make_control` builds.
-CONTROL_KINDS = ("log", "float", "int", "optional_int", "choice", "multi", "steps", "bool", "text")
-
-
-@dataclass(frozen=True)
-class Control:
-    """What one control is: its kind, starting value, range and label.
-
-    Attributes:
-        name: the key in ``explorer.controls`` (and the compute function's argument).
-        kind: "log" (log-scale slider; ``low``/``high`` are values, ``step`` is a step of the
-            base-10 exponent), "float", "int", "optional_int" (int slider, 0 means None),
-            "choice" (dropdown of ``options``), "multi" (multiple choice of ``options``),
-            "steps" (a slider over the discrete ``options``), "bool" (checkbox), "text".
-        value: the starting value.
-        low, high, step: the slider range.
-        options: the values of a "choice", "multi" or "steps"; a (label, value) pair shows the label.
-        label: the text beside the control (default: ``name``).
-        help: a tooltip.
-        readout: the slider's number format (e.g. ".3g").
-        continuous: redraw while a slider is dragged (False: on release; for controls that train).
-        width: the control's CSS width.
-    """
-
-    name: str
-    kind: str
-    value: Any
-    low: float | None = None
-    high: float | None = None
-    step: float | None = None
-    options: tuple[Any, ...] = ()
-    label: str = ""
-    help: str = ""
-    readout: str = ".3g"
-    continuous: bool = True
-    width: str = "380px"
-
-    def __post_init__(self) -> None:
-        check_in("kind", self.kind, CONTROL_KINDS)
-
-
-def make_control(spec: "Control | ParamSpec", *, continuous_update: bool | None = None) -> widgets.Widget:
-    """The ipywidget for a :class:`Control` (or a schedule's :class:`ParamSpec`): the one factory.
-
-    Each widget gets a Layout of its own: a shared one is one object in the page, so hiding
-    one control (``layout.display = "none"``) would hide every control that shares it.
-    """
-    if isinstance(spec, ParamSpec):
-        spec = param_control(spec)
-    continuous = spec.continuous if continuous_update is None else continuous_update
-    common = dict(description=spec.label or spec.name, style={"description_width": "initial"},
-                  layout=widgets.Layout(width=spec.width))
-    slider = dict(continuous_update=continuous, tooltip=spec.help or None, **common)
-    if spec.kind == "log":
-        return widgets.FloatLogSlider(value=spec.value, base=10, min=math.log10(spec.low), max=math.log10(spec.high),
-                                      step=spec.step, readout_format=spec.readout, **slider)
-    if spec.kind == "float":
-        return widgets.FloatSlider(value=spec.value, min=spec.low, max=spec.high, step=spec.step,
-                                   readout_format=spec.readout, **slider)
-    if spec.kind in ("int", "optional_int"):
-        return widgets.IntSlider(value=spec.value, min=int(spec.low), max=int(spec.high), step=int(spec.step or 1),
-                                 **slider)
-    if spec.kind == "steps":
-        return widgets.SelectionSlider(options=list(spec.options), value=spec.value, **slider)
-    if spec.kind == "choice":
-        return widgets.Dropdown(options=list(spec.options), value=spec.value, **common)
-    if spec.kind == "multi":
-        return widgets.SelectMultiple(options=list(spec.options), value=tuple(spec.value),
-                                      rows=min(len(spec.options), 8), **common)
-    if spec.kind == "bool":
-        return widgets.Checkbox(value=bool(spec.value), indent=False, **common)
-    return widgets.Text(value=str(spec.value), continuous_update=False, tooltip=spec.help or None, **common)
-
-
-def param_control(spec: "ParamSpec") -> Control:
-    """The :class:`Control` of a schedule parameter's :class:`ParamSpec` (same kind, range, help)."""
-    return Control(spec.name, spec.kind, spec.default, spec.low, spec.high, spec.step, spec.options,
-                   help=spec.help)
-
-
-def short_name(schedule: Any, limit: int = 3) -> str:
-    """A title-sized name of a schedule: its catalog name and its first ``limit`` non-default parameters.
-
-    A warm-up wrapper reads "warm-up 100 + <inner>"; numbers print with 3 significant digits.
-    """
-    if isinstance(schedule, S.Warmup):
-        return f"warm-up {schedule.warmup_steps} + {short_name(schedule.schedule, limit)}"
-    name = re.sub(r"(?<!^)(?=[A-Z])", "_", type(schedule).__name__).lower()  # CosineDecay -> cosine_decay
-    try:
-        items = [(f.name, getattr(schedule, f.name)) for f in fields(schedule)
-                 if getattr(schedule, f.name) != f.default][:limit]  # parameters left at their default: not shown
-    except TypeError:  # not a dataclass
-        return name
-    shown = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in items)
-    return f"{name}({shown})"
 
 
 # ---------------------------------------------------------------------------
@@ -408,3 +308,83 @@ def gd_schedule(name: str, lr: float, n_steps: int) -> S.Schedule:
     return S.warmup_stable_decay(lr, n, warm, fifth)
 
 
+# ---------------------------------------------------------------------------
+# One way to make a control
+# ---------------------------------------------------------------------------
+
+#: The kinds of control :func:`make_control` builds.
+CONTROL_KINDS = ("log", "float", "int", "optional_int", "choice", "multi", "steps", "bool", "text")
+
+
+@dataclass(frozen=True)
+class Control(ParamSpec):
+    """A :class:`ParamSpec` (name, kind, default, range, options, help) plus what only a widget needs.
+
+    ``kind`` may also be "multi" (multiple choice of ``options``) or "steps" (a slider over the
+    discrete ``options``); a (label, value) pair in ``options`` shows the label. ``default`` is the
+    control's starting value.
+
+    Attributes:
+        label: the text beside the control (default: ``name``).
+        readout: the slider's number format (e.g. ".3g").
+        continuous: redraw while a slider is dragged (False: on release; for controls that train).
+        width: the control's CSS width.
+    """
+
+    label: str = ""
+    readout: str = ".3g"
+    continuous: bool = True
+    width: str = "380px"
+
+    def __post_init__(self) -> None:
+        check_in("kind", self.kind, CONTROL_KINDS)
+
+
+def make_control(spec: ParamSpec, *, continuous_update: bool | None = None) -> widgets.Widget:
+    """The ipywidget for a :class:`Control` or a schedule's :class:`ParamSpec`: the one factory.
+
+    Each widget gets a Layout of its own: a shared one is one object in the page, so hiding
+    one control (``layout.display = "none"``) would hide every control that shares it.
+    """
+    if not isinstance(spec, Control):
+        spec = Control(**{f.name: getattr(spec, f.name) for f in fields(ParamSpec)})
+    continuous = spec.continuous if continuous_update is None else continuous_update
+    common = dict(description=spec.label or spec.name, style={"description_width": "initial"},
+                  layout=widgets.Layout(width=spec.width))
+    slider = dict(continuous_update=continuous, tooltip=spec.help or None, **common)
+    if spec.kind == "log":
+        return widgets.FloatLogSlider(value=spec.default, base=10, min=math.log10(spec.low), max=math.log10(spec.high),
+                                      step=spec.step, readout_format=spec.readout, **slider)
+    if spec.kind == "float":
+        return widgets.FloatSlider(value=spec.default, min=spec.low, max=spec.high, step=spec.step,
+                                   readout_format=spec.readout, **slider)
+    if spec.kind in ("int", "optional_int"):
+        return widgets.IntSlider(value=spec.default, min=int(spec.low), max=int(spec.high), step=int(spec.step or 1),
+                                 **slider)
+    if spec.kind == "steps":
+        return widgets.SelectionSlider(options=list(spec.options), value=spec.default, **slider)
+    if spec.kind == "choice":
+        return widgets.Dropdown(options=list(spec.options), value=spec.default, **common)
+    if spec.kind == "multi":
+        return widgets.SelectMultiple(options=list(spec.options), value=tuple(spec.default),
+                                      rows=min(len(spec.options), 8), **common)
+    if spec.kind == "bool":
+        return widgets.Checkbox(value=bool(spec.default), indent=False, **common)
+    return widgets.Text(value=str(spec.default), continuous_update=False, tooltip=spec.help or None, **common)
+
+
+def short_name(schedule: Any, limit: int = 3) -> str:
+    """A title-sized name of a schedule: its catalog name and its first ``limit`` non-default parameters.
+
+    A warm-up wrapper reads "warm-up 100 + <inner>"; numbers print with 3 significant digits.
+    """
+    if isinstance(schedule, S.Warmup):
+        return f"warm-up {schedule.warmup_steps} + {short_name(schedule.schedule, limit)}"
+    name = re.sub(r"(?<!^)(?=[A-Z])", "_", type(schedule).__name__).lower()  # CosineDecay -> cosine_decay
+    try:
+        items = [(f.name, getattr(schedule, f.name)) for f in fields(schedule)
+                 if getattr(schedule, f.name) != f.default][:limit]  # parameters left at their default: not shown
+    except TypeError:  # not a dataclass
+        return name
+    shown = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in items)
+    return f"{name}({shown})"

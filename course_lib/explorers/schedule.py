@@ -5,7 +5,7 @@ import ipywidgets as widgets
 
 from course_lib import schedules as S
 from course_lib.explorers.base import Explorer, message_html
-from course_lib.explorers.controls import Control, build_schedule, param_control, param_specs, short_name
+from course_lib.explorers.controls import Control, build_schedule, param_specs, short_name
 from course_lib.plotting.live import LiveCurves
 from course_lib.validation import check_in, check_int
 
@@ -32,7 +32,7 @@ class ScheduleExplorer(Explorer):
         self._params = list(param_specs(schedule, self.n_steps))
         super().__init__(
             [Control("schedule", "choice", schedule, options=tuple(S.CATALOG)),
-             *(param_control(s) for s in param_specs(schedule, self.n_steps).values()),
+             *param_specs(schedule, self.n_steps).values(),
              Control("warmup", "int", 0, 0, self.n_steps // 2, 1, label="extra warm-up steps",
                      help="0: no warm-up; else a linear warm-up in front"),
              Control("log", "bool", False, label="log-scale y axis")],
@@ -42,7 +42,7 @@ class ScheduleExplorer(Explorer):
 
     def _new_schedule(self, name: str) -> dict:
         specs = param_specs(name, self.n_steps)
-        self.replace_controls(self._params, [param_control(s) for s in specs.values()])
+        self.replace_controls(self._params, list(specs.values()))
         self._params = list(specs)
         return {}
 

@@ -1,16 +1,16 @@
-"""Widget explorers: one update as the learner waits for it, figure rendered to PNG.
+"""Widget explorers: one update as the learner waits for it, the frame encoded to PNG.
 
-Each round moves one control to a new value (the observer runs ``update()``: compute, build
-the figure) and the figure is rendered to the PNG the explorer displays in a kernel
-(``W.figure_png``: savefig at ``fig.dpi``, one pass), then closed. The "before" numbers in
-results.md were taken when explorers went through the inline backend instead
-(``IPython.core.pylabtools.print_figure(fig, "png")``, ``bbox_inches="tight"``: two passes).
-The control alternates between two values, so no round can reuse the previous picture.
+Each round moves one control to a new value (the observer runs ``update()``: compute, update the
+figure's artists in place, render one frame: ``canvas.draw`` or a blit, then ``frame_png``: an RGB PNG at zlib level 1,
+into the explorer's image widget). The "before" numbers in results.md were taken when every
+update built a new figure and rendered it with savefig (and earlier, the inline backend's
+``print_figure``, bbox_inches="tight": two passes). The control alternates between two values,
+so no round can reuse the previous picture.
 
 Besides the total, each benchmark records in ``extra_info`` the median of three phases:
-compute (update minus drawing), draw (building the figure) and render (PNG).
+compute (update minus draw and render), draw (updating the figure) and render (the PNG frame).
 
-Every explorer class of ``course_lib.explorers.widgets`` is covered: the known ones by a recipe below,
+Every explorer class exported by ``course_lib.explorers`` is covered: the known ones by a recipe below,
 any newer one by a generic recipe (built with no arguments, first numeric slider nudged).
 """
 from __future__ import annotations
@@ -29,7 +29,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from bench_config import QUICK, WARMUP_ROUNDS, WIDGET_ROUNDS, pedantic  # noqa: E402
-from course_lib.explorers import widgets as W  # noqa: E402
+from course_lib import explorers as W  # noqa: E402
+from course_lib.explorers import base  # noqa: E402
+from course_lib.plotting.explorer_layout import frame_png  # noqa: E402
 
 
 def _small_comparison():
@@ -71,8 +73,9 @@ def _with(explorer, **values):
 
 
 def _explorer_classes() -> dict[str, type]:
-    return {name: cls for name, cls in vars(W).items()
-            if inspect.isclass(cls) and issubclass(cls, W._Explorer) and not name.startswith("_")}
+    classes = {name: getattr(W, name) for name in W.__all__}
+    return {name: cls for name, cls in classes.items()
+            if inspect.isclass(cls) and issubclass(cls, base.Explorer) and cls is not base.Explorer}
 
 
 def _generic(cls):
@@ -105,26 +108,19 @@ CASES = _cases()
 
 
 class Phases:
-    """Times spent drawing and rendering during the explorer updates (patched into course_lib.explorers.widgets)."""
+    """Times spent drawing (updating the figure) and rendering (the PNG frame) during the updates."""
 
     def __init__(self) -> None:
         self.draw = 0.0
         self.render = 0.0
-        self.shape = None  # (size in inches, number of axes) of the last figure shown
-
-    def show(self, fig) -> None:
-        start = time.perf_counter()
-        W.figure_png(fig)  # the PNG an explorer displays (W._show in a kernel)
-        self.shape = (tuple(fig.get_size_inches()), len(fig.axes))
-        plt.close(fig)
-        self.render += time.perf_counter() - start
+        self.shape = None  # (size in inches, number of axes) of the last figure rendered
 
 
 def bare_figure_seconds(size: tuple[float, float], n_axes: int, rounds: int) -> float:
     """Median time to build and render a bare matplotlib figure of that size with n_axes axes.
 
     One 500-point line and two axis labels per axes, side by side, course style, same PNG
-    call: the floor for an explorer that draws a new figure at every update.
+    call (canvas.draw + frame_png): the floor for one frame of that size.
     """
     import numpy as np
 
@@ -137,7 +133,7 @@ def bare_figure_seconds(size: tuple[float, float], n_axes: int, rounds: int) -> 
             ax.plot(line)
             ax.set_xlabel("step")
             ax.set_ylabel("value")
-        W.figure_png(fig)
+        frame_png(fig)
         plt.close(fig)
         times.append(time.perf_counter() - start)
     return median(times[1:])
@@ -146,18 +142,35 @@ def bare_figure_seconds(size: tuple[float, float], n_axes: int, rounds: int) -> 
 @pytest.fixture
 def phases():
     p = Phases()
-    original_draw = W._Explorer._draw
+    original_draw, original_render = base.Explorer.update, base.Explorer.render
 
-    def timed_draw(self, draw):
+    def timed_render(self):
         start = time.perf_counter()
         try:
-            original_draw(self, draw)
+            original_render(self)
         finally:
-            p.draw += time.perf_counter() - start
+            p.render += time.perf_counter() - start
+            p.shape = (tuple(self.figure.get_size_inches()), len(self.figure.axes))
+
+    def timed_update(self):
+        draw = self.draw
+
+        def timed_draw(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return draw(*args, **kwargs)
+            finally:
+                p.draw += time.perf_counter() - start
+
+        self.draw = timed_draw
+        try:
+            original_draw(self)
+        finally:
+            del self.draw
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(W, "_show", p.show)
-        mp.setattr(W._Explorer, "_draw", timed_draw)
+        mp.setattr(base.Explorer, "render", timed_render)
+        mp.setattr(base.Explorer, "update", timed_update)
         yield p
     plt.close("all")
 
@@ -179,8 +192,8 @@ def test_explorer_update(benchmark, phases, name, recipe):
         start = time.perf_counter()
         widget.value = values[state["i"] % 2]
         total = time.perf_counter() - start
-        draw_and_render, render = phases.draw - before[0], phases.render - before[1]
-        state["rounds"].append((total - draw_and_render, draw_and_render - render, render))
+        draw, render = phases.draw - before[0], phases.render - before[1]
+        state["rounds"].append((total - draw - render, draw, render))
 
     benchmark.group = "widgets"
     pedantic(benchmark, one_update, rounds=WIDGET_ROUNDS, warmup_rounds=WARMUP_ROUNDS)

@@ -32,16 +32,11 @@ def close_figures():
 
 @pytest.fixture
 def shown(monkeypatch):
-    """Record the figures the explorers show (and close them, as widgets._show does)."""
-    from course_lib.explorers import widgets as W
+    """Record the frames the explorers render (their figure, once per frame)."""
+    from course_lib.explorers import base
 
     figures = []
-
-    def record(fig):
-        figures.append(fig)
-        plt.close(fig)
-
-    monkeypatch.setattr(W, "_show", record)
+    monkeypatch.setattr(base, "show_frame", figures.append)
     return figures
 
 

@@ -1,42 +1,39 @@
-"""Explorers: the interactive figures of the lessons (ipywidgets over pure, tested functions)."""
+"""Explorers: the interactive figures of the lessons (ipywidgets over pure, tested functions).
+
+One declarative base (``base``): each explorer declares its controls (``controls``: one spec,
+one factory), a pure compute function (the experiments live in ``course_lib.studies``) and a
+draw function that updates its figure in place (``course_lib.plotting.live``), rendered once
+per change into a persistent image. One file per explorer: ``schedule``, ``gd``, ``compare``,
+``conventions``, ``plateau``, ``results``, ``large_batch``.
+"""
 from __future__ import annotations
 
 from course_lib.lazy import lazy_exports
 
 #: exported name -> the module of this room that defines it
 _EXPORTS = {
-    'ParamSpec': 'widgets',
-    'param_specs': 'widgets',
-    'build_schedule': 'widgets',
-    'GD_SCHEDULES': 'widgets',
-    'PROBLEMS': 'widgets',
-    'PROBLEM_DEFAULTS': 'widgets',
-    'gd_schedule': 'widgets',
-    'make_problem': 'widgets',
-    'run_gd_experiment': 'widgets',
-    'describe_run': 'widgets',
-    'ScheduleExplorer': 'widgets',
-    'GDExplorer': 'widgets',
-    'CompareExplorer': 'widgets',
-    'explore_schedules': 'widgets',
-    'explore_gd': 'widgets',
-    'explore_comparison': 'widgets',
-    'ConventionsExplorer': 'widgets',
-    'explore_conventions': 'widgets',
-    'run_plateau_experiment': 'widgets',
-    'describe_plateau': 'widgets',
-    'PlateauExplorer': 'widgets',
-    'explore_plateau': 'widgets',
-    'RESULT_METRICS': 'widgets',
-    'select_results': 'widgets',
-    'describe_results': 'widgets',
-    'ResultsExplorer': 'widgets',
-    'explore_results': 'widgets',
-    'run_large_batch_experiment': 'widgets',
-    'describe_large_batch': 'widgets',
-    'LargeBatchExplorer': 'widgets',
-    'explore_large_batch': 'widgets',
-    'figure_png': 'widgets',
+    'Explorer': 'base',
+    'Control': 'controls',
+    'make_control': 'controls',
+    'ParamSpec': 'controls',
+    'param_specs': 'controls',
+    'build_schedule': 'controls',
+    'GD_SCHEDULES': 'controls',
+    'gd_schedule': 'controls',
+    'ScheduleExplorer': 'schedule',
+    'explore_schedules': 'schedule',
+    'GDExplorer': 'gd',
+    'explore_gd': 'gd',
+    'CompareExplorer': 'compare',
+    'explore_comparison': 'compare',
+    'ConventionsExplorer': 'conventions',
+    'explore_conventions': 'conventions',
+    'PlateauExplorer': 'plateau',
+    'explore_plateau': 'plateau',
+    'ResultsExplorer': 'results',
+    'explore_results': 'results',
+    'LargeBatchExplorer': 'large_batch',
+    'explore_large_batch': 'large_batch',
 }
 
 __all__ = sorted(_EXPORTS)

@@ -2,14 +2,16 @@
 
 One readable style, one function per picture. Every function draws into ``ax`` (a new figure if
 ``ax=None``), returns the matplotlib Axes (a Figure for multi-panel pictures) and never calls
-``plt.show()``: notebooks show figures inline, explorers show them in their output area.
+``plt.show()``: notebooks show figures inline, explorers render theirs into an image widget.
 Functions take the records the rest of course_lib produces (schedules,
 :class:`~course_lib.training.history.History`, a range-test result) and never train.
 
 Where things are: ``style`` (THE look: labels, palette, markers, rcParams, axes helpers),
 ``describe`` (alt text), ``schedules`` (rate curves), ``surfaces`` (paths on 2-D problems),
 ``runs`` (loss and metric curves), ``tables`` (result tables), ``diagnostics`` (range test,
-sweeps, sharpness, Adam's update sizes), ``records`` (reading Histories).
+sweeps, sharpness, Adam's update sizes), ``records`` (reading Histories), ``explorer_layout``
+(the explorers' figure sizes, fixed margins and fast PNG frames) and ``live`` (the explorers' panels,
+drawn once and then updated in place; blitting of static layers).
 
 Axis units are spelled out: x is "step (optimizer updates)" (t = 0, 1, ... completed updates)
 unless it says epochs; y is "learning rate" or the loss.

@@ -18,14 +18,14 @@ from course_lib.training.seeds import mean_and_band, stack_runs
 from course_lib.plotting.records import as_histories, diverged_text, run_label
 from course_lib.plotting.style import EPOCH_LABEL, LR_LABEL, MARKERS, STEP_LABEL, check_nonempty, course_style, finish_axes, marker_spacing, new_axes, plain_log_ticks, positive_for_log, series_color, series_style
 
-__all__ = ['plot_history', 'plot_runs', 'plot_val_history', 'plot_step_sizes', 'plot_runs_by_epoch']
+__all__ = ['plot_history', 'plot_runs', 'plot_val_history', 'plot_step_sizes', 'plot_runs_by_epoch', 'loss_scale']
 
 
 # ---------------------------------------------------------------------------
 # Loss curves
 # ---------------------------------------------------------------------------
 
-def _loss_scale(arrays: list[np.ndarray], log_loss: bool) -> bool:
+def loss_scale(arrays: list[np.ndarray], log_loss: bool) -> bool:
     """Use a log loss axis only if asked and no finite loss is negative (zeros are masked)."""
     if not log_loss:
         return False
@@ -56,7 +56,7 @@ def plot_history(history_or_list: History | Sequence[History], *, ax: Axes | Non
     """
     runs = as_histories(history_or_list, "history_or_list")
     losses = [np.asarray(h.loss, dtype=np.float64) for h in runs]
-    use_log = _loss_scale(losses, log_loss)
+    use_log = loss_scale(losses, log_loss)
     with course_style():
         ax = new_axes(ax)
         lr_ax = ax.twinx() if show_lr else None
@@ -220,7 +220,7 @@ def plot_val_history(history_or_list: History | Sequence[History], *, ax: Axes |
             if mark_cuts and h.plateau_lrs is not None and lr.size > 1:
                 for t in np.flatnonzero(np.diff(lr) < 0) + 1:
                     ax.axvline(t / per_epoch, color=color, linestyle=":", linewidth=1.5, alpha=0.8)
-        if log_loss and _loss_scale([np.asarray(h.val_loss) for h in runs], True):
+        if log_loss and loss_scale([np.asarray(h.val_loss) for h in runs], True):
             ax.set_yscale("log")
         if log_lr and any(np.any(np.asarray(h.lr) > 0) for h in runs):
             lr_ax.set_yscale("log")

@@ -15,14 +15,15 @@ from course_lib import schedules as S
 from course_lib.validation import check_int
 from course_lib.plotting.style import COURSE_STYLE, LR_LABEL, STEP_LABEL, any_finite, check_nonempty, course_style, finish_axes, name_of, new_axes, plain_log_ticks, positive_for_log, series_color, series_style, shorten
 
-__all__ = ['plot_schedules', 'plot_schedule_gallery', 'plot_partial_sums']
+__all__ = ['plot_schedules', 'plot_schedule_gallery', 'plot_partial_sums', 'schedule_values', 'as_named',
+           'say_not_drawn']
 
 
 # ---------------------------------------------------------------------------
 # Schedules
 # ---------------------------------------------------------------------------
 
-def _schedule_values(schedule: Callable[[Any], Any], n_steps: int) -> np.ndarray:
+def schedule_values(schedule: Callable[[Any], Any], n_steps: int) -> np.ndarray:
     """schedule(0..n_steps-1); a plain function that fails at some step gives nan there (no raise).
 
     Non-finite values become nan, so a broken article formula draws as a gap, not a crash.
@@ -42,7 +43,7 @@ def _schedule_values(schedule: Callable[[Any], Any], n_steps: int) -> np.ndarray
     return values
 
 
-def _as_named(schedules: Any, argname: str = "schedules") -> dict[str, Callable[[Any], Any]]:
+def as_named(schedules: Any, argname: str = "schedules") -> dict[str, Callable[[Any], Any]]:
     """A dict name -> schedule from a dict, a list/tuple, or one schedule."""
     if isinstance(schedules, Mapping):
         named = dict(schedules)
@@ -85,7 +86,7 @@ def plot_schedules(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: 
         ValueError: empty ``schedules`` or n_steps < 1.
         TypeError: an entry is not callable.
     """
-    named = _as_named(schedules)
+    named = as_named(schedules)
     n_steps = check_int("n_steps", n_steps, minimum=1)
     with course_style():
         ax = new_axes(ax)
@@ -93,7 +94,7 @@ def plot_schedules(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: 
         masked_any, drawable, blank = False, False, []
         drawstyle = "steps-post" if n_steps <= 60 else "default"
         for i, (label, s) in enumerate(named.items()):
-            values = _schedule_values(s, n_steps)
+            values = schedule_values(s, n_steps)
             shown = positive_for_log(values) if log else values
             masked_any |= bool(np.any(np.isfinite(values) & (values <= 0)))
             if not any_finite(shown):  # an all-nan line draws nothing: say so instead
@@ -102,7 +103,7 @@ def plot_schedules(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: 
             drawable = True
             ax.plot(steps, shown, label=label, drawstyle=drawstyle, **series_style(i, n_steps))
         if blank:
-            _say_not_drawn(ax, blank, n_steps, log)
+            say_not_drawn(ax, blank, n_steps, log)
         if log and drawable:
             ax.set_yscale("log")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
@@ -116,7 +117,7 @@ def plot_schedules(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: 
     return ax
 
 
-def _say_not_drawn(ax: Axes, labels: Sequence[str], n_steps: int, log: bool, fontsize: float | None = None) -> None:
+def say_not_drawn(ax: Axes, labels: Sequence[str], n_steps: int, log: bool, fontsize: float | None = None) -> None:
     """Write in ``ax`` which schedules were left out because they have nothing to draw."""
     why = "no rate > 0 to show on a log axis" if log else "no finite rate"
     ax.text(0.5, 0.5, f"not drawn ({why} in steps 0..{n_steps - 1}):\n" + "\n".join(labels),
@@ -142,7 +143,7 @@ def plot_schedule_gallery(schedules: Mapping[str, Any] | Sequence[Any], n_steps:
     Raises:
         ValueError: empty ``schedules``, n_steps < 1 or ncols < 1.
     """
-    named = _as_named(schedules)
+    named = as_named(schedules)
     n_steps = check_int("n_steps", n_steps, minimum=1)
     ncols = check_int("ncols", ncols, minimum=1)
     ncols = min(ncols, len(named))
@@ -153,10 +154,10 @@ def plot_schedule_gallery(schedules: Mapping[str, Any] | Sequence[Any], n_steps:
         steps = np.arange(n_steps)
         for i, (title, s) in enumerate(named.items()):
             ax = axes.flat[i]
-            values = _schedule_values(s, n_steps)
+            values = schedule_values(s, n_steps)
             shown = positive_for_log(values) if log else values
             if not any_finite(shown):  # an all-nan line draws nothing: say so instead
-                _say_not_drawn(ax, [shorten(title, 34)], n_steps, log, fontsize=9)
+                say_not_drawn(ax, [shorten(title, 34)], n_steps, log, fontsize=9)
             elif log:
                 ax.plot(steps, shown, color=series_color(i))
                 ax.set_yscale("log")
@@ -205,7 +206,7 @@ def plot_partial_sums(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_step
     Raises:
         ValueError: empty ``schedules`` or ``powers``, n_steps < 2, n_points < 10, a power <= 0.
     """
-    named = _as_named(schedules)
+    named = as_named(schedules)
     n_steps = check_int("n_steps", n_steps, minimum=2)
     n_points = check_int("n_points", n_points, minimum=10)
     if isinstance(powers, (str, bytes)) or not isinstance(powers, Sequence) or len(powers) == 0:
@@ -214,7 +215,7 @@ def plot_partial_sums(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_step
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not p > 0:
             raise ValueError(f"powers must all be numbers > 0, got {p!r} in powers={list(powers)}")
     index = np.unique(np.geomspace(1, n_steps, n_points).astype(int)) - 1  # steps 0 .. n_steps-1
-    values = {label: _schedule_values(s, n_steps) for label, s in named.items()}
+    values = {label: schedule_values(s, n_steps) for label, s in named.items()}
     with course_style():
         fig, axes = plt.subplots(1, len(powers), figsize=(6.2 * len(powers), 4.6), squeeze=False,
                                  layout="constrained")

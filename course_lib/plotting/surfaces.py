@@ -12,7 +12,7 @@ from course_lib.training.history import History
 from course_lib.plotting.records import as_histories, diverged_text, run_label
 from course_lib.plotting.style import LR_LABEL, course_style, finish_axes, new_axes, series_color
 
-__all__ = ['plot_path', 'plot_contraction']
+__all__ = ['plot_path', 'plot_contraction', 'path_view', 'exit_point', 'draw_landscape']
 
 
 # A path's line is clipped to the problem's bounds widened by this fraction on each side.
@@ -21,7 +21,7 @@ _VIEW_MARGIN = 0.1
 # Paths on 2-D problems
 # ---------------------------------------------------------------------------
 
-def _view(bounds: Any, margin: float = _VIEW_MARGIN) -> tuple[tuple[float, float], tuple[float, float]]:
+def path_view(bounds: Any, margin: float = _VIEW_MARGIN) -> tuple[tuple[float, float], tuple[float, float]]:
     (x0, x1), (y0, y1) = bounds
     dx, dy = (x1 - x0) * margin, (y1 - y0) * margin
     return (x0 - dx, x1 + dx), (y0 - dy, y1 + dy)
@@ -32,7 +32,7 @@ def _inside(points: np.ndarray, view: Any) -> np.ndarray:
     return (points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)
 
 
-def _exit_point(path: np.ndarray, view: Any) -> np.ndarray:
+def exit_point(path: np.ndarray, view: Any) -> np.ndarray:
     """Where a diverging path is last seen: its end if inside the view, else where it last leaves it.
 
     The last segment that starts inside the view is cut at the view's edge
@@ -108,15 +108,10 @@ def plot_path(problem: Any, histories: History | Sequence[History], *, ax: Axes 
             raise ValueError(f"histories[{i}].params must be a path of shape (n+1, 2), got "
                              f"{None if h.params is None else np.shape(h.params)} (train with run_gd on a 2-D problem)")
 
-    (vx0, vx1), (vy0, vy1) = _view(bounds)
+    (vx0, vx1), (vy0, vy1) = path_view(bounds)
     with course_style():
         ax = new_axes(ax, figsize=(6.5, 5.5))
-        X, Y = np.meshgrid(np.linspace(vx0, vx1, grid_points), np.linspace(vy0, vy1, grid_points))
-        with np.errstate(all="ignore"):
-            Z = np.asarray(problem.loss(np.stack([X, Y], axis=-1)), dtype=np.float64)
-        height, lv, norm = _contour_levels(Z, levels, log_levels)
-        ax.contour(X, Y, height, levels=lv, cmap="viridis", norm=norm, linewidths=0.9, alpha=0.55, zorder=1)
-
+        draw_landscape(ax, problem, levels=levels, log_levels=log_levels, grid_points=grid_points, legend=False)
         for i, h in enumerate(runs):
             color = series_color(i)
             path = np.asarray(h.params, dtype=np.float64)
@@ -129,11 +124,28 @@ def plot_path(problem: Any, histories: History | Sequence[History], *, ax: Axes 
                     alpha=0.9, label=label, zorder=3)
             ax.plot(*path[0], "o", color=color, markersize=8, markeredgecolor="black", zorder=4)
             if h.diverged:
-                end = _exit_point(path, ((vx0, vx1), (vy0, vy1)))
+                end = exit_point(path, ((vx0, vx1), (vy0, vy1)))
                 ax.plot(*end, "X", color=color, markersize=13, markeredgecolor="black", zorder=5, clip_on=False)
             else:
                 ax.plot(*path[-1], "s", color=color, markersize=6, markeredgecolor="black", zorder=4)
+        _landscape_legend(ax)
+    return ax
 
+
+def draw_landscape(ax: Axes, problem: Any, *, levels: int = 30, log_levels: bool = True, grid_points: int = 160,
+                   legend: bool = True) -> None:
+    """What :func:`plot_path` draws under the paths: contours, basin minima, the minimum, limits and labels.
+
+    The static layer of a path picture (the GD explorers draw it once per problem, then
+    only move the paths). ``legend=True`` adds the legend of what is drawn.
+    """
+    (vx0, vx1), (vy0, vy1) = path_view(problem.bounds)
+    with course_style():
+        X, Y = np.meshgrid(np.linspace(vx0, vx1, grid_points), np.linspace(vy0, vy1, grid_points))
+        with np.errstate(all="ignore"):
+            Z = np.asarray(problem.loss(np.stack([X, Y], axis=-1)), dtype=np.float64)
+        height, lv, norm = _contour_levels(Z, levels, log_levels)
+        ax.contour(X, Y, height, levels=lv, cmap="viridis", norm=norm, linewidths=0.9, alpha=0.55, zorder=1)
         centers = getattr(problem, "basin_centers", None)
         if centers is not None:
             centers = np.asarray(centers)
@@ -146,8 +158,15 @@ def plot_path(problem: Any, histories: History | Sequence[History], *, ax: Axes 
         ax.set_xlim(vx0, vx1)
         ax.set_ylim(vy0, vy1)
         ax.set_title(getattr(problem, "name", type(problem).__name__))
-        finish_axes(ax, "w[0] (first parameter)", "w[1] (second parameter)")
-    return ax
+        finish_axes(ax, "w[0] (first parameter)", "w[1] (second parameter)", legend=legend)
+
+
+def _landscape_legend(ax: Axes) -> None:
+    """The legend of a path picture: the paths first, then the landscape's markers."""
+    handles, labels = ax.get_legend_handles_labels()
+    static = {"basin minima", "minimum", "start"}
+    order = [i for i, l in enumerate(labels) if l not in static] + [i for i, l in enumerate(labels) if l in static]
+    ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="best")
 
 
 # ---------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 ``measures`` (one number from a History: excess loss, steps to a tolerance, partial sums,
 progress per axis, the early spike), ``comparison`` (Budget, tune_lr, compare_schedules),
-``warmup`` (sharpness, Adam's first steps).
+``warmup`` (sharpness, Adam's first steps), and the studies behind the explorers: ``gd_study``
+(a schedule on a 2-D problem), ``plateau_study``, ``results_study``, ``large_batch_study``.
 
 >>> from course_lib import studies, schedules
 >>> studies.partial_sums(schedules.constant(0.1), 3).round(2).tolist()
@@ -33,19 +34,19 @@ _EXPORTS = {
     'sharpness_during_training': 'warmup',
     'adam_update_sizes': 'warmup',
     'first_step_ratio': 'warmup',
-}
-# defined in a sibling room for now (absolute: course_lib.<room>.<module>)
-_OTHER = {
-    'run_plateau_experiment': 'explorers.widgets',
-    'describe_plateau': 'explorers.widgets',
-    'run_large_batch_experiment': 'explorers.widgets',
-    'describe_large_batch': 'explorers.widgets',
+    'run_plateau_experiment': 'plateau_study',
+    'describe_plateau': 'plateau_study',
+    'run_large_batch_experiment': 'large_batch_study',
+    'describe_large_batch': 'large_batch_study',
+    'PROBLEMS': 'gd_study',
+    'PROBLEM_DEFAULTS': 'gd_study',
+    'make_problem': 'gd_study',
+    'run_gd_experiment': 'gd_study',
+    'describe_run': 'gd_study',
+    'RESULT_METRICS': 'results_study',
+    'select_results': 'results_study',
+    'describe_results': 'results_study',
 }
 
-__all__ = sorted(_EXPORTS) + sorted(_OTHER)
+__all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
-_other_getattr, _ = lazy_exports("course_lib", _OTHER)
-_own_getattr = __getattr__
-
-def __getattr__(name: str):  # noqa: F811
-    return _other_getattr(name) if name in _OTHER else _own_getattr(name)

@@ -172,7 +172,7 @@ def adam_update_sizes(n_steps: int, *, n_params: int = 2000, signal: float = 0.0
     """Adam's step per unit of lr, m_hat / (sqrt(v_hat) + eps), on a stream of noisy gradients.
 
     Each of ``n_params`` independent parameters receives gradients g = signal + noise * z,
-    z ~ N(0, 1), fresh at every step; the moments follow :func:`course_lib.training.adaptive.adam_step`
+    z ~ N(0, 1), fresh at every step; the moments follow :func:`course_lib.training.gd.adam_step`
     (with bias correction). The update of a parameter is lr times the returned value.
     At step 1 it is exactly sign(g) (size 1, whatever the gradient); once the averages
     have filled up, it settles near signal / sqrt(signal^2 + noise^2) with a spread set by beta1.

@@ -30,7 +30,7 @@ JS_ONSCREEN = """() => {
   return {indices: on.map(([i]) => i),
           text: on.map(([i, c]) => (c.textContent || '').trim()).join(' ').slice(0, 80),
           deck: !!document.querySelector('[data-jp-deck-mode]'),
-          explorer: on.some(([i, c]) => !!c.querySelector('.jp-OutputArea-output > .widget-vbox .widget-output img'))};
+          explorer: on.some(([i, c]) => !!c.querySelector('.jp-OutputArea-output > .widget-vbox img.widget-image'))};
 }"""
 
 JS_RUN_IN_KERNEL = """(code) => new Promise((resolve, reject) => {
@@ -66,13 +66,13 @@ def test_present_a_notebook_as_live_slides(browser, lab, screenshot_dir, e2e_rep
                     explorer_slides.append(len(slides))
                     box = page.query_selector(".jp-deck-mod-onscreen .jp-OutputArea-output > .widget-vbox")
                     handle = box.query_selector(".widget-slider .noUi-handle")
-                    old = box.query_selector(".widget-output img").get_attribute("src")
+                    old = box.query_selector("img.widget-image").get_attribute("src")
                     handle.focus()
                     page.keyboard.press("ArrowRight")
                     page.wait_for_function(JS_IMAGE_CHANGED, arg=[box, old], timeout=WIDGET_TIMEOUT_S * 1000)
                     page.wait_for_timeout(300)
                     page.screenshot(path=str(screenshot_dir / "live_slide_explorer.png"))
-                    box.query_selector(".widget-output img").click()   # hands the keyboard back to the deck
+                    box.query_selector("img.widget-image").click()   # hands the keyboard back to the deck
             page.keyboard.press("Space")
             page.wait_for_timeout(150)
 

@@ -7,8 +7,8 @@ is idle and no cell shows [*], then check, in the page and in the notebook model
 - every non-empty code cell ran (execution counts 1, 2, 3... in a fresh kernel);
 - no error output, no traceback on stderr, no "Error displaying widget", no widget
   left at "Loading widget...";
-- every cell that displays an explorer (``W.explore_*``, ``W.explore_comparison``) shows
-  it live: a VBox holding an Output with a plot;
+- every cell that displays an explorer (``explorers.explore_*``) shows it live: a VBox
+  holding its image widget with a plot;
 - axe-core finds no serious or critical violation in the explorers' boxes, and every slider
   handle still has a name after a dropdown changed (it may re-create the sliders);
 - in each explorer, a slider moved with the keyboard (focus its handle, ArrowRight) and
@@ -16,7 +16,8 @@ is idle and no cell shows [*], then check, in the page and in the notebook model
   redraw the plot: the <img> changes within a second (E2E_WIDGET_LIMIT_S; one retry, see
   ``_interaction``), and the explorer never hides all its sliders. The time from the key
   press / selection to the new image is measured in the page and reported at the end of
-  the session.
+  the session: the median must stay under E2E_MEDIAN_LIMIT_S (0.25 s) and the 95th percentile
+  under E2E_P95_LIMIT_S (0.6 s) (:func:`test_interaction_latencies`, after every notebook).
 
 A screenshot of each notebook and of each explorer lands in tests/e2e/screenshots/.
 A negative control (a throw-away notebook with an error, a traceback inside a widget
@@ -26,8 +27,10 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import os
 import re
+import statistics
 import time
 
 import pytest
@@ -42,9 +45,12 @@ RUN_TIMEOUT_S = float(os.environ.get("E2E_RUN_TIMEOUT_S", "480"))
 WIDGET_LIMIT_S = float(os.environ.get("E2E_WIDGET_LIMIT_S", "1.0"))
 WIDGET_TIMEOUT_S = float(os.environ.get("E2E_WIDGET_TIMEOUT_S", "10"))
 OPEN_TIMEOUT_S = 180.0
+# over every interaction of the session: the median and the 95th percentile of the latencies
+MEDIAN_LIMIT_S = float(os.environ.get("E2E_MEDIAN_LIMIT_S", "0.25"))
+P95_LIMIT_S = float(os.environ.get("E2E_P95_LIMIT_S", "0.6"))
 
 # the course's explorer factories: a cell whose last statement calls one displays an explorer
-EXPLORER_CALL = re.compile(r"\bW\.(explore_\w+|compare_schedules)\s*\(")
+EXPLORER_CALL = re.compile(r"\bexplorers\.(explore_\w+)\s*\(")
 # dropdowns that always redraw the plot, tried first (by their label)
 PREFERRED_DROPDOWNS = ("schedule", "schedule 1", "family", "metric", "problem")
 
@@ -117,12 +123,12 @@ JS_EXPLORERS = """() => {
   %s
   const cells = Array.from(nb.node.querySelectorAll('.jp-Cell'));
   return Array.from(nb.node.querySelectorAll('.jp-OutputArea-output > .widget-vbox'))
-    .filter(box => box.querySelector('.widget-output img'))
+    .filter(box => box.querySelector('img.widget-image'))
     .map(box => cells.indexOf(box.closest('.jp-Cell')));
 }""" % JS_CURRENT
 
 JS_IMAGE_CHANGED = """([box, old]) => {
-  const img = box.querySelector('.widget-output img');
+  const img = box.querySelector('img.widget-image');
   return (img && img.src && img.src !== old) ? performance.now() : false;
 }"""
 
@@ -219,7 +225,7 @@ def _text(element, selector: str) -> str:
 
 
 def _current_image(box) -> str:
-    img = box.query_selector(".widget-output img")
+    img = box.query_selector("img.widget-image")
     return img.get_attribute("src") if img else ""
 
 
@@ -368,7 +374,7 @@ def audit_explorers(page, n_boxes: int, name: str, e2e_report: dict) -> list[str
     them: every serious or critical violation is a problem. Counts by impact go to the report.
 
     Slider handles (noUiSlider's ``div.noUi-handle[role=slider]``) have a name only because each
-    explorer names them (``course_lib.explorers.widgets._NAME_HANDLES_JS``): ipywidgets 8 gives them none."""
+    explorer names them (``course_lib.explorers.base.NAME_HANDLES_JS``): ipywidgets 8 gives them none."""
     if not n_boxes:
         return []
     from axe_playwright_python.sync_playwright import Axe
@@ -419,7 +425,7 @@ def test_notebook_runs_and_explorers_respond(name, browser, lab, screenshot_dir,
 
         panel = page.evaluate_handle("() => window.jupyterapp.shell.currentWidget.node").as_element()
         boxes = [b for b in panel.query_selector_all(".jp-OutputArea-output > .widget-vbox")
-                 if b.query_selector(".widget-output img")]
+                 if b.query_selector("img.widget-image")]
         row["explorers"] = len(boxes)
         widget_problems = audit_explorers(page, len(boxes), name, e2e_report)
         for box, cell in zip(boxes, found):
@@ -455,6 +461,21 @@ def test_notebook_runs_and_explorers_respond(name, browser, lab, screenshot_dir,
         lab.shutdown_kernels()
         page.close()
         lab.forget_workspaces()
+
+
+def test_interaction_latencies(e2e_report):
+    """Over every explorer interaction of the notebooks above: median and 95th percentile of the
+    time from the key press / selection to the new picture (retries left out: the first try counts)."""
+    values = sorted(r["latency_s"] for r in e2e_report["latencies"]
+                    if r.get("notebook") in NOTEBOOKS and "(retry)" not in r["action"])
+    if not values:
+        pytest.skip("no explorer interaction was measured (run the notebook tests of this module first)")
+    median = statistics.median(values)
+    p95 = values[min(len(values) - 1, math.ceil(0.95 * len(values)) - 1)]
+    e2e_report["notes"].append(f"explorer interactions: {len(values)}, median {median:.3f} s, "
+                               f"95th percentile {p95:.3f} s, max {values[-1]:.3f} s")
+    assert median < MEDIAN_LIMIT_S, f"median interaction {median:.3f} s (limit {MEDIAN_LIMIT_S} s): {values}"
+    assert p95 < P95_LIMIT_S, f"95th percentile {p95:.3f} s (limit {P95_LIMIT_S} s): {values}"
 
 
 SELF_CHECK = {

@@ -1,4 +1,4 @@
-"""course_lib.studies.experiments: measurements on Histories."""
+"""course_lib.studies: measurements on Histories."""
 from __future__ import annotations
 
 import math

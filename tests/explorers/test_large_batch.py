@@ -15,13 +15,16 @@ from course_lib.training import distributed as D  # noqa: E402
 from course_lib import studies as X  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import training as T  # noqa: E402
-from course_lib.explorers import widgets as W  # noqa: E402
+from course_lib import explorers as W  # noqa: E402
+from course_lib import studies  # noqa: E402
+from course_lib.explorers import base, controls  # noqa: E402,F401
+from course_lib.studies import large_batch_study  # noqa: E402
 from course_lib.training.history import History  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def runs():
-    return W.run_large_batch_experiment(k=4, warmup_epochs=1, epochs=2)
+    return studies.run_large_batch_experiment(k=4, warmup_epochs=1, epochs=2)
 
 
 def test_pure_layer_builds_the_four_runs(runs):
@@ -37,14 +40,14 @@ def test_pure_layer_builds_the_four_runs(runs):
 
 def test_pure_layer_is_the_single_process_batch_k_times_b(runs):
     b = list(runs.values())[1]
-    again = T.train_torch(D.mlp_factory(64, 10), W._raw_digits(), S.scaled_schedule(0.02, 1, 22),
+    again = T.train_torch(D.mlp_factory(64, 10), large_batch_study.raw_digits(), S.scaled_schedule(0.02, 1, 22),
                           epochs=2, batch_size=128, seed=0)
     np.testing.assert_array_equal(again.loss, b.loss)
 
 
 def test_pure_layer_caches_the_reference_run():
-    first = W.run_large_batch_experiment(k=2, warmup_epochs=0, epochs=2)
-    second = W.run_large_batch_experiment(k=4, warmup_epochs=1, epochs=2)
+    first = studies.run_large_batch_experiment(k=2, warmup_epochs=0, epochs=2)
+    second = studies.run_large_batch_experiment(k=4, warmup_epochs=1, epochs=2)
     assert list(first.values())[0] is list(second.values())[0]
 
 
@@ -52,11 +55,11 @@ def test_pure_layer_caches_the_reference_run():
                                           (dict(base_lr=-1), "base_lr"), (dict(epochs=0), "epochs")])
 def test_pure_layer_rejects_bad_settings(kwargs, word):
     with pytest.raises(ValueError, match=word):
-        W.run_large_batch_experiment(**kwargs)
+        studies.run_large_batch_experiment(**kwargs)
 
 
 def test_describe_large_batch_has_a_line_per_run(runs):
-    text = W.describe_large_batch(runs)
+    text = studies.describe_large_batch(runs)
     assert len(text.splitlines()) == 4 and "final val loss" in text and "epoch 1" in text
 
 

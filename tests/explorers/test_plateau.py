@@ -10,12 +10,14 @@ import pytest  # noqa: E402
 
 from course_lib import problems as P  # noqa: E402
 from course_lib import training as T  # noqa: E402
-from course_lib.explorers import widgets as W  # noqa: E402
+from course_lib import explorers as W  # noqa: E402
+from course_lib import studies  # noqa: E402
+from course_lib.explorers import base, controls  # noqa: E402
 from course_lib.training.plateau import ReduceLROnPlateau  # noqa: E402
 
 
 def test_pure_layer_runs_both_and_the_plateau_run_goes_below_the_floor():
-    const, plat = W.run_plateau_experiment(n_steps=3000)
+    const, plat = studies.run_plateau_experiment(n_steps=3000)
     assert const.n_steps == plat.n_steps == 3000 and not const.diverged and not plat.diverged
     assert np.all(const.lr == 0.1)
     assert np.all(np.diff(plat.lr) <= 0) and plat.lr[-1] < 0.1
@@ -29,19 +31,19 @@ def test_pure_layer_runs_both_and_the_plateau_run_goes_below_the_floor():
 
 
 def test_pure_layer_settings_matter_and_are_validated():
-    patient = W.run_plateau_experiment(patience=10, n_steps=2000)[1]
-    eager = W.run_plateau_experiment(patience=0, n_steps=2000)[1]
+    patient = studies.run_plateau_experiment(patience=10, n_steps=2000)[1]
+    eager = studies.run_plateau_experiment(patience=0, n_steps=2000)[1]
     assert np.sum(np.diff(eager.lr) < 0) > np.sum(np.diff(patient.lr) < 0)
-    floor = W.run_plateau_experiment(factor=0.1, patience=0, min_lr=0.01, n_steps=2000)[1]
+    floor = studies.run_plateau_experiment(factor=0.1, patience=0, min_lr=0.01, n_steps=2000)[1]
     assert floor.lr.min() == pytest.approx(0.01)
     with pytest.raises(ValueError, match="factor"):
-        W.run_plateau_experiment(factor=1.5)
+        studies.run_plateau_experiment(factor=1.5)
     with pytest.raises(ValueError, match="plateau_every"):
-        W.run_plateau_experiment(plateau_every=0)
+        studies.run_plateau_experiment(plateau_every=0)
 
 
 def test_pure_layer_matches_a_by_hand_policy():
-    const, plat = W.run_plateau_experiment(n_steps=1000, plateau_every=100, patience=1, factor=0.5)
+    const, plat = studies.run_plateau_experiment(n_steps=1000, plateau_every=100, patience=1, factor=0.5)
     problem = P.noisy_least_squares()
     by_hand = T.run_gd(problem, None, 1000, batch_size=1, plateau=ReduceLROnPlateau(0.1, factor=0.5, patience=1),
                        plateau_every=100)
@@ -49,8 +51,8 @@ def test_pure_layer_matches_a_by_hand_policy():
 
 
 def test_describe_plateau_names_cuts_and_floors():
-    runs = W.run_plateau_experiment(n_steps=2000)
-    text = W.describe_plateau(runs)
+    runs = studies.run_plateau_experiment(n_steps=2000)
+    text = studies.describe_plateau(runs)
     assert "constant lr 0.1" in text and "reduce on plateau" in text and "cut(s), at steps" in text
     assert "final lr" in text.splitlines()[1] and "cut" not in text.splitlines()[0]
 

@@ -11,7 +11,9 @@ from course_lib import schedules as S  # noqa: E402
 from course_lib import studies as X  # noqa: E402
 from course_lib.training import models as M  # noqa: E402
 from course_lib import problems as P  # noqa: E402
-from course_lib.explorers import widgets as W  # noqa: E402
+from course_lib import explorers as W  # noqa: E402
+from course_lib import studies  # noqa: E402
+from course_lib.explorers import base, controls  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -29,33 +31,33 @@ def comparison():
 
 
 def test_select_results(comparison):
-    sweeps, runs = W.select_results(comparison)
+    sweeps, runs = studies.select_results(comparison)
     assert list(sweeps) == ["constant", "cosine", "WSD", "too hot"] and list(runs) == ["constant", "cosine", "WSD"]
-    sweeps, runs = W.select_results(comparison, ("WSD", "constant"))
+    sweeps, runs = studies.select_results(comparison, ("WSD", "constant"))
     assert list(sweeps) == ["constant", "WSD"] == list(runs)
-    assert list(W.select_results(comparison, "cosine")[0]) == ["cosine"]
-    assert len(W.select_results(comparison, ())[0]) == 4
+    assert list(studies.select_results(comparison, "cosine")[0]) == ["cosine"]
+    assert len(studies.select_results(comparison, ())[0]) == 4
     with pytest.raises(ValueError, match="names"):
-        W.select_results(comparison, ["adam"])
+        studies.select_results(comparison, ["adam"])
     with pytest.raises(TypeError, match="comparison"):
-        W.select_results({"a": 1})
+        studies.select_results({"a": 1})
 
 
 def test_describe_results(comparison):
-    text = W.describe_results(comparison)
+    text = studies.describe_results(comparison)
     lines = text.splitlines()
     assert len(lines) == 4 and "every rate of the grid diverged" in lines[3]
     assert all("val loss" in line and "seeds" in line for line in lines[:3])
     best = comparison.ranking()[0]
     assert any(line.startswith(f"#1 {best}:") for line in lines)
-    assert W.describe_results(comparison, ["cosine"]).count("\n") == 0
+    assert studies.describe_results(comparison, ["cosine"]).count("\n") == 0
 
 
 def test_explorer_draws_at_once_and_follows_every_control(comparison, shown):
     explorer = W.explore_results(comparison)
     assert len(shown) == 1 and len(shown[0].axes) == 2
     assert "#1" in explorer.status.value
-    for metric in W.RESULT_METRICS:
+    for metric in studies.RESULT_METRICS:
         explorer.controls["metric"].value = metric
         sweeps, runs = explorer.last_result
         assert len(runs) == 3
@@ -66,7 +68,7 @@ def test_explorer_draws_at_once_and_follows_every_control(comparison, shown):
     assert explorer.last_result[1] == {} and "diverged" in explorer.status.value
     explorer.controls["schedules"].value = ()
     assert len(explorer.last_result[0]) == 4
-    assert len(shown) == 1 + (len(W.RESULT_METRICS) - 1) + 4  # setting the current value does not redraw
+    assert len(shown) == 1 + (len(studies.RESULT_METRICS) - 1) + 4  # setting the current value does not redraw
 
 
 def test_explorer_errors(comparison):

@@ -22,7 +22,9 @@ from course_lib.training import models as M  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import problems as P  # noqa: E402
 from course_lib import schedules as S  # noqa: E402
-from course_lib.explorers import widgets as W  # noqa: E402
+from course_lib import explorers as W  # noqa: E402
+from course_lib import studies  # noqa: E402
+from course_lib.explorers import base, controls  # noqa: E402
 
 _junk_text = st.one_of(st.text(max_size=12), st.sampled_from(["", "1e400", "nan", "-5, 3", "3, 2, 1", "0", "1,,2",
                                                                 "[1, 2]", "inf", "1e-400", "99999999999999"]))
@@ -72,13 +74,13 @@ def test_explore_schedules(shown, data):
 @examples(25)
 @given(data=st.data())
 def test_explore_gd(shown, data):
-    _drive(W.explore_gd(data.draw(st.sampled_from(W.PROBLEMS), label="problem")), shown, data, 4)
+    _drive(W.explore_gd(data.draw(st.sampled_from(studies.PROBLEMS), label="problem")), shown, data, 4)
 
 
 @examples(15)
 @given(data=st.data())
 def test_compare_schedules(shown, data):
-    _drive(W.explore_comparison(data.draw(st.sampled_from(W.PROBLEMS), label="problem")), shown, data, 3)
+    _drive(W.explore_comparison(data.draw(st.sampled_from(studies.PROBLEMS), label="problem")), shown, data, 3)
 
 
 @examples(25)

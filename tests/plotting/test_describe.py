@@ -1,6 +1,8 @@
 """Accessible figures: describe_figure, the alt text every shown figure carries, the palette."""
 from __future__ import annotations
 
+import html
+
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.colors import to_hex
@@ -67,8 +69,9 @@ def test_palette_is_colour_blind_safe_and_series_differ_beyond_colour():
     assert lines[0].get_marker() != lines[1].get_marker()
 
 
-def test_explorer_img_html_carries_the_escaped_description():
-    from course_lib.explorers import widgets as W
+def test_explorer_image_carries_the_figure_description():
+    from course_lib import explorers as W
 
-    tag = W.figure_img_html(b"\x89PNG", 'a "quoted" <title>')
-    assert tag.startswith('<img src="data:image/png;base64,') and 'alt="a &quot;quoted&quot; &lt;title&gt;"' in tag
+    ex = W.explore_conventions()
+    text = viz.describe_figure(ex.figure)
+    assert ex.alt.value == html.escape(text) and text.startswith("Figure") and ex.alt.layout.display == "none"

@@ -1,0 +1,336 @@
+"""The one base of every explorer: declared controls, a pure compute, a draw in place, one image.
+
+An explorer is a declaration (see ``course_lib/explorers/conventions.py`` for the shortest)::
+
+    class MyExplorer(Explorer):
+        figure = "schedule"                        # its figure (course_lib.plotting.explorer_layout)
+        def __init__(self, lr=0.1):
+            super().__init__([Control("lr", "log", lr, 1e-4, 1.0, 0.05)])
+        def compute(self, v): ...                  # control values -> result (pure, tested alone)
+        def draw(self, result, v): ...             # update self.figure's artists in place
+        def describe(self, result, v): ...         # optional: the status line
+
+The base builds the widgets (:func:`course_lib.explorers.controls.make_control`), watches them,
+and on a change runs compute -> draw -> one PNG (:func:`course_lib.plotting.explorer_layout.frame_png`)
+into a persistent ``ipywidgets.Image``. In a kernel, rapid moves coalesce: a change schedules
+the redraw a few milliseconds later on the kernel's event loop, and only the newest change
+redraws (older ones are skipped). Outside a kernel (tests, scripts) a change redraws at once.
+
+Every explorer has ``.controls`` (name -> widget), ``.update()``, ``.last_result``,
+``.figure``, ``.image``, ``.snapshot_png()`` and ``.widget``; it displays itself in a notebook
+(the live widget plus the PNG of its current frame, for readers without a kernel).
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import html
+import warnings
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+import ipywidgets as widgets
+
+from course_lib.explorers.controls import ParamSpec, make_control
+from course_lib.plotting.describe import describe_figure
+from course_lib.plotting.explorer_layout import explorer_figure, frame_png
+
+__all__ = ["Explorer", "EXPLORER_CLASS", "NAME_HANDLES_JS", "handle_namer", "message_html", "show_frame",
+           "COALESCE_S", "RED", "GREEN", "ALT_CLASS"]
+
+RED, GREEN = "#b00020", "#1b5e20"
+
+#: Seconds a change waits on the kernel's event loop before it redraws: changes that arrive
+#: meanwhile replace it (the latest value wins; no queue of stale redraws).
+COALESCE_S = 0.01
+
+
+def message_html(text: str, color: str = "#222") -> str:
+    """A status line as HTML (monospace, kept line breaks, escaped)."""
+    return f"<div style='color:{color}; font-family:monospace; white-space:pre-wrap'>{html.escape(text)}</div>"
+
+
+def show_frame(fig: Any) -> None:
+    """Called after every frame an explorer renders (a hook: the tests record the figures here)."""
+
+
+#: The DOM class of an explorer's outer box: the handle namer below works inside it only.
+EXPLORER_CLASS = "course-explorer"
+#: The DOM class of the hidden text that describes the explorer's current picture (its alt text).
+ALT_CLASS = "course-explorer-alt"
+
+#: Names every slider handle inside its explorer after the slider's label. ipywidgets 8 draws a
+#: slider with noUiSlider, whose handle (``div.noUi-handle[role=slider]``, the element that takes
+#: the keyboard) has no accessible name: the description ``<label>`` is not tied to it, and
+#: ipywidgets passes no ``handleAttributes`` (checked up to ipywidgets 8.1.9 / jupyterlab_widgets
+#: 3.0.17). JupyterLab runs it as ``application/javascript`` inside a (trusted) Output widget,
+#: with ``element`` bound to that output's node. It waits for the box to be attached, names the
+#: handles, then watches the box, since sliders are re-created (a new schedule brings new
+#: parameters). Anywhere else (no explorer around it) it gives up after a few seconds, quietly.
+#: It also gives the picture (``img.widget-image``: ipywidgets' Image has no alt, and a tooltip on it
+#: breaks its view) the text of the explorer's hidden description (class ``course-explorer-alt``).
+NAME_HANDLES_JS = """(function (element) {
+  var tries = 0;
+  function nameHandles(root) {
+    var alt = root.querySelector('.%s');
+    var text = alt ? alt.textContent.trim() : '';
+    root.querySelectorAll('img.widget-image').forEach(function (img) {
+      if (img.getAttribute('alt') !== text) img.setAttribute('alt', text);
+    });
+    root.querySelectorAll('.widget-slider').forEach(function (slider) {
+      var label = slider.querySelector('label.widget-label');
+      var name = label ? label.textContent.trim() : '';
+      if (!name) return;
+      slider.querySelectorAll('.noUi-handle').forEach(function (handle) {
+        if (handle.getAttribute('aria-label') !== name) handle.setAttribute('aria-label', name);
+      });
+    });
+  }
+  function start() {
+    var root = element && element.closest ? element.closest('.%s') : null;
+    if (!root) { if (++tries < 50) setTimeout(start, 100); return; }
+    nameHandles(root);
+    new MutationObserver(function () { nameHandles(root); }).observe(root, {childList: true, subtree: true});
+  }
+  start();
+})(typeof element === 'undefined' ? null : element);
+""" % (ALT_CLASS, EXPLORER_CLASS)
+
+
+def handle_namer() -> widgets.Output:
+    """A hidden Output holding :data:`NAME_HANDLES_JS` (a widget's state is never stored in a
+    notebook, so the script lives only in a live session: not on the website, not in the decks)."""
+    namer = widgets.Output(layout=widgets.Layout(display="none"))
+    namer.outputs = ({"output_type": "display_data", "metadata": {},
+                      "data": {"application/javascript": NAME_HANDLES_JS}},)
+    return namer
+
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop running in this thread (a kernel's), or None (plain Python: redraw at once)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+class Explorer:
+    """The shared machinery; subclasses declare ``figure`` and define ``compute`` and ``draw``.
+
+    Args:
+        controls: the control specs, in display order.
+        columns: control names per column of the control area (default: one column of all).
+        below: extra widgets under the status line (e.g. a table).
+        image_beside: put the picture to the right of the controls (else under them).
+        resets: control name -> function of its new value giving other controls' new values
+            (set together, one redraw).
+        visible: control name -> function of the values, False hides the control.
+    """
+
+    #: the figure's kind, a key of :data:`course_lib.plotting.explorer_layout.EXPLORER_FIGURES`
+    figure_kind = "schedule"
+    #: a callable ``defer(fn, *args)`` that schedules a redraw; None: the kernel's loop if one
+    #: runs, else at once. Tests set it to collect the redraws and run them later.
+    defer: Callable[..., Any] | None = None
+
+    def __init__(self, controls: Sequence[ParamSpec], *, columns: Sequence[Sequence[str]] | None = None,
+                 below: Sequence[widgets.Widget] = (), image_beside: bool = False,
+                 resets: Mapping[str, Callable[[Any], dict]] | None = None,
+                 visible: Mapping[str, Callable[[dict], bool]] | None = None) -> None:
+        self.figure, self.axes = explorer_figure(self.figure_kind)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        self.status = widgets.HTML()
+        self.alt = widgets.HTML(layout=widgets.Layout(display="none"))   # the picture's text alternative
+        self.alt.add_class(ALT_CLASS)
+        self.last_result: Any = None
+        self.renders = 0
+        self._png: bytes | None = None
+        self._alt = ""
+        self._holding = False
+        self._generation = self._drawn = 0
+        self._resets = dict(resets or {})
+        self._visible = dict(visible or {})
+        self._controls: dict[str, widgets.Widget] = {}
+        self._boxes: dict[str, widgets.Box] = {}
+        for spec in controls:
+            self._add(spec)
+        names = [spec.name for spec in controls]
+        self._columns = [list(c) for c in columns] if columns else [names]
+        self._box = widgets.HBox([widgets.VBox([self._controls[n] for n in col]) for col in self._columns],
+                                 layout=widgets.Layout(flex_flow="row wrap"))
+        if image_beside:
+            top = widgets.HBox([widgets.VBox([self._box], layout=widgets.Layout(width="400px")), self.image],
+                               layout=widgets.Layout(flex_flow="row wrap"))
+            parts = [top, *below, self.status]
+        else:
+            parts = [self._box, self.status, self.image, *below]
+        self.widget = widgets.VBox(parts)
+        self.widget.add_class(EXPLORER_CLASS)
+        self.widget.children = (*self.widget.children, self.alt, handle_namer())
+        self._sync_visibility()
+
+    # -- controls ----------------------------------------------------------------------------
+
+    def _add(self, spec: ParamSpec) -> widgets.Widget:
+        control = make_control(spec)
+        control.observe(self._on_change, names="value")
+        self._controls[spec.name] = control
+        return control
+
+    def replace_controls(self, old: Sequence[str], specs: Sequence[ParamSpec], column: int = 0) -> None:
+        """Swap the controls named ``old`` for new ones from ``specs`` (in column ``column``)."""
+        for name in old:
+            control = self._controls.pop(name)
+            control.unobserve(self._on_change, names="value")
+            control.close()
+        names = self._columns[column]
+        at = min((names.index(n) for n in old), default=len(names))   # where the old ones stood
+        kept = [n for n in names if n not in old]
+        for spec in specs:
+            self._add(spec)
+        self._columns[column] = kept[:at] + [spec.name for spec in specs] + kept[at:]
+        self._box.children[column].children = tuple(self._controls[n] for n in self._columns[column])
+
+    @property
+    def controls(self) -> dict[str, widgets.Widget]:
+        """Control name -> widget (set ``.value`` to drive the explorer from code)."""
+        return dict(self._controls)
+
+    def values(self) -> dict[str, Any]:
+        """The current value of every control."""
+        return {name: control.value for name, control in self._controls.items()}
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Change several controls, redraw once (by the caller) afterwards."""
+        before, self._holding = self._holding, True
+        try:
+            yield
+        finally:
+            self._holding = before
+
+    def _sync_visibility(self) -> None:
+        values = self.values()
+        for name, shown in self._visible.items():
+            if name in self._controls:
+                self._controls[name].layout.display = None if shown(values) else "none"
+
+    # -- a change, coalesced ------------------------------------------------------------------
+
+    def _on_change(self, change: dict) -> None:
+        if self._holding:
+            return
+        owner = next((n for n, c in self._controls.items() if c is change["owner"]), None)
+        if owner in self._resets:
+            with self.hold():
+                for name, value in self._resets[owner](change["new"]).items():
+                    self._controls[name].value = value
+        self._sync_visibility()
+        self.request()
+
+    def request(self) -> None:
+        """Ask for a redraw: at once outside a kernel, else soon (the newest request wins)."""
+        self._generation += 1
+        defer = self.defer
+        if defer is None:
+            loop = _running_loop()
+            if loop is None:
+                return self._run(self._generation)
+            defer = lambda fn, *args: loop.call_later(COALESCE_S, fn, *args)  # noqa: E731
+        defer(self._run, self._generation, True)
+
+    def _run(self, generation: int, deferred: bool = False) -> None:
+        if generation != self._generation or generation == self._drawn:
+            return  # a newer change is on its way, or this one is drawn already
+        self._drawn = generation
+        if not deferred:
+            return self.update()
+        try:
+            self.update()
+        except Exception as err:  # noqa: BLE001 - shown in the status line: a callback has no cell to fail
+            self.status.value = message_html(f"{type(err).__name__}: {err}", RED)
+
+    def flush(self) -> None:
+        """Draw a pending change now (before the explorer is displayed, say)."""
+        if self._drawn != self._generation:
+            self._run(self._generation)
+
+    # -- compute, draw, render ----------------------------------------------------------------
+
+    def compute(self, values: dict[str, Any]) -> Any:  # pragma: no cover - abstract
+        """Control values -> the result to draw (a str: a message to show instead)."""
+        raise NotImplementedError
+
+    def draw(self, result: Any, values: dict[str, Any]) -> None:  # pragma: no cover - abstract
+        """Update ``self.figure`` in place for ``result``."""
+        raise NotImplementedError
+
+    def describe(self, result: Any, values: dict[str, Any]) -> tuple[str, str]:
+        """The status line under the controls and its colour (default: none)."""
+        return "", GREEN
+
+    def update(self) -> None:
+        """Compute from the current values, redraw the figure in place and render one frame."""
+        values = self.values()
+        result = self.compute(values)
+        self.last_result = result
+        if isinstance(result, str):
+            self.status.value = message_html(result, RED)
+            self.image.layout.display = "none"
+            self.on_message(result)
+            return
+        text, color = self.describe(result, values)
+        self.status.value = message_html(text, color) if text else ""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.draw(result, values)
+            self.render()
+
+    def on_message(self, message: str) -> None:
+        """What else to clear when compute returns a message instead of a result."""
+
+    def paint(self) -> None:
+        """Draw the figure onto its canvas (an explorer with a static layer blits instead)."""
+        self.figure.canvas.draw()
+
+    def render(self) -> None:
+        """Paint the figure and encode it once (the frame the image shows and the notebook stores)."""
+        self.paint()
+        self._png = frame_png(self.figure, draw=False)
+        self._alt = describe_figure(self.figure)
+        self.image.value = self._png
+        self.alt.value = html.escape(self._alt)   # the picture's alt text in the page (set by NAME_HANDLES_JS)
+        self.image.layout.display = None
+        self.renders += 1
+        show_frame(self.figure)
+
+    # -- display ------------------------------------------------------------------------------
+
+    def snapshot_png(self) -> bytes | None:
+        """The current frame as PNG bytes (None before the first picture): the bytes on screen."""
+        self.flush()
+        return self._png
+
+    def snapshot(self) -> tuple[bytes, str] | None:
+        """(the current frame's PNG bytes, its description), or None before the first picture."""
+        self.flush()
+        return None if self._png is None else (self._png, self._alt)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """The live widget, plus the PNG of its current frame for readers without a kernel.
+
+        A live JupyterLab renders the widget (its mimetype ranks first); a stored notebook keeps
+        the PNG (scripts/execute_notebooks.py drops the widget reference, whose model is not
+        saved), so a browsed page still shows the plot. The frame is the one already encoded for
+        the image widget: nothing is drawn twice. The PNG's metadata carries its description as
+        ``alt`` (the website's alt text), and so does the plain text.
+        """
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs))
+        snapshot = self.snapshot()
+        if snapshot is None:
+            return bundle
+        png, alt = snapshot
+        bundle["image/png"] = base64.b64encode(png).decode("ascii")
+        bundle["text/plain"] = alt
+        return bundle, {"image/png": {"alt": alt}}

@@ -1,0 +1,117 @@
+"""Controls: one small spec per control, one factory that turns it into an ipywidget.
+
+Every explorer declares its controls as :class:`Control` specs (a :class:`ParamSpec`: name, kind,
+starting value, range; plus a label); :func:`make_control` is the only place that builds a widget.
+A schedule's parameters get their specs from the schedules registry
+(:func:`course_lib.schedules.param_specs`: one row per schedule), re-exported here.
+
+>>> c = make_control(Control("lr", "log", 0.1, 1e-4, 1.0, 0.05, label="lr (peak)"))
+>>> type(c).__name__, c.description, round(c.value, 3)
+('FloatLogSlider', 'lr (peak)', 0.1)
+>>> s = build_schedule("cosine_decay", {"lr": 0.1, "total_steps": 500})
+>>> s
+CosineDecay(lr=0.1, total_steps=500, min_lr=0.0)
+>>> build_schedule("warmup_stable_decay", {"total_steps": 100, "warmup_steps": 60, "decay_steps": 60})[:60]
+'Cannot build warmup_stable_decay: warmup_steps + decay_steps'
+>>> short_name(s)
+'cosine_decay(lr=0.1, total_steps=500)'
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+import ipywidgets as widgets
+
+from course_lib import schedules as S
+from course_lib.schedules.controls import ParamSpec, control_value as convert
+from course_lib.schedules.recipes import GD_SCHEDULES, gd_schedule
+from course_lib.schedules.registry import build_schedule, param_specs
+from course_lib.validation import check_in
+
+__all__ = ["Control", "make_control", "short_name",
+           "ParamSpec", "param_specs", "build_schedule", "convert", "GD_SCHEDULES", "gd_schedule"]
+
+
+# ---------------------------------------------------------------------------
+# One way to make a control
+# ---------------------------------------------------------------------------
+
+#: The kinds of control :func:`make_control` builds.
+CONTROL_KINDS = ("log", "float", "int", "optional_int", "choice", "multi", "steps", "bool", "text")
+
+
+@dataclass(frozen=True)
+class Control(ParamSpec):
+    """A :class:`ParamSpec` (name, kind, default, range, options, help) plus what only a widget needs.
+
+    ``kind`` may also be "multi" (multiple choice of ``options``) or "steps" (a slider over the
+    discrete ``options``); a (label, value) pair in ``options`` shows the label. ``default`` is the
+    control's starting value.
+
+    Attributes:
+        label: the text beside the control (default: ``name``).
+        readout: the slider's number format (e.g. ".3g").
+        continuous: redraw while a slider is dragged (False: on release; for controls that train).
+        width: the control's CSS width.
+    """
+
+    label: str = ""
+    readout: str = ".3g"
+    continuous: bool = True
+    width: str = "380px"
+
+    def __post_init__(self) -> None:
+        check_in("kind", self.kind, CONTROL_KINDS)
+
+
+def make_control(spec: ParamSpec, *, continuous_update: bool | None = None) -> widgets.Widget:
+    """The ipywidget for a :class:`Control` or a schedule's :class:`ParamSpec`: the one factory.
+
+    Each widget gets a Layout of its own: a shared one is one object in the page, so hiding
+    one control (``layout.display = "none"``) would hide every control that shares it.
+    """
+    if not isinstance(spec, Control):
+        spec = Control(**{f.name: getattr(spec, f.name) for f in fields(ParamSpec)})
+    continuous = spec.continuous if continuous_update is None else continuous_update
+    common = dict(description=spec.label or spec.name, style={"description_width": "initial"},
+                  layout=widgets.Layout(width=spec.width))
+    slider = dict(continuous_update=continuous, tooltip=spec.help or None, **common)
+    if spec.kind == "log":
+        return widgets.FloatLogSlider(value=spec.default, base=10, min=math.log10(spec.low), max=math.log10(spec.high),
+                                      step=spec.step, readout_format=spec.readout, **slider)
+    if spec.kind == "float":
+        return widgets.FloatSlider(value=spec.default, min=spec.low, max=spec.high, step=spec.step,
+                                   readout_format=spec.readout, **slider)
+    if spec.kind in ("int", "optional_int"):
+        return widgets.IntSlider(value=spec.default, min=int(spec.low), max=int(spec.high), step=int(spec.step or 1),
+                                 **slider)
+    if spec.kind == "steps":
+        return widgets.SelectionSlider(options=list(spec.options), value=spec.default, **slider)
+    if spec.kind == "choice":
+        return widgets.Dropdown(options=list(spec.options), value=spec.default, **common)
+    if spec.kind == "multi":
+        return widgets.SelectMultiple(options=list(spec.options), value=tuple(spec.default),
+                                      rows=min(len(spec.options), 8), **common)
+    if spec.kind == "bool":
+        return widgets.Checkbox(value=bool(spec.default), indent=False, **common)
+    return widgets.Text(value=str(spec.default), continuous_update=False, tooltip=spec.help or None, **common)
+
+
+def short_name(schedule: Any, limit: int = 3) -> str:
+    """A title-sized name of a schedule: its catalog name and its first ``limit`` non-default parameters.
+
+    A warm-up wrapper reads "warm-up 100 + <inner>"; numbers print with 3 significant digits.
+    """
+    if isinstance(schedule, S.Warmup):
+        return f"warm-up {schedule.warmup_steps} + {short_name(schedule.schedule, limit)}"
+    name = re.sub(r"(?<!^)(?=[A-Z])", "_", type(schedule).__name__).lower()  # CosineDecay -> cosine_decay
+    try:
+        items = [(f.name, getattr(schedule, f.name)) for f in fields(schedule)
+                 if getattr(schedule, f.name) != f.default][:limit]  # parameters left at their default: not shown
+    except TypeError:  # not a dataclass
+        return name
+    shown = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in items)
+    return f"{name}({shown})"

@@ -1,0 +1,60 @@
+"""The large-batch explorer (notebook 08): does the linear scaling rule hold, and when does it need warm-up?"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+
+from course_lib.explorers.base import GREEN, Explorer
+from course_lib.explorers.controls import Control
+from course_lib.plotting.explorer_layout import fixed_layout
+from course_lib.plotting.runs import plot_runs_by_epoch
+from course_lib.studies.large_batch_study import describe_large_batch, run_large_batch_experiment
+from course_lib.validation import check_in, check_int
+
+__all__ = ["LargeBatchExplorer", "explore_large_batch"]
+
+
+class LargeBatchExplorer(Explorer):
+    """Batch multiplier k and warm-up length, k workers simulated in one process.
+
+    Runs :func:`course_lib.studies.run_large_batch_experiment` and draws
+    :func:`course_lib.plotting.plot_runs_by_epoch` (rate, training loss, validation loss against
+    epochs). Controls: "k" (1, 2, 4, 8, 16), "warmup_epochs", "base_lr", "epochs"; every slider
+    trains on release. ``last_result`` is the dict of runs (or the message of a refused setting).
+    """
+
+    figure_kind = "large_batch"
+
+    def __init__(self, k: int = 4, warmup_epochs: float = 5.0, base_lr: float = 0.02, epochs: int = 15) -> None:
+        check_in("k", k, (1, 2, 4, 8, 16))
+        epochs = check_int("epochs", epochs, minimum=5)
+        slow = dict(continuous=False)
+        super().__init__(
+            [Control("k", "steps", k, options=(1, 2, 4, 8, 16), label="batch multiplier k", **slow),
+             Control("warmup_epochs", "float", warmup_epochs, 0, 10, 0.5, label="warm-up (epochs)", readout=".1f",
+                     **slow),
+             Control("base_lr", "log", base_lr, 10 ** -2.5, 0.1, 0.05, label="base lr (batch 32)", **slow),
+             Control("epochs", "int", epochs, 5, 30, **slow)],
+            columns=[["k", "warmup_epochs"], ["base_lr", "epochs"]])
+        self.update()
+
+    def compute(self, v: dict) -> dict | str:
+        warm = min(float(v["warmup_epochs"]), v["epochs"] - 1)   # longer than the run: clamped
+        try:
+            return run_large_batch_experiment(v["k"], warm, base_lr=v["base_lr"], epochs=v["epochs"])
+        except (ValueError, TypeError) as err:
+            return str(err)
+
+    def describe(self, runs: dict, v: dict) -> tuple[str, str]:
+        return describe_large_batch(runs), GREEN
+
+    def draw(self, runs: dict, v: dict) -> None:
+        # a training explorer: the figure is drawn anew (its cost is small next to the training)
+        fig = plot_runs_by_epoch(runs, smooth_epochs=0.25)
+        plt.close(fig)   # not pyplot's: the explorer shows it
+        fig.suptitle(f"k = {v['k']}: {v['k']} simulated workers x batch 32 (same math as DDP)", fontsize=12)
+        self.figure, self.axes = fixed_layout(fig), fig.axes
+
+
+def explore_large_batch(**kwargs) -> LargeBatchExplorer:
+    """A :class:`LargeBatchExplorer` (keyword arguments: the starting control values)."""
+    return LargeBatchExplorer(**kwargs)

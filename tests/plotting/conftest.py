@@ -1,0 +1,34 @@
+"""Shared by the plotting tests: no test leaves a figure open or calls plt.show(); a bowl and two runs."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytest
+
+from course_lib import problems as P
+from course_lib import schedules as S
+from course_lib import training as T
+
+
+@pytest.fixture(autouse=True)
+def close_figures(monkeypatch):
+    """No test leaves a figure open, and no plotting function may call plt.show()."""
+    def no_show(*args, **kwargs):
+        raise AssertionError("plotting functions must not call plt.show()")
+
+    monkeypatch.setattr(plt, "show", no_show)
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def bowl():
+    return P.quadratic_bowl(condition_number=10.0)
+
+
+@pytest.fixture(scope="module")
+def runs(bowl):
+    """A converging run and a diverging one (lr above 2/L) on the quadratic."""
+    good = T.run_gd(bowl, S.cosine_decay(1.5, 60), 60, label="cosine")
+    bad = T.run_gd(bowl, S.constant(2.5), 200, label="too big")
+    assert bad.diverged and not good.diverged
+    return good, bad

@@ -14,6 +14,8 @@ import time
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 QUICK_LIMIT_S = 90  # the full bench takes minutes: quick mode must stay a smoke test
 
@@ -25,6 +27,7 @@ def test_benchmarks_are_not_collected_as_tests():
     assert (ROOT / "benchmarks" / "run.py").exists() and not (ROOT / "benchmarks" / "__init__.py").exists()
 
 
+@pytest.mark.integration  # runs the whole benchmark harness at tiny sizes (make test runs it)
 def test_quick_bench_runs(tmp_path):
     out = tmp_path / "results.md"
     env = dict(os.environ, MPLBACKEND="Agg")

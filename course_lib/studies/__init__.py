@@ -2,7 +2,8 @@
 
 ``measures`` (one number from a History: excess loss, steps to a tolerance, partial sums,
 progress per axis, the early spike), ``comparison`` (Budget, tune_lr, compare_schedules),
-``warmup`` (sharpness, Adam's first steps).
+``warmup`` (sharpness, Adam's first steps), ``language_model`` (a small Transformer LM on generated
+text under a schedule, over seeds).
 """
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ _EXPORTS = {
     'sharpness_during_training': 'warmup',
     'adam_update_sizes': 'warmup',
     'first_step_ratio': 'warmup',
+    'LMSetup': 'language_model',
+    'train_lm': 'language_model',
+    'run_lm_schedules': 'language_model',
+    'first_step_below': 'language_model',
+    'paired_drop': 'language_model',
 }
 # defined in a sibling room for now (absolute: course_lib.<room>.<module>)
 _OTHER = {

@@ -87,14 +87,13 @@ class TopicMarkovSource:
         can beat it in expectation.
         """
         tokens = _check_tokens(tokens, self.vocab_size)
-        log_post = np.broadcast_to(np.log(self.topic_prior), (len(tokens), self.n_topics)).copy()
+        log_post = np.broadcast_to(np.log(self.topic_prior), (len(tokens), self.n_topics)).copy()  # log P(k | x_<t)
         total = 0.0
         for t in range(1, tokens.shape[1]):
-            log_p = np.log(self.transitions[:, tokens[:, t - 1], tokens[:, t]].T)  # (n, K)
-            joint = log_post + log_p
-            norm = np.logaddexp.reduce(joint, axis=1)
-            total -= float(np.sum(norm - np.logaddexp.reduce(log_post, axis=1)))
-            log_post = joint - norm[:, None]
+            joint = log_post + np.log(self.transitions[:, tokens[:, t - 1], tokens[:, t]].T)  # log P(k, x_t | x_<t)
+            log_pred = np.logaddexp.reduce(joint, axis=1)  # log P(x_t | x_<t)
+            total -= float(np.sum(log_pred))
+            log_post = joint - log_pred[:, None]  # Bayes' rule: log P(k | x_<=t)
         return total / (tokens.shape[0] * max(tokens.shape[1] - 1, 1))
 
 

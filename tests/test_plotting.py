@@ -419,3 +419,16 @@ def test_results_table_callable_metric_and_errors():
         viz.results_table({"a": []})
     with pytest.raises(ValueError, match="metric"):
         viz.results_table({"a": [val_history([0.5])]}, metric="accuracy")
+
+
+def test_plot_loss_levels_draws_a_labelled_line_per_level():
+    import matplotlib.pyplot as plt
+
+    from course_lib import plotting
+
+    ax = plotting.plot_loss_levels({"unigram": 3.85, "bigram": 3.1})
+    assert sorted(round(line.get_ydata()[0], 2) for line in ax.get_lines()) == [3.1, 3.85]
+    assert {t.get_text() for t in ax.texts} == {"unigram 3.85", "bigram 3.10"}
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="finite"):
+        plotting.plot_loss_levels({"bad": float("nan")})

@@ -18,12 +18,14 @@ The rooms, from the bottom up (a room imports only rooms above it in this list):
 
 ``problems``
     What is optimised: 2-D surfaces (quadratic bowl, Rosenbrock, multi-basin), regression problems
-    and small data sets (digits, spirals, teacher-student), generated or shipped with a package.
+    and small data sets (digits, spirals, teacher-student, a text corpus for a language model),
+    generated or shipped with a package.
 
 ``training``
     Running a schedule: the run plan (epochs, batch size, steps per epoch, T), one NumPy descent
     loop with SGD/momentum/AdaGrad/RMSProp/Adam update rules, the torch loop on one screen with its
-    frozen config, seeds (mean and band), plateau policy, models, checkpoints, snapshot ensembles,
+    frozen config, seeds (mean and band), plateau policy, models (an MLP, a small Transformer
+    language model), checkpoints, snapshot ensembles,
     the range test and large batches on ``torch.distributed``. Every run returns a ``History``.
     Importing it does not import torch; reading a torch-backed name does.
 
@@ -33,7 +35,8 @@ The rooms, from the bottom up (a room imports only rooms above it in this list):
 
 ``studies``
     The measurements and experiments the lessons assert on: excess loss, partial sums, sharpness,
-    budget-matched comparisons tuned over seeds, the plateau and large-batch studies.
+    budget-matched comparisons tuned over seeds, the plateau and large-batch studies, a small
+    Transformer language model under a schedule over seeds.
 
 ``plotting``
     Every figure and its look: ``plotting.style`` is the one place for colours, markers, labels and

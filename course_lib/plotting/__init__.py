@@ -30,7 +30,7 @@ from course_lib.plotting.records import (as_histories, run_label, diverged_text)
 from course_lib.plotting.describe import (describe_figure, install_alt_text)
 from course_lib.plotting.schedules import (plot_schedules, plot_schedule_gallery, plot_partial_sums)
 from course_lib.plotting.surfaces import (plot_path, plot_contraction)
-from course_lib.plotting.runs import (plot_history, plot_runs, plot_val_history, plot_step_sizes, plot_runs_by_epoch)
+from course_lib.plotting.runs import (plot_history, plot_runs, plot_loss_levels, plot_val_history, plot_step_sizes, plot_runs_by_epoch)
 from course_lib.plotting.tables import (results_table)
 from course_lib.plotting.diagnostics import (plot_range_test, plot_lr_sweeps, plot_sharpness, plot_adam_update_sizes, plot_noise_floors)
 
@@ -51,6 +51,7 @@ __all__ = [
     "plot_path",
     "plot_history",
     "plot_runs",
+    "plot_loss_levels",
     "plot_range_test",
     "results_table",
     "plot_contraction",

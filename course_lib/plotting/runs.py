@@ -18,7 +18,7 @@ from course_lib.training.seeds import mean_and_band, stack_runs
 from course_lib.plotting.records import as_histories, diverged_text, run_label
 from course_lib.plotting.style import EPOCH_LABEL, LR_LABEL, MARKERS, STEP_LABEL, check_nonempty, course_style, finish_axes, marker_spacing, new_axes, plain_log_ticks, positive_for_log, series_color, series_style
 
-__all__ = ['plot_history', 'plot_runs', 'plot_val_history', 'plot_step_sizes', 'plot_runs_by_epoch', 'loss_scale']
+__all__ = ['plot_history', 'plot_runs', 'plot_loss_levels', 'plot_val_history', 'plot_step_sizes', 'plot_runs_by_epoch', 'loss_scale']
 
 
 # ---------------------------------------------------------------------------
@@ -168,6 +168,33 @@ def plot_runs(groups: Mapping[str, Sequence[History]], *, metric: str = "loss", 
         smooth_text = f", moving average of {smooth}" if smooth > 1 else ""
         finish_axes(ax, xlabel, f"{ylabel}" + (" (log scale)" if log else ""))
         ax.set_title(f"{ylabel}: {spread}{smooth_text}", fontsize=12)
+    return ax
+
+
+def plot_loss_levels(levels: Mapping[str, float], *, ax: Axes | None = None) -> Axes:
+    """Reference losses as labelled horizontal lines (grey, dotted), e.g. a corpus's unigram,
+    bigram and source levels (``studies.LMSetup.levels()``) behind a language model's loss curves.
+
+    Args:
+        levels: label -> loss value (finite).
+        ax: the Axes to draw into (usually one ``plot_runs`` drew); None makes a new figure.
+
+    Returns:
+        The Axes; each line is labelled at its right end with its name and value.
+    """
+    if not isinstance(levels, Mapping):
+        raise TypeError(f"levels must be a dict label -> loss, got levels={levels!r}")
+    check_nonempty("levels", levels)
+    values = {str(k): float(v) for k, v in levels.items()}
+    bad = {k: v for k, v in values.items() if not math.isfinite(v)}
+    if bad:
+        raise ValueError(f"levels must be finite numbers, got {bad}")
+    with course_style():
+        ax = new_axes(ax)
+        for name, value in values.items():
+            ax.axhline(value, color="0.45", linestyle=":", linewidth=1.2, zorder=0)
+            ax.annotate(f"{name} {value:.2f}", (1.0, value), xycoords=("axes fraction", "data"), xytext=(-4, 3),
+                        textcoords="offset points", ha="right", va="bottom", fontsize=9, color="0.3")
     return ax
 
 

@@ -16,6 +16,9 @@ The room, by concept:
 * ``regression``: :func:`noisy_least_squares`, :func:`logistic_regression`.
 * ``datasets``: :class:`Dataset`, :func:`split`, spirals, moons, a teacher network,
   :func:`load_digits` (for the torch models).
+* ``text``: a generated text corpus for a small language model: :func:`lm_dataset` (a mixture
+  of Markov chains, the same tokens on every machine) and its loss levels (unigram, bigram, the
+  source's own :meth:`TopicMarkovSource.bayes_loss`).
 
 Stochastic problems (:class:`MultiBasin`, :class:`NoisyLeastSquares`,
 :class:`LogisticRegression`) also have ``stochastic_grad(w, rng, batch_size)`` and
@@ -52,10 +55,19 @@ from course_lib.problems.regression import (
     noisy_least_squares,
 )
 from course_lib.problems.surfaces import MultiBasin, Quadratic, Rosenbrock, multi_basin, quadratic_bowl, rosenbrock
+from course_lib.problems.text import (
+    TopicMarkovSource,
+    bigram_loss,
+    lm_dataset,
+    token_digest,
+    topic_markov_source,
+    unigram_loss,
+)
 
 __all__ = [
     "Problem", "Quadratic", "Rosenbrock", "MultiBasin", "NoisyLeastSquares", "LogisticRegression",
     "quadratic_bowl", "rosenbrock", "multi_basin", "noisy_least_squares", "logistic_regression",
     "Dataset", "split", "make_spirals", "make_moons", "teacher_student",
     "spirals_dataset", "moons_dataset", "teacher_student_dataset", "load_digits",
+    "TopicMarkovSource", "topic_markov_source", "lm_dataset", "unigram_loss", "bigram_loss", "token_digest",
 ]

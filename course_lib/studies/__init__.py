@@ -2,7 +2,8 @@
 
 ``measures`` (one number from a History: excess loss, steps to a tolerance, partial sums,
 progress per axis, the early spike), ``comparison`` (Budget, tune_lr, compare_schedules),
-``warmup`` (sharpness, Adam's first steps), and the studies behind the explorers: ``gd_study``
+``warmup`` (sharpness, Adam's first steps), ``language_model`` (a small Transformer LM on generated
+text under a schedule, over seeds), and the studies behind the explorers: ``gd_study``
 (a schedule on a 2-D problem), ``plateau_study``, ``results_study``, ``large_batch_study``.
 
 >>> from course_lib import studies, schedules
@@ -46,6 +47,11 @@ _EXPORTS = {
     'RESULT_METRICS': 'results_study',
     'select_results': 'results_study',
     'describe_results': 'results_study',
+    'LMSetup': 'language_model',
+    'train_lm': 'language_model',
+    'run_lm_schedules': 'language_model',
+    'first_step_below': 'language_model',
+    'paired_drop': 'language_model',
 }
 
 __all__ = sorted(_EXPORTS)

@@ -4,6 +4,7 @@ By concept, one module each: ``plan`` (a run's plan: steps per epoch, the horizo
 check against the schedule), ``history`` (the record), ``gd`` (the NumPy update rules and the one
 descent loop), ``factories`` (optimizer and loss by name), ``torch_loop`` (TrainConfig and the
 torch loop on one screen), ``seeds`` (repeats, mean ± band), ``plateau``, ``models``,
+``transformer`` (a small causal Transformer language model, post-LN or pre-LN),
 ``checkpoint``, ``snapshots``, ``suggest`` and ``range_test`` (the range test), ``distributed``,
 ``report`` (result tables that render in Jupyter, progress bars that store their final state).
 Importing this room does not import torch; reading a torch-backed name does.
@@ -89,6 +90,9 @@ _EXPORTS = {
     'linear': 'models',
     'n_params': 'models',
     'initialize': 'models',
+    'build_seeded': 'models',
+    'TinyLM': 'transformer',
+    'transformer_lm': 'transformer',
     'ReduceLROnPlateau': 'plateau',
     'SnapshotRun': 'snapshots',
     'EnsembleScores': 'snapshots',

@@ -12,14 +12,14 @@ True
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import torch
 from torch import nn
 
 from course_lib.validation import check_in, check_int, check_non_negative
 
-__all__ = ["ACTIVATIONS", "INIT_SCHEMES", "mlp", "linear", "n_params", "initialize"]
+__all__ = ["ACTIVATIONS", "INIT_SCHEMES", "mlp", "linear", "n_params", "initialize", "build_seeded"]
 
 #: activation name -> module class
 ACTIVATIONS: dict[str, type[nn.Module]] = {
@@ -32,7 +32,7 @@ ACTIVATIONS: dict[str, type[nn.Module]] = {
 }
 
 
-def _build(make, seed: int | None) -> nn.Module:
+def build_seeded(make: Callable[[], nn.Module], seed: int | None) -> nn.Module:
     """Call ``make()`` with torch's global RNG seeded by ``seed``, then restore the RNG.
 
     Layers get PyTorch's default initialisation, exactly as after
@@ -83,7 +83,7 @@ def mlp(n_in: int, n_out: int, hidden: Sequence[int] = (64,), activation: str = 
         layers.append(nn.Linear(sizes[-1], n_out))
         return nn.Sequential(*layers)
 
-    return _build(make, seed)
+    return build_seeded(make, seed)
 
 
 def linear(n_in: int, n_out: int, seed: int | None = 0) -> nn.Sequential:
@@ -159,4 +159,4 @@ def initialize(model: nn.Module, scheme: str = "kaiming", *, scale: float = 1.0,
                 layer.weight.mul_(scale)
         return model
 
-    return _build(apply, seed)
+    return build_seeded(apply, seed)

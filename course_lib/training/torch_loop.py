@@ -181,7 +181,9 @@ def train_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule:
 
     Args:
         model: an ``nn.Module`` (trained in place) or a function with no arguments building one.
-        data: a Dataset with X_train, y_train, X_val, y_val.
+        data: a Dataset with X_train, y_train, X_val, y_val. Inputs become float32 tensors, integer
+            inputs (token ids) int64; with loss="cross_entropy" the labels may be (n,) or, for one
+            label per position, (n, L) with model outputs (n, classes, L).
         schedule: a course_lib schedule, a function of the step, or a number (constant rate);
             None only with a plateau policy.
         config: a :class:`TrainConfig`; ``**options`` (its field names) build or override it.
@@ -259,7 +261,8 @@ class _Run:
         check_data(data, config)
         self.classify = config.loss == "cross_entropy"
         target = torch.int64 if self.classify else torch.float32
-        self.X, self.Xv = (torch.as_tensor(a, dtype=torch.float32) for a in (data.X_train, data.X_val))
+        inputs = torch.int64 if np.issubdtype(np.asarray(data.X_train).dtype, np.integer) else torch.float32
+        self.X, self.Xv = (torch.as_tensor(a, dtype=inputs) for a in (data.X_train, data.X_val))  # token ids stay ints
         self.y, self.yv = (torch.as_tensor(a, dtype=target) for a in (data.y_train, data.y_val))
         if len(self.X) == 0 or len(self.y) != len(self.X):
             raise ValueError(f"data must have as many training labels as examples (>= 1), got "

@@ -185,3 +185,11 @@ def test_step_sizes_errors():
         viz.plot_step_sizes(wide)
     with pytest.raises(ValueError, match="n_steps"):
         viz.plot_step_sizes(T.run_gd(P.quadratic_bowl(), 0.5, 5), n_steps=0)
+
+
+def test_plot_loss_levels_draws_a_labelled_line_per_level():
+    ax = viz.plot_loss_levels({"unigram": 3.85, "bigram": 3.1})
+    assert sorted(round(line.get_ydata()[0], 2) for line in ax.get_lines()) == [3.1, 3.85]
+    assert {t.get_text() for t in ax.texts} == {"unigram 3.85", "bigram 3.10"}
+    with pytest.raises(ValueError, match="finite"):
+        viz.plot_loss_levels({"bad": float("nan")})

@@ -113,13 +113,13 @@ def run_lm_schedules(setup: LMSetup, schedules: Mapping[str, Any], *, seeds: Ite
     """Every schedule of ``schedules`` (label -> schedule) on ``setup``, once per seed.
 
     The same seeds for every schedule, so run i of each label starts from the same weights and
-    sees the same batches: differences between labels are paired. ``progress`` shows one tqdm
-    bar over all the runs.
+    sees the same batches: differences between labels are paired. ``progress`` shows one progress
+    bar over all the runs (it stores its final state in a notebook).
 
     Returns:
         label -> list of Histories, one per seed, in the order of ``seeds``.
     """
-    from tqdm.auto import tqdm
+    from course_lib.training.report import progress_bar
 
     if not isinstance(schedules, Mapping) or not schedules:
         raise ValueError(f"schedules must be a non-empty dict label -> schedule, got schedules={schedules!r}")
@@ -127,7 +127,7 @@ def run_lm_schedules(setup: LMSetup, schedules: Mapping[str, Any], *, seeds: Ite
     if not seeds:
         raise ValueError("seeds must name at least one seed, got an empty list")
     runs: dict[str, list[History]] = {}
-    with tqdm(total=len(schedules) * len(seeds), disable=not progress, leave=False, desc="language model") as bar:
+    with progress_bar(total=len(schedules) * len(seeds), disable=not progress, desc="language model") as bar:
         for name, schedule in schedules.items():
             runs[name] = []
             for seed in seeds:

@@ -73,14 +73,24 @@ class HorizonWarning(UserWarning):
 def schedule_horizon(schedule: Any) -> int | None:
     """The number of steps a schedule was built for (its ``total_steps``), or None if it has none.
 
-    A constant rate, an exponential decay or restarts without an end have no horizon.
+    A wrapper (warm-up, scaled) has its inner schedule's horizon, plus the warm-up's steps:
+    ``warmup(cosine_decay(lr, T - W), W)`` was built for T steps. A constant rate, an
+    exponential decay or restarts without an end have no horizon.
 
     >>> from course_lib import schedules
     >>> schedule_horizon(schedules.cosine_decay(0.1, 100)), schedule_horizon(schedules.constant(0.1))
     (100, None)
+    >>> schedule_horizon(schedules.warmup(schedules.cosine_decay(0.1, 90), 10))
+    100
     """
     value = getattr(schedule, "total_steps", None)
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value)
+    inner = getattr(schedule, "schedule", None)
+    if inner is None or inner is schedule:
+        return None
+    horizon = schedule_horizon(inner)
+    return None if horizon is None else horizon + int(getattr(schedule, "warmup_steps", 0) or 0)
 
 
 def check_horizon(schedule: Any, total_steps: int, *, stacklevel: int = 3) -> bool:

@@ -13,7 +13,6 @@ pair checks that both sides produce the same numbers.
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pytest
@@ -35,16 +34,12 @@ def digits():
     return P.load_digits()
 
 
-def _steps_per_epoch(data) -> int:
-    return math.ceil(len(data.X_train) / BATCH)
-
-
 def _model_setup():
     return (M.mlp(64, 10, (64,), seed=0),), {}
 
 
 def course_torch(model, data):
-    schedule = S.cosine_decay(0.1, _steps_per_epoch(data))
+    schedule = S.cosine_decay(0.1, T.steps_per_epoch(data.n_train, BATCH))
     return T.train_torch(model, data, schedule, epochs=1, batch_size=BATCH, momentum=MOMENTUM, seed=0)
 
 
@@ -55,7 +50,7 @@ def hand_torch(model, data):
     try:
         X, y = torch.as_tensor(data.X_train), torch.as_tensor(data.y_train)
         Xv, yv = torch.as_tensor(data.X_val), torch.as_tensor(data.y_val)
-        rates = S.cosine_decay(0.1, _steps_per_epoch(data))(np.arange(_steps_per_epoch(data))).tolist()
+        rates = S.cosine_decay(0.1, T.steps_per_epoch(data.n_train, BATCH))(np.arange(T.steps_per_epoch(data.n_train, BATCH))).tolist()
         opt = torch.optim.SGD(model.parameters(), lr=rates[0], momentum=MOMENTUM)
         order = torch.randperm(len(X), generator=torch.Generator().manual_seed(0))
         lrs, losses = [], []
@@ -116,7 +111,7 @@ def test_train_torch_epoch(benchmark, digits, impl, rep):
     if rep == 0 and impl == "course_lib":
         test_pairs_agree(digits)
     benchmark.group = "trainer torch"
-    benchmark.extra_info.update(kind="trainer_torch", impl=impl, rep=rep, steps=_steps_per_epoch(digits))
+    benchmark.extra_info.update(kind="trainer_torch", impl=impl, rep=rep, steps=T.steps_per_epoch(digits.n_train, BATCH))
     fn = course_torch if impl == "course_lib" else hand_torch
     pedantic(benchmark, lambda model: fn(model, digits), setup=_model_setup, rounds=PAIR_ROUNDS, warmup_rounds=2)
 

@@ -56,13 +56,18 @@ def make_loss(name: str, labels: Sequence[torch.Tensor] = ()) -> Callable[[torch
     if low < 0:
         raise ValueError(f"loss='cross_entropy' needs class labels 0, 1, 2, ...; the data has the label {low}")
 
+    fits: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()  # (output, target) shapes already checked
+
     def cross_entropy(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         # one label per example: out (n, C), target (n,); one per position (torch's layout, as a
         # language model's next tokens): out (n, C, L), target (n, L); the loss is the mean over all labels
+        if (tuple(out.shape), tuple(target.shape)) in fits:
+            return F.cross_entropy(out, target)
         if out.ndim != target.ndim + 1 or out.shape[1] <= high or (out.shape[:1] + out.shape[2:]) != target.shape:
             raise ValueError(f"model must give one output per class for loss='cross_entropy': the labels go up "
                              f"to {high}, so outputs of shape (batch, >= {high + 1}) for labels of shape (batch,), "
                              f"or (batch, >= {high + 1}, L) for labels of shape (batch, L); but model gives shape "
                              f"{tuple(out.shape)} for labels of shape {tuple(target.shape)}")
+        fits.add((tuple(out.shape), tuple(target.shape)))
         return F.cross_entropy(out, target)
     return cross_entropy

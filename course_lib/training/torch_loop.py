@@ -305,7 +305,11 @@ class _Run:
         from course_lib.training.report import progress_bar
 
         c = self.config
-        with progress_bar(range(c.epochs), disable=not c.progress, desc=c.label or "train") as self.bar:
+        if not c.progress:  # no bar to build: a one-epoch run stays as cheap as a hand-written loop
+            self.bar = None
+            yield from range(c.epochs)
+            return
+        with progress_bar(range(c.epochs), desc=c.label or "train") as self.bar:
             yield from self.bar
 
     def batches(self, order: torch.Tensor) -> tuple[torch.Tensor, ...]:
@@ -323,7 +327,8 @@ class _Run:
         self.val.append((val_loss, val_acc))
         if self.policy is not None:
             self.policy.step(val_loss)
-        self.bar.set_postfix(loss=f"{value:.4g}", val_loss=f"{val_loss:.4g}")
+        if self.bar is not None:
+            self.bar.set_postfix(loss=f"{value:.4g}", val_loss=f"{val_loss:.4g}")
         stop = c.callback is not None and bool(c.callback(epoch + 1, net, dict(
             step=t, train_loss=value, val_loss=val_loss, val_acc=val_acc)))
         if self.shard is not None:

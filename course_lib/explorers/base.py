@@ -34,6 +34,7 @@ import ipywidgets as widgets
 from course_lib.explorers.controls import ParamSpec, make_control
 from course_lib.plotting.describe import describe_figure
 from course_lib.plotting.explorer_layout import explorer_figure, frame_png
+from course_lib.training.report import in_kernel
 
 __all__ = ["Explorer", "EXPLORER_CLASS", "NAME_HANDLES_JS", "handle_namer", "message_html", "show_frame",
            "COALESCE_S", "RED", "GREEN", "ALT_CLASS"]
@@ -108,7 +109,13 @@ def handle_namer() -> widgets.Output:
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
-    """The event loop running in this thread (a kernel's), or None (plain Python: redraw at once)."""
+    """The Jupyter kernel's event loop running in this thread, or None (plain Python: redraw at once).
+
+    Only a kernel's loop counts: another library's loop in the same thread (Playwright's sync API
+    keeps one running between calls) must not defer redraws that nobody will run.
+    """
+    if not in_kernel():
+        return None
     try:
         return asyncio.get_running_loop()
     except RuntimeError:

@@ -432,3 +432,17 @@ def test_the_figure_is_updated_in_place():
     ex.controls["lr"].value = 1.0
     assert ex.figure is fig and ex.axes[1].get_lines()[0] is line
     np.testing.assert_allclose(line.get_ydata()[:3], ex.last_result.loss[:3])
+
+
+def test_a_foreign_event_loop_does_not_defer_redraws(shown):
+    """Only a kernel's loop coalesces: another loop running in the thread (Playwright's sync API
+    keeps one) must not leave a change undrawn."""
+    import asyncio
+
+    async def move():
+        ex = W.explore_schedules()
+        before = len(shown)
+        ex.controls["lr"].value = 0.05
+        return len(shown) - before
+
+    assert asyncio.run(move()) == 1

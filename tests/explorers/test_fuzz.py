@@ -65,25 +65,25 @@ def _drive(explorer, shown, data, moves: int) -> None:
         assert shown or explorer.status.value, f"nothing shown after {name}={value!r}"
 
 
-@examples(40)
+@examples(20)
 @given(data=st.data())
 def test_explore_schedules(shown, data):
     _drive(W.explore_schedules(n_steps=data.draw(st.integers(2, 400), label="n_steps")), shown, data, 6)
 
 
-@examples(25)
+@examples(12)
 @given(data=st.data())
 def test_explore_gd(shown, data):
     _drive(W.explore_gd(data.draw(st.sampled_from(studies.PROBLEMS), label="problem")), shown, data, 4)
 
 
-@examples(15)
+@examples(8)
 @given(data=st.data())
 def test_compare_schedules(shown, data):
     _drive(W.explore_comparison(data.draw(st.sampled_from(studies.PROBLEMS), label="problem")), shown, data, 3)
 
 
-@examples(25)
+@examples(12)
 @given(data=st.data())
 def test_explore_conventions(shown, data):
     _drive(W.explore_conventions(), shown, data, 5)
@@ -103,7 +103,7 @@ def comparison():
                                [0.03, 1e4], budget, seeds=(1,))
 
 
-@examples(15)
+@examples(8)
 @given(data=st.data())
 def test_explore_results(comparison, shown, data):
     _drive(W.explore_results(comparison), shown, data, 4)

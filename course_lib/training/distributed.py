@@ -272,6 +272,7 @@ def _worker(rank: int, world_size: int, port: int, model_fn: Any, data: Any, run
     import torch.distributed as dist
 
     out = Path(out_dir)
+    failed = False
     try:
         os.environ["MASTER_ADDR"], os.environ["MASTER_PORT"] = "127.0.0.1", str(port)
         dist.init_process_group("gloo", rank=rank, world_size=world_size,
@@ -297,11 +298,14 @@ def _worker(rank: int, world_size: int, port: int, model_fn: Any, data: Any, run
             pickle.dump(dict(ready=ready, results=results), fh)
         os.replace(out / f"rank{rank}.tmp", out / f"rank{rank}.pkl")
     except BaseException:
+        failed = True
         with open(out / f"error{rank}.pkl", "wb") as fh:
             pickle.dump(dict(time=time.time(), traceback=traceback.format_exc()), fh)
         raise
     finally:
-        if dist.is_initialized():
+        # A failed rank leaves at once: tearing the group down can wait on the other ranks, which may
+        # be blocked in a collective with it; the launcher sees the failure and stops them.
+        if dist.is_initialized() and not failed:
             dist.destroy_process_group()
 
 

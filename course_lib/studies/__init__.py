@@ -4,7 +4,9 @@
 progress per axis, the early spike), ``comparison`` (Budget, tune_lr, compare_schedules),
 ``warmup`` (sharpness, Adam's first steps), ``language_model`` (a small Transformer LM on generated
 text under a schedule, over seeds), and the studies behind the explorers: ``gd_study``
-(a schedule on a 2-D problem), ``plateau_study``, ``results_study``, ``large_batch_study``.
+(a schedule on a 2-D problem), ``plateau_study``, ``results_study``, ``large_batch_study``;
+``replication`` (a claim a lesson draws from random runs, as one re-runnable function of seeds) and
+``claims`` (the registered claims, one module per topic: ``studies.claim(name).run(seeds)``).
 
 >>> from course_lib import studies, schedules
 >>> studies.partial_sums(schedules.constant(0.1), 3).round(2).tolist()
@@ -52,6 +54,12 @@ _EXPORTS = {
     'run_lm_schedules': 'language_model',
     'first_step_below': 'language_model',
     'paired_drop': 'language_model',
+    'Claim': 'replication',
+    'Runs': 'replication',
+    'Estimate': 'replication',
+    'claim': 'replication',
+    'all_claims': 'replication',
+    'replicate': 'replication',
 }
 
 __all__ = sorted(_EXPORTS)

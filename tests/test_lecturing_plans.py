@@ -5,11 +5,14 @@
   another notebook the same sentence names ("S6 is dispelled in 04");
 - every section the "Short of time" part tells you to skip is in a plan;
 - each plan's slots (``| 0–10 | ... |``) start at 0, follow each other without gap or overlap, and
-  end at the plan's budget, 50 minutes.
+  end at the plan's budget, 50 minutes;
+- every exercise the page sets in class has a row in a plan.
 
 The page conventions are in tests/_guide.py and lecturing/index.md. Nothing is executed.
 """
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -94,3 +97,26 @@ def test_pages_with_two_plans_name_their_lectures():
             labels = [p.label for p in found]
             assert len(set(labels)) == len(labels) and all("lecture" in lab for lab in labels), \
                 f"{path.name}: two plans need distinct 'Plan, lecture Na (50 min)' labels: {labels}"
+
+
+def _exercise_numbers(text: str) -> set[int]:
+    """Exercise numbers a text names: "Exercise 4", "Exercises 1 and 2", "Exercises 1–2", «Exercise 3»."""
+    found: set[int] = set()
+    for m in re.finditer(r"\bExercises? (\d+)((?:\s*(?:,|and|[–-])\s*\d+)*)", text):
+        numbers = [int(m.group(1)), *map(int, re.findall(r"\d+", m.group(2)))]
+        if re.search(r"[–-]", m.group(2)) and len(numbers) == 2:
+            numbers = list(range(numbers[0], numbers[1] + 1))
+        found.update(numbers)
+    return found
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_every_in_class_exercise_has_a_slot(path):
+    """An exercise set in class (the **Exercises.** part before "Homework") has a row in a plan."""
+    text, _ = _page(path)
+    body = next((b for label, b in parts(text) if label == "Exercises"), "")
+    in_class = _exercise_numbers(body.split("Homework")[0])
+    planned = set().union(*(_exercise_numbers(what) for p in plans(text) for _, _, what in p.slots))
+    missing = sorted(in_class - planned)
+    assert not missing, (f"{path.relative_to(ROOT)}: exercises set in class with no slot in a plan: "
+                         f"{['Exercise %d' % n for n in missing]} (give each its minutes, or make it homework)")

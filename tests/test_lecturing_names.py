@@ -148,7 +148,12 @@ def _resolve_attribute(prefix: str, rest: str, bound: set[str]) -> str | None:
             try:
                 obj = getattr(obj, attr)
             except AttributeError:
-                return f"course_lib.{prefix} has no {attr!r}" + _suggest_name(f"{prefix}{rest}")
+                try:                      # a submodule not imported yet: training.plateau
+                    obj = importlib.import_module(f"{obj.__name__}.{attr}") if hasattr(obj, "__path__") else None
+                except ImportError:
+                    obj = None
+                if obj is None:
+                    return f"course_lib.{prefix} has no {attr!r}" + _suggest_name(f"{prefix}{rest}")
             if not isinstance(obj, type) and not hasattr(obj, "__path__") and callable(obj):
                 break                     # the rest is a call's result or a method: not a path
         return None

@@ -86,10 +86,12 @@ def _chunks(path: Path):
             else:
                 yield where, "".join(cell["source"]), False
                 for out in cell.get("outputs", []):
-                    yield where + " (output)", "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", "")), False
+                    printed = "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
+                    yield where + " (output)", printed, False
     else:
         text = path.read_text()
-        fenced = {text.count("\n", 0, m.start()) + k for m in FENCE.finditer(text) for k in range(m.group(0).count("\n") + 1)}
+        fenced = {text.count("\n", 0, m.start()) + k
+                  for m in FENCE.finditer(text) for k in range(m.group(0).count("\n") + 1)}
         for n, line in enumerate(text.splitlines()):
             yield f"{_relative(path)}:{n + 1}", line, n not in fenced
 

@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from _guide import PAGES, ROOT, notebook, other_notebooks, parts, plans, refs, sids, units
+from _guide import NOTEBOOKS, PAGES, ROOT, notebook, other_notebooks, parts, plans, refs, sids, units
 
 SESSION = 50
 IDS = [p.stem for p in PAGES]
@@ -51,7 +51,7 @@ def test_every_sid_is_named_where_the_page_places_it(path):
                     continue
                 if any(notebook(k).names(sid) for k in others):
                     continue
-                where = {k: notebook(k).where(sid) for k in sorted({p.stem[:2] for p in ROOT.glob("notebooks/*.ipynb")})}
+                where = {nb.stem[:2]: notebook(nb.stem[:2]).where(sid) for nb in NOTEBOOKS}
                 where = {k: v for k, v in where.items() if v}
                 wrong.append(f"S{sid} ({label}: placed in {[r.text for r in places] or others}; "
                              f"named in {where or 'no notebook'})")

@@ -6,7 +6,8 @@
 - every section the "Short of time" part tells you to skip is in a plan;
 - each plan's slots (``| 0–10 | ... |``) start at 0, follow each other without gap or overlap, and
   end at the plan's budget, 50 minutes;
-- every exercise the page sets in class has a row in a plan.
+- every exercise the page sets in class has a row in a plan;
+- every "section N" in the text is a section of that notebook (or of the notebook named just before).
 
 The page conventions are in tests/_guide.py and lecturing/index.md. Nothing is executed.
 """
@@ -120,3 +121,19 @@ def test_every_in_class_exercise_has_a_slot(path):
     missing = sorted(in_class - planned)
     assert not missing, (f"{path.relative_to(ROOT)}: exercises set in class with no slot in a plan: "
                          f"{['Exercise %d' % n for n in missing]} (give each its minutes, or make it homework)")
+
+
+SECTION_WORD = re.compile(r"\bsections? (\d+(?:\.\d+)?)(?: (?:to|and) (\d+(?:\.\d+)?))?")
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_every_section_number_in_the_text_exists(path):
+    """"section 4", "sections 6 to 9", "01 up to its section 3": that notebook has those sections."""
+    text, own = _page(path)
+    text = re.sub(r"`[^`\n]*`", " ", text)
+    unknown = []
+    for m in SECTION_WORD.finditer(text):
+        before = re.findall(r"(?<![\w.])(0\d)(?![\w.])", text[max(0, m.start() - 20):m.start()])
+        key = before[-1] if before else own
+        unknown += [f"{key} section {n}" for n in m.groups() if n and notebook(key).resolve(f"§{n}") is None]
+    assert not unknown, f"{path.relative_to(ROOT)} names section numbers the notebook does not have: {unknown}"

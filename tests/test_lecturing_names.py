@@ -24,6 +24,7 @@ import ast
 import importlib
 import importlib.util
 import json
+import pkgutil
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -111,8 +112,19 @@ def _everything() -> dict[str, list[str]]:
     return found
 
 
+@lru_cache(maxsize=None)
+def _modules() -> dict[str, list[str]]:
+    """module name -> its full names in course_lib (for suggestions)."""
+    import course_lib
+    found: dict[str, list[str]] = {}
+    for info in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
+        found.setdefault(info.name.rsplit(".", 1)[-1], []).append(info.name)
+    return found
+
+
 def _suggest_name(dotted: str) -> str:
-    hits = _everything().get(dotted.rsplit(".", 1)[-1], [])
+    last = dotted.rsplit(".", 1)[-1]
+    hits = _everything().get(last, []) or _modules().get(last, [])
     return f"; it is {' or '.join(hits)}" if hits else ""
 
 

@@ -1,0 +1,440 @@
+"""Replicate every claim the course draws from random runs, on fresh seeds; write the table and its page.
+
+    make replicate                                   # or: python scripts/replicate.py [options]
+    python scripts/replicate.py --only restarts momentum.nesterov_stays_below   # topics or names
+    python scripts/replicate.py --numpy-only         # skip the torch claims
+    python scripts/replicate.py --quick              # smoke test: 2 sets per claim, writes under build/
+    python scripts/replicate.py --from-json          # re-render the page from the stored table only
+
+Each registered claim (``course_lib.studies.claims``) runs on fresh, disjoint seed sets that no
+notebook uses (:func:`course_lib.studies.replication.replicate`; seeds from ``FRESH_BASE``):
+NumPy claims on >= 200 seeds and >= 20 sets, torch claims on 10 sets, unless a claim sets
+``fresh_sets``. A line per claim shows its result and time and the projected total (from the
+claims timed so far and the previous table's times); the whole run is meant to take <= 30 min
+on 2 cores.
+
+Writes:
+  * ``replication/results.json``: one row per claim (``Replication.row()`` plus the date it was
+    replicated and which sets held), the run's date, CPU model, core count, versions of
+    Python/NumPy/SciPy/torch, total run time and git commit;
+  * ``site/replication.md``: the website page "How sure are we?" rendered from that JSON.
+
+A run of some claims (``--only``, ``--numpy-only``) replaces their rows and keeps the others (each
+row keeps its own date); a full run replaces the table. ``--quick`` and ``--sets`` are for trying
+things: ``--quick`` writes to build/replication/ unless ``--json``/``--page`` say otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_JSON = ROOT / "replication" / "results.json"
+DEFAULT_PAGE = ROOT / "site" / "replication.md"
+QUICK_DIR = ROOT / "build" / "replication"
+#: The whole run should fit in this many seconds on 2 cores (issue 19).
+BUDGET_SECONDS = 30 * 60
+#: Fresh sets per claim in a ``--quick`` smoke run.
+QUICK_SETS = 2
+
+# ---- the machine and the code ------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    """The CPU's model name (Linux /proc/cpuinfo, macOS sysctl, else platform), or "unknown CPU"."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.lower().startswith(("model name", "hardware", "cpu model")):
+                return " ".join(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    if sys.platform == "darwin":
+        try:
+            out = subprocess.run(["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True, text=True,
+                                 timeout=5)
+            if out.returncode == 0 and out.stdout.strip():
+                return out.stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def core_count() -> int:
+    """Cores this process may run on (the affinity mask where there is one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and of the numerical packages (torch is not imported to ask)."""
+    found = {"python": platform.python_version()}
+    for package in ("numpy", "scipy", "torch"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def git_commit(root: Path = ROOT) -> str:
+    """The short commit of ``root``'s checkout, with "+changes" if tracked code differs from it."""
+    def git(*args: str) -> str:
+        out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=20)
+        return out.stdout.strip() if out.returncode == 0 else ""
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        if not commit:
+            return "unknown"
+        changed = git("status", "--porcelain", "--untracked-files=no", "--", ".",
+                      ":(exclude)replication", ":(exclude)site/replication.md")
+        return commit + ("+changes" if changed else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+# ---- choosing and running claims ---------------------------------------------------------------
+
+
+def select(claims: dict[str, Any], only: Sequence[str] | None = None, numpy_only: bool = False) -> list[Any]:
+    """The claims to run: all, or those named by ``only`` (a claim name or a topic), without torch ones
+    when ``numpy_only``.
+
+    Raises:
+        ValueError: an entry of ``only`` names neither a registered claim nor a topic.
+    """
+    chosen = list(claims.values())
+    if only:
+        topics = {name.split(".", 1)[0] for name in claims}
+        unknown = [o for o in only if o not in claims and o not in topics]
+        if unknown:
+            raise ValueError(f"--only: {unknown} name no registered claim or topic; "
+                             f"allowed: topics {sorted(topics)} or claims {sorted(claims)}")
+        chosen = [c for c in chosen if c.name in only or c.name.split(".", 1)[0] in only]
+    if numpy_only:
+        chosen = [c for c in chosen if not c.needs_torch]
+    return chosen
+
+
+def previous_seconds(path: Path) -> dict[str, float]:
+    """Seconds per fresh set of each claim in an earlier table at ``path`` (empty if there is none)."""
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8")).get("rows", [])
+    except (OSError, ValueError):
+        return {}
+    return {r["claim"]: r["seconds"] / max(r["sets"], 1) for r in rows if "seconds" in r and "sets" in r}
+
+
+def projected_total(elapsed: float, current: float, remaining: Iterable[Any], n_sets: dict[str, int],
+                    per_set: dict[str, float]) -> tuple[float, int]:
+    """Projected run time (s): ``elapsed`` + the current claim's projection + the claims still to run.
+
+    A claim still to run is projected from its time per set in the previous table; failing that, from
+    the mean time per seed of the claims measured so far. Returns (seconds, claims without a time).
+    """
+    known = [s for s in per_set.values() if s > 0]
+    fallback = sum(known) / len(known) if known else 0.0
+    total, unknown = elapsed + current, 0
+    for c in remaining:
+        if c.name in per_set:
+            total += per_set[c.name] * n_sets[c.name]
+        else:
+            total += fallback * n_sets[c.name]
+            unknown += 1
+    return total, unknown
+
+
+def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float], out=sys.stdout) -> tuple[list[dict], float]:
+    """Replicate ``claims`` in order with a line per claim; returns (rows, seconds)."""
+    from course_lib.studies.replication import default_sets, replicate
+
+    n_sets = {c.name: sets if sets is not None else default_sets(c) for c in claims}
+    per_set = dict(per_set)
+    start = time.perf_counter()
+    first, _ = projected_total(0.0, 0.0, claims, n_sets, per_set)
+    print(f"replicate: {len(claims)} claims, {sum(n_sets.values())} fresh seed sets; "
+          f"projected {_clock(first)} from the previous table" if per_set else
+          f"replicate: {len(claims)} claims, {sum(n_sets.values())} fresh seed sets", file=out, flush=True)
+    rows = []
+    for i, c in enumerate(claims):
+        claim_start = time.perf_counter()
+        shown = {"done": False}
+
+        def progress(done: int, total: int, c: Any = c, i: int = i) -> None:
+            if done == 1 and total > 1 and not shown["done"]:
+                shown["done"] = True
+                spent = time.perf_counter() - claim_start
+                projection, unknown = projected_total(claim_start - start, spent * total, claims[i + 1:],
+                                                      n_sets, {**per_set, c.name: spent})
+                more = f", {unknown} claims not timed yet" if unknown else ""
+                print(f"  {c.name}: first of {total} sets in {spent:.1f} s; projected total "
+                      f"{_clock(projection)}{more}", file=out, flush=True)
+
+        rep = replicate(c, n_sets[c.name], progress=progress)
+        per_set[c.name] = rep.seconds / rep.n_sets
+        row = rep.row()
+        row["date"] = _now()
+        row["held_by_set"] = "".join("1" if h else "0" for h in rep.held)
+        rows.append(row)
+        elapsed = time.perf_counter() - start
+        projection, _ = projected_total(elapsed, 0.0, claims[i + 1:], n_sets, per_set)
+        print(f"[{i + 1}/{len(claims)}] {c.name:<44} {row['held']:>3}/{row['sets']:<3} sets held "
+              f"({100 * row['rate']:.0f} % [{100 * row['rate_low']:.0f}, {100 * row['rate_high']:.0f}]) "
+              f"{verdict(row):<10} {rep.seconds:7.1f} s   elapsed {_clock(elapsed)}, "
+              f"projected {_clock(projection)}", file=out, flush=True)
+    return rows, time.perf_counter() - start
+
+
+def merge(previous: dict[str, Any] | None, rows: list[dict], claims_registered: Iterable[str],
+          full: bool) -> list[dict]:
+    """The table's rows after a run: ``rows`` replace rows of the same claim; a full run keeps no other.
+
+    Rows of claims no longer registered are dropped either way.
+    """
+    registered = set(claims_registered)
+    kept = [] if full or not previous else [r for r in previous.get("rows", [])
+                                            if r["claim"] not in {n["claim"] for n in rows}]
+    return sorted([r for r in kept if r["claim"] in registered] + rows, key=row_order)
+
+
+# ---- the page ----------------------------------------------------------------------------------
+
+_WHERE = re.compile(r"^(?P<stem>\d\d_[A-Za-z0-9_]+)\s*§\s*(?P<section>[\w.]+)$")
+
+
+def row_order(row: dict) -> tuple:
+    """Rows in course order: notebook, section (numerically), claim name."""
+    m = _WHERE.match(row.get("where", ""))
+    if not m:
+        return (row.get("where", ""), (), row["claim"])
+    section = tuple(int(p) if p.isdigit() else 0 for p in re.split(r"[.]", m["section"]) if p)
+    return (m["stem"], section, row["claim"])
+
+
+def verdict(row: dict) -> str:
+    """"stands" (held on >= 90 % of fresh sets), "restated" (under 90 %, worded with its rate) or
+    "overstated" (under 90 % and worded as if it always held: its notebook must restate it)."""
+    from course_lib.studies.replication import STANDS_AT, worded_with_rate
+
+    if row["rate"] >= STANDS_AT:
+        return "stands"
+    return "restated" if worded_with_rate(row["statement"]) else "overstated"
+
+
+def _escape(text: str) -> str:
+    """``text`` as literal Markdown inline text (paired ``$...$`` stay math)."""
+    text = re.sub(r"([\\`*_\[\]<>|#{}])", r"\\\1", " ".join(str(text).split()))
+    if text.count("$") % 2:
+        text = text.replace("$", r"\$")
+    return text
+
+
+def _label(name: str) -> str:
+    return "replication-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _where(where: str) -> str:
+    m = _WHERE.match(where)
+    if not m:
+        return _escape(where)
+    return f"{{doc}}`{m['stem']} §{m['section']} <notebooks/{m['stem']}>`"
+
+
+def _num(x: float) -> str:
+    if x != x or x in (float("inf"), float("-inf")):
+        return str(x)
+    if x == 0:
+        return "0"
+    text = f"{x:.3g}" if 1e-3 <= abs(x) < 1e4 else f"{x:.2e}"
+    return text.replace("-", "−")  # a minus sign, not a hyphen
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f} %"
+
+
+def _rate(row: dict) -> str:
+    """``100 % [84–100 %]``: the rate with its Wilson interval, in percent."""
+    return f"{_pct(row['rate'])} [{100 * row['rate_low']:.0f}–{100 * row['rate_high']:.0f} %]"
+
+
+def _effect(row: dict) -> str:
+    """``-0.012 [-0.03, 0.004]``: the pooled effect with its interval."""
+    return f"{_num(row['effect_value'])} [{_num(row['effect_low'])}, {_num(row['effect_high'])}]"
+
+
+INTRO = """\
+# How sure are we?
+
+Every lesson of this course draws some of its conclusions from runs with randomness: SGD's noise,
+a network's initialisation, the order of the data. A notebook runs such an experiment on a few
+seeds and asserts what it saw. That proves little if the seeds were the ones the result was found
+with: a claim tuned on its seeds is a test on its own training set. So every such claim is also
+run here on seeds the notebooks never use, and this page says how often it held.
+
+**A fresh seed set** is a set of seeds the same size as the notebook's (say 3 seeds, or 100), drawn
+from numbers no notebook uses (from 1,000,000 up), disjoint from every other set. Each claim runs
+on many fresh sets: at least 20 sets and 200 seeds for the NumPy experiments, 10 sets for the
+torch ones. On each set we check exactly what the notebook asserts.
+
+**The rate** is the fraction of fresh sets on which the claim held: what a learner who re-runs the
+notebook with other seeds would see. **The 95 % interval** beside it (a Wilson interval) is the
+range of true rates compatible with that count: 20 of 20 sets means a rate of at least 84 %, not
+certainly 100 %. **The effect** is the quantity behind the claim (a difference, a ratio, a count)
+on all fresh seeds pooled, with its 95 % interval (t or bootstrap; paired when the same seed runs
+both arms). An effect can be real on 200 pooled seeds and still show up unreliably on 3.
+
+**The verdict.** A claim *stands* as written if it held on at least 90 % of fresh sets. Below that,
+a sentence like "X beats Y" would mislead a learner, who will often see the opposite: the notebook
+then *restates* it at the strength it has, with its measured rate or as an average ("on average
+over 200 seeds, ..."), and asserts only what is true. A claim marked *overstated* is one whose
+notebook still has to do so. How the harness works: `course_lib/studies/replication.py`; how to
+re-run it: `make replicate` (see the README, "For contributors").
+"""
+
+
+def render(table: dict[str, Any]) -> str:
+    """The page "How sure are we?" (MyST Markdown) for a table as written by this script."""
+    rows = sorted(table.get("rows", []), key=row_order)
+    parts = [INTRO, "## The table\n"]
+    if not rows:
+        parts.append("No replication has been run yet: `make replicate` computes this table.\n")
+        return "\n".join(parts)
+    v = table.get("versions", {})
+    stamp = (f"Replicated on {table.get('date', 'an unknown date')}, on {_escape(table.get('cpu', 'an unknown CPU'))} "
+             f"({table.get('cores', '?')} cores), at commit `{table.get('commit', 'unknown')}`, with NumPy "
+             f"{v.get('numpy', '?')}, SciPy {v.get('scipy', '?')}, torch {v.get('torch', '?')} and Python "
+             f"{v.get('python', '?')}. ")
+    older = sorted({r["date"] for r in rows if r.get("date") and r["date"] != table.get("date")})
+    if table.get("partial") or older:
+        stamp += (f"This run replicated {table.get('claims_run', '?')} of the {len(rows)} claims in "
+                  f"{_clock(table.get('seconds', 0))} (min:s); the other rows were kept from earlier runs "
+                  f"({', '.join(older) or 'same date'}). The claims' own run times add up to "
+                  f"{_clock(sum(r.get('seconds', 0) for r in rows))}.")
+    else:
+        stamp += f"Run time: {_clock(table.get('seconds', 0))} (min:s) for the {len(rows)} claims."
+    verdicts = [verdict(r) for r in rows]
+    counts = ", ".join(f"{verdicts.count(k)} {k}" for k in ("stands", "restated", "overstated") if k in verdicts)
+    parts.append(f"{stamp}\n\n{len(rows)} claims: {counts}.\n")
+    parts.append("| Claim | Where | Sets held | Rate [95 % interval] | Effect [95 % interval] | Verdict |")
+    parts.append("|:--|:--|--:|:--|:--|:--|")
+    for r, verdict_ in zip(rows, verdicts):
+        parts.append(f"| {{ref}}`{r['claim']} <{_label(r['claim'])}>` | {_where(r['where'])} "
+                     f"| {r['held']}/{r['sets']} | {_rate(r)} | {_effect(r)} | {verdict_} |")
+    parts.append("\n## Each claim\n")
+    for r, verdict_ in zip(rows, verdicts):
+        kind = "torch" if r.get("torch") else "NumPy"
+        parts.append(f"({_label(r['claim'])})=\n### {_escape(r['claim'])}\n")
+        parts.append(f"> {_escape(r['statement'])}\n")
+        parts.append(f"- **Where:** {_where(r['where'])}")
+        parts.append(f"- **Seeds:** the notebook's {_escape(r['notebook_seeds'])} ({r['set_size']} per set); "
+                     f"fresh {_escape(r['fresh_seeds'])} ({r['sets']} sets of {r['set_size']})")
+        parts.append(f"- **Sets where it held:** {r['held']} of {r['sets']}, a rate of {_pct(r['rate'])} "
+                     f"(95 % Wilson interval {100 * r['rate_low']:.0f}–{100 * r['rate_high']:.0f} %)")
+        parts.append(f"- **Effect on the pooled fresh seeds:** {_escape(r['effect'])} = {_num(r['effect_value'])}, "
+                     f"95 % interval [{_num(r['effect_low'])}, {_num(r['effect_high'])}] "
+                     f"({_escape(r['effect_method'])}, n = {r['effect_n']})")
+        parts.append(f"- **Verdict:** {verdict_}")
+        when = f", on {r['date']}" if r.get("date") and r["date"] != table.get("date") else ""
+        parts.append(f"- **Run:** {kind}, {r['seconds']:.1f} s{when}\n")
+    return "\n".join(parts)
+
+
+# ---- main --------------------------------------------------------------------------------------
+
+
+def _load(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as err:
+        raise SystemExit(f"--json: {path} is not valid JSON ({err}); fix or delete it") from err
+
+
+def write_page(table: dict[str, Any], page: Path) -> None:
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(render(table), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="claims (or topics) to run; others keep their rows")
+    parser.add_argument("--numpy-only", action="store_true", help="skip the torch claims")
+    parser.add_argument("--sets", type=int, metavar="N", help="fresh seed sets per claim (default: each claim's)")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"smoke run: {QUICK_SETS} sets per claim, written under build/replication/")
+    parser.add_argument("--from-json", action="store_true", help="only re-render the page from the JSON table")
+    parser.add_argument("--json", type=Path, help=f"the table (default: {DEFAULT_JSON.relative_to(ROOT)})")
+    parser.add_argument("--page", type=Path, help=f"the page (default: {DEFAULT_PAGE.relative_to(ROOT)})")
+    args = parser.parse_args(argv)
+    if args.sets is not None and args.sets < 1:
+        parser.error(f"--sets: must be a whole number >= 1, got {args.sets}")
+    quick_dir = QUICK_DIR if args.quick else None
+    json_path = args.json or (quick_dir / "results.json" if quick_dir else DEFAULT_JSON)
+    page = args.page or (quick_dir / "replication.md" if quick_dir else DEFAULT_PAGE)
+
+    previous = _load(json_path)
+    if args.from_json:
+        if previous is None:
+            print(f"--from-json: no table at {json_path}; rendering the empty page", file=sys.stderr)
+        write_page(previous or {"rows": []}, page)
+        print(f"page: {page} ({len((previous or {}).get('rows', []))} claims)")
+        return 0
+
+    sys.path.insert(0, str(ROOT))
+    from course_lib.studies.replication import all_claims
+
+    claims = all_claims()
+    try:
+        chosen = select(claims, args.only, args.numpy_only)
+    except ValueError as err:
+        parser.error(str(err))
+    if not chosen:
+        print("replicate: no claim to run (none registered, or all filtered out)", file=sys.stderr)
+    sets = QUICK_SETS if args.quick and args.sets is None else args.sets
+    rows, seconds = run(chosen, sets, previous_seconds(DEFAULT_JSON if args.quick else json_path))
+    full = not args.only and not args.numpy_only
+    table = {
+        "date": _now(), "cpu": cpu_model(), "cores": core_count(), "versions": versions(),
+        "seconds": round(seconds, 1), "commit": git_commit(),
+        "command": "scripts/replicate.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "partial": not full, "claims_run": len(rows),
+        "rows": merge(previous, rows, claims, full),
+    }
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(table, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_page(table, page)
+    held = sum(verdict(r) == "stands" for r in rows)
+    print(f"replicate: {len(rows)} claims in {_clock(seconds)} (budget {_clock(BUDGET_SECONDS)} on 2 cores); "
+          f"{held} stand as written; table {json_path}, page {page}")
+    if seconds > BUDGET_SECONDS:
+        print(f"replicate: over the {BUDGET_SECONDS // 60}-minute budget: cut a claim's fresh_sets= (>= 10) or "
+              "its experiment's size", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

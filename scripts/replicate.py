@@ -169,13 +169,14 @@ def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float], out=
     """Replicate ``claims`` in order with a line per claim; returns (rows, seconds)."""
     from course_lib.studies.replication import default_sets, replicate
 
+    from scipy import stats  # noqa: F401  (imported once here, not inside the first claim's time)
+
     n_sets = {c.name: sets if sets is not None else default_sets(c) for c in claims}
     per_set = dict(per_set)
     start = time.perf_counter()
     first, _ = projected_total(0.0, 0.0, claims, n_sets, per_set)
-    print(f"replicate: {len(claims)} claims, {sum(n_sets.values())} fresh seed sets; "
-          f"projected {_clock(first)} from the previous table" if per_set else
-          f"replicate: {len(claims)} claims, {sum(n_sets.values())} fresh seed sets", file=out, flush=True)
+    head = f"replicate: {_n(len(claims), 'claim')}, {sum(n_sets.values())} fresh seed sets"
+    print(head + (f"; projected {_clock(first)} from the previous table" if per_set else ""), file=out, flush=True)
     rows = []
     for i, c in enumerate(claims):
         claim_start = time.perf_counter()
@@ -187,7 +188,7 @@ def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float], out=
                 spent = time.perf_counter() - claim_start
                 projection, unknown = projected_total(claim_start - start, spent * total, claims[i + 1:],
                                                       n_sets, {**per_set, c.name: spent})
-                more = f", {unknown} claims not timed yet" if unknown else ""
+                more = f", {_n(unknown, 'claim')} not timed yet" if unknown else ""
                 print(f"  {c.name}: first of {total} sets in {spent:.1f} s; projected total "
                       f"{_clock(projection)}{more}", file=out, flush=True)
 
@@ -270,6 +271,10 @@ def _num(x: float) -> str:
     return text.replace("-", "−")  # a minus sign, not a hyphen
 
 
+def _n(k: int, noun: str) -> str:
+    return f"{k} {noun}" + ("" if k == 1 else "s")
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f} %"
 
@@ -326,17 +331,21 @@ def render(table: dict[str, Any]) -> str:
              f"({table.get('cores', '?')} cores), at commit `{table.get('commit', 'unknown')}`, with NumPy "
              f"{v.get('numpy', '?')}, SciPy {v.get('scipy', '?')}, torch {v.get('torch', '?')} and Python "
              f"{v.get('python', '?')}. ")
-    older = sorted({r["date"] for r in rows if r.get("date") and r["date"] != table.get("date")})
-    if table.get("partial") or older:
-        stamp += (f"This run replicated {table.get('claims_run', '?')} of the {len(rows)} claims in "
-                  f"{_clock(table.get('seconds', 0))} (min:s); the other rows were kept from earlier runs "
-                  f"({', '.join(older) or 'same date'}). The claims' own run times add up to "
+    run_now = set(table.get("replicated", [r["claim"] for r in rows]))
+    kept = [r for r in rows if r["claim"] not in run_now]
+    if kept:
+        dates = ", ".join(sorted({str(r.get("date")) for r in kept}))
+        stamp += (f"This run replicated {_n(len(rows) - len(kept), 'claim')} of the "
+                  f"{len(rows)} in {_clock(table.get('seconds', 0))} (min:s); {_n(len(kept), 'row')} "
+                  f"{'was' if len(kept) == 1 else 'were'} kept from earlier runs ({dates}). The claims' own run times add up to "
                   f"{_clock(sum(r.get('seconds', 0) for r in rows))}.")
     else:
-        stamp += f"Run time: {_clock(table.get('seconds', 0))} (min:s) for the {len(rows)} claims."
+        stamp += f"Run time: {_clock(table.get('seconds', 0))} (min:s) for {_n(len(rows), 'claim')}."
     verdicts = [verdict(r) for r in rows]
-    counts = ", ".join(f"{verdicts.count(k)} {k}" for k in ("stands", "restated", "overstated") if k in verdicts)
-    parts.append(f"{stamp}\n\n{len(rows)} claims: {counts}.\n")
+    words = {"stands": "stand as written", "restated": "restated with their measured rate",
+             "overstated": "overstated (their notebook must restate them)"}
+    counts = ", ".join(f"{verdicts.count(k)} {w}" for k, w in words.items() if k in verdicts)
+    parts.append(f"{stamp}\n\n{_n(len(rows), 'claim')}: {counts}.\n")
     parts.append("| Claim | Where | Sets held | Rate [95 % interval] | Effect [95 % interval] | Verdict |")
     parts.append("|:--|:--|--:|:--|:--|:--|")
     for r, verdict_ in zip(rows, verdicts):
@@ -356,7 +365,7 @@ def render(table: dict[str, Any]) -> str:
                      f"95 % interval [{_num(r['effect_low'])}, {_num(r['effect_high'])}] "
                      f"({_escape(r['effect_method'])}, n = {r['effect_n']})")
         parts.append(f"- **Verdict:** {verdict_}")
-        when = f", on {r['date']}" if r.get("date") and r["date"] != table.get("date") else ""
+        when = f", on {r['date']} (kept from an earlier run)" if r["claim"] not in run_now else ""
         parts.append(f"- **Run:** {kind}, {r['seconds']:.1f} s{when}\n")
     return "\n".join(parts)
 
@@ -421,14 +430,14 @@ def main(argv: list[str] | None = None) -> int:
         "date": _now(), "cpu": cpu_model(), "cores": core_count(), "versions": versions(),
         "seconds": round(seconds, 1), "commit": git_commit(),
         "command": "scripts/replicate.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "partial": not full, "claims_run": len(rows),
+        "partial": not full, "replicated": [r["claim"] for r in rows],
         "rows": merge(previous, rows, claims, full),
     }
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(table, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     write_page(table, page)
     held = sum(verdict(r) == "stands" for r in rows)
-    print(f"replicate: {len(rows)} claims in {_clock(seconds)} (budget {_clock(BUDGET_SECONDS)} on 2 cores); "
+    print(f"replicate: {_n(len(rows), 'claim')} in {_clock(seconds)} (budget {_clock(BUDGET_SECONDS)} on 2 cores); "
           f"{held} stand as written; table {json_path}, page {page}")
     if seconds > BUDGET_SECONDS:
         print(f"replicate: over the {BUDGET_SECONDS // 60}-minute budget: cut a claim's fresh_sets= (>= 10) or "

@@ -36,7 +36,7 @@ import sys
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = ROOT / "replication" / "results.json"
@@ -165,8 +165,14 @@ def projected_total(elapsed: float, current: float, remaining: Iterable[Any], n_
     return total, unknown
 
 
-def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float], out=sys.stdout) -> tuple[list[dict], float]:
-    """Replicate ``claims`` in order with a line per claim; returns (rows, seconds)."""
+def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
+        out: TextIO | None = None) -> tuple[list[dict], float]:
+    """Replicate ``claims`` in order with a line per claim on ``out`` (default stdout); returns (rows, seconds).
+
+    ``sets`` overrides each claim's number of fresh sets; ``per_set`` (seconds per set, by claim name,
+    e.g. from :func:`previous_seconds`) projects the claims not run yet.
+    """
+    out = sys.stdout if out is None else out
     from course_lib.studies.replication import default_sets, replicate
 
     from scipy import stats  # noqa: F401  (imported once here, not inside the first claim's time)
@@ -346,7 +352,8 @@ def render(table: dict[str, Any]) -> str:
              "overstated": "overstated (their notebook must restate them)"}
     counts = ", ".join(f"{verdicts.count(k)} {w}" for k, w in words.items() if k in verdicts)
     parts.append(f"{stamp}\n\n{_n(len(rows), 'claim')}: {counts}.\n")
-    parts.append("| Claim | Where | Sets held | Rate [95 % interval] | Effect [95 % interval] | Verdict |")
+    parts.append("Brackets give 95 % intervals; each claim's name leads to its statement, seeds and effect below.\n")
+    parts.append("| Claim | Where | Sets held | Rate [95 %] | Effect [95 %] | Verdict |")
     parts.append("|:--|:--|--:|:--|:--|:--|")
     for r, verdict_ in zip(rows, verdicts):
         parts.append(f"| {{ref}}`{r['claim']} <{_label(r['claim'])}>` | {_where(r['where'])} "

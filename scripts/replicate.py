@@ -203,6 +203,7 @@ def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
         row = rep.row()
         row["date"] = _now()
         row["held_by_set"] = "".join("1" if h else "0" for h in rep.held)
+        row["default_sets"] = issue_sets(c)
         rows.append(row)
         elapsed = time.perf_counter() - start
         projection, _ = projected_total(elapsed, 0.0, claims[i + 1:], n_sets, per_set)
@@ -211,6 +212,22 @@ def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
               f"{verdict(row):<10} {rep.seconds:7.1f} s   elapsed {_clock(elapsed)}, "
               f"projected {_clock(projection)}", file=out, flush=True)
     return rows, time.perf_counter() - start
+
+
+def issue_sets(c: Any) -> int:
+    """The issue's number of fresh sets for ``c``: >= 200 seeds and >= 20 sets (NumPy), 10 sets (torch).
+
+    A claim that runs fewer (its ``fresh_sets=``, or ``--sets``) is shown as cut on the page.
+    """
+    from course_lib.studies.replication import MIN_NUMPY_SEEDS, MIN_NUMPY_SETS, TORCH_SETS
+
+    if c.needs_torch:
+        return TORCH_SETS
+    return max(MIN_NUMPY_SETS, -(-MIN_NUMPY_SEEDS // c.set_size))
+
+
+def _cut(row: dict) -> bool:
+    return row["sets"] < row.get("default_sets", 0)
 
 
 def merge(previous: dict[str, Any] | None, rows: list[dict], claims_registered: Iterable[str],
@@ -351,7 +368,11 @@ def render(table: dict[str, Any]) -> str:
     words = {"stands": "stand as written", "restated": "restated with their measured rate",
              "overstated": "overstated (their notebook must restate them)"}
     counts = ", ".join(f"{verdicts.count(k)} {w}" for k, w in words.items() if k in verdicts)
-    parts.append(f"{stamp}\n\n{_n(len(rows), 'claim')}: {counts}.\n")
+    cut = [r for r in rows if _cut(r)]
+    cuts = (f" {_n(len(cut), 'claim')} ran on fewer fresh sets than the default (at least 200 seeds and 20 "
+            "sets for NumPy, 10 sets for torch) to fit the run in 30 minutes; each is marked *cut* below, and "
+            "its claim's docstring says why." if cut else "")
+    parts.append(f"{stamp}\n\n{_n(len(rows), 'claim')}: {counts}.{cuts}\n")
     parts.append("Brackets give 95 % intervals; each claim's name leads to its statement, seeds and effect below.\n")
     parts.append("| Claim | Where | Sets held | Rate [95 %] | Effect [95 %] | Verdict |")
     parts.append("|:--|:--|--:|:--|:--|:--|")
@@ -365,7 +386,8 @@ def render(table: dict[str, Any]) -> str:
         parts.append(f"> {_escape(r['statement'])}\n")
         parts.append(f"- **Where:** {_where(r['where'])}")
         parts.append(f"- **Seeds:** the notebook's {_escape(r['notebook_seeds'])} ({r['set_size']} per set); "
-                     f"fresh {_escape(r['fresh_seeds'])} ({r['sets']} sets of {r['set_size']})")
+                     f"fresh {_escape(r['fresh_seeds'])} ({r['sets']} sets of {r['set_size']}"
+                     + (f"; *cut* from the default {r['default_sets']})" if _cut(r) else ")"))
         parts.append(f"- **Sets where it held:** {r['held']} of {r['sets']}, a rate of {_pct(r['rate'])} "
                      f"(95 % Wilson interval {100 * r['rate_low']:.0f}–{100 * r['rate_high']:.0f} %)")
         parts.append(f"- **Effect on the pooled fresh seeds:** {_escape(r['effect'])} = {_num(r['effect_value'])}, "

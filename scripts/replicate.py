@@ -11,7 +11,8 @@ notebook uses (:func:`course_lib.studies.replication.replicate`; seeds from ``FR
 NumPy claims on >= 200 seeds and >= 20 sets, torch claims on 10 sets, unless a claim sets
 ``fresh_sets``. A line per claim shows its result and time and the projected total (from the
 claims timed so far and the previous table's times); the whole run is meant to take <= 30 min
-on 2 cores.
+on 2 cores. By default two claims run at once in worker processes (``--jobs``), each with one
+core's worth of threads; ``--jobs 1`` runs them in this process and also shows each claim's first set.
 
 Writes:
   * ``replication/results.json``: one row per claim (``Replication.row()`` plus the date it was
@@ -165,12 +166,52 @@ def projected_total(elapsed: float, current: float, remaining: Iterable[Any], n_
     return total, unknown
 
 
+def _row(rep: Any) -> dict:
+    """The table's row of a :class:`Replication`: its ``row()`` plus date, which sets held, the issue's sets."""
+    row = rep.row()
+    row["date"] = _now()
+    row["held_by_set"] = "".join("1" if h else "0" for h in rep.held)
+    row["default_sets"] = issue_sets(rep.claim)
+    return row
+
+
+def _line(done: int, total: int, row: dict, elapsed: float, projection: float) -> str:
+    return (f"[{done}/{total}] {row['claim']:<44} {row['held']:>3}/{row['sets']:<3} sets held "
+            f"({100 * row['rate']:.0f} % [{100 * row['rate_low']:.0f}, {100 * row['rate_high']:.0f}]) "
+            f"{verdict(row):<10} {row['seconds']:7.1f} s   elapsed {_clock(elapsed)}, projected {_clock(projection)}")
+
+
+def _worker_start(threads: int) -> None:
+    """A worker process of ``--jobs``: its share of the cores for BLAS, OpenMP and torch (read at import)."""
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[var] = str(threads)
+
+
+def _replicate_named(name: str, n_sets: int, source: str | None = None) -> dict:
+    """Replicate the claim ``name`` in a worker process (claims do not pickle, names do).
+
+    ``source``: ``"module:attribute"``, a mapping of unregistered claims by name (tests); default the registry.
+    """
+    import importlib
+
+    from course_lib.studies.replication import all_claims, replicate
+
+    if source:
+        module, attribute = source.split(":")
+        claims = getattr(importlib.import_module(module), attribute)
+    else:
+        claims = all_claims()
+    return _row(replicate(claims[name], n_sets))
+
+
 def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
-        out: TextIO | None = None) -> tuple[list[dict], float]:
-    """Replicate ``claims`` in order with a line per claim on ``out`` (default stdout); returns (rows, seconds).
+        out: TextIO | None = None, jobs: int = 1, source: str | None = None) -> tuple[list[dict], float]:
+    """Replicate ``claims`` with a line per claim on ``out`` (default stdout); returns (rows, wall seconds).
 
     ``sets`` overrides each claim's number of fresh sets; ``per_set`` (seconds per set, by claim name,
-    e.g. from :func:`previous_seconds`) projects the claims not run yet.
+    e.g. from :func:`previous_seconds`) projects the claims not run yet. ``jobs`` > 1 runs registered
+    claims in that many worker processes (longest expected first), each with its share of the cores
+    (``source``: where the workers find the claims, see :func:`_replicate_named`).
     """
     out = sys.stdout if out is None else out
     from course_lib.studies.replication import default_sets, replicate
@@ -182,8 +223,31 @@ def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
     start = time.perf_counter()
     first, _ = projected_total(0.0, 0.0, claims, n_sets, per_set)
     head = f"replicate: {_n(len(claims), 'claim')}, {sum(n_sets.values())} fresh seed sets"
-    print(head + (f"; projected {_clock(first)} from the previous table" if per_set else ""), file=out, flush=True)
-    rows = []
+    head += f", {jobs} jobs" if jobs > 1 else ""
+    print(head + (f"; projected {_clock(first / jobs)} from the previous table" if per_set else ""),
+          file=out, flush=True)
+    rows: list[dict] = []
+    if jobs > 1 and claims:
+        import concurrent.futures as cf
+        import multiprocessing
+
+        known = [v for v in per_set.values() if v > 0]
+        guess = {c.name: per_set.get(c.name, sum(known) / len(known) if known else 1.0) * n_sets[c.name]
+                 for c in claims}
+        order = sorted(claims, key=lambda c: -guess[c.name])
+        threads = max(1, core_count() // jobs)
+        with cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                    initializer=_worker_start, initargs=(threads,)) as pool:
+            futures = {pool.submit(_replicate_named, c.name, n_sets[c.name], source): c for c in order}
+            left = dict(guess)
+            for future in cf.as_completed(futures):
+                row = future.result()
+                rows.append(row)
+                left.pop(row["claim"])
+                elapsed = time.perf_counter() - start
+                print(_line(len(rows), len(claims), row, elapsed, elapsed + sum(left.values()) / jobs),
+                      file=out, flush=True)
+        return rows, time.perf_counter() - start
     for i, c in enumerate(claims):
         claim_start = time.perf_counter()
         shown = {"done": False}
@@ -200,17 +264,10 @@ def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
 
         rep = replicate(c, n_sets[c.name], progress=progress)
         per_set[c.name] = rep.seconds / rep.n_sets
-        row = rep.row()
-        row["date"] = _now()
-        row["held_by_set"] = "".join("1" if h else "0" for h in rep.held)
-        row["default_sets"] = issue_sets(c)
-        rows.append(row)
+        rows.append(_row(rep))
         elapsed = time.perf_counter() - start
         projection, _ = projected_total(elapsed, 0.0, claims[i + 1:], n_sets, per_set)
-        print(f"[{i + 1}/{len(claims)}] {c.name:<44} {row['held']:>3}/{row['sets']:<3} sets held "
-              f"({100 * row['rate']:.0f} % [{100 * row['rate_low']:.0f}, {100 * row['rate_high']:.0f}]) "
-              f"{verdict(row):<10} {rep.seconds:7.1f} s   elapsed {_clock(elapsed)}, "
-              f"projected {_clock(projection)}", file=out, flush=True)
+        print(_line(i + 1, len(claims), rows[-1], elapsed, projection), file=out, flush=True)
     return rows, time.perf_counter() - start
 
 
@@ -363,7 +420,9 @@ def render(table: dict[str, Any]) -> str:
                   f"{'was' if len(kept) == 1 else 'were'} kept from earlier runs ({dates}). The claims' own run times add up to "
                   f"{_clock(sum(r.get('seconds', 0) for r in rows))}.")
     else:
-        stamp += f"Run time: {_clock(table.get('seconds', 0))} (min:s) for {_n(len(rows), 'claim')}."
+        jobs = table.get("jobs", 1)
+        stamp += (f"Run time: {_clock(table.get('seconds', 0))} (min:s) for {_n(len(rows), 'claim')}"
+                  + (f", {jobs} at a time." if jobs > 1 else "."))
     verdicts = [verdict(r) for r in rows]
     words = {"stands": "stand as written", "restated": "restated with their measured rate",
              "overstated": "overstated (their notebook must restate them)"}
@@ -424,10 +483,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", type=int, metavar="N", help="fresh seed sets per claim (default: each claim's)")
     parser.add_argument("--quick", action="store_true",
                         help=f"smoke run: {QUICK_SETS} sets per claim, written under build/replication/")
+    parser.add_argument("--jobs", type=int, default=min(2, core_count()), metavar="N",
+                        help="claims in N worker processes at once, each with its share of the cores "
+                             "(default: 2, or 1 on a single core)")
     parser.add_argument("--from-json", action="store_true", help="only re-render the page from the JSON table")
     parser.add_argument("--json", type=Path, help=f"the table (default: {DEFAULT_JSON.relative_to(ROOT)})")
     parser.add_argument("--page", type=Path, help=f"the page (default: {DEFAULT_PAGE.relative_to(ROOT)})")
     args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs: must be a whole number >= 1, got {args.jobs}")
     if args.sets is not None and args.sets < 1:
         parser.error(f"--sets: must be a whole number >= 1, got {args.sets}")
     quick_dir = QUICK_DIR if args.quick else None
@@ -453,11 +517,11 @@ def main(argv: list[str] | None = None) -> int:
     if not chosen:
         print("replicate: no claim to run (none registered, or all filtered out)", file=sys.stderr)
     sets = QUICK_SETS if args.quick and args.sets is None else args.sets
-    rows, seconds = run(chosen, sets, previous_seconds(DEFAULT_JSON if args.quick else json_path))
+    rows, seconds = run(chosen, sets, previous_seconds(DEFAULT_JSON if args.quick else json_path), jobs=args.jobs)
     full = not args.only and not args.numpy_only
     table = {
         "date": _now(), "cpu": cpu_model(), "cores": core_count(), "versions": versions(),
-        "seconds": round(seconds, 1), "commit": git_commit(),
+        "seconds": round(seconds, 1), "jobs": args.jobs, "commit": git_commit(),
         "command": "scripts/replicate.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "partial": not full, "replicated": [r["claim"] for r in rows],
         "rows": merge(previous, rows, claims, full),

@@ -66,6 +66,15 @@ def test_a_claim_run_on_fewer_sets_than_the_issue_asks_is_marked_cut(toy_table):
     assert page.count("*cut* from the default") == 3 and "*cut* from the default 67)" in page
 
 
+@pytest.mark.integration  # starts worker processes (about 20 s on a busy 2-core machine)
+def test_jobs_run_claims_in_worker_processes_with_the_same_results(capsys):
+    alone, _ = script.run([COIN_FAIR, ALWAYS_AHEAD], 3, {})
+    together, _ = script.run([COIN_FAIR, ALWAYS_AHEAD], 3, {}, jobs=2, source="_toy_claims:TOY_CLAIMS")
+    assert "2 jobs" in capsys.readouterr().out
+    key = lambda rows: sorted((r["claim"], r["held_by_set"], r["effect_value"]) for r in rows)  # noqa: E731
+    assert key(alone) == key(together)
+
+
 def test_merge_replaces_rows_of_the_claims_run_and_a_full_run_keeps_no_other():
     old = {"rows": [{"claim": "toy.coin_fair", "where": "00_start_here §2", "v": "old"},
                     {"claim": "toy.always_ahead", "where": "00_start_here §3", "v": "old"},
@@ -144,12 +153,12 @@ def test_from_json_renders_the_stored_table_or_an_empty_page(tmp_path, toy_table
 def test_a_run_writes_the_table_with_its_machine_and_the_page(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(rp, "all_claims", lambda: dict(TOY_CLAIMS))
     stored, page = tmp_path / "results.json", tmp_path / "page.md"
-    assert script.main(["--sets", "2", "--json", str(stored), "--page", str(page)]) == 0
+    assert script.main(["--jobs", "1", "--sets", "2", "--json", str(stored), "--page", str(page)]) == 0
     table = json.loads(stored.read_text(encoding="utf-8"))
     assert {"date", "cpu", "cores", "versions", "seconds", "commit"} <= set(table) and not table["partial"]
     assert [r["claim"] for r in table["rows"]] == ["toy.coin_fair", "toy.always_ahead", "toy.coin_majority"]
     assert page.read_text(encoding="utf-8") == script.render(table)
-    assert script.main(["--only", "toy.coin_fair", "--sets", "3", "--json", str(stored), "--page", str(page)]) == 0
+    assert script.main(["--jobs", "1", "--only", "toy.coin_fair", "--sets", "3", "--json", str(stored), "--page", str(page)]) == 0
     table = json.loads(stored.read_text(encoding="utf-8"))
     assert table["partial"] and len(table["rows"]) == 3
     assert {r["claim"]: r["sets"] for r in table["rows"]} == {"toy.coin_fair": 3, "toy.always_ahead": 2,
@@ -157,10 +166,11 @@ def test_a_run_writes_the_table_with_its_machine_and_the_page(tmp_path, monkeypa
     assert "stand as written" in capsys.readouterr().out
 
 
-def test_bad_arguments_are_named(capsys):
+@pytest.mark.parametrize("flag", ["--sets", "--jobs"])
+def test_bad_arguments_are_named(capsys, flag):
     with pytest.raises(SystemExit):
-        script.main(["--sets", "0", "--json", "/nonexistent/x.json"])
-    assert "--sets: must be a whole number >= 1, got 0" in capsys.readouterr().err
+        script.main([flag, "0", "--json", "/nonexistent/x.json"])
+    assert f"{flag}: must be a whole number >= 1, got 0" in capsys.readouterr().err
 
 
 @pytest.mark.integration

@@ -152,7 +152,7 @@ def projected_total(elapsed: float, current: float, remaining: Iterable[Any], n_
     """Projected run time (s): ``elapsed`` + the current claim's projection + the claims still to run.
 
     A claim still to run is projected from its time per set in the previous table; failing that, from
-    the mean time per seed of the claims measured so far. Returns (seconds, claims without a time).
+    the mean time per set of the claims timed so far. Returns (seconds, claims without a time).
     """
     known = [s for s in per_set.values() if s > 0]
     fallback = sum(known) / len(known) if known else 0.0
@@ -335,11 +335,18 @@ def _label(name: str) -> str:
     return "replication-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def _where(where: str) -> str:
+def _where(where: str, short: bool = False) -> str:
+    """A link to the notebook of ``where`` ("04_restarts §3"; ``short``: "04 §3", for the table)."""
     m = _WHERE.match(where)
     if not m:
         return _escape(where)
-    return f"{{doc}}`{m['stem']} §{m['section']} <notebooks/{m['stem']}>`"
+    text = m["stem"][:2] if short else m["stem"]
+    return f"{{doc}}`{text} §{m['section']} <notebooks/{m['stem']}>`"
+
+
+def _breakable(name: str) -> str:
+    """``name`` with a zero-width space after each "." and "_": a long claim name wraps in a narrow column."""
+    return re.sub(r"([._])", "\\1\u200b", name)
 
 
 def _num(x: float) -> str:
@@ -356,17 +363,17 @@ def _n(k: int, noun: str) -> str:
 
 
 def _pct(x: float) -> str:
-    return f"{100 * x:.0f} %"
+    return f"{100 * x:.0f}\u00a0%"  # a no-break space: "100 %" stays on one line
 
 
 def _rate(row: dict) -> str:
     """``100 % [84–100 %]``: the rate with its Wilson interval, in percent."""
-    return f"{_pct(row['rate'])} [{100 * row['rate_low']:.0f}–{100 * row['rate_high']:.0f} %]"
+    return f"{_pct(row['rate'])} [{100 * row['rate_low']:.0f}–{100 * row['rate_high']:.0f}\u00a0%]"
 
 
 def _effect(row: dict) -> str:
     """``-0.012 [-0.03, 0.004]``: the pooled effect with its interval."""
-    return f"{_num(row['effect_value'])} [{_num(row['effect_low'])}, {_num(row['effect_high'])}]"
+    return f"{_num(row['effect_value'])} [{_num(row['effect_low'])},\u00a0{_num(row['effect_high'])}]"
 
 
 INTRO = """\
@@ -417,8 +424,8 @@ def render(table: dict[str, Any]) -> str:
         dates = ", ".join(sorted({str(r.get("date")) for r in kept}))
         stamp += (f"This run replicated {_n(len(rows) - len(kept), 'claim')} of the "
                   f"{len(rows)} in {_clock(table.get('seconds', 0))} (min:s); {_n(len(kept), 'row')} "
-                  f"{'was' if len(kept) == 1 else 'were'} kept from earlier runs ({dates}). The claims' own run times add up to "
-                  f"{_clock(sum(r.get('seconds', 0) for r in rows))}.")
+                  f"{'was' if len(kept) == 1 else 'were'} kept from earlier runs ({dates}). The claims' own "
+                  f"run times add up to {_clock(sum(r.get('seconds', 0) for r in rows))}.")
     else:
         jobs = table.get("jobs", 1)
         stamp += (f"Run time: {_clock(table.get('seconds', 0))} (min:s) for {_n(len(rows), 'claim')}"
@@ -429,14 +436,18 @@ def render(table: dict[str, Any]) -> str:
     counts = ", ".join(f"{verdicts.count(k)} {w}" for k, w in words.items() if k in verdicts)
     cut = [r for r in rows if _cut(r)]
     cuts = (f" {_n(len(cut), 'claim')} ran on fewer fresh sets than the default (at least 200 seeds and 20 "
-            "sets for NumPy, 10 sets for torch) to fit the run in 30 minutes; each is marked *cut* below, and "
-            "its claim's docstring says why." if cut else "")
+            "sets for NumPy, 10 sets for torch); each is marked *cut* below (a claim cut to fit the "
+            "30-minute run says why in its docstring)." if cut else "")
+    if table.get("sets_override"):
+        cuts += (f" This run set {table['sets_override']} fresh sets for every claim"
+                 + (" (`--quick`, a smoke run: its rates say little)." if table.get("quick") else "."))
     parts.append(f"{stamp}\n\n{_n(len(rows), 'claim')}: {counts}.{cuts}\n")
-    parts.append("Brackets give 95 % intervals; each claim's name leads to its statement, seeds and effect below.\n")
+    parts.append("Brackets give 95 % intervals; *Where* is the notebook's number and section; each claim's name "
+                 "leads to its statement, seeds and effect below.\n")
     parts.append("| Claim | Where | Sets held | Rate [95 %] | Effect [95 %] | Verdict |")
     parts.append("|:--|:--|--:|:--|:--|:--|")
     for r, verdict_ in zip(rows, verdicts):
-        parts.append(f"| {{ref}}`{r['claim']} <{_label(r['claim'])}>` | {_where(r['where'])} "
+        parts.append(f"| {{ref}}`{_breakable(r['claim'])} <{_label(r['claim'])}>` | {_where(r['where'], short=True)} "
                      f"| {r['held']}/{r['sets']} | {_rate(r)} | {_effect(r)} | {verdict_} |")
     parts.append("\n## Each claim\n")
     for r, verdict_ in zip(rows, verdicts):
@@ -524,6 +535,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(seconds, 1), "jobs": args.jobs, "commit": git_commit(),
         "command": "scripts/replicate.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "partial": not full, "replicated": [r["claim"] for r in rows],
+        "quick": args.quick, "sets_override": sets,
         "rows": merge(previous, rows, claims, full),
     }
     json_path.parent.mkdir(parents=True, exist_ok=True)

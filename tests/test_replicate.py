@@ -118,8 +118,10 @@ def test_the_page_has_a_row_and_a_section_per_claim_with_date_cpu_and_run_time(t
     assert "2026-12-07 04:00 UTC" in page and "Toy CPU \\| model 9 (2 cores)" in page and "Run time:" in page
     for name in TOY_CLAIMS:
         label = "replication-" + name.replace(".", "-").replace("_", "-")
-        assert f"{{ref}}`{name} <{label}>`" in page and f"({label})=" in page
-    assert "{doc}`00_start_here §2 <notebooks/00_start_here>`" in page
+        assert f"{{ref}}`{script._breakable(name)} <{label}>`" in page and f"({label})=" in page
+        assert f"### {script._escape(name)}\n" in page
+    assert "| {doc}`00 §2 <notebooks/00_start_here>` |" in page               # the table: short
+    assert "**Where:** {doc}`00_start_here §2 <notebooks/00_start_here>`" in page  # each claim: in full
     table = [line for line in page.splitlines() if line.startswith("| {ref}")]
     assert len(table) == 3 and all(line.count(" | ") == 5 for line in table)  # six cells, no stray pipe
     assert "3 claims:" in page and "overstated" in page
@@ -158,7 +160,8 @@ def test_a_run_writes_the_table_with_its_machine_and_the_page(tmp_path, monkeypa
     assert {"date", "cpu", "cores", "versions", "seconds", "commit"} <= set(table) and not table["partial"]
     assert [r["claim"] for r in table["rows"]] == ["toy.coin_fair", "toy.always_ahead", "toy.coin_majority"]
     assert page.read_text(encoding="utf-8") == script.render(table)
-    assert script.main(["--jobs", "1", "--only", "toy.coin_fair", "--sets", "3", "--json", str(stored), "--page", str(page)]) == 0
+    assert script.main(["--jobs", "1", "--only", "toy.coin_fair", "--sets", "3", "--json", str(stored),
+                        "--page", str(page)]) == 0
     table = json.loads(stored.read_text(encoding="utf-8"))
     assert table["partial"] and len(table["rows"]) == 3
     assert {r["claim"]: r["sets"] for r in table["rows"]} == {"toy.coin_fair": 3, "toy.always_ahead": 2,

@@ -239,14 +239,15 @@ def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
         with cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                     initializer=_worker_start, initargs=(threads,)) as pool:
             futures = {pool.submit(_replicate_named, c.name, n_sets[c.name], source): c for c in order}
-            left = dict(guess)
+            left = [c for c in order]
             for future in cf.as_completed(futures):
                 row = future.result()
                 rows.append(row)
-                left.pop(row["claim"])
+                per_set[row["claim"]] = row["seconds"] / max(row["sets"], 1)
+                left = [c for c in left if c.name != row["claim"]]
                 elapsed = time.perf_counter() - start
-                print(_line(len(rows), len(claims), row, elapsed, elapsed + sum(left.values()) / jobs),
-                      file=out, flush=True)
+                rest, _ = projected_total(0.0, 0.0, left, n_sets, per_set)
+                print(_line(len(rows), len(claims), row, elapsed, elapsed + rest / jobs), file=out, flush=True)
         return rows, time.perf_counter() - start
     for i, c in enumerate(claims):
         claim_start = time.perf_counter()
@@ -501,6 +502,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help=f"the table (default: {DEFAULT_JSON.relative_to(ROOT)})")
     parser.add_argument("--page", type=Path, help=f"the page (default: {DEFAULT_PAGE.relative_to(ROOT)})")
     args = parser.parse_args(argv)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # this checkout's course_lib, installed or not
     if args.jobs < 1:
         parser.error(f"--jobs: must be a whole number >= 1, got {args.jobs}")
     if args.sets is not None and args.sets < 1:
@@ -517,7 +520,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"page: {page} ({len((previous or {}).get('rows', []))} claims)")
         return 0
 
-    sys.path.insert(0, str(ROOT))
     from course_lib.studies.replication import all_claims
 
     claims = all_claims()

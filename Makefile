@@ -69,7 +69,7 @@ site: $(STAMP)
 	$(PY) scripts/build_site.py --out build/site
 
 # How sure are we? Every registered claim on fresh seed sets (scripts/replicate.py; <= 30 min on 2
-# cores). REPLICATE_ARGS="--only restarts", "--numpy-only", "--quick", "--from-json".
+# cores, two claims at a time). REPLICATE_ARGS="--only restarts", "--numpy-only", "--quick", "--from-json", "--jobs 1".
 replicate: $(STAMP)
 	MPLBACKEND=Agg $(PY) scripts/replicate.py $(REPLICATE_ARGS)
 

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TABLE = json.loads((ROOT / "replication" / "results.json").read_text(encoding="utf-8"))
 ROWS = {r["claim"]: r for r in TABLE.get("rows", [])}
 CLAIMS = all_claims()
-RERUN = "run `python scripts/replicate.py --only {}` (or make replicate) and commit replication/ and site/replication.md"
+RERUN = ("run `python scripts/replicate.py --only {}` (or make replicate) and commit replication/ and "
+         "site/replication.md")
 
 
 def test_every_registered_claim_has_a_row():

@@ -167,11 +167,11 @@ def projected_total(elapsed: float, current: float, remaining: Iterable[Any], n_
 
 
 def _row(rep: Any) -> dict:
-    """The table's row of a :class:`Replication`: its ``row()`` plus date, which sets held, the issue's sets."""
+    """A row of the table: ``Replication.row()`` plus its date, which sets held and the issue's minimum of sets."""
     row = rep.row()
     row["date"] = _now()
     row["held_by_set"] = "".join("1" if h else "0" for h in rep.held)
-    row["default_sets"] = issue_sets(rep.claim)
+    row["min_sets"] = issue_sets(rep.claim)
     return row
 
 
@@ -273,19 +273,19 @@ def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
 
 
 def issue_sets(c: Any) -> int:
-    """The issue's number of fresh sets for ``c``: >= 200 seeds and >= 20 sets (NumPy), 10 sets (torch).
+    """The issue's minimum of fresh sets for ``c``: 20 for NumPy (">= 200 seeds or >= 20 sets"), 10 for torch.
 
-    A claim that runs fewer (its ``fresh_sets=``, or ``--sets``) is shown as cut on the page.
+    A claim run on fewer (its ``fresh_sets=``, or ``--sets``) is marked *cut* on the page.
     """
     from course_lib.studies.replication import MIN_NUMPY_SEEDS, MIN_NUMPY_SETS, TORCH_SETS
 
     if c.needs_torch:
         return TORCH_SETS
-    return max(MIN_NUMPY_SETS, -(-MIN_NUMPY_SEEDS // c.set_size))
+    return min(MIN_NUMPY_SETS, -(-MIN_NUMPY_SEEDS // c.set_size))
 
 
 def _cut(row: dict) -> bool:
-    return row["sets"] < row.get("default_sets", 0)
+    return row["sets"] < row.get("min_sets", 0)
 
 
 def merge(previous: dict[str, Any] | None, rows: list[dict], claims_registered: Iterable[str],
@@ -436,8 +436,8 @@ def render(table: dict[str, Any]) -> str:
              "overstated": "overstated (their notebook must restate them)"}
     counts = ", ".join(f"{verdicts.count(k)} {w}" for k, w in words.items() if k in verdicts)
     cut = [r for r in rows if _cut(r)]
-    cuts = (f" {_n(len(cut), 'claim')} ran on fewer fresh sets than the default (at least 200 seeds and 20 "
-            "sets for NumPy, 10 sets for torch); each is marked *cut* below (a claim cut to fit the "
+    cuts = (f" {_n(len(cut), 'claim')} ran on fewer fresh sets than the minimum (200 seeds or 20 sets for "
+            "NumPy, 10 sets for torch); each is marked *cut* below (a claim cut to fit the "
             "30-minute run says why in its docstring)." if cut else "")
     if table.get("sets_override"):
         cuts += (f" This run set {table['sets_override']} fresh sets for every claim"
@@ -458,7 +458,7 @@ def render(table: dict[str, Any]) -> str:
         parts.append(f"- **Where:** {_where(r['where'])}")
         parts.append(f"- **Seeds:** the notebook's {_escape(r['notebook_seeds'])} ({r['set_size']} per set); "
                      f"fresh {_escape(r['fresh_seeds'])} ({r['sets']} sets of {r['set_size']}"
-                     + (f"; *cut* from the default {r['default_sets']})" if _cut(r) else ")"))
+                     + (f"; *cut*: the minimum is {r['min_sets']})" if _cut(r) else ")"))
         parts.append(f"- **Sets where it held:** {r['held']} of {r['sets']}, a rate of {_pct(r['rate'])} "
                      f"(95 % Wilson interval {100 * r['rate_low']:.0f}–{100 * r['rate_high']:.0f} %)")
         parts.append(f"- **Effect on the pooled fresh seeds:** {_escape(r['effect'])} = {_num(r['effect_value'])}, "

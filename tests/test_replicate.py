@@ -57,13 +57,13 @@ def test_run_prints_a_line_per_claim_with_its_time_and_the_projection(capsys):
     assert "[1/2] toy.coin_fair" in out and "[2/2] toy.always_ahead" in out and out.count("projected") >= 4
     assert [r["claim"] for r in rows] == ["toy.coin_fair", "toy.always_ahead"] and seconds > 0
     assert rows[0]["held_by_set"] == "1111" and rows[0]["date"].endswith("UTC")
-    assert rows[0]["default_sets"] == 20 and rows[1]["default_sets"] == 67  # 20 and 3 seeds per set
+    assert rows[0]["min_sets"] == 10 and rows[1]["min_sets"] == 20  # 20 seeds a set: 200 in 10 sets
 
 
 def test_a_claim_run_on_fewer_sets_than_the_issue_asks_is_marked_cut(toy_table):
     page = script.render(toy_table)  # 3 sets each: every toy claim is cut
-    assert "3 claims ran on fewer fresh sets than the default" in page
-    assert page.count("*cut* from the default") == 3 and "*cut* from the default 67)" in page
+    assert "3 claims ran on fewer fresh sets than the minimum" in page
+    assert page.count("*cut*: the minimum is") == 3 and "*cut*: the minimum is 20)" in page
 
 
 @pytest.mark.integration  # starts worker processes (about 20 s on a busy 2-core machine)

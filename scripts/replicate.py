@@ -178,7 +178,8 @@ def _row(rep: Any) -> dict:
 def _line(done: int, total: int, row: dict, elapsed: float, projection: float) -> str:
     return (f"[{done}/{total}] {row['claim']:<44} {row['held']:>3}/{row['sets']:<3} sets held "
             f"({100 * row['rate']:.0f} % [{100 * row['rate_low']:.0f}, {100 * row['rate_high']:.0f}]) "
-            f"{verdict(row):<10} {row['seconds']:7.1f} s   elapsed {_clock(elapsed)}, projected {_clock(projection)}")
+            f"{verdict(row):<10} {row['seconds']:7.1f} s   elapsed {_clock(elapsed)}, projected {_clock(projection)}"
+            + (" (over the 30-min budget)" if projection > BUDGET_SECONDS else ""))
 
 
 def _worker_start(threads: int) -> None:

@@ -75,6 +75,13 @@ def test_jobs_run_claims_in_worker_processes_with_the_same_results(capsys):
     assert key(alone) == key(together)
 
 
+def test_a_line_says_when_the_projection_is_over_the_budget():
+    row = {"claim": "toy.x", "held": 9, "sets": 10, "rate": 0.9, "rate_low": 0.6, "rate_high": 0.98,
+           "statement": "s", "seconds": 12.0}
+    assert script._line(1, 2, row, 60.0, 100.0).endswith("projected 1:40")
+    assert script._line(1, 2, row, 60.0, 31 * 60).endswith("projected 31:00 (over the 30-min budget)")
+
+
 def test_merge_replaces_rows_of_the_claims_run_and_a_full_run_keeps_no_other():
     old = {"rows": [{"claim": "toy.coin_fair", "where": "00_start_here §2", "v": "old"},
                     {"claim": "toy.always_ahead", "where": "00_start_here §3", "v": "old"},

@@ -390,12 +390,13 @@ run here on seeds the notebooks never use, and this page says how often it held.
 **A fresh seed set** is a set of seeds the same size as the notebook's (say 3 seeds, or 100), drawn
 from numbers no notebook uses (from 1,000,000 up), disjoint from every other set. Each claim runs
 on many fresh sets: at least 20 sets and 200 seeds for the NumPy experiments, 10 sets for the
-torch ones. On each set we check exactly what the notebook asserts.
+torch ones (fewer only where a claim is marked *cut*). On each set we check exactly what the
+notebook asserts.
 
 **The rate** is the fraction of fresh sets on which the claim held: what a learner who re-runs the
 notebook with other seeds would see. **The 95 % interval** beside it (a Wilson interval) is the
-range of true rates compatible with that count: 20 of 20 sets means a rate of at least 84 %, not
-certainly 100 %. **The effect** is the quantity behind the claim (a difference, a ratio, a count)
+range of true rates compatible with that count: 20 of 20 sets is compatible with a true rate as
+low as 84 %, so it does not prove 100 %. **The effect** is the quantity behind the claim (a difference, a ratio, a count)
 on all fresh seeds pooled, with its 95 % interval (t or bootstrap; paired when the same seed runs
 both arms). An effect can be real on 200 pooled seeds and still show up unreliably on 3.
 

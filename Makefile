@@ -12,7 +12,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root without this flag (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-portable unit notebooks-test e2e execute-notebooks figures site bench slides editions clean-venv help
+.PHONY: lab test test-portable unit notebooks-test e2e execute-notebooks figures site bench slides editions replicate clean-venv help
 
 help:
 	@echo "make lab     - start JupyterLab on the course (http://127.0.0.1:$(PORT), token auth)"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-portable - unit tests + notebooks under other CPUs' kernels (VARIANTS=\"avx2 baseline ...\")"
 	@echo "make e2e     - only the browser tests (JupyterLab + headless Chromium), screenshots in tests/e2e/screenshots"
 	@echo "make figures - regenerate figures/ from course_lib"
+	@echo "make replicate - every claim on fresh seeds (<= 30 min): replication/results.json + site/replication.md"
 	@echo "make site    - build the course website from the stored notebooks into build/site (offline)"
 	@echo "make bench   - run the benchmarks, write benchmarks/results.md"
 	@echo "make slides  - one offline reveal.js deck per notebook in build/slides (open *.slides.html)"
@@ -66,6 +67,11 @@ figures: $(STAMP)
 # make test builds and checks it too (tests/test_site_build.py, tests/e2e/test_site_in_browser.py).
 site: $(STAMP)
 	$(PY) scripts/build_site.py --out build/site
+
+# How sure are we? Every registered claim on fresh seed sets (scripts/replicate.py; <= 30 min on 2
+# cores, two claims at a time). REPLICATE_ARGS="--only restarts", "--numpy-only", "--quick", "--from-json", "--jobs 1".
+replicate: $(STAMP)
+	MPLBACKEND=Agg $(PY) scripts/replicate.py $(REPLICATE_ARGS)
 
 bench: $(STAMP)
 	MPLBACKEND=Agg $(PY) benchmarks/run.py --before benchmarks/before.json $(BENCH_ARGS)

@@ -11,11 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.integration  # builds the whole website (make test runs it, make unit does not)
 
-def test_site_has_a_page_per_notebook_home_gallery_and_search(built_site):
+def test_site_has_a_page_per_notebook_home_gallery_replication_and_search(built_site):
     out, stats, _ = built_site
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
         assert (out / "notebooks" / f"{nb.stem}.html").is_file(), nb.name
-    for page in ("index.html", "gallery.html", "search.html", "searchindex.js"):
+    for page in ("index.html", "gallery.html", "replication.html", "search.html", "searchindex.js"):
         assert (out / page).is_file(), page
     assert stats["pages"] >= 13
 

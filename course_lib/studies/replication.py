@@ -13,6 +13,12 @@ replication harness (``scripts/replicate.py``, ``make replicate``) runs it on fr
 notebook uses (every notebook seed is below :data:`FRESH_BASE`). A claim stands as written only if
 its predicate holds on at least :data:`STANDS_AT` of the fresh sets.
 
+A claim that holds on fewer than :data:`STANDS_AT` of the fresh sets is *restated* at the strength it
+has, and the check for that is mechanical (:func:`worded_with_rate`, tested against the committed
+table): its statement must carry its measured rate, either as a percentage ("holds on 62 % of
+3-seed sets", "SGDR ahead in 55 % of seeds") or as an average ("on average over 200 seeds, ...").
+A statement without either ("X beats Y", "every seed ...") must hold on at least 90 % of fresh sets.
+
 Statistics are scipy's: Wilson intervals for rates (``binomtest(...).proportion_ci``), t intervals
 for means and paired differences, bootstrap intervals (``scipy.stats.bootstrap``) for ratios, and
 Fisher's exact test for two counts.
@@ -35,6 +41,7 @@ import dataclasses
 import importlib
 import math
 import pkgutil
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -45,7 +52,7 @@ __all__ = [
     "FRESH_BASE", "STANDS_AT", "Runs", "Estimate", "Claim", "Replication",
     "claim", "all_claims", "replicate", "fresh_seed_sets",
     "mean_interval", "paired_difference", "proportion", "proportion_difference", "ratio_of_means",
-    "fisher_counts",
+    "fisher_counts", "worded_with_rate",
 ]
 
 #: Every seed a notebook uses is below this; fresh seeds for replication start here.
@@ -133,6 +140,25 @@ def _seed_range(seeds: Sequence[int]) -> str:
     if seeds == list(range(seeds[0], seeds[0] + len(seeds))):
         return f"{seeds[0]}" if len(seeds) == 1 else f"{seeds[0]}–{seeds[-1]}"
     return ", ".join(map(str, seeds[:6])) + (", …" if len(seeds) > 6 else "")
+
+
+_RATE_WORDING = re.compile(r"\d\s?%|\bon average\b", re.IGNORECASE)
+
+
+def worded_with_rate(statement: str) -> bool:
+    """True if ``statement`` is worded at a measured strength: a percentage or "on average".
+
+    The rule a restated claim (one that holds on fewer than :data:`STANDS_AT` of fresh sets) must meet:
+    its sentence names a percentage (a number followed by ``%``) or says "on average".
+
+    >>> worded_with_rate("on average over 200 seeds, SGDR and one cosine reach the basin equally often")
+    True
+    >>> worded_with_rate("SGDR ahead on 55 % of 3-seed sets"), worded_with_rate("SGDR always escapes")
+    (True, False)
+    """
+    if not isinstance(statement, str):
+        raise TypeError(f"worded_with_rate: statement must be a str, got {type(statement).__name__}")
+    return bool(_RATE_WORDING.search(statement))
 
 
 # ---- estimates (scipy.stats) -------------------------------------------------------------------

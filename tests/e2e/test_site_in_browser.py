@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-PAGES = ["index.html", "gallery.html", "search.html", "genindex.html",
+PAGES = ["index.html", "gallery.html", "replication.html", "search.html", "genindex.html",
          *(f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS)]
 BAD_IMPACTS = ("serious", "critical")
 _AXE_TOTALS: Counter = Counter()
@@ -146,3 +146,16 @@ def test_search_finds_a_word(browser, site_server):
         page.close()
     assert not problems, problems
     assert hits >= 2, f"search for 'warm-up' found {hits} pages"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_replication_table_does_not_scroll_the_page_sideways(browser, site_server, width):
+    """"How sure are we?" on a desktop and a phone: a wide table scrolls in its own box, not the page."""
+    page = browser.new_page()
+    try:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{site_server}/replication.html", wait_until="load")
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    finally:
+        page.close()
+    assert scroll <= inner, f"the page is {scroll} px wide in a {inner} px window"

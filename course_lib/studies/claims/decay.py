@@ -102,24 +102,22 @@ def _ratios(r: Runs) -> np.ndarray:
     return r["cosine"] / r["constant"]
 
 
-cosine_beats_constant_at_large_peak = Claim(
-    "decay.cosine_beats_constant_at_large_peak", where="02_decay §6",
-    statement="at peak 0.5 cosine ends with a lower validation loss than the constant rate on every seed of a "
-              "set of 3, and at least 10 % lower on average",
-    experiment=constant_vs_cosine,
-    predicate=lambda r: bool(np.all(_ratios(r)[:, -1] < 1) and r["cosine"][:, -1].mean() < 0.9 * r["constant"][:, -1].mean()),
-    effect=lambda r: paired_difference(r["cosine"][:, -1], r["constant"][:, -1],
-                                       "val loss cosine - constant at peak 0.5 (paired by seed)"),
-    notebook_seeds=SEEDS, needs_torch=True)
+# At peak 0.5 alone, "cosine below the constant rate on every seed" held on 2 of 10 fresh sets of 3 (cosine
+# ended lower on 37 of 60 fresh seeds; mean ratio cosine / constant 0.92): not a claim, only the trend is.
+
+
+def _trend_holds(r: Runs) -> bool:
+    ratio = _ratios(r)                                   # (seeds, peaks 0.1, 0.3, 0.5)
+    mean = ratio.mean(axis=0)
+    return bool(np.all(ratio[:, 0] > 1.2) and np.all(ratio[:, 0] > ratio[:, -1]) and mean[0] > mean[1] > mean[2])
+
 
 decay_helps_more_as_peak_grows = Claim(
     "decay.helps_more_as_peak_grows", where="02_decay §6",
-    statement="cosine / constant validation loss falls as the peak grows: at peak 0.1 the constant rate wins by "
-              "more than 20 % on every seed, at 0.5 cosine wins on every seed, and the ratio falls from 0.1 to 0.3 "
-              "to 0.5 on every seed",
-    experiment=constant_vs_cosine,
-    predicate=lambda r: bool(np.all(_ratios(r)[:, 0] > 1.2) and np.all(_ratios(r)[:, -1] < 1)
-                             and np.all(np.diff(_ratios(r), axis=1) < 0)),
+    statement="cosine / constant final validation loss falls as the peak grows: at peak 0.1 the constant rate wins "
+              "by more than 20 % on every seed, on every seed the ratio is lower at 0.5 than at 0.1, and its mean "
+              "over the 3 seeds falls from 0.1 to 0.3 to 0.5 (at 0.5 alone cosine wins only on average, ~0.92)",
+    experiment=constant_vs_cosine, predicate=_trend_holds,
     effect=lambda r: mean_interval(_ratios(r)[:, 0] - _ratios(r)[:, -1],
                                    "ratio at peak 0.1 - ratio at peak 0.5 (per seed)"),
     notebook_seeds=SEEDS, needs_torch=True)
@@ -150,9 +148,10 @@ def clock_floors(seeds) -> Runs:
 
 wrong_clock_raises_the_floor = Claim(
     "decay.wrong_clock_raises_the_floor", where="07_pitfalls §4",
-    statement="linear decay with T in examples leaves more than 3 times, and stepped once per epoch more than 5 "
-              "times, the late excess loss of the right clock (mean of 3 seeds)",
+    statement="linear decay with T in examples leaves more than 2 times, and stepped once per epoch more than 3 "
+              "times, the late excess loss of the right clock (mean of 3 seeds; pooled over 201 fresh seeds about "
+              "4 and 8 times)",
     experiment=clock_floors,
-    predicate=lambda r: bool(3 * r["right"].mean() < r["examples"].mean() and 5 * r["right"].mean() < r["per_epoch"].mean()),
+    predicate=lambda r: bool(2 * r["right"].mean() < r["examples"].mean() and 3 * r["right"].mean() < r["per_epoch"].mean()),
     effect=lambda r: ratio_of_means(r["examples"], r["right"], "late excess loss, T in examples / right clock"),
     notebook_seeds=SEEDS, fast=True)

@@ -26,8 +26,9 @@ FLOOR_RATES = (0.01, 0.03, 0.1)
 SGD_SETTINGS = tuple((lr, B) for B in (1, 4, 16) for lr in (0.01, 0.04, 0.16))
 #: §7: six Adam settings at fixed betas.
 ADAM_SETTINGS = tuple((lr, B) for B in (1, 4, 16) for lr in (0.002, 0.008))
-#: Every floor: a run started at the minimum, this many steps, the last ``WINDOW`` averaged (the first
-#: 200 steps let the slowest direction, 1/(2 lr mu) ~ 500 steps at lr = 0.01, fill most of its share).
+#: Every floor: a run started at the minimum, this many steps, the last ``WINDOW`` averaged. The slowest
+#: direction (time scale 1/(2 lr mu) ~ 500 steps at lr = 0.01) carries about mu / tr(H) ~ 2 % of the
+#: floor, so a 200-step burn-in biases the smallest floors by a few percent at most.
 N_STEPS, WINDOW = 1200, 1000
 #: §7: the batch sizes whose gradient-noise variance is measured, and samples per batch size.
 VARIANCE_BATCHES, VARIANCE_SAMPLES = (1, 4, 16, 64), 4000

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import problems, schedules, training
-from course_lib.studies.replication import Claim, Runs, paired_difference, proportion
+from course_lib.studies.replication import Claim, Runs, paired_difference
 
 SEEDS = (0, 1, 2)
 EPOCHS = 5
@@ -63,13 +63,9 @@ range_test_finds_the_decade = Claim(
                                        "val accuracy at the suggestion - at 1/100 of it (paired by seed)"),
     notebook_seeds=SEEDS, needs_torch=True)
 
-ten_times_diverges = Claim(
-    "starting_rate.ten_times_the_suggestion_diverges", where="01_fixed_rate §8",
-    statement="at 10 times the range test's 'minimum' suggestion, training diverges on most seeds: on at least 2 "
-              "of the 3 seeds of a set (on all 3 in 8 of 10 fresh sets; 28 of 30 fresh runs)",
-    experiment=around_the_suggestion, predicate=lambda r: bool(r["diverged_huge"].sum() >= 2),
-    effect=lambda r: proportion(r["diverged_huge"], "runs at 10x the suggestion that diverge"),
-    notebook_seeds=SEEDS, needs_torch=True)
+# "At 10 times the suggestion training diverges on every seed" held on 8 of 10 fresh sets (28 of 30 runs), and
+# "on at least 2 of 3 seeds" on 8 of 10 disjoint fresh sets (24 of 30 runs): not a claim. What replicates is
+# that 10 times the suggestion ends far below it (range_test_finds_the_decade scores a diverged run 0).
 
 
 # ---- §9: the rate is not the weight initialisation ------------------------------------------------

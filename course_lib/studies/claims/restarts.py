@@ -96,7 +96,11 @@ Claim("restarts.small_decay_stays_in_catchment", where="04_restarts §3",
 # ---- §3 the weaker peak: no difference -------------------------------------------------------------
 
 def weak_peak(seeds) -> Runs:
-    """From w0 at peak 0.25: SGDR (cycles of 200) and one cosine, the same noise seed for both."""
+    """From w0 at peak 0.25: SGDR (cycles of 200) and one cosine, the same noise seed for both.
+
+    400 seeds per set: with 200, the interval's half-width (about 0.085) left too little room, and the
+    ±0.15 bound held on only 18 of 20 fresh sets although the pooled difference is 0.01 [-0.005, 0.03].
+    """
     return Runs(seeds, sgdr=_deepest(SGDR_WEAK, seeds), cosine=_deepest(ONE_COSINE_WEAK, seeds))
 
 
@@ -106,12 +110,12 @@ def _weak_difference(r: Runs):
 
 Claim("restarts.weak_peak_no_difference", where="04_restarts §3",
       statement=f"At peak 0.25, SGDR and one long cosine reach the deepest basin equally often from w0 (each about "
-                f"three runs in four): over 200 seeds the 95 % interval of the difference of their rates lies "
+                f"three runs in four): over 400 seeds the 95 % interval of the difference of their rates lies "
                 f"within ±{NO_DIFFERENCE_BOUND}.",
       experiment=weak_peak,
       predicate=lambda r: -NO_DIFFERENCE_BOUND < _weak_difference(r).low and _weak_difference(r).high < NO_DIFFERENCE_BOUND,
       effect=_weak_difference,
-      notebook_seeds=tuple(range(200)), fast=True)
+      notebook_seeds=tuple(range(400)), fast=True)
 
 
 # ---- §3 anytime checkpoints -------------------------------------------------------------------------

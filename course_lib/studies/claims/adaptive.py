@@ -41,13 +41,14 @@ def adam_floors(seeds) -> Runs:
 def _adam_holds(r: Runs) -> bool:
     c03, c01, cos = r["floor_constant_003"], r["floor_constant_001"], r["floor_cosine_003"]
     return bool(c03.mean() > 2 * c01.mean()                       # the floor grows with the rate
-                and np.all(cos < c03 / 5) and np.all(cos < c01)   # the cosine goes under both floors, every seed
-                and cos.mean() < c03.mean() / 10)                 # and > 10x under its own peak rate's floor
+                and np.all(cos < c01)                             # the cosine goes under both floors, every seed,
+                and np.all(cos < c03 / 5))                        # > 5x under its own peak rate's floor
 
 
 Claim("adaptive.adam_noise_floor", where="05_plateau_and_adaptive §4",
       statement="Adam's noise floor grows with the rate (constant 0.03 more than twice constant 0.01, on average), and "
-                "a cosine from 0.03 ends under both floors on every seed, more than 10 times under the 0.03 floor on average.",
+                "a cosine from 0.03 ends under both floors on every seed, more than 5 times under the 0.03 floor (15 to 19 "
+                "times on average over fresh seeds).",
       experiment=adam_floors, predicate=_adam_holds,
       effect=lambda r: ratio_of_means(r["floor_constant_003"], r["floor_cosine_003"], "floor: constant 0.03 / cosine from 0.03"),
       notebook_seeds=(0, 1, 2), fresh_sets=10)
@@ -89,16 +90,15 @@ def digits_runs(seeds) -> Runs:
 def _schedule_helps(r: Runs) -> bool:
     loss = {name: r[f"{name}: loss"] for name in CONFIGS}
     return bool(not any(r[f"{name}: diverged"].any() for name in CONFIGS)
-                and loss["AdamW, cosine"].mean() < 0.6 * loss["AdamW, constant"].mean()   # the decay helps AdamW...
-                and np.all(loss["AdamW, cosine"] < loss["AdamW, constant"])               # ...on every seed
-                and np.all(loss["AdamW + plateau"] < loss["AdamW, constant"])             # and so does the plateau policy
+                and loss["AdamW, cosine"].mean() < 0.6 * loss["AdamW, constant"].mean()     # the decay helps AdamW,
+                and loss["AdamW + plateau"].mean() < 0.6 * loss["AdamW, constant"].mean()   # and so does the plateau policy
                 and loss["SGD+momentum, cosine"].mean() < loss["AdamW, constant"].mean())
 
 
 Claim("adaptive.schedule_helps_adamw", where="05_plateau_and_adaptive §5",
-      statement="On digits at AdamW's large rate 0.05, a cosine ends with a mean validation loss under 0.6 times the "
-                "constant rate's, and the cosine and the plateau policy each end below the constant rate on every "
-                "seed; SGD+momentum with a cosine ends below constant AdamW on average.",
+      statement="On digits at AdamW's large rate 0.05, a cosine and the plateau policy each end with a mean validation "
+                "loss under 0.6 times the constant rate's (about 0.3 times; seed by seed, below it on 29 of 30 fresh "
+                "seeds each); SGD+momentum with a cosine ends below constant AdamW on average.",
       experiment=digits_runs, predicate=_schedule_helps,
       effect=lambda r: ratio_of_means(r["AdamW, cosine: loss"], r["AdamW, constant: loss"], "val loss: AdamW cosine / constant"),
       notebook_seeds=(0, 1, 2), needs_torch=True)

@@ -164,14 +164,14 @@ def _snapshots_hold(r: Runs) -> bool:
     last_acc, last_nll = r["snapshot_acc"][:, -1], r["snapshot_nll"][:, -1]
     return bool(r["ensemble_acc"].mean() >= r["snapshot_acc"].mean() - 1 / r["n_val"][0]   # not worse than a typical snapshot
                 and np.all(np.abs(r["ensemble_acc"] - last_acc) < 0.015)                  # within ~1 % of the last
-                and np.all(r["ensemble_nll"] > last_nll)                                  # NLL worse than the last
+                and np.mean(r["ensemble_nll"] - last_nll) > 0                             # NLL worse than the last, on average
                 and np.all(r["disagreement"] < 0.03))                                     # the snapshots hardly disagree
 
 
 Claim("restarts.snapshot_ensemble_no_gain", where="04_restarts §4",
       statement="On digits, the snapshot ensemble's accuracy is within 1.5 points of the last snapshot's on every "
-                "seed, its validation NLL is higher than the last snapshot's on every seed, and the snapshots "
-                "disagree on under 3 % of the validation images.",
+                "seed, its validation NLL is higher than the last snapshot's on average (on 29 of 30 fresh seeds), "
+                "and the snapshots disagree on under 3 % of the validation images.",
       experiment=snapshots, predicate=_snapshots_hold,
       effect=lambda r: paired_difference(r["ensemble_nll"], r["snapshot_nll"][:, -1], "NLL: ensemble − last snapshot"),
       notebook_seeds=(0, 1, 2), needs_torch=True)
@@ -201,13 +201,13 @@ def _one_cycle_holds(r: Runs) -> bool:
     return bool(r["one_cycle_acc"].mean() > r["constant_03_acc"].mean() + 0.02
                 and r["one_cycle_loss"].mean() < r["constant_03_loss"].mean()
                 and r["constant_01_acc"].mean() > r["one_cycle_acc"].mean() - 0.01
-                and r["constant_01_loss"].max() < r["one_cycle_loss"].min())
+                and r["constant_01_loss"].mean() < r["one_cycle_loss"].mean())
 
 
 Claim("restarts.one_cycle_vs_constant", where="04_restarts §6",
       statement="On digits (3 seeds), one-cycle at peak 0.3 beats a constant 0.3 by more than 2 accuracy points on "
                 "average, with a lower mean validation loss; a constant 0.1 is as accurate (within 1 point) and has "
-                "a lower validation loss than one-cycle on every seed.",
+                "a lower mean validation loss than one-cycle.",
       experiment=one_cycle_vs_constant, predicate=_one_cycle_holds,
       effect=lambda r: paired_difference(r["one_cycle_acc"], r["constant_03_acc"], "val acc: one-cycle − constant 0.3"),
       notebook_seeds=(0, 1, 2), needs_torch=True)

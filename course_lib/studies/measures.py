@@ -143,18 +143,24 @@ def noise_floor(problem: Any, lr: float, batch_size: int | None, *, seeds: Seque
     return np.array(floors, dtype=np.float64)
 
 
-def steps_to_tolerance(history: History, problem: Any, rel_tol: float = 1e-6) -> int | None:
+def steps_to_tolerance(history: History, problem: Any, rel_tol: float = 1e-6, stay: bool = False) -> int | None:
     """First step t with loss[t] - f* <= rel_tol * (loss[0] - f*), f* = problem.min_loss.
 
-    loss[t] is the loss after t updates, so the answer counts updates.
+    loss[t] is the loss after t updates, so the answer counts updates. With ``stay=True`` it is the
+    first step from which the loss *stays* within the tolerance up to the end of the record: the
+    measure to use when the loss is not monotone (momentum, oscillating runs), where the first dip
+    below the tolerance can be followed by a climb far above it. On a monotone loss both agree.
 
     Args:
         history: a run on ``problem``.
         problem: has ``min_loss``.
         rel_tol: the fraction of the initial excess loss to reach (> 0).
+        stay: count from the first step after which every later recorded loss is within the
+            tolerance (so the answer depends on how long the run was recorded: run long enough).
 
     Returns:
-        the number of updates, or None if the run never got there (or diverged first).
+        the number of updates, or None if the run never got there (or diverged first; with
+        ``stay=True``: or was above the tolerance at its last recorded step).
 
     Raises:
         TypeError: not a History, or a problem without min_loss.
@@ -166,7 +172,13 @@ def steps_to_tolerance(history: History, problem: Any, rel_tol: float = 1e-6) ->
     excess = np.asarray(history.loss, dtype=np.float64) - f_star
     if excess.size == 0:
         raise ValueError("history must hold at least one recorded step, got an empty history")
-    reached = np.flatnonzero(excess <= rel_tol * excess[0])
+    within = excess <= rel_tol * excess[0]
+    if stay:
+        above = np.flatnonzero(~within)
+        if above.size == 0:
+            return 0
+        return int(above[-1]) + 1 if above[-1] + 1 < within.size else None
+    reached = np.flatnonzero(within)
     return int(reached[0]) if reached.size else None
 
 

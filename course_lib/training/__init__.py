@@ -32,6 +32,7 @@ _EXPORTS = {
     'Descent': 'gd',
     'run_gd': 'gd',
     'run_adaptive': 'gd',
+    'sgd_final_points': 'gd',
     'rates': 'gd',
     'momenta': 'gd',
     'RunPlan': 'plan',

@@ -51,7 +51,7 @@ from course_lib.training.plan import check_horizon as warn_on_horizon
 from course_lib.training.plateau import ReduceLROnPlateau
 from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
 
-__all__ = ["clip_gradient", "sgd_step", "momentum_step", "adagrad_step", "rmsprop_step", "adam_step", "descend",
+__all__ = ["clip_gradient", "sgd_step", "sgd_final_points", "momentum_step", "adagrad_step", "rmsprop_step", "adam_step", "descend",
            "Descent",
            "run_gd", "run_adaptive", "rates", "momenta", "describe", "METHODS", "DEFAULT_EPS"]
 
@@ -433,6 +433,47 @@ def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentu
         w0=start.tolist(), momentum=describe(momentum), nesterov=nesterov, batch_size=batch_size, seed=seed,
         plateau=describe(plateau), plateau_every=plateau_every, clip_norm=clip_norm, clip_value=clip_value,
         max_norm=max_norm, plateau_lrs=run.plateau_lrs))
+
+
+def sgd_final_points(problem: Any, schedule: Any, n_steps: int, seeds: Any, *, w0: Any = None,
+                     batch_size: int = 1) -> np.ndarray:
+    """Where plain SGD ends, for many seeds at once: ``run_gd(problem, schedule, n_steps, w0=...,
+    batch_size=batch_size, seed=s).params[-1]`` for every ``s`` in ``seeds``, as one array.
+
+    For :func:`~course_lib.problems.multi_basin` (its stochastic gradient is the exact gradient plus
+    Gaussian noise of std ``noise / sqrt(batch_size)``): the seeds run side by side, each with the
+    same noise stream ``run_gd`` draws from ``np.random.default_rng(seed)``, so the points are
+    ``run_gd``'s (tests/training/test_gd.py checks it), about a hundred times faster. No momentum,
+    no path, no divergence check: a study over hundreds of seeds that only needs the end points.
+
+    Args:
+        problem: a ``MultiBasin``.
+        schedule: as for :func:`run_gd`.
+        n_steps: number of updates (>= 1).
+        seeds: the noise seeds (>= 0), one run each.
+        w0: one start for every run, or one start per seed (shape (len(seeds), 2)); default ``problem.w0``.
+        batch_size: the pretend mini-batch size (>= 1).
+
+    Returns:
+        the final points, shape (len(seeds), dim).
+    """
+    from course_lib.problems.surfaces import MultiBasin  # local: problems is only needed here
+
+    if not isinstance(problem, MultiBasin):
+        raise TypeError(f"sgd_final_points needs a multi_basin problem (Gaussian gradient noise), got problem={problem!r}")
+    n_steps = check_int("n_steps", n_steps, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    seeds = [check_int("seed", s, minimum=0) for s in seeds]
+    start = np.array(problem.w0 if w0 is None else w0, dtype=np.float64)
+    w = np.array(np.broadcast_to(start, (len(seeds), problem.dim)))
+    if not np.all(np.isfinite(w)):
+        raise ValueError(f"w0 must be finite, got w0={w0!r}")
+    scale = problem.noise / math.sqrt(batch_size)
+    noise = np.stack([np.random.default_rng(s).normal(scale=scale, size=(n_steps, problem.dim)) for s in seeds], axis=1)
+    with np.errstate(all="ignore"):
+        for lr, z in zip(rates(schedule, n_steps).tolist(), noise):
+            w = sgd_step(w, problem._grad(w) + z, lr)
+    return w
 
 
 def run_adaptive(problem: Any, schedule: Any, n_steps: int, *, method: str = "adam", w0: Any = None,

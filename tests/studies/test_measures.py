@@ -32,6 +32,35 @@ def test_steps_to_tolerance_none_when_not_reached(bowl):
     assert X.steps_to_tolerance(T.run_gd(bowl, 0.01, 10), bowl, 1.0) == 0
 
 
+def test_steps_to_tolerance_stay_counts_from_the_last_time_above():
+    # a made-up non-monotone record: relative excess 1, 1e-7 (a dip), 1e-3 (back above), then below for good
+    b = P.quadratic_bowl(condition_number=10.0)
+    rel = np.array([1.0, 1e-7, 1e-3, 1e-7, 1e-8])
+    h = History(steps=np.arange(5), lr=np.full(5, 0.1), loss=b.min_loss + rel)
+    assert X.steps_to_tolerance(h, b, 1e-6) == 1                   # the first dip
+    assert X.steps_to_tolerance(h, b, 1e-6, stay=True) == 3        # stays below from here
+    assert X.steps_to_tolerance(h, b, 1e-2, stay=True) == 1
+    assert X.steps_to_tolerance(h, b, 1.0, stay=True) == 0          # within from the start
+
+
+def test_steps_to_tolerance_stay_is_none_when_above_at_the_end(bowl):
+    h = T.run_gd(bowl, 0.01, 10)
+    assert X.steps_to_tolerance(h, bowl, 1e-6, stay=True) is None
+    assert X.steps_to_tolerance(T.run_gd(bowl, 2.5, 500), bowl, 1e-6, stay=True) is None   # diverged
+
+
+def test_steps_to_tolerance_stay_on_momentum_bowl():
+    # notebook 05 section 2: momentum's loss is not monotone, so the first dip and "stays below" differ;
+    # GD's loss is monotone, so they agree
+    b = P.quadratic_bowl(condition_number=100.0)
+    gd = T.run_gd(b, b.optimal_lr, 400)
+    hb = T.run_gd(b, 1.0, 400, momentum=0.9)
+    nag = T.run_gd(b, 1.0, 400, momentum=0.9, nesterov=True)
+    assert X.steps_to_tolerance(gd, b, 1e-6) == X.steps_to_tolerance(gd, b, 1e-6, stay=True) == 346
+    assert (X.steps_to_tolerance(hb, b, 1e-6), X.steps_to_tolerance(hb, b, 1e-6, stay=True)) == (103, 132)
+    assert (X.steps_to_tolerance(nag, b, 1e-6), X.steps_to_tolerance(nag, b, 1e-6, stay=True)) == (24, 77)
+
+
 def test_excess_loss_subtracts_min_loss_and_copies():
     nls = P.noisy_least_squares(n_samples=200, dim=3)
     h = T.run_gd(nls, 0.1, 50, label="a")

@@ -245,3 +245,20 @@ def test_run_adaptive_takes_the_clipping_options():
 def test_clip_options_are_checked(kwargs):
     with pytest.raises(ValueError, match=next(iter(kwargs))):
         T.run_gd(P.quadratic_bowl(), 0.1, 5, **kwargs)
+
+
+def test_sgd_final_points_are_run_gds_end_points():
+    # notebook 04 runs hundreds of seeds of multi_basin at once; the points must be run_gd's, seed for seed
+    from course_lib import problems as P, schedules as S, training as T
+    basin = P.multi_basin()
+    schedule = S.cosine_restarts(0.25, 50)
+    seeds = [0, 3, 7]
+    points = T.sgd_final_points(basin, schedule, 200, seeds)
+    for s, p in zip(seeds, points):
+        np.testing.assert_array_equal(p, T.run_gd(basin, schedule, 200, batch_size=1, seed=s).params[-1])
+    starts = np.array([basin.random_start(k) for k in range(3)])
+    points = T.sgd_final_points(basin, 0.05, 100, seeds, w0=starts, batch_size=4)
+    for s, w, p in zip(seeds, starts, points):
+        np.testing.assert_array_equal(p, T.run_gd(basin, 0.05, 100, w0=w, batch_size=4, seed=s).params[-1])
+    with pytest.raises(TypeError, match="multi_basin"):
+        T.sgd_final_points(P.quadratic_bowl(), 0.1, 10, [0])

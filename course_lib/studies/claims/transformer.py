@@ -80,6 +80,16 @@ def pre_ln_runs(seeds) -> Runs:
 
 def _post_ln_holds(r: Runs) -> bool:
     cold, warm = r["cold_val"], r["warm_val"]
+    return bool(np.sum(np.abs(cold - unigram_level()) < 0.05) >= 2 and np.all(cold > warm)
+                and cold.mean() > warm.mean() + 0.1)
+
+
+def strong_pattern(r: Runs) -> bool:
+    """What seeds 0-2 show (and the notebook asserted before replication): every run without warm-up ends
+    0.05 nats above every run with it, the gap of the means is 0.2 nats or more, 2 of 3 runs without warm-up
+    end within 0.02 of the unigram level, and every warmed-up run leaves it. On fresh 3-seed sets this
+    held on 8 of 10 sets (a run without warm-up sometimes escapes early; a warmed-up one once stayed)."""
+    cold, warm = r["cold_val"], r["warm_val"]
     return bool(cold.min() > warm.max() + 0.05 and cold.mean() > warm.mean() + 0.2
                 and np.sum(np.abs(cold - unigram_level()) < 0.02) >= 2 and np.all(r["warm_leaves"] >= 0))
 
@@ -87,9 +97,11 @@ def _post_ln_holds(r: Runs) -> bool:
 post_ln_needs_warmup = Claim(
     "transformer.post_ln_needs_warmup", where=f"{NOTEBOOK} §4",
     statement="6-layer post-LN Transformer LM, Adam at peak 5e-3, 100 updates: without warm-up at least 2 of 3 "
-              "seeds end at the unigram level (within 0.02 nats) and every run ends more than 0.05 nats above "
-              "every run with a 30-step warm-up (0.2 nats or more on average); every warmed-up run leaves the "
-              "unigram level",
+              "seeds end at the unigram level (within 0.05 nats: a collapse onto the unigram predictor), every seed "
+              "ends above the same seed with a 30-step warm-up, and the mean by more than 0.1 nats (0.29 nats on "
+              "average over 30 fresh seeds); the stronger pattern of seeds 0-2 (every run without warm-up above "
+              "every run with it, every warmed-up run leaving the unigram level) holds on 80 % of fresh 3-seed "
+              "sets",
     experiment=post_ln_runs, predicate=_post_ln_holds,
     effect=lambda r: paired_difference(r["cold_val"], r["warm_val"],
                                        "final val loss, no warm-up - 30-step warm-up (nats, paired)"),
@@ -99,14 +111,14 @@ post_ln_needs_warmup = Claim(
 def _pre_ln_holds(r: Runs) -> bool:
     cold, warm = r["cold_val"], r["warm_val"]
     return bool(np.all(np.abs(cold - warm) < 0.03)
-                and np.all(r["cold_leaves"] >= 0) and r["cold_leaves"].max() < r["warm_leaves"].min())
+                and np.all(r["cold_leaves"] >= 0) and np.all(r["cold_leaves"] < r["warm_leaves"]))
 
 
 pre_ln_same_without_warmup = Claim(
     "transformer.pre_ln_same_without_warmup", where=f"{NOTEBOOK} §4",
     statement="the same LM with pre-LN, at 5e-3 over 100 updates: with and without the 30-step warm-up the final "
-              "validation losses differ by less than 0.03 nats on every seed, and every run without warm-up leaves "
-              "the unigram level before every run with it",
+              "validation losses differ by less than 0.03 nats on every seed, and on every seed the run without "
+              "warm-up leaves the unigram level earlier than the same seed with it",
     experiment=pre_ln_runs, predicate=_pre_ln_holds,
     effect=lambda r: paired_difference(r["cold_val"], r["warm_val"],
                                        "final val loss, no warm-up - 30-step warm-up (nats, paired)"),

@@ -86,7 +86,7 @@ def plot_lr_sweeps(sweeps: Mapping[str, Any], *, ax: Axes | None = None, log_sco
 
     Args:
         sweeps: a dict name -> sweep, where a sweep has ``lrs`` and ``scores`` (an
-            ``experiments.LRSweep``) or is a pair ``(lrs, scores)``.
+            ``studies.LRSweep``) or is a pair ``(lrs, scores)``.
         ax: the Axes to draw into; None makes a new figure.
         log_score: log-scale y axis.
         ylabel: what the score is.
@@ -166,7 +166,7 @@ def plot_sharpness(traces: Mapping[str, Any] | Sequence[Any] | Any, *, lr: float
     Args:
         traces: a dict label -> trace, a list of traces (labelled by their ``label``) or one
             trace; a trace has ``epochs`` and ``sharpness`` arrays (e.g.
-            ``experiments.sharpness_during_training``).
+            ``studies.sharpness_during_training``).
         lr: draw the stability limit 2 / lr of this rate (> 0); None for no line.
         schedule: the runs' schedule, learning rate (per optimizer update) as a function of
             the update index t = 0, 1, ...; draws 2 / schedule(t). Not together with ``lr``.
@@ -235,7 +235,7 @@ def plot_adam_update_sizes(updates: Mapping[str, Any], *, ax: Axes | None = None
                            band: tuple[float, float] = (10.0, 90.0)) -> Axes:
     """Size of Adam's update per unit of lr, |m_hat / sqrt(v_hat)|, against the step (log x).
 
-    For each simulation (e.g. ``experiments.adam_update_sizes``): the median over
+    For each simulation (e.g. ``studies.adam_update_sizes``): the median over
     parameters, and a band between two percentiles.
 
     Args:

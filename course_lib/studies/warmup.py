@@ -119,10 +119,10 @@ def sharpness_during_training(model: torch.nn.Module, data: Any, schedule: Any, 
                               measure_epochs: Sequence[int] | None = None, loss: str = "cross_entropy",
                               n_examples: int = 512, n_iter: int = 20, label: str = "",
                               **train_kwargs: Any) -> SharpnessTrace:
-    """Train with ``trainers.train_torch`` and measure the :func:`sharpness` at init and after some epochs.
+    """Train with ``training.train_torch`` and measure the :func:`sharpness` at init and after some epochs.
 
     Args:
-        model: an nn.Module, trained in place (build it with a seed, e.g. ``M.mlp(..., seed=0)``).
+        model: an nn.Module, trained in place (build it with a seed, e.g. ``training.mlp(..., seed=0)``).
         data: a Dataset.
         schedule: the learning-rate schedule (per optimizer step).
         epochs: epochs of training (>= 1).

@@ -11,15 +11,23 @@ TORCH_MISSING = 'raise ModuleNotFoundError("No module named \'torch\'", name="to
 @pytest.fixture
 def shell():
     """An in-process IPython shell with the transformer on (whether or not torch is installed)."""
+    import sys
+
     from IPython.core.interactiveshell import InteractiveShell
 
+    # IPython puts its own module without __spec__ in sys.modules["__main__"]; multiprocessing's
+    # forkserver (test_distributed, later in the session) needs the real one back
+    main = sys.modules["__main__"]
     sh = InteractiveShell.instance()
+    sys.modules["__main__"] = main
     sh.ast_transformers.append(O.TorchCells())
     O._SKIPPED_NAMES.clear()
-    yield sh
-    sh.ast_transformers[:] = [t for t in sh.ast_transformers if not isinstance(t, O.TorchCells)]
-    O._SKIPPED_NAMES.clear()
-    sh.reset()
+    try:
+        yield sh
+    finally:
+        O._SKIPPED_NAMES.clear()
+        InteractiveShell.clear_instance()
+        sys.modules["__main__"] = main
 
 
 def run(shell, code):

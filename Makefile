@@ -1,22 +1,22 @@
-# Learning Rates, Hands-On: two commands for a newcomer.
-#   make lab    open the course in JupyterLab (creates .venv on first use)
-#   make test   run the unit tests, every notebook under nbval and the website's build and
-#               browser checks (what CI runs)
-# Both create the virtual environment from the pinned set in requirements.lock.
+# Learning Rates, Hands-On: aliases for course.py, the set-up that needs no make (Windows, macOS, Linux).
+#   make lab    = python course.py lab    open the course in JupyterLab (creates .venv on first use)
+#   make test   = python course.py test   unit tests, every notebook under nbval, the website's build
+#                                         and browser checks (what CI runs)
+#   make test-notorch / make test-oldest  = python course.py test-notorch / test-oldest
+# course.py creates the virtual environment from the pinned set in requirements.lock.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
-# JupyterLab refuses to run as root without this flag (containers, CI).
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
-
-.PHONY: lab test test-portable unit notebooks-test e2e execute-notebooks figures site bench slides editions replicate clean-venv help
+.PHONY: lab test test-notorch test-oldest test-portable unit notebooks-test e2e execute-notebooks figures site bench slides editions replicate clean-venv help
 
 help:
 	@echo "make lab     - start JupyterLab on the course (http://127.0.0.1:$(PORT), token auth)"
 	@echo "make test    - unit tests + every notebook under nbval (+ browser tests if Chromium is there)"
+	@echo "make test-notorch - unit tests + notebooks 00-02 without PyTorch (.venv-notorch)"
+	@echo "make test-oldest - unit tests + every notebook at pyproject's floors (.venv-oldest)"
 	@echo "make test-portable - unit tests + notebooks under other CPUs' kernels (VARIANTS=\"avx2 baseline ...\")"
 	@echo "make e2e     - only the browser tests (JupyterLab + headless Chromium), screenshots in tests/e2e/screenshots"
 	@echo "make figures - regenerate figures/ from course_lib"
@@ -26,21 +26,20 @@ help:
 	@echo "make slides  - one offline reveal.js deck per notebook in build/slides (open *.slides.html)"
 	@echo "make editions - student and instructor editions of the notebooks in build/editions"
 
-$(STAMP): requirements-torch.lock requirements.lock pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --no-deps -r requirements-torch.lock
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
-	@touch $(STAMP)
+$(STAMP): requirements-torch.lock requirements.lock pyproject.toml course.py
+	$(PYTHON) course.py setup
 
-lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser $(ROOT_FLAG) \
-	    --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
+lab:
+	PORT=$(PORT) $(PYTHON) course.py lab
 
-test: $(STAMP)
-	MPLBACKEND=Agg $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
-	    --nbval-cell-timeout=300 --durations=15 -p no:randomly
+test:
+	$(PYTHON) course.py test
+
+test-notorch:
+	$(PYTHON) course.py test-notorch
+
+test-oldest:
+	$(PYTHON) course.py test-oldest
 
 # The portability matrix (scripts/test_portable.py): the same suite under the kernels of other
 # CPUs and thread counts. VARIANTS empty = all of them: native avx2 baseline threads1 threads4.

@@ -6,9 +6,11 @@ Every notebook imports the rooms by name, with one line and no aliases::
 
 The rooms, from the bottom up (a room imports only rooms above it in this list):
 
-``validation``, ``lazy``
+``validation``, ``lazy``, ``torch_optional``
     The argument checks every room uses (errors name the argument, the value and what is allowed),
-    and the lazy re-exports that keep torch out of a room until a torch-backed name is read.
+    the lazy re-exports that keep torch out of a room until a torch-backed name is read, and,
+    where torch is not installed, the notebook cell guard that turns a torch cell into one line
+    ("this cell needs PyTorch") instead of a traceback, so that the NumPy lessons run on their own.
 
 ``schedules``
     Learning-rate schedules as small immutable callables, vectorised over numpy arrays: the
@@ -50,3 +52,8 @@ The rooms, from the bottom up (a room imports only rooms above it in this list):
     The learner's checks (``check_*``: a verdict and an explanation) and their reference solutions.
 
 """
+
+from course_lib import torch_optional as _torch_optional  # noqa: E402
+
+# Inside IPython without torch: torch cells say what they need in one line instead of raising.
+_torch_optional.enable()

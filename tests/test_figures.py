@@ -3,9 +3,11 @@ committed figures are what it draws (within a visual tolerance: other CPUs round
 from __future__ import annotations
 
 import hashlib
+import re
 import importlib.util
 from pathlib import Path
 
+import pytest
 from matplotlib.testing.compare import compare_images
 
 ROOT = Path(__file__).parent.parent
@@ -24,6 +26,12 @@ def _digest(path: Path) -> str:
 
 
 def test_make_figures_matches_the_committed_figures(tmp_path):
+    import matplotlib
+
+    locked = re.search(r"^matplotlib==(\S+)", (Path(__file__).parent.parent / "requirements.lock").read_text(), re.M)
+    if locked and matplotlib.__version__ != locked.group(1):
+        # another matplotlib (course.py test-oldest) renders text and lines a little differently
+        pytest.skip(f"figures/ is drawn with the lock's matplotlib {locked.group(1)}, this is {matplotlib.__version__}")
     script = _load_script()
     assert script.main(["--out", str(tmp_path)]) == 0
     for name, tol in script.FIGURES.items():

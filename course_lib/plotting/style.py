@@ -27,7 +27,11 @@ EPOCH_LABEL = "epoch"
 #: Line colours, in order: matplotlib's "petroff10" style, a palette chosen for readers with
 #: colour-vision deficiencies (Petroff 2021) and distinct on a projector. The one home of the
 #: course's colours: everything else asks :func:`series_color` or draws in :data:`COURSE_STYLE`.
-PALETTE = tuple(mpl.style.library["petroff10"]["axes.prop_cycle"].by_key()["color"])
+#: matplotlib < 3.10 has no "petroff10" style: the same ten colours, as that style lists them.
+_PETROFF10 = ("#3f90da", "#ffa90e", "#bd1f01", "#94a4a2", "#832db6", "#a96b59", "#e76300", "#b9ac70",
+              "#717581", "#92dadd")
+PALETTE = tuple(mpl.style.library["petroff10"]["axes.prop_cycle"].by_key()["color"]
+                if "petroff10" in mpl.style.library else _PETROFF10)
 #: Series are told apart by marker shape (and, in the style's cycle, line style) as well as by
 #: colour, so no picture depends on colour alone. Line styles carry meaning in some course
 #: figures (dashed = learning rate on a twin axis, dotted = divergence), so the course's own

@@ -68,6 +68,7 @@ _EXPORTS = {
     'WorkerError': 'distributed',
     'LaunchTimeout': 'distributed',
     'start_fork_server': 'distributed',
+    'launch_plan': 'distributed',
     'DistributedResult': 'distributed',
     'train_distributed': 'distributed',
     'train_distributed_many': 'distributed',

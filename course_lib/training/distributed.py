@@ -52,6 +52,7 @@ import functools
 import os
 import pickle
 import socket
+import sys
 import tempfile
 import time
 import traceback
@@ -70,7 +71,7 @@ from course_lib.training.torch_loop import as_config, check_data, train_torch
 from course_lib.validation import check_int, check_positive
 from course_lib.training.history import History
 
-__all__ = ["shard_indices", "mlp_factory", "WorkerError", "LaunchTimeout", "start_fork_server", "DistributedResult", "train_distributed",
+__all__ = ["shard_indices", "mlp_factory", "WorkerError", "LaunchTimeout", "start_fork_server", "launch_plan", "DistributedResult", "train_distributed",
            "train_distributed_many", "train_simulated", "START_METHODS", "FORKSERVER_PRELOAD"]
 
 #: Start methods accepted by the launcher ("forkserver", the default, and "spawn" are the safe ones).
@@ -266,7 +267,7 @@ class _Shard:
         return float(buffer.item()) / self.world_size
 
 
-def _worker(rank: int, world_size: int, port: int, model_fn: Any, data: Any, runs: list[dict[str, Any]],
+def _worker(rank: int, world_size: int, env: dict[str, str], model_fn: Any, data: Any, runs: list[dict[str, Any]],
             out_dir: str, pg_timeout: float) -> None:
     """One worker: join the group, run every run on this rank's shard, save the results to out_dir."""
     import torch.distributed as dist
@@ -274,7 +275,7 @@ def _worker(rank: int, world_size: int, port: int, model_fn: Any, data: Any, run
     out = Path(out_dir)
     failed = False
     try:
-        os.environ["MASTER_ADDR"], os.environ["MASTER_PORT"] = "127.0.0.1", str(port)
+        os.environ.update(env)  # launch_plan's: where the peers meet, and USE_LIBUV=0 on Windows
         dist.init_process_group("gloo", rank=rank, world_size=world_size,
                                 timeout=datetime.timedelta(seconds=pg_timeout))
         ready = time.time()
@@ -331,6 +332,26 @@ def start_fork_server() -> bool:
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(FORKSERVER_PRELOAD))
     forkserver.ensure_running()
     return True
+
+
+def launch_plan(start_method: str, port: int) -> tuple[str, dict[str, str]]:
+    """The launcher's choices on this platform: ``(start method, variables every worker sets)``.
+
+    A start method the platform lacks falls back to "spawn" (Windows has only "spawn"). The workers
+    meet at 127.0.0.1:``port``; on Windows they also set ``USE_LIBUV=0``: PyTorch's Windows builds
+    lack libuv, the TCPStore's default transport, and rendezvous fails without it
+    (pytorch/pytorch#139990).
+    """
+    import multiprocessing
+
+    if start_method not in START_METHODS:
+        raise ValueError(f"start_method must be one of {START_METHODS}, got start_method={start_method!r}")
+    if start_method not in multiprocessing.get_all_start_methods():
+        start_method = "spawn"
+    env = {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(int(port))}
+    if sys.platform == "win32" or os.name == "nt":
+        env["USE_LIBUV"] = "0"
+    return start_method, env
 
 
 def _free_port() -> int:
@@ -438,17 +459,12 @@ def train_distributed_many(model_fn: Callable[[], nn.Module] | nn.Module, data: 
         ValueError, TypeError: a bad argument (checked before any process starts), or a
             ``model_fn``/``callback`` that cannot be pickled.
     """
-    import multiprocessing
-
     import torch.multiprocessing as mp
     from torch.multiprocessing import ProcessExitedException, ProcessRaisedException
 
     world_size = check_int("world_size", world_size, minimum=1)
     timeout = check_positive("timeout", timeout)
-    if start_method not in START_METHODS:
-        raise ValueError(f"start_method must be one of {START_METHODS}, got start_method={start_method!r}")
-    if start_method not in multiprocessing.get_all_start_methods():
-        start_method = "spawn"
+    start_method, worker_env = launch_plan(start_method, _free_port())
     if start_method == "forkserver":
         start_fork_server()
     if isinstance(runs, Mapping) or not isinstance(runs, Sequence) or len(runs) == 0:
@@ -464,7 +480,7 @@ def train_distributed_many(model_fn: Callable[[], nn.Module] | nn.Module, data: 
     with tempfile.TemporaryDirectory(prefix="course_lib_ddp_") as out_dir:
         out = Path(out_dir)
         launched = time.time()
-        context = mp.start_processes(_worker, args=(world_size, _free_port(), model_fn, data, jobs, out_dir,
+        context = mp.start_processes(_worker, args=(world_size, worker_env, model_fn, data, jobs, out_dir,
                                                     timeout),
                                      nprocs=world_size, join=False, start_method=start_method)
         deadline = time.monotonic() + timeout

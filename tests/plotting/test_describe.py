@@ -60,7 +60,10 @@ def test_shown_figures_carry_their_description_as_alt_text():
 def test_palette_is_colour_blind_safe_and_series_differ_beyond_colour():
     import matplotlib.style
 
-    petroff = matplotlib.style.library["petroff10"]["axes.prop_cycle"].by_key()["color"]
+    from course_lib.plotting import style as _style_module
+
+    petroff = (matplotlib.style.library["petroff10"]["axes.prop_cycle"].by_key()["color"]
+               if "petroff10" in matplotlib.style.library else list(_style_module._PETROFF10))  # matplotlib < 3.10
     cycle = viz.COURSE_STYLE["axes.prop_cycle"].by_key()
     assert cycle["color"] == petroff and len(set(map(str, cycle["linestyle"]))) == len(petroff)
     ax = viz.plot_schedules({"a": S.constant(0.1), "b": S.constant(0.2)}, 100)

@@ -15,7 +15,9 @@ def test_doctests(name):
 def test_importing_schedules_leaves_torch_out():
     import subprocess
     import sys
+    import importlib.util
+    # without torch (course.py test-notorch) the NumPy half must import all the same
+    then = "S.as_torch_scheduler; assert 'torch' in sys.modules" if importlib.util.find_spec("torch") else "pass"
     code = ("import sys, course_lib.schedules as S; S.REGISTRY; S.gallery(); S.param_specs('cyclic'); "
-            "assert 'torch' not in sys.modules, 'torch imported'; S.as_torch_scheduler; "
-            "assert 'torch' in sys.modules")
+            f"assert 'torch' not in sys.modules, 'torch imported'; {then}")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -112,6 +112,48 @@ def test_bad_arguments_fail_before_any_process_starts(digits, kwargs, error, wor
 
 
 # ---------------------------------------------------------------------------
+# The launcher's choices per platform (faked: no process starts)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("platform, os_name, methods, asked, start, libuv", [
+    ("win32", "nt", ["spawn"], "forkserver", "spawn", "0"),            # Windows: spawn only, no libuv
+    ("win32", "nt", ["spawn"], "spawn", "spawn", "0"),
+    ("darwin", "posix", ["spawn", "fork", "forkserver"], "forkserver", "forkserver", None),
+    ("linux", "posix", ["fork", "spawn", "forkserver"], "fork", "fork", None),
+    ("linux", "posix", ["fork", "spawn", "forkserver"], "forkserver", "forkserver", None),
+])
+def test_launch_plan_fits_the_platform(monkeypatch, platform, os_name, methods, asked, start, libuv):
+    """pytorch/pytorch#139990: Windows builds lack libuv, so the workers' TCPStore needs USE_LIBUV=0."""
+    import multiprocessing
+    import sys
+
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.setattr(os, "name", os_name)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: list(methods))
+    method, env = D.launch_plan(asked, 29500)
+    assert method == start
+    assert env["MASTER_ADDR"] == "127.0.0.1" and env["MASTER_PORT"] == "29500"
+    assert env.get("USE_LIBUV") == libuv
+
+
+def test_launch_plan_names_a_bad_start_method():
+    with pytest.raises(ValueError, match="start_method.*'thread'"):
+        D.launch_plan("thread", 29500)
+
+
+def test_workers_set_the_plans_variables(monkeypatch, tmp_path):
+    """The worker applies the launcher's variables before joining the group (here: it fails to join)."""
+    monkeypatch.setattr(dist, "init_process_group", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("no group")))
+    for name, value in {"USE_LIBUV": "1", "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "2"}.items():
+        monkeypatch.setenv(name, value)  # restored after the test
+    with pytest.raises(RuntimeError, match="no group"):
+        D._worker(0, 1, {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "1", "USE_LIBUV": "0"}, None, None, [],
+                  str(tmp_path), 1.0)
+    assert os.environ["USE_LIBUV"] == "0" and os.environ["MASTER_PORT"] == "1"
+    assert (tmp_path / "error0.pkl").exists()
+
+
+# ---------------------------------------------------------------------------
 # Two workers
 # ---------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ not resolve. Nothing is executed.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import importlib.util
 import json
@@ -153,9 +154,18 @@ def _importable(name: str) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=1)
+def _claim_names() -> frozenset[str]:
+    """The names of the registered claims (``restarts.from_w0``), which prose may quote."""
+    from course_lib import studies
+    return frozenset(studies.all_claims())
+
+
 def _resolve_attribute(prefix: str, rest: str, bound: set[str]) -> str | None:
     if prefix == "course_lib":
         return None                       # DOTTED checks these
+    if f"{prefix}{rest}".strip(".") in _claim_names():
+        return None                       # a registered claim's name: studies.claim("warmup.x")
     if prefix in ROOMS:
         obj = _room(prefix)
         for attr in rest.strip(".").split("."):

@@ -17,7 +17,8 @@ import numpy as np
 from course_lib import schedules, training
 from course_lib.studies.large_batch_study import raw_digits, run_large_batch_experiment
 from course_lib.studies.measures import early_spike
-from course_lib.studies.replication import Claim, Runs, mean_interval, paired_difference, ratio_of_means
+from course_lib.studies.replication import (Claim, Runs, mean_interval, paired_difference, proportion,
+                                            ratio_of_means)
 from course_lib.studies.warmup import sharpness
 
 BASE_LR, BASE_BATCH, EPOCHS, WARMUP_EPOCHS = 0.02, 32, 15, 5
@@ -67,13 +68,16 @@ BASE_RATE_BEHIND = Claim(
 
 NO_WARMUP_SPIKES = Claim(
     "large_batch.no_warmup_spikes", where="08_large_batch §3",
-    statement="Without warm-up, (c)'s training loss rises in the first epoch above 1.2× its first value on every "
-              "seed; (a), (b) and (d) never rise above 1.1×.",
+    statement="Without warm-up, (c)'s training loss rises in the first epoch on most seeds (above 1.2× its first "
+              "value on about 70% of seeds; in every set of 3 seeds at least one rises above 1.3×), while "
+              "(d) never rises above 1.1× and (a) and (b) never above 1.2×.",
     experiment=lambda seeds: rows(4, seeds),
-    predicate=lambda r: bool(_col(r, "spike", C).min() > 1.2
-                             and max(_col(r, "spike", j).max() for j in (A, B, D)) < 1.1),
-    effect=lambda r: mean_interval(_col(r, "spike", C), "(c): worst loss in epoch 1 / first loss"),
+    predicate=lambda r: bool(_col(r, "spike", C).max() > 1.3 and _col(r, "spike", D).max() < 1.1
+                             and max(_col(r, "spike", A).max(), _col(r, "spike", B).max()) < 1.2),
+    effect=lambda r: proportion(_col(r, "spike", C) > 1.2, "seeds where (c) rises above 1.2× in epoch 1"),
     notebook_seeds=SEEDS, needs_torch=True)
+# Stated first as "(c) above 1.2× on every seed, the others below 1.1×": it held on 3 of 10 fresh sets
+# ((c) did not rise on 7 of 30 fresh seeds, and (a) reached 1.12×), so it is restated at the strength it has.
 
 NO_WARMUP_WORSE = Claim(
     "large_batch.no_warmup_ends_worse", where="08_large_batch §3",
@@ -125,15 +129,18 @@ def ends_rows(seeds: tuple[int, ...]) -> Runs:
 
 K2 = Claim(
     "large_batch.k2_warmup_barely_matters", where="08_large_batch §4",
-    statement="At k = 2 (rate 0.04) the no-warm-up loss rises in epoch 1 by less than 1.5× on every seed, and (c) "
-              "ends within 15% of (d) on every seed.",
+    statement="At k = 2 (rate 0.04) the failure is mild: without warm-up the loss rises in epoch 1 by less than 2× "
+              "on every seed (on about half the seeds not at all), and (c) ends within 25% of (d) on every seed "
+              "(on average a few percent above it).",
     experiment=ends_rows,
-    predicate=lambda r: bool(np.all(_col(r, "spike_2", C) < 1.5)
+    predicate=lambda r: bool(np.all(_col(r, "spike_2", C) < 2)
                              and np.all(abs(_col(r, "val_loss_2", C) - _col(r, "val_loss_2", D))
-                                        < 0.15 * _col(r, "val_loss_2", D))),
-    effect=lambda r: paired_difference(_col(r, "val_loss_2", C), _col(r, "val_loss_2", D),
-                                       "k = 2: (c) − (d), final val loss"),
+                                        < 0.25 * _col(r, "val_loss_2", D))),
+    effect=lambda r: ratio_of_means(_col(r, "val_loss_2", C), _col(r, "val_loss_2", D),
+                                    "k = 2: (c) / (d), final val loss"),
     notebook_seeds=SEEDS, needs_torch=True)
+# First stated as "spike below 1.5× and (c) within 15% of (d) on every seed": 5 of 10 fresh sets (spikes up
+# to 1.83×, (c) 21% above (d) on one seed). Restated from those sets, then replicated on other fresh seeds.
 
 K8 = Claim(
     "large_batch.k8_too_large", where="08_large_batch §4",

@@ -120,7 +120,7 @@ PEAK_OVER_SHAPE = Claim(
 
 def _tuning_curves(curves: np.ndarray) -> bool:
     best = np.argmin(curves, axis=1)
-    inside = bool(np.all((0 < best) & (best < curves.shape[1] - 1)) and best.max() - best.min() <= 1)
+    inside = bool(np.all((0 < best) & (best < curves.shape[1] - 1)))
     low = dict(zip(NAMES, curves[:, 0] / curves.min(axis=1)))        # the loss at 0.003 / the best loss
     early = [low[n] for n in ("cosine", "warmup+cosine", "step", "one-cycle", "SGDR")]
     return inside and min(early) > 2.5 and max(low["constant"], low["WSD"]) < min(early)
@@ -128,14 +128,17 @@ def _tuning_curves(curves: np.ndarray) -> bool:
 
 TUNING_CURVES = Claim(
     "choosing.tuning_curves", where="06_choosing_a_schedule §2",
-    statement="On the tuning seed, every schedule's best rate lies inside the grid, all within one grid step of "
-              "each other; at the lowest rate (0.003) the five schedules that spend much of the run below "
-              "their peak lose more than 2.5× their best loss, and constant and WSD lose less than any of them.",
+    statement="On the tuning seed, every schedule's best rate lies inside the grid; at the lowest rate (0.003) "
+              "the five schedules that spend much of the run below their peak lose more than 2.5× their best "
+              "loss, and constant and WSD lose less than any of them.",
     experiment=comparison_runs,
     predicate=lambda r: all(_tuning_curves(c) for c in _rows(r, "curves")),
     effect=lambda r: proportion([_tuning_curves(c) for c in _rows(r, "curves")], "seed sets with this pattern"),
     notebook_seeds=(0, 1, 2, 3), needs_torch=True)
-# First stated with "constant and WSD lose less than 2×": 8 of 10 fresh sets (WSD lost 2.06× and 2.13× on two).
+# First stated with "constant and WSD lose less than 2×" and "all best rates within one grid step": 8 of 10
+# fresh sets (WSD lost 2.06× and 2.13× on two); with "less than any of them", 6 of 10 further fresh sets (the
+# best rates spread over three grid values on four). Both parts are dropped from the claim; the notebook says
+# "here" for them.
 
 
 def _shape_range(runs: Runs) -> np.ndarray:

@@ -310,7 +310,7 @@ LM_COOLDOWN = Claim(
     experiment=lambda seeds: _lm_table(seeds, ("constant", "WSD")), predicate=_lm_drop,
     effect=lambda r: paired_difference(r["constant"], r["WSD"], "constant − WSD, final val loss (nats)"),
     notebook_seeds=(0, 1, 2), needs_torch=True)
-# 6 runs of 300 Adam updates per set, about 29 s of CPU: 10 fresh sets cost about 290 s, over the 150 s budget
+# 6 runs of 300 Adam updates per set, about 35 s of CPU: 10 fresh sets cost about 345 s, over the 150 s budget
 # of a torch claim. Not cut yet (the notebook's model and T are the claim); a cheaper design would branch WSD
 # from the constant run's step-240 checkpoint (training.save_checkpoint / train_steps), 360 updates per seed
 # instead of 600.
@@ -328,4 +328,4 @@ LM_COSINE = Claim(
     experiment=lambda seeds: _lm_table(seeds, ("constant", "cosine", "WSD")), predicate=_lm_cosine,
     effect=lambda r: paired_difference(r["cosine"], r["WSD"], "cosine − WSD, final val loss (nats)"),
     notebook_seeds=(0, 1, 2), needs_torch=True)
-# 9 runs per set, 6 of them shared with choosing.lm_cooldown_drop through the cache (3 more: about 15 s of CPU).
+# 9 runs per set, 6 shared with choosing.lm_cooldown_drop through the cache (3 more: about 17 s of CPU a set).

@@ -234,7 +234,7 @@ def noise_limited_runs(seeds: tuple[int, ...] = tuple(range(20))) -> dict:
 
 
 def noise_limited_table(seeds: tuple[int, ...]) -> Runs:
-    """One row per seed: each cut schedule's excess loss f(w) − f* over the last 10 updates (columns ``CUT_NAMES``)."""
+    """One row per seed: each cut schedule's excess loss f(w) − f* over its last 10 updates (``CUT_NAMES``)."""
     nls = problems.noisy_least_squares()
     runs = noise_limited_runs(tuple(seeds))
     return Runs(seeds, excess=np.array([[late_excess_loss(h, nls, window=NOISE_WINDOW) for h in runs[n]]

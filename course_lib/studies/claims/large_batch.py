@@ -151,5 +151,6 @@ K8 = Claim(
     predicate=lambda r: bool(np.all(_col(r, "spike_8", C) > 1.3) and np.all(_col(r, "spike_8", D) < 1.1)
                              and min(_col(r, "val_loss_8", C).mean(), _col(r, "val_loss_8", D).mean())
                              > max(2.5 * _col(r, "val_loss_8", A).mean(), _col(r, "val_loss_8", B).mean())),
-    effect=lambda r: ratio_of_means(_col(r, "val_loss_8", D), _col(r, "val_loss_8", A), "k = 8: (d) / (a), final val loss"),
+    effect=lambda r: ratio_of_means(_col(r, "val_loss_8", D), _col(r, "val_loss_8", A),
+                                    "k = 8: (d) / (a), final val loss"),
     notebook_seeds=SEEDS, needs_torch=True)

@@ -205,13 +205,28 @@ def _replicate_named(name: str, n_sets: int, source: str | None = None) -> dict:
     return _row(replicate(claims[name], n_sets))
 
 
+def _replicate_group(names: Sequence[str], n_sets: Sequence[int], source: str | None = None) -> list[dict]:
+    """Replicate several claims one after the other in one worker process.
+
+    Claims of one topic module often share a cached experiment (the same runs on the same seeds), so
+    they go to the same worker and train once.
+    """
+    return [_replicate_named(name, n, source) for name, n in zip(names, n_sets)]
+
+
+def _topic(name: str) -> str:
+    """The topic (claims module) of a claim name: ``restarts.from_w0`` -> ``restarts``."""
+    return name.split(".", 1)[0]
+
+
 def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
         out: TextIO | None = None, jobs: int = 1, source: str | None = None) -> tuple[list[dict], float]:
     """Replicate ``claims`` with a line per claim on ``out`` (default stdout); returns (rows, wall seconds).
 
     ``sets`` overrides each claim's number of fresh sets; ``per_set`` (seconds per set, by claim name,
     e.g. from :func:`previous_seconds`) projects the claims not run yet. ``jobs`` > 1 runs registered
-    claims in that many worker processes (longest expected first), each with its share of the cores
+    claims in that many worker processes, one task per topic module (claims of a topic share cached runs;
+    longest expected first), each with its share of the cores
     (``source``: where the workers find the claims, see :func:`_replicate_named`).
     """
     out = sys.stdout if out is None else out
@@ -235,20 +250,24 @@ def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
         known = [v for v in per_set.values() if v > 0]
         guess = {c.name: per_set.get(c.name, sum(known) / len(known) if known else 1.0) * n_sets[c.name]
                  for c in claims}
-        order = sorted(claims, key=lambda c: -guess[c.name])
+        groups: dict[str, list[Any]] = {}
+        for c in claims:                       # one task per topic: its claims share cached runs
+            groups.setdefault(_topic(c.name), []).append(c)
+        order = sorted(groups.values(), key=lambda g: -sum(guess[c.name] for c in g))
         threads = max(1, core_count() // jobs)
         with cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                     initializer=_worker_start, initargs=(threads,)) as pool:
-            futures = {pool.submit(_replicate_named, c.name, n_sets[c.name], source): c for c in order}
-            left = [c for c in order]
+            futures = [pool.submit(_replicate_group, [c.name for c in g], [n_sets[c.name] for c in g], source)
+                       for g in order]
+            left = [c for g in order for c in g]
             for future in cf.as_completed(futures):
-                row = future.result()
-                rows.append(row)
-                per_set[row["claim"]] = row["seconds"] / max(row["sets"], 1)
-                left = [c for c in left if c.name != row["claim"]]
-                elapsed = time.perf_counter() - start
-                rest, _ = projected_total(0.0, 0.0, left, n_sets, per_set)
-                print(_line(len(rows), len(claims), row, elapsed, elapsed + rest / jobs), file=out, flush=True)
+                for row in future.result():
+                    rows.append(row)
+                    per_set[row["claim"]] = row["seconds"] / max(row["sets"], 1)
+                    left = [c for c in left if c.name != row["claim"]]
+                    elapsed = time.perf_counter() - start
+                    rest, _ = projected_total(0.0, 0.0, left, n_sets, per_set)
+                    print(_line(len(rows), len(claims), row, elapsed, elapsed + rest / jobs), file=out, flush=True)
         return rows, time.perf_counter() - start
     for i, c in enumerate(claims):
         claim_start = time.perf_counter()

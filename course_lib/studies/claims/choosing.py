@@ -14,15 +14,18 @@ same seeds without training twice, and claims that share an experiment share its
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from course_lib import problems, schedules, training
-from course_lib.studies.comparison import Budget, compare_schedules
-from course_lib.studies.language_model import LMSetup, run_lm_schedules
 from course_lib.studies.measures import late_excess_loss
 from course_lib.studies.replication import (Claim, Runs, mean_interval, paired_difference, proportion,
                                             ratio_of_means)
+
+if TYPE_CHECKING:                     # torch-backed: imported where used, so this module imports without torch
+    from course_lib.studies.comparison import Budget
+    from course_lib.studies.language_model import LMSetup
 
 #: §2: the peak rates tried for every schedule, 3e-3 to 8e-2, a factor 2.27 apart.
 GRID = np.geomspace(3e-3, 8e-2, 5)
@@ -37,6 +40,7 @@ NOISE_LR, NOISE_T, NOISE_WINDOW = 0.2, 2000, 10
 @functools.lru_cache(maxsize=1)
 def digits_budget() -> Budget:
     """§1's budget: 8×8 digits, mlp(64, 10, hidden=(64,)), Adam, batch 128, 8 epochs (T = 88 updates)."""
+    from course_lib.studies.comparison import Budget
     data = problems.load_digits()
     return Budget(data, lambda: training.mlp(64, 10, hidden=(64,), seed=None), epochs=8, batch_size=128,
                   optimizer="adam")
@@ -48,6 +52,7 @@ def fair_comparison(seeds: tuple[int, ...] = (0, 1, 2, 3), progress: bool = Fals
 
     7 × (5 + 3) = 56 runs of 88 updates. Returns a :class:`~course_lib.studies.comparison.Comparison`.
     """
+    from course_lib.studies.comparison import compare_schedules
     seeds = tuple(int(s) for s in seeds)
     return compare_schedules(schedules.STANDARD_SCHEDULES, GRID, digits_budget(), tune_seeds=seeds[:1],
                              seeds=seeds[1:], progress=progress)
@@ -265,14 +270,27 @@ def cut_ratio(runs: Runs) -> "Estimate":
 
 # ---- §5: the WSD cool-down on a small Transformer LM ---------------------------------------------
 
-#: §5's model and budget: pre-LN, 2 blocks of width 64, batch 16, 32 tokens of context, T = 300 Adam updates.
-LM = LMSetup(steps=300, batch_size=16, context=32, n_layers=2, d_model=64, norm_first=True)
 LM_PEAK = 2e-2
+LM_STEPS = 300
+
+
+@functools.lru_cache(maxsize=1)
+def lm_setup() -> LMSetup:
+    """§5's model and budget: pre-LN, 2 blocks of width 64, batch 16, 32 tokens of context, T = 300 Adam updates."""
+    from course_lib.studies.language_model import LMSetup
+    return LMSetup(steps=LM_STEPS, batch_size=16, context=32, n_layers=2, d_model=64, norm_first=True)
+
+
+def __getattr__(name: str) -> Any:
+    """``LM``: §5's setup (:func:`lm_setup`), built on first use so importing this module needs no torch."""
+    if name == "LM":
+        return lm_setup()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def lm_schedules() -> dict:
     """§5's three schedules at the peak 2e-2: constant (30-step warm-up), warm-up + cosine, WSD."""
-    T = LM.steps
+    T = LM_STEPS
     return {"constant": schedules.warmup(schedules.constant(LM_PEAK), T // 10),
             "cosine": schedules.warmup_cosine_schedule(LM_PEAK, T),
             "WSD": schedules.wsd_schedule(LM_PEAK, T)}
@@ -280,7 +298,8 @@ def lm_schedules() -> dict:
 
 @functools.lru_cache(maxsize=64)
 def _lm_run(name: str, seed: int):
-    return run_lm_schedules(LM, {name: lm_schedules()[name]}, seeds=[seed])[name][0]
+    from course_lib.studies.language_model import run_lm_schedules
+    return run_lm_schedules(lm_setup(), {name: lm_schedules()[name]}, seeds=[seed])[name][0]
 
 
 def lm_runs(seeds: tuple[int, ...] = (0, 1, 2), names: tuple[str, ...] = ("constant", "cosine", "WSD")) -> dict:
@@ -290,7 +309,7 @@ def lm_runs(seeds: tuple[int, ...] = (0, 1, 2), names: tuple[str, ...] = ("const
 
 def _lm_table(seeds: tuple[int, ...], names: tuple[str, ...]) -> Runs:
     runs = lm_runs(tuple(seeds), names)
-    k = int(0.8 * LM.steps)                                       # the cool-down starts here
+    k = int(0.8 * LM_STEPS)                                       # the cool-down starts here
     values = {name: [h.final_val_loss for h in hs] for name, hs in runs.items()}
     same = [bool(np.array_equal(c.loss[:k], w.loss[:k])) for c, w in zip(runs["constant"], runs["WSD"])]
     return Runs(seeds, **values, same_until_cooldown=same)

@@ -15,11 +15,9 @@ import functools
 import numpy as np
 
 from course_lib import schedules, training
-from course_lib.studies.large_batch_study import raw_digits, run_large_batch_experiment
 from course_lib.studies.measures import early_spike
 from course_lib.studies.replication import (Claim, Runs, mean_interval, paired_difference, proportion,
                                             ratio_of_means)
-from course_lib.studies.warmup import sharpness
 
 BASE_LR, BASE_BATCH, EPOCHS, WARMUP_EPOCHS = 0.02, 32, 15, 5
 SEEDS = (0, 1, 2)
@@ -28,6 +26,7 @@ SEEDS = (0, 1, 2)
 @functools.lru_cache(maxsize=128)
 def large_batch_runs(k: int, seed: int) -> tuple:
     """The runs (a), (b), (c), (d) of one seed for batch multiplier ``k`` (simulated in one process)."""
+    from course_lib.studies.large_batch_study import run_large_batch_experiment   # torch: imported when run
     return tuple(run_large_batch_experiment(k=k, warmup_epochs=WARMUP_EPOCHS, seed=seed).values())
 
 
@@ -92,6 +91,8 @@ NO_WARMUP_WORSE = Claim(
 
 def sharpness_rows(seeds: tuple[int, ...]) -> Runs:
     """Per seed: the sharpness of the initial network, and after run (d) (k = 4), measured at its last epoch."""
+    from course_lib.studies.large_batch_study import raw_digits   # torch-backed: imported when run
+    from course_lib.studies.warmup import sharpness
     data = raw_digits()
     model = training.mlp_factory(64, 10, hidden=(64,))
     per_epoch = training.steps_per_epoch(data.n_train, 4 * BASE_BATCH)

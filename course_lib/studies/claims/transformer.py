@@ -14,19 +14,23 @@ Only this one rate (5e-3), one warm-up length (30) and one horizon (100 updates)
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from course_lib import schedules
 from course_lib.studies.claims.warmup import NOTEBOOK, SEEDS
-from course_lib.studies.language_model import LMSetup, first_step_below, train_lm
 from course_lib.studies.replication import Claim, Runs, paired_difference
+
+if TYPE_CHECKING:                     # torch-backed: imported where used, so this module imports without torch
+    from course_lib.studies.language_model import LMSetup
 
 LM_PEAK, LM_T, LM_WARM = 5e-3, 100, 30
 
 
 def lm_setup(norm_first: bool) -> LMSetup:
     """The 6-layer LM of §4: post-LN (``norm_first=False``) or pre-LN (``True``)."""
+    from course_lib.studies.language_model import LMSetup
     return LMSetup(steps=LM_T, batch_size=16, context=32, n_layers=6, d_model=64, norm_first=norm_first)
 
 
@@ -46,12 +50,14 @@ def unigram_level() -> float:
 @functools.lru_cache(maxsize=256)
 def lm_run(norm_first: bool, warm: int, seed: int):
     """One run of §4 (cached)."""
+    from course_lib.studies.language_model import train_lm
     label = "no warm-up" if warm == 0 else f"warm-up {warm} steps"
     return train_lm(lm_setup(norm_first), lm_schedule(warm), seed=int(seed), label=label)
 
 
 def leaves_unigram(history) -> int:
     """The first step whose 10-step mean loss is 0.1 nats below the unigram level (-1: never)."""
+    from course_lib.studies.language_model import first_step_below
     step = first_step_below(history, unigram_level() - 0.1)
     return -1 if step is None else step
 

@@ -154,6 +154,10 @@ def _importable(name: str) -> bool:
         return False
 
 
+#: packages the course may run without (an install with no torch still names torch.distributed)
+OPTIONAL = {"torch"}
+
+
 @functools.lru_cache(maxsize=1)
 def _claim_names() -> frozenset[str]:
     """The names of the registered claims (``restarts.from_w0``), which prose may quote."""
@@ -181,7 +185,7 @@ def _resolve_attribute(prefix: str, rest: str, bound: set[str]) -> str | None:
             if not isinstance(obj, type) and not hasattr(obj, "__path__") and callable(obj):
                 break                     # the rest is a call's result or a method: not a path
         return None
-    if prefix in bound or prefix in LOOP_NAMES or len(prefix) == 1 or _importable(prefix):
+    if prefix in bound or prefix in LOOP_NAMES or len(prefix) == 1 or _importable(prefix) or prefix in OPTIONAL:
         return None
     return (f"{prefix!r} is not a course_lib room ({', '.join(ROOMS[:8])}), an importable module, "
             f"or a name the notebook's code binds" + _suggest_name(f"{prefix}{rest}"))

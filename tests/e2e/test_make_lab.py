@@ -1,15 +1,14 @@
-"""The README's first command works: ``make lab`` serves the course, behind a token.
+"""The README's first command works: ``python course.py lab`` serves the course, behind a token.
 
-Starts ``make lab PORT=<free port>`` with private Jupyter config/runtime/settings dirs,
+Starts ``python3 course.py lab --port <free port>`` (what the README says on every system; ``make lab``
+is an alias for it) with private Jupyter config/runtime/settings dirs,
 finds the token the server generated (``jupyter server list --json`` over the same
 runtime dir), lists notebooks/ through the contents API with it, and checks that the
-same requests without it are refused. The server (make and jupyter: one process group)
+same requests without it are refused. The server (course.py and jupyter: one process group)
 is stopped at the end whatever happens. The token is never printed.
 
-If .venv exists but its install stamp (.venv/.installed) is missing or older than
-requirements.lock / pyproject.toml, ``make lab`` would first re-run ``pip install``
-(network, minutes); the test then passes ``-o .venv/.installed`` so make uses the
-environment as it is, and says so in the session summary.
+course.py re-installs only when a lock file changed since the last set-up (its fingerprint in .venv);
+on a fresh clone ``course.py test`` has just set it up.
 """
 from __future__ import annotations
 
@@ -26,15 +25,12 @@ from labserver import REPO
 
 pytestmark = pytest.mark.e2e
 
-STAMP = ".venv/.installed"
-
-
 def server_token(env: dict[str, str], port: int, proc: subprocess.Popen, timeout: float = 150.0) -> str:
     """The token of the server on ``port``, from ``jupyter server list --json`` (same runtime dir)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"make lab exited with {proc.returncode}:\n{labserver.log_tail(proc)}")
+            pytest.fail(f"course.py lab exited with {proc.returncode}:\n{labserver.log_tail(proc)}")
         listed = subprocess.run([sys.executable, "-m", "jupyter", "server", "list", "--json"], env=env,
                                 capture_output=True, text=True, timeout=60)
         for line in listed.stdout.splitlines():
@@ -45,21 +41,15 @@ def server_token(env: dict[str, str], port: int, proc: subprocess.Popen, timeout
             if info.get("port") == port and info.get("token"):
                 return info["token"]
         time.sleep(1.0)
-    pytest.fail(f"make lab: no server on port {port} in `jupyter server list` after {timeout:.0f} s:\n"
+    pytest.fail(f"course.py lab: no server on port {port} in `jupyter server list` after {timeout:.0f} s:\n"
                 f"{labserver.log_tail(proc)}")
 
 
 def test_make_lab_serves_the_notebooks_behind_a_token(tmp_path, e2e_report):
-    if shutil.which("make") is None:
-        pytest.skip("`make` is not installed")
+    python = shutil.which("python3") or shutil.which("python") or sys.executable
     port = labserver.free_port()
     env = labserver.lab_environment(tmp_path / "jupyter")  # no JUPYTER_TOKEN: the server makes one up
-    cmd = ["make", "--no-print-directory", "lab", f"PORT={port}"]
-    stamp_ok = subprocess.run(["make", "-q", STAMP], cwd=REPO, env=env, capture_output=True).returncode == 0
-    if not stamp_ok and (REPO / ".venv" / "bin" / "jupyter").exists():
-        cmd[1:1] = ["-o", STAMP]
-        e2e_report["notes"].append(f"make lab was run with `-o {STAMP}`: the stamp is missing or older than "
-                                  "requirements.lock/pyproject.toml, and plain `make lab` would first re-run pip install")
+    cmd = [python, "course.py", "lab", "--port", str(port)]   # the README's command (make lab is its alias)
     base_url = f"http://127.0.0.1:{port}"
     proc = labserver.start(cmd, env, REPO, tmp_path / "make-lab.log")
     token = None

@@ -19,7 +19,7 @@ import course_lib
 
 PACKAGE = Path(course_lib.__file__).parent
 #: the rooms in the map's order, bottom first
-ORDER = ["validation", "lazy", "torch_optional", "schedules", "problems", "training", "references", "studies",
+ORDER = ["validation", "lazy", "torch_optional", "display", "schedules", "problems", "training", "references", "studies",
          "plotting", "explorers", "exercises"]
 MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 MAX_LINES = 600

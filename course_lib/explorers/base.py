@@ -34,7 +34,7 @@ import ipywidgets as widgets
 from course_lib.explorers.controls import ParamSpec, make_control
 from course_lib.plotting.describe import describe_figure
 from course_lib.plotting.explorer_layout import explorer_figure, frame_png
-from course_lib.training.report import in_kernel
+from course_lib.display import in_kernel
 
 __all__ = ["Explorer", "EXPLORER_CLASS", "NAME_HANDLES_JS", "handle_namer", "message_html", "show_frame",
            "COALESCE_S", "RED", "GREEN", "ALT_CLASS"]

@@ -6,7 +6,7 @@ from typing import Any, Sequence
 from course_lib.explorers.base import GREEN, RED, Explorer
 from course_lib.explorers.controls import GD_SCHEDULES, Control
 from course_lib.plotting.live import Blit, LiveLoss, LivePaths
-from course_lib.studies.gd_study import PROBLEM_DEFAULTS, PROBLEMS, describe_run, make_problem, run_gd_experiment
+from course_lib.studies.gradient_descent import PROBLEM_DEFAULTS, PROBLEMS, describe_run, make_problem, run_gd_experiment
 from course_lib.validation import check_in
 
 __all__ = ["GDRuns", "problem_controls", "GDExplorer", "explore_gd"]

@@ -7,7 +7,7 @@ from course_lib.explorers.base import GREEN, Explorer
 from course_lib.explorers.controls import Control
 from course_lib.plotting.explorer_layout import fixed_layout
 from course_lib.plotting.runs import plot_runs_by_epoch
-from course_lib.studies.large_batch_study import describe_large_batch, run_large_batch_experiment
+from course_lib.studies.large_batch import describe_large_batch, run_large_batch_experiment
 from course_lib.validation import check_in, check_int
 
 __all__ = ["LargeBatchExplorer", "explore_large_batch"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from course_lib.explorers.base import GREEN, Explorer
 from course_lib.explorers.controls import Control
 from course_lib.plotting.live import LiveLoss
-from course_lib.studies.plateau_study import describe_plateau, run_plateau_experiment
+from course_lib.studies.plateau import describe_plateau, run_plateau_experiment
 from course_lib.validation import check_int
 
 __all__ = ["PlateauExplorer", "explore_plateau"]

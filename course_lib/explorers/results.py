@@ -7,7 +7,7 @@ from course_lib.explorers.base import Explorer
 from course_lib.explorers.controls import Control
 from course_lib.plotting.diagnostics import plot_lr_sweeps
 from course_lib.plotting.runs import plot_runs
-from course_lib.studies.results_study import RESULT_METRICS, describe_results, select_results
+from course_lib.studies.results import RESULT_METRICS, describe_results, select_results
 from course_lib.validation import check_in
 
 __all__ = ["ResultsExplorer", "explore_results"]

@@ -6,7 +6,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 from course_lib.validation import check_int
 from course_lib.training.history import History
-from course_lib.training.report import Table
+from course_lib.display import Table
 from course_lib.plotting.records import as_histories
 from course_lib.plotting.style import check_nonempty
 

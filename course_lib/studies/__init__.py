@@ -3,8 +3,8 @@
 ``measures`` (one number from a History: excess loss, steps to a tolerance, partial sums,
 progress per axis, the early spike), ``comparison`` (Budget, tune_lr, compare_schedules),
 ``warmup`` (sharpness, Adam's first steps), ``language_model`` (a small Transformer LM on generated
-text under a schedule, over seeds), and the studies behind the explorers: ``gd_study``
-(a schedule on a 2-D problem), ``plateau_study``, ``results_study``, ``large_batch_study``;
+text under a schedule, over seeds), and the studies behind the explorers: ``gradient_descent``
+(a schedule on a 2-D problem), ``plateau``, ``results``, ``large_batch``;
 ``replication`` (a claim a lesson draws from random runs, as one re-runnable function of seeds) and
 ``claims`` (the registered claims, one module per topic: ``studies.claim(name).run(seeds)``).
 
@@ -37,18 +37,18 @@ _EXPORTS = {
     'sharpness_during_training': 'warmup',
     'adam_update_sizes': 'warmup',
     'first_step_ratio': 'warmup',
-    'run_plateau_experiment': 'plateau_study',
-    'describe_plateau': 'plateau_study',
-    'run_large_batch_experiment': 'large_batch_study',
-    'describe_large_batch': 'large_batch_study',
-    'PROBLEMS': 'gd_study',
-    'PROBLEM_DEFAULTS': 'gd_study',
-    'make_problem': 'gd_study',
-    'run_gd_experiment': 'gd_study',
-    'describe_run': 'gd_study',
-    'RESULT_METRICS': 'results_study',
-    'select_results': 'results_study',
-    'describe_results': 'results_study',
+    'run_plateau_experiment': 'plateau',
+    'describe_plateau': 'plateau',
+    'run_large_batch_experiment': 'large_batch',
+    'describe_large_batch': 'large_batch',
+    'PROBLEMS': 'gradient_descent',
+    'PROBLEM_DEFAULTS': 'gradient_descent',
+    'make_problem': 'gradient_descent',
+    'run_gd_experiment': 'gradient_descent',
+    'describe_run': 'gradient_descent',
+    'RESULT_METRICS': 'results',
+    'select_results': 'results',
+    'describe_results': 'results',
     'LMSetup': 'language_model',
     'train_lm': 'language_model',
     'run_lm_schedules': 'language_model',

@@ -19,7 +19,7 @@ from course_lib import schedules as S
 from course_lib.training.factories import OPTIMIZERS
 from course_lib.training.history import History
 from course_lib.training.plan import RunPlan
-from course_lib.training.report import Table
+from course_lib.display import Table
 from course_lib.training.seeds import summarize
 from course_lib.training.torch_loop import train_torch
 from course_lib.validation import check_in, check_int
@@ -194,7 +194,7 @@ class LRSweep:
 
 
 def _progress_bar(total: int, progress: bool, desc: str) -> Any:
-    from course_lib.training.report import progress_bar
+    from course_lib.display import progress_bar
 
     return progress_bar(total=total, disable=not progress, desc=desc)
 

@@ -119,7 +119,7 @@ def run_lm_schedules(setup: LMSetup, schedules: Mapping[str, Any], *, seeds: Ite
     Returns:
         label -> list of Histories, one per seed, in the order of ``seeds``.
     """
-    from course_lib.training.report import progress_bar
+    from course_lib.display import progress_bar
 
     if not isinstance(schedules, Mapping) or not schedules:
         raise ValueError(f"schedules must be a non-empty dict label -> schedule, got schedules={schedules!r}")

@@ -5,8 +5,8 @@ check against the schedule), ``history`` (the record), ``gd`` (the NumPy update 
 descent loop), ``factories`` (optimizer and loss by name), ``torch_loop`` (TrainConfig and the
 torch loop on one screen), ``seeds`` (repeats, mean ± band), ``plateau``, ``models``,
 ``transformer`` (a small causal Transformer language model, post-LN or pre-LN),
-``checkpoint``, ``snapshots``, ``suggest`` and ``range_test`` (the range test), ``distributed``,
-``report`` (result tables that render in Jupyter, progress bars that store their final state).
+``checkpoint``, ``snapshots``, ``suggest`` and ``lr_finder`` (the range test), ``distributed``.
+Result tables and progress bars are ``course_lib.display``'s.
 Importing this room does not import torch; reading a torch-backed name does.
 
 >>> from course_lib import training, problems, schedules
@@ -41,8 +41,6 @@ _EXPORTS = {
     'check_horizon': 'plan',
     'HorizonWarning': 'plan',
     'History': 'history',
-    'Table': 'report',
-    'progress_bar': 'report',
     'schedule_config': 'history',
     'schedule_from_config': 'history',
     'run_many': 'seeds',
@@ -75,10 +73,10 @@ _EXPORTS = {
     'train_simulated': 'distributed',
     'START_METHODS': 'distributed',
     'FORKSERVER_PRELOAD': 'distributed',
-    'RangeTestResult': 'range_test',
-    'lr_range_test': 'range_test',
-    'lr_range_test_numpy': 'range_test',
-    'RANGE_TEST_RULES': 'range_test',
+    'RangeTestResult': 'lr_finder',
+    'lr_range_test': 'lr_finder',
+    'lr_range_test_numpy': 'lr_finder',
+    'RANGE_TEST_RULES': 'lr_finder',
     'lr_sweep': 'suggest',
     'smooth_losses': 'suggest',
     'suggest_valley': 'suggest',

@@ -1,6 +1,6 @@
 """The range test's sweep of rates and the four rules that turn its curve into a suggestion.
 
-The runs themselves are in :mod:`course_lib.training.range_test`. About the test:
+The runs themselves are in :mod:`course_lib.training.lr_finder`. About the test:
 
 Train for a few hundred mini-batches while the learning rate grows
 exponentially, one mini-batch per rate, and watch the loss: it stays flat

@@ -302,7 +302,7 @@ class _Run:
                 group["betas"] = (float(self.moms[t]), self.config.betas[1])
 
     def epochs(self) -> Iterator[int]:
-        from course_lib.training.report import progress_bar
+        from course_lib.display import progress_bar
 
         c = self.config
         if not c.progress:  # no bar to build: a one-epoch run stays as cheap as a hand-written loop

@@ -18,7 +18,7 @@ from course_lib import training as T  # noqa: E402
 from course_lib import explorers as W  # noqa: E402
 from course_lib import studies  # noqa: E402
 from course_lib.explorers import base, controls  # noqa: E402,F401
-from course_lib.studies import large_batch_study  # noqa: E402
+from course_lib.studies import large_batch  # noqa: E402
 from course_lib.training.history import History  # noqa: E402
 
 
@@ -40,7 +40,7 @@ def test_pure_layer_builds_the_four_runs(runs):
 
 def test_pure_layer_is_the_single_process_batch_k_times_b(runs):
     b = list(runs.values())[1]
-    again = T.train_torch(D.mlp_factory(64, 10), large_batch_study.raw_digits(), S.scaled_schedule(0.02, 1, 22),
+    again = T.train_torch(D.mlp_factory(64, 10), large_batch.raw_digits(), S.scaled_schedule(0.02, 1, 22),
                           epochs=2, batch_size=128, seed=0)
     np.testing.assert_array_equal(again.loss, b.loss)
 

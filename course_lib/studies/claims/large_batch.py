@@ -26,7 +26,7 @@ SEEDS = (0, 1, 2)
 @functools.lru_cache(maxsize=128)
 def large_batch_runs(k: int, seed: int) -> tuple:
     """The runs (a), (b), (c), (d) of one seed for batch multiplier ``k`` (simulated in one process)."""
-    from course_lib.studies.large_batch_study import run_large_batch_experiment   # torch: imported when run
+    from course_lib.studies.large_batch import run_large_batch_experiment   # torch: imported when run
     return tuple(run_large_batch_experiment(k=k, warmup_epochs=WARMUP_EPOCHS, seed=seed).values())
 
 
@@ -91,7 +91,7 @@ NO_WARMUP_WORSE = Claim(
 
 def sharpness_rows(seeds: tuple[int, ...]) -> Runs:
     """Per seed: the sharpness of the initial network, and after run (d) (k = 4), measured at its last epoch."""
-    from course_lib.studies.large_batch_study import raw_digits   # torch-backed: imported when run
+    from course_lib.studies.large_batch import raw_digits   # torch-backed: imported when run
     from course_lib.studies.warmup import sharpness
     data = raw_digits()
     model = training.mlp_factory(64, 10, hidden=(64,))

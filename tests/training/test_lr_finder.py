@@ -1,4 +1,4 @@
-"""Tests for course_lib.training.range_test: the sweep, the four rules, the torch and NumPy range tests."""
+"""Tests for course_lib.training.lr_finder: the sweep, the four rules, the torch and NumPy range tests."""
 from __future__ import annotations
 
 import numpy as np

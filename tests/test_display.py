@@ -4,14 +4,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_lib import plotting, training
-from course_lib.training import report
+from course_lib import display as report
+from course_lib import plotting
 from course_lib.training.history import History
 
 
 def test_a_results_table_renders_as_markdown_and_prints_the_same_text():
     table = plotting.results_table({"a": [History(val_acc=np.array([0.8])), History(val_acc=np.array([0.9]))]})
-    assert isinstance(table, training.Table) and isinstance(table, str)
+    assert isinstance(table, report.Table) and isinstance(table, str)
     assert table._repr_markdown_() == str(table)
     assert table.splitlines()[1] == "|---|---|---|---|---|---|"
 
@@ -19,7 +19,7 @@ def test_a_results_table_renders_as_markdown_and_prints_the_same_text():
 def test_the_text_repr_is_the_table_not_a_quoted_string():
     from IPython.lib.pretty import pretty
 
-    table = training.Table("| a |\n|---|\n| 1 |")
+    table = report.Table("| a |\n|---|\n| 1 |")
     assert pretty(table) == "| a |\n|---|\n| 1 |"     # what a notebook stores as text/plain
 
 

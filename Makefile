@@ -47,11 +47,11 @@ VARIANTS ?=
 test-portable: $(STAMP)
 	$(PY) scripts/test_portable.py $(VARIANTS)
 
-# The unit tests: every module's tests and doctests, without the browser and without building or
-# executing the whole course (-m integration: the editions, the website). Prints its time; < 2 min.
-unit: $(STAMP)
-	@start=$$(date +%s); MPLBACKEND=Agg $(PY) -m pytest tests --ignore=tests/e2e -m "not integration" -q --durations=5; \
-	status=$$?; echo "make unit: $$(( $$(date +%s) - start )) s"; exit $$status
+# The unit tests: every module's tests and doctests and ruff, without the browser and without
+# building or executing the whole course (-m integration: the editions, the website), one pytest
+# worker per core. Prints its time.
+unit:
+	$(PYTHON) course.py unit
 
 e2e: $(STAMP)
 	$(PY) -m pytest tests/e2e -m e2e -p no:randomly

@@ -23,6 +23,7 @@ torch wheel for the machine (an Intel Mac, Windows on ARM, macOS 13 or older), t
 fails, the script says so and goes on: the NumPy lessons run and each torch cell prints one line
 saying what it needs (course_lib.torch_optional). ``--no-torch`` skips torch on purpose.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,13 +38,25 @@ ROOT = Path(__file__).resolve().parent
 LOCKS = ("requirements-torch.lock", "requirements.lock", "pyproject.toml")
 #: The kernel config the set-up writes into each venv: notebook 00's environment check runs
 #: before course_lib is imported, so the torch-cell guard is loaded by the kernel itself.
-KERNEL_CONFIG = ('# written by course.py: without torch, a torch cell prints one line instead of raising\n'
-                 'c.InteractiveShellApp.extensions.append("course_lib.torch_optional")\n')
+KERNEL_CONFIG = (
+    '# written by course.py: without torch, a torch cell prints one line instead of raising\n'
+    'c.InteractiveShellApp.extensions.append("course_lib.torch_optional")\n'
+)
 #: The test command CI runs (.ci/run calls `python3 course.py test`).
-PYTEST_ALL = ["tests", "notebooks", "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=300",
-              "--durations=15", "-p", "no:randomly"]
+PYTEST_ALL = [
+    "tests",
+    "notebooks",
+    "--nbval-lax",
+    "--nbval-current-env",
+    "--nbval-cell-timeout=300",
+    "--durations=15",
+    "-p",
+    "no:randomly",
+]
 #: The unit tests: no browser, nothing marked integration (editions, website).
 PYTEST_UNIT = ["tests", "--ignore=tests/e2e", "-m", "not integration and not e2e", "-p", "no:randomly", "-q"]
+#: pytest-xdist: one worker per core, a test file's tests on one worker (they share its fixtures).
+PARALLEL = ["-n", "auto", "--dist", "loadfile"]
 #: The notebooks the no-torch variant runs (the NumPy lessons; their torch cells print one line).
 NOTORCH_NOTEBOOKS = ("00_start_here.ipynb", "01_fixed_rate.ipynb", "02_decay.ipynb")
 
@@ -71,8 +84,9 @@ def _fingerprint(files: tuple[str, ...], torch: bool) -> str:
     return digest.hexdigest()
 
 
-def setup(venv: Path = ROOT / ".venv", *, torch: bool = True, lock: str = "requirements.lock",
-          quiet: bool = True) -> Path:
+def setup(
+    venv: Path = ROOT / ".venv", *, torch: bool = True, lock: str = "requirements.lock", quiet: bool = True
+) -> Path:
     """Create ``venv`` (if missing) and install the locked set into it; returns its python.
 
     Re-installs only when a lock file or pyproject.toml changed since the last set-up (a stamp
@@ -98,9 +112,12 @@ def setup(venv: Path = ROOT / ".venv", *, torch: bool = True, lock: str = "requi
     _check([*pip, "--upgrade", "pip"], "upgrading pip")
     if torch:
         if _run([*pip, "--no-deps", "-r", "requirements-torch.lock"]):
-            print("course.py: PyTorch could not be installed on this machine (PyPI has no torch 2.13 wheel for "
-                  "Intel Macs, Windows on ARM or macOS 13 and older). Going on without it: the NumPy lessons "
-                  "run, and each torch cell prints one line instead.", flush=True)
+            print(
+                "course.py: PyTorch could not be installed on this machine (PyPI has no torch 2.13 wheel for "
+                "Intel Macs, Windows on ARM or macOS 13 and older). Going on without it: the NumPy lessons "
+                "run, and each torch cell prints one line instead.",
+                flush=True,
+            )
     _check([*pip, "-r", lock], f"installing {lock}")
     _check([*pip, "--no-deps", "--no-build-isolation", "-e", "."], "installing the course (course_lib)")
     config = venv / "etc" / "ipython"
@@ -118,8 +135,19 @@ def lab(port: int, torch: bool) -> int:
     """Open JupyterLab on notebook 00 (127.0.0.1, token auth); --allow-root when run as root."""
     python = setup(torch=torch)
     root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    return _run([python, "-m", "jupyterlab", "--ip=127.0.0.1", f"--port={port}", "--no-browser", *root,
-                 f"--ServerApp.root_dir={ROOT}", "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb"])
+    return _run(
+        [
+            python,
+            "-m",
+            "jupyterlab",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            "--no-browser",
+            *root,
+            f"--ServerApp.root_dir={ROOT}",
+            "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb",
+        ]
+    )
 
 
 def test(pytest_args: list[str]) -> int:
@@ -131,7 +159,7 @@ def test(pytest_args: list[str]) -> int:
 def unit(pytest_args: list[str]) -> int:
     """The unit tests and doctests in .venv: no browser, nothing marked integration."""
     python = setup()
-    return _timed("unit", [("unit tests", [*PYTEST_UNIT, *pytest_args])], python)
+    return _timed("unit", [("unit tests", [*PYTEST_UNIT, *PARALLEL, *pytest_args])], python)
 
 
 def _timed(label: str, steps: list[tuple[str, list[str]]], python: Path) -> int:
@@ -158,17 +186,35 @@ def test_oldest(pytest_args: list[str]) -> int:
     start = time.perf_counter()
     python = setup(ROOT / ".venv-oldest", lock="requirements-oldest.lock")
     print(f"course.py: .venv-oldest ready in {time.perf_counter() - start:.0f} s", flush=True)
-    return _timed("test-oldest", [
-        ("unit tests", [*PYTEST_UNIT, *pytest_args]),
-        ("notebooks", ["notebooks", "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=300",
-                       "-p", "no:randomly", "-q", *pytest_args]),
-    ], python)
+    return _timed(
+        "test-oldest",
+        [
+            ("unit tests", [*PYTEST_UNIT, *pytest_args]),
+            (
+                "notebooks",
+                [
+                    "notebooks",
+                    "--nbval-lax",
+                    "--nbval-current-env",
+                    "--nbval-cell-timeout=300",
+                    "-p",
+                    "no:randomly",
+                    "-q",
+                    *pytest_args,
+                ],
+            ),
+        ],
+        python,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="course.py", description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split("\n\n")[1])
+    parser = argparse.ArgumentParser(
+        prog="course.py",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n")[1],
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p_lab = sub.add_parser("lab", help="open the course in JupyterLab")
     p_lab.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8888")))

@@ -3,6 +3,7 @@
 ``COURSE_BENCH_QUICK=1`` (set by ``run.py --quick``) shrinks every size so the whole
 bench runs in seconds: the numbers are then only a smoke test, not a measurement.
 """
+
 from __future__ import annotations
 
 import os

@@ -18,6 +18,7 @@ The machine may be shared: every comparison is a ratio within one run, and the p
 "ours vs hand-written" are interleaved, so a change of load hits both sides. Absolute
 times (widgets, notebooks) do depend on the load, which the table reports.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,6 +56,7 @@ SERIES_SECONDS = 300.0
 # Machine
 # ---------------------------------------------------------------------------
 
+
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -74,9 +76,14 @@ def _version(module: str) -> str:
 
 def machine() -> dict[str, Any]:
     return {
-        "cpu": _cpu_model(), "cores": os.cpu_count(), "platform": platform.platform(),
-        "python": platform.python_version(), "numpy": _version("numpy"), "torch": _version("torch"),
-        "matplotlib": _version("matplotlib"), "pytest_benchmark": _version("pytest_benchmark"),
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "numpy": _version("numpy"),
+        "torch": _version("torch"),
+        "matplotlib": _version("matplotlib"),
+        "pytest_benchmark": _version("pytest_benchmark"),
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
     }
 
@@ -89,8 +96,11 @@ def load() -> list[float]:
 # Micro benchmarks (pytest-benchmark)
 # ---------------------------------------------------------------------------
 
-_FILES = {"schedules": "test_bench_schedules.py", "trainers": "test_bench_trainers.py",
-          "widgets": "test_bench_widgets.py"}
+_FILES = {
+    "schedules": "test_bench_schedules.py",
+    "trainers": "test_bench_trainers.py",
+    "widgets": "test_bench_widgets.py",
+}
 
 
 def run_micro(kinds: list[str], quick: bool, workdir: Path) -> list[dict[str, Any]]:
@@ -99,28 +109,54 @@ def run_micro(kinds: list[str], quick: bool, workdir: Path) -> list[dict[str, An
     if not files:
         return []
     report = workdir / "pytest-benchmark.json"
-    cmd = [sys.executable, "-m", "pytest", *files, "--benchmark-only", f"--benchmark-json={report}",
-           "--benchmark-warmup=on", "-p", "no:randomly", "-q", "--benchmark-columns=median,iqr,rounds",
-           "--benchmark-sort=name", "-o", "addopts=-p no:cacheprovider"]
-    cmd += ["--benchmark-min-rounds=1", "--benchmark-max-time=0.02"] if quick else \
-        ["--benchmark-min-rounds=7", "--benchmark-max-time=1.0"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        *files,
+        "--benchmark-only",
+        f"--benchmark-json={report}",
+        "--benchmark-warmup=on",
+        "-p",
+        "no:randomly",
+        "-q",
+        "--benchmark-columns=median,iqr,rounds",
+        "--benchmark-sort=name",
+        "-o",
+        "addopts=-p no:cacheprovider",
+    ]
+    cmd += (
+        ["--benchmark-min-rounds=1", "--benchmark-max-time=0.02"]
+        if quick
+        else ["--benchmark-min-rounds=7", "--benchmark-max-time=1.0"]
+    )
     env = dict(os.environ, MPLBACKEND="Agg", COURSE_BENCH_QUICK="1" if quick else "0")
     print("$", " ".join(cmd), flush=True)
     proc = subprocess.run(cmd, cwd=HERE, env=env)
     if not report.exists():
         raise SystemExit(f"pytest-benchmark wrote no report (exit code {proc.returncode})")
     if proc.returncode != 0:
-        print(f"warning: pytest exited with {proc.returncode}; the report holds the benchmarks that ran",
-              file=sys.stderr)
+        print(
+            f"warning: pytest exited with {proc.returncode}; the report holds the benchmarks that ran", file=sys.stderr
+        )
     data = json.loads(report.read_text())
-    return [{"name": b["name"], "extra": b["extra_info"], "median": b["stats"]["median"],
-             "iqr": b["stats"]["iqr"], "rounds": b["stats"]["rounds"], "data": b["stats"].get("data", [])}
-            for b in data["benchmarks"]]
+    return [
+        {
+            "name": b["name"],
+            "extra": b["extra_info"],
+            "median": b["stats"]["median"],
+            "iqr": b["stats"]["iqr"],
+            "rounds": b["stats"]["rounds"],
+            "data": b["stats"].get("data", []),
+        }
+        for b in data["benchmarks"]
+    ]
 
 
 # ---------------------------------------------------------------------------
 # Notebooks (nbclient)
 # ---------------------------------------------------------------------------
+
 
 def run_notebooks(paths: list[Path], timeout: int) -> list[dict[str, Any]]:
     """Execute each notebook top to bottom in a fresh kernel (inline backend); nothing is written back."""
@@ -132,8 +168,9 @@ def run_notebooks(paths: list[Path], timeout: int) -> list[dict[str, Any]]:
     results = []
     for path in paths:
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
+        client = NotebookClient(
+            nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        )
         start, error = time.perf_counter(), None
         try:
             client.execute()
@@ -149,6 +186,7 @@ def run_notebooks(paths: list[Path], timeout: int) -> list[dict[str, Any]]:
 # Summaries
 # ---------------------------------------------------------------------------
 
+
 def _of(micro: list[dict], kind: str) -> list[dict]:
     return [b for b in micro if b["extra"].get("kind") == kind]
 
@@ -163,9 +201,18 @@ def schedule_rows(micro: list[dict]) -> list[dict[str, Any]]:
             continue
         ours, plain, torch_ = impls["course_lib"], impls["numpy"], impls["torch"]
         torch_full = torch_["median"] * torch_["extra"]["scale"]
-        rows.append({"case": case, "steps": ours["extra"]["steps"], "torch_steps": torch_["extra"]["timed_steps"],
-                     "course_lib": ours["median"], "numpy": plain["median"], "torch": torch_full,
-                     "speedup": torch_full / ours["median"], "vs_numpy": ours["median"] / plain["median"]})
+        rows.append(
+            {
+                "case": case,
+                "steps": ours["extra"]["steps"],
+                "torch_steps": torch_["extra"]["timed_steps"],
+                "course_lib": ours["median"],
+                "numpy": plain["median"],
+                "torch": torch_full,
+                "speedup": torch_full / ours["median"],
+                "vs_numpy": ours["median"] / plain["median"],
+            }
+        )
     return rows
 
 
@@ -174,34 +221,57 @@ def pair_summary(micro: list[dict], kind: str) -> dict[str, Any] | None:
     reps: dict[int, dict[str, dict]] = {}
     for b in _of(micro, kind):
         reps.setdefault(b["extra"]["rep"], {})[b["extra"]["impl"]] = b
-    ratios = [r["course_lib"]["median"] / r["hand"]["median"] for r in reps.values()
-              if {"course_lib", "hand"} <= set(r)]
+    ratios = [
+        r["course_lib"]["median"] / r["hand"]["median"] for r in reps.values() if {"course_lib", "hand"} <= set(r)
+    ]
     if not ratios:
         return None
-    pooled = {impl: median(x for r in reps.values() if impl in r for x in (r[impl]["data"] or [r[impl]["median"]]))
-              for impl in ("course_lib", "hand")}
+    pooled = {
+        impl: median(x for r in reps.values() if impl in r for x in (r[impl]["data"] or [r[impl]["median"]]))
+        for impl in ("course_lib", "hand")
+    }
     steps = next(iter(reps.values()))["course_lib"]["extra"]["steps"]
-    return {"course_lib": pooled["course_lib"], "hand": pooled["hand"], "ratio": median(ratios),
-            "ratios": ratios, "steps": steps}
+    return {
+        "course_lib": pooled["course_lib"],
+        "hand": pooled["hand"],
+        "ratio": median(ratios),
+        "ratios": ratios,
+        "steps": steps,
+    }
 
 
 def widget_rows(micro: list[dict]) -> list[dict[str, Any]]:
-    return [{"explorer": b["extra"]["explorer"], "median": b["median"], "compute": b["extra"]["compute"],
-             "draw": b["extra"]["draw"], "render": b["extra"]["render"], "rounds": b["rounds"],
-             "bare": b["extra"].get("bare"), "figure": b["extra"].get("figure", ""), "cls": b["extra"].get("cls")}
-            for b in _of(micro, "widget")]
+    return [
+        {
+            "explorer": b["extra"]["explorer"],
+            "median": b["median"],
+            "compute": b["extra"]["compute"],
+            "draw": b["extra"]["draw"],
+            "render": b["extra"]["render"],
+            "rounds": b["rounds"],
+            "bare": b["extra"].get("bare"),
+            "figure": b["extra"].get("figure", ""),
+            "cls": b["extra"].get("cls"),
+        }
+        for b in _of(micro, "widget")
+    ]
 
 
 def summarize(raw: dict[str, Any]) -> dict[str, Any]:
     micro = raw.get("micro", [])
-    return {"schedules": schedule_rows(micro), "torch": pair_summary(micro, "trainer_torch"),
-            "numpy": pair_summary(micro, "trainer_numpy"), "widgets": widget_rows(micro),
-            "notebooks": raw.get("notebooks")}
+    return {
+        "schedules": schedule_rows(micro),
+        "torch": pair_summary(micro, "trainer_torch"),
+        "numpy": pair_summary(micro, "trainer_numpy"),
+        "widgets": widget_rows(micro),
+        "notebooks": raw.get("notebooks"),
+    }
 
 
 # ---------------------------------------------------------------------------
 # Markdown
 # ---------------------------------------------------------------------------
+
 
 def _t(seconds: float | None) -> str:
     if seconds is None:
@@ -225,27 +295,48 @@ def _main_rows(s: dict[str, Any], make_test: str) -> list[tuple[str, str, str, s
     nt = f"10^{len(str(sched[0]['torch_steps'])) - 1}" if sched else "10^5"
     if sched:
         worst = min(sched, key=lambda r: r["speedup"])
-        rows.append((f"evaluating a schedule over {n} steps (vectorised)",
-                     f"stepping the torch twin {n} times (timed on {nt} steps, ×{sched[0]['steps'] // sched[0]['torch_steps']})",
-                     f"≥ {SPEEDUP_VS_TORCH:.0f}× faster, each of {len(sched)} schedules",
-                     f"{worst['speedup']:.0f}× at worst ({worst['case']}); median {median(r['speedup'] for r in sched):.0f}×",
-                     worst["speedup"] >= SPEEDUP_VS_TORCH))
+        rows.append(
+            (
+                f"evaluating a schedule over {n} steps (vectorised)",
+                f"stepping the torch twin {n} times (timed on {nt} steps, ×{sched[0]['steps'] // sched[0]['torch_steps']})",
+                f"≥ {SPEEDUP_VS_TORCH:.0f}× faster, each of {len(sched)} schedules",
+                f"{worst['speedup']:.0f}× at worst ({worst['case']}); median {median(r['speedup'] for r in sched):.0f}×",
+                worst["speedup"] >= SPEEDUP_VS_TORCH,
+            )
+        )
         worst = max(sched, key=lambda r: r["vs_numpy"])
-        rows.append(("the same, vectorised", "a plain numpy expression of the same formula",
-                     f"≤ {SLOWDOWN_VS_NUMPY:g}× slower",
-                     f"{worst['vs_numpy']:.2f}× at worst ({worst['case']}); median "
-                     f"{median(r['vs_numpy'] for r in sched):.2f}×", worst["vs_numpy"] <= SLOWDOWN_VS_NUMPY))
+        rows.append(
+            (
+                "the same, vectorised",
+                "a plain numpy expression of the same formula",
+                f"≤ {SLOWDOWN_VS_NUMPY:g}× slower",
+                f"{worst['vs_numpy']:.2f}× at worst ({worst['case']}); median "
+                f"{median(r['vs_numpy'] for r in sched):.2f}×",
+                worst["vs_numpy"] <= SLOWDOWN_VS_NUMPY,
+            )
+        )
     p = s["torch"]
     if p:
-        rows.append(("train_torch, 1 epoch of mlp(64,10,(64,)) on load_digits",
-                     "hand-written torch loop (same model, data, optimizer, rates, batch order, validation)",
-                     f"≤ {TORCH_TRAINER_RATIO:g}×",
-                     f"{p['ratio']:.3f}× ({_t(p['course_lib'])} vs {_t(p['hand'])})", p["ratio"] <= TORCH_TRAINER_RATIO))
+        rows.append(
+            (
+                "train_torch, 1 epoch of mlp(64,10,(64,)) on load_digits",
+                "hand-written torch loop (same model, data, optimizer, rates, batch order, validation)",
+                f"≤ {TORCH_TRAINER_RATIO:g}×",
+                f"{p['ratio']:.3f}× ({_t(p['course_lib'])} vs {_t(p['hand'])})",
+                p["ratio"] <= TORCH_TRAINER_RATIO,
+            )
+        )
     p = s["numpy"]
     if p:
-        rows.append((f"run_gd, {p['steps']} steps on quadratic_bowl", "hand-written numpy loop",
-                     f"≤ {NUMPY_TRAINER_RATIO:g}×",
-                     f"{p['ratio']:.3f}× ({_t(p['course_lib'])} vs {_t(p['hand'])})", p["ratio"] <= NUMPY_TRAINER_RATIO))
+        rows.append(
+            (
+                f"run_gd, {p['steps']} steps on quadratic_bowl",
+                "hand-written numpy loop",
+                f"≤ {NUMPY_TRAINER_RATIO:g}×",
+                f"{p['ratio']:.3f}× ({_t(p['course_lib'])} vs {_t(p['hand'])})",
+                p["ratio"] <= NUMPY_TRAINER_RATIO,
+            )
+        )
     w = s["widgets"]
     if w:
         worst = max(w, key=lambda r: r["median"])
@@ -253,25 +344,34 @@ def _main_rows(s: dict[str, Any], make_test: str) -> list[tuple[str, str, str, s
         slow = [r["explorer"] for r in fast if r["median"] >= WIDGET_SECONDS]
         bare = [r["median"] / r["bare"] for r in w if r.get("bare")]
         training = ", ".join(f"{r['explorer']} {_t(r['compute'])}" for r in w if r not in fast)
-        rows.append(("one update of each fast widget explorer (schedule, GD, comparison, conventions: own computation "
-                     "under 20 ms), drawn in place and encoded to PNG (Agg)",
-                     "a bare matplotlib figure of the same size and number of axes (the floor of a redraw)",
-                     f"median < {WIDGET_SECONDS * 1e3:.0f} ms",
-                     f"worst {_t(worst['median'])} ({worst['explorer']}); "
-                     f"{len(fast) - len(slow)}/{len(fast)} under target"
-                     + (f"; the others' computation: {training}" if training else "")
-                     + (f"; {median(bare):.1f}× the bare figure (median; {min(bare):.1f}–{max(bare):.1f}×)"
-                        if bare else ""), not slow))
+        rows.append(
+            (
+                "one update of each fast widget explorer (schedule, GD, comparison, conventions: own computation "
+                "under 20 ms), drawn in place and encoded to PNG (Agg)",
+                "a bare matplotlib figure of the same size and number of axes (the floor of a redraw)",
+                f"median < {WIDGET_SECONDS * 1e3:.0f} ms",
+                f"worst {_t(worst['median'])} ({worst['explorer']}); "
+                f"{len(fast) - len(slow)}/{len(fast)} under target"
+                + (f"; the others' computation: {training}" if training else "")
+                + (f"; {median(bare):.1f}× the bare figure (median; {min(bare):.1f}–{max(bare):.1f}×)" if bare else ""),
+                not slow,
+            )
+        )
     nb = s["notebooks"]
     if nb:
         total = sum(r["seconds"] for r in nb)
         worst = max(nb, key=lambda r: r["seconds"])
         errors = [r["notebook"] for r in nb if r["error"]]
-        rows.append(("each notebook executed headless (nbclient, fresh kernel)", "—",
-                     f"< {NOTEBOOK_SECONDS:.0f} s each; series < {SERIES_SECONDS / 60:.0f} min",
-                     f"slowest {worst['seconds']:.1f} s ({worst['notebook']}); series {total:.0f} s"
-                     + (f"; errors in {', '.join(errors)}" if errors else ""),
-                     worst["seconds"] < NOTEBOOK_SECONDS and total < SERIES_SECONDS and not errors))
+        rows.append(
+            (
+                "each notebook executed headless (nbclient, fresh kernel)",
+                "—",
+                f"< {NOTEBOOK_SECONDS:.0f} s each; series < {SERIES_SECONDS / 60:.0f} min",
+                f"slowest {worst['seconds']:.1f} s ({worst['notebook']}); series {total:.0f} s"
+                + (f"; errors in {', '.join(errors)}" if errors else ""),
+                worst["seconds"] < NOTEBOOK_SECONDS and total < SERIES_SECONDS and not errors,
+            )
+        )
     rows.append(("`make test` on a fresh clone, environment set-up included", "—", "reported", make_test, None))
     return rows
 
@@ -284,16 +384,25 @@ def render(raw: dict[str, Any], before: dict[str, Any] | None, make_test: str) -
     out = ["# Benchmarks", ""]
     if quick:
         out += ["**Quick run (`--quick`): tiny sizes, one round — a smoke test, not a measurement.**", ""]
-    out += [f"Run {m['date']} by `benchmarks/run.py` on {m['cpu']}, {m['cores']} cores; Python {m['python']}, "
-            f"numpy {m['numpy']}, torch {m['torch']}, matplotlib {m['matplotlib']}, "
-            f"pytest-benchmark {m['pytest_benchmark']}. Load average (1, 5, 15 min): {raw['load_before']} "
-            f"before, {raw['load_after']} after"
-            + (" — the machine was shared: absolute times are pessimistic, ratios are within one run." if
-               raw["load_before"][0] > (m["cores"] or 1) * 0.5 else "."), ""]
+    out += [
+        f"Run {m['date']} by `benchmarks/run.py` on {m['cpu']}, {m['cores']} cores; Python {m['python']}, "
+        f"numpy {m['numpy']}, torch {m['torch']}, matplotlib {m['matplotlib']}, "
+        f"pytest-benchmark {m['pytest_benchmark']}. Load average (1, 5, 15 min): {raw['load_before']} "
+        f"before, {raw['load_after']} after"
+        + (
+            " — the machine was shared: absolute times are pessimistic, ratios are within one run."
+            if raw["load_before"][0] > (m["cores"] or 1) * 0.5
+            else "."
+        ),
+        "",
+    ]
     if b:
         bm = before["machine"]
-        out += [f"The \"before\" column: the same harness, {bm['date']}, before the fixes in course_lib "
-                f"(load average {before['load_before']}).", ""]
+        out += [
+            f"The \"before\" column: the same harness, {bm['date']}, before the fixes in course_lib "
+            f"(load average {before['load_before']}).",
+            "",
+        ]
     main = _main_rows(s, make_test)
     before_rows = {r[0]: r for r in _main_rows(b, "—")} if b else {}
     if b:
@@ -307,60 +416,101 @@ def render(raw: dict[str, Any], before: dict[str, Any] | None, make_test: str) -
 
     if s["schedules"]:
         r0 = s["schedules"][0]
-        out += ["", f"## Schedules: {r0['steps']:,} steps", "",
-                f"Medians. torch: the scheduler stepped {r0['torch_steps']:,} times (reading the rate before "
-                f"each step), ×{r0['steps'] // r0['torch_steps']}. numpy: the formula as a plain expression, "
-                "`t = np.arange(N)` included. course_lib: `S.evaluate(schedule, N)`, argument checks included.", "",
-                "| torch scheduler | course_lib | numpy | torch | speed-up vs torch | vs numpy |",
-                "|---|---|---|---|---|---|"]
+        out += [
+            "",
+            f"## Schedules: {r0['steps']:,} steps",
+            "",
+            f"Medians. torch: the scheduler stepped {r0['torch_steps']:,} times (reading the rate before "
+            f"each step), ×{r0['steps'] // r0['torch_steps']}. numpy: the formula as a plain expression, "
+            "`t = np.arange(N)` included. course_lib: `S.evaluate(schedule, N)`, argument checks included.",
+            "",
+            "| torch scheduler | course_lib | numpy | torch | speed-up vs torch | vs numpy |",
+            "|---|---|---|---|---|---|",
+        ]
         for r in s["schedules"]:
-            out.append(f"| {r['case']} | {_t(r['course_lib'])} | {_t(r['numpy'])} | {_t(r['torch'])} | "
-                       f"{r['speedup']:,.0f}× | {r['vs_numpy']:.2f}× |")
+            out.append(
+                f"| {r['case']} | {_t(r['course_lib'])} | {_t(r['numpy'])} | {_t(r['torch'])} | "
+                f"{r['speedup']:,.0f}× | {r['vs_numpy']:.2f}× |"
+            )
     if s["torch"] or s["numpy"]:
-        out += ["", "## Trainers", "",
-                "Ours and the hand-written loop alternate (ours, hand, ours, hand, ...); the ratio is the "
-                "median of the per-pair ratios, the times are pooled medians.", "",
-                "| trainer | course_lib | hand-written | ratio | per-pair ratios |", "|---|---|---|---|---|"]
+        out += [
+            "",
+            "## Trainers",
+            "",
+            "Ours and the hand-written loop alternate (ours, hand, ours, hand, ...); the ratio is the "
+            "median of the per-pair ratios, the times are pooled medians.",
+            "",
+            "| trainer | course_lib | hand-written | ratio | per-pair ratios |",
+            "|---|---|---|---|---|",
+        ]
         for label, p in (("train_torch (1 epoch)", s["torch"]), ("run_gd", s["numpy"])):
             if p:
-                out.append(f"| {label} | {_t(p['course_lib'])} | {_t(p['hand'])} | {p['ratio']:.3f}× | "
-                           + ", ".join(f"{x:.2f}" for x in p["ratios"]) + " |")
+                out.append(
+                    f"| {label} | {_t(p['course_lib'])} | {_t(p['hand'])} | {p['ratio']:.3f}× | "
+                    + ", ".join(f"{x:.2f}" for x in p["ratios"])
+                    + " |"
+                )
     if s["widgets"]:
         prev = {r["explorer"]: r for r in b["widgets"]} if b and b["widgets"] else {}
-        out += ["", "## Widget explorers: one update + PNG render", "",
-                "A control moves to a new value (alternating between two), the explorer recomputes and "
-                "updates its figure in place and renders one frame (`canvas.draw` or a blit, then `frame_png`: RGB PNG, rows unfiltered, zlib level 1) "
-                "into its image widget (\"before\": a new figure per update, rendered with savefig). "
-                "compute = the update without draw and render; draw = updating the figure; render = the frame. "
-                "The target applies to the explorers whose own computation is under 20 ms (schedule, GD, comparison, "
-                "conventions); the others (they train, or browse trained runs) report it.", "",
-                "bare figure = a new matplotlib figure of the same size and number of axes, one line each, "
-                "rendered the same way: the floor for one frame of that size.", "",
-                "| explorer | " + ("before | " if prev else "") + "median | compute | draw | render | figure | "
-                "bare figure | vs bare | rounds | status |",
-                "|---|" + ("---|" if prev else "") + "---|---|---|---|---|---|---|---|---|"]
+        out += [
+            "",
+            "## Widget explorers: one update + PNG render",
+            "",
+            "A control moves to a new value (alternating between two), the explorer recomputes and "
+            "updates its figure in place and renders one frame (`canvas.draw` or a blit, then `frame_png`: RGB PNG, rows unfiltered, zlib level 1) "
+            "into its image widget (\"before\": a new figure per update, rendered with savefig). "
+            "compute = the update without draw and render; draw = updating the figure; render = the frame. "
+            "The target applies to the explorers whose own computation is under 20 ms (schedule, GD, comparison, "
+            "conventions); the others (they train, or browse trained runs) report it.",
+            "",
+            "bare figure = a new matplotlib figure of the same size and number of axes, one line each, "
+            "rendered the same way: the floor for one frame of that size.",
+            "",
+            "| explorer | " + ("before | " if prev else "") + "median | compute | draw | render | figure | "
+            "bare figure | vs bare | rounds | status |",
+            "|---|" + ("---|" if prev else "") + "---|---|---|---|---|---|---|---|---|",
+        ]
         for r in s["widgets"]:
             old = prev.get(r["explorer"])
             cells = ([_t(old["median"]) if old else "—"] if prev else []) + [
-                _t(r["median"]), _t(r["compute"]), _t(r["draw"]), _t(r["render"]), r.get("figure") or "—",
-                _t(r.get("bare")), f"{r['median'] / r['bare']:.1f}×" if r.get("bare") else "—", str(r["rounds"]),
-                _ok(r["median"] < WIDGET_SECONDS) if r.get("cls") in FAST_EXPLORERS else "reported"]
+                _t(r["median"]),
+                _t(r["compute"]),
+                _t(r["draw"]),
+                _t(r["render"]),
+                r.get("figure") or "—",
+                _t(r.get("bare")),
+                f"{r['median'] / r['bare']:.1f}×" if r.get("bare") else "—",
+                str(r["rounds"]),
+                _ok(r["median"] < WIDGET_SECONDS) if r.get("cls") in FAST_EXPLORERS else "reported",
+            ]
             out.append(f"| {r['explorer']} | " + " | ".join(cells) + " |")
     if s["notebooks"]:
         prev = {r["notebook"]: r for r in b["notebooks"]} if b and b["notebooks"] else {}
-        out += ["", "## Notebooks", "",
-                "Each executed once, top to bottom, by nbclient in a fresh `python3` kernel with the inline "
-                "backend (kernel start-up included); nothing is written back.", "",
-                "| notebook | " + ("before | " if prev else "") + "time | status |",
-                "|---|" + ("---|" if prev else "") + "---|---|"]
+        out += [
+            "",
+            "## Notebooks",
+            "",
+            "Each executed once, top to bottom, by nbclient in a fresh `python3` kernel with the inline "
+            "backend (kernel start-up included); nothing is written back.",
+            "",
+            "| notebook | " + ("before | " if prev else "") + "time | status |",
+            "|---|" + ("---|" if prev else "") + "---|---|",
+        ]
         for r in s["notebooks"]:
             old = prev.get(r["notebook"])
             status = f"❌ error: {r['error']}" if r["error"] else _ok(r["seconds"] < NOTEBOOK_SECONDS)
-            out.append(f"| {r['notebook']} | " + (f"{old['seconds']:.1f} s | " if old else ("— | " if prev else ""))
-                       + f"{r['seconds']:.1f} s | {status} |")
-        out.append(f"| **series** | " + ("— | " if prev else "")
-                   + f"**{sum(r['seconds'] for r in s['notebooks']):.0f} s** | "
-                   + _ok(sum(r["seconds"] for r in s["notebooks"]) < SERIES_SECONDS) + " |")
+            out.append(
+                f"| {r['notebook']} | "
+                + (f"{old['seconds']:.1f} s | " if old else ("— | " if prev else ""))
+                + f"{r['seconds']:.1f} s | {status} |"
+            )
+        out.append(
+            "| **series** | "
+            + ("— | " if prev else "")
+            + f"**{sum(r['seconds'] for r in s['notebooks']):.0f} s** | "
+            + _ok(sum(r["seconds"] for r in s["notebooks"]) < SERIES_SECONDS)
+            + " |"
+        )
     out += ["", "Reproduce: `make bench` (or `.venv/bin/python benchmarks/run.py --help`).", ""]
     return "\n".join(out)
 
@@ -368,6 +518,7 @@ def render(raw: dict[str, Any], before: dict[str, Any] | None, make_test: str) -
 # ---------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------
+
 
 def _make_test_text(value: str | None) -> str:
     if not value:
@@ -381,18 +532,22 @@ def _make_test_text(value: str | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one round: a smoke test")
     parser.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
-    parser.add_argument("--only", default=",".join(KINDS),
-                        help=f"comma-separated subset of {','.join(KINDS)} (default: all)")
+    parser.add_argument(
+        "--only", default=",".join(KINDS), help=f"comma-separated subset of {','.join(KINDS)} (default: all)"
+    )
     parser.add_argument("--out", default=str(HERE / "results.md"), help="markdown file to write")
     parser.add_argument("--before", help="raw JSON of an earlier run: adds a 'before' column")
     parser.add_argument("--make-test", help="seconds of `make test` on a fresh clone, or a file holding them")
     parser.add_argument("--notebook-timeout", type=int, default=600, help="seconds per cell")
-    parser.add_argument("--from-json", help="re-render the table from the raw JSON of an earlier run "
-                                            "(e.g. to add --make-test); runs nothing")
+    parser.add_argument(
+        "--from-json",
+        help="re-render the table from the raw JSON of an earlier run (e.g. to add --make-test); runs nothing",
+    )
     args = parser.parse_args(argv)
     if args.from_json:
         raw = json.loads(Path(args.from_json).read_text())

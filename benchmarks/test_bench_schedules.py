@@ -10,9 +10,9 @@ For every factory with a torch twin, three timings of the rates at steps 0 .. N-
 Before timing, the course_lib variant of each case checks that the three agree on the steps they share, so the
 comparison is between the same numbers.
 """
+
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import dataclass
 from typing import Callable
@@ -20,9 +20,9 @@ from typing import Callable
 import numpy as np
 import pytest
 import torch
+from bench_config import N_SCHEDULE, N_TORCH, TORCH_ROUNDS, WARMUP_ROUNDS, pedantic
 from torch.optim import lr_scheduler as L
 
-from bench_config import N_SCHEDULE, N_TORCH, TORCH_ROUNDS, WARMUP_ROUNDS, pedantic
 from course_lib import schedules as S
 
 N = N_SCHEDULE
@@ -82,7 +82,7 @@ _T0 = max(N // 1000, 1)
 def _np_restarts(n):
     t = _steps(n)
     i = np.floor(np.log2(1 + t / _T0))  # cycle i starts at T0 (2^i - 1) and lasts T0 2^i
-    length = _T0 * 2.0 ** i
+    length = _T0 * 2.0**i
     return LR * (1 + np.cos(np.pi * (t - (length - _T0)) / length)) / 2
 
 
@@ -107,22 +107,49 @@ def _np_one_cycle(n):
 
 CASES = [
     Case("StepLR", S.step_decay(LR, N // 10, 0.5), lambda o: L.StepLR(o, N // 10, 0.5), _np_step),
-    Case("MultiStepLR", S.multistep_decay(LR, [int(m) for m in _MILESTONES], 0.1),
-         lambda o: L.MultiStepLR(o, [int(m) for m in _MILESTONES], 0.1), _np_multistep),
+    Case(
+        "MultiStepLR",
+        S.multistep_decay(LR, [int(m) for m in _MILESTONES], 0.1),
+        lambda o: L.MultiStepLR(o, [int(m) for m in _MILESTONES], 0.1),
+        _np_multistep,
+    ),
     Case("ExponentialLR", S.exponential_decay(LR, _GAMMA), lambda o: L.ExponentialLR(o, _GAMMA), _np_exponential),
-    Case("PolynomialLR", S.polynomial_decay(LR, N, power=2.0),
-         lambda o: L.PolynomialLR(o, total_iters=N, power=2.0), _np_polynomial),
-    Case("LinearLR", S.linear_decay(LR, N),
-         lambda o: L.LinearLR(o, start_factor=1.0, end_factor=0.0, total_iters=N), _np_linear),
-    Case("CosineAnnealingLR", S.cosine_decay(LR, N, 1e-4),
-         lambda o: L.CosineAnnealingLR(o, T_max=N, eta_min=1e-4), _np_cosine),
-    Case("CosineAnnealingWarmRestarts", S.cosine_restarts(LR, _T0, 2),
-         lambda o: L.CosineAnnealingWarmRestarts(o, T_0=_T0, T_mult=2), _np_restarts),
-    Case("CyclicLR", S.cyclic(0.01, LR, _UP, mode="triangular2"),
-         lambda o: L.CyclicLR(o, 0.01, LR, step_size_up=_UP, mode="triangular2", cycle_momentum=False),
-         _np_cyclic),
-    Case("OneCycleLR", S.one_cycle(LR, N),
-         lambda o: L.OneCycleLR(o, max_lr=LR, total_steps=N, cycle_momentum=False), _np_one_cycle),
+    Case(
+        "PolynomialLR",
+        S.polynomial_decay(LR, N, power=2.0),
+        lambda o: L.PolynomialLR(o, total_iters=N, power=2.0),
+        _np_polynomial,
+    ),
+    Case(
+        "LinearLR",
+        S.linear_decay(LR, N),
+        lambda o: L.LinearLR(o, start_factor=1.0, end_factor=0.0, total_iters=N),
+        _np_linear,
+    ),
+    Case(
+        "CosineAnnealingLR",
+        S.cosine_decay(LR, N, 1e-4),
+        lambda o: L.CosineAnnealingLR(o, T_max=N, eta_min=1e-4),
+        _np_cosine,
+    ),
+    Case(
+        "CosineAnnealingWarmRestarts",
+        S.cosine_restarts(LR, _T0, 2),
+        lambda o: L.CosineAnnealingWarmRestarts(o, T_0=_T0, T_mult=2),
+        _np_restarts,
+    ),
+    Case(
+        "CyclicLR",
+        S.cyclic(0.01, LR, _UP, mode="triangular2"),
+        lambda o: L.CyclicLR(o, 0.01, LR, step_size_up=_UP, mode="triangular2", cycle_momentum=False),
+        _np_cyclic,
+    ),
+    Case(
+        "OneCycleLR",
+        S.one_cycle(LR, N),
+        lambda o: L.OneCycleLR(o, max_lr=LR, total_steps=N, cycle_momentum=False),
+        _np_one_cycle,
+    ),
 ]
 IDS = [c.name for c in CASES]
 
@@ -159,14 +186,20 @@ def _check_agree(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_schedule(benchmark, case, impl):
     benchmark.group = f"schedule {case.name}"
-    benchmark.extra_info.update(kind="schedule", case=case.name, impl=impl, steps=N,
-                                timed_steps=N_TORCH if impl == "torch" else N,
-                                scale=N / N_TORCH if impl == "torch" else 1.0)
+    benchmark.extra_info.update(
+        kind="schedule",
+        case=case.name,
+        impl=impl,
+        steps=N,
+        timed_steps=N_TORCH if impl == "torch" else N,
+        scale=N / N_TORCH if impl == "torch" else 1.0,
+    )
     if impl == "course_lib":
         _check_agree(case)
         benchmark(S.evaluate, case.course, N)
     elif impl == "numpy":
         benchmark(case.numpy, N)
     else:
-        pedantic(benchmark, _step_torch, setup=lambda: _torch_setup(case), rounds=TORCH_ROUNDS,
-                 warmup_rounds=WARMUP_ROUNDS)
+        pedantic(
+            benchmark, _step_torch, setup=lambda: _torch_setup(case), rounds=TORCH_ROUNDS, warmup_rounds=WARMUP_ROUNDS
+        )

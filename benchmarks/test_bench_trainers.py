@@ -11,19 +11,19 @@
 The two sides are interleaved (ours, hand, ours, hand, ... REPS times), and before timing each
 pair checks that both sides produce the same numbers.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-
 from bench_config import N_GD, PAIR_ROUNDS, REPS, pedantic
-from course_lib.training import models as M
+
 from course_lib import problems as P
 from course_lib import schedules as S
 from course_lib import training as T
+from course_lib.training import models as M
 
 BATCH = 32
 MOMENTUM = 0.9
@@ -50,7 +50,9 @@ def hand_torch(model, data):
     try:
         X, y = torch.as_tensor(data.X_train), torch.as_tensor(data.y_train)
         Xv, yv = torch.as_tensor(data.X_val), torch.as_tensor(data.y_val)
-        rates = S.cosine_decay(0.1, T.steps_per_epoch(data.n_train, BATCH))(np.arange(T.steps_per_epoch(data.n_train, BATCH))).tolist()
+        rates = S.cosine_decay(0.1, T.steps_per_epoch(data.n_train, BATCH))(
+            np.arange(T.steps_per_epoch(data.n_train, BATCH))
+        ).tolist()
         opt = torch.optim.SGD(model.parameters(), lr=rates[0], momentum=MOMENTUM)
         order = torch.randperm(len(X), generator=torch.Generator().manual_seed(0))
         lrs, losses = [], []
@@ -111,7 +113,9 @@ def test_train_torch_epoch(benchmark, digits, impl, rep):
     if rep == 0 and impl == "course_lib":
         test_pairs_agree(digits)
     benchmark.group = "trainer torch"
-    benchmark.extra_info.update(kind="trainer_torch", impl=impl, rep=rep, steps=T.steps_per_epoch(digits.n_train, BATCH))
+    benchmark.extra_info.update(
+        kind="trainer_torch", impl=impl, rep=rep, steps=T.steps_per_epoch(digits.n_train, BATCH)
+    )
     fn = course_torch if impl == "course_lib" else hand_torch
     pedantic(benchmark, lambda model: fn(model, digits), setup=_model_setup, rounds=PAIR_ROUNDS, warmup_rounds=2)
 

@@ -13,6 +13,7 @@ compute (update minus draw and render), draw (updating the figure) and render (t
 Every explorer class exported by ``course_lib.explorers`` is covered: the known ones by a recipe below,
 any newer one by a generic recipe (built with no arguments, first numeric slider nudged).
 """
+
 from __future__ import annotations
 
 import inspect
@@ -27,8 +28,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
-
 from bench_config import QUICK, WARMUP_ROUNDS, WIDGET_ROUNDS, pedantic  # noqa: E402
+
 from course_lib import explorers as W  # noqa: E402
 from course_lib.explorers import base  # noqa: E402
 from course_lib.plotting.explorer_layout import frame_png  # noqa: E402
@@ -36,33 +37,45 @@ from course_lib.plotting.explorer_layout import frame_png  # noqa: E402
 
 def _small_comparison():
     """A comparison for the results explorer (as in tests/test_widgets_results.py; smaller if quick)."""
+    from course_lib import problems as P
     from course_lib import studies as X
     from course_lib.training import models as M
-    from course_lib import problems as P
 
     data = P.spirals_dataset(n_samples=100 if QUICK else 200, n_classes=3, seed=0)
-    budget = X.Budget(data, lambda: M.mlp(2, 3, hidden=(8,), seed=None), epochs=1 if QUICK else 2, batch_size=32,
-                      options=dict(momentum=0.9))
+    budget = X.Budget(
+        data,
+        lambda: M.mlp(2, 3, hidden=(8,), seed=None),
+        epochs=1 if QUICK else 2,
+        batch_size=32,
+        options=dict(momentum=0.9),
+    )
     schedules = {"constant": X.constant_schedule, "cosine": X.cosine_schedule, "WSD": X.wsd_schedule}
-    return X.compare_schedules(schedules, [0.03, 0.3] if QUICK else [0.03, 0.1, 0.3], budget,
-                               seeds=(1,) if QUICK else (1, 2))
+    return X.compare_schedules(
+        schedules, [0.03, 0.3] if QUICK else [0.03, 0.1, 0.3], budget, seeds=(1,) if QUICK else (1, 2)
+    )
 
 
 #: name -> (class name, build the explorer, control moved, its two values)
 RECIPES = {
     "explore_schedules": ("ScheduleExplorer", lambda: W.explore_schedules(), "lr", (0.1, 0.05)),
-    "explore_schedules (log y)": ("ScheduleExplorer", lambda: _with(W.explore_schedules(), log=True),
-                                  "lr", (0.1, 0.05)),
+    "explore_schedules (log y)": (
+        "ScheduleExplorer",
+        lambda: _with(W.explore_schedules(), log=True),
+        "lr",
+        (0.1, 0.05),
+    ),
     "explore_gd": ("GDExplorer", lambda: W.explore_gd(), "lr", (1.5, 1.0)),
-    "explore_gd (rosenbrock)": ("GDExplorer", lambda: W.explore_gd("rosenbrock"), "lr", (1e-3, 10 ** -2.95)),
+    "explore_gd (rosenbrock)": ("GDExplorer", lambda: W.explore_gd("rosenbrock"), "lr", (1e-3, 10**-2.95)),
     "compare_schedules": ("CompareExplorer", lambda: W.explore_comparison(), "lr", (1.5, 1.0)),
     "explore_conventions": ("ConventionsExplorer", lambda: W.explore_conventions(), "horizon", (100, 90)),
     "explore_plateau": ("PlateauExplorer", lambda: W.explore_plateau(), "factor", (0.5, 0.45)),
-    "explore_results": ("ResultsExplorer", lambda: W.explore_results(_small_comparison()), "band",
-                        ("std", "minmax")),
-    "explore_large_batch": ("LargeBatchExplorer",
-                            lambda: W.explore_large_batch(epochs=5) if QUICK else W.explore_large_batch(),
-                            "warmup_epochs", (2.0, 1.5) if QUICK else (5.0, 4.5)),
+    "explore_results": ("ResultsExplorer", lambda: W.explore_results(_small_comparison()), "band", ("std", "minmax")),
+    "explore_large_batch": (
+        "LargeBatchExplorer",
+        lambda: W.explore_large_batch(epochs=5) if QUICK else W.explore_large_batch(),
+        "warmup_epochs",
+        (2.0, 1.5) if QUICK else (5.0, 4.5),
+    ),
 }
 
 
@@ -74,12 +87,16 @@ def _with(explorer, **values):
 
 def _explorer_classes() -> dict[str, type]:
     classes = {name: getattr(W, name) for name in W.__all__}
-    return {name: cls for name, cls in classes.items()
-            if inspect.isclass(cls) and issubclass(cls, base.Explorer) and cls is not base.Explorer}
+    return {
+        name: cls
+        for name, cls in classes.items()
+        if inspect.isclass(cls) and issubclass(cls, base.Explorer) and cls is not base.Explorer
+    }
 
 
 def _generic(cls):
     """Recipe for an explorer without one: no-argument constructor, nudge the first numeric slider."""
+
     def build():
         return cls()
 
@@ -89,8 +106,9 @@ def _generic(cls):
             value = control.value
             other = value + control.step if value + control.step <= control.max else value - control.step
             if isinstance(control, widgets.FloatLogSlider):
-                other = value * control.base ** (control.step if value * control.base ** control.step
-                                                  <= control.base ** control.max else -control.step)
+                other = value * control.base ** (
+                    control.step if value * control.base**control.step <= control.base**control.max else -control.step
+                )
             return (cls.__name__, lambda: explorer, name, (value, other))
     raise LookupError(f"{cls.__name__}: no numeric slider to move")
 
@@ -179,8 +197,7 @@ def phases():
 def test_explorer_update(benchmark, phases, name, recipe):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cls_name, build, control, values = _generic(_explorer_classes()[recipe]) if isinstance(recipe, str) \
-            else recipe
+        cls_name, build, control, values = _generic(_explorer_classes()[recipe]) if isinstance(recipe, str) else recipe
         explorer = build()
     widget = explorer.controls[control]
     widget.value = values[0]
@@ -199,8 +216,15 @@ def test_explorer_update(benchmark, phases, name, recipe):
     pedantic(benchmark, one_update, rounds=WIDGET_ROUNDS, warmup_rounds=WARMUP_ROUNDS)
     timed = state["rounds"][WARMUP_ROUNDS:]
     size, n_axes = phases.shape or ((8.0, 4.5), 1)
-    benchmark.extra_info.update(kind="widget", explorer=name, cls=cls_name, control=control,
-                                compute=median(r[0] for r in timed), draw=median(r[1] for r in timed),
-                                render=median(r[2] for r in timed), generic=isinstance(recipe, str),
-                                figure=f"{size[0]:g}x{size[1]:g} in, {n_axes} axes",
-                                bare=bare_figure_seconds(size, n_axes, 1 if QUICK else max(WIDGET_ROUNDS, 5)))
+    benchmark.extra_info.update(
+        kind="widget",
+        explorer=name,
+        cls=cls_name,
+        control=control,
+        compute=median(r[0] for r in timed),
+        draw=median(r[1] for r in timed),
+        render=median(r[2] for r in timed),
+        generic=isinstance(recipe, str),
+        figure=f"{size[0]:g}x{size[1]:g} in, {n_axes} axes",
+        bare=bare_figure_seconds(size, n_axes, 1 if QUICK else max(WIDGET_ROUNDS, 5)),
+    )

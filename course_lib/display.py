@@ -14,6 +14,7 @@
 >>> t._repr_markdown_() == t
 True
 """
+
 from __future__ import annotations
 
 from typing import Any, Iterable
@@ -67,8 +68,9 @@ class _DisplayLine:
         pass
 
 
-def progress_bar(iterable: Iterable[Any] | None = None, *, total: int | None = None, desc: str = "",
-                 disable: bool = False) -> Any:
+def progress_bar(
+    iterable: Iterable[Any] | None = None, *, total: int | None = None, desc: str = "", disable: bool = False
+) -> Any:
     """A tqdm bar over ``iterable`` (or ``total`` steps, advanced with ``.update(n)``).
 
     In a Jupyter kernel the bar is a text line updated in place and left at its final state

@@ -9,6 +9,7 @@ reading a torch-backed name (``training.train_torch``) does.
 >>> round(getattr_("pi"), 3)
 3.142
 """
+
 from __future__ import annotations
 
 import importlib
@@ -22,6 +23,7 @@ def lazy_exports(package: str, table: Mapping[str, str]) -> tuple[Callable[[str]
 
     ``table`` maps each exported name to the submodule of ``package`` that defines it.
     """
+
     def __getattr__(name: str) -> Any:
         if name not in table:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")

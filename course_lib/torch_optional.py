@@ -25,6 +25,7 @@ False
 >>> sorted(assigned_names(ast.parse("import torch.nn as nn\\nx, y = 1, 2\\ndef f(): z = 3")))
 ['f', 'nn', 'x', 'y']
 """
+
 from __future__ import annotations
 
 import ast
@@ -32,15 +33,26 @@ import importlib.util
 import sys
 from typing import Any, Callable
 
-__all__ = ["MESSAGE", "NEEDS_RESULTS", "torch_available", "enable", "assigned_names", "TorchCells",
-           "load_ipython_extension"]
+__all__ = [
+    "MESSAGE",
+    "NEEDS_RESULTS",
+    "torch_available",
+    "enable",
+    "assigned_names",
+    "TorchCells",
+    "load_ipython_extension",
+]
 
 #: What a skipped torch cell prints (one line).
-MESSAGE = ("[skipped] this cell needs PyTorch, which is not installed here: "
-           "run `python course.py lab` on a machine with a PyTorch wheel, or `pip install torch`, "
-           "then restart the kernel")
+MESSAGE = (
+    "[skipped] this cell needs PyTorch, which is not installed here: "
+    "run `python course.py lab` on a machine with a PyTorch wheel, or `pip install torch`, "
+    "then restart the kernel"
+)
 #: What a cell prints that needs a name only a skipped torch cell would have set.
-NEEDS_RESULTS = "[skipped] this cell needs the results of a torch cell above ({name!r} was never set: PyTorch is not installed)"
+NEEDS_RESULTS = (
+    "[skipped] this cell needs the results of a torch cell above ({name!r} was never set: PyTorch is not installed)"
+)
 
 _TORCH_MODULES = ("torch", "torchvision")
 #: Names the skipped cells would have assigned (one kernel, one course_lib: module state is right).
@@ -72,7 +84,7 @@ def assigned_names(tree: ast.AST) -> set[str]:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 names.add(child.name)
-                continue                       # names inside a def are its own
+                continue  # names inside a def are its own
             if isinstance(child, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
                 continue
             if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
@@ -142,7 +154,8 @@ class TorchCells(ast.NodeTransformer):
             f"try:\n    pass\n"
             f"except (ImportError, NameError) as {_GUARD}e:\n"
             f"    {_GUARD}.{_handle.__name__}({_GUARD}e, {names!r})\n    {flag} = True\n"
-            f"else:\n    {flag} = False\n")
+            f"else:\n    {flag} = False\n"
+        )
         module.body[1].body = body or [ast.Pass()]
         if last is not None:
             call = ast.parse(f"{_GUARD}._last({flag}, lambda: None, {names!r})", mode="eval").body
@@ -154,7 +167,7 @@ class TorchCells(ast.NodeTransformer):
 def enable(shell: Any = None) -> bool:
     """Register :class:`TorchCells` on the IPython shell if torch is missing; True if it is on."""
     if shell is None and "IPython" not in sys.modules:
-        return False                           # not inside IPython: nothing to rewrite
+        return False  # not inside IPython: nothing to rewrite
     if torch_available():
         return False
     if shell is None:

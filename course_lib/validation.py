@@ -19,6 +19,7 @@ Traceback (most recent call last):
     ...
 TypeError: lr must be a real number, got lr='0.1' (str)
 """
+
 from __future__ import annotations
 
 import math
@@ -75,8 +76,9 @@ def check_int(name: str, value: Any, minimum: int | None = None) -> int:
     return value
 
 
-def check_range(name: str, value: Any, low: float, high: float, *,
-                low_open: bool = False, high_open: bool = False) -> float:
+def check_range(
+    name: str, value: Any, low: float, high: float, *, low_open: bool = False, high_open: bool = False
+) -> float:
     """A finite float in the interval low..high (ends open or closed as asked)."""
     value = check_real(name, value)
     too_low = value <= low if low_open else value < low

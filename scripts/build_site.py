@@ -10,6 +10,7 @@ cross-reference, a missing image or include), then checks the HTML itself
 image has a description as alt text. Nothing is executed and nothing is fetched.
 Output: build/site/ (git-ignored); open build/site/index.html.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -138,8 +139,20 @@ def build(out: Path = DEFAULT_OUT, root: Path = ROOT, quiet: bool = True) -> dic
         # Sphinx writes into the temporary folder (myst-nb puts its image files beside the
         # output folder), then the site moves to ``out``.
         html = Path(tmp) / "html"
-        cmd = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-d", str(Path(tmp) / "doctrees"),
-               *(["-q"] if quiet else []), str(src), str(html)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-b",
+            "html",
+            "-d",
+            str(Path(tmp) / "doctrees"),
+            *(["-q"] if quiet else []),
+            str(src),
+            str(html),
+        ]
         done = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
         if done.returncode != 0:
             raise RuntimeError(f"sphinx-build failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -162,8 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as err:
         print(err, file=sys.stderr)
         return 1
-    print(f"site: {stats['pages']:.0f} pages in {args.out} ({stats['seconds']:.1f} s); "
-          f"open {args.out / 'index.html'}")
+    print(f"site: {stats['pages']:.0f} pages in {args.out} ({stats['seconds']:.1f} s); open {args.out / 'index.html'}")
     return 0
 
 

@@ -15,6 +15,7 @@ check's own arguments (``solutions.total_steps(n_examples=1348, batch_size=128, 
 generic checks ``check_value`` and ``check_choice`` carry their answer as their ``expected``
 and ``correct`` argument. Both editions are generated into a git-ignored folder: never edit them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,13 +37,27 @@ from execute_notebooks import execute  # noqa: E402
 
 #: check name (its key in CHECKS) -> name in course_lib.exercises.solutions; absent for the generic checks
 SOLUTION_OF = {
-    "stability_limit": "stability_limit", "half_life": "half_life", "exponential_value": "EXPONENTIAL_VALUE",
-    "linear_decay": "linear_decay_fn", "warmup": "warmup_cosine_fn", "sgdr_cycle_ends": "sgdr_cycle_ends",
-    "one_cycle_peak_step": "one_cycle_peak_step", "scaled_lr": "scaled_lr", "scheduler_order": "SCHEDULER_ORDER",
-    "total_steps": "total_steps", "gd_regime": "gd_regime", "plateau_lrs": "plateau_lrs",
-    "adam_first_step": "adam_first_step", "schedule_choice": "schedule_choice", "ddp_lr": "ddp_lr",
-    "noise_floor_batch": "noise_floor_batch", "adam_floor_batch": "adam_floor_batch", "tuned_peak": "tuned_peak",
-    "shortest_warmup": "shortest_warmup", "sgdr_escape_peak": "sgdr_escape_peak", "loop_rates": "loop_rates",
+    "stability_limit": "stability_limit",
+    "half_life": "half_life",
+    "exponential_value": "EXPONENTIAL_VALUE",
+    "linear_decay": "linear_decay_fn",
+    "warmup": "warmup_cosine_fn",
+    "sgdr_cycle_ends": "sgdr_cycle_ends",
+    "one_cycle_peak_step": "one_cycle_peak_step",
+    "scaled_lr": "scaled_lr",
+    "scheduler_order": "SCHEDULER_ORDER",
+    "total_steps": "total_steps",
+    "gd_regime": "gd_regime",
+    "plateau_lrs": "plateau_lrs",
+    "adam_first_step": "adam_first_step",
+    "schedule_choice": "schedule_choice",
+    "ddp_lr": "ddp_lr",
+    "noise_floor_batch": "noise_floor_batch",
+    "adam_floor_batch": "adam_floor_batch",
+    "tuned_peak": "tuned_peak",
+    "shortest_warmup": "shortest_warmup",
+    "sgdr_escape_peak": "sgdr_escape_peak",
+    "loop_rates": "loop_rates",
 }
 #: generic checks: the argument that holds the right answer
 ANSWER_ARGUMENT = {"value": "expected", "choice": "correct"}
@@ -59,10 +74,10 @@ IMPORT_SOLUTIONS = "from course_lib.exercises import solutions"
 class Exercise:
     """One exercise cell: where it is, which check grades it, and its placeholder line."""
 
-    index: int          # cell index in the notebook (changes when cells move: for messages only)
-    check: str          # key in CHECKS
-    placeholder: str    # the line the learner replaces
-    kind: str           # "value" (answer = None) or "function" (return None inside a def)
+    index: int  # cell index in the notebook (changes when cells move: for messages only)
+    check: str  # key in CHECKS
+    placeholder: str  # the line the learner replaces
+    kind: str  # "value" (answer = None) or "function" (return None inside a def)
 
 
 def check_cells(nb: Any) -> dict[int, str]:
@@ -85,8 +100,10 @@ def exercises(nb: Any) -> list[Exercise]:
         cell = nb.cells[i]
         value, code = _VALUE_PLACEHOLDER.findall(cell.source), _CODE_PLACEHOLDER.findall(cell.source)
         if len(value) + len(code) != 1:
-            raise ValueError(f"cell {i}: an exercise needs exactly one placeholder line "
-                             f"('x = None  # your answer here' or 'return None  # your code here'): {cell.source!r}")
+            raise ValueError(
+                f"cell {i}: an exercise needs exactly one placeholder line "
+                f"('x = None  # your answer here' or 'return None  # your code here'): {cell.source!r}"
+            )
         match = (_VALUE_PLACEHOLDER if value else _CODE_PLACEHOLDER).search(cell.source)
         found.append(Exercise(i, check, match.group(0), "value" if value else "function"))
     return found
@@ -96,8 +113,7 @@ def _check_arguments(source: str, check: str) -> dict[str, str]:
     """The arguments of the ``exercises.check_<check>(...)`` call in ``source``, as source text by parameter name."""
     tree = ast.parse(source)
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr == f"check_{check}"):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == f"check_{check}":
             params = [p for p in inspect.signature(CHECKS[check]).parameters]
             args = {params[k]: ast.get_source_segment(source, a) for k, a in enumerate(node.args)}
             args.update({kw.arg: ast.get_source_segment(source, kw.value) for kw in node.keywords if kw.arg})
@@ -112,8 +128,10 @@ def solution_expression(source: str, exercise: Exercise, first_arg: str = "") ->
         return args[ANSWER_ARGUMENT[exercise.check]]
     name = SOLUTION_OF.get(exercise.check)
     if name is None:
-        raise KeyError(f"check {exercise.check!r} has no reference solution: add it to SOLUTION_OF "
-                       "and course_lib/exercises/solutions.py")
+        raise KeyError(
+            f"check {exercise.check!r} has no reference solution: add it to SOLUTION_OF "
+            "and course_lib/exercises/solutions.py"
+        )
     target = getattr(solutions, name)
     if not callable(target):
         return f"solutions.{name}"
@@ -131,14 +149,16 @@ def solved_source(source: str, exercise: Exercise) -> str:
     else:
         m = _CODE_PLACEHOLDER.search(source)
         func = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef))
-        line = f"{m['indent']}return {solution_expression(source, exercise, func.args.args[0].arg)}  # reference solution"
+        line = (
+            f"{m['indent']}return {solution_expression(source, exercise, func.args.args[0].arg)}  # reference solution"
+        )
     return IMPORT_SOLUTIONS + "\n" + source.replace(m.group(0), line, 1)
 
 
 def student_edition(nb: Any) -> Any:
     """A copy of ``nb`` with every output and execution count cleared (exercises stay blank)."""
     out = copy.deepcopy(nb)
-    exercises(out)   # raises if an exercise lost its placeholder
+    exercises(out)  # raises if an exercise lost its placeholder
     for cell in out.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None

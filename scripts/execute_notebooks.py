@@ -8,6 +8,7 @@ environment), from the notebooks/ folder, then saved with execution counts
 copy reads well when browsed and passes tests/test_notebook_hygiene.py.
 Prints each notebook's wall time.
 """
+
 from __future__ import annotations
 
 import os
@@ -48,8 +49,9 @@ def execute(path: Path, timeout: int = 600, cwd: Path | None = None) -> float:
     nb = nbformat.read(path, as_version=4)
     clean(nb)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(cwd or path.parent)}})
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd or path.parent)}}
+    )
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start

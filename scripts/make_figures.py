@@ -5,6 +5,7 @@
 The README shows these. tests/test_figures.py checks that this script runs and
 writes every file listed in FIGURES.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,11 +18,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from course_lib.training import models as M  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import problems as P  # noqa: E402
 from course_lib import schedules as S  # noqa: E402
 from course_lib import training as T  # noqa: E402
+from course_lib.training import models as M  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each figure and how far (matplotlib's RMS pixel difference, 0-255) another CPU's drawing of it
@@ -74,8 +75,17 @@ def warmup(out: Path) -> None:
     warmed = S.warmup(S.cosine_decay(peak, steps - warm), warm)
     runs = {}
     for name, schedule in (("no warm-up", plain), (f"linear warm-up, {warm} steps", warmed)):
-        runs[name] = T.run_many(T.train_torch, [0, 1, 2], lambda: M.mlp(20, 1, hidden=(64, 64), seed=None),
-                                data, schedule, epochs=epochs, batch_size=batch, optimizer="adam", loss="mse")
+        runs[name] = T.run_many(
+            T.train_torch,
+            [0, 1, 2],
+            lambda: M.mlp(20, 1, hidden=(64, 64), seed=None),
+            data,
+            schedule,
+            epochs=epochs,
+            batch_size=batch,
+            optimizer="adam",
+            loss="mse",
+        )
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
     viz.plot_schedules({"no warm-up": plain, "warm-up": warmed}, steps, ax=left, title=f"Adam, peak rate {peak}")
     viz.plot_runs(runs, metric="loss", ax=right, log=True, band="minmax")

@@ -24,6 +24,7 @@ A run of some claims (``--only``, ``--numpy-only``) replaces their rows and keep
 row keeps its own date); a full run replaces the table. ``--quick`` and ``--sets`` are for trying
 things: ``--quick`` writes to build/replication/ unless ``--json``/``--page`` say otherwise.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,8 +62,9 @@ def cpu_model() -> str:
         pass
     if sys.platform == "darwin":
         try:
-            out = subprocess.run(["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True, text=True,
-                                 timeout=5)
+            out = subprocess.run(
+                ["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True, text=True, timeout=5
+            )
             if out.returncode == 0 and out.stdout.strip():
                 return out.stdout.strip()
         except (OSError, subprocess.SubprocessError):
@@ -91,6 +93,7 @@ def versions() -> dict[str, str]:
 
 def git_commit(root: Path = ROOT) -> str:
     """The short commit of ``root``'s checkout, with "+changes" if tracked code differs from it."""
+
     def git(*args: str) -> str:
         out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=20)
         return out.stdout.strip() if out.returncode == 0 else ""
@@ -99,8 +102,15 @@ def git_commit(root: Path = ROOT) -> str:
         commit = git("rev-parse", "--short", "HEAD")
         if not commit:
             return "unknown"
-        changed = git("status", "--porcelain", "--untracked-files=no", "--", ".",
-                      ":(exclude)replication", ":(exclude)site/replication.md")
+        changed = git(
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+            ".",
+            ":(exclude)replication",
+            ":(exclude)site/replication.md",
+        )
         return commit + ("+changes" if changed else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -130,8 +140,10 @@ def select(claims: dict[str, Any], only: Sequence[str] | None = None, numpy_only
         topics = {name.split(".", 1)[0] for name in claims}
         unknown = [o for o in only if o not in claims and o not in topics]
         if unknown:
-            raise ValueError(f"--only: {unknown} name no registered claim or topic; "
-                             f"allowed: topics {sorted(topics)} or claims {sorted(claims)}")
+            raise ValueError(
+                f"--only: {unknown} name no registered claim or topic; "
+                f"allowed: topics {sorted(topics)} or claims {sorted(claims)}"
+            )
         chosen = [c for c in chosen if c.name in only or c.name.split(".", 1)[0] in only]
     if numpy_only:
         chosen = [c for c in chosen if not c.needs_torch]
@@ -147,8 +159,9 @@ def previous_seconds(path: Path) -> dict[str, float]:
     return {r["claim"]: r["seconds"] / max(r["sets"], 1) for r in rows if "seconds" in r and "sets" in r}
 
 
-def projected_total(elapsed: float, current: float, remaining: Iterable[Any], n_sets: dict[str, int],
-                    per_set: dict[str, float]) -> tuple[float, int]:
+def projected_total(
+    elapsed: float, current: float, remaining: Iterable[Any], n_sets: dict[str, int], per_set: dict[str, float]
+) -> tuple[float, int]:
     """Projected run time (s): ``elapsed`` + the current claim's projection + the claims still to run.
 
     A claim still to run is projected from its time per set in the previous table; failing that, from
@@ -176,10 +189,12 @@ def _row(rep: Any) -> dict:
 
 
 def _line(done: int, total: int, row: dict, elapsed: float, projection: float) -> str:
-    return (f"[{done}/{total}] {row['claim']:<44} {row['held']:>3}/{row['sets']:<3} sets held "
-            f"({100 * row['rate']:.0f} % [{100 * row['rate_low']:.0f}, {100 * row['rate_high']:.0f}]) "
-            f"{verdict(row):<10} {row['seconds']:7.1f} s   elapsed {_clock(elapsed)}, projected {_clock(projection)}"
-            + (" (over the 30-min budget)" if projection > BUDGET_SECONDS else ""))
+    return (
+        f"[{done}/{total}] {row['claim']:<44} {row['held']:>3}/{row['sets']:<3} sets held "
+        f"({100 * row['rate']:.0f} % [{100 * row['rate_low']:.0f}, {100 * row['rate_high']:.0f}]) "
+        f"{verdict(row):<10} {row['seconds']:7.1f} s   elapsed {_clock(elapsed)}, projected {_clock(projection)}"
+        + (" (over the 30-min budget)" if projection > BUDGET_SECONDS else "")
+    )
 
 
 def _worker_start(threads: int) -> None:
@@ -219,8 +234,14 @@ def _topic(name: str) -> str:
     return name.split(".", 1)[0]
 
 
-def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
-        out: TextIO | None = None, jobs: int = 1, source: str | None = None) -> tuple[list[dict], float]:
+def run(
+    claims: Sequence[Any],
+    sets: int | None,
+    per_set: dict[str, float],
+    out: TextIO | None = None,
+    jobs: int = 1,
+    source: str | None = None,
+) -> tuple[list[dict], float]:
     """Replicate ``claims`` with a line per claim on ``out`` (default stdout); returns (rows, wall seconds).
 
     ``sets`` overrides each claim's number of fresh sets; ``per_set`` (seconds per set, by claim name,
@@ -230,9 +251,9 @@ def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
     (``source``: where the workers find the claims, see :func:`_replicate_named`).
     """
     out = sys.stdout if out is None else out
-    from course_lib.studies.replication import default_sets, replicate
-
     from scipy import stats  # noqa: F401  (imported once here, not inside the first claim's time)
+
+    from course_lib.studies.replication import default_sets, replicate
 
     n_sets = {c.name: sets if sets is not None else default_sets(c) for c in claims}
     per_set = dict(per_set)
@@ -240,25 +261,29 @@ def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
     first, _ = projected_total(0.0, 0.0, claims, n_sets, per_set)
     head = f"replicate: {_n(len(claims), 'claim')}, {sum(n_sets.values())} fresh seed sets"
     head += f", {jobs} jobs" if jobs > 1 else ""
-    print(head + (f"; projected {_clock(first / jobs)} from the previous table" if per_set else ""),
-          file=out, flush=True)
+    print(
+        head + (f"; projected {_clock(first / jobs)} from the previous table" if per_set else ""), file=out, flush=True
+    )
     rows: list[dict] = []
     if jobs > 1 and claims:
         import concurrent.futures as cf
         import multiprocessing
 
         known = [v for v in per_set.values() if v > 0]
-        guess = {c.name: per_set.get(c.name, sum(known) / len(known) if known else 1.0) * n_sets[c.name]
-                 for c in claims}
+        guess = {
+            c.name: per_set.get(c.name, sum(known) / len(known) if known else 1.0) * n_sets[c.name] for c in claims
+        }
         groups: dict[str, list[Any]] = {}
-        for c in claims:                       # one task per topic: its claims share cached runs
+        for c in claims:  # one task per topic: its claims share cached runs
             groups.setdefault(_topic(c.name), []).append(c)
         order = sorted(groups.values(), key=lambda g: -sum(guess[c.name] for c in g))
         threads = max(1, core_count() // jobs)
-        with cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_worker_start, initargs=(threads,)) as pool:
-            futures = [pool.submit(_replicate_group, [c.name for c in g], [n_sets[c.name] for c in g], source)
-                       for g in order]
+        with cf.ProcessPoolExecutor(
+            jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start, initargs=(threads,)
+        ) as pool:
+            futures = [
+                pool.submit(_replicate_group, [c.name for c in g], [n_sets[c.name] for c in g], source) for g in order
+            ]
             left = [c for g in order for c in g]
             for future in cf.as_completed(futures):
                 for row in future.result():
@@ -277,17 +302,21 @@ def run(claims: Sequence[Any], sets: int | None, per_set: dict[str, float],
             if done == 1 and total > 1 and not shown["done"]:
                 shown["done"] = True
                 spent = time.perf_counter() - claim_start
-                projection, unknown = projected_total(claim_start - start, spent * total, claims[i + 1:],
-                                                      n_sets, {**per_set, c.name: spent})
+                projection, unknown = projected_total(
+                    claim_start - start, spent * total, claims[i + 1 :], n_sets, {**per_set, c.name: spent}
+                )
                 more = f", {_n(unknown, 'claim')} not timed yet" if unknown else ""
-                print(f"  {c.name}: first of {total} sets in {spent:.1f} s; projected total "
-                      f"{_clock(projection)}{more}", file=out, flush=True)
+                print(
+                    f"  {c.name}: first of {total} sets in {spent:.1f} s; projected total {_clock(projection)}{more}",
+                    file=out,
+                    flush=True,
+                )
 
         rep = replicate(c, n_sets[c.name], progress=progress)
         per_set[c.name] = rep.seconds / rep.n_sets
         rows.append(_row(rep))
         elapsed = time.perf_counter() - start
-        projection, _ = projected_total(elapsed, 0.0, claims[i + 1:], n_sets, per_set)
+        projection, _ = projected_total(elapsed, 0.0, claims[i + 1 :], n_sets, per_set)
         print(_line(i + 1, len(claims), rows[-1], elapsed, projection), file=out, flush=True)
     return rows, time.perf_counter() - start
 
@@ -308,15 +337,19 @@ def _cut(row: dict) -> bool:
     return row["sets"] < row.get("min_sets", 0)
 
 
-def merge(previous: dict[str, Any] | None, rows: list[dict], claims_registered: Iterable[str],
-          full: bool) -> list[dict]:
+def merge(
+    previous: dict[str, Any] | None, rows: list[dict], claims_registered: Iterable[str], full: bool
+) -> list[dict]:
     """The table's rows after a run: ``rows`` replace rows of the same claim; a full run keeps no other.
 
     Rows of claims no longer registered are dropped either way.
     """
     registered = set(claims_registered)
-    kept = [] if full or not previous else [r for r in previous.get("rows", [])
-                                            if r["claim"] not in {n["claim"] for n in rows}]
+    kept = (
+        []
+        if full or not previous
+        else [r for r in previous.get("rows", []) if r["claim"] not in {n["claim"] for n in rows}]
+    )
     return sorted([r for r in kept if r["claim"] in registered] + rows, key=row_order)
 
 
@@ -335,7 +368,7 @@ def row_order(row: dict) -> tuple:
 
 
 def verdict(row: dict) -> str:
-    """"stands" (held on >= 90 % of fresh sets), "restated" (under 90 %, worded with its rate) or
+    """ "stands" (held on >= 90 % of fresh sets), "restated" (under 90 %, worded with its rate) or
     "overstated" (under 90 % and worded as if it always held: its notebook must restate it)."""
     from course_lib.studies.replication import STANDS_AT, worded_with_rate
 
@@ -436,55 +469,78 @@ def render(table: dict[str, Any]) -> str:
         parts.append("No replication has been run yet: `make replicate` computes this table.\n")
         return "\n".join(parts)
     v = table.get("versions", {})
-    stamp = (f"Replicated on {table.get('date', 'an unknown date')}, on {_escape(table.get('cpu', 'an unknown CPU'))} "
-             f"({table.get('cores', '?')} cores), at commit `{table.get('commit', 'unknown')}`, with NumPy "
-             f"{v.get('numpy', '?')}, SciPy {v.get('scipy', '?')}, torch {v.get('torch', '?')} and Python "
-             f"{v.get('python', '?')}. ")
+    stamp = (
+        f"Replicated on {table.get('date', 'an unknown date')}, on {_escape(table.get('cpu', 'an unknown CPU'))} "
+        f"({table.get('cores', '?')} cores), at commit `{table.get('commit', 'unknown')}`, with NumPy "
+        f"{v.get('numpy', '?')}, SciPy {v.get('scipy', '?')}, torch {v.get('torch', '?')} and Python "
+        f"{v.get('python', '?')}. "
+    )
     run_now = set(table.get("replicated", [r["claim"] for r in rows]))
     kept = [r for r in rows if r["claim"] not in run_now]
     if kept:
         dates = ", ".join(sorted({str(r.get("date")) for r in kept}))
-        stamp += (f"This run replicated {_n(len(rows) - len(kept), 'claim')} of the "
-                  f"{len(rows)} in {_clock(table.get('seconds', 0))} (min:s); {_n(len(kept), 'row')} "
-                  f"{'was' if len(kept) == 1 else 'were'} kept from earlier runs ({dates}). The claims' own "
-                  f"run times add up to {_clock(sum(r.get('seconds', 0) for r in rows))}.")
+        stamp += (
+            f"This run replicated {_n(len(rows) - len(kept), 'claim')} of the "
+            f"{len(rows)} in {_clock(table.get('seconds', 0))} (min:s); {_n(len(kept), 'row')} "
+            f"{'was' if len(kept) == 1 else 'were'} kept from earlier runs ({dates}). The claims' own "
+            f"run times add up to {_clock(sum(r.get('seconds', 0) for r in rows))}."
+        )
     else:
         jobs = table.get("jobs", 1)
-        stamp += (f"Run time: {_clock(table.get('seconds', 0))} (min:s) for {_n(len(rows), 'claim')}"
-                  + (f", {jobs} at a time." if jobs > 1 else "."))
+        stamp += f"Run time: {_clock(table.get('seconds', 0))} (min:s) for {_n(len(rows), 'claim')}" + (
+            f", {jobs} at a time." if jobs > 1 else "."
+        )
     verdicts = [verdict(r) for r in rows]
-    words = {"stands": "stand as written", "restated": "restated with their measured rate",
-             "overstated": "overstated (their notebook must restate them)"}
+    words = {
+        "stands": "stand as written",
+        "restated": "restated with their measured rate",
+        "overstated": "overstated (their notebook must restate them)",
+    }
     counts = ", ".join(f"{verdicts.count(k)} {w}" for k, w in words.items() if k in verdicts)
     cut = [r for r in rows if _cut(r)]
-    cuts = (f" {_n(len(cut), 'claim')} ran on fewer fresh sets than the minimum (200 seeds or 20 sets for "
-            "NumPy, 10 sets for torch); each is marked *cut* below (a claim cut to fit the "
-            "30-minute run says why in its docstring)." if cut else "")
+    cuts = (
+        f" {_n(len(cut), 'claim')} ran on fewer fresh sets than the minimum (200 seeds or 20 sets for "
+        "NumPy, 10 sets for torch); each is marked *cut* below (a claim cut to fit the "
+        "30-minute run says why in its docstring)."
+        if cut
+        else ""
+    )
     if table.get("sets_override"):
-        cuts += (f" This run set {table['sets_override']} fresh sets for every claim"
-                 + (" (`--quick`, a smoke run: its rates say little)." if table.get("quick") else "."))
+        cuts += f" This run set {table['sets_override']} fresh sets for every claim" + (
+            " (`--quick`, a smoke run: its rates say little)." if table.get("quick") else "."
+        )
     parts.append(f"{stamp}\n\n{_n(len(rows), 'claim')}: {counts}.{cuts}\n")
-    parts.append("Brackets give 95 % intervals; *Where* is the notebook's number and section; each claim's name "
-                 "leads to its statement, seeds and effect below.\n")
+    parts.append(
+        "Brackets give 95 % intervals; *Where* is the notebook's number and section; each claim's name "
+        "leads to its statement, seeds and effect below.\n"
+    )
     parts.append("| Claim | Where | Sets held | Rate [95 %] | Effect [95 %] | Verdict |")
     parts.append("|:--|:--|--:|:--|:--|:--|")
     for r, verdict_ in zip(rows, verdicts):
-        parts.append(f"| {{ref}}`{_breakable(r['claim'])} <{_label(r['claim'])}>` | {_where(r['where'], short=True)} "
-                     f"| {r['held']}/{r['sets']} | {_rate(r)} | {_effect(r)} | {verdict_} |")
+        parts.append(
+            f"| {{ref}}`{_breakable(r['claim'])} <{_label(r['claim'])}>` | {_where(r['where'], short=True)} "
+            f"| {r['held']}/{r['sets']} | {_rate(r)} | {_effect(r)} | {verdict_} |"
+        )
     parts.append("\n## Each claim\n")
     for r, verdict_ in zip(rows, verdicts):
         kind = "torch" if r.get("torch") else "NumPy"
         parts.append(f"({_label(r['claim'])})=\n### {_escape(r['claim'])}\n")
         parts.append(f"> {_escape(r['statement'])}\n")
         parts.append(f"- **Where:** {_where(r['where'])}")
-        parts.append(f"- **Seeds:** the notebook's {_escape(r['notebook_seeds'])} ({r['set_size']} per set); "
-                     f"fresh {_escape(r['fresh_seeds'])} ({r['sets']} sets of {r['set_size']}"
-                     + (f"; *cut*: the minimum is {r['min_sets']})" if _cut(r) else ")"))
-        parts.append(f"- **Sets where it held:** {r['held']} of {r['sets']}, a rate of {_pct(r['rate'])} "
-                     f"(95 % Wilson interval {100 * r['rate_low']:.0f}–{100 * r['rate_high']:.0f} %)")
-        parts.append(f"- **Effect on the pooled fresh seeds:** {_escape(r['effect'])} = {_num(r['effect_value'])}, "
-                     f"95 % interval [{_num(r['effect_low'])}, {_num(r['effect_high'])}] "
-                     f"({_escape(r['effect_method'])}, n = {r['effect_n']})")
+        parts.append(
+            f"- **Seeds:** the notebook's {_escape(r['notebook_seeds'])} ({r['set_size']} per set); "
+            f"fresh {_escape(r['fresh_seeds'])} ({r['sets']} sets of {r['set_size']}"
+            + (f"; *cut*: the minimum is {r['min_sets']})" if _cut(r) else ")")
+        )
+        parts.append(
+            f"- **Sets where it held:** {r['held']} of {r['sets']}, a rate of {_pct(r['rate'])} "
+            f"(95 % Wilson interval {100 * r['rate_low']:.0f}–{100 * r['rate_high']:.0f} %)"
+        )
+        parts.append(
+            f"- **Effect on the pooled fresh seeds:** {_escape(r['effect'])} = {_num(r['effect_value'])}, "
+            f"95 % interval [{_num(r['effect_low'])}, {_num(r['effect_high'])}] "
+            f"({_escape(r['effect_method'])}, n = {r['effect_n']})"
+        )
         parts.append(f"- **Verdict:** {verdict_}")
         when = f", on {r['date']} (kept from an earlier run)" if r["claim"] not in run_now else ""
         parts.append(f"- **Run:** {kind}, {r['seconds']:.1f} s{when}\n")
@@ -509,16 +565,23 @@ def write_page(table: dict[str, Any], page: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
+    )
     parser.add_argument("--only", nargs="+", metavar="NAME", help="claims (or topics) to run; others keep their rows")
     parser.add_argument("--numpy-only", action="store_true", help="skip the torch claims")
     parser.add_argument("--sets", type=int, metavar="N", help="fresh seed sets per claim (default: each claim's)")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"smoke run: {QUICK_SETS} sets per claim, written under build/replication/")
-    parser.add_argument("--jobs", type=int, default=min(2, core_count()), metavar="N",
-                        help="claims in N worker processes at once, each with its share of the cores "
-                             "(default: 2, or 1 on a single core)")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"smoke run: {QUICK_SETS} sets per claim, written under build/replication/"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, core_count()),
+        metavar="N",
+        help="claims in N worker processes at once, each with its share of the cores "
+        "(default: 2, or 1 on a single core)",
+    )
     parser.add_argument("--from-json", action="store_true", help="only re-render the page from the JSON table")
     parser.add_argument("--json", type=Path, help=f"the table (default: {DEFAULT_JSON.relative_to(ROOT)})")
     parser.add_argument("--page", type=Path, help=f"the page (default: {DEFAULT_PAGE.relative_to(ROOT)})")
@@ -554,22 +617,34 @@ def main(argv: list[str] | None = None) -> int:
     rows, seconds = run(chosen, sets, previous_seconds(DEFAULT_JSON if args.quick else json_path), jobs=args.jobs)
     full = not args.only and not args.numpy_only
     table = {
-        "date": _now(), "cpu": cpu_model(), "cores": core_count(), "versions": versions(),
-        "seconds": round(seconds, 1), "jobs": args.jobs, "commit": git_commit(),
+        "date": _now(),
+        "cpu": cpu_model(),
+        "cores": core_count(),
+        "versions": versions(),
+        "seconds": round(seconds, 1),
+        "jobs": args.jobs,
+        "commit": git_commit(),
         "command": "scripts/replicate.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "partial": not full, "replicated": [r["claim"] for r in rows],
-        "quick": args.quick, "sets_override": sets,
+        "partial": not full,
+        "replicated": [r["claim"] for r in rows],
+        "quick": args.quick,
+        "sets_override": sets,
         "rows": merge(previous, rows, claims, full),
     }
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(table, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     write_page(table, page)
     held = sum(verdict(r) == "stands" for r in rows)
-    print(f"replicate: {_n(len(rows), 'claim')} in {_clock(seconds)} (budget {_clock(BUDGET_SECONDS)} on 2 cores); "
-          f"{held} stand as written; table {json_path}, page {page}")
+    print(
+        f"replicate: {_n(len(rows), 'claim')} in {_clock(seconds)} (budget {_clock(BUDGET_SECONDS)} on 2 cores); "
+        f"{held} stand as written; table {json_path}, page {page}"
+    )
     if seconds > BUDGET_SECONDS:
-        print(f"replicate: over the {BUDGET_SECONDS // 60}-minute budget: cut a claim's fresh_sets= (>= 10) or "
-              "its experiment's size", file=sys.stderr)
+        print(
+            f"replicate: over the {BUDGET_SECONDS // 60}-minute budget: cut a claim's fresh_sets= (>= 10) or "
+            "its experiment's size",
+            file=sys.stderr,
+        )
     return 0
 
 

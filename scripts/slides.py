@@ -19,6 +19,7 @@ The static decks load reveal.js 4.0.2, require.js, jQuery and MathJax 2.7.7 from
 them (``_assets/``, installed from the npm registry on first build), so a projector without
 internet shows every slide, formula and stored explorer picture.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,8 @@ ASSETS = "_assets"
 #: (nbconvert's sizes); a stored picture is drawn at most IMAGE_MAX_PX high, and a slide that still
 #: overflows shrinks its pictures (never its text) down to IMAGE_MIN_SCALE (see DECK_FIT_JS).
 IMAGE_MAX_PX = 440
-CODE_FONT_PX = 17       # a 115-character line of course code fits the slide's width
-TABLE_FONT_PX = 17      # the pitfall table of 07 fits one slide
+CODE_FONT_PX = 17  # a 115-character line of course code fits the slide's width
+TABLE_FONT_PX = 17  # the pitfall table of 07 fits one slide
 TEXT_OUTPUT_MAX_PX = 280  # a longer printed output scrolls in its own box
 IMAGE_MIN_SCALE = 0.5
 _CODE_LINE_PX = 27
@@ -60,6 +61,7 @@ _TEXT_CHARS_PER_LINE = 118
 # ---------------------------------------------------------------------------
 # Which cells to skip, where slides start
 # ---------------------------------------------------------------------------
+
 
 def _only_feeds_asserts(stmt: ast.stmt) -> bool:
     if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assert, ast.Pass)):
@@ -179,8 +181,12 @@ def split_markdown(source: str, limit_px: int) -> list[str]:
     # a list item or a table row that opens a piece continues the previous one: keep them together
     merged: list[str] = []
     for piece in pieces:
-        if merged and re.match(r"\s*([-*+|]|\d+\.)\s", piece) and re.match(r"\s*([-*+|]|\d+\.)\s", merged[-1].splitlines()[-1]) \
-                and _markdown_height(merged[-1]) < limit_px // 3:
+        if (
+            merged
+            and re.match(r"\s*([-*+|]|\d+\.)\s", piece)
+            and re.match(r"\s*([-*+|]|\d+\.)\s", merged[-1].splitlines()[-1])
+            and _markdown_height(merged[-1]) < limit_px // 3
+        ):
             merged[-1] += "\n\n" + piece
         else:
             merged.append(piece)
@@ -194,7 +200,7 @@ def split_long_markdown(nb: Any, limit_px: int = SLIDE_BUDGET_PX) -> bool:
         pieces = split_markdown(cell.source, limit_px) if cell.cell_type == "markdown" else []
         if len(pieces) > 1:
             changed = True
-            cell.source = pieces[0]                    # the first piece keeps the cell's id and metadata
+            cell.source = pieces[0]  # the first piece keeps the cell's id and metadata
             cells.append(cell)
             cells.extend(nbformat.v4.new_markdown_cell(piece) for piece in pieces[1:])
         else:
@@ -266,6 +272,7 @@ def problems(nb: Any, name: str = "notebook") -> list[str]:
 # Static decks
 # ---------------------------------------------------------------------------
 
+
 def install_assets(out_dir: Path) -> Path:
     """npm-install :data:`DECK_PACKAGES` into ``out_dir/_assets`` (once); returns its node_modules."""
     prefix = out_dir / ASSETS
@@ -274,11 +281,25 @@ def install_assets(out_dir: Path) -> Path:
         return modules
     npm = shutil.which("npm")
     if npm is None:
-        raise RuntimeError("npm is needed once to fetch reveal.js, require.js, jQuery and MathJax for the "
-                           "offline decks: apt-get install -y npm")
+        raise RuntimeError(
+            "npm is needed once to fetch reveal.js, require.js, jQuery and MathJax for the "
+            "offline decks: apt-get install -y npm"
+        )
     prefix.mkdir(parents=True, exist_ok=True)
-    subprocess.run([npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--no-save",
-                    "--loglevel=error", *DECK_PACKAGES], check=True)
+    subprocess.run(
+        [
+            npm,
+            "install",
+            "--prefix",
+            str(prefix),
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            "--loglevel=error",
+            *DECK_PACKAGES,
+        ],
+        check=True,
+    )
     return modules
 
 
@@ -291,7 +312,7 @@ def deck_options() -> list[str]:
         f"--SlidesExporter.require_js_url={nm}/requirejs/require.js",
         f"--SlidesExporter.jquery_url={nm}/jquery/dist/jquery.min.js",
         f"--SlidesExporter.mathjax_url={nm}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
-        "--SlidesExporter.reveal_theme=white",       # the default theme fetches web fonts
+        "--SlidesExporter.reveal_theme=white",  # the default theme fetches web fonts
         "--SlidesExporter.reveal_transition=none",
         "--SlidesExporter.reveal_number=c/t",
         f"--SlidesExporter.reveal_width={width}",
@@ -365,8 +386,21 @@ def build_decks(notebooks: Iterable[Path], out_dir: Path) -> list[Path]:
     paths = [Path(p) for p in notebooks]
     if not paths:
         raise ValueError("notebooks is empty: pass at least one .ipynb")
-    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides", *deck_options(),
-                    f"--output-dir={out_dir}", *map(str, paths)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "slides",
+            *deck_options(),
+            f"--output-dir={out_dir}",
+            *map(str, paths),
+        ],
+        check=True,
+        capture_output=True,
+    )
     decks = [out_dir / f"{p.stem}.slides.html" for p in paths]
     for deck in decks:
         deck.write_text(style_deck(deck.read_text(encoding="utf-8")), encoding="utf-8")

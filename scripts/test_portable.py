@@ -16,6 +16,7 @@ Each variant runs ``pytest tests notebooks --nbval-lax`` without the browser tes
 fresh process with its variables set, and the script prints one line per variant
 (passed, failed, skipped, seconds) and exits non-zero if any variant failed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,37 +49,74 @@ class Variant:
 
 VARIANTS: tuple[Variant, ...] = (
     Variant("native", "this machine as it is", {}),
-    Variant("avx2", "an AVX2 laptop or server (no AVX-512)", {
-        "NPY_DISABLE_CPU_FEATURES": _NUMPY_AVX512,
-        "ATEN_CPU_CAPABILITY": "avx2",
-        "OPENBLAS_CORETYPE": "Haswell",
-        "MKL_ENABLE_INSTRUCTIONS": "AVX2",
-        "ONEDNN_MAX_CPU_ISA": "AVX2",
-    }, x86_only=True),
-    Variant("baseline", "the oldest x86-64 the wheels run on (SSE only)", {
-        "NPY_DISABLE_CPU_FEATURES": _NUMPY_ABOVE_BASELINE,
-        "ATEN_CPU_CAPABILITY": "default",
-        "OPENBLAS_CORETYPE": "Prescott",
-        "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
-        "ONEDNN_MAX_CPU_ISA": "SSE41",
-    }, x86_only=True),
-    Variant("threads1", "a single-core machine (torch and BLAS on one thread)", {
-        "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-    }),
-    Variant("threads4", "a 4-thread laptop (reductions split four ways)", {
-        "OMP_NUM_THREADS": "4", "MKL_NUM_THREADS": "4", "OPENBLAS_NUM_THREADS": "4",
-    }),
+    Variant(
+        "avx2",
+        "an AVX2 laptop or server (no AVX-512)",
+        {
+            "NPY_DISABLE_CPU_FEATURES": _NUMPY_AVX512,
+            "ATEN_CPU_CAPABILITY": "avx2",
+            "OPENBLAS_CORETYPE": "Haswell",
+            "MKL_ENABLE_INSTRUCTIONS": "AVX2",
+            "ONEDNN_MAX_CPU_ISA": "AVX2",
+        },
+        x86_only=True,
+    ),
+    Variant(
+        "baseline",
+        "the oldest x86-64 the wheels run on (SSE only)",
+        {
+            "NPY_DISABLE_CPU_FEATURES": _NUMPY_ABOVE_BASELINE,
+            "ATEN_CPU_CAPABILITY": "default",
+            "OPENBLAS_CORETYPE": "Prescott",
+            "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
+            "ONEDNN_MAX_CPU_ISA": "SSE41",
+        },
+        x86_only=True,
+    ),
+    Variant(
+        "threads1",
+        "a single-core machine (torch and BLAS on one thread)",
+        {
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+        },
+    ),
+    Variant(
+        "threads4",
+        "a 4-thread laptop (reductions split four ways)",
+        {
+            "OMP_NUM_THREADS": "4",
+            "MKL_NUM_THREADS": "4",
+            "OPENBLAS_NUM_THREADS": "4",
+        },
+    ),
 )
 BY_NAME = {v.name: v for v in VARIANTS}
 
 
 def pytest_command(junit: Path, extra: list[str]) -> list[str]:
     """The suite a variant runs: unit tests and every notebook, no browser tests."""
-    return [sys.executable, "-m", "pytest", "tests", "notebooks", "--nbval-lax", "--nbval-current-env",
-            "--nbval-cell-timeout=300", "-m", "not e2e", "--ignore=tests/e2e", "-p", "no:randomly",
-            # the lock's resolution for other platforms is network, not arithmetic: once, in `test`
-            "--ignore=tests/test_platforms.py",
-            "-q", f"--junitxml={junit}", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        "tests",
+        "notebooks",
+        "--nbval-lax",
+        "--nbval-current-env",
+        "--nbval-cell-timeout=300",
+        "-m",
+        "not e2e",
+        "--ignore=tests/e2e",
+        "-p",
+        "no:randomly",
+        # the lock's resolution for other platforms is network, not arithmetic: once, in `test`
+        "--ignore=tests/test_platforms.py",
+        "-q",
+        f"--junitxml={junit}",
+        *extra,
+    ]
 
 
 def counts(junit: Path) -> dict[str, int]:
@@ -114,7 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.list:
         for v in VARIANTS:
-            print(f"{v.name:9s} {v.stands_for}\n          " + (" ".join(f"{k}={val}" for k, val in v.env.items()) or "(nothing set)"))
+            print(
+                f"{v.name:9s} {v.stands_for}\n          "
+                + (" ".join(f"{k}={val}" for k, val in v.env.items()) or "(nothing set)")
+            )
         return 0
     unknown = [name for name in args.variants if name not in BY_NAME]
     if unknown:
@@ -128,8 +169,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         code, c, seconds = run(variant, args.pytest_args.split())
         worst = max(worst, code)
-        rows.append(f"{variant.name:9s} {c['passed']:5d} passed, {c['failed']} failed, {c['skipped']} skipped "
-                    f"in {seconds:6.1f} s{'' if code == 0 else f'   (pytest exit {code})'}")
+        rows.append(
+            f"{variant.name:9s} {c['passed']:5d} passed, {c['failed']} failed, {c['skipped']} skipped "
+            f"in {seconds:6.1f} s{'' if code == 0 else f'   (pytest exit {code})'}"
+        )
     print("\n== portability matrix")
     for row in rows:
         print("   " + row)

@@ -1,4 +1,5 @@
 """Run a room's doctests: each room's tests/<room>/test_doctests.py parametrizes over room_modules()."""
+
 from __future__ import annotations
 
 import doctest
@@ -19,7 +20,8 @@ def assert_doctests_pass(name: str) -> None:
     """Run the doctests of module ``name``: at least one example, none failing."""
     module = importlib.import_module(name)
     if importlib.util.find_spec("torch") is None and "torch" in (module.__doc__ or "") + "".join(
-            getattr(v, "__doc__", "") or "" for v in vars(module).values()):
+        getattr(v, "__doc__", "") or "" for v in vars(module).values()
+    ):
         # without torch (course.py test-notorch) a docstring that shows torch cannot run; the
         # module's own tests still do
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=False)

@@ -10,6 +10,7 @@ in well under a minute on a loaded 2-core machine. ``FUZZ_EXAMPLES=10`` multipli
 count by 10 for a long local run. The profile is deterministic (``derandomize=True``): CI
 draws the same cases on every machine.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,11 +20,10 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 from hypothesis import HealthCheck, event, settings
-
-from course_lib.training.plan import HorizonWarning
 from hypothesis import strategies as st
 
 from course_lib.training.history import History
+from course_lib.training.plan import HorizonWarning
 
 settings.register_profile(
     "fuzz",
@@ -31,8 +31,12 @@ settings.register_profile(
     deadline=None,
     database=None,
     print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                           HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 
 #: Multiplier of every case count (environment variable FUZZ_EXAMPLES, default 1).
@@ -48,6 +52,7 @@ def examples(n: int) -> settings:
 # Strategies: what a learner can type
 # ---------------------------------------------------------------------------
 
+
 def mostly(plain: st.SearchStrategy, bad: st.SearchStrategy, one_in: int = 8) -> st.SearchStrategy:
     """``plain``, but ``bad`` once in ``one_in`` draws: with several arguments per call, most
     calls still get past the argument checks and exercise the run itself."""
@@ -61,8 +66,11 @@ any_float = st.one_of(
 )
 
 #: Plausible-to-wild positive rates (and, now and then, one that is not positive).
-rates = mostly(st.one_of(st.floats(min_value=1e-12, max_value=1e6), st.sampled_from([1e-300, 1e300])),
-               st.sampled_from([0.0, -0.1, math.inf, math.nan]), one_in=6)
+rates = mostly(
+    st.one_of(st.floats(min_value=1e-12, max_value=1e6), st.sampled_from([1e-300, 1e300])),
+    st.sampled_from([0.0, -0.1, math.inf, math.nan]),
+    one_in=6,
+)
 
 #: Step counts, from nonsense to large (schedule parameters only: a run of 10**9 steps is
 #: a legitimate request that would take minutes and gigabytes, not a bug).
@@ -70,13 +78,23 @@ step_counts = st.one_of(st.integers(-3, 2_000), st.sampled_from([10**6, 10**9, 2
 
 #: Values that are not what anyone meant: the junk a text box or a notebook cell can hold.
 junk = st.one_of(
-    st.none(), st.just(Ellipsis), st.booleans(), st.text(max_size=8), st.binary(max_size=4),
+    st.none(),
+    st.just(Ellipsis),
+    st.booleans(),
+    st.text(max_size=8),
+    st.binary(max_size=4),
     st.complex_numbers(max_magnitude=1e3, allow_nan=False),
     st.lists(st.one_of(st.integers(-5, 5), st.floats(allow_nan=True)), max_size=4),
     st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
-    st.just(np.zeros((2, 2))), st.just(np.array([])), st.just(np.array(["a"])),
-    st.just(object()), st.just(lambda *a: None), st.just(lambda *a: 1 / 0), st.just(lambda *a: "x"),
-    st.just(lambda *a: math.nan), st.just(lambda *a: [1.0, 2.0]),
+    st.just(np.zeros((2, 2))),
+    st.just(np.array([])),
+    st.just(np.array(["a"])),
+    st.just(object()),
+    st.just(lambda *a: None),
+    st.just(lambda *a: 1 / 0),
+    st.just(lambda *a: "x"),
+    st.just(lambda *a: math.nan),
+    st.just(lambda *a: [1.0, 2.0]),
 )
 
 #: A number, or junk.
@@ -87,9 +105,12 @@ def or_junk(plain: st.SearchStrategy) -> st.SearchStrategy:
     """``plain``, now and then junk."""
     return mostly(plain, junk)
 
+
 #: Steps a schedule may be called with (scalars, lists and arrays, big and fractional).
 steps = st.one_of(
-    st.integers(0, 10**7), st.floats(0, 1e7), st.sampled_from([1e15, 1e300, 2**62]),
+    st.integers(0, 10**7),
+    st.floats(0, 1e7),
+    st.sampled_from([1e15, 1e300, 2**62]),
     st.lists(st.integers(0, 10**6), max_size=5),
     st.lists(st.floats(0, 1e6), min_size=1, max_size=5).map(np.array),
     st.integers(0, 300).map(lambda n: np.arange(n, dtype=float)),
@@ -100,11 +121,29 @@ steps = st.one_of(
 # The rule
 # ---------------------------------------------------------------------------
 
-_INTERNAL = ("need at least one array", "only 0-dimensional", "could not broadcast", "operands could not",
-             "object of type", "unsupported operand", "not supported between", "math domain error",
-             "division by zero", "index", "out of bounds", "truth value of an array", "has no attribute",
-             "takes no arguments", "positional argument", "'NoneType'", "float() argument", "int() argument",
-             "cannot convert float", "invalid literal", "setting an array element")
+_INTERNAL = (
+    "need at least one array",
+    "only 0-dimensional",
+    "could not broadcast",
+    "operands could not",
+    "object of type",
+    "unsupported operand",
+    "not supported between",
+    "math domain error",
+    "division by zero",
+    "index",
+    "out of bounds",
+    "truth value of an array",
+    "has no attribute",
+    "takes no arguments",
+    "positional argument",
+    "'NoneType'",
+    "float() argument",
+    "int() argument",
+    "cannot convert float",
+    "invalid literal",
+    "setting an array element",
+)
 
 
 def call(fn: Callable[..., Any], *args: Any, names: Iterable[str] = (), **kwargs: Any) -> Any:
@@ -145,8 +184,9 @@ def assert_names_argument(err: BaseException, names: Iterable[str]) -> None:
     """The error message names one of the arguments and is not an internal message."""
     text = str(err)
     names = tuple(names)
-    assert not any(bad in text for bad in _INTERNAL) or any(f"{n}=" in text for n in names), \
+    assert not any(bad in text for bad in _INTERNAL) or any(f"{n}=" in text for n in names), (
         f"internal message: {type(err).__name__}: {text}"
+    )
     if names:
         assert any(n in text for n in names), f"{type(err).__name__} names none of {names}: {text}"
 

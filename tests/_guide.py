@@ -17,6 +17,7 @@ Shared by tests/test_lecturing.py and tests/test_lecturing_plans.py. The convent
   (``## 7.`` runs to the next ``##``; ``### 1.2`` to the next ``###`` or ``##``), also inside a cell:
   a box above a heading in the same cell belongs to the section before.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,8 @@ def sids(text: str) -> list[int]:
 class Section:
     heading: str
     level: int
-    begin: tuple[int, int]   # (cell, offset of the heading in it)
-    stop: tuple[int, int]    # (cell, offset) of the next heading of the same or a higher level
+    begin: tuple[int, int]  # (cell, offset of the heading in it)
+    stop: tuple[int, int]  # (cell, offset) of the next heading of the same or a higher level
 
     @property
     def number(self) -> str | None:
@@ -92,8 +93,13 @@ class Notebook:
         (i, a), (j, b) = section.begin, section.stop
         if i == j:
             return self.source(i)[a:b]
-        return "\n".join([self.source(i)[a:], *(self.source(k) for k in range(i + 1, j)),
-                          self.source(j)[:b] if j < len(self.cells) else ""])
+        return "\n".join(
+            [
+                self.source(i)[a:],
+                *(self.source(k) for k in range(i + 1, j)),
+                self.source(j)[:b] if j < len(self.cells) else "",
+            ]
+        )
 
     def names(self, sid: int, section: Section | None = None) -> bool:
         return sid in sids(self.text(section))
@@ -127,7 +133,7 @@ def notebook(key_or_path: str | Path) -> Notebook:
         for m in re.finditer(r"^(#{1,6})\s+(.*?)\s*$", "".join(cell["source"]), re.M):
             heads.append(((i, m.start()), len(m.group(1)), m.group(2)))
     for k, (at, level, heading) in enumerate(heads):
-        stop = next((a for a, lv, _ in heads[k + 1:] if lv <= level), (len(nb.cells), 0))
+        stop = next((a for a, lv, _ in heads[k + 1 :] if lv <= level), (len(nb.cells), 0))
         nb.sections.append(Section(heading, level, at, stop))
     return nb
 
@@ -135,6 +141,7 @@ def notebook(key_or_path: str | Path) -> Notebook:
 @dataclass(frozen=True)
 class Ref:
     """A «section» a page names: the notebook it belongs to, and the section (None: not found)."""
+
     text: str
     notebook: str
     section: Section | None
@@ -155,8 +162,10 @@ def refs(text: str, own: str) -> list[Ref]:
 def parts(page_text: str) -> list[tuple[str, str]]:
     """(label, body) of each bold-labelled part of a page, in order."""
     marks = list(PART.finditer(page_text))
-    return [(m.group(1), page_text[m.end():marks[k + 1].start() if k + 1 < len(marks) else len(page_text)])
-            for k, m in enumerate(marks)]
+    return [
+        (m.group(1), page_text[m.end() : marks[k + 1].start() if k + 1 < len(marks) else len(page_text)])
+        for k, m in enumerate(marks)
+    ]
 
 
 @dataclass(frozen=True)
@@ -172,8 +181,10 @@ def plans(page_text: str) -> list[Plan]:
         if not label.startswith("Plan"):
             continue
         m = BUDGET.search(label)
-        slots = [(int(a), int(b), what.strip()) for a, b, what in
-                 (SLOT.match(line).groups() for line in body.splitlines() if SLOT.match(line))]
+        slots = [
+            (int(a), int(b), what.strip())
+            for a, b, what in (SLOT.match(line).groups() for line in body.splitlines() if SLOT.match(line))
+        ]
         out.append(Plan(label, int(m.group(1)) if m else None, slots))
     return out
 

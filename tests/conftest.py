@@ -1,4 +1,5 @@
 """Shared by the unit tests: hypothesis profiles, figures closed after every test, explorer figures recorded."""
+
 from __future__ import annotations
 
 import sys
@@ -9,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import os  # noqa: E402
+
 # the classroom tools (scripts/slides.py, scripts/editions.py) import as top-level modules in tests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 

@@ -4,6 +4,7 @@ The README gives each error a stable ID (S1, S2, ...) and marks it major or mino
 named (by ID) where a notebook teaches the correct version; minor ones at least in notebook 07's
 round-up "Minor slips in the articles". Conversely, every ID a notebook cites must exist.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,13 +21,29 @@ ITEM = re.compile(r"^- (S\d+) \((major|minor)\)", re.MULTILINE)
 CITED = re.compile(r"(?<![A-Za-z0-9_])S(\d{1,2})(?![0-9])")
 ROUNDUP = "Minor slips in the articles"
 # Each term as the articles write it (article 002 says "学习率 warm-up", never "预热": review Minor 1).
-GLOSSARY_TERMS = ["学习率初始化", "指数衰减", "指数移平均衰减", "重启策略", "学习率 warm-up", "红内学习率",
-                  "批量梯度下降", "小批量梯度下降", "随机梯度下降", "梯度裁剪", "静态学习率", "学习率调整策略",
-                  "学习率衰减", "余弦衰减", "阶梯式衰减", "自适应学习率"]
+GLOSSARY_TERMS = [
+    "学习率初始化",
+    "指数衰减",
+    "指数移平均衰减",
+    "重启策略",
+    "学习率 warm-up",
+    "红内学习率",
+    "批量梯度下降",
+    "小批量梯度下降",
+    "随机梯度下降",
+    "梯度裁剪",
+    "静态学习率",
+    "学习率调整策略",
+    "学习率衰减",
+    "余弦衰减",
+    "阶梯式衰减",
+    "自适应学习率",
+]
 
 pytestmark = pytest.mark.skipif(
     not SEEDS_README.is_file(),
-    reason=f"the articles' error list {SEEDS_README} is absent (clone shared/ beside the repository)")
+    reason=f"the articles' error list {SEEDS_README} is absent (clone shared/ beside the repository)",
+)
 
 
 def _items() -> dict[str, str]:
@@ -59,8 +76,9 @@ def test_readme_ids_are_numbered_without_gaps():
 
 def test_every_major_error_is_named_in_a_notebook():
     cited = set().union(*(_cited(s) for path in NOTEBOOKS for s in _sources(path)))
-    missing = sorted((sid for sid, kind in _items().items() if kind == "major" and sid not in cited),
-                     key=lambda sid: int(sid[1:]))
+    missing = sorted(
+        (sid for sid, kind in _items().items() if kind == "major" and sid not in cited), key=lambda sid: int(sid[1:])
+    )
     assert not missing, f"major article errors not named in any notebook: {missing}"
 
 

@@ -4,6 +4,7 @@ Benchmarks are not tests: ``benchmarks/`` lies outside pytest's testpaths and ``
 not run it. This smoke test only checks that ``benchmarks/run.py --quick`` still works end to end
 (pytest-benchmark modules, summary, markdown table, raw JSON) after a change in course_lib.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,17 +33,30 @@ def test_quick_bench_runs(tmp_path):
     out = tmp_path / "results.md"
     env = dict(os.environ, MPLBACKEND="Agg")
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--no-notebooks",
-                           "--out", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--no-notebooks", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     elapsed = time.perf_counter() - start
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     text = out.read_text()
     assert "| what | compared with | target |" in text and "Quick run" in text
-    for row in ("evaluating a schedule", "a plain numpy expression", "train_torch", "run_gd",
-                "widget explorer", "`make test`"):
+    for row in (
+        "evaluating a schedule",
+        "a plain numpy expression",
+        "train_torch",
+        "run_gd",
+        "widget explorer",
+        "`make test`",
+    ):
         assert row in text, row
     raw = json.loads(out.with_suffix(".json").read_text())
     assert {b["extra"]["kind"] for b in raw["micro"]} == {"schedule", "trainer_torch", "trainer_numpy", "widget"}
     assert raw["machine"]["cores"] and len(raw["load_before"]) == 3
-    assert elapsed < QUICK_LIMIT_S * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1)), \
+    assert elapsed < QUICK_LIMIT_S * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1)), (
         f"the quick bench took {elapsed:.0f} s"
+    )

@@ -1,4 +1,5 @@
 """Result tables render as tables in Jupyter; progress bars leave their final state in the notebook."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,7 +21,7 @@ def test_the_text_repr_is_the_table_not_a_quoted_string():
     from IPython.lib.pretty import pretty
 
     table = report.Table("| a |\n|---|\n| 1 |")
-    assert pretty(table) == "| a |\n|---|\n| 1 |"     # what a notebook stores as text/plain
+    assert pretty(table) == "| a |\n|---|\n| 1 |"  # what a notebook stores as text/plain
 
 
 class FakeHandle:

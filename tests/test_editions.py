@@ -5,18 +5,19 @@ executed top to bottom in a fresh kernel (tests/test_notebook_hygiene.py) and re
 ``make test``, so their stored verdicts are what a class sees: every check "Not yet.", no error.
 The instructor edition is built and executed here: every check must answer "Correct!".
 """
+
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
+import editions  # scripts/editions.py (tests/conftest.py puts scripts/ on the path)
 import nbformat
 import pytest
-import editions  # scripts/editions.py (tests/conftest.py puts scripts/ on the path)
-
-ROOT = Path(__file__).resolve().parent.parent
 
 from course_lib import exercises
+
+ROOT = Path(__file__).resolve().parent.parent
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -26,7 +27,9 @@ def test_student_edition_is_the_notebook_blank_and_cleared(path):
     nb = nbformat.read(path, as_version=4)
     student = editions.student_edition(nb)
     assert [c.source for c in student.cells] == [c.source for c in nb.cells]
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in student.cells if c.cell_type == "code")
+    assert all(
+        not c.get("outputs") and c.get("execution_count") is None for c in student.cells if c.cell_type == "code"
+    )
     found = editions.exercises(nb)
     if path.name != "00_start_here.ipynb":
         assert found, f"{path.name}: no exercise found"
@@ -42,7 +45,10 @@ def test_every_check_the_notebooks_use_has_a_reference_solution():
 
 
 def test_solved_source_calls_the_reference_with_the_checks_arguments(capsys):
-    source = "answer = None  # your answer here\nexercises.check_total_steps(answer, n_examples=1348, batch_size=128, epochs=8)"
+    source = (
+        "answer = None  # your answer here\n"
+        "exercises.check_total_steps(answer, n_examples=1348, batch_size=128, epochs=8)"
+    )
     ex = editions.exercises(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]))[0]
     solved = editions.solved_source(source, ex)
     assert solved.splitlines()[0] == "from course_lib.exercises import solutions"

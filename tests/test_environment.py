@@ -8,6 +8,7 @@
 * Installing the course into an environment that already holds in-range versions changes none of
   them (pip's dry run in this environment: the lock's versions here, the floors under test-oldest).
 """
+
 from __future__ import annotations
 
 import json
@@ -86,7 +87,7 @@ def test_environment_yml_has_pyprojects_ranges():
     """The conda route is untested (conda-forge is not reachable here): at least its ranges match."""
     conda = conda_requirements()
     for name, requirement in declared().items():
-        ranges = requirement[len(re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0]):].replace(" ", "")
+        ranges = requirement[len(re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0]) :].replace(" ", "")
         assert conda[name] == ranges, f"environment.yml has {name}{conda[name]}, pyproject.toml {requirement}"
 
 
@@ -96,7 +97,9 @@ def test_lock_pins_every_declared_package_in_range_and_cpu_torch():
     assert not missing, f"the locks do not pin {sorted(missing)}"
     assert not [n for n in pins if n.startswith("nvidia")], "CUDA packages in the lock"
     for name, requirement in declared().items():
-        assert _version(pins[name]) >= _version(_floor(requirement)), f"the lock pins {name}=={pins[name]} below {requirement}"
+        assert _version(pins[name]) >= _version(_floor(requirement)), (
+            f"the lock pins {name}=={pins[name]} below {requirement}"
+        )
 
 
 def test_torch_lock_asks_for_the_cpu_build_on_linux():
@@ -151,15 +154,34 @@ def test_installing_the_course_here_changes_no_installed_version():
     """
     try:
         import torch  # noqa: F401
+
         target = f"{ROOT}[torch]"
     except ImportError:
         target = str(ROOT)
-    result = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--no-build-isolation",
-                             "--report", "-", target], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--quiet",
+            "--no-build-isolation",
+            "--report",
+            "-",
+            target,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if result.returncode and "setuptools" in result.stderr:
         pytest.skip(f"cannot build the course's metadata here: {result.stderr[-300:]}")
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(result.stdout)
-    changed = [f"{i['metadata']['name']}=={i['metadata']['version']}" for i in report["install"]
-               if _name(i["metadata"]["name"]) != "course-lib"]
+    changed = [
+        f"{i['metadata']['name']}=={i['metadata']['version']}"
+        for i in report["install"]
+        if _name(i["metadata"]["name"]) != "course-lib"
+    ]
     assert not changed, f"installing the course would change {changed}"

@@ -1,10 +1,11 @@
 """make figures: the script runs, writes every listed file deterministically, and the
 committed figures are what it draws (within a visual tolerance: other CPUs round differently)."""
+
 from __future__ import annotations
 
 import hashlib
-import re
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,8 @@ def test_make_figures_matches_the_committed_figures(tmp_path):
         if diff is not None:
             raise AssertionError(
                 f"figures/{name} differs from what make figures draws now by RMS {diff['rms']:.2f} "
-                f"(allowed {tol}): run make figures and look at the change")
+                f"(allowed {tol}): run make figures and look at the change"
+            )
 
 
 def test_make_figures_is_deterministic(tmp_path):
@@ -59,4 +61,5 @@ def test_gallery_covers_the_catalog():
     script = _load_script()
     names = set(script.catalog())
     from course_lib import schedules as S
+
     assert set(S.CATALOG) <= names

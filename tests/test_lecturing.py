@@ -6,6 +6,7 @@ written in that notebook; every article error it cites is an S-ID of the seed li
 The plans (their slots, what "Short of time" skips, where each S-ID is named) are checked in
 tests/test_lecturing_plans.py; the page conventions are in tests/_guide.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,14 +14,12 @@ import re
 from pathlib import Path
 
 import pytest
-
 from _guide import refs
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "lecturing"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-PARTS = ("**Goals.**", "**Plan", "**Live demo", "**Misconceptions.**", "**Exercises.**",
-         "**Short of time.**")
+PARTS = ("**Goals.**", "**Plan", "**Live demo", "**Misconceptions.**", "**Exercises.**", "**Short of time.**")
 NUMBER = re.compile(r"`(-?\d+(?:\.\d+)?(?:e-?\d+)?)`")
 
 

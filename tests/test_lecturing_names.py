@@ -18,6 +18,7 @@ functions, files and tests. Each one must resolve:
 One test per document; a failure lists ``file:cell`` (or ``file:line``), the name and why it does
 not resolve. Nothing is executed.
 """
+
 from __future__ import annotations
 
 import ast
@@ -33,12 +34,44 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ROOMS = ("schedules", "problems", "training", "studies", "plotting", "explorers", "exercises", "references",
-         "validation", "lazy")
-LOOP_NAMES = {"optimizer", "opt", "scheduler", "sched", "scaler", "model", "net", "loss", "group", "self",
-              "tf", "nn", "np", "F", "plt", "keras", "optax", "timm"}
-GENERATED = {"tests/e2e/screenshots"}      # made by the browser tests, git-ignored
-DOCUMENTS = [*sorted((ROOT / "notebooks").glob("*.ipynb")), ROOT / "README.md", *sorted((ROOT / "lecturing").glob("*.md"))]
+ROOMS = (
+    "schedules",
+    "problems",
+    "training",
+    "studies",
+    "plotting",
+    "explorers",
+    "exercises",
+    "references",
+    "validation",
+    "lazy",
+)
+LOOP_NAMES = {
+    "optimizer",
+    "opt",
+    "scheduler",
+    "sched",
+    "scaler",
+    "model",
+    "net",
+    "loss",
+    "group",
+    "self",
+    "tf",
+    "nn",
+    "np",
+    "F",
+    "plt",
+    "keras",
+    "optax",
+    "timm",
+}
+GENERATED = {"tests/e2e/screenshots"}  # made by the browser tests, git-ignored
+DOCUMENTS = [
+    *sorted((ROOT / "notebooks").glob("*.ipynb")),
+    ROOT / "README.md",
+    *sorted((ROOT / "lecturing").glob("*.md")),
+]
 
 FENCE = re.compile(r"^```.*?^```", re.M | re.S)
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -46,9 +79,11 @@ ALIAS = re.compile(r"\balias(?:es)?\s+`[^`]+`")
 DOTTED = re.compile(r"(?<![\w.])course_lib(?:\.[A-Za-z_]\w*)+")
 ATTRIBUTE = re.compile(r"(?<![\w./])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)+)")
 FILE_SUFFIX = re.compile(r"\.(?:py|md|ipynb|toml|yml|yaml|lock|txt|json|html|png|svg|cfg|sh)$")
-PATH = re.compile(r"(?<![\w/.-])((?:course_lib|tests|scripts|notebooks|lecturing|benchmarks|figures)/[\w./<>{}*-]*"
-                  r"|[\w-]+(?:/[\w-]+)*\.py)(?![\w/<>{}*-])")
-REPO_PATH = re.compile(r"(?<![\w/.-])((?:course_lib|tests|scripts)/[\w./-]*)")   # in code and output
+PATH = re.compile(
+    r"(?<![\w/.-])((?:course_lib|tests|scripts|notebooks|lecturing|benchmarks|figures)/[\w./<>{}*-]*"
+    r"|[\w-]+(?:/[\w-]+)*\.py)(?![\w/<>{}*-])"
+)
+REPO_PATH = re.compile(r"(?<![\w/.-])((?:course_lib|tests|scripts)/[\w./-]*)")  # in code and output
 
 
 def _relative(path: Path) -> str:
@@ -61,7 +96,9 @@ def _bound_names(cells: list[dict]) -> set[str]:
     for cell in cells:
         if cell["cell_type"] != "code":
             continue
-        code = "\n".join(line for line in "".join(cell["source"]).splitlines() if not line.lstrip().startswith(("%", "!")))
+        code = "\n".join(
+            line for line in "".join(cell["source"]).splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
         try:
             tree = ast.parse(code)
         except SyntaxError:
@@ -92,8 +129,9 @@ def _chunks(path: Path):
                     yield where + " (output)", printed, False
     else:
         text = path.read_text()
-        fenced = {text.count("\n", 0, m.start()) + k
-                  for m in FENCE.finditer(text) for k in range(m.group(0).count("\n") + 1)}
+        fenced = {
+            text.count("\n", 0, m.start()) + k for m in FENCE.finditer(text) for k in range(m.group(0).count("\n") + 1)
+        }
         for n, line in enumerate(text.splitlines()):
             yield f"{_relative(path)}:{n + 1}", line, n not in fenced
 
@@ -117,6 +155,7 @@ def _everything() -> dict[str, list[str]]:
 def _modules() -> dict[str, list[str]]:
     """module name -> its full names in course_lib (for suggestions)."""
     import course_lib
+
     found: dict[str, list[str]] = {}
     for info in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
         found.setdefault(info.name.rsplit(".", 1)[-1], []).append(info.name)
@@ -162,33 +201,36 @@ OPTIONAL = {"torch"}
 def _claim_names() -> frozenset[str]:
     """The names of the registered claims (``restarts.from_w0``), which prose may quote."""
     from course_lib import studies
+
     return frozenset(studies.all_claims())
 
 
 def _resolve_attribute(prefix: str, rest: str, bound: set[str]) -> str | None:
     if prefix == "course_lib":
-        return None                       # DOTTED checks these
+        return None  # DOTTED checks these
     if f"{prefix}{rest}".strip(".") in _claim_names():
-        return None                       # a registered claim's name: studies.claim("warmup.x")
+        return None  # a registered claim's name: studies.claim("warmup.x")
     if prefix in ROOMS:
         obj = _room(prefix)
         for attr in rest.strip(".").split("."):
             try:
                 obj = getattr(obj, attr)
             except AttributeError:
-                try:                      # a submodule not imported yet: training.plateau
+                try:  # a submodule not imported yet: training.plateau
                     obj = importlib.import_module(f"{obj.__name__}.{attr}") if hasattr(obj, "__path__") else None
                 except ImportError:
                     obj = None
                 if obj is None:
                     return f"course_lib.{prefix} has no {attr!r}" + _suggest_name(f"{prefix}{rest}")
             if not isinstance(obj, type) and not hasattr(obj, "__path__") and callable(obj):
-                break                     # the rest is a call's result or a method: not a path
+                break  # the rest is a call's result or a method: not a path
         return None
     if prefix in bound or prefix in LOOP_NAMES or len(prefix) == 1 or _importable(prefix) or prefix in OPTIONAL:
         return None
-    return (f"{prefix!r} is not a course_lib room ({', '.join(ROOMS[:8])}), an importable module, "
-            f"or a name the notebook's code binds" + _suggest_name(f"{prefix}{rest}"))
+    return (
+        f"{prefix!r} is not a course_lib room ({', '.join(ROOMS[:8])}), an importable module, "
+        f"or a name the notebook's code binds" + _suggest_name(f"{prefix}{rest}")
+    )
 
 
 def _resolve_path(path: str) -> str | None:
@@ -197,7 +239,9 @@ def _resolve_path(path: str) -> str | None:
         return None
     if (ROOT / clean).exists() or (ROOT / "course_lib" / clean).exists():
         return None
-    if "/" not in clean and any(p.name == clean for d in ("course_lib", "tests", "scripts") for p in (ROOT / d).rglob(clean)):
+    if "/" not in clean and any(
+        p.name == clean for d in ("course_lib", "tests", "scripts") for p in (ROOT / d).rglob(clean)
+    ):
         return None
     same = sorted(_relative(p) for d in ("course_lib", "tests", "scripts") for p in (ROOT / d).rglob(Path(clean).name))
     return "no such file" + (f" (files with that name: {', '.join(same)})" if same else "")
@@ -228,5 +272,6 @@ def unresolved(path: Path) -> list[str]:
 @pytest.mark.parametrize("path", DOCUMENTS, ids=_relative)
 def test_every_name_in_the_prose_resolves(path):
     problems = unresolved(path)
-    assert not problems, (f"{_relative(path)} names {len(problems)} thing(s) a reader will not find:\n  "
-                          + "\n  ".join(problems))
+    assert not problems, f"{_relative(path)} names {len(problems)} thing(s) a reader will not find:\n  " + "\n  ".join(
+        problems
+    )

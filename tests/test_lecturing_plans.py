@@ -11,12 +11,12 @@
 
 The page conventions are in tests/_guide.py and lecturing/index.md. Nothing is executed.
 """
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from _guide import NOTEBOOKS, PAGES, ROOT, notebook, other_notebooks, parts, plans, refs, sids, units
 
 SESSION = 50
@@ -31,9 +31,11 @@ def _page(path):
 def test_every_named_section_exists(path):
     text, own = _page(path)
     unknown = [r.text for r in refs(text, own) if r.section is None]
-    assert not unknown, (f"{path.relative_to(ROOT)} names sections that notebook(s) do not have: {unknown} "
-                         f"(headings of {notebook(own).path.name}: "
-                         f"{[s.heading for s in notebook(own).sections if s.level == 2]})")
+    assert not unknown, (
+        f"{path.relative_to(ROOT)} names sections that notebook(s) do not have: {unknown} "
+        f"(headings of {notebook(own).path.name}: "
+        f"{[s.heading for s in notebook(own).sections if s.level == 2]})"
+    )
 
 
 @pytest.mark.parametrize("path", PAGES, ids=IDS)
@@ -54,10 +56,13 @@ def test_every_sid_is_named_where_the_page_places_it(path):
                     continue
                 where = {nb.stem[:2]: notebook(nb.stem[:2]).where(sid) for nb in NOTEBOOKS}
                 where = {k: v for k, v in where.items() if v}
-                wrong.append(f"S{sid} ({label}: placed in {[r.text for r in places] or others}; "
-                             f"named in {where or 'no notebook'})")
-    assert not wrong, f"{path.relative_to(ROOT)} places S-IDs where the notebook does not name them:\n  " + \
-        "\n  ".join(wrong)
+                wrong.append(
+                    f"S{sid} ({label}: placed in {[r.text for r in places] or others}; "
+                    f"named in {where or 'no notebook'})"
+                )
+    assert not wrong, f"{path.relative_to(ROOT)} places S-IDs where the notebook does not name them:\n  " + "\n  ".join(
+        wrong
+    )
 
 
 @pytest.mark.parametrize("path", PAGES, ids=IDS)
@@ -66,11 +71,15 @@ def test_short_of_time_skips_only_what_a_plan_has(path):
     planned = [r.section for p in plans(text) for _, _, what in p.slots for r in refs(what, own) if r.section]
     short = [body for label, body in parts(text) if label == "Short of time"]
     assert len(short) == 1, f"{path.name}: one **Short of time.** part, found {len(short)}"
-    missing = [r.text for r in refs(short[0], own)
-               if r.section and r.notebook == own
-               and not any(s.contains(r.section) or r.section.contains(s) for s in planned)]
-    assert not missing, (f"{path.relative_to(ROOT)}: 'Short of time' skips sections no plan has: {missing} "
-                         "(a skip only makes sense for a section the plan teaches)")
+    missing = [
+        r.text
+        for r in refs(short[0], own)
+        if r.section and r.notebook == own and not any(s.contains(r.section) or r.section.contains(s) for s in planned)
+    ]
+    assert not missing, (
+        f"{path.relative_to(ROOT)}: 'Short of time' skips sections no plan has: {missing} "
+        "(a skip only makes sense for a section the plan teaches)"
+    )
 
 
 @pytest.mark.parametrize("path", PAGES, ids=IDS)
@@ -96,8 +105,9 @@ def test_pages_with_two_plans_name_their_lectures():
         found = plans(path.read_text())
         if len(found) > 1:
             labels = [p.label for p in found]
-            assert len(set(labels)) == len(labels) and all("lecture" in lab for lab in labels), \
+            assert len(set(labels)) == len(labels) and all("lecture" in lab for lab in labels), (
                 f"{path.name}: two plans need distinct 'Plan, lecture Na (50 min)' labels: {labels}"
+            )
 
 
 def _exercise_numbers(text: str) -> set[int]:
@@ -119,8 +129,10 @@ def test_every_in_class_exercise_has_a_slot(path):
     in_class = _exercise_numbers(body.split("Homework")[0])
     planned = set().union(*(_exercise_numbers(what) for p in plans(text) for _, _, what in p.slots))
     missing = sorted(in_class - planned)
-    assert not missing, (f"{path.relative_to(ROOT)}: exercises set in class with no slot in a plan: "
-                         f"{['Exercise %d' % n for n in missing]} (give each its minutes, or make it homework)")
+    assert not missing, (
+        f"{path.relative_to(ROOT)}: exercises set in class with no slot in a plan: "
+        f"{['Exercise %d' % n for n in missing]} (give each its minutes, or make it homework)"
+    )
 
 
 SECTION_WORD = re.compile(r"\bsections? (\d+(?:\.\d+)?)(?: (?:to|and) (\d+(?:\.\d+)?))?")
@@ -128,12 +140,12 @@ SECTION_WORD = re.compile(r"\bsections? (\d+(?:\.\d+)?)(?: (?:to|and) (\d+(?:\.\
 
 @pytest.mark.parametrize("path", PAGES, ids=IDS)
 def test_every_section_number_in_the_text_exists(path):
-    """"section 4", "sections 6 to 9", "01 up to its section 3": that notebook has those sections."""
+    """ "section 4", "sections 6 to 9", "01 up to its section 3": that notebook has those sections."""
     text, own = _page(path)
     text = re.sub(r"`[^`\n]*`", " ", text)
     unknown = []
     for m in SECTION_WORD.finditer(text):
-        before = re.findall(r"(?<![\w.])(0\d)(?![\w.])", text[max(0, m.start() - 20):m.start()])
+        before = re.findall(r"(?<![\w.])(0\d)(?![\w.])", text[max(0, m.start() - 20) : m.start()])
         key = before[-1] if before else own
         unknown += [f"{key} section {n}" for n in m.groups() if n and notebook(key).resolve(f"§{n}") is None]
     assert not unknown, f"{path.relative_to(ROOT)} names section numbers the notebook does not have: {unknown}"

@@ -2,6 +2,7 @@
 
 Run ``make execute-notebooks`` to refresh them after editing.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,8 @@ def test_notebook_is_clean(path):
     counts = [c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"]
     assert counts == list(range(1, len(counts) + 1)), (
         f"{path.name} was not executed top to bottom in a fresh kernel (counts {counts[:12]}...): "
-        "run make execute-notebooks")
+        "run make execute-notebooks"
+    )
     for i, cell in enumerate(nb["cells"]):
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", f"{path.name} cell {i} stored an error: {out.get('ename')}"

@@ -1,8 +1,8 @@
 """The doctests of course_lib's top-level modules (each room runs its own in tests/<room>/test_doctests.py)."""
+
 from __future__ import annotations
 
 import pytest
-
 from _doctests import assert_doctests_pass
 
 

@@ -5,6 +5,7 @@
 * no private name (``_x``) is imported from another module;
 * the NumPy half imports without torch.
 """
+
 from __future__ import annotations
 
 import ast
@@ -19,8 +20,20 @@ import course_lib
 
 PACKAGE = Path(course_lib.__file__).parent
 #: the rooms in the map's order, bottom first
-ORDER = ["validation", "lazy", "torch_optional", "display", "schedules", "problems", "training", "references", "studies",
-         "plotting", "explorers", "exercises"]
+ORDER = [
+    "validation",
+    "lazy",
+    "torch_optional",
+    "display",
+    "schedules",
+    "problems",
+    "training",
+    "references",
+    "studies",
+    "plotting",
+    "explorers",
+    "exercises",
+]
 MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 MAX_LINES = 600
 
@@ -57,8 +70,9 @@ def test_rooms_import_only_lower_rooms(path):
         targets = [parts[1]] if len(parts) > 1 else names
         for target in targets:
             if target in ORDER and target != here:
-                assert ORDER.index(target) < ORDER.index(here), \
+                assert ORDER.index(target) < ORDER.index(here), (
                     f"{path.name} ({here}) imports {target}, which the map puts above it"
+                )
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -73,17 +87,22 @@ def test_no_private_name_is_imported_across_modules(path):
         private = [n for n in names if n.startswith("_") and not n.startswith("__")]
         assert not private, f"{path.relative_to(PACKAGE)} imports private {private} from {module}: make it public there"
     text = path.read_text()
-    crossing = re.findall(r"\b(?:schedules|problems|training|studies|plotting|explorers|exercises|references|S|P|T|viz)"
-                          r"\.(_[a-z]\w*)", text)
+    crossing = re.findall(
+        r"\b(?:schedules|problems|training|studies|plotting|explorers|exercises|references|S|P|T|viz)"
+        r"\.(_[a-z]\w*)",
+        text,
+    )
     assert not crossing, f"{path.relative_to(PACKAGE)} reads private names of another module: {crossing}"
 
 
 def test_the_numpy_half_imports_without_torch():
-    code = ("import sys\n"
-            "import matplotlib; matplotlib.use('Agg')\n"
-            "import course_lib, course_lib.schedules, course_lib.problems, course_lib.plotting, course_lib.training\n"
-            "from course_lib import schedules, problems, training\n"
-            "training.run_gd(problems.quadratic_bowl(), schedules.constant(0.1), 5)\n"
-            "print('torch' in sys.modules)\n")
+    code = (
+        "import sys\n"
+        "import matplotlib; matplotlib.use('Agg')\n"
+        "import course_lib, course_lib.schedules, course_lib.problems, course_lib.plotting, course_lib.training\n"
+        "from course_lib import schedules, problems, training\n"
+        "training.run_gd(problems.quadratic_bowl(), schedules.constant(0.1), 5)\n"
+        "print('torch' in sys.modules)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False", "importing the NumPy half (or running run_gd) imported torch"

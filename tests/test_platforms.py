@@ -15,6 +15,7 @@ and others have no wheel there: it needs build tools, untested).
 Network: about 5 s with uv's cache warm, 20-40 s cold. Without a connection the test skips,
 except under CI (CI=true), where it fails.
 """
+
 from __future__ import annotations
 
 import os
@@ -60,9 +61,26 @@ def compile_for(target: str, macos: str | None, requirements: str, *extra: str) 
     env = {k: v for k, v in os.environ.items() if not k.startswith("UV_")}
     if macos:
         env["MACOSX_DEPLOYMENT_TARGET"] = macos
-    cmd = [sys.executable, "-m", "uv", "pip", "compile", "--no-config", "--no-python-downloads", "--python-platform", target,
-           "--python-version", PYTHON, "--only-binary", ":all:", "--no-header", "--no-annotate", "--quiet",
-           *extra, "-"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uv",
+        "pip",
+        "compile",
+        "--no-config",
+        "--no-python-downloads",
+        "--python-platform",
+        target,
+        "--python-version",
+        PYTHON,
+        "--only-binary",
+        ":all:",
+        "--no-header",
+        "--no-annotate",
+        "--quiet",
+        *extra,
+        "-",
+    ]
     return subprocess.run(cmd, input=requirements, capture_output=True, text=True, env=env, timeout=300)
 
 
@@ -80,7 +98,7 @@ def resolutions():
     jobs = {}
     for name, (target, macos, has_torch, with_deps) in TARGETS.items():
         jobs[name, "lock"] = (target, macos, lock + (f"\n{TORCH}\n" if with_deps else ""), ())
-        if not with_deps:   # with deps, the lock's resolution above already resolved torch
+        if not with_deps:  # with deps, the lock's resolution above already resolved torch
             jobs[name, "torch"] = (target, macos, TORCH + "\n", ("--no-deps",))
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         futures = {key: pool.submit(compile_for, *args[:3], *args[3]) for key, args in jobs.items()}
@@ -94,7 +112,9 @@ def test_the_lock_resolves_exactly_to_wheels(resolutions, name):
     assert result.returncode == 0, f"{name}: the lock does not resolve to wheels:\n{result.stderr[-2000:]}"
     allowed = _pins((ROOT / "requirements.lock").read_text()) | _pins(TORCH)
     extra = _pins(result.stdout) - allowed
-    assert not extra, f"{name}: the resolution adds packages the lock does not pin (add them with a marker): {sorted(extra)}"
+    assert not extra, (
+        f"{name}: the resolution adds packages the lock does not pin (add them with a marker): {sorted(extra)}"
+    )
 
 
 @pytest.mark.parametrize("name", TARGETS)

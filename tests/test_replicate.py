@@ -1,4 +1,5 @@
 """scripts/replicate.py (make replicate): choosing claims, the projection, the table, the page and its build."""
+
 from __future__ import annotations
 
 import io
@@ -9,11 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import replicate as script
-from course_lib.studies import replication as rp
-
 from _toy_claims import ALWAYS_AHEAD, COIN_FAIR, COIN_MAJORITY, TOY_CLAIMS
+
+from course_lib.studies import replication as rp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,17 +22,34 @@ ROOT = Path(__file__).resolve().parent.parent
 def toy_table() -> dict:
     """A table of the three toy claims as scripts/replicate.py writes it (3 sets each)."""
     rows, seconds = script.run(list(TOY_CLAIMS.values()), 3, {}, out=io.StringIO())
-    return {"date": "2026-12-07 04:00 UTC", "cpu": "Toy CPU | model 9", "cores": 2,
-            "versions": {"python": "3.11", "numpy": "2", "scipy": "1", "torch": "2"}, "seconds": seconds,
-            "commit": "abc1234", "partial": False, "replicated": list(TOY_CLAIMS),
-            "rows": script.merge(None, rows, TOY_CLAIMS, full=True)}
+    return {
+        "date": "2026-12-07 04:00 UTC",
+        "cpu": "Toy CPU | model 9",
+        "cores": 2,
+        "versions": {"python": "3.11", "numpy": "2", "scipy": "1", "torch": "2"},
+        "seconds": seconds,
+        "commit": "abc1234",
+        "partial": False,
+        "replicated": list(TOY_CLAIMS),
+        "rows": script.merge(None, rows, TOY_CLAIMS, full=True),
+    }
 
 
 # ---- choosing and timing -------------------------------------------------------------------------
 
+
 def test_select_takes_claims_or_topics_and_can_leave_torch_out():
-    torch_claim = rp.Claim("other.net", "00_start_here §2", "s", COIN_FAIR.experiment, COIN_FAIR.predicate,
-                           COIN_FAIR.effect, notebook_seeds=(0,), needs_torch=True, register=False)
+    torch_claim = rp.Claim(
+        "other.net",
+        "00_start_here §2",
+        "s",
+        COIN_FAIR.experiment,
+        COIN_FAIR.predicate,
+        COIN_FAIR.effect,
+        notebook_seeds=(0,),
+        needs_torch=True,
+        register=False,
+    )
     claims = {**TOY_CLAIMS, "other.net": torch_claim}
     assert [c.name for c in script.select(claims)] == list(claims)
     assert [c.name for c in script.select(claims, ["toy"])] == list(TOY_CLAIMS)
@@ -44,8 +61,9 @@ def test_select_takes_claims_or_topics_and_can_leave_torch_out():
 
 def test_projected_total_uses_the_previous_times_and_else_the_mean_so_far():
     n_sets = {"toy.coin_fair": 20, "toy.coin_majority": 10, "toy.always_ahead": 4}
-    total, unknown = script.projected_total(5.0, 2.0, [COIN_MAJORITY, ALWAYS_AHEAD], n_sets,
-                                            {"toy.coin_majority": 0.5, "toy.coin_fair": 1.5})
+    total, unknown = script.projected_total(
+        5.0, 2.0, [COIN_MAJORITY, ALWAYS_AHEAD], n_sets, {"toy.coin_majority": 0.5, "toy.coin_fair": 1.5}
+    )
     assert unknown == 1 and total == pytest.approx(5.0 + 2.0 + 0.5 * 10 + 1.0 * 4)  # mean of 0.5 and 1.5
     assert script.projected_total(1.0, 0.0, [], n_sets, {}) == (1.0, 0)
 
@@ -76,16 +94,28 @@ def test_jobs_run_claims_in_worker_processes_with_the_same_results(capsys):
 
 
 def test_a_line_says_when_the_projection_is_over_the_budget():
-    row = {"claim": "toy.x", "held": 9, "sets": 10, "rate": 0.9, "rate_low": 0.6, "rate_high": 0.98,
-           "statement": "s", "seconds": 12.0}
+    row = {
+        "claim": "toy.x",
+        "held": 9,
+        "sets": 10,
+        "rate": 0.9,
+        "rate_low": 0.6,
+        "rate_high": 0.98,
+        "statement": "s",
+        "seconds": 12.0,
+    }
     assert script._line(1, 2, row, 60.0, 100.0).endswith("projected 1:40")
     assert script._line(1, 2, row, 60.0, 31 * 60).endswith("projected 31:00 (over the 30-min budget)")
 
 
 def test_merge_replaces_rows_of_the_claims_run_and_a_full_run_keeps_no_other():
-    old = {"rows": [{"claim": "toy.coin_fair", "where": "00_start_here §2", "v": "old"},
-                    {"claim": "toy.always_ahead", "where": "00_start_here §3", "v": "old"},
-                    {"claim": "toy.gone", "where": "00_start_here §3", "v": "old"}]}
+    old = {
+        "rows": [
+            {"claim": "toy.coin_fair", "where": "00_start_here §2", "v": "old"},
+            {"claim": "toy.always_ahead", "where": "00_start_here §3", "v": "old"},
+            {"claim": "toy.gone", "where": "00_start_here §3", "v": "old"},
+        ]
+    }
     new = [{"claim": "toy.coin_fair", "where": "00_start_here §2", "v": "new"}]
     partial = script.merge(old, new, TOY_CLAIMS, full=False)
     assert [(r["claim"], r["v"]) for r in partial] == [("toy.coin_fair", "new"), ("toy.always_ahead", "old")]
@@ -93,8 +123,12 @@ def test_merge_replaces_rows_of_the_claims_run_and_a_full_run_keeps_no_other():
 
 
 def test_rows_are_in_course_order():
-    rows = [{"claim": "b", "where": "04_restarts §10"}, {"claim": "a", "where": "04_restarts §3"},
-            {"claim": "c", "where": "01_fixed_rate §7"}, {"claim": "d", "where": "04_restarts §3.1"}]
+    rows = [
+        {"claim": "b", "where": "04_restarts §10"},
+        {"claim": "a", "where": "04_restarts §3"},
+        {"claim": "c", "where": "01_fixed_rate §7"},
+        {"claim": "d", "where": "04_restarts §3.1"},
+    ]
     assert [r["claim"] for r in sorted(rows, key=script.row_order)] == ["c", "a", "d", "b"]
 
 
@@ -114,6 +148,7 @@ def test_the_machine_and_the_code_are_described():
 
 # ---- the page -----------------------------------------------------------------------------------
 
+
 def test_an_empty_table_renders_the_explanation_and_says_no_run_yet():
     page = script.render({"rows": []})
     assert page.startswith("# How sure are we?\n") and "fresh seed set" in page and "90 %" in page
@@ -127,7 +162,7 @@ def test_the_page_has_a_row_and_a_section_per_claim_with_date_cpu_and_run_time(t
         label = "replication-" + name.replace(".", "-").replace("_", "-")
         assert f"{{ref}}`{script._breakable(name)} <{label}>`" in page and f"({label})=" in page
         assert f"### {script._escape(name)}\n" in page
-    assert "| {doc}`00 §2 <notebooks/00_start_here>` |" in page               # the table: short
+    assert "| {doc}`00 §2 <notebooks/00_start_here>` |" in page  # the table: short
     assert "**Where:** {doc}`00_start_here §2 <notebooks/00_start_here>`" in page  # each claim: in full
     table = [line for line in page.splitlines() if line.startswith("| {ref}")]
     assert len(table) == 3 and all(line.count(" | ") == 5 for line in table)  # six cells, no stray pipe
@@ -142,8 +177,9 @@ def test_text_from_a_statement_cannot_break_the_markdown():
 
 def test_a_partial_run_says_which_rows_it_kept(toy_table):
     table = {**toy_table, "partial": True, "replicated": ["toy.coin_fair"]}
-    table["rows"] = [{**r, "date": "2026-12-01 10:00 UTC"} if r["claim"] != "toy.coin_fair" else r
-                     for r in table["rows"]]
+    table["rows"] = [
+        {**r, "date": "2026-12-01 10:00 UTC"} if r["claim"] != "toy.coin_fair" else r for r in table["rows"]
+    ]
     page = script.render(table)
     assert "This run replicated 1 claim of the 3" in page and "2 rows were kept from earlier runs" in page
     assert page.count("(kept from an earlier run)") == 2
@@ -167,12 +203,19 @@ def test_a_run_writes_the_table_with_its_machine_and_the_page(tmp_path, monkeypa
     assert {"date", "cpu", "cores", "versions", "seconds", "commit"} <= set(table) and not table["partial"]
     assert [r["claim"] for r in table["rows"]] == ["toy.coin_fair", "toy.always_ahead", "toy.coin_majority"]
     assert page.read_text(encoding="utf-8") == script.render(table)
-    assert script.main(["--jobs", "1", "--only", "toy.coin_fair", "--sets", "3", "--json", str(stored),
-                        "--page", str(page)]) == 0
+    assert (
+        script.main(
+            ["--jobs", "1", "--only", "toy.coin_fair", "--sets", "3", "--json", str(stored), "--page", str(page)]
+        )
+        == 0
+    )
     table = json.loads(stored.read_text(encoding="utf-8"))
     assert table["partial"] and len(table["rows"]) == 3
-    assert {r["claim"]: r["sets"] for r in table["rows"]} == {"toy.coin_fair": 3, "toy.always_ahead": 2,
-                                                              "toy.coin_majority": 2}
+    assert {r["claim"]: r["sets"] for r in table["rows"]} == {
+        "toy.coin_fair": 3,
+        "toy.always_ahead": 2,
+        "toy.coin_majority": 2,
+    }
     assert "stand as written" in capsys.readouterr().out
 
 
@@ -190,11 +233,16 @@ def test_the_page_builds_without_a_sphinx_warning(tmp_path, toy_table):
     shutil.copytree(ROOT / "site", src, ignore=shutil.ignore_patterns("__pycache__", "*.md"))
     (src / "notebooks").mkdir()
     (src / "notebooks" / "00_start_here.md").write_text("# 00 · Start here (a stand-in)\n", encoding="utf-8")
-    (src / "index.md").write_text("# Home\n\n```{toctree}\nreplication\nnotebooks/00_start_here\n```\n",
-                                  encoding="utf-8")
+    (src / "index.md").write_text(
+        "# Home\n\n```{toctree}\nreplication\nnotebooks/00_start_here\n```\n", encoding="utf-8"
+    )
     (src / "replication.md").write_text(script.render(toy_table), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(src),
-                           str(tmp_path / "html")], capture_output=True, text=True, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(src), str(tmp_path / "html")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     html = (tmp_path / "html" / "replication.html").read_text(encoding="utf-8")
     assert "<table" in html and html.count('href="notebooks/00_start_here.html"') >= 6

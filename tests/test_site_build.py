@@ -1,4 +1,5 @@
 """make site: the website builds from the stored notebooks, offline, and passes its own checks."""
+
 from __future__ import annotations
 
 import json
@@ -10,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 pytestmark = pytest.mark.integration  # builds the whole website (make test runs it, make unit does not)
+
 
 def test_site_has_a_page_per_notebook_home_gallery_replication_and_search(built_site):
     out, stats, _ = built_site
@@ -44,8 +46,12 @@ def test_math_and_everything_else_come_from_the_site_itself(built_site):
 def test_notebook_figures_have_their_descriptions_as_alt_text(built_site):
     out, _, _ = built_site
     nb = json.loads((ROOT / "notebooks" / "00_start_here.ipynb").read_text(encoding="utf-8"))
-    alts = [o["metadata"]["image/png"]["alt"] for c in nb["cells"] for o in c.get("outputs", [])
-            if "image/png" in o.get("data", {})]
+    alts = [
+        o["metadata"]["image/png"]["alt"]
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if "image/png" in o.get("data", {})
+    ]
     assert alts, "00_start_here has figures"
     page = (out / "notebooks" / "00_start_here.html").read_text(encoding="utf-8")
     import html
@@ -57,8 +63,9 @@ def test_notebook_figures_have_their_descriptions_as_alt_text(built_site):
 def test_check_site_finds_broken_links_missing_pages_and_file_name_alts(tmp_path, built_site):
     _, _, module = built_site
     (tmp_path / "notebooks").mkdir()
-    (tmp_path / "index.html").write_text('<a href="nowhere.html">x</a><img src="a.png" alt="a.png">'
-                                         '<img src="b.png">', encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        '<a href="nowhere.html">x</a><img src="a.png" alt="a.png"><img src="b.png">', encoding="utf-8"
+    )
     (tmp_path / "a.png").write_bytes(b"png")
     problems = module.check_site(tmp_path, [Path("notebooks/00_start_here.ipynb")])
     text = "\n".join(problems)

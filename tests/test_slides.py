@@ -1,4 +1,5 @@
 """Slide structure of every notebook (cell metadata), and the rules in scripts/slides.py."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,7 +19,8 @@ def test_slide_structure_is_sound(path):
     assert slides.problems(nb, path.name) == []
     stored = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
     assert stored == slides.slide_types(nb), (
-        f"{path.name}: slide metadata out of step with the cells: run python scripts/slides.py --split --mark")
+        f"{path.name}: slide metadata out of step with the cells: run python scripts/slides.py --split --mark"
+    )
     assert stored.count("slide") + stored.count("subslide") >= 3
 
 
@@ -26,7 +28,7 @@ def test_skip_only_what_shows_nothing():
     code = nbformat.v4.new_code_cell
     assert slides.is_skippable(code("import numpy as np\nfrom course_lib import schedules as S"))
     assert slides.is_skippable(code("x = f(1)\nassert x > 0\nfor k in ks:\n    assert k"))
-    assert not slides.is_skippable(code("x = f(1)"))                          # a set-up the lesson may show
+    assert not slides.is_skippable(code("x = f(1)"))  # a set-up the lesson may show
     assert not slides.is_skippable(code("def f(t):\n    return t"))
     assert not slides.is_skippable(code("assert True", outputs=[nbformat.v4.new_output("stream", text="hi")]))
     assert not slides.is_skippable(nbformat.v4.new_markdown_cell("# title"))
@@ -50,7 +52,9 @@ def test_title_slide_is_required():
 
 
 def test_deck_style_drops_the_cdn_mermaid_import():
-    html = ('<html><head><script type="module">\n  import mermaid from \'https://cdn/m.mjs\';\n'
-            '  mermaid.initialize({ startOnLoad: true });\n</script></head><body></body></html>')
+    html = (
+        '<html><head><script type="module">\n  import mermaid from \'https://cdn/m.mjs\';\n'
+        '  mermaid.initialize({ startOnLoad: true });\n</script></head><body></body></html>'
+    )
     styled = slides.style_deck(html)
     assert "mermaid" not in styled and slides.DECK_STYLE in styled and slides.DECK_FIT_JS in styled

@@ -1,4 +1,5 @@
 """course_lib.torch_optional: a torch cell prints one line and Run All goes on (faked torch errors)."""
+
 from __future__ import annotations
 
 import pytest
@@ -75,8 +76,11 @@ def test_a_torch_error_in_the_last_expression_is_caught(shell, capsys):
 
 def test_torch_metadata_missing_counts_as_torch_missing(shell, capsys):
     """Notebook 00's version table reads importlib.metadata.version('torch')."""
-    code = "import importlib.metadata as m\nm.version('torch')\n" if O.torch_available() else \
-        "import importlib.metadata as m\nraise m.PackageNotFoundError('torch')\n"
+    code = (
+        "import importlib.metadata as m\nm.version('torch')\n"
+        if O.torch_available()
+        else "import importlib.metadata as m\nraise m.PackageNotFoundError('torch')\n"
+    )
     assert run(shell, code).success
     if not O.torch_available():
         assert O.MESSAGE in capsys.readouterr().out
@@ -102,4 +106,4 @@ def test_enable_is_off_with_torch_or_outside_ipython(monkeypatch):
     shell = FakeShell()
     shell.ast_transformers = []
     assert O.enable(shell) is True and O.enable(shell) is True
-    assert len(shell.ast_transformers) == 1          # registered once
+    assert len(shell.ast_transformers) == 1  # registered once

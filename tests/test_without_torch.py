@@ -5,6 +5,7 @@ Runs only where torch is not installed (``python course.py test-notorch`` builds
 under nbclient, not nbval: the stored outputs of torch cells differ from the one line printed
 here, so the check is that no cell ends in an error and that the torch cells said what they need.
 """
+
 from __future__ import annotations
 
 import sys
@@ -37,8 +38,9 @@ def test_numpy_lessons_run_all_without_torch(name):
     from nbclient import NotebookClient
 
     nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()   # raises on an error
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}
+    ).execute()  # raises on an error
     code = [c for c in nb.cells if c.cell_type == "code"]
     errors = [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, f"{name}: error outputs {[e.get('ename') for e in errors]}"
@@ -46,10 +48,13 @@ def test_numpy_lessons_run_all_without_torch(name):
     for cell in skipped:
         lines = [line for line in _outputs_text(cell).splitlines() if "[skipped]" in line]
         assert len(lines) == 1, f"{name}: a skipped cell printed {lines}"
-    torch_cells = [c for c in code if ("import torch" in c.source or "train_torch" in c.source)
-                   and "except ImportError" not in c.source]
+    torch_cells = [
+        c
+        for c in code
+        if ("import torch" in c.source or "train_torch" in c.source) and "except ImportError" not in c.source
+    ]
     guarded = [c for c in code if "import torch" in c.source and "except ImportError" in c.source]
-    for cell in guarded:            # 00's environment check handles a missing torch itself, in one line
+    for cell in guarded:  # 00's environment check handles a missing torch itself, in one line
         assert "not installed" in _outputs_text(cell), f"{name}: a guarded torch import did not say it is missing"
     assert torch_cells or guarded, f"{name} has no torch cell: nothing to check"
     assert all(c in skipped for c in torch_cells), f"{name}: a torch cell ran or failed without the one line"

@@ -5,6 +5,7 @@ GitHub at build time and it ships no wheels. check-jsonschema validates the work
 GitHub's workflow schema, which it vendors (offline); the rest is checked below: the jobs, the
 runners, and that every ``python course.py X`` it runs is a command course.py has.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,12 @@ def test_the_workflow_matches_githubs_schema():
     tool = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or shutil.which("check-jsonschema")
     if tool is None:
         pytest.skip("check-jsonschema is in the test extra: pip install -e .[test]")
-    result = subprocess.run([tool, "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [tool, "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -69,8 +69,22 @@ Adding a check (the whole pattern), in the module of its concept::
 Correct! The rate halves every 13.5134 steps (first at or below half at step 14), wherever you start.
 True
 """
+
 from __future__ import annotations
 
+from course_lib.exercises.adaptive import (
+    PLATEAU_METRICS,
+    check_adam_first_step,
+    check_adam_floor_batch,
+    check_plateau_lrs,
+)
+from course_lib.exercises.choosing import (
+    PEAK_GRID,
+    SCHEDULE_CHOICES,
+    SCHEDULE_SCENARIOS,
+    check_schedule_choice,
+    check_tuned_peak,
+)
 from course_lib.exercises.framework import (
     CHECKS,
     CheckResult,
@@ -89,42 +103,71 @@ from course_lib.exercises.framework import (
     sequence_verdict,
 )
 from course_lib.exercises.generic import check_choice, check_schedule_function, check_value
-from course_lib.exercises.stability import GD_REGIME_OPTIONS, check_gd_regime, check_stability_limit
+from course_lib.exercises.large_batch import check_ddp_lr, check_noise_floor_batch, check_scaled_lr
 from course_lib.exercises.schedules import (
     SCHEDULER_ORDER_OPTIONS,
+    SGDR_PEAK_GRID,
+    WARMUP_GRID,
     check_exponential_value,
     check_half_life,
     check_linear_decay,
+    check_loop_rates,
     check_one_cycle_peak_step,
     check_scheduler_order,
     check_sgdr_cycle_ends,
+    check_sgdr_escape_peak,
+    check_shortest_warmup,
     check_total_steps,
     check_warmup,
-    WARMUP_GRID,
-    check_shortest_warmup,
-    SGDR_PEAK_GRID,
-    check_sgdr_escape_peak,
-    check_loop_rates,
 )
-from course_lib.exercises.adaptive import (
-    PLATEAU_METRICS, check_adam_first_step, check_adam_floor_batch, check_plateau_lrs,
-)
-from course_lib.exercises.choosing import (
-    PEAK_GRID, SCHEDULE_CHOICES, SCHEDULE_SCENARIOS, check_schedule_choice, check_tuned_peak,
-)
-from course_lib.exercises.large_batch import check_ddp_lr, check_noise_floor_batch, check_scaled_lr
+from course_lib.exercises.stability import GD_REGIME_OPTIONS, check_gd_regime, check_stability_limit
 
 __all__ = [
-    "CheckResult", "Wrong", "CheckSetupError", "CHECKS", "exercise_check", "check_setup", "passed",
-    "as_number", "as_int", "as_numbers", "as_function", "call_learner",
-    "number_verdict", "sequence_verdict", "schedule_verdict",
-    "check_value", "check_schedule_function", "check_choice",
-    "check_stability_limit", "check_gd_regime", "GD_REGIME_OPTIONS",
-    "check_half_life", "check_exponential_value", "check_linear_decay", "check_warmup",
-    "check_sgdr_cycle_ends", "check_one_cycle_peak_step", "check_scheduler_order",
-    "SCHEDULER_ORDER_OPTIONS", "check_total_steps",
-    "check_shortest_warmup", "WARMUP_GRID", "check_sgdr_escape_peak", "SGDR_PEAK_GRID", "check_loop_rates",
-    "check_plateau_lrs", "PLATEAU_METRICS", "check_adam_first_step", "check_adam_floor_batch",
-    "check_schedule_choice", "SCHEDULE_CHOICES", "SCHEDULE_SCENARIOS", "check_tuned_peak", "PEAK_GRID",
-    "check_scaled_lr", "check_ddp_lr", "check_noise_floor_batch",
+    "CheckResult",
+    "Wrong",
+    "CheckSetupError",
+    "CHECKS",
+    "exercise_check",
+    "check_setup",
+    "passed",
+    "as_number",
+    "as_int",
+    "as_numbers",
+    "as_function",
+    "call_learner",
+    "number_verdict",
+    "sequence_verdict",
+    "schedule_verdict",
+    "check_value",
+    "check_schedule_function",
+    "check_choice",
+    "check_stability_limit",
+    "check_gd_regime",
+    "GD_REGIME_OPTIONS",
+    "check_half_life",
+    "check_exponential_value",
+    "check_linear_decay",
+    "check_warmup",
+    "check_sgdr_cycle_ends",
+    "check_one_cycle_peak_step",
+    "check_scheduler_order",
+    "SCHEDULER_ORDER_OPTIONS",
+    "check_total_steps",
+    "check_shortest_warmup",
+    "WARMUP_GRID",
+    "check_sgdr_escape_peak",
+    "SGDR_PEAK_GRID",
+    "check_loop_rates",
+    "check_plateau_lrs",
+    "PLATEAU_METRICS",
+    "check_adam_first_step",
+    "check_adam_floor_batch",
+    "check_schedule_choice",
+    "SCHEDULE_CHOICES",
+    "SCHEDULE_SCENARIOS",
+    "check_tuned_peak",
+    "PEAK_GRID",
+    "check_scaled_lr",
+    "check_ddp_lr",
+    "check_noise_floor_batch",
 ]

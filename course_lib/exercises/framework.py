@@ -21,6 +21,7 @@ Not yet. That is x itself.
 Hint: Multiply by 2.
 >>> _ = CHECKS.pop("double")
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -36,11 +37,32 @@ import numpy as np
 from course_lib.validation import check_int
 
 __all__ = [
-    "CheckResult", "Wrong", "CheckSetupError", "CHECKS", "exercise_check", "check_setup", "passed",
-    "as_number", "as_int", "as_numbers", "as_function", "call_learner", "not_answered",
-    "format_number", "short_repr", "normalise_text", "check_steps",
-    "LETTERS", "option_listing", "as_text", "not_an_option",
-    "Mistakes", "number_verdict", "sequence_verdict", "schedule_verdict", "interval_verdict",
+    "CheckResult",
+    "Wrong",
+    "CheckSetupError",
+    "CHECKS",
+    "exercise_check",
+    "check_setup",
+    "passed",
+    "as_number",
+    "as_int",
+    "as_numbers",
+    "as_function",
+    "call_learner",
+    "not_answered",
+    "format_number",
+    "short_repr",
+    "normalise_text",
+    "check_steps",
+    "LETTERS",
+    "option_listing",
+    "as_text",
+    "not_an_option",
+    "Mistakes",
+    "number_verdict",
+    "sequence_verdict",
+    "schedule_verdict",
+    "interval_verdict",
 ]
 
 
@@ -155,8 +177,9 @@ def exercise_check(fn: Callable[..., Any]) -> Callable[..., CheckResult]:
         except Exception as err:  # noqa: BLE001 - a learner never sees a traceback
             result = CheckResult(False, f"Your answer could not be checked: {_describe_error(err)}.", hint)
         if isinstance(result, (bool, np.bool_)):
-            result = CheckResult(bool(result), "" if result else "That is not the expected answer.",
-                                 "" if result else hint)
+            result = CheckResult(
+                bool(result), "" if result else "That is not the expected answer.", "" if result else hint
+            )
         if not isinstance(result, CheckResult):  # pragma: no cover - a badly written check
             raise TypeError(f"check {name} must return a CheckResult or a bool, got {result!r}")
         result.name = name
@@ -166,8 +189,11 @@ def exercise_check(fn: Callable[..., Any]) -> Callable[..., CheckResult]:
         return result
 
     check.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*signature.parameters.values(),
-                    inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=False)])
+        parameters=[
+            *signature.parameters.values(),
+            inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=False),
+        ]
+    )
     CHECKS[name] = check
     return check
 
@@ -175,6 +201,7 @@ def exercise_check(fn: Callable[..., Any]) -> Callable[..., CheckResult]:
 # ---------------------------------------------------------------------------
 # Reading the learner's answer safely
 # ---------------------------------------------------------------------------
+
 
 def _describe_error(err: BaseException) -> str:
     text = str(err).strip().splitlines()[0] if str(err).strip() else ""
@@ -184,15 +211,22 @@ def _describe_error(err: BaseException) -> str:
 def not_answered(value: Any, what: str) -> None:
     """Raise :class:`Wrong` if ``value`` is still the ``...`` placeholder or None (``what`` names it)."""
     if value is Ellipsis:
-        raise Wrong(f"not answered yet: {what} is still the placeholder `...`.",
-                    "Replace the ... with your answer and run the cell.")
+        raise Wrong(
+            f"not answered yet: {what} is still the placeholder `...`.",
+            "Replace the ... with your answer and run the cell.",
+        )
     if value is None:
-        raise Wrong(f"not answered yet: {what} is None.",
-                    "Assign your answer to the variable (or, in a function, did you forget `return`?).")
+        raise Wrong(
+            f"not answered yet: {what} is None.",
+            "Assign your answer to the variable (or, in a function, did you forget `return`?).",
+        )
 
 
 def format_number(x: float) -> str:
-    """``x`` with 6 significant digits, as messages quote numbers: ``format_number(0.1 * 0.95 ** 10)`` is '0.0598737'."""
+    """``x`` with 6 significant digits, as messages quote numbers.
+
+    ``format_number(0.1 * 0.95 ** 10)`` is '0.0598737'.
+    """
     return f"{x:.6g}"
 
 
@@ -205,13 +239,17 @@ def as_number(answer: Any, what: str = "your answer") -> float:
     if isinstance(answer, (bool, np.bool_)):
         raise Wrong(f"{what} is {answer}, a True/False value, but a number is expected.")
     if isinstance(answer, str):
-        raise Wrong(f"{what} is the text {answer!r}, but a number is expected.",
-                    "Write the number (or the expression) without quotes.")
+        raise Wrong(
+            f"{what} is the text {answer!r}, but a number is expected.",
+            "Write the number (or the expression) without quotes.",
+        )
     if isinstance(answer, (complex, np.complexfloating)):
         raise Wrong(f"{what} is a complex number ({answer}); a real number is expected.")
     if callable(answer) and not hasattr(answer, "__array__"):
-        raise Wrong(f"{what} is a function ({getattr(answer, '__name__', 'callable')}); a number is expected.",
-                    "Call the function, or compute the value itself.")
+        raise Wrong(
+            f"{what} is a function ({getattr(answer, '__name__', 'callable')}); a number is expected.",
+            "Call the function, or compute the value itself.",
+        )
     if hasattr(answer, "detach"):  # a torch tensor
         answer = answer.detach().cpu()
     if isinstance(answer, Real):
@@ -220,13 +258,17 @@ def as_number(answer: Any, what: str = "your answer") -> float:
         try:
             arr = np.asarray(answer, dtype=np.float64)
         except Exception:  # noqa: BLE001 - anything that is not numeric
-            raise Wrong(f"{what} is a {type(answer).__name__} ({short_repr(answer)}), but a number is expected.") from None
+            raise Wrong(
+                f"{what} is a {type(answer).__name__} ({short_repr(answer)}), but a number is expected."
+            ) from None
         if arr.size != 1:
             raise Wrong(f"{what} has {arr.size} values (shape {arr.shape}), but a single number is expected.")
         value = float(arr.reshape(-1)[0])
     if math.isnan(value):
-        raise Wrong(f"{what} is nan (not a number).",
-                    "A nan usually comes from 0/0, inf - inf or a diverging computation; check the formula.")
+        raise Wrong(
+            f"{what} is nan (not a number).",
+            "A nan usually comes from 0/0, inf - inf or a diverging computation; check the formula.",
+        )
     if math.isinf(value):
         raise Wrong(f"{what} is {value}: infinite.", "Check for a division by zero or an overflow.")
     return value
@@ -244,8 +286,10 @@ def as_numbers(answer: Any, what: str = "your answer", length: int | None = None
     """The answer as a 1-D float array of finite numbers (optionally of a given length)."""
     not_answered(answer, what)
     if isinstance(answer, (str, bytes)) or isinstance(answer, Real) or callable(answer):
-        raise Wrong(f"{what} is {short_repr(answer)}, but a list of numbers is expected.",
-                    "Write the values in a list, e.g. [9, 29, 69].")
+        raise Wrong(
+            f"{what} is {short_repr(answer)}, but a list of numbers is expected.",
+            "Write the values in a list, e.g. [9, 29, 69].",
+        )
     try:
         arr = np.asarray(list(answer) if not hasattr(answer, "__array__") else answer, dtype=np.float64)
     except Exception:  # noqa: BLE001
@@ -264,8 +308,10 @@ def as_function(answer: Any, what: str = "your function") -> Callable[..., Any]:
     """The answer if it is callable, else raise :class:`Wrong`."""
     not_answered(answer, what)
     if not callable(answer):
-        raise Wrong(f"{what} should be a function of the step t, but it is {short_repr(answer)}.",
-                    "Define it with `def f(t): ...` and pass the function itself, without calling it: f, not f(0).")
+        raise Wrong(
+            f"{what} should be a function of the step t, but it is {short_repr(answer)}.",
+            "Define it with `def f(t): ...` and pass the function itself, without calling it: f, not f(0).",
+        )
     return answer
 
 
@@ -277,9 +323,11 @@ def call_learner(fn: Callable[..., Any], *args: Any, what: str | None = None) ->
         with np.errstate(all="ignore"):
             return fn(*args)
     except Exception as err:  # noqa: BLE001 - any error in learner code is feedback
-        raise Wrong(f"{call} raised {_describe_error(err)}.",
-                    "The check calls your function with one argument, the step t = 0, 1, 2, ... "
-                    "(an int); make it work for every such t.") from None
+        raise Wrong(
+            f"{call} raised {_describe_error(err)}.",
+            "The check calls your function with one argument, the step t = 0, 1, 2, ... "
+            "(an int); make it work for every such t.",
+        ) from None
 
 
 def short_repr(x: Any) -> str:
@@ -306,15 +354,17 @@ def as_text(answer: Any, listing: str, what: str, example: str) -> str:
     """The answer if it is text, else raise :class:`Wrong` asking for ``what`` as text or its letter."""
     not_answered(answer, "your answer")
     if not isinstance(answer, str):
-        raise Wrong(f"your answer is {short_repr(answer)}; answer with {what} as text, or its letter: "
-                    f"{listing}.", example)
+        raise Wrong(
+            f"your answer is {short_repr(answer)}; answer with {what} as text, or its letter: {listing}.", example
+        )
     return answer
 
 
 def not_an_option(answer: Any, listing: str) -> Wrong:
     """The :class:`Wrong` for an answer that names none of the options (raise it)."""
-    return Wrong(f"{short_repr(answer)} is not one of the options: {listing}.",
-                 "Copy one option exactly, or give its letter.")
+    return Wrong(
+        f"{short_repr(answer)} is not one of the options: {listing}.", "Copy one option exactly, or give its letter."
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -344,9 +394,17 @@ def _direction(value: float, expected: float) -> str:
     return f"is too small ({part} the right value)"
 
 
-def number_verdict(answer: Any, expected: float, *, rtol: float = 1e-6, atol: float = 0.0,
-                   what: str = "your answer", mistakes: Mistakes = (), detail: str = "",
-                   hint: str = "") -> CheckResult:
+def number_verdict(
+    answer: Any,
+    expected: float,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 0.0,
+    what: str = "your answer",
+    mistakes: Mistakes = (),
+    detail: str = "",
+    hint: str = "",
+) -> CheckResult:
     """Compare a number with ``expected``; known wrong values get their own message.
 
     ``mistakes`` is a list of (wrong value, message) pairs: an answer close to
@@ -361,9 +419,16 @@ def number_verdict(answer: Any, expected: float, *, rtol: float = 1e-6, atol: fl
     raise Wrong(f"{what}, {format_number(value)}, {_direction(value, expected)}.", hint)
 
 
-def interval_verdict(answer: Any, low: float, high: float, *, what: str = "your answer",
-                     mistakes: Sequence[tuple[float, float, str]] = (), detail: str = "",
-                     hint: str = "") -> CheckResult:
+def interval_verdict(
+    answer: Any,
+    low: float,
+    high: float,
+    *,
+    what: str = "your answer",
+    mistakes: Sequence[tuple[float, float, str]] = (),
+    detail: str = "",
+    hint: str = "",
+) -> CheckResult:
     """Pass a measured number in [low, high] (the spread an experiment's noise allows).
 
     ``mistakes`` is a list of (from, to, message): an answer in [from, to] (outside the
@@ -376,13 +441,24 @@ def interval_verdict(answer: Any, low: float, high: float, *, what: str = "your 
         if start <= value <= stop:
             raise Wrong(message, hint)
     side = "below" if value < low else "above"
-    raise Wrong(f"{what}, {format_number(value)}, is {side} what this experiment gives "
-                f"({format_number(low)} to {format_number(high)}).", hint)
+    raise Wrong(
+        f"{what}, {format_number(value)}, is {side} what this experiment gives "
+        f"({format_number(low)} to {format_number(high)}).",
+        hint,
+    )
 
 
-def sequence_verdict(answer: Any, expected: Sequence[float], *, rtol: float = 1e-6, atol: float = 0.0,
-                     what: str = "your answer", mistakes: Mistakes = (), detail: str = "",
-                     hint: str = "") -> CheckResult:
+def sequence_verdict(
+    answer: Any,
+    expected: Sequence[float],
+    *,
+    rtol: float = 1e-6,
+    atol: float = 0.0,
+    what: str = "your answer",
+    mistakes: Mistakes = (),
+    detail: str = "",
+    hint: str = "",
+) -> CheckResult:
     """Compare a list of numbers with ``expected`` (same length, element by element)."""
     expected = np.asarray(expected, dtype=np.float64).reshape(-1)
     values = as_numbers(answer, what, length=expected.size)
@@ -393,8 +469,10 @@ def sequence_verdict(answer: Any, expected: Sequence[float], *, rtol: float = 1e
         if wrong_values.shape == values.shape and _close(values, wrong_values, max(rtol, 1e-9), atol):
             raise Wrong(message, hint)
     i = int(np.flatnonzero(~np.isclose(values, expected, rtol=rtol, atol=atol))[0])
-    raise Wrong(f"entry {i} of {what} ({format_number(values[i])}) is not right"
-                f"{' (the entries before it are)' if i else ''}.", hint)
+    raise Wrong(
+        f"entry {i} of {what} ({format_number(values[i])}) is not right{' (the entries before it are)' if i else ''}.",
+        hint,
+    )
 
 
 def check_steps(steps: int | Iterable[int]) -> list[int]:
@@ -420,10 +498,19 @@ def _values_of(fn: Callable[[int], Any], steps: list[int], name: str) -> np.ndar
     return values
 
 
-def schedule_verdict(fn: Any, reference: Callable[[int], Any], steps: int | Iterable[int] = 100, *,
-                     rtol: float = 1e-6, atol: float = 1e-12, mistakes: Mistakes = (),
-                     detail: str = "", hint: str = "", allow_negative: bool = False,
-                     diagnose: Callable[[np.ndarray, np.ndarray], str | None] | None = None) -> CheckResult:
+def schedule_verdict(
+    fn: Any,
+    reference: Callable[[int], Any],
+    steps: int | Iterable[int] = 100,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-12,
+    mistakes: Mistakes = (),
+    detail: str = "",
+    hint: str = "",
+    allow_negative: bool = False,
+    diagnose: Callable[[np.ndarray, np.ndarray], str | None] | None = None,
+) -> CheckResult:
     """Compare a learner function of t with ``reference`` at every step in ``steps``.
 
     ``mistakes`` is a list of (wrong function of t, message): if the learner's
@@ -450,18 +537,27 @@ def schedule_verdict(fn: Any, reference: Callable[[int], Any], steps: int | Iter
             raise Wrong(message, hint)
     if not allow_negative and values.min() < 0:
         t = steps[int(np.argmax(values < 0))]
-        raise Wrong(f"{name}({t}) = {format_number(values[values < 0][0])} is negative: a learning rate must be >= 0 "
-                    f"(a negative rate climbs the loss).", hint or "Stop the decay where it should end.")
+        raise Wrong(
+            f"{name}({t}) = {format_number(values[values < 0][0])} is negative: a learning rate must be >= 0 "
+            f"(a negative rate climbs the loss).",
+            hint or "Stop the decay where it should end.",
+        )
     if steps == list(range(len(steps))) and len(steps) > 2:
         ahead = np.array([float(reference(t + 1)) for t in steps])
         if _close(values, ahead, rtol, atol):
-            raise Wrong(f"{name} is one step ahead: {name}(t) equals the reference at t + 1.",
-                        "t counts the updates already done, so the first update uses t = 0.")
+            raise Wrong(
+                f"{name} is one step ahead: {name}(t) equals the reference at t + 1.",
+                "t counts the updates already done, so the first update uses t = 0.",
+            )
         if _close(values[1:], ref[:-1], rtol, atol):
-            raise Wrong(f"{name} is one step behind: {name}(t) equals the reference at t - 1.",
-                        "t counts the updates already done, so the first update uses t = 0.")
+            raise Wrong(
+                f"{name} is one step behind: {name}(t) equals the reference at t - 1.",
+                "t counts the updates already done, so the first update uses t = 0.",
+            )
     i = int(np.flatnonzero(~np.isclose(values, ref, rtol=rtol, atol=atol))[0])
     before = " (all earlier steps match)" if i else ""
-    raise Wrong(f"at t = {steps[i]} {name} gives {format_number(values[i])}, but it should give "
-                f"{format_number(ref[i])}{before}.", hint)
-
+    raise Wrong(
+        f"at t = {steps[i]} {name} gives {format_number(values[i])}, but it should give "
+        f"{format_number(ref[i])}{before}.",
+        hint,
+    )

@@ -7,6 +7,7 @@ True
 >>> exercises.check_choice("b", correct="cosine", options=["step", "cosine"], quiet=True).passed
 True
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Sequence
@@ -14,9 +15,22 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from course_lib.exercises.framework import (
-    LETTERS, CheckResult, Mistakes, Wrong, check_setup, check_steps, exercise_check,
-    normalise_text, not_an_option, not_answered, number_verdict, option_listing, passed,
-    schedule_verdict, sequence_verdict, short_repr,
+    LETTERS,
+    CheckResult,
+    Mistakes,
+    Wrong,
+    check_setup,
+    check_steps,
+    exercise_check,
+    normalise_text,
+    not_an_option,
+    not_answered,
+    number_verdict,
+    option_listing,
+    passed,
+    schedule_verdict,
+    sequence_verdict,
+    short_repr,
 )
 from course_lib.validation import check_non_negative
 
@@ -24,8 +38,16 @@ __all__ = ["check_value", "check_schedule_function", "check_choice"]
 
 
 @exercise_check
-def check_value(answer: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 0.0, name: str = "",
-                hint: str = "", mistakes: Mistakes = ()) -> CheckResult:
+def check_value(
+    answer: Any,
+    expected: Any,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 0.0,
+    name: str = "",
+    hint: str = "",
+    mistakes: Mistakes = (),
+) -> CheckResult:
     """A number (or a list/array of numbers) equal to ``expected`` within rtol/atol.
 
     Args:
@@ -47,17 +69,26 @@ def check_value(answer: Any, expected: Any, *, rtol: float = 1e-6, atol: float =
             raise ValueError(f"expected must be finite, got expected={expected!r}")
     what = f"your {name}" if name else "your answer"
     if expected_arr.ndim == 0:
-        return number_verdict(answer, float(expected_arr), rtol=rtol, atol=atol, what=what,
-                              mistakes=mistakes, hint=hint)
-    return sequence_verdict(answer, expected_arr.reshape(-1), rtol=rtol, atol=atol, what=what,
-                            mistakes=mistakes, hint=hint)
+        return number_verdict(
+            answer, float(expected_arr), rtol=rtol, atol=atol, what=what, mistakes=mistakes, hint=hint
+        )
+    return sequence_verdict(
+        answer, expected_arr.reshape(-1), rtol=rtol, atol=atol, what=what, mistakes=mistakes, hint=hint
+    )
 
 
 @exercise_check
-def check_schedule_function(fn: Any, reference_schedule: Callable[[Any], Any],
-                            steps: int | Iterable[int] = 100, *, name: str = "", hint: str = "",
-                            rtol: float = 1e-6, atol: float = 1e-12,
-                            mistakes: Mistakes = ()) -> CheckResult:
+def check_schedule_function(
+    fn: Any,
+    reference_schedule: Callable[[Any], Any],
+    steps: int | Iterable[int] = 100,
+    *,
+    name: str = "",
+    hint: str = "",
+    rtol: float = 1e-6,
+    atol: float = 1e-12,
+    mistakes: Mistakes = (),
+) -> CheckResult:
     """A learner function of the step t that must equal ``reference_schedule`` at every step.
 
     The learner's function is called as fn(t) with t = each of ``steps`` (a
@@ -74,13 +105,19 @@ def check_schedule_function(fn: Any, reference_schedule: Callable[[Any], Any],
     """
     with check_setup():
         if not callable(reference_schedule):
-            raise TypeError(f"reference_schedule must be a schedule or a function of t, "
-                            f"got reference_schedule={reference_schedule!r}")
+            raise TypeError(
+                f"reference_schedule must be a schedule or a function of t, "
+                f"got reference_schedule={reference_schedule!r}"
+            )
         steps = check_steps(steps)
-    detail = f"{name} matches the reference at all {len(steps)} steps checked." if name else \
-        f"It matches the reference at all {len(steps)} steps checked."
-    return schedule_verdict(fn, reference_schedule, steps, rtol=rtol, atol=atol, mistakes=mistakes,
-                            detail=detail, hint=hint)
+    detail = (
+        f"{name} matches the reference at all {len(steps)} steps checked."
+        if name
+        else f"It matches the reference at all {len(steps)} steps checked."
+    )
+    return schedule_verdict(
+        fn, reference_schedule, steps, rtol=rtol, atol=atol, mistakes=mistakes, detail=detail, hint=hint
+    )
 
 
 def _matches(answer: Any, option: Any) -> bool:
@@ -116,4 +153,3 @@ def check_choice(answer: Any, correct: Any, options: Sequence[Any], hint: str = 
     if chosen != correct:
         raise Wrong(f"{short_repr(chosen)} is not the right choice.", hint)
     return passed()
-

@@ -8,13 +8,19 @@ True
 >>> exercises.check_noise_floor_batch(0.46, quiet=True).passed
 True
 """
+
 from __future__ import annotations
 
 import math
 from typing import Any
 
 from course_lib.exercises.framework import (
-    CheckResult, check_setup, exercise_check, format_number, interval_verdict, number_verdict,
+    CheckResult,
+    check_setup,
+    exercise_check,
+    format_number,
+    interval_verdict,
+    number_verdict,
 )
 from course_lib.validation import check_int, check_positive
 
@@ -22,31 +28,51 @@ __all__ = ["check_scaled_lr", "check_ddp_lr", "check_noise_floor_batch"]
 
 
 @exercise_check
-def check_scaled_lr(answer: Any, base_lr: float = 0.1, base_batch: int = 256, batch: int = 1024,
-                    hint: str = "Linear scaling rule (Goyal et al. 2017): k times the batch, k times the rate.") -> CheckResult:
+def check_scaled_lr(
+    answer: Any,
+    base_lr: float = 0.1,
+    base_batch: int = 256,
+    batch: int = 1024,
+    hint: str = "Linear scaling rule (Goyal et al. 2017): k times the batch, k times the rate.",
+) -> CheckResult:
     """The linear scaling rule: base_lr * batch / base_batch. Tolerance 0.1%."""
     with check_setup():
         base_lr = check_positive("base_lr", base_lr)
         base_batch = check_int("base_batch", base_batch, minimum=1)
         batch = check_int("batch", batch, minimum=1)
     k = batch / base_batch
-    mistakes = [(base_lr / k, "That divides by k: a bigger batch gives a less noisy gradient, so the rule "
-                              "takes *bigger* steps.")]
+    mistakes = [
+        (
+            base_lr / k,
+            "That divides by k: a bigger batch gives a less noisy gradient, so the rule takes *bigger* steps.",
+        )
+    ]
     if k != 1:
-        mistakes.append((base_lr * math.sqrt(k), "That is the square-root rule; the question asks for the "
-                                                 "linear scaling rule."))
-    return number_verdict(answer, base_lr * k, rtol=1e-3, mistakes=mistakes,
-                          detail=f"{base_lr} * {batch} / {base_batch} = {format_number(base_lr * k)}; in practice "
-                                 f"pair it with a warm-up.", hint=hint)
-
+        mistakes.append(
+            (base_lr * math.sqrt(k), "That is the square-root rule; the question asks for the linear scaling rule.")
+        )
+    return number_verdict(
+        answer,
+        base_lr * k,
+        rtol=1e-3,
+        mistakes=mistakes,
+        detail=f"{base_lr} * {batch} / {base_batch} = {format_number(base_lr * k)}; in practice "
+        f"pair it with a warm-up.",
+        hint=hint,
+    )
 
 
 @exercise_check
-def check_ddp_lr(answer: Any, base_lr: float = 0.02, base_batch: int = 32, per_worker_batch: int = 64,
-                 world_size: int = 2,
-                 hint: str = "One DDP update averages the gradients of all workers: it sees world_size * "
-                             "per_worker_batch examples. Apply the linear scaling rule to that global "
-                             "batch.") -> CheckResult:
+def check_ddp_lr(
+    answer: Any,
+    base_lr: float = 0.02,
+    base_batch: int = 32,
+    per_worker_batch: int = 64,
+    world_size: int = 2,
+    hint: str = "One DDP update averages the gradients of all workers: it sees world_size * "
+    "per_worker_batch examples. Apply the linear scaling rule to that global "
+    "batch.",
+) -> CheckResult:
     """The rate for DDP training by the linear scaling rule: base_lr * world_size * per_worker_batch / base_batch.
 
     DistributedDataParallel averages the workers' gradients, so one update is a step on the
@@ -60,29 +86,45 @@ def check_ddp_lr(answer: Any, base_lr: float = 0.02, base_batch: int = 32, per_w
     k = world_size * per_worker_batch / base_batch
     expected = base_lr * k
     mistakes = [
-        (base_lr * per_worker_batch / base_batch,
-         "That scales by the per-worker batch only. DDP averages the gradients of all workers, so each "
-         "update uses the global batch world_size * per_worker_batch."),
-        (base_lr * world_size,
-         "That scales by the number of workers only; the per-worker batch also differs from the base batch."),
-        (base_lr / world_size,
-         "Dividing by the workers would make sense if DDP summed the gradients; it averages them, so the "
-         "global batch is larger and the rate should grow."),
+        (
+            base_lr * per_worker_batch / base_batch,
+            "That scales by the per-worker batch only. DDP averages the gradients of all workers, so each "
+            "update uses the global batch world_size * per_worker_batch.",
+        ),
+        (
+            base_lr * world_size,
+            "That scales by the number of workers only; the per-worker batch also differs from the base batch.",
+        ),
+        (
+            base_lr / world_size,
+            "Dividing by the workers would make sense if DDP summed the gradients; it averages them, so the "
+            "global batch is larger and the rate should grow.",
+        ),
         (base_lr, "Unchanged: that is run (b) of the notebook, which learns more slowly per epoch."),
         (base_lr * math.sqrt(k), "That is the square-root rule; the question asks for the linear scaling rule."),
     ]
     mistakes = [(v, m) for v, m in mistakes if not math.isclose(v, expected, rel_tol=1e-9)]
-    return number_verdict(answer, expected, rtol=1e-3, mistakes=mistakes,
-                          detail=f"global batch {world_size} x {per_worker_batch} = {world_size * per_worker_batch}"
-                                 f" = {format_number(k)} x {base_batch}, so the rate is {format_number(k)} x {base_lr} = "
-                                 f"{format_number(expected)}; reach it with a warm-up.", hint=hint)
+    return number_verdict(
+        answer,
+        expected,
+        rtol=1e-3,
+        mistakes=mistakes,
+        detail=f"global batch {world_size} x {per_worker_batch} = {world_size * per_worker_batch}"
+        f" = {format_number(k)} x {base_batch}, so the rate is {format_number(k)} x {base_lr} = "
+        f"{format_number(expected)}; reach it with a warm-up.",
+        hint=hint,
+    )
 
 
 @exercise_check
-def check_noise_floor_batch(answer: Any, batch_size: int = 1, lr: float = 0.03,
-                            hint: str = "Run training.run_gd(nls, lr, 3000, batch_size=B, seed=s) for B and 2B "
-                                        "and 3 seeds, average studies.late_excess_loss(h, nls, window=1500) "
-                                        "per B, and divide the floor at 2B by the floor at B.") -> CheckResult:
+def check_noise_floor_batch(
+    answer: Any,
+    batch_size: int = 1,
+    lr: float = 0.03,
+    hint: str = "Run training.run_gd(nls, lr, 3000, batch_size=B, seed=s) for B and 2B "
+    "and 3 seeds, average studies.late_excess_loss(h, nls, window=1500) "
+    "per B, and divide the floor at 2B by the floor at B.",
+) -> CheckResult:
     """A measured ratio: SGD's noise floor at batch 2B divided by its floor at batch B (notebook 01).
 
     The floor is about lr * sigma^2 * tr(H) / (4B) (units: loss), so doubling B at a fixed rate
@@ -94,18 +136,39 @@ def check_noise_floor_batch(answer: Any, batch_size: int = 1, lr: float = 0.03,
         batch_size = check_int("batch_size", batch_size, minimum=1)
         lr = check_positive("lr", lr)
     mistakes = [
-        (0.85, 1.2, "About 1: the floor did not move. Did both runs really use different batch sizes "
-                    "(batch_size=B passed to run_gd)? And average only the last steps, once the loss has "
-                    "stopped falling: the first steps measure the descent, not the floor."),
-        (1.5, 3.0, "About 2: you divided the floor at B by the floor at 2B. The question asks for "
-                   "floor(2B) / floor(B)."),
-        (0.15, 0.33, "About 1/4: that is what doubling B *and* halving the rate gives (the floor goes "
-                     "like lr / B). Keep the rate fixed and change only B."),
-        (-1e300, 0.0, "A noise floor is an excess loss above the minimum: positive, and so is the ratio "
-                      "of two of them. Use studies.late_excess_loss, which subtracts f*."),
+        (
+            0.85,
+            1.2,
+            "About 1: the floor did not move. Did both runs really use different batch sizes "
+            "(batch_size=B passed to run_gd)? And average only the last steps, once the loss has "
+            "stopped falling: the first steps measure the descent, not the floor.",
+        ),
+        (
+            1.5,
+            3.0,
+            "About 2: you divided the floor at B by the floor at 2B. The question asks for floor(2B) / floor(B).",
+        ),
+        (
+            0.15,
+            0.33,
+            "About 1/4: that is what doubling B *and* halving the rate gives (the floor goes "
+            "like lr / B). Keep the rate fixed and change only B.",
+        ),
+        (
+            -1e300,
+            0.0,
+            "A noise floor is an excess loss above the minimum: positive, and so is the ratio "
+            "of two of them. Use studies.late_excess_loss, which subtracts f*.",
+        ),
     ]
     return interval_verdict(
-        answer, 0.33, 0.7, what="your ratio", mistakes=mistakes, hint=hint,
+        answer,
+        0.33,
+        0.7,
+        what="your ratio",
+        mistakes=mistakes,
+        hint=hint,
         detail=f"Doubling the batch halves the noise floor at a fixed rate (lr = {format_number(lr)}): the floor "
-               "goes like lr / B, so a batch k times larger allows a rate about k times larger for the "
-               "same floor: the linear scaling rule of notebook 08.")
+        "goes like lr / B, so a batch k times larger allows a rate about k times larger for the "
+        "same floor: the linear scaling rule of notebook 08.",
+    )

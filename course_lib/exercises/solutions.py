@@ -12,6 +12,7 @@ True
 >>> solutions.total_steps(n_examples=1348, batch_size=128, epochs=8)
 88
 """
+
 from __future__ import annotations
 
 import math
@@ -20,10 +21,27 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "stability_limit", "half_life", "EXPONENTIAL_VALUE", "linear_decay_fn", "warmup_cosine_fn",
-    "sgdr_cycle_ends", "one_cycle_peak_step", "scaled_lr", "SCHEDULER_ORDER", "total_steps",
-    "gd_regime", "plateau_lrs", "adam_first_step", "schedule_choice", "ddp_lr",
-    "noise_floor_batch", "adam_floor_batch", "tuned_peak", "shortest_warmup", "sgdr_escape_peak", "loop_rates",
+    "stability_limit",
+    "half_life",
+    "EXPONENTIAL_VALUE",
+    "linear_decay_fn",
+    "warmup_cosine_fn",
+    "sgdr_cycle_ends",
+    "one_cycle_peak_step",
+    "scaled_lr",
+    "SCHEDULER_ORDER",
+    "total_steps",
+    "gd_regime",
+    "plateau_lrs",
+    "adam_first_step",
+    "schedule_choice",
+    "ddp_lr",
+    "noise_floor_batch",
+    "adam_floor_batch",
+    "tuned_peak",
+    "shortest_warmup",
+    "sgdr_escape_peak",
+    "loop_rates",
 ]
 
 
@@ -52,7 +70,7 @@ def half_life(gamma: float = 0.95, decay_steps: float = 1) -> float:
 
 
 #: 0.1 * 0.95 ** 10 ≈ 0.0599 (article 003 says 0.003).
-EXPONENTIAL_VALUE: float = 0.1 * 0.95 ** 10
+EXPONENTIAL_VALUE: float = 0.1 * 0.95**10
 
 
 def linear_decay_fn(t: int, lr: float = 0.1, total_steps: int = 100, end_lr: float = 0.01) -> float:
@@ -61,8 +79,9 @@ def linear_decay_fn(t: int, lr: float = 0.1, total_steps: int = 100, end_lr: flo
     return lr + (end_lr - lr) * progress
 
 
-def warmup_cosine_fn(t: int, lr: float = 0.1, warmup_steps: int = 10, total_steps: int = 100,
-                     start_lr: float = 0.0) -> float:
+def warmup_cosine_fn(
+    t: int, lr: float = 0.1, warmup_steps: int = 10, total_steps: int = 100, start_lr: float = 0.0
+) -> float:
     """Linear warm-up from start_lr to lr, then cosine from lr to 0 over the remaining steps."""
     if t < warmup_steps:
         return start_lr + (lr - start_lr) * t / warmup_steps
@@ -75,20 +94,25 @@ def sgdr_cycle_ends(cycle_steps: int = 10, cycle_mult: float = 2, n: int = 4) ->
     """Last step of each of the first n cycles: running sum of cycle_steps * cycle_mult ** i, minus 1."""
     ends, total = [], 0
     for i in range(n):
-        total += cycle_steps * cycle_mult ** i
+        total += cycle_steps * cycle_mult**i
         ends.append(int(math.ceil(total)) - 1)
     return ends
 
 
 def one_cycle_peak_step(total_steps: int = 1000, pct_start: float = 0.3) -> int:
-    """torch OneCycleLR's warm-up ends at step pct_start * total_steps - 1; at whole steps the peak is the nearest one."""
+    """torch OneCycleLR's warm-up ends at step pct_start * total_steps - 1.
+
+    At whole steps the peak is the nearest one.
+    """
     end = pct_start * total_steps - 1
     candidates = [max(math.floor(end), 0), math.ceil(end)]
+
     # the rate rises (cosine) up to `end` and falls after it: compare the two whole steps around it
     def rate(t: float) -> float:
         if t <= end:
             return (1 - math.cos(math.pi * t / end)) / 2 if end > 0 else 1.0
         return (1 + math.cos(math.pi * (t - end) / (total_steps - 1 - end))) / 2
+
     return max(candidates, key=lambda t: (rate(t), -t))
 
 
@@ -101,8 +125,7 @@ def scaled_lr(base_lr: float = 0.1, base_batch: int = 256, batch: int = 1024) ->
 SCHEDULER_ORDER: str = "optimizer.step() then scheduler.step()"
 
 
-def total_steps(n_examples: int = 1797, batch_size: int = 64, epochs: int = 10,
-                drop_last: bool = False) -> int:
+def total_steps(n_examples: int = 1797, batch_size: int = 64, epochs: int = 10, drop_last: bool = False) -> int:
     """Optimizer updates in a run: steps per epoch (ceil, or floor with drop_last) times epochs."""
     per_epoch = n_examples // batch_size if drop_last else math.ceil(n_examples / batch_size)
     return per_epoch * epochs
@@ -118,31 +141,37 @@ def gd_regime(lr: float = 1.5, L: float = 1.0, mu: float = 0.1) -> str:
     return "converges without oscillating"
 
 
-def plateau_lrs(metrics: Any = (1.0, 0.9, 0.898, 0.896, 0.894, 0.895, 0.893, 0.891, 0.8, 0.81, 0.82, 0.83),
-                lr: float = 0.1, factor: float = 0.5, patience: int = 2, threshold: float = 0.01,
-                cooldown: int = 1) -> list[float]:
+def plateau_lrs(
+    metrics: Any = (1.0, 0.9, 0.898, 0.896, 0.894, 0.895, 0.893, 0.891, 0.8, 0.81, 0.82, 0.83),
+    lr: float = 0.1,
+    factor: float = 0.5,
+    patience: int = 2,
+    threshold: float = 0.01,
+    cooldown: int = 1,
+) -> list[float]:
     """ReduceLROnPlateau (mode "min", relative threshold) by hand: the rate after each evaluation."""
     best, bad, cool, rates = math.inf, 0, 0, []
     for metric in metrics:
-        if metric < best * (1 - threshold):   # an improvement by more than the threshold
+        if metric < best * (1 - threshold):  # an improvement by more than the threshold
             best, bad = metric, 0
         else:
             bad += 1
-        if cool > 0:                          # bad evaluations during a cooldown do not count
+        if cool > 0:  # bad evaluations during a cooldown do not count
             cool -= 1
             bad = 0
-        if bad > patience:                    # patience exceeded: cut, start a cooldown
+        if bad > patience:  # patience exceeded: cut, start a cooldown
             lr, bad, cool = lr * factor, 0, cooldown
         rates.append(lr)
     return rates
 
 
-def adam_first_step(lr: float = 1e-3, grad: float = 250.0, betas: tuple[float, float] = (0.9, 0.999),
-                    eps: float = 1e-8) -> float:
+def adam_first_step(
+    lr: float = 1e-3, grad: float = 250.0, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
+) -> float:
     """|w_1 - w_0| for Adam: m_hat = g and v_hat = g^2 after bias correction, so lr |g| / (|g| + eps)."""
     beta1, beta2 = betas
-    m_hat = (1 - beta1) * grad / (1 - beta1 ** 1)
-    v_hat = (1 - beta2) * grad ** 2 / (1 - beta2 ** 1)
+    m_hat = (1 - beta1) * grad / (1 - beta1**1)
+    v_hat = (1 - beta2) * grad**2 / (1 - beta2**1)
     return abs(lr * m_hat / (math.sqrt(v_hat) + eps))
 
 
@@ -150,8 +179,13 @@ def schedule_choice(scenario: str = "unknown_budget") -> str:
     """Notebook 06's decision guide: budget unknown -> WSD; known -> cosine; Adam/Transformer -> warm-up +
     cosine; few epochs, small data -> cosine at a tuned peak (notebook 06's data: the shape matters less
     than the peak, and one-cycle did not beat cosine); no budget at all -> reduce-on-plateau."""
-    guide = {"unknown_budget": "WSD", "known_budget": "cosine", "adam_transformer": "warmup+cosine",
-             "small_fast": "cosine", "no_budget": "reduce-on-plateau"}
+    guide = {
+        "unknown_budget": "WSD",
+        "known_budget": "cosine",
+        "adam_transformer": "warmup+cosine",
+        "small_fast": "cosine",
+        "no_budget": "reduce-on-plateau",
+    }
     return guide[scenario]
 
 
@@ -164,14 +198,21 @@ def ddp_lr(base_lr: float = 0.02, base_batch: int = 32, per_worker_batch: int = 
 # Experiments (each runs in a few seconds; the checks judge what they measure)
 # ---------------------------------------------------------------------------
 
+
 def _floor_ratio(run: Any, batch_size: int, lr: float, seeds: Any = (0, 1, 2), n_steps: int = 3000) -> float:
     """floor(2B) / floor(B): mean late excess loss over seeds, at batch 2B and at batch B."""
     from course_lib import problems, studies
 
     nls = problems.noisy_least_squares()
-    floor = {B: np.mean([studies.late_excess_loss(run(nls, lr, n_steps, batch_size=B, seed=s), nls, window=n_steps // 2)
-                         for s in seeds])
-             for B in (batch_size, 2 * batch_size)}
+    floor = {
+        B: np.mean(
+            [
+                studies.late_excess_loss(run(nls, lr, n_steps, batch_size=B, seed=s), nls, window=n_steps // 2)
+                for s in seeds
+            ]
+        )
+        for B in (batch_size, 2 * batch_size)
+    }
     return float(floor[2 * batch_size] / floor[batch_size])
 
 
@@ -194,14 +235,25 @@ def tuned_peak(peaks: Any = (0.01, 0.03, 0.1, 0.3, 1.0), seeds: Any = range(5), 
     from course_lib import problems, schedules, studies, training
 
     nls = problems.noisy_least_squares()
-    score = {peak: np.mean([studies.late_excess_loss(training.run_gd(nls, schedules.cosine_decay(peak, n_steps), n_steps,
-                                                                     batch_size=1, seed=s), nls, window=100)
-                            for s in seeds])
-             for peak in peaks}
+    score = {
+        peak: np.mean(
+            [
+                studies.late_excess_loss(
+                    training.run_gd(nls, schedules.cosine_decay(peak, n_steps), n_steps, batch_size=1, seed=s),
+                    nls,
+                    window=100,
+                )
+                for s in seeds
+            ]
+        )
+        for peak in peaks
+    }
     return min(score, key=score.get)
 
 
-def shortest_warmup(grid: Any = (0, 2, 5, 10, 20, 50), peak: float = 0.15, epochs: int = 3, threshold: float = 1.5) -> int:
+def shortest_warmup(
+    grid: Any = (0, 2, 5, 10, 20, 50), peak: float = 0.15, epochs: int = 3, threshold: float = 1.5
+) -> int:
     """The shortest warm-up W (updates) whose first 50 losses stay below threshold * the first, on seeds 0-2.
 
     Notebook 03's setting: the teacher-student MLP, Adam, cosine decay over 15 epochs of 24
@@ -212,24 +264,39 @@ def shortest_warmup(grid: Any = (0, 2, 5, 10, 20, 50), peak: float = 0.15, epoch
     ts = problems.teacher_student_dataset(n_samples=2000, d_in=20, hidden=32, noise=0.1)
     total = 15 * math.ceil(ts.n_train / 64)
     for W in grid:
-        schedule = schedules.warmup(schedules.cosine_decay(peak, total - W), W) if W else schedules.cosine_decay(peak, total)
-        runs = [training.train_torch(lambda: training.mlp(20, 1, hidden=(64, 64), seed=None), ts, schedule, epochs=epochs,
-                                     batch_size=64, optimizer="adam", loss="mse", seed=s, check_horizon=False)
-                for s in range(3)]
+        schedule = (
+            schedules.warmup(schedules.cosine_decay(peak, total - W), W) if W else schedules.cosine_decay(peak, total)
+        )
+        runs = [
+            training.train_torch(
+                lambda: training.mlp(20, 1, hidden=(64, 64), seed=None),
+                ts,
+                schedule,
+                epochs=epochs,
+                batch_size=64,
+                optimizer="adam",
+                loss="mse",
+                seed=s,
+                check_horizon=False,
+            )
+            for s in range(3)
+        ]
         if all(h.loss[:50].max() / h.loss[0] < threshold for h in runs):
             return W
     raise RuntimeError(f"no warm-up in {grid} removes the spike")
 
 
-def sgdr_escape_peak(grid: Any = (0.1, 0.2, 0.3, 0.4, 0.5), cycle_steps: int = 200, n_steps: int = 1000,
-                     needed: int = 15) -> float:
+def sgdr_escape_peak(
+    grid: Any = (0.1, 0.2, 0.3, 0.4, 0.5), cycle_steps: int = 200, n_steps: int = 1000, needed: int = 15
+) -> float:
     """The smallest SGDR peak whose runs from w0 end in multi_basin's deepest basin in >= needed of 20 seeds."""
     from course_lib import problems, schedules, training
 
     basin = problems.multi_basin()
     for peak in grid:
-        runs = training.run_many(training.run_gd, range(20), basin, schedules.cosine_restarts(peak, cycle_steps),
-                                 n_steps, batch_size=1)
+        runs = training.run_many(
+            training.run_gd, range(20), basin, schedules.cosine_restarts(peak, cycle_steps), n_steps, batch_size=1
+        )
         if basin.is_deepest(np.array([h.params[-1] for h in runs])).sum() >= needed:
             return peak
     raise RuntimeError(f"no peak in {grid} escapes")

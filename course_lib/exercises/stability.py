@@ -6,6 +6,7 @@ True
 >>> exercises.check_gd_regime("b", lr=1.5, L=1.0, mu=0.1, quiet=True).passed
 True
 """
+
 from __future__ import annotations
 
 import math
@@ -15,8 +16,17 @@ from typing import Any
 import numpy as np
 
 from course_lib.exercises.framework import (
-    CheckResult, Wrong, as_text, check_setup, exercise_check, format_number, normalise_text,
-    not_an_option, number_verdict, option_listing, passed,
+    CheckResult,
+    Wrong,
+    as_text,
+    check_setup,
+    exercise_check,
+    format_number,
+    normalise_text,
+    not_an_option,
+    number_verdict,
+    option_listing,
+    passed,
 )
 from course_lib.validation import check_non_negative, check_positive
 
@@ -61,9 +71,14 @@ def _curvature(problem: Any) -> float:
 
 
 @exercise_check
-def check_stability_limit(answer: Any, problem: Any = None, *, L: float | None = None,
-                          hint: str = "Gradient descent on a quadratic multiplies each eigen-direction "
-                                      "by (1 - lr * h) every step; find where |1 - lr * L| = 1.") -> CheckResult:
+def check_stability_limit(
+    answer: Any,
+    problem: Any = None,
+    *,
+    L: float | None = None,
+    hint: str = "Gradient descent on a quadratic multiplies each eigen-direction "
+    "by (1 - lr * h) every step; find where |1 - lr * L| = 1.",
+) -> CheckResult:
     """The largest stable gradient-descent rate, 2 / L (L = the largest curvature).
 
     Give ``problem`` (L from problem.L, problem.hessian, or estimated at w0)
@@ -77,14 +92,21 @@ def check_stability_limit(answer: Any, problem: Any = None, *, L: float | None =
         else:
             L = _curvature(problem)
     return number_verdict(
-        answer, 2 / L, rtol=1e-3,
-        mistakes=[(1 / L, "That is 1/L, the rate that is best for the stiffest direction; gradient "
-                          "descent still converges above it. Where does it start to diverge?"),
-                  (L / 2, "That is L/2: the limit is a rate, so L belongs in the denominator."),
-                  (2 * L, "That is 2L: the limit is a rate, so L belongs in the denominator.")],
+        answer,
+        2 / L,
+        rtol=1e-3,
+        mistakes=[
+            (
+                1 / L,
+                "That is 1/L, the rate that is best for the stiffest direction; gradient "
+                "descent still converges above it. Where does it start to diverge?",
+            ),
+            (L / 2, "That is L/2: the limit is a rate, so L belongs in the denominator."),
+            (2 * L, "That is 2L: the limit is a rate, so L belongs in the denominator."),
+        ],
         detail=f"Above 2/L = {format_number(2 / L)} the stiffest direction grows every step and the loss diverges.",
-        hint=hint)
-
+        hint=hint,
+    )
 
 
 #: The three behaviours of fixed-rate GD on a quadratic, for :func:`check_gd_regime` (in order a, b, c).
@@ -106,9 +128,14 @@ def _regime_of(text: str) -> str | None:
 
 
 @exercise_check
-def check_gd_regime(answer: Any, lr: float = 1.5, L: float = 1.0, mu: float = 0.1,
-                    hint: str = "Compute 1 - lr * L and 1 - lr * mu. A negative factor flips the sign of that "
-                                "direction every step; a factor of size above 1 makes it grow.") -> CheckResult:
+def check_gd_regime(
+    answer: Any,
+    lr: float = 1.5,
+    L: float = 1.0,
+    mu: float = 0.1,
+    hint: str = "Compute 1 - lr * L and 1 - lr * mu. A negative factor flips the sign of that "
+    "direction every step; a factor of size above 1 makes it grow.",
+) -> CheckResult:
     """What fixed-rate GD does on a quadratic with curvatures L >= mu: one of :data:`GD_REGIME_OPTIONS`.
 
     lr <= 1/L: converges without oscillating; 1/L < lr < 2/L: oscillates (the steep
@@ -122,31 +149,41 @@ def check_gd_regime(answer: Any, lr: float = 1.5, L: float = 1.0, mu: float = 0.
         if mu > L:
             raise ValueError(f"mu must be <= L ({L}), got mu={mu}")
         if math.isclose(lr * L, 2.0, rel_tol=1e-9):
-            raise ValueError(f"lr must not be exactly 2/L = {format_number(2 / L)} (GD neither converges nor "
-                             f"diverges there), got lr={lr}")
+            raise ValueError(
+                f"lr must not be exactly 2/L = {format_number(2 / L)} (GD neither converges nor "
+                f"diverges there), got lr={lr}"
+            )
     listing = option_listing(GD_REGIME_OPTIONS)
     chosen = _regime_of(as_text(answer, listing, "one of the options", 'e.g. answer = "b"'))
     if chosen is None:
         if "converg" in normalise_text(answer):
-            raise Wrong("Converging is only half the answer: say also whether it oscillates on the way. "
-                        "Options: " + listing + ".", hint)
+            raise Wrong(
+                "Converging is only half the answer: say also whether it oscillates on the way. "
+                "Options: " + listing + ".",
+                hint,
+            )
         raise not_an_option(answer, listing)
     steep, flat = 1 - lr * L, 1 - lr * mu
     factors = f"1 - lr*L = {format_number(steep)} and 1 - lr*mu = {format_number(flat)}"
     if lr * L > 2:
         expected = GD_REGIME_OPTIONS[2]
-        why = (f"{factors}: |1 - lr*L| = {format_number(abs(steep))} > 1, so the steep direction grows by that factor "
-               f"every step (flipping sign as it goes): lr is above the stability limit 2/L = {format_number(2 / L)}.")
+        why = (
+            f"{factors}: |1 - lr*L| = {format_number(abs(steep))} > 1, so the steep direction grows by that factor "
+            f"every step (flipping sign as it goes): lr is above the stability limit 2/L = {format_number(2 / L)}."
+        )
     elif lr * L > 1:
         expected = GD_REGIME_OPTIONS[1]
-        why = (f"{factors}: the steep factor is negative, so that coordinate changes sign every step "
-               f"(a zig-zag across the valley), but both have size < 1, so the error still shrinks: "
-               f"1/L = {format_number(1 / L)} < lr < 2/L = {format_number(2 / L)}.")
+        why = (
+            f"{factors}: the steep factor is negative, so that coordinate changes sign every step "
+            f"(a zig-zag across the valley), but both have size < 1, so the error still shrinks: "
+            f"1/L = {format_number(1 / L)} < lr < 2/L = {format_number(2 / L)}."
+        )
     else:
         expected = GD_REGIME_OPTIONS[0]
-        why = (f"{factors}: both are between 0 and 1, so every direction shrinks without changing sign: "
-               f"lr <= 1/L = {format_number(1 / L)}.")
+        why = (
+            f"{factors}: both are between 0 and 1, so every direction shrinks without changing sign: "
+            f"lr <= 1/L = {format_number(1 / L)}."
+        )
     if chosen != expected:
         raise Wrong(f"{chosen!r} is not what happens: {why}", hint)
     return passed(why)
-

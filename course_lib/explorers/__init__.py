@@ -6,6 +6,7 @@ draw function that updates its figure in place (``course_lib.plotting.live``), r
 per change into a persistent image. One file per explorer: ``schedule``, ``gd``, ``compare``,
 ``conventions``, ``plateau``, ``results``, ``large_batch``.
 """
+
 from __future__ import annotations
 
 from course_lib.lazy import lazy_exports

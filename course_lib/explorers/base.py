@@ -20,6 +20,7 @@ Every explorer has ``.controls`` (name -> widget), ``.update()``, ``.last_result
 ``.figure``, ``.image``, ``.snapshot_png()`` and ``.widget``; it displays itself in a notebook
 (the live widget plus the PNG of its current frame, for readers without a kernel).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,13 +32,23 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import ipywidgets as widgets
 
+from course_lib.display import in_kernel
 from course_lib.explorers.controls import ParamSpec, make_control
 from course_lib.plotting.describe import describe_figure
 from course_lib.plotting.explorer_layout import explorer_figure, frame_png
-from course_lib.display import in_kernel
 
-__all__ = ["Explorer", "EXPLORER_CLASS", "NAME_HANDLES_JS", "handle_namer", "message_html", "show_frame",
-           "COALESCE_S", "RED", "GREEN", "ALT_CLASS"]
+__all__ = [
+    "Explorer",
+    "EXPLORER_CLASS",
+    "NAME_HANDLES_JS",
+    "handle_namer",
+    "message_html",
+    "show_frame",
+    "COALESCE_S",
+    "RED",
+    "GREEN",
+    "ALT_CLASS",
+]
 
 RED, GREEN = "#b00020", "#1b5e20"
 
@@ -102,10 +113,10 @@ def handle_namer() -> widgets.Output:
     """A hidden Output holding :data:`NAME_HANDLES_JS` (a widget's state is never stored in a
     notebook, so the script lives only in a live session: not on the website, not in the decks)."""
     namer = widgets.Output(layout=widgets.Layout(display="none"))
-    namer.outputs = ({"output_type": "display_data", "metadata": {},
-                      "data": {"application/javascript": NAME_HANDLES_JS}},)
+    namer.outputs = (
+        {"output_type": "display_data", "metadata": {}, "data": {"application/javascript": NAME_HANDLES_JS}},
+    )
     return namer
-
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -141,14 +152,20 @@ class Explorer:
     #: runs, else at once. Tests set it to collect the redraws and run them later.
     defer: Callable[..., Any] | None = None
 
-    def __init__(self, controls: Sequence[ParamSpec], *, columns: Sequence[Sequence[str]] | None = None,
-                 below: Sequence[widgets.Widget] = (), image_beside: bool = False,
-                 resets: Mapping[str, Callable[[Any], dict]] | None = None,
-                 visible: Mapping[str, Callable[[dict], bool]] | None = None) -> None:
+    def __init__(
+        self,
+        controls: Sequence[ParamSpec],
+        *,
+        columns: Sequence[Sequence[str]] | None = None,
+        below: Sequence[widgets.Widget] = (),
+        image_beside: bool = False,
+        resets: Mapping[str, Callable[[Any], dict]] | None = None,
+        visible: Mapping[str, Callable[[dict], bool]] | None = None,
+    ) -> None:
         self.figure, self.axes = explorer_figure(self.figure_kind)
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
         self.status = widgets.HTML()
-        self.alt = widgets.HTML(layout=widgets.Layout(display="none"))   # the picture's text alternative
+        self.alt = widgets.HTML(layout=widgets.Layout(display="none"))  # the picture's text alternative
         self.alt.add_class(ALT_CLASS)
         self.last_result: Any = None
         self.renders = 0
@@ -164,11 +181,15 @@ class Explorer:
             self._add(spec)
         names = [spec.name for spec in controls]
         self._columns = [list(c) for c in columns] if columns else [names]
-        self._box = widgets.HBox([widgets.VBox([self._controls[n] for n in col]) for col in self._columns],
-                                 layout=widgets.Layout(flex_flow="row wrap"))
+        self._box = widgets.HBox(
+            [widgets.VBox([self._controls[n] for n in col]) for col in self._columns],
+            layout=widgets.Layout(flex_flow="row wrap"),
+        )
         if image_beside:
-            top = widgets.HBox([widgets.VBox([self._box], layout=widgets.Layout(width="400px")), self.image],
-                               layout=widgets.Layout(flex_flow="row wrap"))
+            top = widgets.HBox(
+                [widgets.VBox([self._box], layout=widgets.Layout(width="400px")), self.image],
+                layout=widgets.Layout(flex_flow="row wrap"),
+            )
             parts = [top, *below, self.status]
         else:
             parts = [self._box, self.status, self.image, *below]
@@ -192,7 +213,7 @@ class Explorer:
             control.unobserve(self._on_change, names="value")
             control.close()
         names = self._columns[column]
-        at = min((names.index(n) for n in old), default=len(names))   # where the old ones stood
+        at = min((names.index(n) for n in old), default=len(names))  # where the old ones stood
         kept = [n for n in names if n not in old]
         for spec in specs:
             self._add(spec)
@@ -307,7 +328,7 @@ class Explorer:
         self._png = frame_png(self.figure, draw=False)
         self._alt = describe_figure(self.figure)
         self.image.value = self._png
-        self.alt.value = html.escape(self._alt)   # the picture's alt text in the page (set by NAME_HANDLES_JS)
+        self.alt.value = html.escape(self._alt)  # the picture's alt text in the page (set by NAME_HANDLES_JS)
         self.image.layout.display = None
         self.renders += 1
         show_frame(self.figure)

@@ -16,6 +16,7 @@ CosineDecay(lr=0.1, total_steps=500, min_lr=0.0)
 >>> short_name(s)
 'cosine_decay(lr=0.1, total_steps=500)'
 """
+
 from __future__ import annotations
 
 import math
@@ -26,13 +27,23 @@ from typing import Any
 import ipywidgets as widgets
 
 from course_lib import schedules as S
-from course_lib.schedules.controls import ParamSpec, control_value as convert
+from course_lib.schedules.controls import ParamSpec
+from course_lib.schedules.controls import control_value as convert
 from course_lib.schedules.recipes import GD_SCHEDULES, gd_schedule
 from course_lib.schedules.registry import build_schedule, param_specs
 from course_lib.validation import check_in
 
-__all__ = ["Control", "make_control", "short_name",
-           "ParamSpec", "param_specs", "build_schedule", "convert", "GD_SCHEDULES", "gd_schedule"]
+__all__ = [
+    "Control",
+    "make_control",
+    "short_name",
+    "ParamSpec",
+    "param_specs",
+    "build_schedule",
+    "convert",
+    "GD_SCHEDULES",
+    "gd_schedule",
+]
 
 
 # ---------------------------------------------------------------------------
@@ -76,25 +87,38 @@ def make_control(spec: ParamSpec, *, continuous_update: bool | None = None) -> w
     if not isinstance(spec, Control):
         spec = Control(**{f.name: getattr(spec, f.name) for f in fields(ParamSpec)})
     continuous = spec.continuous if continuous_update is None else continuous_update
-    common = dict(description=spec.label or spec.name, style={"description_width": "initial"},
-                  layout=widgets.Layout(width=spec.width))
+    common = dict(
+        description=spec.label or spec.name,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width=spec.width),
+    )
     slider = dict(continuous_update=continuous, tooltip=spec.help or None, **common)
     if spec.kind == "log":
-        return widgets.FloatLogSlider(value=spec.default, base=10, min=math.log10(spec.low), max=math.log10(spec.high),
-                                      step=spec.step, readout_format=spec.readout, **slider)
+        return widgets.FloatLogSlider(
+            value=spec.default,
+            base=10,
+            min=math.log10(spec.low),
+            max=math.log10(spec.high),
+            step=spec.step,
+            readout_format=spec.readout,
+            **slider,
+        )
     if spec.kind == "float":
-        return widgets.FloatSlider(value=spec.default, min=spec.low, max=spec.high, step=spec.step,
-                                   readout_format=spec.readout, **slider)
+        return widgets.FloatSlider(
+            value=spec.default, min=spec.low, max=spec.high, step=spec.step, readout_format=spec.readout, **slider
+        )
     if spec.kind in ("int", "optional_int"):
-        return widgets.IntSlider(value=spec.default, min=int(spec.low), max=int(spec.high), step=int(spec.step or 1),
-                                 **slider)
+        return widgets.IntSlider(
+            value=spec.default, min=int(spec.low), max=int(spec.high), step=int(spec.step or 1), **slider
+        )
     if spec.kind == "steps":
         return widgets.SelectionSlider(options=list(spec.options), value=spec.default, **slider)
     if spec.kind == "choice":
         return widgets.Dropdown(options=list(spec.options), value=spec.default, **common)
     if spec.kind == "multi":
-        return widgets.SelectMultiple(options=list(spec.options), value=tuple(spec.default),
-                                      rows=min(len(spec.options), 8), **common)
+        return widgets.SelectMultiple(
+            options=list(spec.options), value=tuple(spec.default), rows=min(len(spec.options), 8), **common
+        )
     if spec.kind == "bool":
         return widgets.Checkbox(value=bool(spec.default), indent=False, **common)
     return widgets.Text(value=str(spec.default), continuous_update=False, tooltip=spec.help or None, **common)
@@ -109,8 +133,9 @@ def short_name(schedule: Any, limit: int = 3) -> str:
         return f"warm-up {schedule.warmup_steps} + {short_name(schedule.schedule, limit)}"
     name = re.sub(r"(?<!^)(?=[A-Z])", "_", type(schedule).__name__).lower()  # CosineDecay -> cosine_decay
     try:
-        items = [(f.name, getattr(schedule, f.name)) for f in fields(schedule)
-                 if getattr(schedule, f.name) != f.default][:limit]  # parameters left at their default: not shown
+        items = [
+            (f.name, getattr(schedule, f.name)) for f in fields(schedule) if getattr(schedule, f.name) != f.default
+        ][:limit]  # parameters left at their default: not shown
     except TypeError:  # not a dataclass
         return name
     shown = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in items)

@@ -1,4 +1,5 @@
 """The conventions explorer: one schedule family as each library runs it, around its horizon."""
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -29,12 +30,23 @@ class ConventionsExplorer(Explorer):
         horizon, n_steps = C.FAMILY_DEFAULTS[family]
         self.table = widgets.HTML()
         super().__init__(
-            [Control("family", "choice", family, options=C.FAMILIES),
-             Control("horizon", "int", horizon, 2, 500, label="horizon / milestone",
-                     help="T_max / total_steps, or the milestone b, in steps"),
-             Control("n_steps", "int", n_steps, 5, 1000, label="steps drawn")],
-            columns=[["family"], ["horizon"], ["n_steps"]], below=[self.table],
-            resets={"family": lambda f: dict(zip(("horizon", "n_steps"), C.FAMILY_DEFAULTS[f]))})
+            [
+                Control("family", "choice", family, options=C.FAMILIES),
+                Control(
+                    "horizon",
+                    "int",
+                    horizon,
+                    2,
+                    500,
+                    label="horizon / milestone",
+                    help="T_max / total_steps, or the milestone b, in steps",
+                ),
+                Control("n_steps", "int", n_steps, 5, 1000, label="steps drawn"),
+            ],
+            columns=[["family"], ["horizon"], ["n_steps"]],
+            below=[self.table],
+            resets={"family": lambda f: dict(zip(("horizon", "n_steps"), C.FAMILY_DEFAULTS[f]))},
+        )
         self.curves = LiveCurves(self.axes[0])
         self.update()
 

@@ -1,4 +1,5 @@
 """The GD explorer: gradient descent on a 2-D problem, path and loss side by side, with a status line."""
+
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -6,26 +7,36 @@ from typing import Any, Sequence
 from course_lib.explorers.base import GREEN, RED, Explorer
 from course_lib.explorers.controls import GD_SCHEDULES, Control
 from course_lib.plotting.live import Blit, LiveLoss, LivePaths
-from course_lib.studies.gradient_descent import PROBLEM_DEFAULTS, PROBLEMS, describe_run, make_problem, run_gd_experiment
+from course_lib.studies.gradient_descent import (
+    PROBLEM_DEFAULTS,
+    PROBLEMS,
+    describe_run,
+    make_problem,
+    run_gd_experiment,
+)
 from course_lib.validation import check_in
 
 __all__ = ["GDRuns", "problem_controls", "GDExplorer", "explore_gd"]
 
 #: the controls shown only on some problems
-PROBLEM_VISIBLE = {"condition_number": lambda v: v["problem"] == "quadratic",
-                   "noisy": lambda v: v["problem"] == "multi_basin"}
+PROBLEM_VISIBLE = {
+    "condition_number": lambda v: v["problem"] == "quadratic",
+    "noisy": lambda v: v["problem"] == "multi_basin",
+}
 
 
 def problem_controls(problem: str) -> list[Control]:
     """The controls of the GD explorers' problem (the sliders train on release)."""
     check_in("problem", problem, PROBLEMS)
     d = PROBLEM_DEFAULTS[problem]
-    return [Control("problem", "choice", problem, options=PROBLEMS),
-            Control("condition_number", "log", 10.0, 1.0, 1000.0, 0.05, label="condition number", continuous=False),
-            Control("lr", "log", d["lr"], 1e-4, 10.0, 0.05, label="lr (peak)", continuous=False),
-            Control("n_steps", "int", d["n_steps"], 10, 5000, 10, label="steps", continuous=False),
-            Control("momentum", "float", 0.0, 0.0, 0.99, 0.01, readout=".2f", continuous=False),
-            Control("noisy", "bool", d["noisy"], label="gradient noise (SGD, batch 1)")]
+    return [
+        Control("problem", "choice", problem, options=PROBLEMS),
+        Control("condition_number", "log", 10.0, 1.0, 1000.0, 0.05, label="condition number", continuous=False),
+        Control("lr", "log", d["lr"], 1e-4, 10.0, 0.05, label="lr (peak)", continuous=False),
+        Control("n_steps", "int", d["n_steps"], 10, 5000, 10, label="steps", continuous=False),
+        Control("momentum", "float", 0.0, 0.0, 0.99, 0.01, readout=".2f", continuous=False),
+        Control("noisy", "bool", d["noisy"], label="gradient noise (SGD, batch 1)"),
+    ]
 
 
 def _problem_defaults(problem: str) -> dict:
@@ -48,15 +59,25 @@ class GDRuns(Explorer):
 
     def run(self, v: dict, names: Sequence[str]) -> tuple[list, Any]:
         problem = make_problem(v["problem"], float(v["condition_number"]))
-        runs = [run_gd_experiment(v["problem"], v["lr"], name, v["n_steps"], condition_number=v["condition_number"],
-                                  momentum=v["momentum"], noisy=bool(v["noisy"]) and v["problem"] == "multi_basin")
-                for name in names]
+        runs = [
+            run_gd_experiment(
+                v["problem"],
+                v["lr"],
+                name,
+                v["n_steps"],
+                condition_number=v["condition_number"],
+                momentum=v["momentum"],
+                noisy=bool(v["noisy"]) and v["problem"] == "multi_basin",
+            )
+            for name in names
+        ]
         return runs, problem
 
     def draw(self, result: tuple, v: dict) -> None:
         runs, problem = result
-        self.paths.set_problem(problem, (v["problem"], float(v["condition_number"])),
-                               log_levels=not hasattr(problem, "basin_of"))
+        self.paths.set_problem(
+            problem, (v["problem"], float(v["condition_number"])), log_levels=not hasattr(problem, "basin_of")
+        )
         self.paths.update(runs)
         self.loss.update(runs)
 
@@ -78,8 +99,10 @@ class GDExplorer(GDRuns):
     def __init__(self, problem: str = "quadratic", schedule: str = "constant") -> None:
         check_in("schedule", schedule, tuple(GD_SCHEDULES))
         controls = problem_controls(problem)
-        controls.insert(2, Control("schedule", "choice", schedule,
-                                   options=tuple((f"{k}  ({v})", k) for k, v in GD_SCHEDULES.items())))
+        controls.insert(
+            2,
+            Control("schedule", "choice", schedule, options=tuple((f"{k}  ({v})", k) for k, v in GD_SCHEDULES.items())),
+        )
         super().__init__(controls)
         self.update()
 

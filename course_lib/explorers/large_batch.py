@@ -1,4 +1,5 @@
 """The large-batch explorer (notebook 08): does the linear scaling rule hold, and when does it need warm-up?"""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -29,16 +30,20 @@ class LargeBatchExplorer(Explorer):
         epochs = check_int("epochs", epochs, minimum=5)
         slow = dict(continuous=False)
         super().__init__(
-            [Control("k", "steps", k, options=(1, 2, 4, 8, 16), label="batch multiplier k", **slow),
-             Control("warmup_epochs", "float", warmup_epochs, 0, 10, 0.5, label="warm-up (epochs)", readout=".1f",
-                     **slow),
-             Control("base_lr", "log", base_lr, 10 ** -2.5, 0.1, 0.05, label="base lr (batch 32)", **slow),
-             Control("epochs", "int", epochs, 5, 30, **slow)],
-            columns=[["k", "warmup_epochs"], ["base_lr", "epochs"]])
+            [
+                Control("k", "steps", k, options=(1, 2, 4, 8, 16), label="batch multiplier k", **slow),
+                Control(
+                    "warmup_epochs", "float", warmup_epochs, 0, 10, 0.5, label="warm-up (epochs)", readout=".1f", **slow
+                ),
+                Control("base_lr", "log", base_lr, 10**-2.5, 0.1, 0.05, label="base lr (batch 32)", **slow),
+                Control("epochs", "int", epochs, 5, 30, **slow),
+            ],
+            columns=[["k", "warmup_epochs"], ["base_lr", "epochs"]],
+        )
         self.update()
 
     def compute(self, v: dict) -> dict | str:
-        warm = min(float(v["warmup_epochs"]), v["epochs"] - 1)   # longer than the run: clamped
+        warm = min(float(v["warmup_epochs"]), v["epochs"] - 1)  # longer than the run: clamped
         try:
             return run_large_batch_experiment(v["k"], warm, base_lr=v["base_lr"], epochs=v["epochs"])
         except (ValueError, TypeError) as err:
@@ -50,7 +55,7 @@ class LargeBatchExplorer(Explorer):
     def draw(self, runs: dict, v: dict) -> None:
         # a training explorer: the figure is drawn anew (its cost is small next to the training)
         fig = plot_runs_by_epoch(runs, smooth_epochs=0.25)
-        plt.close(fig)   # not pyplot's: the explorer shows it
+        plt.close(fig)  # not pyplot's: the explorer shows it
         fig.suptitle(f"k = {v['k']}: {v['k']} simulated workers x batch 32 (same math as DDP)", fontsize=12)
         self.figure, self.axes = fixed_layout(fig), fig.axes
 

@@ -1,6 +1,6 @@
 """The reduce-on-plateau explorer (notebook 05): patience, factor, cooldown, threshold on a noisy regression."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from course_lib.explorers.base import GREEN, Explorer
 from course_lib.explorers.controls import Control
@@ -21,8 +21,16 @@ class PlateauExplorer(Explorer):
 
     figure_kind = "plateau"
 
-    def __init__(self, lr: float = 0.1, factor: float = 0.5, patience: int = 2, cooldown: int = 0,
-                 threshold: float = 1e-4, plateau_every: int = 100, n_steps: int = 4000) -> None:
+    def __init__(
+        self,
+        lr: float = 0.1,
+        factor: float = 0.5,
+        patience: int = 2,
+        cooldown: int = 0,
+        threshold: float = 1e-4,
+        plateau_every: int = 100,
+        n_steps: int = 4000,
+    ) -> None:
         from course_lib.training.plateau import ReduceLROnPlateau
 
         ReduceLROnPlateau(lr, factor=factor, patience=patience, cooldown=cooldown, threshold=threshold)  # checks
@@ -30,23 +38,35 @@ class PlateauExplorer(Explorer):
         check_int("n_steps", n_steps, minimum=1)
         slow = dict(continuous=False)
         super().__init__(
-            [Control("lr", "log", lr, 1e-3, 0.5, 0.05, label="starting lr", **slow),
-             Control("factor", "float", factor, 0.05, 0.95, 0.05, readout=".2f", **slow),
-             Control("patience", "int", patience, 0, 10, label="patience (evaluations)", **slow),
-             Control("cooldown", "int", cooldown, 0, 10, label="cooldown (evaluations)", **slow),
-             Control("threshold", "log", threshold, 1e-6, 1e-1, 0.25, readout=".1e", **slow),
-             Control("threshold_mode", "choice", "rel", options=("rel", "abs")),
-             Control("plateau_every", "int", plateau_every, 20, 1000, 10, label="steps per evaluation", **slow),
-             Control("n_steps", "int", n_steps, 500, 10000, 500, label="steps", **slow)],
-            columns=[["lr", "factor", "patience", "cooldown"], ["threshold", "threshold_mode", "plateau_every",
-                                                                "n_steps"]])
+            [
+                Control("lr", "log", lr, 1e-3, 0.5, 0.05, label="starting lr", **slow),
+                Control("factor", "float", factor, 0.05, 0.95, 0.05, readout=".2f", **slow),
+                Control("patience", "int", patience, 0, 10, label="patience (evaluations)", **slow),
+                Control("cooldown", "int", cooldown, 0, 10, label="cooldown (evaluations)", **slow),
+                Control("threshold", "log", threshold, 1e-6, 1e-1, 0.25, readout=".1e", **slow),
+                Control("threshold_mode", "choice", "rel", options=("rel", "abs")),
+                Control("plateau_every", "int", plateau_every, 20, 1000, 10, label="steps per evaluation", **slow),
+                Control("n_steps", "int", n_steps, 500, 10000, 500, label="steps", **slow),
+            ],
+            columns=[
+                ["lr", "factor", "patience", "cooldown"],
+                ["threshold", "threshold_mode", "plateau_every", "n_steps"],
+            ],
+        )
         self.loss = LiveLoss(self.axes[0])
         self.update()
 
     def compute(self, v: dict) -> list:
-        return run_plateau_experiment(v["lr"], v["factor"], v["patience"], v["cooldown"], v["threshold"],
-                                      threshold_mode=v["threshold_mode"], plateau_every=v["plateau_every"],
-                                      n_steps=v["n_steps"])
+        return run_plateau_experiment(
+            v["lr"],
+            v["factor"],
+            v["patience"],
+            v["cooldown"],
+            v["threshold"],
+            threshold_mode=v["threshold_mode"],
+            plateau_every=v["plateau_every"],
+            n_steps=v["n_steps"],
+        )
 
     def describe(self, runs: list, v: dict) -> tuple[str, str]:
         return describe_plateau(runs), GREEN
@@ -62,5 +82,3 @@ class PlateauExplorer(Explorer):
 def explore_plateau(**kwargs) -> PlateauExplorer:
     """A :class:`PlateauExplorer` (keyword arguments: the starting control values)."""
     return PlateauExplorer(**kwargs)
-
-

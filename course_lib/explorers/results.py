@@ -1,4 +1,5 @@
 """The results explorer (notebook 06): browse a precomputed comparison of schedules (nothing trains)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,11 +34,20 @@ class ResultsExplorer(Explorer):
         self.comparison = comparison
         names = tuple(comparison.sweeps)
         super().__init__(
-            [Control("schedules", "multi", names, options=names, width="300px"),
-             Control("metric", "choice", metric, options=RESULT_METRICS, width="300px"),
-             Control("band", "choice", "std", options=(("mean ± std", "std"), ("min – max", "minmax")),
-                     label="spread over seeds", width="300px")],
-            columns=[["schedules"], ["metric", "band"]])
+            [
+                Control("schedules", "multi", names, options=names, width="300px"),
+                Control("metric", "choice", metric, options=RESULT_METRICS, width="300px"),
+                Control(
+                    "band",
+                    "choice",
+                    "std",
+                    options=(("mean ± std", "std"), ("min – max", "minmax")),
+                    label="spread over seeds",
+                    width="300px",
+                ),
+            ],
+            columns=[["schedules"], ["metric", "band"]],
+        )
         self.update()
 
     def compute(self, v: dict) -> tuple:
@@ -54,8 +64,14 @@ class ResultsExplorer(Explorer):
         plot_lr_sweeps(sweeps, ax=left)
         left.set_title("tuning: one run per rate", fontsize=12)
         if runs:
-            plot_runs(runs, metric=v["metric"], ax=right, band=v["band"], log=v["metric"] in ("val_loss", "loss"),
-                      smooth=10 if v["metric"] == "loss" else 0)
+            plot_runs(
+                runs,
+                metric=v["metric"],
+                ax=right,
+                band=v["band"],
+                log=v["metric"] in ("val_loss", "loss"),
+                smooth=10 if v["metric"] == "loss" else 0,
+            )
 
 
 def explore_results(comparison: Any, metric: str = "val_loss") -> ResultsExplorer:

@@ -1,4 +1,5 @@
 """The schedule explorer: pick a catalog schedule, move its parameters, watch lr(t) change."""
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -31,12 +32,25 @@ class ScheduleExplorer(Explorer):
         self.info = widgets.HTML()
         self._params = list(param_specs(schedule, self.n_steps))
         super().__init__(
-            [Control("schedule", "choice", schedule, options=tuple(S.CATALOG)),
-             *param_specs(schedule, self.n_steps).values(),
-             Control("warmup", "int", 0, 0, self.n_steps // 2, 1, label="extra warm-up steps",
-                     help="0: no warm-up; else a linear warm-up in front"),
-             Control("log", "bool", False, label="log-scale y axis")],
-            below=[self.info], image_beside=True, resets={"schedule": self._new_schedule})
+            [
+                Control("schedule", "choice", schedule, options=tuple(S.CATALOG)),
+                *param_specs(schedule, self.n_steps).values(),
+                Control(
+                    "warmup",
+                    "int",
+                    0,
+                    0,
+                    self.n_steps // 2,
+                    1,
+                    label="extra warm-up steps",
+                    help="0: no warm-up; else a linear warm-up in front",
+                ),
+                Control("log", "bool", False, label="log-scale y axis"),
+            ],
+            below=[self.info],
+            image_beside=True,
+            resets={"schedule": self._new_schedule},
+        )
         self.curves = LiveCurves(self.axes[0])
         self.update()
 
@@ -47,8 +61,9 @@ class ScheduleExplorer(Explorer):
         return {}
 
     def compute(self, v: dict) -> S.Schedule | str:
-        return build_schedule(v["schedule"], {k: v[k] for k in self._params}, n_steps=self.n_steps,
-                              warmup_steps=v["warmup"])
+        return build_schedule(
+            v["schedule"], {k: v[k] for k in self._params}, n_steps=self.n_steps, warmup_steps=v["warmup"]
+        )
 
     def draw(self, schedule: S.Schedule, v: dict) -> None:
         self.curves.update({v["schedule"]: schedule}, self.n_steps, log=v["log"], title=short_name(schedule))

@@ -23,16 +23,58 @@ unless it says epochs; y is "learning rate" or the loss.
 >>> ax.get_xlabel(), ax.get_ylabel()
 ('step (optimizer updates)', 'learning rate')
 """
+
 from __future__ import annotations
 
-from course_lib.plotting.style import (STEP_LABEL, LR_LABEL, EPOCH_LABEL, PALETTE, MARKERS, LINESTYLES, series_color, marker_spacing, series_style, COURSE_STYLE, PROJECTOR_STYLE, PROJECTOR_MAX_FIGSIZE, use_course_style, use_projector_style, projector_on, fit_to_slide, course_style, new_axes, plain_number, PlainLogFormatter, plain_log_ticks, finish_axes, shorten, name_of, check_nonempty, positive_for_log, any_finite)
-from course_lib.plotting.records import (as_histories, run_label, diverged_text)
-from course_lib.plotting.describe import (describe_figure, install_alt_text)
-from course_lib.plotting.schedules import (plot_schedules, plot_schedule_gallery, plot_partial_sums)
-from course_lib.plotting.surfaces import (plot_path, plot_contraction)
-from course_lib.plotting.runs import (plot_history, plot_runs, plot_loss_levels, plot_val_history, plot_step_sizes, plot_runs_by_epoch)
-from course_lib.plotting.tables import (results_table)
-from course_lib.plotting.diagnostics import (plot_range_test, plot_lr_sweeps, plot_sharpness, plot_adam_update_sizes, plot_noise_floors)
+from course_lib.plotting.describe import describe_figure, install_alt_text
+from course_lib.plotting.diagnostics import (
+    plot_adam_update_sizes,
+    plot_lr_sweeps,
+    plot_noise_floors,
+    plot_range_test,
+    plot_sharpness,
+)
+from course_lib.plotting.records import as_histories, diverged_text, run_label
+from course_lib.plotting.runs import (
+    plot_history,
+    plot_loss_levels,
+    plot_runs,
+    plot_runs_by_epoch,
+    plot_step_sizes,
+    plot_val_history,
+)
+from course_lib.plotting.schedules import plot_partial_sums, plot_schedule_gallery, plot_schedules
+from course_lib.plotting.style import (
+    COURSE_STYLE,
+    EPOCH_LABEL,
+    LINESTYLES,
+    LR_LABEL,
+    MARKERS,
+    PALETTE,
+    PROJECTOR_MAX_FIGSIZE,
+    PROJECTOR_STYLE,
+    STEP_LABEL,
+    PlainLogFormatter,
+    any_finite,
+    check_nonempty,
+    course_style,
+    finish_axes,
+    fit_to_slide,
+    marker_spacing,
+    name_of,
+    new_axes,
+    plain_log_ticks,
+    plain_number,
+    positive_for_log,
+    projector_on,
+    series_color,
+    series_style,
+    shorten,
+    use_course_style,
+    use_projector_style,
+)
+from course_lib.plotting.surfaces import plot_contraction, plot_path
+from course_lib.plotting.tables import results_table
 
 __all__ = [
     "COURSE_STYLE",

@@ -1,14 +1,14 @@
-"""Text alternatives: what a figure shows, for alt text and screen readers.
-"""
+"""Text alternatives: what a figure shows, for alt text and screen readers."""
+
 from __future__ import annotations
 
 from typing import Any
+
 import matplotlib.style  # noqa: F401  (mpl.style)
 import matplotlib.ticker  # noqa: F401  (mpl.ticker)
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from course_lib import schedules as S
-from course_lib.plotting.schedules import plot_schedules
+
 from course_lib.plotting.style import plain_number
 
 __all__ = ['describe_figure', 'install_alt_text']
@@ -18,12 +18,16 @@ __all__ = ['describe_figure', 'install_alt_text']
 # Text alternatives: what a figure shows, for alt text and screen readers
 # ---------------------------------------------------------------------------
 
+
 def _axis_text(axis_name: str, label: str, scale: str, limits: tuple[float, float]) -> str:
     lo, hi = (float(f"{v:.3g}") for v in sorted(limits))
     scale_text = "log scale" if scale == "log" else scale if scale != "linear" else ""
     name = label.strip() or "unlabelled"
-    return (f"{axis_name} axis: {name}" + (f" ({scale_text})" if scale_text and scale_text not in name else "")
-            + f", from {plain_number(lo)} to {plain_number(hi)}")
+    return (
+        f"{axis_name} axis: {name}"
+        + (f" ({scale_text})" if scale_text and scale_text not in name else "")
+        + f", from {plain_number(lo)} to {plain_number(hi)}"
+    )
 
 
 def _series_names(ax: Axes) -> list[str]:
@@ -41,8 +45,9 @@ def _describe_axes(ax: Axes) -> str:
     if ax.get_title():
         parts.append(f"\u201c{ax.get_title()}\u201d")
     kinds = []
-    if ax.collections and any(type(c).__name__ in ("QuadContourSet", "ContourSet") or hasattr(c, "levels")
-                              for c in ax.collections):
+    if ax.collections and any(
+        type(c).__name__ in ("QuadContourSet", "ContourSet") or hasattr(c, "levels") for c in ax.collections
+    ):
         kinds.append("contour map")
     if ax.images:
         kinds.append("image")
@@ -79,6 +84,7 @@ def describe_figure(fig: Figure | Axes) -> str:
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from course_lib import schedules as S
+    >>> from course_lib.plotting.schedules import plot_schedules
     >>> ax = plot_schedules({"cosine": S.cosine_decay(0.1, 100)}, 100, title="one cosine")
     >>> describe_figure(ax).split(", from")[0]
     'Figure: \u201cone cosine\u201d, line plot, x axis: step (optimizer updates)'
@@ -106,8 +112,7 @@ def describe_figure(fig: Figure | Axes) -> str:
         texts.append(text)
     if len(texts) == 1:
         return f"{head}: {texts[0]}."
-    return f"{head} with {len(texts)} panels. " + " ".join(
-        f"Panel {i}: {t}." for i, t in enumerate(texts, start=1))
+    return f"{head} with {len(texts)} panels. " + " ".join(f"Panel {i}: {t}." for i, t in enumerate(texts, start=1))
 
 
 def _twin_of(ax: Axes, axes: list[Axes]) -> Axes | None:

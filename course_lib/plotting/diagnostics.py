@@ -1,17 +1,30 @@
-"""Diagnostic pictures: the range test, learning-rate sweeps, sharpness and Adam's update sizes.
-"""
+"""Diagnostic pictures: the range test, learning-rate sweeps, sharpness and Adam's update sizes."""
+
 from __future__ import annotations
 
 import math
 from typing import Any, Callable, Mapping, Sequence
+
 import matplotlib as mpl
 import matplotlib.style  # noqa: F401  (mpl.style)
 import matplotlib.ticker  # noqa: F401  (mpl.ticker)
 import numpy as np
 from matplotlib.axes import Axes
+
 from course_lib import schedules as S
+from course_lib.plotting.style import (
+    EPOCH_LABEL,
+    LR_LABEL,
+    MARKERS,
+    check_nonempty,
+    course_style,
+    finish_axes,
+    new_axes,
+    positive_for_log,
+    series_color,
+    series_style,
+)
 from course_lib.validation import check_int
-from course_lib.plotting.style import EPOCH_LABEL, LR_LABEL, MARKERS, check_nonempty, course_style, finish_axes, new_axes, positive_for_log, series_color, series_style
 
 __all__ = ['plot_range_test', 'plot_lr_sweeps', 'plot_sharpness', 'plot_adam_update_sizes']
 
@@ -48,17 +61,30 @@ def plot_range_test(result: Any, *, ax: Axes | None = None, show_raw: bool = Tru
     with course_style():
         ax = new_axes(ax)
         if show_raw:
-            ax.plot(lrs, np.where(np.isfinite(raw), raw, np.nan), color="gray", linewidth=1, alpha=0.4,
-                    label="loss (raw)")
+            ax.plot(
+                lrs, np.where(np.isfinite(raw), raw, np.nan), color="gray", linewidth=1, alpha=0.4, label="loss (raw)"
+            )
         ax.plot(lrs, np.where(np.isfinite(smoothed), smoothed, np.nan), color=series_color(0), label="loss (smoothed)")
         ax.set_xscale("log")
         for i, (name, lr) in enumerate(dict(getattr(result, "suggestions", {}) or {}).items()):
             color = series_color(i + 1)
             ax.axvline(lr, color=color, linestyle="--", linewidth=1.5, alpha=0.8)
-            y = result.loss_at(lr) if hasattr(result, "loss_at") else float(np.interp(
-                np.log10(lr), np.log10(lrs), smoothed))
-            ax.plot(lr, y, _SUGGESTION_MARKERS[i % len(_SUGGESTION_MARKERS)], color=color, markersize=10,
-                    markeredgecolor="black", linestyle="none", label=f"{name}: {lr:.2g}", zorder=5)
+            y = (
+                result.loss_at(lr)
+                if hasattr(result, "loss_at")
+                else float(np.interp(np.log10(lr), np.log10(lrs), smoothed))
+            )
+            ax.plot(
+                lr,
+                y,
+                _SUGGESTION_MARKERS[i % len(_SUGGESTION_MARKERS)],
+                color=color,
+                markersize=10,
+                markeredgecolor="black",
+                linestyle="none",
+                label=f"{name}: {lr:.2g}",
+                zorder=5,
+            )
         finite = smoothed[np.isfinite(smoothed)]
         shown = np.concatenate([finite, raw[np.isfinite(raw)] if show_raw else np.zeros(0)])
         if finite.size > 1:  # keep the blow-up at the end from flattening the interesting part
@@ -77,8 +103,10 @@ def plot_range_test(result: Any, *, ax: Axes | None = None, show_raw: bool = Tru
 # Learning-rate sweeps (notebook 06): score vs peak rate, one curve per schedule
 # ---------------------------------------------------------------------------
 
-def plot_lr_sweeps(sweeps: Mapping[str, Any], *, ax: Axes | None = None, log_score: bool = True,
-                   ylabel: str = "final validation loss") -> Axes:
+
+def plot_lr_sweeps(
+    sweeps: Mapping[str, Any], *, ax: Axes | None = None, log_score: bool = True, ylabel: str = "final validation loss"
+) -> Axes:
     """The tuning curves of several schedules: score (lower is better) vs peak rate, log x axis.
 
     Each schedule's best rate is a large marker; a rate whose run diverged (score inf or
@@ -109,12 +137,14 @@ def plot_lr_sweeps(sweeps: Mapping[str, Any], *, ax: Axes | None = None, log_sco
         elif isinstance(sweep, (tuple, list)) and len(sweep) == 2:
             lrs, scores = sweep
         else:
-            raise TypeError(f"sweeps[{name!r}] must have lrs and scores (an LRSweep) or be a pair (lrs, scores), "
-                            f"got {sweep!r}")
+            raise TypeError(
+                f"sweeps[{name!r}] must have lrs and scores (an LRSweep) or be a pair (lrs, scores), got {sweep!r}"
+            )
         lrs, scores = np.asarray(lrs, dtype=np.float64), np.asarray(scores, dtype=np.float64)
         if lrs.shape != scores.shape or lrs.ndim != 1 or lrs.size == 0 or not np.all(lrs > 0):
-            raise ValueError(f"sweeps[{name!r}] must have as many scores as rates (> 0), got lrs={lrs!r}, "
-                             f"scores={scores!r}")
+            raise ValueError(
+                f"sweeps[{name!r}] must have as many scores as rates (> 0), got lrs={lrs!r}, scores={scores!r}"
+            )
         curves[name] = (lrs, scores)
     with course_style():
         ax = new_axes(ax)
@@ -124,13 +154,20 @@ def plot_lr_sweeps(sweeps: Mapping[str, Any], *, ax: Axes | None = None, log_sco
             ax.plot(lrs[good], scores[good], "o-", color=color, label=name, markersize=5)
             if good.any():
                 best = int(np.flatnonzero(good)[np.argmin(scores[good])])
-                ax.plot(lrs[best], scores[best], "o", color=color, markersize=12, markeredgecolor="black",
-                        zorder=5)
+                ax.plot(lrs[best], scores[best], "o", color=color, markersize=12, markeredgecolor="black", zorder=5)
             bad = ~np.isfinite(scores)
             if bad.any():
                 any_bad = True
-                ax.plot(lrs[bad], np.ones(int(bad.sum())), "X", color=color, markersize=11,
-                        transform=ax.get_xaxis_transform(), clip_on=False, linestyle="none")
+                ax.plot(
+                    lrs[bad],
+                    np.ones(int(bad.sum())),
+                    "X",
+                    color=color,
+                    markersize=11,
+                    transform=ax.get_xaxis_transform(),
+                    clip_on=False,
+                    linestyle="none",
+                )
         ax.set_xscale("log")
         rates = np.unique(np.concatenate([lrs for lrs, _ in curves.values()]))
         if rates.size <= 8:  # label the rates tried, not the decades
@@ -139,10 +176,26 @@ def plot_lr_sweeps(sweeps: Mapping[str, Any], *, ax: Axes | None = None, log_sco
         if log_score:
             ax.set_yscale("log")
         if any_bad:
-            ax.text(0.99, 0.97, "X on the top edge: diverged", transform=ax.transAxes, ha="right", va="top",
-                    fontsize=10, color="gray")
-        ax.plot([], [], "o", color="gray", markersize=12, markeredgecolor="black", linestyle="none",
-                label="best rate of each")
+            ax.text(
+                0.99,
+                0.97,
+                "X on the top edge: diverged",
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=10,
+                color="gray",
+            )
+        ax.plot(
+            [],
+            [],
+            "o",
+            color="gray",
+            markersize=12,
+            markeredgecolor="black",
+            linestyle="none",
+            label="best rate of each",
+        )
         finish_axes(ax, "peak learning rate (log scale)", ylabel + (" (log scale)" if log_score else ""))
     return ax
 
@@ -151,9 +204,15 @@ def plot_lr_sweeps(sweeps: Mapping[str, Any], *, ax: Axes | None = None, log_sco
 # Warm-up (notebook 03): sharpness during training, Adam's first steps
 # ---------------------------------------------------------------------------
 
-def plot_sharpness(traces: Mapping[str, Any] | Sequence[Any] | Any, *, lr: float | None = None,
-                   schedule: Callable[[int], float] | None = None, steps_per_epoch: int | None = None,
-                   ax: Axes | None = None) -> Axes:
+
+def plot_sharpness(
+    traces: Mapping[str, Any] | Sequence[Any] | Any,
+    *,
+    lr: float | None = None,
+    schedule: Callable[[int], float] | None = None,
+    steps_per_epoch: int | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """Sharpness (the top Hessian eigenvalue) against epochs, log y, one line per run.
 
     With ``lr``, a horizontal line at 2 / lr: plain gradient descent at that rate is
@@ -192,8 +251,9 @@ def plot_sharpness(traces: Mapping[str, Any] | Sequence[Any] | Any, *, lr: float
     for name, tr in named.items():
         if not (hasattr(tr, "epochs") and hasattr(tr, "sharpness")):
             raise TypeError(f"traces[{name!r}] must have epochs and sharpness arrays, got {tr!r}")
-    if lr is not None and (isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating))
-                           or not (math.isfinite(lr) and lr > 0)):
+    if lr is not None and (
+        isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)) or not (math.isfinite(lr) and lr > 0)
+    ):
         raise ValueError(f"lr must be a finite number > 0 or None, got lr={lr!r}")
     if schedule is not None:
         if lr is not None:
@@ -207,20 +267,39 @@ def plot_sharpness(traces: Mapping[str, Any] | Sequence[Any] | Any, *, lr: float
         rates = S.evaluate(schedule, int(math.ceil(last * steps_per_epoch)) + 1)  # one call for a course schedule
         t = np.arange(rates.size)
         if not np.all(np.isfinite(rates) & (rates >= 0)):
-            raise ValueError(f"schedule must give finite rates >= 0, got {rates[~(np.isfinite(rates) & (rates >= 0))][:3]}")
+            raise ValueError(
+                f"schedule must give finite rates >= 0, got {rates[~(np.isfinite(rates) & (rates >= 0))][:3]}"
+            )
         limit = np.full(rates.shape, np.nan)
         np.divide(2.0, rates, out=limit, where=rates > 0)
     with course_style():
         ax = new_axes(ax)
         for i, (name, tr) in enumerate(named.items()):
-            ax.plot(np.asarray(tr.epochs), positive_for_log(np.asarray(tr.sharpness, dtype=np.float64)), "-",
-                    color=series_color(i), marker=MARKERS[i % len(MARKERS)], label=name)
+            ax.plot(
+                np.asarray(tr.epochs),
+                positive_for_log(np.asarray(tr.sharpness, dtype=np.float64)),
+                "-",
+                color=series_color(i),
+                marker=MARKERS[i % len(MARKERS)],
+                label=name,
+            )
         if lr is not None:
-            ax.axhline(2 / lr, color="black", linestyle="--", linewidth=1.6,
-                       label=f"2 / lr = {2 / lr:.3g}  (stability limit of GD at lr = {lr:.3g})")
+            ax.axhline(
+                2 / lr,
+                color="black",
+                linestyle="--",
+                linewidth=1.6,
+                label=f"2 / lr = {2 / lr:.3g}  (stability limit of GD at lr = {lr:.3g})",
+            )
         if schedule is not None:
-            ax.plot(t / steps_per_epoch, limit, color="black", linestyle="--", linewidth=1.6,
-                    label="2 / lr_t  (moving stability limit of GD at the scheduled rate)")
+            ax.plot(
+                t / steps_per_epoch,
+                limit,
+                color="black",
+                linestyle="--",
+                linewidth=1.6,
+                label="2 / lr_t  (moving stability limit of GD at the scheduled rate)",
+            )
         ax.set_yscale("log")
         if schedule is not None:
             values = np.concatenate([np.asarray(tr.sharpness, dtype=np.float64) for tr in named.values()])
@@ -231,8 +310,9 @@ def plot_sharpness(traces: Mapping[str, Any] | Sequence[Any] | Any, *, lr: float
     return ax
 
 
-def plot_adam_update_sizes(updates: Mapping[str, Any], *, ax: Axes | None = None,
-                           band: tuple[float, float] = (10.0, 90.0)) -> Axes:
+def plot_adam_update_sizes(
+    updates: Mapping[str, Any], *, ax: Axes | None = None, band: tuple[float, float] = (10.0, 90.0)
+) -> Axes:
     """Size of Adam's update per unit of lr, |m_hat / sqrt(v_hat)|, against the step (log x).
 
     For each simulation (e.g. ``studies.adam_update_sizes``): the median over
@@ -260,21 +340,33 @@ def plot_adam_update_sizes(updates: Mapping[str, Any], *, ax: Axes | None = None
         for i, (name, u) in enumerate(updates.items()):
             size = np.abs(np.asarray(u, dtype=np.float64))
             if size.ndim != 2 or size.size == 0:
-                raise ValueError(f"updates[{name!r}] must be a non-empty 2-D array (n_steps, n_params), "
-                                 f"got shape {size.shape}")
+                raise ValueError(
+                    f"updates[{name!r}] must be a non-empty 2-D array (n_steps, n_params), got shape {size.shape}"
+                )
             steps = np.arange(1, size.shape[0] + 1)
             ax.plot(steps, np.median(size, axis=1), label=f"{name}: median", **series_style(i, len(steps)))
-            ax.fill_between(steps, np.percentile(size, low, axis=1), np.percentile(size, high, axis=1),
-                            color=series_color(i), alpha=0.2, linewidth=0,
-                            label=f"{name}: {low:g}th–{high:g}th percentile")
+            ax.fill_between(
+                steps,
+                np.percentile(size, low, axis=1),
+                np.percentile(size, high, axis=1),
+                color=series_color(i),
+                alpha=0.2,
+                linewidth=0,
+                label=f"{name}: {low:g}th–{high:g}th percentile",
+            )
         ax.set_xscale("log")
         ax.set_ylim(bottom=0)
         finish_axes(ax, "Adam step t (log scale)", "|update| / lr")
     return ax
 
 
-def plot_noise_floors(floors: Mapping[tuple[float, int], Any], *, scaling: str = "linear",
-                      reference: float | None = None, ax: Axes | None = None) -> Axes:
+def plot_noise_floors(
+    floors: Mapping[tuple[float, int], Any],
+    *,
+    scaling: str = "linear",
+    reference: float | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """Noise floors of constant-rate runs against lr / B (``scaling="linear"``) or lr / sqrt(B) ("sqrt").
 
     One series per batch size B: the mean floor over seeds at x, with a bar from the lowest to the
@@ -308,12 +400,20 @@ def plot_noise_floors(floors: Mapping[tuple[float, int], Any], *, scaling: str =
             for lr, v in rows:
                 if not np.any(np.isfinite(v) & (v > 0)):
                     raise ValueError(f"floors[({lr!r}, {size})] has no finite floor > 0: {v!r}")
-            x = np.array([lr / size ** power for lr, _ in rows])
+            x = np.array([lr / size**power for lr, _ in rows])
             mean = np.array([np.mean(v) for _, v in rows])
             low = mean - np.array([np.min(v) for _, v in rows])
             high = np.array([np.max(v) for _, v in rows]) - mean
-            ax.errorbar(x, mean, yerr=[low, high], color=series_color(i), marker=MARKERS[i % len(MARKERS)],
-                        linestyle="none", capsize=3, label=f"B = {size}")
+            ax.errorbar(
+                x,
+                mean,
+                yerr=[low, high],
+                color=series_color(i),
+                marker=MARKERS[i % len(MARKERS)],
+                linestyle="none",
+                capsize=3,
+                label=f"B = {size}",
+            )
             xs_all.extend(x)
         if reference is not None:
             grid = np.geomspace(min(xs_all) / 1.5, max(xs_all) * 1.5, 50)
@@ -321,5 +421,5 @@ def plot_noise_floors(floors: Mapping[tuple[float, int], Any], *, scaling: str =
         ax.set_xscale("log")
         ax.set_yscale("log")
         finish_axes(ax, xlabel, "noise floor: mean excess loss (log scale)")
-        ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())   # decade labels only: no crowding
+        ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())  # decade labels only: no crowding
     return ax

@@ -14,6 +14,7 @@ a y axis' tick labels and label (and a twin axis' on the right).
 >>> frame_png(fig)[:4]
 b'\\x89PNG'
 """
+
 from __future__ import annotations
 
 import struct
@@ -21,7 +22,6 @@ import zlib
 from typing import Any
 
 import numpy as np
-
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -29,8 +29,16 @@ from matplotlib.figure import Figure
 from course_lib.plotting.style import course_style, fit_to_slide
 from course_lib.validation import check_in
 
-__all__ = ["EXPLORER_FIGURES", "GAP_IN", "TWIN_IN", "ROW_GAP_IN", "MARGINS_IN", "explorer_figure",
-           "fixed_layout", "frame_png"]
+__all__ = [
+    "EXPLORER_FIGURES",
+    "GAP_IN",
+    "TWIN_IN",
+    "ROW_GAP_IN",
+    "MARGINS_IN",
+    "explorer_figure",
+    "fixed_layout",
+    "frame_png",
+]
 
 #: Each explorer's figure: size (inches, at 100 dpi), panels in a row, their width ratios and
 #: which columns carry a twin y axis on the right. Under the projector style the size shrinks
@@ -44,11 +52,11 @@ EXPLORER_FIGURES: dict[str, dict[str, Any]] = {
     "large_batch": {"figsize": (14.1, 4.3), "ncols": 3, "suptitle": True},
 }
 
-GAP_IN = 1.05          # between panels of a row: the next panel's y tick labels and label
-TWIN_IN = 0.95         # extra room for a right-hand (twin) y axis
-ROW_GAP_IN = 0.95      # between rows: x tick labels, x label and a title
+GAP_IN = 1.05  # between panels of a row: the next panel's y tick labels and label
+TWIN_IN = 0.95  # extra room for a right-hand (twin) y axis
+ROW_GAP_IN = 0.95  # between rows: x tick labels, x label and a title
 MARGINS_IN = dict(left=1.0, right=0.2, bottom=0.8, top=0.45)
-SUPTITLE_IN = 0.35     # extra top margin for a figure title
+SUPTITLE_IN = 0.35  # extra top margin for a figure title
 
 
 def explorer_figure(kind: str) -> tuple[Figure, list[Axes]]:
@@ -80,9 +88,14 @@ def _space(fig: Figure, nrows: int, ncols: int, twin_columns: set[int], suptitle
     panel_h = max((inner_h - (nrows - 1) * ROW_GAP_IN) / nrows, 0.5)
     fig.set_layout_engine("none")
     # what fig.subplots_adjust does (it refuses to run on a figure that had constrained layout)
-    fig.subplotpars.update(left=MARGINS_IN["left"] / width, right=1 - right / width,
-                           bottom=MARGINS_IN["bottom"] / height, top=1 - top / height,
-                           wspace=gap / panel_w, hspace=ROW_GAP_IN / panel_h)
+    fig.subplotpars.update(
+        left=MARGINS_IN["left"] / width,
+        right=1 - right / width,
+        bottom=MARGINS_IN["bottom"] / height,
+        top=1 - top / height,
+        wspace=gap / panel_w,
+        hspace=ROW_GAP_IN / panel_h,
+    )
     for ax in fig.axes:
         spec = ax.get_subplotspec()
         if spec is not None:
@@ -104,8 +117,11 @@ def fixed_layout(fig: Figure) -> Figure:
     if not specs or any(spec is None for spec in specs) or len({id(s.get_gridspec()) for s in specs}) != 1:
         return fig
     nrows, ncols = specs[0].get_gridspec().get_geometry()
-    twin_columns = {spec.colspan.stop - 1 for ax, spec in zip(fig.axes, specs)
-                    if ax.yaxis.get_label_position() == "right" and ax.yaxis.get_label().get_text()}
+    twin_columns = {
+        spec.colspan.stop - 1
+        for ax, spec in zip(fig.axes, specs)
+        if ax.yaxis.get_label_position() == "right" and ax.yaxis.get_label().get_text()
+    }
     _space(fig, nrows, ncols, twin_columns, fig._suptitle is not None)
     return fig
 
@@ -124,11 +140,15 @@ def frame_png(fig: Figure, *, draw: bool = True) -> bytes:
         canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
     height, width = rgba.shape[:2]
-    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)    # each row: filter type 0, then R G B ...
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter type 0, then R G B ...
     rows[:, 1:].reshape(height, width, 3)[...] = rgba[..., :3]
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)     # 8 bits, truecolour, no interlace
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
-            + _chunk(b"IEND", b""))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, truecolour, no interlace
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def _chunk(tag: bytes, data: bytes) -> bytes:

@@ -16,6 +16,7 @@ same palette, markers, labels and rules as :func:`plot_schedules`, :func:`plot_p
 >>> ax.get_lines()[0] is line, float(line.get_ydata()[0])
 (True, 0.2)
 """
+
 from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
@@ -27,8 +28,17 @@ from matplotlib.axes import Axes
 from course_lib.plotting.records import as_histories, diverged_text, run_label
 from course_lib.plotting.runs import loss_scale
 from course_lib.plotting.schedules import as_named, say_not_drawn, schedule_values
-from course_lib.plotting.style import (LR_LABEL, STEP_LABEL, any_finite, course_style, finish_axes, plain_log_ticks,
-                                       positive_for_log, series_color, series_style)
+from course_lib.plotting.style import (
+    LR_LABEL,
+    STEP_LABEL,
+    any_finite,
+    course_style,
+    finish_axes,
+    plain_log_ticks,
+    positive_for_log,
+    series_color,
+    series_style,
+)
 from course_lib.plotting.surfaces import draw_landscape, exit_point, path_view
 from course_lib.training.history import History
 
@@ -80,7 +90,7 @@ def _fit(lines: list, n: int, make) -> list:
     while len(lines) < n:
         lines.append(make())
     for extra in lines[n:]:
-        for artist in (extra if isinstance(extra, tuple) else (extra,)):
+        for artist in extra if isinstance(extra, tuple) else (extra,):
             artist.remove()
     del lines[n:]
     return lines
@@ -96,8 +106,14 @@ class LiveCurves:
         self._state: dict = {}
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
 
-    def update(self, schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: int, *, log: bool = False,
-               title: str | None = None) -> None:
+    def update(
+        self,
+        schedules: Mapping[str, Any] | Sequence[Any] | Any,
+        n_steps: int,
+        *,
+        log: bool = False,
+        title: str | None = None,
+    ) -> None:
         """Draw ``schedules`` (as :func:`plot_schedules` takes them) over steps 0 .. n_steps-1."""
         named = as_named(schedules)
         ax, steps = self.ax, np.arange(n_steps)
@@ -111,8 +127,12 @@ class LiveCurves:
             _fit(self.lines, len(drawn), lambda: ax.plot([], [])[0])
             for line, (i, label, y) in zip(self.lines, drawn):
                 line.set_data(steps, y)
-                line.set(label=label, drawstyle="steps-post" if n_steps <= 60 else "default",
-                         linestyle="-", **series_style(i, n_steps))
+                line.set(
+                    label=label,
+                    drawstyle="steps-post" if n_steps <= 60 else "default",
+                    linestyle="-",
+                    **series_style(i, n_steps),
+                )
             if self._note is not None:
                 self._note.remove()
                 self._note = None
@@ -142,16 +162,16 @@ class LivePaths:
         self.groups: list = []
         self._state: dict = {}
 
-    def set_problem(self, problem: Any, key: Any, *, log_levels: bool = True, levels: int = 20,
-                    grid_points: int = 100) -> bool:
+    def set_problem(
+        self, problem: Any, key: Any, *, log_levels: bool = True, levels: int = 20, grid_points: int = 100
+    ) -> bool:
         """Draw the landscape of ``problem`` unless ``key`` is the one drawn; True if it was redrawn."""
         if key == self.key:
             return False
         self.ax.cla()
         self.groups, self._state, self.key = [], {}, key
         self.view = path_view(problem.bounds)
-        draw_landscape(self.ax, problem, levels=levels, log_levels=log_levels, grid_points=grid_points,
-                       legend=False)
+        draw_landscape(self.ax, problem, levels=levels, log_levels=log_levels, grid_points=grid_points, legend=False)
         self._static = list(self.ax.get_legend_handles_labels()[0])
         return True
 
@@ -167,9 +187,9 @@ class LivePaths:
         ax = self.ax
 
         def make():
-            line, = ax.plot([], [], linewidth=1.6, alpha=0.9, zorder=3, markersize=4)
-            start, = ax.plot([], [], "o", markersize=8, markeredgecolor="black", zorder=4)
-            end, = ax.plot([], [], markeredgecolor="black", zorder=5, linestyle="none")
+            (line,) = ax.plot([], [], linewidth=1.6, alpha=0.9, zorder=3, markersize=4)
+            (start,) = ax.plot([], [], "o", markersize=8, markeredgecolor="black", zorder=4)
+            (end,) = ax.plot([], [], markeredgecolor="black", zorder=5, linestyle="none")
             return line, start, end
 
         with course_style():
@@ -191,8 +211,7 @@ class LivePaths:
                 start.set_data([path[0, 0]], [path[0, 1]])
                 tip = exit_point(path, self.view) if h.diverged else path[-1]
                 end.set_data([tip[0]], [tip[1]])
-                end.set(marker="X" if h.diverged else "s", markersize=13 if h.diverged else 6,
-                        clip_on=not h.diverged)
+                end.set(marker="X" if h.diverged else "s", markersize=13 if h.diverged else 6, clip_on=not h.diverged)
                 shown.append(line)
             _legend(ax, self._state, shown + self._static)
 
@@ -207,9 +226,10 @@ class LiveLoss:
             self.lr_ax.set_ylabel(LR_LABEL + " (dashed)")
             self.lr_ax.grid(False)
             self.lr_ax.spines["right"].set_visible(True)
-            self._lr_proxy = mpl.lines.Line2D([], [], color="gray", linestyle="--", linewidth=1.4,
-                                              label="learning rate (right axis)")
-        ax.set_zorder(self.lr_ax.get_zorder() + 1)   # loss lines and legend above the lr lines
+            self._lr_proxy = mpl.lines.Line2D(
+                [], [], color="gray", linestyle="--", linewidth=1.4, label="learning rate (right axis)"
+            )
+        ax.set_zorder(self.lr_ax.get_zorder() + 1)  # loss lines and legend above the lr lines
         ax.patch.set_visible(False)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         ax.lr_axis = self.lr_ax
@@ -238,11 +258,19 @@ class LiveLoss:
                 lr_line.set_color(color)
                 if h.diverged and h.diverged_step is not None:
                     self._marks.append(ax.axvline(h.diverged_step, color=color, linestyle=":", linewidth=2))
-                    self._marks.append(ax.text(
-                        h.diverged_step, 0.96 - 0.08 * (i % 5), " " + diverged_text(h), color=color,
-                        transform=ax.get_xaxis_transform(), ha="right" if steps.size and
-                        h.diverged_step > 0.6 * max(int(steps.max()), 1) else "left", va="top", fontsize=11,
-                        bbox=dict(facecolor="white", alpha=0.75, edgecolor="none", pad=1.5)))
+                    self._marks.append(
+                        ax.text(
+                            h.diverged_step,
+                            0.96 - 0.08 * (i % 5),
+                            " " + diverged_text(h),
+                            color=color,
+                            transform=ax.get_xaxis_transform(),
+                            ha="right" if steps.size and h.diverged_step > 0.6 * max(int(steps.max()), 1) else "left",
+                            va="top",
+                            fontsize=11,
+                            bbox=dict(facecolor="white", alpha=0.75, edgecolor="none", pad=1.5),
+                        )
+                    )
             _set_scale(ax, "y", "log" if use_log else "linear")
             _autoscale(ax)
             _autoscale(lr_ax)
@@ -272,7 +300,7 @@ class Blit:
     def paint(self, key: Any, moving_axes: Sequence[Axes], moving_artists: Sequence[Any]) -> None:
         canvas = self.fig.canvas
         for artist in moving_artists:
-            artist.set_animated(True)          # left out of canvas.draw(): drawn below
+            artist.set_animated(True)  # left out of canvas.draw(): drawn below
         if key != self.key or self.background is None:
             for ax in moving_axes:
                 ax.set_visible(False)
@@ -287,6 +315,6 @@ class Blit:
         renderer = canvas.get_renderer()
         for artist in moving_artists:
             artist.draw(renderer)
-            artist.set_animated(False)         # a plain figure again for anyone else who draws it
+            artist.set_animated(False)  # a plain figure again for anyone else who draws it
         for ax in sorted(moving_axes, key=lambda a: a.get_zorder()):
             ax.draw(renderer)

@@ -1,10 +1,11 @@
-"""What plotting reads from a run: Histories checked, labelled, and their divergence described.
-"""
+"""What plotting reads from a run: Histories checked, labelled, and their divergence described."""
+
 from __future__ import annotations
 
 from typing import Any
-from course_lib.training.history import History
+
 from course_lib.plotting.style import check_nonempty
+from course_lib.training.history import History
 
 __all__ = ['as_histories', 'run_label', 'diverged_text']
 
@@ -13,8 +14,9 @@ def as_histories(value: Any, argname: str) -> list[History]:
     if isinstance(value, History):
         return [value]
     if not isinstance(value, (list, tuple)):
-        raise TypeError(f"{argname} must be a History or a list of them, got {argname}={value!r} "
-                        f"({type(value).__name__})")
+        raise TypeError(
+            f"{argname} must be a History or a list of them, got {argname}={value!r} ({type(value).__name__})"
+        )
     check_nonempty(argname, value)
     for i, h in enumerate(value):
         if not isinstance(h, History):

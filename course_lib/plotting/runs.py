@@ -1,10 +1,10 @@
-"""Loss and metric curves of runs: one run, a family of runs over seeds (mean and band), by step or epoch.
-"""
+"""Loss and metric curves of runs: one run, a family of runs over seeds (mean and band), by step or epoch."""
+
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Mapping, Sequence
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import matplotlib.style  # noqa: F401  (mpl.style)
@@ -12,18 +12,42 @@ import matplotlib.ticker  # noqa: F401  (mpl.ticker)
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from course_lib.validation import check_in, check_int
+
+from course_lib.plotting.records import as_histories, diverged_text, run_label
+from course_lib.plotting.style import (
+    EPOCH_LABEL,
+    LR_LABEL,
+    MARKERS,
+    STEP_LABEL,
+    check_nonempty,
+    course_style,
+    finish_axes,
+    marker_spacing,
+    new_axes,
+    plain_log_ticks,
+    positive_for_log,
+    series_color,
+    series_style,
+)
 from course_lib.training.history import History
 from course_lib.training.seeds import mean_and_band, stack_runs
-from course_lib.plotting.records import as_histories, diverged_text, run_label
-from course_lib.plotting.style import EPOCH_LABEL, LR_LABEL, MARKERS, STEP_LABEL, check_nonempty, course_style, finish_axes, marker_spacing, new_axes, plain_log_ticks, positive_for_log, series_color, series_style
+from course_lib.validation import check_in, check_int
 
-__all__ = ['plot_history', 'plot_runs', 'plot_loss_levels', 'plot_val_history', 'plot_step_sizes', 'plot_runs_by_epoch', 'loss_scale']
+__all__ = [
+    'plot_history',
+    'plot_runs',
+    'plot_loss_levels',
+    'plot_val_history',
+    'plot_step_sizes',
+    'plot_runs_by_epoch',
+    'loss_scale',
+]
 
 
 # ---------------------------------------------------------------------------
 # Loss curves
 # ---------------------------------------------------------------------------
+
 
 def loss_scale(arrays: list[np.ndarray], log_loss: bool) -> bool:
     """Use a log loss axis only if asked and no finite loss is negative (zeros are masked)."""
@@ -34,8 +58,9 @@ def loss_scale(arrays: list[np.ndarray], log_loss: bool) -> bool:
     return bool(values.size and values.min() >= 0 and np.any(values > 0))
 
 
-def plot_history(history_or_list: History | Sequence[History], *, ax: Axes | None = None,
-                 log_loss: bool = True, show_lr: bool = True) -> Axes:
+def plot_history(
+    history_or_list: History | Sequence[History], *, ax: Axes | None = None, log_loss: bool = True, show_lr: bool = True
+) -> Axes:
     """Training loss vs step, with the learning rate on a twin axis (right, dashed).
 
     A diverged run gets a dotted vertical line at the step where it was stopped and
@@ -64,16 +89,25 @@ def plot_history(history_or_list: History | Sequence[History], *, ax: Axes | Non
         for i, (h, loss) in enumerate(zip(runs, losses)):
             color = series_color(i)
             steps = np.asarray(h.steps) if len(h.steps) == len(loss) else np.arange(len(loss))
-            line, = ax.plot(steps, positive_for_log(loss) if use_log else loss, label=run_label(h, i), **series_style(i, len(loss)))
+            (line,) = ax.plot(
+                steps, positive_for_log(loss) if use_log else loss, label=run_label(h, i), **series_style(i, len(loss))
+            )
             handles.append(line)
             if lr_ax is not None and len(h.lr):
                 lr_ax.plot(np.arange(len(h.lr)), h.lr, color=color, linestyle="--", linewidth=1.4, alpha=0.7)
             if h.diverged and h.diverged_step is not None:
                 ax.axvline(h.diverged_step, color=color, linestyle=":", linewidth=2)
-                ax.text(h.diverged_step, 0.96 - 0.08 * (i % 5), " " + diverged_text(h), color=color,
-                        transform=ax.get_xaxis_transform(), ha="right" if steps.size and
-                        h.diverged_step > 0.6 * max(int(steps.max()), 1) else "left", va="top", fontsize=11,
-                        bbox=dict(facecolor="white", alpha=0.75, edgecolor="none", pad=1.5))
+                ax.text(
+                    h.diverged_step,
+                    0.96 - 0.08 * (i % 5),
+                    " " + diverged_text(h),
+                    color=color,
+                    transform=ax.get_xaxis_transform(),
+                    ha="right" if steps.size and h.diverged_step > 0.6 * max(int(steps.max()), 1) else "left",
+                    va="top",
+                    fontsize=11,
+                    bbox=dict(facecolor="white", alpha=0.75, edgecolor="none", pad=1.5),
+                )
         if use_log:
             ax.set_yscale("log")
         ylabel = "training loss" + (" (log scale)" if use_log else "")
@@ -82,8 +116,11 @@ def plot_history(history_or_list: History | Sequence[History], *, ax: Axes | Non
             lr_ax.set_ylim(bottom=0)
             lr_ax.grid(False)
             lr_ax.spines["right"].set_visible(True)
-            handles.append(mpl.lines.Line2D([], [], color="gray", linestyle="--", linewidth=1.4,
-                                            label="learning rate (right axis)"))
+            handles.append(
+                mpl.lines.Line2D(
+                    [], [], color="gray", linestyle="--", linewidth=1.4, label="learning rate (right axis)"
+                )
+            )
             ax.set_zorder(lr_ax.get_zorder() + 1)  # loss lines and legend above the lr lines
             ax.patch.set_visible(False)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
@@ -91,7 +128,6 @@ def plot_history(history_or_list: History | Sequence[History], *, ax: Axes | Non
         ax.legend(handles=handles, loc="best")
         ax.lr_axis = lr_ax
     return ax
-
 
 
 _METRICS = {
@@ -102,11 +138,16 @@ _METRICS = {
 }
 
 
-
-
-
-def plot_runs(groups: Mapping[str, Sequence[History]], *, metric: str = "loss", ax: Axes | None = None,
-              log: bool = False, smooth: int = 0, band: str = "std", quantity: str | None = None) -> Axes:
+def plot_runs(
+    groups: Mapping[str, Sequence[History]],
+    *,
+    metric: str = "loss",
+    ax: Axes | None = None,
+    log: bool = False,
+    smooth: int = 0,
+    band: str = "std",
+    quantity: str | None = None,
+) -> Axes:
     """Compare configurations repeated over seeds: the mean curve and a spread band per group.
 
     Runs that diverged early are padded with nan and ignored where they have no
@@ -148,8 +189,10 @@ def plot_runs(groups: Mapping[str, Sequence[History]], *, metric: str = "loss", 
         for i, (name, runs) in enumerate(groups.items()):
             runs = as_histories(runs, f"groups[{name!r}]")
             if all(len(getattr(h, field)) == 0 for h in runs):
-                raise ValueError(f"groups[{name!r}] has no {metric} values (metric={metric!r}); "
-                                 f"val_loss/val_acc need runs trained with validation data")
+                raise ValueError(
+                    f"groups[{name!r}] has no {metric} values (metric={metric!r}); "
+                    f"val_loss/val_acc need runs trained with validation data"
+                )
             x, table = stack_runs(runs, field)
             mean, lo, hi = mean_and_band(table, band, smooth)
             n_div = sum(h.diverged for h in runs)
@@ -163,8 +206,7 @@ def plot_runs(groups: Mapping[str, Sequence[History]], *, metric: str = "loss", 
         if log:
             ax.set_yscale("log")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-        spread = {"std": "mean ± std over seeds", "minmax": "mean, min–max over seeds",
-                  "none": "mean over seeds"}[band]
+        spread = {"std": "mean ± std over seeds", "minmax": "mean, min–max over seeds", "none": "mean over seeds"}[band]
         smooth_text = f", moving average of {smooth}" if smooth > 1 else ""
         finish_axes(ax, xlabel, f"{ylabel}" + (" (log scale)" if log else ""))
         ax.set_title(f"{ylabel}: {spread}{smooth_text}", fontsize=12)
@@ -193,8 +235,17 @@ def plot_loss_levels(levels: Mapping[str, float], *, ax: Axes | None = None) -> 
         ax = new_axes(ax)
         for name, value in values.items():
             ax.axhline(value, color="0.45", linestyle=":", linewidth=1.2, zorder=0)
-            ax.annotate(f"{name} {value:.2f}", (1.0, value), xycoords=("axes fraction", "data"), xytext=(-4, 3),
-                        textcoords="offset points", ha="right", va="bottom", fontsize=9, color="0.3")
+            ax.annotate(
+                f"{name} {value:.2f}",
+                (1.0, value),
+                xycoords=("axes fraction", "data"),
+                xytext=(-4, 3),
+                textcoords="offset points",
+                ha="right",
+                va="bottom",
+                fontsize=9,
+                color="0.3",
+            )
     return ax
 
 
@@ -202,8 +253,15 @@ def plot_loss_levels(levels: Mapping[str, float], *, ax: Axes | None = None) -> 
 # Validation curves with the rate, and per-parameter step sizes (notebook 05)
 # ---------------------------------------------------------------------------
 
-def plot_val_history(history_or_list: History | Sequence[History], *, ax: Axes | None = None,
-                     log_loss: bool = False, log_lr: bool = True, mark_cuts: bool = True) -> Axes:
+
+def plot_val_history(
+    history_or_list: History | Sequence[History],
+    *,
+    ax: Axes | None = None,
+    log_loss: bool = False,
+    log_lr: bool = True,
+    mark_cuts: bool = True,
+) -> Axes:
     """Validation loss per epoch, with the learning rate on a twin axis (right, dashed).
 
     x is in epochs: the validation loss of epoch e is drawn at x = e (it is measured at
@@ -236,14 +294,28 @@ def plot_val_history(history_or_list: History | Sequence[History], *, ax: Axes |
         for i, h in enumerate(runs):
             color = series_color(i)
             per_epoch = h.steps_per_epoch
-            line, = ax.plot(h.val_epochs, h.val_loss, "-", color=color, marker=MARKERS[i % len(MARKERS)],
-                            markersize=4, label=run_label(h, i))
+            (line,) = ax.plot(
+                h.val_epochs,
+                h.val_loss,
+                "-",
+                color=color,
+                marker=MARKERS[i % len(MARKERS)],
+                markersize=4,
+                label=run_label(h, i),
+            )
             handles.append(line)
             lr = np.asarray(h.lr, dtype=np.float64)
             if lr.size:
                 x = np.arange(lr.size) / per_epoch
-                lr_ax.plot(x, positive_for_log(lr) if log_lr else lr, color=color, linestyle="--", linewidth=1.4,
-                           alpha=0.8, drawstyle="steps-post")
+                lr_ax.plot(
+                    x,
+                    positive_for_log(lr) if log_lr else lr,
+                    color=color,
+                    linestyle="--",
+                    linewidth=1.4,
+                    alpha=0.8,
+                    drawstyle="steps-post",
+                )
             if mark_cuts and h.plateau_lrs is not None and lr.size > 1:
                 for t in np.flatnonzero(np.diff(lr) < 0) + 1:
                     ax.axvline(t / per_epoch, color=color, linestyle=":", linewidth=1.5, alpha=0.8)
@@ -255,22 +327,28 @@ def plot_val_history(history_or_list: History | Sequence[History], *, ax: Axes |
         lr_ax.set_ylabel(LR_LABEL + " (dashed" + (", log scale)" if log_lr else ")"))
         lr_ax.grid(False)
         lr_ax.spines["right"].set_visible(True)
-        handles.append(mpl.lines.Line2D([], [], color="gray", linestyle="--", linewidth=1.4,
-                                        label="learning rate (right axis)"))
+        handles.append(
+            mpl.lines.Line2D([], [], color="gray", linestyle="--", linewidth=1.4, label="learning rate (right axis)")
+        )
         if mark_cuts and any(h.plateau_lrs is not None for h in runs):
-            handles.append(mpl.lines.Line2D([], [], color="gray", linestyle=":", linewidth=1.5,
-                                            label="plateau cut"))
+            handles.append(mpl.lines.Line2D([], [], color="gray", linestyle=":", linewidth=1.5, label="plateau cut"))
         ax.set_zorder(lr_ax.get_zorder() + 1)
         ax.patch.set_visible(False)
-        finish_axes(ax, EPOCH_LABEL, "validation loss" + (" (log scale)" if ax.get_yscale() == "log" else ""),
-                legend=False)
+        finish_axes(
+            ax, EPOCH_LABEL, "validation loss" + (" (log scale)" if ax.get_yscale() == "log" else ""), legend=False
+        )
         ax.legend(handles=handles, loc="best")
         ax.lr_axis = lr_ax
     return ax
 
 
-def plot_step_sizes(history_or_list: History | Sequence[History], *, ax: Axes | None = None,
-                    n_steps: int | None = None, names: Sequence[str] | None = None) -> Axes:
+def plot_step_sizes(
+    history_or_list: History | Sequence[History],
+    *,
+    ax: Axes | None = None,
+    n_steps: int | None = None,
+    names: Sequence[str] | None = None,
+) -> Axes:
     """How far each parameter moved at each step, |w_{t+1, i} - w_{t, i}|, on a log axis.
 
     One colour per run, one line style per parameter: on an ill-conditioned problem,
@@ -297,16 +375,23 @@ def plot_step_sizes(history_or_list: History | Sequence[History], *, ax: Axes | 
         if h.params is None or np.ndim(h.params) != 2:
             raise ValueError(f"history_or_list[{i}] has no parameter path (params); use a NumPy trainer")
         if np.shape(h.params)[1] > len(styles):
-            raise ValueError(f"history_or_list[{i}] has {np.shape(h.params)[1]} parameters; "
-                             f"plot_step_sizes draws at most {len(styles)}")
+            raise ValueError(
+                f"history_or_list[{i}] has {np.shape(h.params)[1]} parameters; "
+                f"plot_step_sizes draws at most {len(styles)}"
+            )
     with course_style():
         ax = new_axes(ax)
         for i, h in enumerate(runs):
             steps = np.abs(np.diff(np.asarray(h.params, dtype=np.float64), axis=0))[:n_steps]
             for j in range(steps.shape[1]):
                 name = names[j] if names is not None and j < len(names) else f"w[{j}]"
-                ax.plot(np.arange(len(steps)), positive_for_log(steps[:, j]), color=series_color(i), linestyle=styles[j],
-                        label=f"{run_label(h, i)}: {name}")
+                ax.plot(
+                    np.arange(len(steps)),
+                    positive_for_log(steps[:, j]),
+                    color=series_color(i),
+                    linestyle=styles[j],
+                    label=f"{run_label(h, i)}: {name}",
+                )
         ax.set_yscale("log")
         finish_axes(ax, STEP_LABEL, "|step| of each parameter (log scale)")
     return ax
@@ -317,9 +402,14 @@ def plot_step_sizes(history_or_list: History | Sequence[History], *, ax: Axes | 
 # ---------------------------------------------------------------------------
 
 
-def plot_runs_by_epoch(groups: Mapping[str, History | Sequence[History]], *,
-                       metrics: Sequence[str] = ("lr", "loss", "val_loss"), smooth_epochs: float = 0.0,
-                       log_loss: bool = True, band: str = "minmax") -> Figure:
+def plot_runs_by_epoch(
+    groups: Mapping[str, History | Sequence[History]],
+    *,
+    metrics: Sequence[str] = ("lr", "loss", "val_loss"),
+    smooth_epochs: float = 0.0,
+    log_loss: bool = True,
+    band: str = "minmax",
+) -> Figure:
     """Runs with different batch sizes side by side, x in epochs (examples seen), one panel per metric.
 
     A run with batch B makes ceil(n / B) updates per epoch, so on a step axis a run with a k
@@ -354,8 +444,9 @@ def plot_runs_by_epoch(groups: Mapping[str, History | Sequence[History]], *,
         raise ValueError(f"smooth_epochs must be a number >= 0, got smooth_epochs={smooth_epochs!r}")
     named = {name: as_histories(runs, f"groups[{name!r}]") for name, runs in groups.items()}
     with course_style():
-        fig, axes = plt.subplots(1, len(metrics), figsize=(4.7 * len(metrics), 4.3), layout="constrained",
-                                 squeeze=False)
+        fig, axes = plt.subplots(
+            1, len(metrics), figsize=(4.7 * len(metrics), 4.3), layout="constrained", squeeze=False
+        )
         for ax, metric in zip(axes[0], metrics):
             field, _, ylabel = _METRICS[metric]
             per_step = not field.startswith("val_")
@@ -369,19 +460,35 @@ def plot_runs_by_epoch(groups: Mapping[str, History | Sequence[History]], *,
                 mean, lo, hi = mean_and_band(table, band, window)
                 x = np.arange(table.shape[1]) / per_epoch if per_step else np.arange(1, table.shape[1] + 1)
                 color = series_color(i)
-                ax.plot(x, positive_for_log(mean) if log else mean, color=color, label=name,
-                        marker=MARKERS[i % len(MARKERS)], markersize=3.5,
-                        markevery=marker_spacing(i, len(x)) if per_step else None)
+                ax.plot(
+                    x,
+                    positive_for_log(mean) if log else mean,
+                    color=color,
+                    label=name,
+                    marker=MARKERS[i % len(MARKERS)],
+                    markersize=3.5,
+                    markevery=marker_spacing(i, len(x)) if per_step else None,
+                )
                 if band != "none" and len(runs) > 1:
-                    ax.fill_between(x, positive_for_log(lo) if log else lo, positive_for_log(hi) if log else hi, color=color,
-                                    alpha=0.2, linewidth=0)
+                    ax.fill_between(
+                        x,
+                        positive_for_log(lo) if log else lo,
+                        positive_for_log(hi) if log else hi,
+                        color=color,
+                        alpha=0.2,
+                        linewidth=0,
+                    )
             if log:
                 ax.set_yscale("log")
             if metric == "lr":
                 ax.set_ylim(bottom=0)
             if metric == "loss" and smooth_epochs > 0:
                 ax.set_title(f"moving average over {smooth_epochs:g} epoch", fontsize=11)
-            finish_axes(ax, EPOCH_LABEL + " (examples seen / training set)", ylabel + (" (log scale)" if log else ""),
-                    legend=False)
+            finish_axes(
+                ax,
+                EPOCH_LABEL + " (examples seen / training set)",
+                ylabel + (" (log scale)" if log else ""),
+                legend=False,
+            )
         axes[0][0].legend(loc="best")
     return fig

@@ -1,9 +1,10 @@
-"""Pictures of schedules: rate curves, galleries and partial sums (no training).
-"""
+"""Pictures of schedules: rate curves, galleries and partial sums (no training)."""
+
 from __future__ import annotations
 
 import math
 from typing import Any, Callable, Mapping, Sequence
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import matplotlib.style  # noqa: F401  (mpl.style)
@@ -11,17 +12,40 @@ import matplotlib.ticker  # noqa: F401  (mpl.ticker)
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from course_lib import schedules as S
-from course_lib.validation import check_int
-from course_lib.plotting.style import COURSE_STYLE, LR_LABEL, STEP_LABEL, any_finite, check_nonempty, course_style, finish_axes, name_of, new_axes, plain_log_ticks, positive_for_log, series_color, series_style, shorten
 
-__all__ = ['plot_schedules', 'plot_schedule_gallery', 'plot_partial_sums', 'schedule_values', 'as_named',
-           'say_not_drawn']
+from course_lib import schedules as S
+from course_lib.plotting.style import (
+    COURSE_STYLE,
+    LR_LABEL,
+    STEP_LABEL,
+    any_finite,
+    check_nonempty,
+    course_style,
+    finish_axes,
+    name_of,
+    new_axes,
+    plain_log_ticks,
+    positive_for_log,
+    series_color,
+    series_style,
+    shorten,
+)
+from course_lib.validation import check_int
+
+__all__ = [
+    'plot_schedules',
+    'plot_schedule_gallery',
+    'plot_partial_sums',
+    'schedule_values',
+    'as_named',
+    'say_not_drawn',
+]
 
 
 # ---------------------------------------------------------------------------
 # Schedules
 # ---------------------------------------------------------------------------
+
 
 def schedule_values(schedule: Callable[[Any], Any], n_steps: int) -> np.ndarray:
     """schedule(0..n_steps-1); a plain function that fails at some step gives nan there (no raise).
@@ -55,8 +79,10 @@ def as_named(schedules: Any, argname: str = "schedules") -> dict[str, Callable[[
             label = name_of(s)
             named[label if label not in named else f"{label} #{i}"] = s
     else:
-        raise TypeError(f"{argname} must be a dict name -> schedule or a list of schedules, "
-                        f"got {argname}={schedules!r} ({type(schedules).__name__})")
+        raise TypeError(
+            f"{argname} must be a dict name -> schedule or a list of schedules, "
+            f"got {argname}={schedules!r} ({type(schedules).__name__})"
+        )
     check_nonempty(argname, named)
     for name, s in named.items():
         if not callable(s):
@@ -64,8 +90,14 @@ def as_named(schedules: Any, argname: str = "schedules") -> dict[str, Callable[[
     return named
 
 
-def plot_schedules(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: int, *,
-                   ax: Axes | None = None, log: bool = False, title: str | None = None) -> Axes:
+def plot_schedules(
+    schedules: Mapping[str, Any] | Sequence[Any] | Any,
+    n_steps: int,
+    *,
+    ax: Axes | None = None,
+    log: bool = False,
+    title: str | None = None,
+) -> Axes:
     """Several learning-rate schedules on one axis: lr(t) for t = 0 .. n_steps-1.
 
     Args:
@@ -107,8 +139,7 @@ def plot_schedules(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: 
         if log and drawable:
             ax.set_yscale("log")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-        ylabel = LR_LABEL + (" (log scale; zeros not shown)" if log and masked_any else
-                             " (log scale)" if log else "")
+        ylabel = LR_LABEL + (" (log scale; zeros not shown)" if log and masked_any else " (log scale)" if log else "")
         if not log:
             ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
         finish_axes(ax, STEP_LABEL, ylabel)
@@ -120,12 +151,21 @@ def plot_schedules(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: 
 def say_not_drawn(ax: Axes, labels: Sequence[str], n_steps: int, log: bool, fontsize: float | None = None) -> None:
     """Write in ``ax`` which schedules were left out because they have nothing to draw."""
     why = "no rate > 0 to show on a log axis" if log else "no finite rate"
-    ax.text(0.5, 0.5, f"not drawn ({why} in steps 0..{n_steps - 1}):\n" + "\n".join(labels),
-            transform=ax.transAxes, ha="center", va="center", color="#b00020", fontsize=fontsize)
+    ax.text(
+        0.5,
+        0.5,
+        f"not drawn ({why} in steps 0..{n_steps - 1}):\n" + "\n".join(labels),
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        color="#b00020",
+        fontsize=fontsize,
+    )
 
 
-def plot_schedule_gallery(schedules: Mapping[str, Any] | Sequence[Any], n_steps: int,
-                          ncols: int = 4, *, log: bool = False) -> Figure:
+def plot_schedule_gallery(
+    schedules: Mapping[str, Any] | Sequence[Any], n_steps: int, ncols: int = 4, *, log: bool = False
+) -> Figure:
     """Small multiples: one panel per schedule, same x range and style (the figures/ gallery).
 
     Args:
@@ -149,8 +189,9 @@ def plot_schedule_gallery(schedules: Mapping[str, Any] | Sequence[Any], n_steps:
     ncols = min(ncols, len(named))
     nrows = math.ceil(len(named) / ncols)
     with course_style():
-        fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.6 * nrows), sharex=True,
-                                 squeeze=False, layout="constrained")
+        fig, axes = plt.subplots(
+            nrows, ncols, figsize=(3.4 * ncols, 2.6 * nrows), sharex=True, squeeze=False, layout="constrained"
+        )
         steps = np.arange(n_steps)
         for i, (title, s) in enumerate(named.items()):
             ax = axes.flat[i]
@@ -173,7 +214,7 @@ def plot_schedule_gallery(schedules: Mapping[str, Any] | Sequence[Any], n_steps:
             if i >= len(named) - ncols:
                 ax.set_xlabel(STEP_LABEL, fontsize=11)
                 ax.xaxis.set_tick_params(labelbottom=True)
-        for ax in axes.flat[len(named):]:
+        for ax in axes.flat[len(named) :]:
             ax.set_visible(False)
     return fig
 
@@ -185,8 +226,13 @@ def plot_schedule_gallery(schedules: Mapping[str, Any] | Sequence[Any], n_steps:
 _SUM_LABELS = {1: "Σ lr(s), s ≤ t  (total learning)", 2: "Σ lr(s)², s ≤ t  (accumulated noise)"}
 
 
-def plot_partial_sums(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_steps: int, *,
-                      powers: Sequence[float] = (1, 2), n_points: int = 400) -> Figure:
+def plot_partial_sums(
+    schedules: Mapping[str, Any] | Sequence[Any] | Any,
+    n_steps: int,
+    *,
+    powers: Sequence[float] = (1, 2),
+    n_points: int = 400,
+) -> Figure:
     """The Robbins-Monro picture: running sums of lr(t) ** p against t, log-log, one panel per power.
 
     On log-log axes a sum that keeps growing (diverges) keeps rising; one that
@@ -217,8 +263,7 @@ def plot_partial_sums(schedules: Mapping[str, Any] | Sequence[Any] | Any, n_step
     index = np.unique(np.geomspace(1, n_steps, n_points).astype(int)) - 1  # steps 0 .. n_steps-1
     values = {label: schedule_values(s, n_steps) for label, s in named.items()}
     with course_style():
-        fig, axes = plt.subplots(1, len(powers), figsize=(6.2 * len(powers), 4.6), squeeze=False,
-                                 layout="constrained")
+        fig, axes = plt.subplots(1, len(powers), figsize=(6.2 * len(powers), 4.6), squeeze=False, layout="constrained")
         for ax, p in zip(axes.flat, powers):
             for i, (label, lr) in enumerate(values.items()):
                 sums = np.cumsum(np.where(np.isfinite(lr), np.abs(lr), 0.0) ** p)

@@ -4,10 +4,12 @@ Change the look of every plot here: colours and markers (:data:`PALETTE`, :data:
 rcParams (:data:`COURSE_STYLE`, :data:`PROJECTOR_STYLE`), axis labels, and the helpers every
 plotting module uses to make and finish an axes.
 """
+
 from __future__ import annotations
 
 import contextlib
 from typing import Any, Iterator
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import matplotlib.style  # noqa: F401  (mpl.style)
@@ -15,9 +17,38 @@ import matplotlib.ticker  # noqa: F401  (mpl.ticker)
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
 from course_lib import schedules as S
 
-__all__ = ['STEP_LABEL', 'LR_LABEL', 'EPOCH_LABEL', 'PALETTE', 'MARKERS', 'LINESTYLES', 'series_color', 'marker_spacing', 'series_style', 'COURSE_STYLE', 'PROJECTOR_STYLE', 'PROJECTOR_MAX_FIGSIZE', 'use_course_style', 'use_projector_style', 'projector_on', 'fit_to_slide', 'course_style', 'new_axes', 'plain_number', 'PlainLogFormatter', 'plain_log_ticks', 'finish_axes', 'shorten', 'name_of', 'check_nonempty', 'positive_for_log', 'any_finite']
+__all__ = [
+    'STEP_LABEL',
+    'LR_LABEL',
+    'EPOCH_LABEL',
+    'PALETTE',
+    'MARKERS',
+    'LINESTYLES',
+    'series_color',
+    'marker_spacing',
+    'series_style',
+    'COURSE_STYLE',
+    'PROJECTOR_STYLE',
+    'PROJECTOR_MAX_FIGSIZE',
+    'use_course_style',
+    'use_projector_style',
+    'projector_on',
+    'fit_to_slide',
+    'course_style',
+    'new_axes',
+    'plain_number',
+    'PlainLogFormatter',
+    'plain_log_ticks',
+    'finish_axes',
+    'shorten',
+    'name_of',
+    'check_nonempty',
+    'positive_for_log',
+    'any_finite',
+]
 
 
 STEP_LABEL = "step (optimizer updates)"
@@ -28,17 +59,40 @@ EPOCH_LABEL = "epoch"
 #: colour-vision deficiencies (Petroff 2021) and distinct on a projector. The one home of the
 #: course's colours: everything else asks :func:`series_color` or draws in :data:`COURSE_STYLE`.
 #: matplotlib < 3.10 has no "petroff10" style: the same ten colours, as that style lists them.
-_PETROFF10 = ("#3f90da", "#ffa90e", "#bd1f01", "#94a4a2", "#832db6", "#a96b59", "#e76300", "#b9ac70",
-              "#717581", "#92dadd")
-PALETTE = tuple(mpl.style.library["petroff10"]["axes.prop_cycle"].by_key()["color"]
-                if "petroff10" in mpl.style.library else _PETROFF10)
+_PETROFF10 = (
+    "#3f90da",
+    "#ffa90e",
+    "#bd1f01",
+    "#94a4a2",
+    "#832db6",
+    "#a96b59",
+    "#e76300",
+    "#b9ac70",
+    "#717581",
+    "#92dadd",
+)
+PALETTE = tuple(
+    mpl.style.library["petroff10"]["axes.prop_cycle"].by_key()["color"]
+    if "petroff10" in mpl.style.library
+    else _PETROFF10
+)
 #: Series are told apart by marker shape (and, in the style's cycle, line style) as well as by
 #: colour, so no picture depends on colour alone. Line styles carry meaning in some course
 #: figures (dashed = learning rate on a twin axis, dotted = divergence), so the course's own
 #: series vary the marker, not the line.
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "*")
-LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 1)), (0, (5, 5)),
-               (0, (3, 5, 1, 5)), (0, (5, 2, 1, 2, 1, 2)))
+LINESTYLES = (
+    "-",
+    "--",
+    "-.",
+    ":",
+    (0, (5, 1)),
+    (0, (3, 1, 1, 1)),
+    (0, (1, 1)),
+    (0, (5, 5)),
+    (0, (3, 5, 1, 5)),
+    (0, (5, 2, 1, 2, 1, 2)),
+)
 
 
 def series_color(i: int) -> str:
@@ -57,8 +111,12 @@ def marker_spacing(i: int, n_points: int) -> tuple[int, int]:
 
 def series_style(i: int, n_points: int) -> dict[str, Any]:
     """Plot keywords of the i-th series of ``n_points`` points: its colour and marker shape."""
-    return {"color": series_color(i), "marker": MARKERS[i % len(MARKERS)],
-            "markevery": marker_spacing(i, n_points), "markersize": 5.5}
+    return {
+        "color": series_color(i),
+        "marker": MARKERS[i % len(MARKERS)],
+        "markevery": marker_spacing(i, n_points),
+        "markersize": 5.5,
+    }
 
 
 #: rcParams for projector-readable figures (font ~12-13 pt, lines 2 pt, grid on).
@@ -110,6 +168,7 @@ _active_style: dict[str, Any] = COURSE_STYLE
 # ---------------------------------------------------------------------------
 # Style
 # ---------------------------------------------------------------------------
+
 
 def use_course_style() -> None:
     """Apply :data:`COURSE_STYLE` to matplotlib globally (for the rest of the session).
@@ -205,8 +264,9 @@ def plain_log_ticks(ax: Axes) -> None:
         for minor in (False, True):
             current = axis.get_minor_formatter() if minor else axis.get_major_formatter()
             if isinstance(current, mpl.ticker.LogFormatterSciNotation):
-                plain = PlainLogFormatter(base=current._base, labelOnlyBase=current.labelOnlyBase,
-                                          minor_thresholds=current.minor_thresholds)
+                plain = PlainLogFormatter(
+                    base=current._base, labelOnlyBase=current.labelOnlyBase, minor_thresholds=current.minor_thresholds
+                )
                 (axis.set_minor_formatter if minor else axis.set_major_formatter)(plain)
 
 

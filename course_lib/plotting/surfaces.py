@@ -1,16 +1,18 @@
-"""Pictures on 2-D problems: descent paths over contours, and the contraction factor of GD on a quadratic.
-"""
+"""Pictures on 2-D problems: descent paths over contours, and the contraction factor of GD on a quadratic."""
+
 from __future__ import annotations
 
 import math
 from typing import Any, Sequence
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm
-from course_lib.validation import check_int
-from course_lib.training.history import History
+
 from course_lib.plotting.records import as_histories, diverged_text, run_label
 from course_lib.plotting.style import LR_LABEL, course_style, finish_axes, new_axes, series_color
+from course_lib.training.history import History
+from course_lib.validation import check_int
 
 __all__ = ['plot_path', 'plot_contraction', 'path_view', 'exit_point', 'draw_landscape']
 
@@ -20,6 +22,7 @@ _VIEW_MARGIN = 0.1
 # ---------------------------------------------------------------------------
 # Paths on 2-D problems
 # ---------------------------------------------------------------------------
+
 
 def path_view(bounds: Any, margin: float = _VIEW_MARGIN) -> tuple[tuple[float, float], tuple[float, float]]:
     (x0, x1), (y0, y1) = bounds
@@ -67,8 +70,15 @@ def _contour_levels(Z: np.ndarray, levels: int, log_levels: bool) -> tuple[np.nd
     return height, np.linspace(0, top, levels + 1)[1:], None
 
 
-def plot_path(problem: Any, histories: History | Sequence[History], *, ax: Axes | None = None,
-              levels: int = 30, log_levels: bool = True, grid_points: int = 160) -> Axes:
+def plot_path(
+    problem: Any,
+    histories: History | Sequence[History],
+    *,
+    ax: Axes | None = None,
+    levels: int = 30,
+    log_levels: bool = True,
+    grid_points: int = 160,
+) -> Axes:
     """Optimizer paths over the contour lines of a 2-D problem.
 
     The view is ``problem.bounds`` widened by 10% on each side; a path that leaves
@@ -105,8 +115,10 @@ def plot_path(problem: Any, histories: History | Sequence[History], *, ax: Axes 
     grid_points = check_int("grid_points", grid_points, minimum=10)
     for i, h in enumerate(runs):
         if h.params is None or np.ndim(h.params) != 2 or np.shape(h.params)[1] != 2:
-            raise ValueError(f"histories[{i}].params must be a path of shape (n+1, 2), got "
-                             f"{None if h.params is None else np.shape(h.params)} (train with run_gd on a 2-D problem)")
+            raise ValueError(
+                f"histories[{i}].params must be a path of shape (n+1, 2), got "
+                f"{None if h.params is None else np.shape(h.params)} (train with run_gd on a 2-D problem)"
+            )
 
     (vx0, vx1), (vy0, vy1) = path_view(bounds)
     with course_style():
@@ -120,8 +132,17 @@ def plot_path(problem: Any, histories: History | Sequence[History], *, ax: Axes 
                 continue
             label = run_label(h, i) + (f" ({diverged_text(h)})" if h.diverged else "")
             marker = "." if len(path) <= 400 else None
-            ax.plot(path[:, 0], path[:, 1], color=color, marker=marker, markersize=4, linewidth=1.6,
-                    alpha=0.9, label=label, zorder=3)
+            ax.plot(
+                path[:, 0],
+                path[:, 1],
+                color=color,
+                marker=marker,
+                markersize=4,
+                linewidth=1.6,
+                alpha=0.9,
+                label=label,
+                zorder=3,
+            )
             ax.plot(*path[0], "o", color=color, markersize=8, markeredgecolor="black", zorder=4)
             if h.diverged:
                 end = exit_point(path, ((vx0, vx1), (vy0, vy1)))
@@ -132,8 +153,9 @@ def plot_path(problem: Any, histories: History | Sequence[History], *, ax: Axes 
     return ax
 
 
-def draw_landscape(ax: Axes, problem: Any, *, levels: int = 30, log_levels: bool = True, grid_points: int = 160,
-                   legend: bool = True) -> None:
+def draw_landscape(
+    ax: Axes, problem: Any, *, levels: int = 30, log_levels: bool = True, grid_points: int = 160, legend: bool = True
+) -> None:
     """What :func:`plot_path` draws under the paths: contours, basin minima, the minimum, limits and labels.
 
     The static layer of a path picture (the GD explorers draw it once per problem, then
@@ -149,11 +171,27 @@ def draw_landscape(ax: Axes, problem: Any, *, levels: int = 30, log_levels: bool
         centers = getattr(problem, "basin_centers", None)
         if centers is not None:
             centers = np.asarray(centers)
-            ax.plot(centers[:, 0], centers[:, 1], "P", color="gray", markersize=8, linestyle="none",
-                    label="basin minima", zorder=2)
+            ax.plot(
+                centers[:, 0],
+                centers[:, 1],
+                "P",
+                color="gray",
+                markersize=8,
+                linestyle="none",
+                label="basin minima",
+                zorder=2,
+            )
         minimum = np.asarray(problem.minimum, dtype=np.float64)
-        ax.plot(*minimum, "*", color="gold", markersize=18, markeredgecolor="black", label="minimum",
-                linestyle="none", zorder=6)
+        ax.plot(
+            *minimum,
+            "*",
+            color="gold",
+            markersize=18,
+            markeredgecolor="black",
+            label="minimum",
+            linestyle="none",
+            zorder=6,
+        )
         ax.plot([], [], "o", color="white", markeredgecolor="black", label="start", linestyle="none")
         ax.set_xlim(vx0, vx1)
         ax.set_ylim(vy0, vy1)
@@ -165,7 +203,9 @@ def _landscape_legend(ax: Axes) -> None:
     """The legend of a path picture: the paths first, then the landscape's markers."""
     handles, labels = ax.get_legend_handles_labels()
     static = {"basin minima", "minimum", "start"}
-    order = [i for i, l in enumerate(labels) if l not in static] + [i for i, l in enumerate(labels) if l in static]
+    order = [i for i, lab in enumerate(labels) if lab not in static] + [
+        i for i, lab in enumerate(labels) if lab in static
+    ]
     ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="best")
 
 
@@ -173,8 +213,8 @@ def _landscape_legend(ax: Axes) -> None:
 # Gradient descent on a quadratic: the contraction factor
 # ---------------------------------------------------------------------------
 
-def plot_contraction(problem: Any, *, max_lr: float | None = None, ax: Axes | None = None,
-                     n_points: int = 500) -> Axes:
+
+def plot_contraction(problem: Any, *, max_lr: float | None = None, ax: Axes | None = None, n_points: int = 500) -> Axes:
     """Per-step factor of fixed-rate GD on a quadratic, |1 - lr * lambda|, against the rate.
 
     Gradient descent multiplies the error along the Hessian eigenvector of curvature
@@ -200,15 +240,19 @@ def plot_contraction(problem: Any, *, max_lr: float | None = None, ax: Axes | No
     """
     L, mu = getattr(problem, "L", None), getattr(problem, "mu", None)
     if not all(isinstance(v, (int, float, np.floating)) and not isinstance(v, bool) for v in (L, mu)):
-        raise TypeError(f"problem must have numeric curvatures L and mu (e.g. problems.quadratic_bowl()), "
-                        f"got problem={problem!r}")
+        raise TypeError(
+            f"problem must have numeric curvatures L and mu (e.g. problems.quadratic_bowl()), got problem={problem!r}"
+        )
     L, mu = float(L), float(mu)
     if not (math.isfinite(L) and L > 0 and math.isfinite(mu) and 0 <= mu <= L):
         raise ValueError(f"problem must have 0 <= mu <= L and L > 0, got problem.L={L!r}, problem.mu={mu!r}")
     if max_lr is None:
         max_lr = 1.25 * 2 / L
-    elif isinstance(max_lr, bool) or not isinstance(max_lr, (int, float, np.floating)) or not (
-            math.isfinite(max_lr) and max_lr > 0):
+    elif (
+        isinstance(max_lr, bool)
+        or not isinstance(max_lr, (int, float, np.floating))
+        or not (math.isfinite(max_lr) and max_lr > 0)
+    ):
         raise ValueError(f"max_lr must be a finite number > 0 or None, got max_lr={max_lr!r}")
     n_points = check_int("n_points", n_points, minimum=10)
     lrs = np.linspace(0.0, float(max_lr), n_points)
@@ -219,20 +263,38 @@ def plot_contraction(problem: Any, *, max_lr: float | None = None, ax: Axes | No
         ax = new_axes(ax)
         ax.axhspan(1.0, top, color=series_color(1), alpha=0.08, linewidth=0)
         ax.axhline(1.0, color=series_color(1), linewidth=1.2, linestyle="-")
-        ax.text(0.01, 1.0 + 0.03 * top, "above 1: the error grows, GD diverges", color=series_color(1),
-                transform=ax.get_yaxis_transform(), va="bottom", fontsize=11)
+        ax.text(
+            0.01,
+            1.0 + 0.03 * top,
+            "above 1: the error grows, GD diverges",
+            color=series_color(1),
+            transform=ax.get_yaxis_transform(),
+            va="bottom",
+            fontsize=11,
+        )
         ax.plot(lrs, steep, color=series_color(0), linestyle="--", label=f"|1 − η·L|  (steepest, L = {L:.3g})")
         ax.plot(lrs, flat, color=series_color(2), linestyle="--", label=f"|1 − η·μ|  (flattest, μ = {mu:.3g})")
         ax.plot(lrs, worst, color="black", linewidth=2.6, label="max: the factor of the run")
-        marks = [(1 / L, "1/L: oscillation starts", series_color(4)),
-                 (2 / (L + mu), "2/(L+μ): best fixed rate", series_color(2)),
-                 (2 / L, "2/L: stability limit", series_color(1))]
+        marks = [
+            (1 / L, "1/L: oscillation starts", series_color(4)),
+            (2 / (L + mu), "2/(L+μ): best fixed rate", series_color(2)),
+            (2 / L, "2/L: stability limit", series_color(1)),
+        ]
         for x, text, color in marks:
             if x <= max_lr:
                 ax.axvline(x, color=color, linestyle=":", linewidth=1.8)
-                ax.text(x, 0.02, " " + text, rotation=90, color=color, ha="right", va="bottom",
-                        transform=ax.get_xaxis_transform(), fontsize=10.5,
-                        bbox=dict(facecolor="white", alpha=0.75, edgecolor="none", pad=1.0))
+                ax.text(
+                    x,
+                    0.02,
+                    " " + text,
+                    rotation=90,
+                    color=color,
+                    ha="right",
+                    va="bottom",
+                    transform=ax.get_xaxis_transform(),
+                    fontsize=10.5,
+                    bbox=dict(facecolor="white", alpha=0.75, edgecolor="none", pad=1.0),
+                )
         ax.set_xlim(0, float(max_lr))
         ax.set_ylim(0, top)
         finish_axes(ax, LR_LABEL + " η", "factor on the error per step")

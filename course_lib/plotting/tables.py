@@ -1,14 +1,16 @@
-"""Result tables: mean and spread over seeds, diverged runs marked.
-"""
+"""Result tables: mean and spread over seeds, diverged runs marked."""
+
 from __future__ import annotations
 
 from typing import Callable, Mapping, Sequence
+
 import numpy as np
-from course_lib.validation import check_int
-from course_lib.training.history import History
+
 from course_lib.display import Table
 from course_lib.plotting.records import as_histories
 from course_lib.plotting.style import check_nonempty
+from course_lib.training.history import History
+from course_lib.validation import check_int
 
 __all__ = ['results_table']
 
@@ -17,12 +19,17 @@ __all__ = ['results_table']
 # Tables
 # ---------------------------------------------------------------------------
 
+
 def _metric_value(h: History, metric: str | Callable[[History], float]) -> float:
     return float(metric(h)) if callable(metric) else float(getattr(h, metric))
 
 
-def results_table(groups: Mapping[str, Sequence[History]],
-                  metric: str | Callable[[History], float] = "final_val_acc", *, digits: int = 4) -> Table:
+def results_table(
+    groups: Mapping[str, Sequence[History]],
+    metric: str | Callable[[History], float] = "final_val_acc",
+    *,
+    digits: int = 4,
+) -> Table:
     """A markdown table: per configuration, the mean ± std of a metric over its runs.
 
     std is the sample standard deviation (ddof=1; 0 for one run). Diverged runs and runs
@@ -55,12 +62,15 @@ def results_table(groups: Mapping[str, Sequence[History]],
     check_nonempty("groups", groups)
     if not callable(metric) and not (isinstance(metric, str) and isinstance(getattr(History, metric, None), property)):
         names = [k for k, v in vars(History).items() if isinstance(v, property)]
-        raise ValueError(f"metric must be a History property ({', '.join(names)}) or a function of a "
-                         f"History, got metric={metric!r}")
+        raise ValueError(
+            f"metric must be a History property ({', '.join(names)}) or a function of a History, got metric={metric!r}"
+        )
     digits = check_int("digits", digits, minimum=1)
     title = metric if isinstance(metric, str) else getattr(metric, "__name__", "metric")
-    rows = [f"| configuration | runs | {title} (mean ± std) | min | max | diverged / nan |",
-            "|---|---|---|---|---|---|"]
+    rows = [
+        f"| configuration | runs | {title} (mean ± std) | min | max | diverged / nan |",
+        "|---|---|---|---|---|---|",
+    ]
     g = f".{digits}g"
     for name, runs in groups.items():
         runs = as_histories(runs, f"groups[{name!r}]")

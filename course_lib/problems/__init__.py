@@ -34,6 +34,7 @@ of silently using the exact gradient.
 >>> float(p.loss(p.minimum)), p.grad(np.array([1.0, 1.0])).tolist()
 (0.0, [1.0, 0.1])
 """
+
 from __future__ import annotations
 
 from course_lib.problems.base import Problem
@@ -65,9 +66,30 @@ from course_lib.problems.text import (
 )
 
 __all__ = [
-    "Problem", "Quadratic", "Rosenbrock", "MultiBasin", "NoisyLeastSquares", "LogisticRegression",
-    "quadratic_bowl", "rosenbrock", "multi_basin", "noisy_least_squares", "logistic_regression",
-    "Dataset", "split", "make_spirals", "make_moons", "teacher_student",
-    "spirals_dataset", "moons_dataset", "teacher_student_dataset", "load_digits",
-    "TopicMarkovSource", "topic_markov_source", "lm_dataset", "unigram_loss", "bigram_loss", "token_digest",
+    "Problem",
+    "Quadratic",
+    "Rosenbrock",
+    "MultiBasin",
+    "NoisyLeastSquares",
+    "LogisticRegression",
+    "quadratic_bowl",
+    "rosenbrock",
+    "multi_basin",
+    "noisy_least_squares",
+    "logistic_regression",
+    "Dataset",
+    "split",
+    "make_spirals",
+    "make_moons",
+    "teacher_student",
+    "spirals_dataset",
+    "moons_dataset",
+    "teacher_student_dataset",
+    "load_digits",
+    "TopicMarkovSource",
+    "topic_markov_source",
+    "lm_dataset",
+    "unigram_loss",
+    "bigram_loss",
+    "token_digest",
 ]

@@ -10,6 +10,7 @@ False
 >>> plot_box(np.array([[0.0, 0.0], [2.0, 2.0]]))
 ((-0.5, 2.5), (-0.5, 2.5))
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -45,8 +46,11 @@ def as_generator(rng: Any, *, seed_ok: bool = True) -> np.random.Generator:
         return rng
     if seed_ok and isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
         return np.random.default_rng(rng)
-    allowed = "a numpy Generator or an integer seed" if seed_ok else (
-        "a numpy Generator (e.g. np.random.default_rng(0), made once before the loop)")
+    allowed = (
+        "a numpy Generator or an integer seed"
+        if seed_ok
+        else ("a numpy Generator (e.g. np.random.default_rng(0), made once before the loop)")
+    )
     raise TypeError(f"rng must be {allowed}, got rng={rng!r} ({type(rng).__name__})")
 
 

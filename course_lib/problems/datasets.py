@@ -6,6 +6,7 @@ Spirals, moons, a teacher network's targets, and scikit-learn's 8x8 digits.
 >>> problems.moons_dataset(n_samples=100)
 Dataset('moons': 75 train / 25 val, 2 features, 2 classes)
 """
+
 from __future__ import annotations
 
 import math
@@ -16,8 +17,17 @@ import numpy as np
 
 from course_lib.validation import check_int, check_non_negative, check_range
 
-__all__ = ["Dataset", "split", "make_spirals", "make_moons", "teacher_student",
-           "spirals_dataset", "moons_dataset", "teacher_student_dataset", "load_digits"]
+__all__ = [
+    "Dataset",
+    "split",
+    "make_spirals",
+    "make_moons",
+    "teacher_student",
+    "spirals_dataset",
+    "moons_dataset",
+    "teacher_student_dataset",
+    "load_digits",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,8 +61,7 @@ class Dataset:
 
     def __repr__(self) -> str:
         target = f"{self.n_classes} classes" if self.n_classes is not None else "regression"
-        return (f"Dataset({self.name!r}: {self.n_train} train / {self.n_val} val, "
-                f"{self.n_features} features, {target})")
+        return f"Dataset({self.name!r}: {self.n_train} train / {self.n_val} val, {self.n_features} features, {target})"
 
 
 def _check_val_fraction(val_fraction: Any) -> float:
@@ -103,8 +112,8 @@ def split(X: Any, y: Any, val_fraction: float = 0.25, seed: int = 0, name: str =
         val_parts, train_parts = [], []
         for k in range(len(classes)):
             members = rng.permutation(np.flatnonzero(inverse == k))
-            val_parts.append(members[:per_class[k]])
-            train_parts.append(members[per_class[k]:])
+            val_parts.append(members[: per_class[k]])
+            train_parts.append(members[per_class[k] :])
         val_idx = rng.permutation(np.concatenate(val_parts))
         train_idx = rng.permutation(np.concatenate(train_parts))
         y, n_classes = y.astype(np.int64), int(y.max()) + 1
@@ -113,16 +122,18 @@ def split(X: Any, y: Any, val_fraction: float = 0.25, seed: int = 0, name: str =
         val_idx, train_idx = order[:n_val], order[n_val:]
         y, n_classes = y.astype(np.float32), None
     X = X.astype(np.float32)
-    return Dataset(X[train_idx], y[train_idx], X[val_idx], y[val_idx],
-                   n_features=int(X.shape[1]), n_classes=n_classes, name=name)
+    return Dataset(
+        X[train_idx], y[train_idx], X[val_idx], y[val_idx], n_features=int(X.shape[1]), n_classes=n_classes, name=name
+    )
 
 
 def _check_n_samples(n_samples: Any, minimum: int = 1) -> int:
     return check_int("n_samples", n_samples, minimum=minimum)
 
 
-def make_spirals(n_samples: int = 600, n_classes: int = 2, noise: float = 0.2,
-                 seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def make_spirals(
+    n_samples: int = 600, n_classes: int = 2, noise: float = 0.2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms in 2-D (the CS231n toy set), one arm per class.
 
     Class k: radius r = linspace(0, 1), angle t = 4 (k + r) + noise * N(0, 1) (radians);
@@ -170,16 +181,16 @@ def make_moons(n_samples: int = 600, noise: float = 0.15, seed: int = 0) -> tupl
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
     n0 = n_samples - n_samples // 2
     a0, a1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n_samples - n0)
-    X = np.concatenate([np.stack([np.cos(a0), np.sin(a0)], 1),
-                        np.stack([1 - np.cos(a1), 0.5 - np.sin(a1)], 1)])
+    X = np.concatenate([np.stack([np.cos(a0), np.sin(a0)], 1), np.stack([1 - np.cos(a1), 0.5 - np.sin(a1)], 1)])
     y = np.concatenate([np.zeros(n0), np.ones(n_samples - n0)])
     X = X + noise * rng.normal(size=X.shape)
     order = rng.permutation(n_samples)
     return X[order].astype(np.float32), y[order].astype(np.int64)
 
 
-def teacher_student(n_samples: int = 1000, d_in: int = 10, hidden: int = 16, noise: float = 0.1,
-                    seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def teacher_student(
+    n_samples: int = 1000, d_in: int = 10, hidden: int = 16, noise: float = 0.1, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Regression targets from a random one-hidden-layer tanh "teacher" network.
 
     x ~ N(0, I); y = tanh(x W1 + b1) W2 + noise * N(0, 1), W1 ~ N(0, 1/d_in),
@@ -209,24 +220,30 @@ def teacher_student(n_samples: int = 1000, d_in: int = 10, hidden: int = 16, noi
     return X.astype(np.float32), y.astype(np.float32)
 
 
-def spirals_dataset(n_samples: int = 600, n_classes: int = 2, noise: float = 0.2, seed: int = 0,
-                    val_fraction: float = 0.25) -> Dataset:
+def spirals_dataset(
+    n_samples: int = 600, n_classes: int = 2, noise: float = 0.2, seed: int = 0, val_fraction: float = 0.25
+) -> Dataset:
     """:func:`make_spirals` split by :func:`split` (same seed)."""
     val_fraction = _check_val_fraction(val_fraction)
     X, y = make_spirals(n_samples, n_classes, noise, seed)
     return split(X, y, val_fraction, seed, name="spirals")
 
 
-def moons_dataset(n_samples: int = 600, noise: float = 0.15, seed: int = 0,
-                  val_fraction: float = 0.25) -> Dataset:
+def moons_dataset(n_samples: int = 600, noise: float = 0.15, seed: int = 0, val_fraction: float = 0.25) -> Dataset:
     """:func:`make_moons` split by :func:`split` (same seed)."""
     val_fraction = _check_val_fraction(val_fraction)
     X, y = make_moons(n_samples, noise, seed)
     return split(X, y, val_fraction, seed, name="moons")
 
 
-def teacher_student_dataset(n_samples: int = 1000, d_in: int = 10, hidden: int = 16, noise: float = 0.1,
-                            seed: int = 0, val_fraction: float = 0.25) -> Dataset:
+def teacher_student_dataset(
+    n_samples: int = 1000,
+    d_in: int = 10,
+    hidden: int = 16,
+    noise: float = 0.1,
+    seed: int = 0,
+    val_fraction: float = 0.25,
+) -> Dataset:
     """:func:`teacher_student` split by :func:`split` (same seed); n_classes is None."""
     val_fraction = _check_val_fraction(val_fraction)
     X, y = teacher_student(n_samples, d_in, hidden, noise, seed)
@@ -260,6 +277,12 @@ def load_digits(val_fraction: float = 0.25, seed: int = 0, standardize: bool = T
     mean = data.X_train.mean(axis=0)
     std = data.X_train.std(axis=0)
     std = np.where(std > 0, std, 1.0)
-    return Dataset(((data.X_train - mean) / std).astype(np.float32), data.y_train,
-                   ((data.X_val - mean) / std).astype(np.float32), data.y_val,
-                   data.n_features, data.n_classes, data.name)
+    return Dataset(
+        ((data.X_train - mean) / std).astype(np.float32),
+        data.y_train,
+        ((data.X_val - mean) / std).astype(np.float32),
+        data.y_val,
+        data.n_features,
+        data.n_classes,
+        data.name,
+    )

@@ -8,6 +8,7 @@ with replacement, and an exact minimiser (least squares solved, logistic by Newt
 >>> bool(np.allclose(p.grad(p.minimum), 0, atol=1e-10))
 True
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -50,8 +51,9 @@ class NoisyLeastSquares(Problem):
     ``minimum`` is the least-squares solution (not w_true), ``min_loss`` its loss.
     """
 
-    def __init__(self, n_samples: int = 1000, dim: int = 10, noise: float = 0.5,
-                 condition_number: float = 10.0, seed: int = 0) -> None:
+    def __init__(
+        self, n_samples: int = 1000, dim: int = 10, noise: float = 0.5, condition_number: float = 10.0, seed: int = 0
+    ) -> None:
         self.n_samples = check_int("n_samples", n_samples, minimum=1)
         self.dim = check_int("dim", dim, minimum=1)
         self.noise = check_non_negative("noise", noise)
@@ -86,8 +88,13 @@ class NoisyLeastSquares(Problem):
             return Xb.T @ (Xb @ w - self.y[idx]) / batch_size
 
     def _params(self) -> dict[str, Any]:
-        return {"n_samples": self.n_samples, "dim": self.dim, "noise": self.noise,
-                "condition_number": self.condition_number, "seed": self.seed}
+        return {
+            "n_samples": self.n_samples,
+            "dim": self.dim,
+            "noise": self.noise,
+            "condition_number": self.condition_number,
+            "seed": self.seed,
+        }
 
     # f(w) = min_loss + 1/2 (w - w*)^T H (w - w*) exactly (w* the least-squares solution):
     # cheap over a grid, and accurate for the tiny excess losses near the minimum.
@@ -102,8 +109,9 @@ class NoisyLeastSquares(Problem):
         return np.broadcast_to(self.H, w.shape[:-1] + self.H.shape).copy()
 
 
-def noisy_least_squares(n_samples: int = 1000, dim: int = 10, noise: float = 0.5,
-                        condition_number: float = 10.0, seed: int = 0) -> NoisyLeastSquares:
+def noisy_least_squares(
+    n_samples: int = 1000, dim: int = 10, noise: float = 0.5, condition_number: float = 10.0, seed: int = 0
+) -> NoisyLeastSquares:
     """Linear regression y = X w_true + noise * eps; loss = mean squared error / 2 over all n samples.
 
     Args:
@@ -119,8 +127,7 @@ def noisy_least_squares(n_samples: int = 1000, dim: int = 10, noise: float = 0.5
     Raises:
         ValueError: n_samples < 1, dim < 1, noise < 0, condition_number < 1.
     """
-    return NoisyLeastSquares(n_samples=n_samples, dim=dim, noise=noise,
-                             condition_number=condition_number, seed=seed)
+    return NoisyLeastSquares(n_samples=n_samples, dim=dim, noise=noise, condition_number=condition_number, seed=seed)
 
 
 def _sigmoid_neg(m: np.ndarray) -> np.ndarray:
@@ -142,10 +149,11 @@ class LogisticRegression(Problem):
     mu (= l2, a lower bound).
     """
 
-    _CHUNK = 1 << 21   # floats per block when evaluating many points at once
+    _CHUNK = 1 << 21  # floats per block when evaluating many points at once
 
-    def __init__(self, n_samples: int = 1000, dim: int = 2, separation: float = 1.0,
-                 seed: int = 0, l2: float = 1e-3) -> None:
+    def __init__(
+        self, n_samples: int = 1000, dim: int = 2, separation: float = 1.0, seed: int = 0, l2: float = 1e-3
+    ) -> None:
         self.n_samples = check_int("n_samples", n_samples, minimum=1)
         self.dim = check_int("dim", dim, minimum=1)
         self.separation = check_non_negative("separation", separation)
@@ -157,8 +165,9 @@ class LogisticRegression(Problem):
         self.y = rng.integers(0, 2, size=self.n_samples).astype(np.int64)
         self.y.setflags(write=False)
         self._signs = 2.0 * self.y - 1.0
-        self.X = frozen_array(rng.normal(size=(self.n_samples, self.dim))
-                         + self._signs[:, None] * (self.separation / 2) * u)
+        self.X = frozen_array(
+            rng.normal(size=(self.n_samples, self.dim)) + self._signs[:, None] * (self.separation / 2) * u
+        )
         self.L = float(np.linalg.eigvalsh(self.X.T @ self.X)[-1] / (4 * self.n_samples) + self.l2)
         self.mu = self.l2
         self.w0 = frozen_array(np.zeros(self.dim))
@@ -178,21 +187,26 @@ class LogisticRegression(Problem):
             return -(s * _sigmoid_neg(s * (Xb @ w))) @ Xb / batch_size + self.l2 * w
 
     def _params(self) -> dict[str, Any]:
-        return {"n_samples": self.n_samples, "dim": self.dim, "separation": self.separation,
-                "seed": self.seed, "l2": self.l2}
+        return {
+            "n_samples": self.n_samples,
+            "dim": self.dim,
+            "separation": self.separation,
+            "seed": self.seed,
+            "l2": self.l2,
+        }
 
     def _blocks(self, w: np.ndarray):
         """Yield (slice, margins s_i x_i.w) over blocks of the flattened points, to bound memory."""
         flat = w.reshape(-1, self.dim)
         step = max(1, self._CHUNK // self.n_samples)
         for start in range(0, len(flat), step):
-            block = flat[start:start + step]
+            block = flat[start : start + step]
             yield slice(start, start + step), block, (block @ self.X.T) * self._signs
 
     def _loss(self, w: np.ndarray) -> np.ndarray:
         out = np.empty(w.shape[:-1]).reshape(-1)
         for sl, block, m in self._blocks(w):
-            out[sl] = np.mean(np.logaddexp(0.0, -m), axis=-1) + 0.5 * self.l2 * np.sum(block ** 2, axis=-1)
+            out[sl] = np.mean(np.logaddexp(0.0, -m), axis=-1) + 0.5 * self.l2 * np.sum(block**2, axis=-1)
         return out.reshape(w.shape[:-1])
 
     def _grad(self, w: np.ndarray) -> np.ndarray:
@@ -210,8 +224,9 @@ class LogisticRegression(Problem):
         return out.reshape(w.shape + (self.dim,))
 
 
-def logistic_regression(n_samples: int = 1000, dim: int = 2, separation: float = 1.0,
-                        seed: int = 0, l2: float = 1e-3) -> LogisticRegression:
+def logistic_regression(
+    n_samples: int = 1000, dim: int = 2, separation: float = 1.0, seed: int = 0, l2: float = 1e-3
+) -> LogisticRegression:
     """Binary logistic regression on two overlapping Gaussian blobs; mean log-loss + l2/2 |w|^2, no bias.
 
     Args:

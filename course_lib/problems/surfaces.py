@@ -7,6 +7,7 @@
 >>> problems.rosenbrock().minimum.tolist()
 [1.0, 1.0]
 """
+
 from __future__ import annotations
 
 import math
@@ -35,8 +36,9 @@ class Quadratic(Problem):
     A (the 2x2 Hessian), stability_limit, optimal_lr.
     """
 
-    def __init__(self, L: float = 1.0, condition_number: float = 10.0, angle: float = 0.0,
-                 center: Any = None, w0: Any = None) -> None:
+    def __init__(
+        self, L: float = 1.0, condition_number: float = 10.0, angle: float = 0.0, center: Any = None, w0: Any = None
+    ) -> None:
         self.L = check_positive("L", L)
         self.condition_number = check_at_least("condition_number", condition_number, 1.0)
         self.angle = check_real("angle", angle)
@@ -48,8 +50,10 @@ class Quadratic(Problem):
         self.w0 = frozen_array(self.center + np.array([-4.0, 3.0]) if w0 is None else as_vector("w0", w0, 2))
         self.minimum, self.min_loss, self.dim = self.center, 0.0, 2
         half = 1.25 * float(np.max(np.abs(self.w0 - self.center))) or 1.0
-        self.bounds = ((float(self.center[0] - half), float(self.center[0] + half)),
-                       (float(self.center[1] - half), float(self.center[1] + half)))
+        self.bounds = (
+            (float(self.center[0] - half), float(self.center[0] + half)),
+            (float(self.center[1] - half), float(self.center[1] + half)),
+        )
         self.stability_limit = 2.0 / self.L
         self.optimal_lr = 2.0 / (self.L + self.mu)
         self.name = f"quadratic (kappa={self.condition_number:g})"
@@ -84,8 +88,9 @@ class Quadratic(Problem):
         return np.broadcast_to(self.A, w.shape[:-1] + (2, 2)).copy()
 
 
-def quadratic_bowl(condition_number: float = 10.0, L: float = 1.0, angle: float = 0.0,
-                   w0: Any = None, center: Any = None) -> Quadratic:
+def quadratic_bowl(
+    condition_number: float = 10.0, L: float = 1.0, angle: float = 0.0, w0: Any = None, center: Any = None
+) -> Quadratic:
     """An ill-conditioned 2-D bowl f(w) = 1/2 (w - c)^T A (w - c), eig(A) = (L, L / condition_number).
 
     Args:
@@ -118,10 +123,12 @@ class Rosenbrock(Problem):
         self.a = check_real("a", a)
         self.b = check_positive("b", b)
         self.dim, self.min_loss = 2, 0.0
-        self.minimum = frozen_array([self.a, self.a ** 2])
+        self.minimum = frozen_array([self.a, self.a**2])
         self.w0 = frozen_array([-1.5, 2.0])
-        self.bounds = ((min(-2.0, self.a - 1), max(2.0, self.a + 1)),
-                       (min(-1.0, self.a ** 2 - 1), max(3.0, self.a ** 2 + 1)))
+        self.bounds = (
+            (min(-2.0, self.a - 1), max(2.0, self.a + 1)),
+            (min(-1.0, self.a**2 - 1), max(3.0, self.a**2 + 1)),
+        )
         self.name = "Rosenbrock" if (self.a, self.b) == (1.0, 100.0) else f"Rosenbrock (a={self.a:g}, b={self.b:g})"
 
     def _params(self) -> dict[str, Any]:
@@ -129,16 +136,16 @@ class Rosenbrock(Problem):
 
     def _loss(self, w: np.ndarray) -> np.ndarray:
         x, y = w[..., 0], w[..., 1]
-        return (self.a - x) ** 2 + self.b * (y - x ** 2) ** 2
+        return (self.a - x) ** 2 + self.b * (y - x**2) ** 2
 
     def _grad(self, w: np.ndarray) -> np.ndarray:
         x, y = w[..., 0], w[..., 1]
-        r = y - x ** 2
+        r = y - x**2
         return np.stack([-2 * (self.a - x) - 4 * self.b * x * r, 2 * self.b * r], axis=-1)
 
     def _hessian(self, w: np.ndarray) -> np.ndarray:
         x, y = w[..., 0], w[..., 1]
-        hxx = 2 - 4 * self.b * (y - x ** 2) + 8 * self.b * x ** 2
+        hxx = 2 - 4 * self.b * (y - x**2) + 8 * self.b * x**2
         hxy = -4 * self.b * x
         hyy = np.full_like(x, 2 * self.b)
         return np.stack([np.stack([hxx, hxy], -1), np.stack([hxy, hyy], -1)], -2)
@@ -159,12 +166,14 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Rosenbrock:
 
 #: The wells of :func:`multi_basin`: (centre x, centre y, depth, width).
 #: Three narrow, shallow wells; one deep, wide one (the last), far from w0 = (-2.6, 1.2).
-_WELLS = np.array([
-    [-2.2, 1.6, 1.0, 0.45],
-    [-1.8, -1.9, 1.2, 0.45],
-    [1.0, 2.2, 1.4, 0.45],
-    [1.5, -1.2, 3.0, 1.0],
-])
+_WELLS = np.array(
+    [
+        [-2.2, 1.6, 1.0, 0.45],
+        [-1.8, -1.9, 1.2, 0.45],
+        [1.0, 2.2, 1.4, 0.45],
+        [1.5, -1.2, 3.0, 1.0],
+    ]
+)
 
 
 class MultiBasin(Problem):
@@ -247,7 +256,9 @@ class MultiBasin(Problem):
         """
         w, batch_size = self._check_stochastic(w, batch_size)
         with np.errstate(over="ignore", invalid="ignore"):
-            return self._grad(w) + as_generator(rng, seed_ok=False).normal(scale=self.noise / math.sqrt(batch_size), size=2)
+            return self._grad(w) + as_generator(rng, seed_ok=False).normal(
+                scale=self.noise / math.sqrt(batch_size), size=2
+            )
 
     def _params(self) -> dict[str, Any]:
         return {"noise": self.noise, "envelope": self.envelope}
@@ -255,7 +266,7 @@ class MultiBasin(Problem):
     def _wells(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(w - c_k, d_k exp(-|w - c_k|^2 / (2 s_k^2))), shapes (..., k, 2) and (..., k)."""
         diff = w[..., None, :] - self.well_centers
-        return diff, self.well_depths * np.exp(-np.sum(diff ** 2, axis=-1) / (2 * self.well_widths ** 2))
+        return diff, self.well_depths * np.exp(-np.sum(diff**2, axis=-1) / (2 * self.well_widths**2))
 
     def _loss(self, w: np.ndarray) -> np.ndarray:
         _, g = self._wells(w)
@@ -263,13 +274,13 @@ class MultiBasin(Problem):
 
     def _grad(self, w: np.ndarray) -> np.ndarray:
         diff, g = self._wells(w)
-        wells = np.sum((g / self.well_widths ** 2)[..., None] * diff, axis=-2)
+        wells = np.sum((g / self.well_widths**2)[..., None] * diff, axis=-2)
         return wells + self.envelope * (w - self._envelope_center)
 
     def _hessian(self, w: np.ndarray) -> np.ndarray:
         diff, g = self._wells(w)
-        s2 = self.well_widths ** 2
-        outer = diff[..., :, None] * diff[..., None, :] / (s2 ** 2)[:, None, None]
+        s2 = self.well_widths**2
+        outer = diff[..., :, None] * diff[..., None, :] / (s2**2)[:, None, None]
         per_well = np.eye(2) / s2[:, None, None] - outer
         return np.sum(g[..., None, None] * per_well, axis=-3) + self.envelope * np.eye(2)
 

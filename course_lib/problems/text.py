@@ -22,6 +22,7 @@ Dataset('topic-markov text': 64 train / 16 val, 32 features, 48 classes)
 >>> data.X_train.shape, data.y_train.shape, bool((data.X_train[:, 1:] == data.y_train[:, :-1]).all())
 ((64, 32), (64, 32), True)
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,8 +33,7 @@ import numpy as np
 from course_lib.problems.datasets import Dataset
 from course_lib.validation import check_int, check_positive
 
-__all__ = ["TopicMarkovSource", "topic_markov_source", "lm_dataset", "unigram_loss", "bigram_loss",
-           "token_digest"]
+__all__ = ["TopicMarkovSource", "topic_markov_source", "lm_dataset", "unigram_loss", "bigram_loss", "token_digest"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,15 +106,23 @@ def _draw(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def _check_tokens(tokens: np.ndarray, vocab_size: int) -> np.ndarray:
     arr = np.asarray(tokens)
-    if arr.ndim != 2 or not np.issubdtype(arr.dtype, np.integer) or arr.size == 0 or arr.min() < 0 \
-            or arr.max() >= vocab_size:
-        raise ValueError(f"tokens must be a non-empty 2-D integer array of token ids in 0 .. {vocab_size - 1}, "
-                         f"got an array of shape {arr.shape} and dtype {arr.dtype}")
+    if (
+        arr.ndim != 2
+        or not np.issubdtype(arr.dtype, np.integer)
+        or arr.size == 0
+        or arr.min() < 0
+        or arr.max() >= vocab_size
+    ):
+        raise ValueError(
+            f"tokens must be a non-empty 2-D integer array of token ids in 0 .. {vocab_size - 1}, "
+            f"got an array of shape {arr.shape} and dtype {arr.dtype}"
+        )
     return arr
 
 
-def topic_markov_source(vocab_size: int = 48, n_topics: int = 4, concentration: float = 0.1,
-                        seed: int = 0) -> TopicMarkovSource:
+def topic_markov_source(
+    vocab_size: int = 48, n_topics: int = 4, concentration: float = 0.1, seed: int = 0
+) -> TopicMarkovSource:
     """Draw the chains: each row of each topic's transition matrix is Dirichlet(``concentration``).
 
     A small concentration (0.1) makes rows sparse: a token has a handful of likely successors,
@@ -133,12 +141,21 @@ def topic_markov_source(vocab_size: int = 48, n_topics: int = 4, concentration: 
     transitions = rng.dirichlet(np.full(v, alpha), size=(k, v))
     transitions = np.maximum(transitions, 1e-12)  # no exact zeros: every token stays possible
     transitions /= transitions.sum(axis=2, keepdims=True)
-    return TopicMarkovSource(transitions=transitions, start=np.full(v, 1.0 / v), topic_prior=np.full(k, 1.0 / k),
-                             seed=int(seed))
+    return TopicMarkovSource(
+        transitions=transitions, start=np.full(v, 1.0 / v), topic_prior=np.full(k, 1.0 / k), seed=int(seed)
+    )
 
 
-def lm_dataset(n_train: int = 2048, n_val: int = 256, context: int = 64, *, vocab_size: int = 48,
-               n_topics: int = 4, concentration: float = 0.1, seed: int = 0) -> Dataset:
+def lm_dataset(
+    n_train: int = 2048,
+    n_val: int = 256,
+    context: int = 64,
+    *,
+    vocab_size: int = 48,
+    n_topics: int = 4,
+    concentration: float = 0.1,
+    seed: int = 0,
+) -> Dataset:
     """Next-token prediction on the topic-Markov text: X = tokens[:, :-1], y = tokens[:, 1:].
 
     Sequences of ``context + 1`` tokens; inputs and targets are int64 arrays (n, context), the
@@ -160,8 +177,15 @@ def lm_dataset(n_train: int = 2048, n_val: int = 256, context: int = 64, *, voca
     source = topic_markov_source(vocab_size, n_topics, concentration, seed)
     train = source.sample(n_train, context + 1, seed=2 * seed + 1)
     val = source.sample(n_val, context + 1, seed=2 * seed + 2)
-    return Dataset(X_train=train[:, :-1], y_train=train[:, 1:], X_val=val[:, :-1], y_val=val[:, 1:],
-                   n_features=context, n_classes=source.vocab_size, name="topic-markov text")
+    return Dataset(
+        X_train=train[:, :-1],
+        y_train=train[:, 1:],
+        X_val=val[:, :-1],
+        y_val=val[:, 1:],
+        n_features=context,
+        n_classes=source.vocab_size,
+        name="topic-markov text",
+    )
 
 
 def unigram_loss(data: Dataset) -> float:

@@ -19,6 +19,7 @@ imported the first time it is read, so ``import course_lib.references`` does not
 >>> [float(references.timm_multistep(t, 1.0, [5])) for t in (3, 4)]          # timm switches one step early
 [1.0, 0.1]
 """
+
 from __future__ import annotations
 
 from course_lib.lazy import lazy_exports

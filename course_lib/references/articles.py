@@ -17,28 +17,35 @@ accept them. Bad arguments raise ``ValueError``/``TypeError`` naming the argumen
 >>> round(references.a003_decay_lr(10), 4), references.A003_CLAIMED_VALUE   # 0.1 * 0.95 ** 10, and what 003 says
 (0.0599, 0.003)
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
 
-from course_lib.validation import check_int, check_non_negative, check_positive
 from course_lib.schedules import as_steps, shaped_like
+from course_lib.validation import check_int, check_non_negative, check_positive
 
 __all__ = [
-    "a000_exponential_decay", "a000_ema_decay",
-    "a001_exponential_decay", "a001_linear_decay", "a001_gradient_based_decay", "a001_dynamic_listing",
-    "a002_warmup", "a002_decay",
-    "a003_decay_lr", "A003_CLAIMED_VALUE",
+    "a000_exponential_decay",
+    "a000_ema_decay",
+    "a001_exponential_decay",
+    "a001_linear_decay",
+    "a001_gradient_based_decay",
+    "a001_dynamic_listing",
+    "a002_warmup",
+    "a002_decay",
+    "a003_decay_lr",
+    "A003_CLAIMED_VALUE",
     "a004_exponential_decay",
 ]
-
 
 
 # ---------------------------------------------------------------------------
 # Article 000
 # ---------------------------------------------------------------------------
+
 
 def a000_exponential_decay(t: Any, lr0: float = 0.1, alpha: float = 0.01) -> float | np.ndarray:
     """Article 000's "exponential decay": lr0 * (1 - alpha * t).
@@ -80,6 +87,7 @@ def a000_ema_decay(t: Any, lr0: float = 0.1, alpha: float = 0.01, T: int = 100) 
 # Article 001
 # ---------------------------------------------------------------------------
 
+
 def a001_exponential_decay(t: Any, lr0: float = 0.01, alpha: float = 0.001) -> float | np.ndarray:
     """Article 001's "exponential decay": lr0 / sqrt(1 + alpha * t).
 
@@ -105,8 +113,7 @@ def a001_linear_decay(t: Any, lr0: float = 0.01, T: int = 1000) -> float | np.nd
     return shaped_like(t, lr0 - steps / T * lr0)
 
 
-def a001_gradient_based_decay(t: Any, lr0: float = 0.01, T: int = 1000,
-                              beta: float = 1.0) -> float | np.ndarray:
+def a001_gradient_based_decay(t: Any, lr0: float = 0.01, T: int = 1000, beta: float = 1.0) -> float | np.ndarray:
     """Article 001's "gradient-based decay": lr0 / sqrt(1 + t / T * beta).
 
     No gradient appears anywhere in it: it is a fixed function of the step,
@@ -137,8 +144,10 @@ def a001_dynamic_listing(t: Any, lr0: float = 0.01, k: float = 0.001, every: int
 # Article 002
 # ---------------------------------------------------------------------------
 
-def a002_warmup(t: Any, initial_lr: float = 0.01, final_lr: float = 0.001, warmup_steps: int = 100,
-                total_steps: int = 1000) -> float | np.ndarray:
+
+def a002_warmup(
+    t: Any, initial_lr: float = 0.01, final_lr: float = 0.001, warmup_steps: int = 100, total_steps: int = 1000
+) -> float | np.ndarray:
     """Article 002's warm-up code: flat initial_lr for t < warmup_steps, then initial_lr + lr_step * t.
 
     With lr_step = (final_lr - initial_lr) / (total_steps - warmup_steps). Three
@@ -157,8 +166,7 @@ def a002_warmup(t: Any, initial_lr: float = 0.01, final_lr: float = 0.001, warmu
     return shaped_like(t, np.where(steps < warmup_steps, initial_lr, initial_lr + lr_step * steps))
 
 
-def a002_decay(t: Any, initial_lr: float = 0.1, decay_rate: float = 0.1,
-               total_steps: int = 1000) -> float | np.ndarray:
+def a002_decay(t: Any, initial_lr: float = 0.1, decay_rate: float = 0.1, total_steps: int = 1000) -> float | np.ndarray:
     """Article 002's decay: initial_lr * (1 - decay_rate * t / total_steps).
 
     The article declares final_lr = 0.01 but the formula never uses it: with its
@@ -189,12 +197,13 @@ def a003_decay_lr(epoch: Any, initial_lr: float = 0.1, decay_rate: float = 0.95)
     steps = as_steps(epoch)
     initial_lr = check_positive("initial_lr", initial_lr)
     decay_rate = check_positive("decay_rate", decay_rate)
-    return shaped_like(epoch, initial_lr * decay_rate ** steps)
+    return shaped_like(epoch, initial_lr * decay_rate**steps)
 
 
 # ---------------------------------------------------------------------------
 # Article 004
 # ---------------------------------------------------------------------------
+
 
 def a004_exponential_decay(t: Any, alpha0: float = 0.1, gamma: float = 0.01) -> float | np.ndarray:
     """Article 004's ``gradient_descent_exp_decay`` rate: alpha0 / (1 + gamma * t).

@@ -27,6 +27,7 @@ the course_lib schedule (the pure layer of ``explorers.ConventionsExplorer``).
 >>> trace.lrs.round(4).tolist(), trace.warnings
 ([0.1, 0.05, 0.025], [])
 """
+
 from __future__ import annotations
 
 import math
@@ -38,14 +39,25 @@ import numpy as np
 import torch
 
 from course_lib import schedules
-from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
 from course_lib.schedules import as_steps, shaped_like
+from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
 
 __all__ = [
-    "LRTrace", "trace_torch_lrs", "ORDERS",
-    "torch_cosine_annealing", "hf_cosine_with_warmup", "torch_one_cycle",
-    "torch_multistep", "keras_piecewise_constant", "timm_multistep", "keras_legacy_decay",
-    "switch_steps", "FAMILIES", "FAMILY_DEFAULTS", "convention_curves", "convention_table",
+    "LRTrace",
+    "trace_torch_lrs",
+    "ORDERS",
+    "torch_cosine_annealing",
+    "hf_cosine_with_warmup",
+    "torch_one_cycle",
+    "torch_multistep",
+    "keras_piecewise_constant",
+    "timm_multistep",
+    "keras_legacy_decay",
+    "switch_steps",
+    "FAMILIES",
+    "FAMILY_DEFAULTS",
+    "convention_curves",
+    "convention_table",
 ]
 
 #: The two loop orders :func:`trace_torch_lrs` can run (the first is right).
@@ -55,6 +67,7 @@ ORDERS = ("optimizer_first", "scheduler_first")
 # ---------------------------------------------------------------------------
 # Tracing a torch scheduler
 # ---------------------------------------------------------------------------
+
 
 @dataclass
 class LRTrace:
@@ -94,10 +107,15 @@ class LRTrace:
         return text
 
 
-def trace_torch_lrs(make_scheduler: Callable[[torch.optim.Optimizer], Any] | None, n_steps: int, *,
-                    lr: float = 0.1, order: str = "optimizer_first",
-                    set_lr: Callable[[int], float] | None = None,
-                    amp_inf_steps: Iterable[int] = ()) -> LRTrace:
+def trace_torch_lrs(
+    make_scheduler: Callable[[torch.optim.Optimizer], Any] | None,
+    n_steps: int,
+    *,
+    lr: float = 0.1,
+    order: str = "optimizer_first",
+    set_lr: Callable[[int], float] | None = None,
+    amp_inf_steps: Iterable[int] = (),
+) -> LRTrace:
     """Run ``n_steps`` updates of SGD on one parameter and record the rate each update used.
 
     The loop, for t = 0 .. n_steps-1::
@@ -131,8 +149,9 @@ def trace_torch_lrs(make_scheduler: Callable[[torch.optim.Optimizer], Any] | Non
     lr = check_positive("lr", lr)
     check_in("order", order, ORDERS)
     if make_scheduler is not None and not callable(make_scheduler):
-        raise TypeError(f"make_scheduler must be a function optimizer -> scheduler or None, "
-                        f"got make_scheduler={make_scheduler!r}")
+        raise TypeError(
+            f"make_scheduler must be a function optimizer -> scheduler or None, got make_scheduler={make_scheduler!r}"
+        )
     if set_lr is not None and not callable(set_lr):
         raise TypeError(f"set_lr must be a function of the step t or None, got set_lr={set_lr!r}")
     inf_steps = {check_int("amp_inf_steps[]", s, minimum=0) for s in amp_inf_steps}
@@ -217,8 +236,9 @@ def torch_cosine_annealing(t: Any, lr: float, T_max: int, eta_min: float = 0.0) 
     return shaped_like(t, eta_min + (lr - eta_min) * (1 + np.cos(math.pi * steps / T_max)) / 2)
 
 
-def hf_cosine_with_warmup(t: Any, lr: float, warmup_steps: int, total_steps: int,
-                          num_cycles: float = 0.5) -> float | np.ndarray:
+def hf_cosine_with_warmup(
+    t: Any, lr: float, warmup_steps: int, total_steps: int, num_cycles: float = 0.5
+) -> float | np.ndarray:
     """Hugging Face ``get_cosine_schedule_with_warmup`` (lr times its LambdaLR multiplier).
 
     multiplier = t / max(1, W) for t < W, else max(0, (1 + cos(2 pi num_cycles p)) / 2)
@@ -234,9 +254,15 @@ def hf_cosine_with_warmup(t: Any, lr: float, warmup_steps: int, total_steps: int
     return shaped_like(t, lr * np.where(steps < W, steps / max(1, W), decay))
 
 
-def torch_one_cycle(t: Any, max_lr: float, total_steps: int, pct_start: float = 0.3,
-                    div_factor: float = 25.0, final_div_factor: float = 1e4,
-                    anneal: str = "cos") -> float | np.ndarray:
+def torch_one_cycle(
+    t: Any,
+    max_lr: float,
+    total_steps: int,
+    pct_start: float = 0.3,
+    div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+    anneal: str = "cos",
+) -> float | np.ndarray:
     """torch ``OneCycleLR`` (two phases) as a function of t, including what it does past the end.
 
     Equal to ``schedules.one_cycle`` for t <= total_steps - 1. At t = total_steps torch
@@ -248,8 +274,10 @@ def torch_one_cycle(t: Any, max_lr: float, total_steps: int, pct_start: float = 
     N = schedule.total_steps
     start, peak, end = schedule.initial_lr, schedule.max_lr, schedule.final_lr
     p_end = float(schedule.pct_start * N) - 1
+
     def anneal_(a: float, b: float, pct: np.ndarray) -> np.ndarray:
         return schedules.anneal(a, b, pct, schedule.anneal)
+
     pct_up = steps / p_end if p_end != 0 else np.ones_like(steps)
     pct_down = (steps - p_end) / (N - 1 - p_end)
     values = np.where(steps <= p_end, anneal_(start, peak, pct_up), anneal_(peak, end, pct_down))
@@ -274,8 +302,9 @@ def keras_piecewise_constant(t: Any, boundaries: Sequence[int], values: Sequence
     bs = _milestones("boundaries", boundaries)
     vals = np.array([check_non_negative(f"values[{i}]", v) for i, v in enumerate(values)])
     if vals.size != bs.size + 1:
-        raise ValueError(f"values must have one more entry than boundaries, got {vals.size} values "
-                         f"for {bs.size} boundaries")
+        raise ValueError(
+            f"values must have one more entry than boundaries, got {vals.size} values for {bs.size} boundaries"
+        )
     return shaped_like(t, vals[np.searchsorted(bs, steps, side="left")])
 
 
@@ -318,8 +347,7 @@ def switch_steps(schedule: Callable[[Any], Any], n_steps: int) -> list[int]:
 FAMILIES = ("cosine", "one_cycle", "multistep")
 
 #: family -> (horizon, n_steps) that make a readable picture.
-FAMILY_DEFAULTS: dict[str, tuple[int, int]] = {"cosine": (100, 300), "one_cycle": (100, 110),
-                                               "multistep": (5, 12)}
+FAMILY_DEFAULTS: dict[str, tuple[int, int]] = {"cosine": (100, 300), "one_cycle": (100, 110), "multistep": (5, 12)}
 
 
 def convention_curves(family: str, horizon: int, lr: float = 0.1) -> dict[str, Callable[[Any], Any]]:

@@ -12,6 +12,7 @@ implement ``_value(t)`` for a flat float64 array of validated steps.
 >>> evaluate(lambda t: 0.1 / (1 + t), 3).round(3).tolist()
 [0.1, 0.05, 0.033]
 """
+
 from __future__ import annotations
 
 import functools
@@ -24,8 +25,19 @@ import numpy as np
 from course_lib.validation import check_int, check_non_negative, check_positive, check_range, check_real
 
 __all__ = [
-    "Schedule", "as_steps", "shaped_like", "evaluate", "check_lr", "check_decay_gamma", "check_min_lr",
-    "check_increasing", "check_schedule", "check_sequence", "check_bool", "int_if_whole", "accepts_aliases",
+    "Schedule",
+    "as_steps",
+    "shaped_like",
+    "evaluate",
+    "check_lr",
+    "check_decay_gamma",
+    "check_min_lr",
+    "check_increasing",
+    "check_schedule",
+    "check_sequence",
+    "check_bool",
+    "int_if_whole",
+    "accepts_aliases",
 ]
 
 
@@ -47,9 +59,7 @@ def as_steps(t: Any) -> np.ndarray:
     try:
         arr = np.asarray(t, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(
-            f"t must be a number or an array of steps, got t={t!r} ({type(t).__name__})"
-        ) from None
+        raise TypeError(f"t must be a number or an array of steps, got t={t!r} ({type(t).__name__})") from None
     if arr.size:
         low, high = arr.min(), arr.max()  # nan in t makes both nan: two passes, no temporary array
         if not (math.isfinite(low) and math.isfinite(high)):
@@ -114,13 +124,16 @@ def _rate_at(schedule: Callable[[Any], Any], t: int) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise TypeError(f"schedule must return a number at every step, but schedule({t}) returned "
-                        f"{value!r} ({type(value).__name__}); schedule={schedule!r}") from None
+        raise TypeError(
+            f"schedule must return a number at every step, but schedule({t}) returned "
+            f"{value!r} ({type(value).__name__}); schedule={schedule!r}"
+        ) from None
 
 
 # ---------------------------------------------------------------------------
 # Argument checks every family uses (errors name the argument, the value, what is allowed)
 # ---------------------------------------------------------------------------
+
 
 def check_lr(name: str, value: Any) -> float:
     """A learning rate: a finite float > 0."""
@@ -152,8 +165,9 @@ def check_sequence(name: str, values: Any, what: str = "steps") -> None:
         raise TypeError(f"{name} must be a sequence of {what}, got {name}={values!r}")
 
 
-def check_increasing(name: str, values: Any, *, minimum: float = 0.0,
-                     strictly_above: bool = False) -> tuple[float, ...]:
+def check_increasing(
+    name: str, values: Any, *, minimum: float = 0.0, strictly_above: bool = False
+) -> tuple[float, ...]:
     """Strictly increasing steps, all >= minimum (> minimum if strictly_above); whole ones as ints."""
     check_sequence(name, values)
     out = tuple(check_real(f"{name}[{i}]", v) for i, v in enumerate(values))
@@ -164,8 +178,8 @@ def check_increasing(name: str, values: Any, *, minimum: float = 0.0,
     for i in range(1, len(out)):
         if out[i] <= out[i - 1]:
             raise ValueError(
-                f"{name} must be strictly increasing; got {name}={list(out)} "
-                f"({out[i]!r} follows {out[i - 1]!r})")
+                f"{name} must be strictly increasing; got {name}={list(out)} ({out[i]!r} follows {out[i - 1]!r})"
+            )
     return tuple(int(v) if float(v).is_integer() else v for v in out)
 
 
@@ -174,7 +188,8 @@ def check_schedule(name: str, value: Any) -> None:
     if not isinstance(value, Schedule):
         raise TypeError(
             f"{name} must be a course_lib schedule (e.g. S.cosine_decay(0.1, 1000)), "
-            f"got {name}={value!r} ({type(value).__name__})")
+            f"got {name}={value!r} ({type(value).__name__})"
+        )
 
 
 def int_if_whole(x: float) -> float | int:
@@ -194,14 +209,16 @@ def accepts_aliases(**aliases: str) -> Callable[[Callable[..., Any]], Callable[.
     >>> f(T_max=5)
     5
     """
+
     def wrap(factory: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(factory)
         def call(*args: Any, **kwargs: Any) -> Any:
             for alias, ours in aliases.items():
                 if alias in kwargs:
                     if ours in kwargs:
-                        raise TypeError(f"{factory.__name__}() got both {ours}= and its alias {alias}=; "
-                                        f"give one of them")
+                        raise TypeError(
+                            f"{factory.__name__}() got both {ours}= and its alias {alias}=; give one of them"
+                        )
                     kwargs[ours] = kwargs.pop(alias)
             return factory(*args, **kwargs)
 
@@ -209,4 +226,5 @@ def accepts_aliases(**aliases: str) -> Callable[[Callable[..., Any]], Callable[.
         call.__doc__ = f"{factory.__doc__ or ''}\n\nAlso accepts other libraries' names: {listed}."
         call.aliases = dict(aliases)  # type: ignore[attr-defined]
         return call
+
     return wrap

@@ -21,6 +21,7 @@ Join(schedules=(Ramp(start_lr=0.0, end_lr=0.1, total_steps=10), CosineDecay(lr=0
 >>> noam(1.0, 100).parts.schedules[1]
 InverseSqrtDecay(lr=1.0, decay_rate=1.0, decay_steps=100)
 """
+
 from __future__ import annotations
 
 import functools
@@ -31,22 +32,47 @@ from typing import Sequence
 import numpy as np
 
 from course_lib.schedules.base import (
-    Schedule, accepts_aliases, check_increasing, check_lr, check_min_lr, check_schedule, check_sequence,
+    Schedule,
+    accepts_aliases,
+    check_increasing,
+    check_lr,
+    check_min_lr,
+    check_schedule,
+    check_sequence,
 )
 from course_lib.schedules.decay import (
-    constant, cosine_decay, inverse_sqrt_decay, linear_decay, one_minus_sqrt_decay,
+    constant,
+    cosine_decay,
+    inverse_sqrt_decay,
+    linear_decay,
+    one_minus_sqrt_decay,
 )
 from course_lib.validation import check_in, check_int, check_non_negative, check_positive
 
 __all__ = [
-    "Ramp", "Join", "Scaled", "Rescaled", "Composite", "Warmup", "WarmupStableDecay", "Noam",
-    "ramp", "join", "scaled", "rescaled", "warmup", "warmup_stable_decay", "noam", "WSD_DECAYS",
+    "Ramp",
+    "Join",
+    "Scaled",
+    "Rescaled",
+    "Composite",
+    "Warmup",
+    "WarmupStableDecay",
+    "Noam",
+    "ramp",
+    "join",
+    "scaled",
+    "rescaled",
+    "warmup",
+    "warmup_stable_decay",
+    "noam",
+    "WSD_DECAYS",
 ]
 
 
 # ---------------------------------------------------------------------------
 # Primitives and combinators
 # ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Ramp(Schedule):
@@ -100,7 +126,8 @@ class Join(Schedule):
         if len(schedules) != len(boundaries) + 1:
             raise ValueError(
                 f"schedules must have one more entry than boundaries: got {len(schedules)} schedules "
-                f"for {len(boundaries)} boundaries (boundaries={list(boundaries)})")
+                f"for {len(boundaries)} boundaries (boundaries={list(boundaries)})"
+            )
         object.__setattr__(self, "schedules", schedules)
         object.__setattr__(self, "boundaries", boundaries)
 
@@ -111,7 +138,6 @@ class Join(Schedule):
         for i, (piece, start) in enumerate(zip(self.schedules, starts)):
             out = np.where(index == i, piece(np.maximum(t - start, 0.0)), out)
         return out
-
 
 
 @dataclass(frozen=True)
@@ -129,13 +155,13 @@ class Scaled(Schedule):
         object.__setattr__(self, "factor", check_positive("factor", self.factor))
         start = self.factor * float(self.schedule(0))  # Python floats: inf, no warning
         if not math.isfinite(start):
-            raise ValueError(f"factor * schedule(0) must be finite, got factor={self.factor!r} for a schedule "
-                             f"starting at {float(self.schedule(0))!r} (schedule={self.schedule!r})")
+            raise ValueError(
+                f"factor * schedule(0) must be finite, got factor={self.factor!r} for a schedule "
+                f"starting at {float(self.schedule(0))!r} (schedule={self.schedule!r})"
+            )
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         return self.factor * self.schedule(t)
-
-
 
 
 @dataclass(frozen=True)
@@ -185,6 +211,7 @@ class Composite(Schedule):
 # ---------------------------------------------------------------------------
 # The composites of the catalog
 # ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Warmup(Composite):
@@ -250,7 +277,8 @@ class WarmupStableDecay(Composite):
         if self.warmup_steps + self.decay_steps > self.total_steps:
             raise ValueError(
                 f"warmup_steps + decay_steps must be <= total_steps ({self.total_steps}); got "
-                f"warmup_steps={self.warmup_steps}, decay_steps={self.decay_steps}")
+                f"warmup_steps={self.warmup_steps}, decay_steps={self.decay_steps}"
+            )
         object.__setattr__(self, "min_lr", check_min_lr("min_lr", self.min_lr, self.lr))
         check_in("decay", self.decay, WSD_DECAYS)
 
@@ -293,6 +321,7 @@ class Noam(Composite):
 # Factories: the public names
 # ---------------------------------------------------------------------------
 
+
 @accepts_aliases(init_value="start_lr", end_value="end_lr", transition_steps="total_steps")
 def ramp(start_lr: float, end_lr: float, total_steps: int) -> Ramp:
     """start_lr + (end_lr - start_lr) * min(t, T)/T: a straight line over T steps, then flat (optax linear_schedule)."""
@@ -323,10 +352,16 @@ def warmup(schedule: Schedule, warmup_steps: int, start_lr: float = 0.0) -> Warm
     return Warmup(schedule, warmup_steps, start_lr)
 
 
-@accepts_aliases(num_training_steps="total_steps", num_warmup_steps="warmup_steps",
-                 num_decay_steps="decay_steps", end_lr="min_lr", decay_type="decay")
-def warmup_stable_decay(lr: float, total_steps: int, warmup_steps: int, decay_steps: int,
-                        min_lr: float = 0.0, decay: str = "linear") -> WarmupStableDecay:
+@accepts_aliases(
+    num_training_steps="total_steps",
+    num_warmup_steps="warmup_steps",
+    num_decay_steps="decay_steps",
+    end_lr="min_lr",
+    decay_type="decay",
+)
+def warmup_stable_decay(
+    lr: float, total_steps: int, warmup_steps: int, decay_steps: int, min_lr: float = 0.0, decay: str = "linear"
+) -> WarmupStableDecay:
     """Warm-up, stable, decay (WSD): Hugging Face get_wsd_schedule with min_lr_ratio = min_lr / lr."""
     return WarmupStableDecay(lr, total_steps, warmup_steps, decay_steps, min_lr, decay)
 

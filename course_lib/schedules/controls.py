@@ -12,6 +12,7 @@ ParamSpec(name='step_size', kind='int', default=75, low=1, high=300, step=1, opt
 >>> parse_numbers("milestones", "300, 600")
 (300, 600)
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -79,28 +80,47 @@ def _fraction(name: str) -> ParamSpec:
 
 
 #: One control per parameter name of the vocabulary (see the package docstring).
-CONTROLS: dict[str, ParamSpec] = {spec.name: spec for spec in [
-    _rate("lr", 0.1), _rate("max_lr", 0.1), _rate("base_lr", 0.001),
-    _floor("min_lr"), _floor("end_lr"),
-    _steps("total_steps", 1), _steps("step_size", 4), _steps("cycle_steps", 4), _steps("decay_steps", 10),
-    _steps("step_size_up", 10), _steps("warmup_steps", 10),
-    ParamSpec("step_size_down", "optional_int", 0, 0, None, 1, help="steps down; 0 means None (same as step_size_up)"),
-    _fraction("gamma"), _fraction("cycle_decay"),
-    ParamSpec("power", "float", NO_DEFAULT, 0.1, 5.0, 0.1, help="exponent of the polynomial decay"),
-    ParamSpec("decay_rate", "float", 1.0, 0.0, 20.0, 0.1, help="decay_rate >= 0"),
-    ParamSpec("cycle_mult", "float", NO_DEFAULT, 1.0, 4.0, 0.5, help="each cycle is cycle_mult times longer than the last"),
-    ParamSpec("pct_start", "float", NO_DEFAULT, 0.05, 0.95, 0.05, help="fraction of the steps spent warming up"),
-    ParamSpec("div_factor", "log", NO_DEFAULT, 1.0, 1e3, 0.1, help="start at max_lr / div_factor"),
-    ParamSpec("final_div_factor", "log", NO_DEFAULT, 1.0, 1e5, 0.1,
-              help="end at max_lr / (div_factor * final_div_factor)"),
-    ParamSpec("mode", "choice", NO_DEFAULT, options=CYCLIC_MODES),
-    ParamSpec("anneal", "choice", NO_DEFAULT, options=("cos", "linear")),
-    ParamSpec("decay", "choice", NO_DEFAULT, options=WSD_DECAYS),
-    ParamSpec("staircase", "bool", NO_DEFAULT), ParamSpec("three_phase", "bool", NO_DEFAULT),
-    ParamSpec("milestones", "text", None, help="steps, separated by commas, increasing", per_run=3),
-    ParamSpec("boundaries", "text", None, help="steps, separated by commas, increasing", per_run=3),
-    ParamSpec("values", "text", "0.1, 0.01, 0.001", help="rates, one more than the boundaries, separated by commas"),
-]}
+CONTROLS: dict[str, ParamSpec] = {
+    spec.name: spec
+    for spec in [
+        _rate("lr", 0.1),
+        _rate("max_lr", 0.1),
+        _rate("base_lr", 0.001),
+        _floor("min_lr"),
+        _floor("end_lr"),
+        _steps("total_steps", 1),
+        _steps("step_size", 4),
+        _steps("cycle_steps", 4),
+        _steps("decay_steps", 10),
+        _steps("step_size_up", 10),
+        _steps("warmup_steps", 10),
+        ParamSpec(
+            "step_size_down", "optional_int", 0, 0, None, 1, help="steps down; 0 means None (same as step_size_up)"
+        ),
+        _fraction("gamma"),
+        _fraction("cycle_decay"),
+        ParamSpec("power", "float", NO_DEFAULT, 0.1, 5.0, 0.1, help="exponent of the polynomial decay"),
+        ParamSpec("decay_rate", "float", 1.0, 0.0, 20.0, 0.1, help="decay_rate >= 0"),
+        ParamSpec(
+            "cycle_mult", "float", NO_DEFAULT, 1.0, 4.0, 0.5, help="each cycle is cycle_mult times longer than the last"
+        ),
+        ParamSpec("pct_start", "float", NO_DEFAULT, 0.05, 0.95, 0.05, help="fraction of the steps spent warming up"),
+        ParamSpec("div_factor", "log", NO_DEFAULT, 1.0, 1e3, 0.1, help="start at max_lr / div_factor"),
+        ParamSpec(
+            "final_div_factor", "log", NO_DEFAULT, 1.0, 1e5, 0.1, help="end at max_lr / (div_factor * final_div_factor)"
+        ),
+        ParamSpec("mode", "choice", NO_DEFAULT, options=CYCLIC_MODES),
+        ParamSpec("anneal", "choice", NO_DEFAULT, options=("cos", "linear")),
+        ParamSpec("decay", "choice", NO_DEFAULT, options=WSD_DECAYS),
+        ParamSpec("staircase", "bool", NO_DEFAULT),
+        ParamSpec("three_phase", "bool", NO_DEFAULT),
+        ParamSpec("milestones", "text", None, help="steps, separated by commas, increasing", per_run=3),
+        ParamSpec("boundaries", "text", None, help="steps, separated by commas, increasing", per_run=3),
+        ParamSpec(
+            "values", "text", "0.1, 0.01, 0.001", help="rates, one more than the boundaries, separated by commas"
+        ),
+    ]
+}
 
 
 def resolve(spec: ParamSpec, name: str, n_steps: int, factory_default: Any = None) -> ParamSpec:
@@ -146,8 +166,9 @@ def parse_numbers(name: str, text: Any) -> tuple[float | int, ...]:
         try:
             value = float(p)
         except ValueError:
-            raise ValueError(f"{name} must be numbers separated by commas, like '300, 600'; "
-                             f"got {name}={text!r}") from None
+            raise ValueError(
+                f"{name} must be numbers separated by commas, like '300, 600'; got {name}={text!r}"
+            ) from None
         out.append(int(value) if value.is_integer() and "e-" not in p.lower() and "." not in p else value)
     return tuple(out)
 

@@ -11,6 +11,7 @@ the values equal torch's to the last bits (tests/schedules/test_torch_twins.py);
 >>> round(one_cycle(0.1, 100)(29), 6), round(one_cycle(0.1, 100).final_lr, 9)
 (0.1, 4e-07)
 """
+
 from __future__ import annotations
 
 import math
@@ -20,19 +21,35 @@ from typing import Any
 import numpy as np
 
 from course_lib.schedules.base import (
-    Schedule, accepts_aliases, check_decay_gamma, check_lr, check_min_lr, int_if_whole,
+    Schedule,
+    accepts_aliases,
+    check_decay_gamma,
+    check_lr,
+    check_min_lr,
+    int_if_whole,
 )
 from course_lib.validation import check_in, check_int, check_range, check_real
 
 __all__ = [
-    "CosineRestarts", "Cyclic", "OneCycle", "cosine_restarts", "cyclic", "one_cycle",
-    "CYCLIC_MODES", "anneal", "one_cycle_phases", "check_one_cycle_phases", "eval_phases", "cyclic_shape", "cyclic_scale",
-    "restart_position", "MAX_TABLE",
+    "CosineRestarts",
+    "Cyclic",
+    "OneCycle",
+    "cosine_restarts",
+    "cyclic",
+    "one_cycle",
+    "CYCLIC_MODES",
+    "anneal",
+    "one_cycle_phases",
+    "check_one_cycle_phases",
+    "eval_phases",
+    "cyclic_shape",
+    "cyclic_scale",
+    "restart_position",
+    "MAX_TABLE",
 ]
 
 
-def anneal(start: np.ndarray | float, end: np.ndarray | float, pct: np.ndarray,
-            how: str) -> np.ndarray:
+def anneal(start: np.ndarray | float, end: np.ndarray | float, pct: np.ndarray, how: str) -> np.ndarray:
     """Go from ``start`` (pct=0) to ``end`` (pct=1): 'cos' or 'linear' (torch OneCycleLR's forms).
 
     >>> anneal(1.0, 0.0, np.array([0.0, 0.5, 1.0]), "linear").tolist()
@@ -43,8 +60,9 @@ def anneal(start: np.ndarray | float, end: np.ndarray | float, pct: np.ndarray,
     return (end - start) * pct + start
 
 
-def one_cycle_phases(total_steps: int, pct_start: float, three_phase: bool,
-                      values: tuple[float, ...]) -> list[tuple[float, float, float]]:
+def one_cycle_phases(
+    total_steps: int, pct_start: float, three_phase: bool, values: tuple[float, ...]
+) -> list[tuple[float, float, float]]:
     """Phase (end_step, start_value, end_value) exactly as torch's OneCycleLR builds them.
 
     ``values`` is (initial, peak, final) for two phases and
@@ -67,8 +85,9 @@ def one_cycle_phases(total_steps: int, pct_start: float, three_phase: bool,
 def check_one_cycle_phases(schedule: Any) -> None:
     """Check and normalise a one-cycle's total_steps, pct_start, anneal and three_phase (rate or momentum)."""
     object.__setattr__(schedule, "total_steps", check_int("total_steps", schedule.total_steps, minimum=2))
-    object.__setattr__(schedule, "pct_start", check_range("pct_start", schedule.pct_start, 0.0, 1.0,
-                                                           low_open=True, high_open=True))
+    object.__setattr__(
+        schedule, "pct_start", check_range("pct_start", schedule.pct_start, 0.0, 1.0, low_open=True, high_open=True)
+    )
     check_in("anneal", schedule.anneal, ("cos", "linear"))
     if schedule.three_phase and schedule.pct_start >= 0.5:
         raise ValueError(f"pct_start must be < 0.5 when three_phase=True, got pct_start={schedule.pct_start!r}")
@@ -105,14 +124,13 @@ def cyclic_shape(t: np.ndarray, step_size_up: float, step_size_down: float) -> t
     return cycle, height
 
 
-
 def cyclic_scale(t: np.ndarray, cycle: np.ndarray, mode: str, gamma: float) -> np.ndarray:
     """The amplitude of torch CyclicLR's cycle: 1, halved every cycle, or gamma ** t."""
     if mode == "triangular":
         return np.ones_like(t)
     if mode == "triangular2":
         return np.exp2(-(cycle - 1))  # = 1 / 2 ** (cycle - 1), but underflows quietly to 0 for huge cycles
-    return gamma ** t  # exp_range
+    return gamma**t  # exp_range
 
 
 #: The modes of :func:`cyclic` (torch CyclicLR's).
@@ -138,11 +156,11 @@ def restart_position(t: np.ndarray, cycle_steps: float, cycle_mult: float) -> tu
     # cycles that grow very slowly (cycle_mult near 1): closed form with logs
     i = np.floor(np.log1p(t / cycle_steps * (cycle_mult - 1)) / math.log(cycle_mult))
     for _ in range(2):  # repair rounding at exact cycle boundaries
-        start = cycle_steps * (cycle_mult ** i - 1) / (cycle_mult - 1)
-        length = cycle_steps * cycle_mult ** i
+        start = cycle_steps * (cycle_mult**i - 1) / (cycle_mult - 1)
+        length = cycle_steps * cycle_mult**i
         i = np.where(t - start >= length, i + 1, np.where(t < start, i - 1, i))
-    start = cycle_steps * (cycle_mult ** i - 1) / (cycle_mult - 1)
-    return i, t - start, cycle_steps * cycle_mult ** i
+    start = cycle_steps * (cycle_mult**i - 1) / (cycle_mult - 1)
+    return i, t - start, cycle_steps * cycle_mult**i
 
 
 MAX_TABLE = 4096  # cycles tabulated by _restart_position before it falls back to logs
@@ -180,7 +198,7 @@ class CosineRestarts(Schedule):
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         i, t_cur, length = restart_position(t, self.cycle_steps, self.cycle_mult)
-        peak = self.lr if self.cycle_decay == 1 else np.maximum(self.lr * self.cycle_decay ** i, self.min_lr)
+        peak = self.lr if self.cycle_decay == 1 else np.maximum(self.lr * self.cycle_decay**i, self.min_lr)
         # min_lr + (peak - min_lr) * (1 + cos(pi * t_cur / length)) / 2, in place in t_cur (a fresh
         # array): this runs over every step of a training, and temporaries cost as much as the cosine
         x = np.asarray(t_cur, dtype=np.float64)
@@ -241,7 +259,8 @@ class Cyclic(Schedule):
 
 @dataclass(frozen=True)
 class OneCycle(Schedule):
-    """Warm up from max_lr/div_factor to max_lr over pct_start of the steps, then anneal to max_lr/(div_factor*final_div_factor)
+    """Warm up from max_lr/div_factor to max_lr over pct_start of the steps,
+    then anneal to max_lr/(div_factor*final_div_factor)
 
     Smith & Topin's 1cycle, exactly torch ``OneCycleLR`` for t <= total_steps - 1
     (phase ends at pct_start*T - 1 and T - 1; with three_phase the rate comes
@@ -283,28 +302,48 @@ class OneCycle(Schedule):
         return eval_phases(t, phases, self.anneal)
 
 
-
-
 # ---------------------------------------------------------------------------
 # Factories: the public names
 # ---------------------------------------------------------------------------
 
-@accepts_aliases(T_0="cycle_steps", T_mult="cycle_mult", eta_min="min_lr", end_lr="min_lr",
-                 first_decay_steps="cycle_steps", t_mul="cycle_mult", m_mul="cycle_decay")
-def cosine_restarts(lr: float, cycle_steps: int, cycle_mult: float = 1, min_lr: float = 0.0,
-                    cycle_decay: float = 1.0) -> CosineRestarts:
+
+@accepts_aliases(
+    T_0="cycle_steps",
+    T_mult="cycle_mult",
+    eta_min="min_lr",
+    end_lr="min_lr",
+    first_decay_steps="cycle_steps",
+    t_mul="cycle_mult",
+    m_mul="cycle_decay",
+)
+def cosine_restarts(
+    lr: float, cycle_steps: int, cycle_mult: float = 1, min_lr: float = 0.0, cycle_decay: float = 1.0
+) -> CosineRestarts:
     """SGDR: cosine within each cycle; cycle i lasts cycle_steps * cycle_mult**i, peak lr * cycle_decay**i."""
     return CosineRestarts(lr, cycle_steps, cycle_mult, min_lr, cycle_decay)
 
 
-def cyclic(base_lr: float, max_lr: float, step_size_up: int, step_size_down: int | None = None,
-           mode: str = "triangular", gamma: float = 1.0) -> Cyclic:
+def cyclic(
+    base_lr: float,
+    max_lr: float,
+    step_size_up: int,
+    step_size_down: int | None = None,
+    mode: str = "triangular",
+    gamma: float = 1.0,
+) -> Cyclic:
     """Smith's cyclical rates: "triangular", "triangular2", "exp_range" (torch CyclicLR)."""
     return Cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma)
 
 
 @accepts_aliases(anneal_strategy="anneal", lr="max_lr")
-def one_cycle(max_lr: float, total_steps: int, pct_start: float = 0.3, div_factor: float = 25.0,
-              final_div_factor: float = 1e4, anneal: str = "cos", three_phase: bool = False) -> OneCycle:
+def one_cycle(
+    max_lr: float,
+    total_steps: int,
+    pct_start: float = 0.3,
+    div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+    anneal: str = "cos",
+    three_phase: bool = False,
+) -> OneCycle:
     """1cycle policy (torch OneCycleLR), held at its final rate past total_steps."""
     return OneCycle(max_lr, total_steps, pct_start, div_factor, final_div_factor, anneal, three_phase)

@@ -12,6 +12,7 @@ StepDecay(lr=0.1, step_size=30, gamma=0.1)
 >>> cosine_decay(0.1, T_max=100) == cosine_decay(0.1, 100)   # torch's name, accepted as an alias
 True
 """
+
 from __future__ import annotations
 
 import math
@@ -21,16 +22,40 @@ from typing import Sequence
 import numpy as np
 
 from course_lib.schedules.base import (
-    Schedule, accepts_aliases, check_bool, check_decay_gamma, check_increasing, check_lr, check_min_lr, check_sequence,
+    Schedule,
+    accepts_aliases,
+    check_bool,
+    check_decay_gamma,
+    check_increasing,
+    check_lr,
+    check_min_lr,
+    check_sequence,
     int_if_whole,
 )
 from course_lib.validation import check_int, check_non_negative, check_positive
 
 __all__ = [
-    "Constant", "StepDecay", "MultiStepDecay", "ExponentialDecay", "InverseTimeDecay", "InverseSqrtDecay",
-    "PolynomialDecay", "LinearDecay", "CosineDecay", "OneMinusSqrtDecay", "PiecewiseConstant",
-    "constant", "step_decay", "multistep_decay", "exponential_decay", "inverse_time_decay",
-    "inverse_sqrt_decay", "polynomial_decay", "linear_decay", "cosine_decay", "one_minus_sqrt_decay",
+    "Constant",
+    "StepDecay",
+    "MultiStepDecay",
+    "ExponentialDecay",
+    "InverseTimeDecay",
+    "InverseSqrtDecay",
+    "PolynomialDecay",
+    "LinearDecay",
+    "CosineDecay",
+    "OneMinusSqrtDecay",
+    "PiecewiseConstant",
+    "constant",
+    "step_decay",
+    "multistep_decay",
+    "exponential_decay",
+    "inverse_time_decay",
+    "inverse_sqrt_decay",
+    "polynomial_decay",
+    "linear_decay",
+    "cosine_decay",
+    "one_minus_sqrt_decay",
     "piecewise_constant",
 ]
 
@@ -88,7 +113,7 @@ class MultiStepDecay(Schedule):
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         passed = np.searchsorted(np.asarray(self.milestones, dtype=np.float64), t, side="right")
-        return self.lr * self.gamma ** passed
+        return self.lr * self.gamma**passed
 
 
 @dataclass(frozen=True)
@@ -113,7 +138,7 @@ class ExponentialDecay(Schedule):
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         p = np.floor(t / self.decay_steps) if self.staircase else t / self.decay_steps
-        return self.lr * self.gamma ** p
+        return self.lr * self.gamma**p
 
 
 @dataclass(frozen=True)
@@ -185,7 +210,7 @@ class PolynomialDecay(Schedule):
         frac = 1 - np.minimum(t, self.total_steps) / self.total_steps
         if self.power == 1:  # x ** 1.0 is a costly no-op on a large array
             return (self.lr - self.end_lr) * frac + self.end_lr
-        return (self.lr - self.end_lr) * frac ** self.power + self.end_lr
+        return (self.lr - self.end_lr) * frac**self.power + self.end_lr
 
 
 @dataclass(frozen=True)
@@ -235,7 +260,6 @@ class CosineDecay(Schedule):
         return self.min_lr + (self.lr - self.min_lr) * (1 + np.cos(math.pi * progress)) / 2
 
 
-
 @dataclass(frozen=True)
 class OneMinusSqrtDecay(Schedule):
     """lr(t) = end_lr + (lr - end_lr) * (1 - sqrt(min(t, T) / T)),  T = total_steps
@@ -277,7 +301,8 @@ class PiecewiseConstant(Schedule):
         if len(values) != len(boundaries) + 1:
             raise ValueError(
                 f"values must have one more entry than boundaries: got {len(values)} values "
-                f"for {len(boundaries)} boundaries (values={list(values)}, boundaries={list(boundaries)})")
+                f"for {len(boundaries)} boundaries (values={list(values)}, boundaries={list(boundaries)})"
+            )
         object.__setattr__(self, "boundaries", boundaries)
         object.__setattr__(self, "values", values)
 
@@ -286,11 +311,10 @@ class PiecewiseConstant(Schedule):
         return np.asarray(self.values)[index]
 
 
-
-
 # ---------------------------------------------------------------------------
 # Factories: the public names
 # ---------------------------------------------------------------------------
+
 
 def constant(lr: float) -> Constant:
     """A fixed rate: lr(t) = lr."""
@@ -311,15 +335,15 @@ def multistep_decay(lr: float, milestones: Sequence[int], gamma: float = 0.1) ->
 
 
 @accepts_aliases(initial_learning_rate="lr", init_value="lr", decay_rate="gamma")
-def exponential_decay(lr: float, gamma: float, decay_steps: float = 1,
-                      staircase: bool = False) -> ExponentialDecay:
+def exponential_decay(lr: float, gamma: float, decay_steps: float = 1, staircase: bool = False) -> ExponentialDecay:
     """lr * gamma ** (t / decay_steps), floored exponent if staircase (torch ExponentialLR, Keras ExponentialDecay)."""
     return ExponentialDecay(lr, gamma, decay_steps, staircase)
 
 
 @accepts_aliases(initial_learning_rate="lr")
-def inverse_time_decay(lr: float, decay_rate: float, decay_steps: float = 1,
-                       staircase: bool = False) -> InverseTimeDecay:
+def inverse_time_decay(
+    lr: float, decay_rate: float, decay_steps: float = 1, staircase: bool = False
+) -> InverseTimeDecay:
     """lr / (1 + decay_rate * t / decay_steps) (Keras InverseTimeDecay)."""
     return InverseTimeDecay(lr, decay_rate, decay_steps, staircase)
 
@@ -329,14 +353,23 @@ def inverse_sqrt_decay(lr: float, decay_rate: float, decay_steps: float = 1) -> 
     return InverseSqrtDecay(lr, decay_rate, decay_steps)
 
 
-@accepts_aliases(min_lr="end_lr", total_iters="total_steps", end_learning_rate="end_lr", lr_end="end_lr", end_value="end_lr", init_value="lr", initial_learning_rate="lr")
-def polynomial_decay(lr: float, total_steps: int, end_lr: float = 0.0,
-                     power: float = 1.0) -> PolynomialDecay:
+@accepts_aliases(
+    min_lr="end_lr",
+    total_iters="total_steps",
+    end_learning_rate="end_lr",
+    lr_end="end_lr",
+    end_value="end_lr",
+    init_value="lr",
+    initial_learning_rate="lr",
+)
+def polynomial_decay(lr: float, total_steps: int, end_lr: float = 0.0, power: float = 1.0) -> PolynomialDecay:
     """(lr - end_lr) * (1 - min(t, T)/T) ** power + end_lr (torch PolynomialLR, Keras PolynomialDecay)."""
     return PolynomialDecay(lr, total_steps, end_lr, power)
 
 
-@accepts_aliases(min_lr="end_lr", total_iters="total_steps", end_value="end_lr", init_value="lr", transition_steps="total_steps")
+@accepts_aliases(
+    min_lr="end_lr", total_iters="total_steps", end_value="end_lr", init_value="lr", transition_steps="total_steps"
+)
 def linear_decay(lr: float, total_steps: int, end_lr: float = 0.0) -> LinearDecay:
     """Straight line from lr to end_lr over total_steps, then flat (polynomial_decay with power 1)."""
     return LinearDecay(lr, total_steps, end_lr)

@@ -11,6 +11,7 @@ OneCycleLR / CyclicLR momentum (cycle_momentum=True).
 With heavy-ball momentum beta a steady gradient g ends up moving w by lr * g / (1 - beta) per
 step: :func:`effective_lr` gives lr(t) / (1 - beta(t)) for a rate and a momentum schedule.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,12 +21,25 @@ import numpy as np
 
 from course_lib.schedules.base import Schedule, check_decay_gamma, evaluate
 from course_lib.schedules.cycles import (
-    CYCLIC_MODES, check_one_cycle_phases, cyclic_scale, cyclic_shape, eval_phases, one_cycle_phases,
+    CYCLIC_MODES,
+    check_one_cycle_phases,
+    cyclic_scale,
+    cyclic_shape,
+    eval_phases,
+    one_cycle_phases,
 )
 from course_lib.validation import check_in, check_int, check_range
 
-__all__ = ["ConstantMomentum", "OneCycleMomentum", "CyclicMomentum", "constant_momentum",
-           "one_cycle_momentum", "cyclic_momentum", "check_momentum_pair", "effective_lr"]
+__all__ = [
+    "ConstantMomentum",
+    "OneCycleMomentum",
+    "CyclicMomentum",
+    "constant_momentum",
+    "one_cycle_momentum",
+    "cyclic_momentum",
+    "check_momentum_pair",
+    "effective_lr",
+]
 
 
 def check_momentum_pair(base: Any, peak: Any, base_name: str, peak_name: str) -> tuple[float, float]:
@@ -110,27 +124,36 @@ class CyclicMomentum(Schedule):
         return self.max_momentum - (self.max_momentum - self.base_momentum) * height * scale
 
 
-
-
 # ---------------------------------------------------------------------------
 # Factories: the public names
 # ---------------------------------------------------------------------------
+
 
 def constant_momentum(momentum: float) -> ConstantMomentum:
     """A fixed momentum."""
     return ConstantMomentum(momentum)
 
 
-def one_cycle_momentum(total_steps: int, pct_start: float = 0.3, base_momentum: float = 0.85,
-                       max_momentum: float = 0.95, anneal: str = "cos",
-                       three_phase: bool = False) -> OneCycleMomentum:
+def one_cycle_momentum(
+    total_steps: int,
+    pct_start: float = 0.3,
+    base_momentum: float = 0.85,
+    max_momentum: float = 0.95,
+    anneal: str = "cos",
+    three_phase: bool = False,
+) -> OneCycleMomentum:
     """The inverse momentum cycle that goes with :func:`one_cycle` (torch OneCycleLR's momentum)."""
     return OneCycleMomentum(total_steps, pct_start, base_momentum, max_momentum, anneal, three_phase)
 
 
-def cyclic_momentum(step_size_up: int, step_size_down: int | None = None, base_momentum: float = 0.8,
-                    max_momentum: float = 0.9, mode: str = "triangular",
-                    gamma: float = 1.0) -> CyclicMomentum:
+def cyclic_momentum(
+    step_size_up: int,
+    step_size_down: int | None = None,
+    base_momentum: float = 0.8,
+    max_momentum: float = 0.9,
+    mode: str = "triangular",
+    gamma: float = 1.0,
+) -> CyclicMomentum:
     """The inverse momentum cycle that goes with :func:`cyclic` (torch CyclicLR's momentum)."""
     return CyclicMomentum(step_size_up, step_size_down, base_momentum, max_momentum, mode, gamma)
 
@@ -170,6 +193,7 @@ def effective_lr(lr: Any, momentum: Any, n_steps: int) -> np.ndarray:
         raise ValueError(f"lr must give finite rates >= 0; got {rates[bad[0]]!r} at step {int(bad[0])} from lr={lr!r}")
     bad = np.flatnonzero(~((betas >= 0) & (betas < 1)))
     if bad.size:
-        raise ValueError(f"momentum must stay in [0, 1); got {betas[bad[0]]!r} at step {int(bad[0])} "
-                         f"from momentum={momentum!r}")
+        raise ValueError(
+            f"momentum must stay in [0, 1); got {betas[bad[0]]!r} at step {int(bad[0])} from momentum={momentum!r}"
+        )
     return rates / (1.0 - betas)

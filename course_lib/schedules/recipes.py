@@ -11,6 +11,7 @@ Warmup(schedule=CosineDecay(lr=0.1, total_steps=90, min_lr=0.0), warmup_steps=10
 >>> gd_schedule("step_decay", 0.5, 90)
 StepDecay(lr=0.5, step_size=30, gamma=0.1)
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,15 +22,37 @@ from course_lib.schedules.base import Schedule
 from course_lib.schedules.compose import warmup, warmup_stable_decay
 from course_lib.schedules.cycles import cosine_restarts, cyclic, one_cycle
 from course_lib.schedules.decay import (
-    constant, cosine_decay, exponential_decay, inverse_time_decay, linear_decay, multistep_decay, step_decay,
+    constant,
+    cosine_decay,
+    exponential_decay,
+    inverse_time_decay,
+    linear_decay,
+    multistep_decay,
+    step_decay,
 )
 from course_lib.validation import check_in, check_int, check_positive
 
 __all__ = [
-    "Recipe", "constant_schedule", "step_schedule", "cosine_schedule", "warmup_cosine_schedule",
-    "one_cycle_schedule", "sgdr_schedule", "wsd_schedule", "step_thirds_schedule", "exponential_schedule",
-    "inverse_time_schedule", "linear_decay_schedule", "restarts_schedule", "cyclic_schedule",
-    "STANDARD_SCHEDULES", "GD_RECIPES", "GD_SCHEDULES", "gd_schedule", "budget_cut_schedules", "scaled_schedule",
+    "Recipe",
+    "constant_schedule",
+    "step_schedule",
+    "cosine_schedule",
+    "warmup_cosine_schedule",
+    "one_cycle_schedule",
+    "sgdr_schedule",
+    "wsd_schedule",
+    "step_thirds_schedule",
+    "exponential_schedule",
+    "inverse_time_schedule",
+    "linear_decay_schedule",
+    "restarts_schedule",
+    "cyclic_schedule",
+    "STANDARD_SCHEDULES",
+    "GD_RECIPES",
+    "GD_SCHEDULES",
+    "gd_schedule",
+    "budget_cut_schedules",
+    "scaled_schedule",
 ]
 
 #: A recipe: make(lr, total_steps) -> Schedule.

@@ -23,6 +23,7 @@ CosineDecay(lr=0.1, total_steps=500, min_lr=0.0)
 >>> param_specs("step_decay", 300)["step_size"].high
 300
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -37,14 +38,31 @@ from course_lib.schedules.compose import noam, warmup, warmup_stable_decay
 from course_lib.schedules.controls import CONTROLS, ParamSpec, control_value, fallback_spec, resolve
 from course_lib.schedules.cycles import cosine_restarts, cyclic, one_cycle
 from course_lib.schedules.decay import (
-    constant, cosine_decay, exponential_decay, inverse_sqrt_decay, inverse_time_decay, linear_decay,
-    multistep_decay, piecewise_constant, polynomial_decay, step_decay,
+    constant,
+    cosine_decay,
+    exponential_decay,
+    inverse_sqrt_decay,
+    inverse_time_decay,
+    linear_decay,
+    multistep_decay,
+    piecewise_constant,
+    polynomial_decay,
+    step_decay,
 )
 from course_lib.schedules.momentum import constant_momentum, cyclic_momentum, one_cycle_momentum
 from course_lib.validation import check_in, check_int
 
-__all__ = ["Entry", "REGISTRY", "CATALOG", "MOMENTUM_CATALOG", "param_specs", "build_schedule", "gallery",
-           "with_lr", "NoTorchTwin"]
+__all__ = [
+    "Entry",
+    "REGISTRY",
+    "CATALOG",
+    "MOMENTUM_CATALOG",
+    "param_specs",
+    "build_schedule",
+    "gallery",
+    "with_lr",
+    "NoTorchTwin",
+]
 
 #: A torch twin: (torch.optim.lr_scheduler, optimizer, schedule, **options) -> torch scheduler.
 TorchTwin = Callable[..., Any]
@@ -97,6 +115,7 @@ class Entry:
         if self.torch_twin is None:
             raise NoTorchTwin(f"{self.name} has no torch twin")
         from torch.optim import lr_scheduler
+
         return self.torch_twin(lr_scheduler, optimizer, schedule, **options)
 
 
@@ -129,15 +148,19 @@ def _linear_twin(L: Any, opt: Any, s: Any) -> Any:
 
 def _restarts_twin(L: Any, opt: Any, s: Any) -> Any:
     _require(float(s.cycle_mult).is_integer() and s.cycle_decay == 1, s, "torch needs an integer T_mult, no decay")
-    return L.CosineAnnealingWarmRestarts(with_lr(opt, s.lr), T_0=s.cycle_steps, T_mult=int(s.cycle_mult),
-                                         eta_min=s.min_lr)
+    return L.CosineAnnealingWarmRestarts(
+        with_lr(opt, s.lr), T_0=s.cycle_steps, T_mult=int(s.cycle_mult), eta_min=s.min_lr
+    )
 
 
 def _piecewise_twin(L: Any, opt: Any, s: Any) -> Any:
     ratios = [b / a for a, b in zip(s.values, s.values[1:])]
     gamma = ratios[0] if ratios else 1.0
-    _require(all(math.isclose(r, gamma, rel_tol=1e-12) for r in ratios), s,
-             "MultiStepLR multiplies by one gamma at every milestone")
+    _require(
+        all(math.isclose(r, gamma, rel_tol=1e-12) for r in ratios),
+        s,
+        "MultiStepLR multiplies by one gamma at every milestone",
+    )
     return L.MultiStepLR(with_lr(opt, s.values[0]), list(s.boundaries), gamma)
 
 
@@ -146,6 +169,7 @@ def _noam_twin(L: Any, opt: Any, s: Any) -> Any:
 
     def multiplier(step: int) -> float:
         return step / max(1, w) if step < w else 1.0 / math.sqrt((step + w - w) / w)
+
     return L.LambdaLR(with_lr(opt, s.lr), multiplier)
 
 
@@ -163,6 +187,7 @@ def _wsd_twin(L: Any, opt: Any, s: Any) -> Any:
             v = {"linear": 1.0 - p, "cosine": 0.5 * (1.0 + math.cos(math.pi * p)), "1-sqrt": 1.0 - math.sqrt(p)}
             return v[s.decay] * (1 - r) + r
         return r
+
     return L.LambdaLR(with_lr(opt, s.lr), multiplier)
 
 
@@ -171,68 +196,147 @@ def _steps(name: str, per_run: int, low: int = 1) -> ParamSpec:
 
 
 _ROWS = [
-    Entry("constant", constant, dict(lr=0.1), lambda n: {"constant": constant(0.1)},
-          fit=R.constant_schedule,
-          torch_twin=lambda L, opt, s: L.LambdaLR(with_lr(opt, s.lr), lambda step: 1.0)),
-    Entry("step_decay", step_decay, dict(lr=0.1, step_size=10),
-          lambda n: {"step_decay": step_decay(0.1, step_size=300, gamma=0.3)},
-          fit=R.step_thirds_schedule,
-          torch_twin=lambda L, opt, s: L.StepLR(with_lr(opt, s.lr), s.step_size, s.gamma)),
-    Entry("multistep_decay", multistep_decay, dict(lr=0.1, milestones=[10, 30]),
-          lambda n: {"multistep_decay": multistep_decay(0.1, [500, 800])},
-          fit=R.step_schedule,
-          torch_twin=lambda L, opt, s: L.MultiStepLR(with_lr(opt, s.lr), list(s.milestones), s.gamma)),
-    Entry("exponential_decay", exponential_decay, dict(lr=0.1, gamma=0.95),
-          lambda n: {"exponential_decay": exponential_decay(0.1, 0.997),
-                     "exponential (staircase)": exponential_decay(0.1, 0.7, decay_steps=100, staircase=True)},
-          controls={"gamma": dataclasses.replace(CONTROLS["gamma"], default=0.5)},
-          fit=R.exponential_schedule, torch_twin=_exponential_twin),
-    Entry("inverse_time_decay", inverse_time_decay, dict(lr=0.1, decay_rate=0.5),
-          lambda n: {"inverse_time_decay": inverse_time_decay(0.1, 0.01)},
-          fit=R.inverse_time_schedule),
-    Entry("inverse_sqrt_decay", inverse_sqrt_decay, dict(lr=0.1, decay_rate=0.5),
-          lambda n: {"inverse_sqrt_decay": inverse_sqrt_decay(0.1, 0.05)}),
-    Entry("polynomial_decay", polynomial_decay, dict(lr=0.1, total_steps=50, power=2.0),
-          lambda n: {"polynomial_decay": polynomial_decay(0.1, n, power=2.0)},
-          torch_twin=_polynomial_twin),
-    Entry("linear_decay", linear_decay, dict(lr=0.1, total_steps=50),
-          lambda n: {"linear_decay": linear_decay(0.1, n)},
-          fit=R.linear_decay_schedule,
-          torch_twin=_linear_twin),
-    Entry("cosine_decay", cosine_decay, dict(lr=0.1, total_steps=50),
-          lambda n: {"cosine_decay": cosine_decay(0.1, n)},
-          fit=R.cosine_schedule,  # torch rises again past T; equal for t <= T
-          torch_twin=lambda L, opt, s: L.CosineAnnealingLR(with_lr(opt, s.lr), s.total_steps, s.min_lr)),
-    Entry("cosine_restarts", cosine_restarts, dict(lr=0.1, cycle_steps=10, cycle_mult=2),
-          lambda n: {"cosine_restarts": cosine_restarts(0.1, 100, cycle_mult=2)},
-          fit=R.sgdr_schedule, torch_twin=_restarts_twin),
-    Entry("cyclic", cyclic, dict(base_lr=0.01, max_lr=0.1, step_size_up=5),
-          lambda n: {"cyclic": cyclic(0.01, 0.1, step_size_up=100, mode="triangular2")},
-          fit=R.cyclic_schedule,
-          torch_twin=lambda L, opt, s, **kw: L.CyclicLR(
-              with_lr(opt, s.base_lr), s.base_lr, s.max_lr, s.step_size_up, s.step_size_down, s.mode, s.gamma,
-              **{"cycle_momentum": False, **kw})),
-    Entry("one_cycle", one_cycle, dict(max_lr=0.1, total_steps=50),
-          lambda n: {"one_cycle": one_cycle(0.1, n)},
-          controls={"total_steps": _steps("total_steps", 1, low=2)},
-          fit=R.one_cycle_schedule,  # torch raises past total_steps; we hold the final rate
-          torch_twin=lambda L, opt, s, **kw: L.OneCycleLR(
-              opt, s.max_lr, total_steps=s.total_steps, pct_start=s.pct_start, anneal_strategy=s.anneal,
-              div_factor=s.div_factor, final_div_factor=s.final_div_factor, three_phase=s.three_phase,
-              **{"cycle_momentum": False, **kw})),
-    Entry("noam", noam, dict(lr=0.1, warmup_steps=10), lambda n: {"noam": noam(0.1, 100)},
-          torch_twin=_noam_twin),
-    Entry("piecewise_constant", piecewise_constant, dict(boundaries=[10, 20], values=[0.1, 0.05, 0.01]),
-          lambda n: {"piecewise_constant": piecewise_constant([200, 600], [0.05, 0.1, 0.01])},
-          torch_twin=_piecewise_twin),
-    Entry("warmup", warmup, dict(schedule=cosine_decay(0.1, 40), warmup_steps=10),
-          lambda n: {"warmup + cosine": warmup(cosine_decay(0.1, n - 100), 100)},
-          fit=R.warmup_cosine_schedule, catalog=False),
-    Entry("warmup_stable_decay", warmup_stable_decay,
-          dict(lr=0.1, total_steps=50, warmup_steps=5, decay_steps=10),
-          lambda n: {"warmup_stable_decay": warmup_stable_decay(0.1, n, 100, 200, decay="1-sqrt")},
-          controls={"warmup_steps": _steps("warmup_steps", 10, low=0), "decay_steps": _steps("decay_steps", 5)},
-          fit=R.wsd_schedule, torch_twin=_wsd_twin),
+    Entry(
+        "constant",
+        constant,
+        dict(lr=0.1),
+        lambda n: {"constant": constant(0.1)},
+        fit=R.constant_schedule,
+        torch_twin=lambda L, opt, s: L.LambdaLR(with_lr(opt, s.lr), lambda step: 1.0),
+    ),
+    Entry(
+        "step_decay",
+        step_decay,
+        dict(lr=0.1, step_size=10),
+        lambda n: {"step_decay": step_decay(0.1, step_size=300, gamma=0.3)},
+        fit=R.step_thirds_schedule,
+        torch_twin=lambda L, opt, s: L.StepLR(with_lr(opt, s.lr), s.step_size, s.gamma),
+    ),
+    Entry(
+        "multistep_decay",
+        multistep_decay,
+        dict(lr=0.1, milestones=[10, 30]),
+        lambda n: {"multistep_decay": multistep_decay(0.1, [500, 800])},
+        fit=R.step_schedule,
+        torch_twin=lambda L, opt, s: L.MultiStepLR(with_lr(opt, s.lr), list(s.milestones), s.gamma),
+    ),
+    Entry(
+        "exponential_decay",
+        exponential_decay,
+        dict(lr=0.1, gamma=0.95),
+        lambda n: {
+            "exponential_decay": exponential_decay(0.1, 0.997),
+            "exponential (staircase)": exponential_decay(0.1, 0.7, decay_steps=100, staircase=True),
+        },
+        controls={"gamma": dataclasses.replace(CONTROLS["gamma"], default=0.5)},
+        fit=R.exponential_schedule,
+        torch_twin=_exponential_twin,
+    ),
+    Entry(
+        "inverse_time_decay",
+        inverse_time_decay,
+        dict(lr=0.1, decay_rate=0.5),
+        lambda n: {"inverse_time_decay": inverse_time_decay(0.1, 0.01)},
+        fit=R.inverse_time_schedule,
+    ),
+    Entry(
+        "inverse_sqrt_decay",
+        inverse_sqrt_decay,
+        dict(lr=0.1, decay_rate=0.5),
+        lambda n: {"inverse_sqrt_decay": inverse_sqrt_decay(0.1, 0.05)},
+    ),
+    Entry(
+        "polynomial_decay",
+        polynomial_decay,
+        dict(lr=0.1, total_steps=50, power=2.0),
+        lambda n: {"polynomial_decay": polynomial_decay(0.1, n, power=2.0)},
+        torch_twin=_polynomial_twin,
+    ),
+    Entry(
+        "linear_decay",
+        linear_decay,
+        dict(lr=0.1, total_steps=50),
+        lambda n: {"linear_decay": linear_decay(0.1, n)},
+        fit=R.linear_decay_schedule,
+        torch_twin=_linear_twin,
+    ),
+    Entry(
+        "cosine_decay",
+        cosine_decay,
+        dict(lr=0.1, total_steps=50),
+        lambda n: {"cosine_decay": cosine_decay(0.1, n)},
+        fit=R.cosine_schedule,  # torch rises again past T; equal for t <= T
+        torch_twin=lambda L, opt, s: L.CosineAnnealingLR(with_lr(opt, s.lr), s.total_steps, s.min_lr),
+    ),
+    Entry(
+        "cosine_restarts",
+        cosine_restarts,
+        dict(lr=0.1, cycle_steps=10, cycle_mult=2),
+        lambda n: {"cosine_restarts": cosine_restarts(0.1, 100, cycle_mult=2)},
+        fit=R.sgdr_schedule,
+        torch_twin=_restarts_twin,
+    ),
+    Entry(
+        "cyclic",
+        cyclic,
+        dict(base_lr=0.01, max_lr=0.1, step_size_up=5),
+        lambda n: {"cyclic": cyclic(0.01, 0.1, step_size_up=100, mode="triangular2")},
+        fit=R.cyclic_schedule,
+        torch_twin=lambda L, opt, s, **kw: L.CyclicLR(
+            with_lr(opt, s.base_lr),
+            s.base_lr,
+            s.max_lr,
+            s.step_size_up,
+            s.step_size_down,
+            s.mode,
+            s.gamma,
+            **{"cycle_momentum": False, **kw},
+        ),
+    ),
+    Entry(
+        "one_cycle",
+        one_cycle,
+        dict(max_lr=0.1, total_steps=50),
+        lambda n: {"one_cycle": one_cycle(0.1, n)},
+        controls={"total_steps": _steps("total_steps", 1, low=2)},
+        fit=R.one_cycle_schedule,  # torch raises past total_steps; we hold the final rate
+        torch_twin=lambda L, opt, s, **kw: L.OneCycleLR(
+            opt,
+            s.max_lr,
+            total_steps=s.total_steps,
+            pct_start=s.pct_start,
+            anneal_strategy=s.anneal,
+            div_factor=s.div_factor,
+            final_div_factor=s.final_div_factor,
+            three_phase=s.three_phase,
+            **{"cycle_momentum": False, **kw},
+        ),
+    ),
+    Entry("noam", noam, dict(lr=0.1, warmup_steps=10), lambda n: {"noam": noam(0.1, 100)}, torch_twin=_noam_twin),
+    Entry(
+        "piecewise_constant",
+        piecewise_constant,
+        dict(boundaries=[10, 20], values=[0.1, 0.05, 0.01]),
+        lambda n: {"piecewise_constant": piecewise_constant([200, 600], [0.05, 0.1, 0.01])},
+        torch_twin=_piecewise_twin,
+    ),
+    Entry(
+        "warmup",
+        warmup,
+        dict(schedule=cosine_decay(0.1, 40), warmup_steps=10),
+        lambda n: {"warmup + cosine": warmup(cosine_decay(0.1, n - 100), 100)},
+        fit=R.warmup_cosine_schedule,
+        catalog=False,
+    ),
+    Entry(
+        "warmup_stable_decay",
+        warmup_stable_decay,
+        dict(lr=0.1, total_steps=50, warmup_steps=5, decay_steps=10),
+        lambda n: {"warmup_stable_decay": warmup_stable_decay(0.1, n, 100, 200, decay="1-sqrt")},
+        controls={"warmup_steps": _steps("warmup_steps", 10, low=0), "decay_steps": _steps("decay_steps", 5)},
+        fit=R.wsd_schedule,
+        torch_twin=_wsd_twin,
+    ),
 ]
 
 #: name -> row, for every schedule (compositions too, with catalog=False).
@@ -289,8 +393,9 @@ def param_specs(factory: str | Callable[..., Schedule], n_steps: int = 1000) -> 
     return _entry(factory).specs(n_steps)
 
 
-def build_schedule(name: str, values: Mapping[str, Any] | None = None, *, n_steps: int = 1000,
-                   warmup_steps: int = 0) -> Schedule | str:
+def build_schedule(
+    name: str, values: Mapping[str, Any] | None = None, *, n_steps: int = 1000, warmup_steps: int = 0
+) -> Schedule | str:
     """Build a catalog schedule from control values; a readable message instead of an error.
 
     Never raises for values the controls of :func:`param_specs` can produce: a

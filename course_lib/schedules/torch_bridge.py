@@ -11,6 +11,7 @@
 >>> round(sched.get_last_lr()[0], 6)
 0.01
 """
+
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -58,8 +59,7 @@ class CourseScheduler(torch.optim.lr_scheduler.LRScheduler):
         self._last_lr = values
 
 
-def as_torch_scheduler(optimizer: torch.optim.Optimizer,
-                       schedule: Schedule | Sequence[Schedule]) -> CourseScheduler:
+def as_torch_scheduler(optimizer: torch.optim.Optimizer, schedule: Schedule | Sequence[Schedule]) -> CourseScheduler:
     """Return a torch LR scheduler that sets every param group's lr from a course_lib schedule.
 
     Args:
@@ -85,7 +85,8 @@ def as_torch_scheduler(optimizer: torch.optim.Optimizer,
         if len(schedules) != n_groups:
             raise ValueError(
                 f"schedule must be one schedule or one per param group: got {len(schedules)} "
-                f"schedules for {n_groups} param groups")
+                f"schedules for {n_groups} param groups"
+            )
     else:
         raise TypeError(f"schedule must be a course_lib schedule or a list of them, got schedule={schedule!r}")
     for i, s in enumerate(schedules):

@@ -12,6 +12,7 @@ text under a schedule, over seeds), and the studies behind the explorers: ``grad
 >>> studies.partial_sums(schedules.constant(0.1), 3).round(2).tolist()
 [0.1, 0.2, 0.3]
 """
+
 from __future__ import annotations
 
 from course_lib.lazy import lazy_exports

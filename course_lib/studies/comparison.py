@@ -4,22 +4,21 @@
 budget (model, data, optimizer, number of updates: one :class:`~course_lib.training.plan.RunPlan`),
 its own peak rate tuned on the same log-spaced grid, and a report over fresh seeds (mean and spread).
 """
+
 from __future__ import annotations
 
-import copy
 import dataclasses
 import math
-from numbers import Real
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import torch
 
 from course_lib import schedules as S
+from course_lib.display import Table
 from course_lib.training.factories import OPTIMIZERS
 from course_lib.training.history import History
 from course_lib.training.plan import RunPlan
-from course_lib.display import Table
 from course_lib.training.seeds import summarize
 from course_lib.training.torch_loop import train_torch
 from course_lib.validation import check_in, check_int
@@ -65,9 +64,11 @@ class Budget:
         if not hasattr(self.data, "X_train") or not hasattr(self.data, "X_val"):
             raise TypeError(f"data must be a Dataset (X_train, y_train, X_val, y_val), got data={self.data!r}")
         if isinstance(self.model, torch.nn.Module) or not callable(self.model):
-            raise TypeError("model must be a function building a fresh model, e.g. "
-                            f"lambda: M.mlp(64, 10, seed=None); got model={self.model!r} (an instance would "
-                            "be trained further by every run)")
+            raise TypeError(
+                "model must be a function building a fresh model, e.g. "
+                f"lambda: M.mlp(64, 10, seed=None); got model={self.model!r} (an instance would "
+                "be trained further by every run)"
+            )
         object.__setattr__(self, "epochs", check_int("epochs", self.epochs, minimum=1))
         object.__setattr__(self, "batch_size", check_int("batch_size", self.batch_size, minimum=1))
         check_in("optimizer", self.optimizer, OPTIMIZERS)
@@ -75,8 +76,10 @@ class Budget:
             raise TypeError(f"options must be a dict of train_torch keywords, got options={self.options!r}")
         clash = sorted(set(self.options) & set(_TRAIN_KEYS))
         if clash:
-            raise ValueError(f"options must not set {clash}: the budget and the comparison set those; "
-                             f"got options={dict(self.options)!r}")
+            raise ValueError(
+                f"options must not set {clash}: the budget and the comparison set those; "
+                f"got options={dict(self.options)!r}"
+            )
         object.__setattr__(self, "options", dict(self.options))
 
     @property
@@ -108,9 +111,18 @@ class Budget:
             The History.
         """
         epochs = self.epochs if epochs is None else check_int("epochs", epochs, minimum=1)
-        return train_torch(self.model, self.data, schedule, epochs=epochs, batch_size=self.batch_size,
-                           optimizer=self.optimizer, seed=seed, label=label,
-                           check_horizon=epochs == self.epochs, **self.options)  # a shorter run: a deliberate cut
+        return train_torch(
+            self.model,
+            self.data,
+            schedule,
+            epochs=epochs,
+            batch_size=self.batch_size,
+            optimizer=self.optimizer,
+            seed=seed,
+            label=label,
+            check_horizon=epochs == self.epochs,
+            **self.options,
+        )  # a shorter run: a deliberate cut
 
 
 def _check_lrs(lrs: Any) -> np.ndarray:
@@ -135,11 +147,15 @@ def _check_metric(metric: Any) -> Any:
     if callable(metric):
         return metric
     if not (isinstance(metric, str) and isinstance(getattr(History, metric, None), property)):
-        raise ValueError(f"metric must be a History property to minimise ('final_val_loss', 'final_loss') "
-                         f"or a function History -> float (lower is better), got metric={metric!r}")
+        raise ValueError(
+            f"metric must be a History property to minimise ('final_val_loss', 'final_loss') "
+            f"or a function History -> float (lower is better), got metric={metric!r}"
+        )
     if metric == "final_val_acc":
-        raise ValueError("metric is minimised: use metric='final_val_loss', or "
-                         "lambda h: 1 - h.final_val_acc to pick the best accuracy")
+        raise ValueError(
+            "metric is minimised: use metric='final_val_loss', or "
+            "lambda h: 1 - h.final_val_acc to pick the best accuracy"
+        )
     return metric
 
 
@@ -199,9 +215,17 @@ def _progress_bar(total: int, progress: bool, desc: str) -> Any:
     return progress_bar(total=total, disable=not progress, desc=desc)
 
 
-def tune_lr(make_schedule: Callable[[float, int], S.Schedule], lrs: Any, budget: Budget, *,
-            seeds: Sequence[int] = (0,), metric: Any = "final_val_loss", label: str = "",
-            progress: bool = False, _bar: Any = None) -> LRSweep:
+def tune_lr(
+    make_schedule: Callable[[float, int], S.Schedule],
+    lrs: Any,
+    budget: Budget,
+    *,
+    seeds: Sequence[int] = (0,),
+    metric: Any = "final_val_loss",
+    label: str = "",
+    progress: bool = False,
+    _bar: Any = None,
+) -> LRSweep:
     """Train ``make_schedule(lr, budget.total_steps)`` for every lr of a grid; keep the best.
 
     A run that diverges scores inf (it is reported, not raised). The score at a rate is
@@ -225,8 +249,9 @@ def tune_lr(make_schedule: Callable[[float, int], S.Schedule], lrs: Any, budget:
         ValueError, TypeError: bad arguments, naming them.
     """
     if not callable(make_schedule):
-        raise TypeError(f"make_schedule must be a function (lr, total_steps) -> Schedule, "
-                        f"got make_schedule={make_schedule!r}")
+        raise TypeError(
+            f"make_schedule must be a function (lr, total_steps) -> Schedule, got make_schedule={make_schedule!r}"
+        )
     if not isinstance(budget, Budget):
         raise TypeError(f"budget must be a Budget, got budget={budget!r}")
     lrs = _check_lrs(lrs)
@@ -279,9 +304,19 @@ class Comparison:
         for name, runs in self.runs.items():
             loss, loss_std = summarize(runs, "final_val_loss") if runs else (math.nan, math.nan)
             acc, acc_std = summarize(runs, "final_val_acc") if runs else (math.nan, math.nan)
-            out.append(dict(name=name, lr=self.sweeps[name].best_lr, at_edge=self.sweeps[name].at_edge,
-                            runs=len(runs), diverged=sum(h.diverged for h in runs),
-                            val_loss=loss, val_loss_std=loss_std, val_acc=acc, val_acc_std=acc_std))
+            out.append(
+                dict(
+                    name=name,
+                    lr=self.sweeps[name].best_lr,
+                    at_edge=self.sweeps[name].at_edge,
+                    runs=len(runs),
+                    diverged=sum(h.diverged for h in runs),
+                    val_loss=loss,
+                    val_loss_std=loss_std,
+                    val_acc=acc,
+                    val_acc_std=acc_std,
+                )
+            )
         return out
 
     def ranking(self) -> list[str]:
@@ -290,27 +325,40 @@ class Comparison:
         return [r["name"] for r in sorted(rows, key=lambda r: r["val_loss"])]
 
     def table(self) -> Table:
-        """A markdown table (renders as a table in Jupyter), fixed format (lr to 3 significant digits, loss and accuracy to 4 decimals).
+        """A markdown table (renders as a table in Jupyter), fixed format.
+
+        lr to 3 significant digits, loss and accuracy to 4 decimals.
 
         A rate marked "(edge)" is the smallest or largest of the grid: the grid should be
         widened on that side before trusting it.
         """
-        lines = [f"| schedule | tuned lr | final val loss (mean ± std) | final val acc (mean ± std) | runs |",
-                 "|---|---|---|---|---|"]
+        lines = [
+            "| schedule | tuned lr | final val loss (mean ± std) | final val acc (mean ± std) | runs |",
+            "|---|---|---|---|---|",
+        ]
         for r in self.rows():
             lr = "all diverged" if math.isnan(r["lr"]) else f"{r['lr']:.3g}" + (" (edge)" if r["at_edge"] else "")
             runs = f"{r['runs']}" + (f" ({r['diverged']} diverged)" if r["diverged"] else "")
             if r["runs"]:
-                lines.append(f"| {r['name']} | {lr} | {r['val_loss']:.4f} ± {r['val_loss_std']:.4f} | "
-                             f"{r['val_acc']:.4f} ± {r['val_acc_std']:.4f} | {runs} |")
+                lines.append(
+                    f"| {r['name']} | {lr} | {r['val_loss']:.4f} ± {r['val_loss_std']:.4f} | "
+                    f"{r['val_acc']:.4f} ± {r['val_acc_std']:.4f} | {runs} |"
+                )
             else:
                 lines.append(f"| {r['name']} | {lr} | n/a | n/a | 0 |")
         return Table("\n".join(lines))
 
 
-def compare_schedules(schedules: Mapping[str, Callable[[float, int], S.Schedule]], lrs: Any, budget: Budget, *,
-                      seeds: Sequence[int] = (1, 2, 3), tune_seeds: Sequence[int] = (0,),
-                      metric: Any = "final_val_loss", progress: bool = False) -> Comparison:
+def compare_schedules(
+    schedules: Mapping[str, Callable[[float, int], S.Schedule]],
+    lrs: Any,
+    budget: Budget,
+    *,
+    seeds: Sequence[int] = (1, 2, 3),
+    tune_seeds: Sequence[int] = (0,),
+    metric: Any = "final_val_loss",
+    progress: bool = False,
+) -> Comparison:
     """A fair comparison: tune each schedule's peak rate on the grid, then rerun it over seeds.
 
     For every schedule: :func:`tune_lr` over ``lrs`` with ``tune_seeds``, then
@@ -335,8 +383,9 @@ def compare_schedules(schedules: Mapping[str, Callable[[float, int], S.Schedule]
         ValueError, TypeError: bad arguments, naming them.
     """
     if not isinstance(schedules, Mapping) or not schedules:
-        raise TypeError(f"schedules must be a non-empty dict name -> make(lr, total_steps), "
-                        f"got schedules={schedules!r}")
+        raise TypeError(
+            f"schedules must be a non-empty dict name -> make(lr, total_steps), got schedules={schedules!r}"
+        )
     for name, make in schedules.items():
         if not callable(make):
             raise TypeError(f"schedules[{name!r}] must be a function (lr, total_steps) -> Schedule, got {make!r}")

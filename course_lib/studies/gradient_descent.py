@@ -3,6 +3,7 @@ schedule fitted to (peak lr, n_steps), and a status line that explains the run.
 
 Pure functions (no widgets): :func:`make_problem`, :func:`run_gd_experiment`, :func:`describe_run`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -11,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from course_lib import problems as P
+from course_lib import training as T
+
 # the schedule presets fitted to (peak lr, n_steps): course_lib.schedules.registry after the merge
 from course_lib.schedules.recipes import gd_schedule
-from course_lib import training as T
 from course_lib.training.history import History
 from course_lib.validation import check_in
 
@@ -50,9 +52,18 @@ def make_problem(name: str, condition_number: float = 10.0) -> P.Problem:
     return P.multi_basin()
 
 
-def run_gd_experiment(problem_name: str, lr: float, schedule_name: str, n_steps: int, *,
-                      condition_number: float = 10.0, momentum: float = 0.0, noisy: bool = False,
-                      seed: int = 0, label: str | None = None) -> History:
+def run_gd_experiment(
+    problem_name: str,
+    lr: float,
+    schedule_name: str,
+    n_steps: int,
+    *,
+    condition_number: float = 10.0,
+    momentum: float = 0.0,
+    noisy: bool = False,
+    seed: int = 0,
+    label: str | None = None,
+) -> History:
     """Run gradient descent on a named problem with a named schedule of peak rate ``lr``.
 
     Never raises on divergence: the History says where it happened.
@@ -76,12 +87,19 @@ def run_gd_experiment(problem_name: str, lr: float, schedule_name: str, n_steps:
     """
     problem = make_problem(problem_name, float(condition_number))
     if noisy and not hasattr(problem, "stochastic_grad"):
-        raise ValueError(f"noisy=True needs a problem with gradient noise (multi_basin), "
-                         f"got problem_name={problem_name!r}")
+        raise ValueError(
+            f"noisy=True needs a problem with gradient noise (multi_basin), got problem_name={problem_name!r}"
+        )
     schedule = gd_schedule(schedule_name, lr, n_steps)
-    return T.run_gd(problem, schedule, int(n_steps), momentum=float(momentum),
-                    batch_size=1 if noisy else None, seed=int(seed),
-                    label=schedule_name if label is None else label)
+    return T.run_gd(
+        problem,
+        schedule,
+        int(n_steps),
+        momentum=float(momentum),
+        batch_size=1 if noisy else None,
+        seed=int(seed),
+        label=schedule_name if label is None else label,
+    )
 
 
 def describe_run(history: History, problem: Any) -> str:
@@ -105,13 +123,17 @@ def describe_run(history: History, problem: Any) -> str:
             k = int(np.argmax(np.abs(excess_all) < 1e-6))
             text = f"{name}: converged (loss within 1e-6 of the minimum from step {k})"
         else:
-            text = (f"{name}: not converged after {history.n_steps} steps "
-                    f"(loss {history.final_loss:.3g}, {excess:.2g} above the minimum)")
+            text = (
+                f"{name}: not converged after {history.n_steps} steps "
+                f"(loss {history.final_loss:.3g}, {excess:.2g} above the minimum)"
+            )
     peak = float(np.max(history.lr)) if len(history.lr) else float("nan")
     if hasattr(problem, "stability_limit"):
         side = "above" if peak >= problem.stability_limit else "below"
-        text += (f"; peak lr {peak:.3g} is {side} the stability limit 2/L = {problem.stability_limit:.3g}"
-                 f" (best constant lr 2/(L+mu) = {problem.optimal_lr:.3g})")
+        text += (
+            f"; peak lr {peak:.3g} is {side} the stability limit 2/L = {problem.stability_limit:.3g}"
+            f" (best constant lr 2/(L+mu) = {problem.optimal_lr:.3g})"
+        )
     elif hasattr(problem, "curvature") and not hasattr(problem, "basin_of") and history.params is not None:
         curvature = float(problem.curvature(history.params[0]))
         if curvature > 0:

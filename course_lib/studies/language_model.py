@@ -14,6 +14,7 @@ unbiased estimate of the loss on unseen text: a validation curve at every step, 
 >>> [h.n_steps for h in runs["constant"]], sorted(setup.levels())
 ([4, 4], ['bigram', 'source', 'unigram'])
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
+
 from course_lib.problems.datasets import Dataset
 from course_lib.problems.text import bigram_loss, lm_dataset, topic_markov_source, unigram_loss
 from course_lib.training.history import History
@@ -71,10 +73,17 @@ class LMSetup:
 
     def model(self) -> Callable[[], TinyLM]:
         """A function building a fresh model from torch's RNG (under a run's seed, a different init per seed)."""
-        return functools.partial(transformer_lm, self.data().n_classes, self.context, d_model=self.d_model,
-                                 n_heads=self.n_heads, n_layers=self.n_layers,
-                                 d_ff=2 * self.d_model if self.d_ff is None else self.d_ff,
-                                 norm_first=self.norm_first, seed=None)
+        return functools.partial(
+            transformer_lm,
+            self.data().n_classes,
+            self.context,
+            d_model=self.d_model,
+            n_heads=self.n_heads,
+            n_layers=self.n_layers,
+            d_ff=2 * self.d_model if self.d_ff is None else self.d_ff,
+            norm_first=self.norm_first,
+            seed=None,
+        )
 
     def levels(self) -> dict[str, float]:
         """Validation losses (nats per token) of three reference predictors of the corpus.
@@ -104,12 +113,19 @@ def train_lm(setup: LMSetup, schedule: Any, *, seed: int = 0, label: str = "", *
     if not isinstance(setup, LMSetup):
         raise TypeError(f"setup must be an LMSetup, got setup={setup!r}")
     options = {"optimizer": "adam", **options}
-    return train_torch(setup.model(), setup.data(), schedule, epochs=1, batch_size=setup.batch_size, seed=seed,
-                       label=label, **options)
+    return train_torch(
+        setup.model(), setup.data(), schedule, epochs=1, batch_size=setup.batch_size, seed=seed, label=label, **options
+    )
 
 
-def run_lm_schedules(setup: LMSetup, schedules: Mapping[str, Any], *, seeds: Iterable[int] = (0, 1, 2),
-                     progress: bool = False, **options: Any) -> dict[str, list[History]]:
+def run_lm_schedules(
+    setup: LMSetup,
+    schedules: Mapping[str, Any],
+    *,
+    seeds: Iterable[int] = (0, 1, 2),
+    progress: bool = False,
+    **options: Any,
+) -> dict[str, list[History]]:
     """Every schedule of ``schedules`` (label -> schedule) on ``setup``, once per seed.
 
     The same seeds for every schedule, so run i of each label starts from the same weights and
@@ -147,13 +163,12 @@ def first_step_below(history: History, level: float, *, window: int = 10) -> int
     loss = np.asarray(history.loss, dtype=np.float64)
     if len(loss) < window:
         return None
-    smooth = moving_average(loss, window)[window - 1:] if window > 1 else loss
+    smooth = moving_average(loss, window)[window - 1 :] if window > 1 else loss
     below = np.flatnonzero(smooth < level)
     return int(below[0] + window - 1) if below.size else None
 
 
-def paired_drop(before: Iterable[History], after: Iterable[History], metric: str = "final_val_loss"
-                ) -> np.ndarray:
+def paired_drop(before: Iterable[History], after: Iterable[History], metric: str = "final_val_loss") -> np.ndarray:
     """``metric(before[i]) - metric(after[i])`` for runs paired by seed (positive: ``after`` is lower).
 
     E.g. a constant rate and a WSD run with the same seed are identical until the cool-down
@@ -161,6 +176,7 @@ def paired_drop(before: Iterable[History], after: Iterable[History], metric: str
     """
     a, b = list(before), list(after)
     if len(a) != len(b) or not a:
-        raise ValueError(f"before and after must be runs paired by seed (same non-zero length), got "
-                         f"{len(a)} and {len(b)} runs")
+        raise ValueError(
+            f"before and after must be runs paired by seed (same non-zero length), got {len(a)} and {len(b)} runs"
+        )
     return np.array([float(getattr(x, metric)) - float(getattr(y, metric)) for x, y in zip(a, b)])

@@ -3,6 +3,7 @@
 Pure functions (no widgets): :func:`run_large_batch_experiment` and :func:`describe_large_batch`;
 the large-batch explorer (``course_lib.explorers.large_batch``) draws them.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,14 +31,27 @@ def _large_batch_base(base_lr: float, base_batch: int, epochs: int, hidden: tupl
 
     data = raw_digits()
     total = T.RunPlan(data.n_train, base_batch, epochs).total_steps
-    return T.train_torch(D.mlp_factory(64, 10, hidden=hidden), data, S.scaled_schedule(base_lr, 1, total),
-                         epochs=epochs, batch_size=base_batch, seed=seed,
-                         label=f"(a) batch {base_batch}, lr {base_lr:.3g}")
+    return T.train_torch(
+        D.mlp_factory(64, 10, hidden=hidden),
+        data,
+        S.scaled_schedule(base_lr, 1, total),
+        epochs=epochs,
+        batch_size=base_batch,
+        seed=seed,
+        label=f"(a) batch {base_batch}, lr {base_lr:.3g}",
+    )
 
 
-def run_large_batch_experiment(k: int = 4, warmup_epochs: float = 5.0, *, base_lr: float = 0.02,
-                               base_batch: int = 32, epochs: int = 15, hidden: tuple[int, ...] = (64,),
-                               seed: int = 0) -> dict[str, History]:
+def run_large_batch_experiment(
+    k: int = 4,
+    warmup_epochs: float = 5.0,
+    *,
+    base_lr: float = 0.02,
+    base_batch: int = 32,
+    epochs: int = 15,
+    hidden: tuple[int, ...] = (64,),
+    seed: int = 0,
+) -> dict[str, History]:
     """The four runs of notebook 08 for a batch multiplier k, simulated in one process.
 
     Raw-pixel digits, ``mlp(64, 10, hidden)``, plain SGD, a cosine decay to 0 over ``epochs``:
@@ -89,8 +103,9 @@ def run_large_batch_experiment(k: int = 4, warmup_epochs: float = 5.0, *, base_l
     configs = {
         f"(b) batch {big}, lr {base_lr:.3g}": S.scaled_schedule(base_lr, 1, total),
         f"(c) batch {big}, lr {k * base_lr:.3g}, no warm-up": S.scaled_schedule(base_lr, k, total),
-        f"(d) batch {big}, lr {k * base_lr:.3g}, warm-up {warmup_epochs:g} epochs":
-            S.scaled_schedule(base_lr, k, total, min(warm, total - 1)),
+        f"(d) batch {big}, lr {k * base_lr:.3g}, warm-up {warmup_epochs:g} epochs": S.scaled_schedule(
+            base_lr, k, total, min(warm, total - 1)
+        ),
     }
     for label, schedule in configs.items():
         runs[label] = _large_batch_run(label, schedule, k, base_batch, epochs, hidden, seed)
@@ -98,13 +113,22 @@ def run_large_batch_experiment(k: int = 4, warmup_epochs: float = 5.0, *, base_l
 
 
 @functools.lru_cache(maxsize=256)
-def _large_batch_run(label: str, schedule: S.Schedule, k: int, base_batch: int, epochs: int,
-                     hidden: tuple[int, ...], seed: int) -> History:
+def _large_batch_run(
+    label: str, schedule: S.Schedule, k: int, base_batch: int, epochs: int, hidden: tuple[int, ...], seed: int
+) -> History:
     """One simulated large-batch run, cached: an explorer's control moved back redraws at once."""
     from course_lib.training import distributed as D
 
-    return D.train_simulated(D.mlp_factory(64, 10, hidden=hidden), raw_digits(), schedule, world_size=k,
-                             batch_size=base_batch, epochs=epochs, seed=seed, label=label)
+    return D.train_simulated(
+        D.mlp_factory(64, 10, hidden=hidden),
+        raw_digits(),
+        schedule,
+        world_size=k,
+        batch_size=base_batch,
+        epochs=epochs,
+        seed=seed,
+        label=label,
+    )
 
 
 def describe_large_batch(runs: Mapping[str, History]) -> str:
@@ -116,6 +140,8 @@ def describe_large_batch(runs: Mapping[str, History]) -> str:
         if h.diverged:
             lines.append(h.summary())
             continue
-        lines.append(f"{label}: final val loss {h.final_val_loss:.4f}, val acc {h.final_val_acc:.3f}; "
-                     f"worst training loss in epoch 1 = {early_spike(h):.2f} x the first")
+        lines.append(
+            f"{label}: final val loss {h.final_val_loss:.4f}, val acc {h.final_val_acc:.3f}; "
+            f"worst training loss in epoch 1 = {early_spike(h):.2f} x the first"
+        )
     return "\n".join(lines)

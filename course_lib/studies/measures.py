@@ -11,13 +11,13 @@ moves in total (partial sums), how large the early loss spike is. No torch here.
 >>> steps_to_tolerance(run_gd(bowl, bowl.optimal_lr, 200), bowl, rel_tol=1e-6)
 35
 """
+
 from __future__ import annotations
 
-import copy
 import dataclasses
 import math
 from numbers import Real
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -25,14 +25,23 @@ from course_lib import schedules as S
 from course_lib.training.history import History
 from course_lib.validation import check_int, check_positive
 
-__all__ = ["check_history", "excess_loss", "late_excess_loss", "noise_floor", "steps_to_tolerance", "partial_sums",
-           "axis_progress", "early_spike"]
+__all__ = [
+    "check_history",
+    "excess_loss",
+    "late_excess_loss",
+    "noise_floor",
+    "steps_to_tolerance",
+    "partial_sums",
+    "axis_progress",
+    "early_spike",
+]
 
 
 def check_history(history: Any) -> History:
     if not isinstance(history, History):
-        raise TypeError(f"history must be a History (from a trainer), got history={history!r} "
-                        f"({type(history).__name__})")
+        raise TypeError(
+            f"history must be a History (from a trainer), got history={history!r} ({type(history).__name__})"
+        )
     return history
 
 
@@ -46,6 +55,7 @@ def _min_loss(problem: Any) -> float:
 # ---------------------------------------------------------------------------
 # Fixed learning rates (notebook 01): how far from the minimum, how fast
 # ---------------------------------------------------------------------------
+
 
 def excess_loss(history: History, problem: Any) -> History:
     """A copy of ``history`` whose ``loss`` is loss - problem.min_loss (the distance to the best loss).
@@ -92,13 +102,23 @@ def late_excess_loss(history: History, problem: Any, window: int = 1000) -> floa
     if history.diverged:
         return math.inf
     if window > history.n_steps:
-        raise ValueError(f"window must be at most the number of recorded steps ({history.n_steps}), "
-                         f"got window={window}")
+        raise ValueError(
+            f"window must be at most the number of recorded steps ({history.n_steps}), got window={window}"
+        )
     return float(np.mean(np.asarray(history.loss[-window:], dtype=np.float64)) - f_star)
 
 
-def noise_floor(problem: Any, lr: float, batch_size: int | None, *, seeds: Sequence[int] = (0, 1, 2),
-                n_steps: int = 4000, window: int = 3000, method: str = "sgd", momentum: float = 0.0) -> np.ndarray:
+def noise_floor(
+    problem: Any,
+    lr: float,
+    batch_size: int | None,
+    *,
+    seeds: Sequence[int] = (0, 1, 2),
+    n_steps: int = 4000,
+    window: int = 3000,
+    method: str = "sgd",
+    momentum: float = 0.0,
+) -> np.ndarray:
     """The noise floor of a constant rate, once per seed: :func:`late_excess_loss` of a run started at the minimum.
 
     Each run starts at ``problem.minimum`` (no transient to wait out), takes ``n_steps``
@@ -186,6 +206,7 @@ def steps_to_tolerance(history: History, problem: Any, rel_tol: float = 1e-6, st
 # Decaying rates (notebook 02): how much a schedule moves in total
 # ---------------------------------------------------------------------------
 
+
 def partial_sums(schedule: Any, n_steps: int, power: float = 1.0) -> np.ndarray:
     """Running totals S_t = sum_{s=0..t} lr(s) ** power, for t = 0 .. n_steps-1.
 
@@ -220,6 +241,7 @@ def partial_sums(schedule: Any, n_steps: int, power: float = 1.0) -> np.ndarray:
 # ---------------------------------------------------------------------------
 # Per-parameter rates (notebook 05): progress along each axis
 # ---------------------------------------------------------------------------
+
 
 def axis_progress(history: History, problem: Any, fraction: float = 0.1) -> list[int | None]:
     """For each parameter i, the first step t with |w_t,i - w*_i| <= fraction * |w_0,i - w*_i|.
@@ -265,6 +287,7 @@ def axis_progress(history: History, problem: Any, fraction: float = 0.1) -> list
 # ---------------------------------------------------------------------------
 # Large batches (notebook 08)
 # ---------------------------------------------------------------------------
+
 
 def early_spike(history: History, epochs: float = 1.0) -> float:
     """Largest training loss over the first ``epochs`` epochs, divided by the first loss.

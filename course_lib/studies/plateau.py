@@ -3,6 +3,7 @@
 Pure functions (no widgets): :func:`run_plateau_experiment` and :func:`describe_plateau`; the
 plateau explorer (``course_lib.explorers.plateau``) draws them.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,10 +22,20 @@ def _plateau_problem() -> P.NoisyLeastSquares:
     return P.noisy_least_squares()
 
 
-def run_plateau_experiment(lr: float = 0.1, factor: float = 0.5, patience: int = 2, cooldown: int = 0,
-                           threshold: float = 1e-4, *, threshold_mode: str = "rel", min_lr: float = 0.0,
-                           plateau_every: int = 100, n_steps: int = 4000, batch_size: int = 1,
-                           seed: int = 0) -> list[History]:
+def run_plateau_experiment(
+    lr: float = 0.1,
+    factor: float = 0.5,
+    patience: int = 2,
+    cooldown: int = 0,
+    threshold: float = 1e-4,
+    *,
+    threshold_mode: str = "rel",
+    min_lr: float = 0.0,
+    plateau_every: int = 100,
+    n_steps: int = 4000,
+    batch_size: int = 1,
+    seed: int = 0,
+) -> list[History]:
     """SGD on ``problems.noisy_least_squares()`` at a constant rate, and under ReduceLROnPlateau.
 
     Both runs start at rate ``lr`` and see the same gradient noise (same seed). The plateau
@@ -55,13 +66,21 @@ def run_plateau_experiment(lr: float = 0.1, factor: float = 0.5, patience: int =
     from course_lib.studies.measures import excess_loss
     from course_lib.training.plateau import ReduceLROnPlateau
 
-    policy = ReduceLROnPlateau(lr, factor=factor, patience=patience, threshold=threshold,
-                               threshold_mode=threshold_mode, cooldown=cooldown, min_lr=min_lr)
+    policy = ReduceLROnPlateau(
+        lr,
+        factor=factor,
+        patience=patience,
+        threshold=threshold,
+        threshold_mode=threshold_mode,
+        cooldown=cooldown,
+        min_lr=min_lr,
+    )
     problem = _plateau_problem()
     common = dict(batch_size=batch_size, seed=seed)
     constant = T.run_gd(problem, lr, n_steps, label=f"constant lr {lr:.3g}", **common)
-    plateau = T.run_gd(problem, None, n_steps, plateau=policy, plateau_every=plateau_every,
-                       label="reduce on plateau", **common)
+    plateau = T.run_gd(
+        problem, None, n_steps, plateau=policy, plateau_every=plateau_every, label="reduce on plateau", **common
+    )
     return [excess_loss(constant, problem), excess_loss(plateau, problem)]
 
 

@@ -35,6 +35,7 @@ Fisher's exact test for two counts.
 >>> rep.fresh_seeds[0] >= FRESH_BASE, rep.n_sets, rep.stands
 (True, 20, True)
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -49,10 +50,23 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 __all__ = [
-    "FRESH_BASE", "STANDS_AT", "Runs", "Estimate", "Claim", "Replication",
-    "claim", "all_claims", "replicate", "fresh_seed_sets",
-    "mean_interval", "paired_difference", "proportion", "proportion_difference", "ratio_of_means",
-    "fisher_counts", "worded_with_rate",
+    "FRESH_BASE",
+    "STANDS_AT",
+    "Runs",
+    "Estimate",
+    "Claim",
+    "Replication",
+    "claim",
+    "all_claims",
+    "replicate",
+    "fresh_seed_sets",
+    "mean_interval",
+    "paired_difference",
+    "proportion",
+    "proportion_difference",
+    "ratio_of_means",
+    "fisher_counts",
+    "worded_with_rate",
 ]
 
 #: Every seed a notebook uses is below this; fresh seeds for replication start here.
@@ -97,6 +111,7 @@ class Runs(Mapping[str, np.ndarray]):
     def __repr__(self) -> str:
         def short(v: np.ndarray) -> str:
             return np.array2string(v, precision=4, threshold=8, separator=", ")
+
         body = ", ".join(f"{k}={short(v)}" for k, v in self._values.items())
         return f"Runs(seeds={_seed_range(self.seeds)}, {body})"
 
@@ -104,8 +119,10 @@ class Runs(Mapping[str, np.ndarray]):
     def concat(parts: Sequence["Runs"]) -> "Runs":
         """Pool runs of several seed sets (row-wise)."""
         keys = list(parts[0])
-        return Runs(tuple(s for p in parts for s in p.seeds),
-                    **{k: np.concatenate([np.atleast_1d(p[k]) for p in parts]) for k in keys})
+        return Runs(
+            tuple(s for p in parts for s in p.seeds),
+            **{k: np.concatenate([np.atleast_1d(p[k]) for p in parts]) for k in keys},
+        )
 
 
 @dataclass(frozen=True)
@@ -163,9 +180,11 @@ def worded_with_rate(statement: str) -> bool:
 
 # ---- estimates (scipy.stats) -------------------------------------------------------------------
 
+
 def mean_interval(x: Any, label: str = "mean") -> Estimate:
     """Mean with a t interval (95 %)."""
     from scipy import stats
+
     x = np.asarray(x, dtype=float).ravel()
     m = float(x.mean())
     if len(x) < 2 or float(x.std(ddof=1)) == 0.0:
@@ -183,6 +202,7 @@ def paired_difference(a: Any, b: Any, label: str = "a − b") -> Estimate:
 def proportion(hits: Any, label: str = "rate") -> Estimate:
     """Fraction of true entries with a Wilson interval."""
     from scipy import stats
+
     hits = np.asarray(hits, dtype=bool).ravel()
     k, n = int(hits.sum()), len(hits)
     ci = stats.binomtest(k, n).proportion_ci(method="wilson")
@@ -202,6 +222,7 @@ def ratio_of_means(a: Any, b: Any, label: str = "mean a / mean b", paired: bool 
 def fisher_counts(a: Any, b: Any) -> float:
     """Two-sided Fisher exact p-value for two arms of 0/1 outcomes."""
     from scipy import stats
+
     a, b = np.asarray(a, bool).ravel(), np.asarray(b, bool).ravel()
     table = [[int(a.sum()), len(a) - int(a.sum())], [int(b.sum()), len(b) - int(b.sum())]]
     return float(stats.fisher_exact(table).pvalue)
@@ -210,17 +231,32 @@ def fisher_counts(a: Any, b: Any) -> float:
 def _bootstrap(stat: Callable[..., Any], a: Any, b: Any, label: str, paired: bool) -> Estimate:
     """Percentile bootstrap of ``stat(a, b, axis=...)`` (2000 resamples, a fixed generator)."""
     from scipy import stats
+
     a, b = np.asarray(a, float).ravel(), np.asarray(b, float).ravel()
     value = float(stat(a, b))
     if min(len(a), len(b)) < 3 or (np.ptp(a) == 0 and np.ptp(b) == 0):
         return Estimate(value, value, value, label, "bootstrap", len(a))
-    res = stats.bootstrap((a, b), stat, paired=paired, vectorized=True, n_resamples=2000,
-                          method="percentile", rng=np.random.default_rng(0))
-    return Estimate(value, float(res.confidence_interval.low), float(res.confidence_interval.high),
-                    label, "bootstrap" + (" paired" if paired else ""), len(a))
+    res = stats.bootstrap(
+        (a, b),
+        stat,
+        paired=paired,
+        vectorized=True,
+        n_resamples=2000,
+        method="percentile",
+        rng=np.random.default_rng(0),
+    )
+    return Estimate(
+        value,
+        float(res.confidence_interval.low),
+        float(res.confidence_interval.high),
+        label,
+        "bootstrap" + (" paired" if paired else ""),
+        len(a),
+    )
 
 
 # ---- claims -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -303,6 +339,7 @@ def all_claims() -> dict[str, Claim]:
 
 # ---- replication -------------------------------------------------------------------------------
 
+
 def fresh_seed_sets(set_size: int, n_sets: int, start: int = FRESH_BASE) -> list[tuple[int, ...]]:
     """``n_sets`` disjoint sets of ``set_size`` consecutive seeds from ``start`` (never a notebook's)."""
     if set_size < 1 or n_sets < 1:
@@ -341,21 +378,37 @@ class Replication:
         """One row of the replication table (plain types, for JSON and Markdown)."""
         c = self.claim
         return {
-            "claim": c.name, "where": c.where, "statement": c.statement,
-            "torch": c.needs_torch, "set_size": c.set_size,
-            "notebook_seeds": _seed_range(c.notebook_seeds), "fresh_seeds": _seed_range(self.fresh_seeds),
-            "sets": self.n_sets, "held": int(sum(self.held)),
-            "rate": self.rate.value, "rate_low": self.rate.low, "rate_high": self.rate.high,
-            "effect": self.effect.label, "effect_value": self.effect.value,
-            "effect_low": self.effect.low, "effect_high": self.effect.high,
-            "effect_method": self.effect.method, "effect_n": self.effect.n,
-            "stands": self.stands, "notebook_holds": self.notebook_holds, "seconds": round(self.seconds, 2),
+            "claim": c.name,
+            "where": c.where,
+            "statement": c.statement,
+            "torch": c.needs_torch,
+            "set_size": c.set_size,
+            "notebook_seeds": _seed_range(c.notebook_seeds),
+            "fresh_seeds": _seed_range(self.fresh_seeds),
+            "sets": self.n_sets,
+            "held": int(sum(self.held)),
+            "rate": self.rate.value,
+            "rate_low": self.rate.low,
+            "rate_high": self.rate.high,
+            "effect": self.effect.label,
+            "effect_value": self.effect.value,
+            "effect_low": self.effect.low,
+            "effect_high": self.effect.high,
+            "effect_method": self.effect.method,
+            "effect_n": self.effect.n,
+            "stands": self.stands,
+            "notebook_holds": self.notebook_holds,
+            "seconds": round(self.seconds, 2),
         }
 
 
-def replicate(c: Claim, n_sets: int | None = None, start: int = FRESH_BASE,
-              with_notebook_seeds: bool = False,
-              progress: Callable[[int, int], None] | None = None) -> Replication:
+def replicate(
+    c: Claim,
+    n_sets: int | None = None,
+    start: int = FRESH_BASE,
+    with_notebook_seeds: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Replication:
     """Run ``c`` on ``n_sets`` fresh seed sets of the notebook's size; rate and pooled effect.
 
     ``with_notebook_seeds`` also runs the notebook's own seeds (reported, not counted).
@@ -373,5 +426,13 @@ def replicate(c: Claim, n_sets: int | None = None, start: int = FRESH_BASE,
     pooled = Runs.concat(parts)
     notebook = c.holds(c.run()) if with_notebook_seeds else None
     rate = proportion(held, "sets where the predicate holds")
-    return Replication(c, n_sets, tuple(held), tuple(s for st in sets for s in st), rate, c.effect(pooled),
-                       notebook, time.perf_counter() - t0)
+    return Replication(
+        c,
+        n_sets,
+        tuple(held),
+        tuple(s for st in sets for s in st),
+        rate,
+        c.effect(pooled),
+        notebook,
+        time.perf_counter() - t0,
+    )

@@ -9,6 +9,7 @@ explorer (``course_lib.explorers.results``) draws them.
 >>> list(sweeps)
 ['cosine']
 """
+
 from __future__ import annotations
 
 from typing import Any, Mapping
@@ -37,8 +38,10 @@ def select_results(comparison: Any, names: Any = None) -> tuple[dict[str, Any], 
         TypeError: ``comparison`` is not a comparison.
         ValueError: an unknown name.
     """
-    if not (isinstance(getattr(comparison, "sweeps", None), Mapping)
-            and isinstance(getattr(comparison, "runs", None), Mapping)):
+    if not (
+        isinstance(getattr(comparison, "sweeps", None), Mapping)
+        and isinstance(getattr(comparison, "runs", None), Mapping)
+    ):
         raise TypeError(f"comparison must be an experiments.Comparison (sweeps, runs), got comparison={comparison!r}")
     if names is None or (not isinstance(names, str) and len(names) == 0):
         chosen = list(comparison.sweeps)
@@ -68,7 +71,9 @@ def describe_results(comparison: Any, names: Any = None) -> str:
             continue
         rank = f"#{ranking.index(row['name']) + 1} " if row["name"] in ranking else ""
         edge = " (edge of the grid: widen it)" if row["at_edge"] else ""
-        lines.append(f"{rank}{row['name']}: lr {row['lr']:.3g}{edge}; val loss {row['val_loss']:.4f} "
-                     f"± {row['val_loss_std']:.4f}; val acc {row['val_acc']:.4f} ± {row['val_acc_std']:.4f} "
-                     f"({row['runs']} seeds)")
+        lines.append(
+            f"{rank}{row['name']}: lr {row['lr']:.3g}{edge}; val loss {row['val_loss']:.4f} "
+            f"± {row['val_loss_std']:.4f}; val acc {row['val_acc']:.4f} ± {row['val_acc_std']:.4f} "
+            f"({row['runs']} seeds)"
+        )
     return "\n".join(lines)

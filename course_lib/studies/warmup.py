@@ -4,13 +4,14 @@
 >>> bool(np.allclose(np.abs(u[0]), 1.0))   # the first step is lr * sign(g)
 True
 """
+
 from __future__ import annotations
 
 import copy
 import dataclasses
 import math
 from numbers import Real
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import torch
@@ -25,8 +26,9 @@ from course_lib.validation import check_in, check_int, check_positive
 __all__ = ["sharpness", "SharpnessTrace", "sharpness_during_training", "adam_update_sizes", "first_step_ratio"]
 
 
-def _hessian_inputs(model: torch.nn.Module, data: Any, loss: str, n_examples: int
-                    ) -> tuple[torch.Tensor, torch.Tensor, Callable[..., torch.Tensor]]:
+def _hessian_inputs(
+    model: torch.nn.Module, data: Any, loss: str, n_examples: int
+) -> tuple[torch.Tensor, torch.Tensor, Callable[..., torch.Tensor]]:
     """The first n_examples training rows as tensors, and the loss function."""
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"model must be a torch nn.Module, got model={model!r} ({type(model).__name__})")
@@ -41,8 +43,15 @@ def _hessian_inputs(model: torch.nn.Module, data: Any, loss: str, n_examples: in
     return X, y, fn
 
 
-def sharpness(model: torch.nn.Module, data: Any, *, loss: str = "cross_entropy", n_examples: int = 512,
-              n_iter: int = 20, seed: int = 0) -> float:
+def sharpness(
+    model: torch.nn.Module,
+    data: Any,
+    *,
+    loss: str = "cross_entropy",
+    n_examples: int = 512,
+    n_iter: int = 20,
+    seed: int = 0,
+) -> float:
     """The sharpness: the largest Hessian eigenvalue of the training loss at the model's weights.
 
     Power iteration with Hessian-vector products (double backpropagation):
@@ -115,10 +124,19 @@ class SharpnessTrace:
         return self.lr * self.sharpness / 2
 
 
-def sharpness_during_training(model: torch.nn.Module, data: Any, schedule: Any, *, epochs: int,
-                              measure_epochs: Sequence[int] | None = None, loss: str = "cross_entropy",
-                              n_examples: int = 512, n_iter: int = 20, label: str = "",
-                              **train_kwargs: Any) -> SharpnessTrace:
+def sharpness_during_training(
+    model: torch.nn.Module,
+    data: Any,
+    schedule: Any,
+    *,
+    epochs: int,
+    measure_epochs: Sequence[int] | None = None,
+    loss: str = "cross_entropy",
+    n_examples: int = 512,
+    n_iter: int = 20,
+    label: str = "",
+    **train_kwargs: Any,
+) -> SharpnessTrace:
     """Train with ``training.train_torch`` and measure the :func:`sharpness` at init and after some epochs.
 
     Args:
@@ -141,13 +159,18 @@ def sharpness_during_training(model: torch.nn.Module, data: Any, schedule: Any, 
         TypeError, ValueError: bad arguments, naming them.
     """
     if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"model must be an nn.Module built with a seed (its initial sharpness is measured), "
-                        f"got model={model!r}")
+        raise TypeError(
+            f"model must be an nn.Module built with a seed (its initial sharpness is measured), got model={model!r}"
+        )
     epochs = check_int("epochs", epochs, minimum=1)
-    wanted = set(range(1, epochs + 1)) if measure_epochs is None else {
-        check_int(f"measure_epochs[{i}]", e, minimum=1) for i, e in enumerate(measure_epochs)}
+    wanted = (
+        set(range(1, epochs + 1))
+        if measure_epochs is None
+        else {check_int(f"measure_epochs[{i}]", e, minimum=1) for i, e in enumerate(measure_epochs)}
+    )
     if wanted and max(wanted) > epochs:
         raise ValueError(f"measure_epochs must lie in 1 .. epochs ({epochs}), got measure_epochs={sorted(wanted)}")
+
     def measure(net: torch.nn.Module) -> float:
         return sharpness(net, data, loss=loss, n_examples=n_examples, n_iter=n_iter)
 
@@ -157,18 +180,32 @@ def sharpness_during_training(model: torch.nn.Module, data: Any, schedule: Any, 
         if epoch in wanted:
             points.append((epoch, measure(net)))
 
-    history = train_torch(model, data, schedule, epochs=epochs, loss=loss, label=label, callback=callback,
-                            **train_kwargs)
+    history = train_torch(
+        model, data, schedule, epochs=epochs, loss=loss, label=label, callback=callback, **train_kwargs
+    )
     per_epoch = history.steps_per_epoch
     at = np.array([e for e, _ in points])
-    rates = np.asarray(S.evaluate(schedule, epochs * per_epoch + 1), dtype=np.float64) if callable(schedule) \
+    rates = (
+        np.asarray(S.evaluate(schedule, epochs * per_epoch + 1), dtype=np.float64)
+        if callable(schedule)
         else np.full(epochs * per_epoch + 1, float(schedule))
-    return SharpnessTrace(epochs=at, sharpness=np.array([v for _, v in points]), lr=rates[at * per_epoch],
-                          history=history, label=label)
+    )
+    return SharpnessTrace(
+        epochs=at, sharpness=np.array([v for _, v in points]), lr=rates[at * per_epoch], history=history, label=label
+    )
 
 
-def adam_update_sizes(n_steps: int, *, n_params: int = 2000, signal: float = 0.0, noise: float = 1.0,
-                      beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8, seed: int = 0) -> np.ndarray:
+def adam_update_sizes(
+    n_steps: int,
+    *,
+    n_params: int = 2000,
+    signal: float = 0.0,
+    noise: float = 1.0,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    seed: int = 0,
+) -> np.ndarray:
     """Adam's step per unit of lr, m_hat / (sqrt(v_hat) + eps), on a stream of noisy gradients.
 
     Each of ``n_params`` independent parameters receives gradients g = signal + noise * z,
@@ -216,8 +253,15 @@ def adam_update_sizes(n_steps: int, *, n_params: int = 2000, signal: float = 0.0
     return out
 
 
-def first_step_ratio(model: torch.nn.Module, data: Any, lr: float, *, optimizer: str = "adam",
-                     loss: str = "cross_entropy", batch_size: int = 64) -> float:
+def first_step_ratio(
+    model: torch.nn.Module,
+    data: Any,
+    lr: float,
+    *,
+    optimizer: str = "adam",
+    loss: str = "cross_entropy",
+    batch_size: int = 64,
+) -> float:
     """How far the very first update moves the weights, relative to their size: |w_1 - w_0| / |w_0|.
 
     One update of a copy of ``model`` (the model itself is not changed) on the first

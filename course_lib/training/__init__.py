@@ -1,11 +1,12 @@
 """Training: run a rate schedule on a model or a surface and record what happened.
 
 By concept, one module each: ``plan`` (a run's plan: steps per epoch, the horizon T and its
-check against the schedule), ``history`` (the record), ``gd`` (the NumPy update rules and the one
-descent loop), ``factories`` (optimizer and loss by name), ``torch_loop`` (TrainConfig and the
-torch loop on one screen), ``seeds`` (repeats, mean ± band), ``plateau``, ``models``,
-``transformer`` (a small causal Transformer language model, post-LN or pre-LN),
-``checkpoint``, ``snapshots``, ``suggest`` and ``lr_finder`` (the range test), ``distributed``.
+check against the schedule), ``history`` (the record), ``update_rules`` (the NumPy update
+rules), ``gd`` (the one descent loop that drives them), ``factories`` (optimizer and loss by
+name), ``torch_loop`` (TrainConfig and the torch loop on one screen), ``seeds`` (repeats,
+mean ± band), ``plateau``, ``models``, ``transformer`` (a small causal Transformer language
+model, post-LN or pre-LN), ``checkpoint``, ``snapshots``, ``suggest`` and ``lr_finder`` (the
+range test), ``distributed`` (data-parallel training) and ``launch`` (its worker processes).
 Result tables and progress bars are ``course_lib.display``'s.
 Importing this room does not import torch; reading a torch-backed name does.
 
@@ -14,20 +15,21 @@ Importing this room does not import torch; reading a torch-backed name does.
 >>> len(h.lr), h.diverged
 (10, False)
 """
+
 from __future__ import annotations
 
 from course_lib.lazy import lazy_exports
 
 #: exported name -> the module of this room that defines it
 _EXPORTS = {
-    'METHODS': 'gd',
-    'DEFAULT_EPS': 'gd',
-    'clip_gradient': 'gd',
-    'sgd_step': 'gd',
-    'momentum_step': 'gd',
-    'adagrad_step': 'gd',
-    'rmsprop_step': 'gd',
-    'adam_step': 'gd',
+    'METHODS': 'update_rules',
+    'DEFAULT_EPS': 'update_rules',
+    'clip_gradient': 'update_rules',
+    'sgd_step': 'update_rules',
+    'momentum_step': 'update_rules',
+    'adagrad_step': 'update_rules',
+    'rmsprop_step': 'update_rules',
+    'adam_step': 'update_rules',
     'descend': 'gd',
     'Descent': 'gd',
     'run_gd': 'gd',
@@ -63,16 +65,16 @@ _EXPORTS = {
     'train_steps': 'checkpoint',
     'shard_indices': 'distributed',
     'mlp_factory': 'distributed',
-    'WorkerError': 'distributed',
-    'LaunchTimeout': 'distributed',
-    'start_fork_server': 'distributed',
-    'launch_plan': 'distributed',
+    'WorkerError': 'launch',
+    'LaunchTimeout': 'launch',
+    'start_fork_server': 'launch',
+    'launch_plan': 'launch',
     'DistributedResult': 'distributed',
     'train_distributed': 'distributed',
     'train_distributed_many': 'distributed',
     'train_simulated': 'distributed',
-    'START_METHODS': 'distributed',
-    'FORKSERVER_PRELOAD': 'distributed',
+    'START_METHODS': 'launch',
+    'FORKSERVER_PRELOAD': 'launch',
     'RangeTestResult': 'lr_finder',
     'lr_range_test': 'lr_finder',
     'lr_range_test_numpy': 'lr_finder',

@@ -37,9 +37,9 @@ process. Everything saved is plain tensors and numbers, so the file loads with
 >>> bool((rest.loss == whole.loss[25:]).all() and (rest.lr == whole.lr[25:]).all())
 True
 """
+
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +48,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_lib.validation import check_int
 from course_lib.training.history import History
 from course_lib.training.plan import steps_per_epoch
+from course_lib.validation import check_int
 
 __all__ = ["save_checkpoint", "load_checkpoint", "epoch_batches", "train_steps"]
 
@@ -63,15 +63,23 @@ def _check_parts(model: Any, optimizer: Any, scheduler: Any) -> None:
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise TypeError(f"optimizer must be a torch.optim.Optimizer, got optimizer={optimizer!r}")
     if not isinstance(scheduler, torch.optim.lr_scheduler.LRScheduler):
-        raise TypeError(f"scheduler must be a torch LR scheduler (e.g. from as_torch_scheduler), "
-                        f"got scheduler={scheduler!r}")
+        raise TypeError(
+            f"scheduler must be a torch LR scheduler (e.g. from as_torch_scheduler), got scheduler={scheduler!r}"
+        )
     if scheduler.optimizer is not optimizer:
-        raise ValueError("scheduler must drive the given optimizer: build it with "
-                         "as_torch_scheduler(optimizer, schedule)")
+        raise ValueError(
+            "scheduler must drive the given optimizer: build it with as_torch_scheduler(optimizer, schedule)"
+        )
 
 
-def save_checkpoint(path: str | Path, model: nn.Module, optimizer: torch.optim.Optimizer,
-                    scheduler: torch.optim.lr_scheduler.LRScheduler, *, step: int) -> Path:
+def save_checkpoint(
+    path: str | Path,
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
+    *,
+    step: int,
+) -> Path:
     """Write model, optimizer and scheduler state (and torch's RNG state) to ``path``.
 
     Args:
@@ -90,17 +98,33 @@ def save_checkpoint(path: str | Path, model: nn.Module, optimizer: torch.optim.O
     _check_parts(model, optimizer, scheduler)
     step = check_int("step", step, minimum=0)
     if scheduler.last_epoch != step:
-        raise ValueError(f"step must equal the scheduler's count of step() calls ({scheduler.last_epoch}), "
-                         f"got step={step}: call scheduler.step() once per optimizer update")
+        raise ValueError(
+            f"step must equal the scheduler's count of step() calls ({scheduler.last_epoch}), "
+            f"got step={step}: call scheduler.step() once per optimizer update"
+        )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"step": step, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(), "torch_rng": torch.get_rng_state()}, path)
+    torch.save(
+        {
+            "step": step,
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "torch_rng": torch.get_rng_state(),
+        },
+        path,
+    )
     return path
 
 
-def load_checkpoint(path: str | Path, model: nn.Module, optimizer: torch.optim.Optimizer,
-                    scheduler: torch.optim.lr_scheduler.LRScheduler, *, restore_rng: bool = True) -> int:
+def load_checkpoint(
+    path: str | Path,
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
+    *,
+    restore_rng: bool = True,
+) -> int:
     """Load a checkpoint written by :func:`save_checkpoint` into freshly built objects.
 
     Build the model, the optimizer and the scheduler as at the start of the run (the
@@ -153,8 +177,17 @@ def epoch_batches(n_examples: int, batch_size: int, seed: int, epoch: int) -> li
     return list(torch.randperm(n_examples, generator=generator).split(batch_size))
 
 
-def train_steps(model: nn.Module, optimizer: torch.optim.Optimizer, scheduler: torch.optim.lr_scheduler.LRScheduler,
-                data: Any, start: int, stop: int, *, batch_size: int = 64, seed: int = 0) -> History:
+def train_steps(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
+    data: Any,
+    start: int,
+    stop: int,
+    *,
+    batch_size: int = 64,
+    seed: int = 0,
+) -> History:
     """Updates start, start+1, ..., stop-1 of a classification run: the textbook torch loop.
 
     Each update: loss on the next batch, ``zero_grad``, ``backward``,
@@ -185,8 +218,10 @@ def train_steps(model: nn.Module, optimizer: torch.optim.Optimizer, scheduler: t
     batch_size = check_int("batch_size", batch_size, minimum=1)
     seed = check_int("seed", seed, minimum=0)
     if scheduler.last_epoch != start:
-        raise ValueError(f"start must equal the scheduler's step count ({scheduler.last_epoch}), got start={start}: "
-                         "load the checkpoint of that step first")
+        raise ValueError(
+            f"start must equal the scheduler's step count ({scheduler.last_epoch}), got start={start}: "
+            "load the checkpoint of that step first"
+        )
     X = torch.as_tensor(data.X_train, dtype=torch.float32)
     y = torch.as_tensor(data.y_train, dtype=torch.int64)
     per_epoch = steps_per_epoch(len(X), batch_size)
@@ -209,6 +244,9 @@ def train_steps(model: nn.Module, optimizer: torch.optim.Optimizer, scheduler: t
             scheduler.step()
     finally:
         torch.set_num_threads(threads)
-    return History(steps=np.arange(start, stop), lr=np.array(lrs), loss=np.array(losses),
-                   config=dict(trainer="checkpoint.train_steps", start=start, stop=stop,
-                               batch_size=batch_size, seed=seed))
+    return History(
+        steps=np.arange(start, stop),
+        lr=np.array(lrs),
+        loss=np.array(losses),
+        config=dict(trainer="checkpoint.train_steps", start=start, stop=stop, batch_size=batch_size, seed=seed),
+    )

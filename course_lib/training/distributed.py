@@ -45,14 +45,13 @@ and the whole launch is stopped after ``timeout`` seconds.
 >>> mlp_factory(64, 10, hidden=(32,))  # doctest: +ELLIPSIS
 functools.partial(<function mlp at ...>, 64, 10, hidden=(32,), activation='relu', seed=None)
 """
+
 from __future__ import annotations
 
 import datetime
 import functools
 import os
 import pickle
-import socket
-import sys
 import tempfile
 import time
 import traceback
@@ -65,20 +64,38 @@ import torch
 from torch import nn
 
 from course_lib.training import models as M
-from course_lib import schedules as S
 from course_lib.training.gd import rates
+from course_lib.training.history import History
+from course_lib.training.launch import (
+    FORKSERVER_PRELOAD,
+    START_METHODS,
+    LaunchTimeout,
+    WorkerError,
+    check_picklable,
+    first_error,
+    free_port,
+    last_line,
+    launch_plan,
+    start_fork_server,
+    stop_processes,
+)
 from course_lib.training.torch_loop import as_config, check_data, train_torch
 from course_lib.validation import check_int, check_positive
-from course_lib.training.history import History
 
-__all__ = ["shard_indices", "mlp_factory", "WorkerError", "LaunchTimeout", "start_fork_server", "launch_plan", "DistributedResult", "train_distributed",
-           "train_distributed_many", "train_simulated", "START_METHODS", "FORKSERVER_PRELOAD"]
-
-#: Start methods accepted by the launcher ("forkserver", the default, and "spawn" are the safe ones).
-START_METHODS = ("forkserver", "spawn", "fork")
-
-#: What the fork server imports once, before forking workers (the slow imports of a worker).
-FORKSERVER_PRELOAD = ("torch", "torch._dynamo", "torch.distributed", "torch.nn.parallel", "course_lib.training.distributed")
+__all__ = [
+    "shard_indices",
+    "mlp_factory",
+    "WorkerError",
+    "LaunchTimeout",
+    "start_fork_server",
+    "launch_plan",
+    "DistributedResult",
+    "train_distributed",
+    "train_distributed_many",
+    "train_simulated",
+    "START_METHODS",
+    "FORKSERVER_PRELOAD",
+]
 
 _NOT_ALLOWED = ("progress",)  # worker output does not reach the notebook
 
@@ -86,6 +103,7 @@ _NOT_ALLOWED = ("progress",)  # worker output does not reach the notebook
 # ---------------------------------------------------------------------------
 # Sharding and the model factory (pure, no processes)
 # ---------------------------------------------------------------------------
+
 
 def shard_indices(order: torch.Tensor | Sequence[int] | np.ndarray, rank: int, world_size: int) -> torch.Tensor:
     """Worker ``rank``'s share of an epoch's order: pad, then take every world_size-th index.
@@ -126,8 +144,9 @@ def shard_indices(order: torch.Tensor | Sequence[int] | np.ndarray, rank: int, w
     return order[rank:total:world_size]
 
 
-def mlp_factory(n_in: int, n_out: int, hidden: Sequence[int] = (64,), activation: str = "relu",
-                seed: int | None = None) -> functools.partial:
+def mlp_factory(
+    n_in: int, n_out: int, hidden: Sequence[int] = (64,), activation: str = "relu", seed: int | None = None
+) -> functools.partial:
     """A picklable builder of :func:`course_lib.training.models.mlp`, to send to worker processes.
 
     ``seed=None`` (the default) lets the trainer's seed set the initial weights (the same
@@ -140,40 +159,9 @@ def mlp_factory(n_in: int, n_out: int, hidden: Sequence[int] = (64,), activation
     return functools.partial(M.mlp, n_in, n_out, hidden=tuple(hidden), activation=activation, seed=seed)
 
 
-
-
 # ---------------------------------------------------------------------------
 # Results and errors
 # ---------------------------------------------------------------------------
-
-class WorkerError(RuntimeError):
-    """A worker process failed; the launcher stopped the others.
-
-    Attributes:
-        rank: the worker whose error came first (the cause; the others usually fail after it
-            with a broken connection).
-        error: the last line of its traceback, e.g. ``"ValueError: ..."``.
-        remote_traceback: the worker's whole traceback (also attached as a note).
-        pids: the process ids of all the workers (all stopped by then).
-    """
-
-    def __init__(self, rank: int, error: str, remote_traceback: str = "", pids: Sequence[int] = ()) -> None:
-        super().__init__(f"worker rank {rank} failed: {error}")
-        self.rank, self.error, self.remote_traceback, self.pids = rank, error, remote_traceback, tuple(pids)
-        if remote_traceback:
-            self.add_note(f"Traceback in worker rank {rank}:\n{remote_traceback.rstrip()}")
-
-
-class LaunchTimeout(TimeoutError):
-    """The workers did not finish within the launch's ``timeout``; they were stopped.
-
-    Attributes:
-        pids: the process ids of the workers (all stopped by then).
-    """
-
-    def __init__(self, message: str, pids: Sequence[int] = ()) -> None:
-        super().__init__(message)
-        self.pids = tuple(pids)
 
 
 @dataclass(eq=False)
@@ -217,8 +205,10 @@ class DistributedResult:
     def max_param_difference(self) -> float:
         """Largest |difference| between any worker's final parameters and rank 0's (0 when in sync)."""
         first = self.params[0]
-        return max((float(np.max(np.abs(p[name] - first[name]), initial=0.0))
-                    for p in self.params[1:] for name in first), default=0.0)
+        return max(
+            (float(np.max(np.abs(p[name] - first[name]), initial=0.0)) for p in self.params[1:] for name in first),
+            default=0.0,
+        )
 
     def load_into(self, net: nn.Module, rank: int = 0) -> nn.Module:
         """Copy worker ``rank``'s final parameters into ``net`` (same architecture); returns ``net``.
@@ -236,14 +226,17 @@ class DistributedResult:
         """One line: workers, batches, rank 0's summary, synchronisation."""
         h = self.history
         batch = None if h.plan is None else h.plan.batch_size
-        return (f"{h.label or 'run'}: {self.world_size} workers x batch {batch} = "
-                f"{None if batch is None else self.world_size * batch}; {h.summary().split(': ', 1)[-1]}; rates identical: "
-                f"{self.rates_identical}; max parameter difference {self.max_param_difference:.3g}")
+        return (
+            f"{h.label or 'run'}: {self.world_size} workers x batch {batch} = "
+            f"{None if batch is None else self.world_size * batch}; {h.summary().split(': ', 1)[-1]}; rates identical: "
+            f"{self.rates_identical}; max parameter difference {self.max_param_difference:.3g}"
+        )
 
 
 # ---------------------------------------------------------------------------
 # The worker (runs in the child processes)
 # ---------------------------------------------------------------------------
+
 
 class _Shard:
     """A :class:`~course_lib.training.torch_loop.Shard`: what train_torch needs to be one worker of a DDP run."""
@@ -267,8 +260,16 @@ class _Shard:
         return float(buffer.item()) / self.world_size
 
 
-def _worker(rank: int, world_size: int, env: dict[str, str], model_fn: Any, data: Any, runs: list[dict[str, Any]],
-            out_dir: str, pg_timeout: float) -> None:
+def _worker(
+    rank: int,
+    world_size: int,
+    env: dict[str, str],
+    model_fn: Any,
+    data: Any,
+    runs: list[dict[str, Any]],
+    out_dir: str,
+    pg_timeout: float,
+) -> None:
     """One worker: join the group, run every run on this rank's shard, save the results to out_dir."""
     import torch.distributed as dist
 
@@ -276,8 +277,9 @@ def _worker(rank: int, world_size: int, env: dict[str, str], model_fn: Any, data
     failed = False
     try:
         os.environ.update(env)  # launch_plan's: where the peers meet, and USE_LIBUV=0 on Windows
-        dist.init_process_group("gloo", rank=rank, world_size=world_size,
-                                timeout=datetime.timedelta(seconds=pg_timeout))
+        dist.init_process_group(
+            "gloo", rank=rank, world_size=world_size, timeout=datetime.timedelta(seconds=pg_timeout)
+        )
         ready = time.time()
         shard, results = _Shard(rank, world_size), []
         for kwargs in runs:
@@ -291,8 +293,12 @@ def _worker(rank: int, world_size: int, env: dict[str, str], model_fn: Any, data
             start = time.perf_counter()
             history = train_torch(build, data, kwargs["schedule"], kwargs["config"], shard=shard)
             seconds = time.perf_counter() - start
-            history.config.update(trainer="train_distributed", world_size=world_size, rank=rank,
-                                  global_batch_size=world_size * kwargs["config"].batch_size)
+            history.config.update(
+                trainer="train_distributed",
+                world_size=world_size,
+                rank=rank,
+                global_batch_size=world_size * kwargs["config"].batch_size,
+            )
             params = {k: v.detach().cpu().numpy().copy() for k, v in built[-1].state_dict().items()} if built else {}
             results.append((history, params, seconds))
         with open(out / f"rank{rank}.tmp", "wb") as fh:
@@ -314,62 +320,6 @@ def _worker(rank: int, world_size: int, env: dict[str, str], model_fn: Any, data
 # The launcher (main process)
 # ---------------------------------------------------------------------------
 
-def start_fork_server() -> bool:
-    """Start the fork server now, in the background, so that the first launch finds torch imported.
-
-    Returns at once: the server imports :data:`FORKSERVER_PRELOAD` (several seconds) while you
-    do other work, e.g. in the import cell of a notebook. Calling it again does nothing; the
-    launcher calls it too. Only the "forkserver" start method uses the server.
-
-    Returns:
-        True if a fork server is running (or starting), False on a platform without one.
-    """
-    import multiprocessing
-    from multiprocessing import forkserver
-
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return False
-    multiprocessing.get_context("forkserver").set_forkserver_preload(list(FORKSERVER_PRELOAD))
-    forkserver.ensure_running()
-    return True
-
-
-def launch_plan(start_method: str, port: int) -> tuple[str, dict[str, str]]:
-    """The launcher's choices on this platform: ``(start method, variables every worker sets)``.
-
-    A start method the platform lacks falls back to "spawn" (Windows has only "spawn"). The workers
-    meet at 127.0.0.1:``port``; on Windows they also set ``USE_LIBUV=0``: PyTorch's Windows builds
-    lack libuv, the TCPStore's default transport, and rendezvous fails without it
-    (pytorch/pytorch#139990).
-    """
-    import multiprocessing
-
-    if start_method not in START_METHODS:
-        raise ValueError(f"start_method must be one of {START_METHODS}, got start_method={start_method!r}")
-    if start_method not in multiprocessing.get_all_start_methods():
-        start_method = "spawn"
-    env = {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(int(port))}
-    if sys.platform == "win32" or os.name == "nt":
-        env["USE_LIBUV"] = "0"
-    return start_method, env
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _check_picklable(name: str, value: Any) -> None:
-    try:
-        pickle.dumps(value)
-    except Exception as err:  # PicklingError, AttributeError (local objects), TypeError
-        raise TypeError(
-            f"{name} must be picklable to reach the worker processes: use a "
-            f"top-level function of a module or a functools.partial of one, e.g. "
-            f"course_lib.training.distributed.mlp_factory(64, 10) -- not a lambda or a function defined in a "
-            f"notebook; got {name}={value!r} ({type(err).__name__}: {err})") from None
-
 
 def _bind_run(model_fn: Any, data: Any, run: Mapping[str, Any], i: int) -> dict[str, Any]:
     """Every train_torch argument of one run (defaults filled in), checked here in the main process."""
@@ -377,8 +327,10 @@ def _bind_run(model_fn: Any, data: Any, run: Mapping[str, Any], i: int) -> dict[
         raise TypeError(f"runs[{i}] must be a dict of train_torch arguments with a 'schedule', got {run!r}")
     for name in _NOT_ALLOWED:
         if run.get(name):
-            raise ValueError(f"{name}={run[name]!r} is not available in train_distributed "
-                             f"(the workers' output does not reach the notebook)")
+            raise ValueError(
+                f"{name}={run[name]!r} is not available in train_distributed "
+                f"(the workers' output does not reach the notebook)"
+            )
     options = {k: v for k, v in run.items() if k != "schedule"}
     try:
         config = as_config(None, {**options, "progress": False})
@@ -389,45 +341,16 @@ def _bind_run(model_fn: Any, data: Any, run: Mapping[str, Any], i: int) -> dict[
     return {"schedule": run["schedule"], "config": config}
 
 
-def _stop(processes: Sequence[Any], wait: float = 5.0) -> None:
-    """Terminate the processes that are still alive, join them, kill those that do not go."""
-    for p in processes:
-        if p.is_alive():
-            p.terminate()
-    end = time.monotonic() + wait
-    for p in processes:
-        p.join(max(0.0, end - time.monotonic()))
-    for p in processes:
-        if p.is_alive():
-            p.kill()
-            p.join(wait)
-
-
-def _first_error(out: Path, world_size: int) -> tuple[int, str] | None:
-    """(rank, traceback) of the error reported first by a worker, or None."""
-    errors = []
-    for rank in range(world_size):
-        path = out / f"error{rank}.pkl"
-        try:
-            with open(path, "rb") as fh:
-                report = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            continue
-        errors.append((report["time"], rank, report["traceback"]))
-    if not errors:
-        return None
-    _, rank, text = min(errors)
-    return rank, text
-
-
-def _last_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1].strip() if lines else "unknown error"
-
-
-def train_distributed_many(model_fn: Callable[[], nn.Module] | nn.Module, data: Any,
-                           runs: Sequence[Mapping[str, Any]], *, world_size: int = 2, timeout: float = 300.0,
-                           start_method: str = "forkserver", **common: Any) -> list[DistributedResult]:
+def train_distributed_many(
+    model_fn: Callable[[], nn.Module] | nn.Module,
+    data: Any,
+    runs: Sequence[Mapping[str, Any]],
+    *,
+    world_size: int = 2,
+    timeout: float = 300.0,
+    start_method: str = "forkserver",
+    **common: Any,
+) -> list[DistributedResult]:
     """Several data-parallel trainings in one launch of ``world_size`` workers (one start-up cost).
 
     The runs execute one after the other inside the same worker processes; each builds a fresh
@@ -464,7 +387,7 @@ def train_distributed_many(model_fn: Callable[[], nn.Module] | nn.Module, data: 
 
     world_size = check_int("world_size", world_size, minimum=1)
     timeout = check_positive("timeout", timeout)
-    start_method, worker_env = launch_plan(start_method, _free_port())
+    start_method, worker_env = launch_plan(start_method, free_port())
     if start_method == "forkserver":
         start_fork_server()
     if isinstance(runs, Mapping) or not isinstance(runs, Sequence) or len(runs) == 0:
@@ -472,32 +395,38 @@ def train_distributed_many(model_fn: Callable[[], nn.Module] | nn.Module, data: 
     if not (isinstance(model_fn, nn.Module) or callable(model_fn)):
         raise TypeError(f"model_fn must be a function returning an nn.Module, or an nn.Module, got {model_fn!r}")
     jobs = [_bind_run(model_fn, data, {**common, **run}, i) for i, run in enumerate(runs)]
-    _check_picklable("model_fn", model_fn)
+    check_picklable("model_fn", model_fn)
     for job in jobs:
-        _check_picklable("callback", job["config"].callback)
-        _check_picklable("schedule", job["schedule"])
+        check_picklable("callback", job["config"].callback)
+        check_picklable("schedule", job["schedule"])
 
     with tempfile.TemporaryDirectory(prefix="course_lib_ddp_") as out_dir:
         out = Path(out_dir)
         launched = time.time()
-        context = mp.start_processes(_worker, args=(world_size, worker_env, model_fn, data, jobs, out_dir,
-                                                    timeout),
-                                     nprocs=world_size, join=False, start_method=start_method)
+        context = mp.start_processes(
+            _worker,
+            args=(world_size, worker_env, model_fn, data, jobs, out_dir, timeout),
+            nprocs=world_size,
+            join=False,
+            start_method=start_method,
+        )
         deadline = time.monotonic() + timeout
         try:
             while not context.join(timeout=0.1, grace_period=1.0):
                 if time.monotonic() > deadline:
-                    raise LaunchTimeout(f"the {world_size} workers did not finish within timeout={timeout:g} s; "
-                                        f"they were stopped", pids=context.pids())
+                    raise LaunchTimeout(
+                        f"the {world_size} workers did not finish within timeout={timeout:g} s; they were stopped",
+                        pids=context.pids(),
+                    )
         except (ProcessRaisedException, ProcessExitedException) as err:
-            _stop(context.processes)
-            first = _first_error(out, world_size)
+            stop_processes(context.processes)
+            first = first_error(out, world_size)
             if first is None:  # killed before it could report (a signal, out of memory)
                 raise WorkerError(err.error_index, str(err).strip(), pids=context.pids()) from None
             rank, text = first
-            raise WorkerError(rank, _last_line(text), text, pids=context.pids()) from None
+            raise WorkerError(rank, last_line(text), text, pids=context.pids()) from None
         finally:
-            _stop(context.processes)
+            stop_processes(context.processes)
         reports = []
         for rank in range(world_size):
             path = out / f"rank{rank}.pkl"
@@ -509,16 +438,31 @@ def train_distributed_many(model_fn: Callable[[], nn.Module] | nn.Module, data: 
     results = []
     for i in range(len(jobs)):
         per_rank = [r["results"][i] for r in reports]
-        results.append(DistributedResult(
-            histories=tuple(h for h, _, _ in per_rank), params=tuple(p for _, p, _ in per_rank),
-            world_size=world_size, train_seconds=float(per_rank[0][2]), startup_seconds=float(startup),
-            config=dict(start_method=start_method, timeout=timeout, pids=context.pids())))
+        results.append(
+            DistributedResult(
+                histories=tuple(h for h, _, _ in per_rank),
+                params=tuple(p for _, p, _ in per_rank),
+                world_size=world_size,
+                train_seconds=float(per_rank[0][2]),
+                startup_seconds=float(startup),
+                config=dict(start_method=start_method, timeout=timeout, pids=context.pids()),
+            )
+        )
     return results
 
 
-def train_distributed(model_fn: Callable[[], nn.Module] | nn.Module, data: Any, schedule: Any, *,
-                      world_size: int = 2, epochs: int, batch_size: int = 64, timeout: float = 300.0,
-                      start_method: str = "forkserver", **train_kwargs: Any) -> DistributedResult:
+def train_distributed(
+    model_fn: Callable[[], nn.Module] | nn.Module,
+    data: Any,
+    schedule: Any,
+    *,
+    world_size: int = 2,
+    epochs: int,
+    batch_size: int = 64,
+    timeout: float = 300.0,
+    start_method: str = "forkserver",
+    **train_kwargs: Any,
+) -> DistributedResult:
     """Train with DistributedDataParallel on ``world_size`` local CPU processes (gloo).
 
     Every worker follows the same per-step ``schedule`` (rate schedule(t) at update t, as in
@@ -547,13 +491,25 @@ def train_distributed(model_fn: Callable[[], nn.Module] | nn.Module, data: Any, 
     Raises:
         WorkerError, LaunchTimeout, ValueError, TypeError: see :func:`train_distributed_many`.
     """
-    return train_distributed_many(model_fn, data, [dict(schedule=schedule, epochs=epochs, batch_size=batch_size,
-                                                        **train_kwargs)],
-                                  world_size=world_size, timeout=timeout, start_method=start_method)[0]
+    return train_distributed_many(
+        model_fn,
+        data,
+        [dict(schedule=schedule, epochs=epochs, batch_size=batch_size, **train_kwargs)],
+        world_size=world_size,
+        timeout=timeout,
+        start_method=start_method,
+    )[0]
 
 
-def train_simulated(model: Callable[[], nn.Module] | nn.Module, data: Any, schedule: Any, *, world_size: int,
-                    batch_size: int = 64, **train_kwargs: Any) -> History:
+def train_simulated(
+    model: Callable[[], nn.Module] | nn.Module,
+    data: Any,
+    schedule: Any,
+    *,
+    world_size: int,
+    batch_size: int = 64,
+    **train_kwargs: Any,
+) -> History:
     """The single-process run that does the same math as ``world_size`` DDP workers of batch ``batch_size``.
 
     It is ``train_torch(..., batch_size=world_size * batch_size)``: DDP averages the workers'

@@ -5,6 +5,7 @@
 >>> opt.param_groups[0]["betas"]
 (0.8, 0.999)
 """
+
 from __future__ import annotations
 
 from typing import Callable, Iterable, Sequence
@@ -20,17 +21,23 @@ OPTIMIZERS = ("sgd", "adam", "adamw")
 LOSSES = ("cross_entropy", "mse")
 
 
-def make_optimizer(name: str, params: Iterable[torch.Tensor], lr: float, *, momentum: float | None = None,
-                   nesterov: bool = False, weight_decay: float = 0.0,
-                   betas: tuple[float, float] = (0.9, 0.999)) -> torch.optim.Optimizer:
+def make_optimizer(
+    name: str,
+    params: Iterable[torch.Tensor],
+    lr: float,
+    *,
+    momentum: float | None = None,
+    nesterov: bool = False,
+    weight_decay: float = 0.0,
+    betas: tuple[float, float] = (0.9, 0.999),
+) -> torch.optim.Optimizer:
     """``torch.optim.SGD`` / ``Adam`` / ``AdamW`` for ``name`` in :data:`OPTIMIZERS`.
 
     ``momentum`` is SGD's momentum (None = 0), and Adam's beta1 when given (else betas[0]).
     """
     check_in("optimizer", name, OPTIMIZERS)
     if name == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=momentum or 0.0, nesterov=nesterov,
-                               weight_decay=weight_decay)
+        return torch.optim.SGD(params, lr=lr, momentum=momentum or 0.0, nesterov=nesterov, weight_decay=weight_decay)
     beta1 = betas[0] if momentum is None else momentum
     cls = torch.optim.Adam if name == "adam" else torch.optim.AdamW
     return cls(params, lr=lr, betas=(beta1, betas[1]), weight_decay=weight_decay)
@@ -44,12 +51,16 @@ def make_loss(name: str, labels: Sequence[torch.Tensor] = ()) -> Callable[[torch
     """
     check_in("loss", name, LOSSES)
     if name == "mse":
+
         def mse(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
             if out.shape != target.shape:
-                raise ValueError(f"loss='mse' needs one model output per target: model gives outputs of shape "
-                                 f"{tuple(out.shape)} for targets of shape {tuple(target.shape)}; "
-                                 f"for class labels use loss='cross_entropy'")
+                raise ValueError(
+                    f"loss='mse' needs one model output per target: model gives outputs of shape "
+                    f"{tuple(out.shape)} for targets of shape {tuple(target.shape)}; "
+                    f"for class labels use loss='cross_entropy'"
+                )
             return F.mse_loss(out, target)
+
         return mse
     every = torch.cat([t.reshape(-1) for t in labels]) if labels else torch.zeros(0, dtype=torch.int64)
     low, high = (int(every.min()), int(every.max())) if every.numel() else (0, 0)
@@ -64,10 +75,13 @@ def make_loss(name: str, labels: Sequence[torch.Tensor] = ()) -> Callable[[torch
         if (tuple(out.shape), tuple(target.shape)) in fits:
             return F.cross_entropy(out, target)
         if out.ndim != target.ndim + 1 or out.shape[1] <= high or (out.shape[:1] + out.shape[2:]) != target.shape:
-            raise ValueError(f"model must give one output per class for loss='cross_entropy': the labels go up "
-                             f"to {high}, so outputs of shape (batch, >= {high + 1}) for labels of shape (batch,), "
-                             f"or (batch, >= {high + 1}, L) for labels of shape (batch, L); but model gives shape "
-                             f"{tuple(out.shape)} for labels of shape {tuple(target.shape)}")
+            raise ValueError(
+                f"model must give one output per class for loss='cross_entropy': the labels go up "
+                f"to {high}, so outputs of shape (batch, >= {high + 1}) for labels of shape (batch,), "
+                f"or (batch, >= {high + 1}, L) for labels of shape (batch, L); but model gives shape "
+                f"{tuple(out.shape)} for labels of shape {tuple(target.shape)}"
+            )
         fits.add((tuple(out.shape), tuple(target.shape)))
         return F.cross_entropy(out, target)
+
     return cross_entropy

@@ -1,7 +1,7 @@
-"""Descent on a NumPy problem: five update rules and the one loop that drives them.
+"""Descent on a NumPy problem: the one loop that drives the five update rules.
 
-The update rules are pure functions (state in, state out), each the formula in its
-docstring (elementwise operations; t counts updates from 1 where a rule needs it):
+The update rules (:mod:`course_lib.training.update_rules`) are pure functions (state in, state
+out), each the formula in its docstring (elementwise operations; t counts updates from 1 where a rule needs it):
 
 * SGD:       w = w - lr * g                                       (:func:`sgd_step`)
 * momentum:  v = m v + g;  w = w - lr * v   (Nesterov: lr * (g + m v))   (:func:`momentum_step`)
@@ -31,10 +31,8 @@ return a :class:`~course_lib.training.history.History`. This module does not imp
 ((101, 2), False)
 >>> run_gd(P.quadratic_bowl(), 2.2, 1000).summary()  # lr above 2 / L
 'run: DIVERGED at step 68 (lr=2.2); last finite loss 3.261e+11'
->>> w, m, v = adam_step(np.zeros(2), np.array([250.0, 0.004]), np.zeros(2), np.zeros(2), t=1, lr=0.01)
->>> np.round(w, 6).tolist()   # the first Adam step is lr * sign(g), whatever the gradient's size
-[-0.01, -0.01]
 """
+
 from __future__ import annotations
 
 import copy
@@ -49,150 +47,42 @@ from course_lib import schedules as S
 from course_lib.training.history import History, schedule_config
 from course_lib.training.plan import check_horizon as warn_on_horizon
 from course_lib.training.plateau import ReduceLROnPlateau
+from course_lib.training.update_rules import (
+    DEFAULT_EPS,
+    METHODS,
+    adagrad_step,
+    adam_step,
+    clip_gradient,
+    clipped,
+    momentum_step,
+    rmsprop_step,
+    sgd_step,
+)
 from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
 
-__all__ = ["clip_gradient", "sgd_step", "sgd_final_points", "momentum_step", "adagrad_step", "rmsprop_step", "adam_step", "descend",
-           "Descent",
-           "run_gd", "run_adaptive", "rates", "momenta", "describe", "METHODS", "DEFAULT_EPS"]
-
-#: The methods :func:`run_adaptive` knows.
-METHODS = ("adagrad", "rmsprop", "adam")
-
-#: torch's default eps of each method (added to the square root, in the denominator).
-DEFAULT_EPS = {"adagrad": 1e-10, "rmsprop": 1e-8, "adam": 1e-8}
-
-
-# ---------------------------------------------------------------------------
-# The update rules (pure functions)
-# ---------------------------------------------------------------------------
-
-def clip_gradient(g: np.ndarray, clip_norm: float | None = None, clip_value: float | None = None) -> np.ndarray:
-    """The gradient after clipping: by value (each g_i into [-clip_value, clip_value]), then by norm.
-
-    By norm: g <- g * min(1, clip_norm / |g|) (|.| the Euclidean norm of the whole vector), so the
-    direction is kept and the length is at most clip_norm: one SGD step moves w by at most
-    lr * clip_norm. By value: g_i <- min(max(g_i, -clip_value), clip_value), which can turn the
-    direction. torch's ``clip_grad_norm_`` divides by ``|g| + 1e-6``; this is the exact rescaling
-    (the two differ by about 1e-6 relative). None leaves the gradient as it is.
-
-    >>> clip_gradient(np.array([30.0, -40.0]), clip_norm=1.0).tolist()     # length 50 -> 1
-    [0.6, -0.8]
-    >>> clip_gradient(np.array([3.0, -0.5]), clip_value=1.0).tolist()      # each coordinate into [-1, 1]
-    [1.0, -0.5]
-    """
-    if clip_value is not None:
-        g = np.clip(g, -clip_value, clip_value)
-    if clip_norm is not None:
-        norm = math.sqrt(float(np.dot(g, g)))
-        if norm > clip_norm:
-            g = g * (clip_norm / norm)
-    return g
-
-
-def _clipped(grad: Callable[[np.ndarray], np.ndarray], clip_norm: Any, clip_value: Any
-             ) -> Callable[[np.ndarray], np.ndarray]:
-    """``grad`` followed by :func:`clip_gradient` (``grad`` itself when neither option is set)."""
-    clip_norm = None if clip_norm is None else check_positive("clip_norm", clip_norm)
-    clip_value = None if clip_value is None else check_positive("clip_value", clip_value)
-    if clip_norm is None and clip_value is None:
-        return grad
-    return lambda w: clip_gradient(grad(w), clip_norm, clip_value)
-
-
-def sgd_step(w: np.ndarray, g: np.ndarray, lr: float) -> np.ndarray:
-    """One gradient-descent update: w = w - lr * g."""
-    return w - lr * g
-
-
-def momentum_step(w: np.ndarray, g: np.ndarray, velocity: np.ndarray, lr: float, momentum: float,
-                  nesterov: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """One heavy-ball update in torch's convention: v = m v + g; w = w - lr * v.
-
-    Nesterov: w = w - lr * (g + m v). Returns (new w, new v).
-    """
-    velocity = momentum * velocity + g
-    return w - lr * (g + momentum * velocity if nesterov else velocity), velocity
-
-
-def adagrad_step(w: np.ndarray, g: np.ndarray, sum_sq: np.ndarray, lr: float,
-                 eps: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
-    """One AdaGrad update: G = G + g^2; w = w - lr * g / (sqrt(G) + eps).
-
-    G only grows, so each parameter's effective rate lr / sqrt(G) only shrinks:
-    AdaGrad has a built-in decay (like lr / sqrt(t) for steady gradients).
-
-    Args:
-        w: parameters.
-        g: gradient at w.
-        sum_sq: G, the running sum of squared gradients (zeros at the start).
-        lr: the global learning rate.
-        eps: added to sqrt(G) to avoid a division by zero.
-
-    Returns:
-        (new w, new G).
-    """
-    sum_sq = sum_sq + g * g
-    return w - lr * g / (np.sqrt(sum_sq) + eps), sum_sq
-
-
-def rmsprop_step(w: np.ndarray, g: np.ndarray, sq_avg: np.ndarray, lr: float, alpha: float = 0.99,
-                 eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
-    """One RMSProp update: v = alpha v + (1 - alpha) g^2; w = w - lr * g / (sqrt(v) + eps).
-
-    v is an exponential moving average of g^2 (it forgets, unlike AdaGrad's sum), so
-    the effective rate lr / sqrt(v) does not decay by itself. No bias correction
-    (torch's convention): with v = 0 at the start, the first steps are larger than lr.
-
-    Args:
-        w: parameters.
-        g: gradient at w.
-        sq_avg: v, the moving average of squared gradients (zeros at the start).
-        lr: the global learning rate.
-        alpha: the averaging constant in [0, 1).
-        eps: added to sqrt(v).
-
-    Returns:
-        (new w, new v).
-    """
-    sq_avg = alpha * sq_avg + (1 - alpha) * g * g
-    return w - lr * g / (np.sqrt(sq_avg) + eps), sq_avg
-
-
-def adam_step(w: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, lr: float,
-              beta1: float = 0.9, beta2: float = 0.999,
-              eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One Adam update (Kingma & Ba 2015), step number t = 1, 2, ...
-
-    m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2;
-    m_hat = m / (1 - beta1^t);  v_hat = v / (1 - beta2^t);
-    w = w - lr * m_hat / (sqrt(v_hat) + eps).
-
-    The step of parameter i is lr * m_hat_i / (sqrt(v_hat_i) + eps): about lr when the
-    gradient's sign is steady, whatever its size (at t = 1 it is lr * g / (|g| + eps)).
-
-    Args:
-        w: parameters.
-        g: gradient at w.
-        m: first-moment average (zeros at the start).
-        v: second-moment average (zeros at the start).
-        t: the number of this update, counting from 1 (for the bias correction).
-        lr: the global learning rate.
-        beta1, beta2: averaging constants in [0, 1).
-        eps: added to sqrt(v_hat).
-
-    Returns:
-        (new w, new m, new v).
-    """
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g * g
-    m_hat = m / (1 - beta1 ** t)
-    v_hat = v / (1 - beta2 ** t)
-    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
-
+__all__ = [
+    "clip_gradient",
+    "sgd_step",
+    "sgd_final_points",
+    "momentum_step",
+    "adagrad_step",
+    "rmsprop_step",
+    "adam_step",
+    "descend",
+    "Descent",
+    "run_gd",
+    "run_adaptive",
+    "rates",
+    "momenta",
+    "describe",
+    "METHODS",
+    "DEFAULT_EPS",
+]
 
 # ---------------------------------------------------------------------------
 # Shared argument handling (the torch loop uses rates, momenta and describe too)
 # ---------------------------------------------------------------------------
+
 
 def rates(schedule: Any, n_steps: int, plateau: ReduceLROnPlateau | None = None) -> np.ndarray:
     """Learning rates schedule(0..n_steps-1); with a plateau policy, the factors schedule(t) / schedule(0).
@@ -204,12 +94,16 @@ def rates(schedule: Any, n_steps: int, plateau: ReduceLROnPlateau | None = None)
         raise TypeError(f"plateau must be a ReduceLROnPlateau or None, got plateau={plateau!r}")
     if schedule is None:
         if plateau is None:
-            raise TypeError("schedule must be a course_lib schedule or a learning rate > 0; "
-                            "schedule=None is allowed only with a plateau policy")
+            raise TypeError(
+                "schedule must be a course_lib schedule or a learning rate > 0; "
+                "schedule=None is allowed only with a plateau policy"
+            )
         return np.ones(n_steps)
     if isinstance(schedule, bool) or not (isinstance(schedule, Real) or callable(schedule)):
-        raise TypeError(f"schedule must be a course_lib schedule, a function of the step or a "
-                        f"learning rate > 0, got schedule={schedule!r} ({type(schedule).__name__})")
+        raise TypeError(
+            f"schedule must be a course_lib schedule, a function of the step or a "
+            f"learning rate > 0, got schedule={schedule!r} ({type(schedule).__name__})"
+        )
     if isinstance(schedule, Real):
         value = float(schedule)
         if not (math.isfinite(value) and value > 0):
@@ -220,8 +114,9 @@ def rates(schedule: Any, n_steps: int, plateau: ReduceLROnPlateau | None = None)
     bad = np.flatnonzero(~(np.isfinite(values) & (values >= 0)))
     if bad.size:
         t = int(bad[0])
-        raise ValueError(f"schedule must give finite rates >= 0; got lr={values[t]!r} at step {t} "
-                         f"from schedule={schedule!r}")
+        raise ValueError(
+            f"schedule must give finite rates >= 0; got lr={values[t]!r} at step {t} from schedule={schedule!r}"
+        )
     if plateau is None:
         return values
     if not values[0] > 0:
@@ -250,22 +145,26 @@ def describe(value: Any) -> Any:
 
 def _path_losses(problem: Any, path: np.ndarray, chunk: int = 1024) -> np.ndarray:
     """problem.loss at every row of path, vectorised in chunks (empty path: no losses)."""
-    losses = [np.asarray(problem.loss(path[i:i + chunk]), dtype=np.float64).reshape(-1)
-              for i in range(0, len(path), chunk)]
+    losses = [
+        np.asarray(problem.loss(path[i : i + chunk]), dtype=np.float64).reshape(-1) for i in range(0, len(path), chunk)
+    ]
     return np.concatenate(losses) if losses else np.zeros(0)
 
 
 def _start_and_grad(problem: Any, w0: Any, batch_size: int | None, seed: int) -> tuple[np.ndarray, Callable]:
     """Check the problem and start; return (start, gradient): exact, or mini-batch from a seeded stream.
 
-    For a course_lib problem the exact gradient is its unchecked kernel ``_grad`` (``Problem.grad`` validates its argument on every call: twice the cost
-    of a 2-D step); the start is checked once here instead.
+    For a course_lib problem the exact gradient is its unchecked kernel ``_grad`` (``Problem.grad``
+    validates its argument on every call: twice the cost of a 2-D step); the start is checked once
+    here instead.
     """
     if not (hasattr(problem, "grad") and hasattr(problem, "loss") and hasattr(problem, "dim")):
         raise TypeError(f"problem must have dim, loss(w) and grad(w), got problem={problem!r}")
     if batch_size is not None and not hasattr(problem, "stochastic_grad"):
-        raise TypeError(f"batch_size={batch_size} needs a problem with stochastic_grad; "
-                        f"{problem!r} has only the exact gradient (use batch_size=None)")
+        raise TypeError(
+            f"batch_size={batch_size} needs a problem with stochastic_grad; "
+            f"{problem!r} has only the exact gradient (use batch_size=None)"
+        )
     try:
         start = np.array(problem.w0 if w0 is None else w0, dtype=np.float64)
     except (TypeError, ValueError):  # text, None inside a list, ragged lists, objects
@@ -309,9 +208,18 @@ class Descent:
     plateau_lrs: list[float] | None
 
 
-def descend(problem: Any, grad: Callable[[np.ndarray], np.ndarray], start: np.ndarray, rule: Rule,
-            base: np.ndarray, *, state: Any = None, max_norm: float = 1e6,
-            plateau: ReduceLROnPlateau | None = None, plateau_every: int = 100) -> Descent:
+def descend(
+    problem: Any,
+    grad: Callable[[np.ndarray], np.ndarray],
+    start: np.ndarray,
+    rule: Rule,
+    base: np.ndarray,
+    *,
+    state: Any = None,
+    max_norm: float = 1e6,
+    plateau: ReduceLROnPlateau | None = None,
+    plateau_every: int = 100,
+) -> Descent:
     """Apply ``rule`` at rates ``base`` from ``start``: w_{t+1}, state = rule(w_t, grad(w_t), state, t, lr_t).
 
     lr_t = base[t], or plateau.lr * base[t] with a policy (stepped every ``plateau_every``
@@ -335,7 +243,7 @@ def descend(problem: Any, grad: Callable[[np.ndarray], np.ndarray], start: np.nd
             for t, lr in enumerate(lrs[begin:end].tolist(), start=begin):
                 w, state = rule(w, grad(w), state, t, lr)
                 path[t + 1] = w
-            rows = path[begin + 1:end + 1]
+            rows = path[begin + 1 : end + 1]
             worse = np.flatnonzero(~(np.einsum("ij,ij->i", rows, rows) <= max_sq))  # nan fails <= too
             if worse.size:  # update begin + k produced a bad point
                 done = bad = begin + int(worse[0])
@@ -346,24 +254,52 @@ def descend(problem: Any, grad: Callable[[np.ndarray], np.ndarray], start: np.nd
     nonfinite = np.flatnonzero(~np.isfinite(losses))
     if nonfinite.size:
         done = bad = int(nonfinite[0])
-    return Descent(path=path[:done + 1].copy(), lr=lrs[:done].copy(), loss=losses[:done], diverged_step=bad,
-                   diverged_lr=None if bad is None else float(lrs[bad]),
-                   plateau_lrs=None if policy is None else list(policy.history))
+    return Descent(
+        path=path[: done + 1].copy(),
+        lr=lrs[:done].copy(),
+        loss=losses[:done],
+        diverged_step=bad,
+        diverged_lr=None if bad is None else float(lrs[bad]),
+        plateau_lrs=None if policy is None else list(policy.history),
+    )
 
 
 def _history(run: Descent, schedule: Any, momentum: np.ndarray | None, label: str, config: dict) -> History:
     done = len(run.loss)
-    return History(steps=np.arange(done), lr=run.lr, loss=run.loss, momentum=momentum, params=run.path,
-                   diverged=run.diverged_step is not None, diverged_step=run.diverged_step,
-                   diverged_lr=run.diverged_lr, label=label, config=config, plateau_lrs=run.plateau_lrs,
-                   schedule=schedule_config(schedule))
+    return History(
+        steps=np.arange(done),
+        lr=run.lr,
+        loss=run.loss,
+        momentum=momentum,
+        params=run.path,
+        diverged=run.diverged_step is not None,
+        diverged_step=run.diverged_step,
+        diverged_lr=run.diverged_lr,
+        label=label,
+        config=config,
+        plateau_lrs=run.plateau_lrs,
+        schedule=schedule_config(schedule),
+    )
 
 
-def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentum: Any = 0.0,
-           nesterov: bool = False, batch_size: int | None = None, seed: int = 0,
-           plateau: ReduceLROnPlateau | None = None, plateau_every: int = 100,
-           clip_norm: float | None = None, clip_value: float | None = None,
-           max_norm: float = 1e6, label: str = "", check_horizon: bool = True) -> History:
+def run_gd(
+    problem: Any,
+    schedule: Any,
+    n_steps: int,
+    *,
+    w0: Any = None,
+    momentum: Any = 0.0,
+    nesterov: bool = False,
+    batch_size: int | None = None,
+    seed: int = 0,
+    plateau: ReduceLROnPlateau | None = None,
+    plateau_every: int = 100,
+    clip_norm: float | None = None,
+    clip_value: float | None = None,
+    max_norm: float = 1e6,
+    label: str = "",
+    check_horizon: bool = True,
+) -> History:
     """Gradient descent on a NumPy problem: w_{t+1} = w_t - lr(t) * g_t (:func:`sgd_step`).
 
     g_t is the exact gradient, or ``problem.stochastic_grad(w, rng, batch_size)`` with
@@ -411,7 +347,7 @@ def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentu
     n_steps = check_int("n_steps", n_steps, minimum=1)
     batch_size = None if batch_size is None else check_int("batch_size", batch_size, minimum=1)
     start, grad = _start_and_grad(problem, w0, batch_size, check_int("seed", seed, minimum=0))
-    grad = _clipped(grad, clip_norm, clip_value)
+    grad = clipped(grad, clip_norm, clip_value)
     plateau_every = check_int("plateau_every", plateau_every, minimum=1)
     max_norm = check_positive("max_norm", max_norm)
     base = rates(schedule, n_steps, plateau)
@@ -426,17 +362,45 @@ def run_gd(problem: Any, schedule: Any, n_steps: int, *, w0: Any = None, momentu
         rule = lambda w, g, v, t, lr: momentum_step(w, g, v, lr, m[t], nesterov)  # noqa: E731
     else:
         rule = lambda w, g, v, t, lr: (sgd_step(w, g, lr), v)  # noqa: E731
-    run = descend(problem, grad, start, rule, base, state=np.zeros(problem.dim), max_norm=max_norm,
-                  plateau=plateau, plateau_every=plateau_every)
-    return _history(run, schedule, moms[:len(run.loss)], label, dict(
-        trainer="run_gd", problem=repr(problem), schedule=describe(schedule), n_steps=n_steps,
-        w0=start.tolist(), momentum=describe(momentum), nesterov=nesterov, batch_size=batch_size, seed=seed,
-        plateau=describe(plateau), plateau_every=plateau_every, clip_norm=clip_norm, clip_value=clip_value,
-        max_norm=max_norm, plateau_lrs=run.plateau_lrs))
+    run = descend(
+        problem,
+        grad,
+        start,
+        rule,
+        base,
+        state=np.zeros(problem.dim),
+        max_norm=max_norm,
+        plateau=plateau,
+        plateau_every=plateau_every,
+    )
+    return _history(
+        run,
+        schedule,
+        moms[: len(run.loss)],
+        label,
+        dict(
+            trainer="run_gd",
+            problem=repr(problem),
+            schedule=describe(schedule),
+            n_steps=n_steps,
+            w0=start.tolist(),
+            momentum=describe(momentum),
+            nesterov=nesterov,
+            batch_size=batch_size,
+            seed=seed,
+            plateau=describe(plateau),
+            plateau_every=plateau_every,
+            clip_norm=clip_norm,
+            clip_value=clip_value,
+            max_norm=max_norm,
+            plateau_lrs=run.plateau_lrs,
+        ),
+    )
 
 
-def sgd_final_points(problem: Any, schedule: Any, n_steps: int, seeds: Any, *, w0: Any = None,
-                     batch_size: int = 1) -> np.ndarray:
+def sgd_final_points(
+    problem: Any, schedule: Any, n_steps: int, seeds: Any, *, w0: Any = None, batch_size: int = 1
+) -> np.ndarray:
     """Where plain SGD ends, for many seeds at once: ``run_gd(problem, schedule, n_steps, w0=...,
     batch_size=batch_size, seed=s).params[-1]`` for every ``s`` in ``seeds``, as one array.
 
@@ -460,7 +424,9 @@ def sgd_final_points(problem: Any, schedule: Any, n_steps: int, seeds: Any, *, w
     from course_lib.problems.surfaces import MultiBasin  # local: problems is only needed here
 
     if not isinstance(problem, MultiBasin):
-        raise TypeError(f"sgd_final_points needs a multi_basin problem (Gaussian gradient noise), got problem={problem!r}")
+        raise TypeError(
+            f"sgd_final_points needs a multi_basin problem (Gaussian gradient noise), got problem={problem!r}"
+        )
     n_steps = check_int("n_steps", n_steps, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     seeds = [check_int("seed", s, minimum=0) for s in seeds]
@@ -476,11 +442,24 @@ def sgd_final_points(problem: Any, schedule: Any, n_steps: int, seeds: Any, *, w
     return w
 
 
-def run_adaptive(problem: Any, schedule: Any, n_steps: int, *, method: str = "adam", w0: Any = None,
-                 betas: tuple[float, float] = (0.9, 0.999), alpha: float = 0.99, eps: float | None = None,
-                 batch_size: int | None = None, seed: int = 0, clip_norm: float | None = None,
-                 clip_value: float | None = None, max_norm: float = 1e6,
-                 label: str = "", check_horizon: bool = True) -> History:
+def run_adaptive(
+    problem: Any,
+    schedule: Any,
+    n_steps: int,
+    *,
+    method: str = "adam",
+    w0: Any = None,
+    betas: tuple[float, float] = (0.9, 0.999),
+    alpha: float = 0.99,
+    eps: float | None = None,
+    batch_size: int | None = None,
+    seed: int = 0,
+    clip_norm: float | None = None,
+    clip_value: float | None = None,
+    max_norm: float = 1e6,
+    label: str = "",
+    check_horizon: bool = True,
+) -> History:
     """AdaGrad, RMSProp or Adam on a NumPy problem, with the global rate lr(t) = schedule(t).
 
     The update at step t (t = 0, 1, ...) is :func:`adagrad_step`, :func:`rmsprop_step` or
@@ -530,7 +509,7 @@ def run_adaptive(problem: Any, schedule: Any, n_steps: int, *, method: str = "ad
     batch_size = None if batch_size is None else check_int("batch_size", batch_size, minimum=1)
     seed = check_int("seed", seed, minimum=0)
     start, grad = _start_and_grad(problem, w0, batch_size, seed)
-    grad = _clipped(grad, clip_norm, clip_value)
+    grad = clipped(grad, clip_norm, clip_value)
     max_norm = check_positive("max_norm", max_norm)
     lrs = rates(schedule, n_steps, None)
     if check_horizon:
@@ -541,14 +520,33 @@ def run_adaptive(problem: Any, schedule: Any, n_steps: int, *, method: str = "ad
     elif method == "rmsprop":
         rule, state = (lambda w, g, s, t, lr: rmsprop_step(w, g, s, lr, alpha, eps)), zeros  # noqa: E731
     else:
+
         def rule(w, g, s, t, lr):
             w, m, v = adam_step(w, g, s[0], s[1], t + 1, lr, beta1, beta2, eps)
             return w, (m, v)
+
         state = (zeros, zeros)
     run = descend(problem, grad, start, rule, lrs, state=state, max_norm=max_norm)
     done = len(run.loss)
-    return _history(run, schedule, np.full(done, beta1) if method == "adam" else None, label, dict(
-        trainer="run_adaptive", method=method, problem=repr(problem),
-        schedule=schedule if isinstance(schedule, (int, float)) else repr(schedule), n_steps=n_steps,
-        w0=start.tolist(), betas=(beta1, beta2), alpha=alpha, eps=eps, batch_size=batch_size, seed=seed,
-        clip_norm=clip_norm, clip_value=clip_value, max_norm=float(max_norm)))
+    return _history(
+        run,
+        schedule,
+        np.full(done, beta1) if method == "adam" else None,
+        label,
+        dict(
+            trainer="run_adaptive",
+            method=method,
+            problem=repr(problem),
+            schedule=schedule if isinstance(schedule, (int, float)) else repr(schedule),
+            n_steps=n_steps,
+            w0=start.tolist(),
+            betas=(beta1, beta2),
+            alpha=alpha,
+            eps=eps,
+            batch_size=batch_size,
+            seed=seed,
+            clip_norm=clip_norm,
+            clip_value=clip_value,
+            max_norm=float(max_norm),
+        ),
+    )

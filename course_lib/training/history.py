@@ -12,6 +12,7 @@ display only: nothing in course_lib reads its keys back.
 >>> schedule_from_config(config) == schedules.cosine_decay(0.1, 100)
 True
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -41,8 +42,9 @@ def schedule_config(schedule: Any) -> Any:
     config = {"class": type(schedule).__name__}
     for f in dataclasses.fields(schedule):
         value = getattr(schedule, f.name)
-        config[f.name] = (schedule_config(value) if dataclasses.is_dataclass(value) or isinstance(value, (list, tuple))
-                          else value)
+        config[f.name] = (
+            schedule_config(value) if dataclasses.is_dataclass(value) or isinstance(value, (list, tuple)) else value
+        )
     return config
 
 
@@ -59,8 +61,9 @@ def schedule_from_config(config: Any) -> Any:
     cls = getattr(schedules, config["class"], None)
     if not isinstance(cls, type):
         raise ValueError(f"config['class'] must name a class of course_lib.schedules, got {config['class']!r}")
-    kwargs = {k: schedule_from_config(v) if isinstance(v, (dict, list)) else v
-              for k, v in config.items() if k != "class"}
+    kwargs = {
+        k: schedule_from_config(v) if isinstance(v, (dict, list)) else v for k, v in config.items() if k != "class"
+    }
     return cls(**kwargs)
 
 
@@ -143,8 +146,7 @@ class History:
         name = self.label or "run"
         if self.diverged:
             lr = "?" if self.diverged_lr is None else f"{self.diverged_lr:.3g}"
-            return (f"{name}: DIVERGED at step {self.diverged_step} "
-                    f"(lr={lr}); last finite loss {self.final_loss:.4g}")
+            return f"{name}: DIVERGED at step {self.diverged_step} (lr={lr}); last finite loss {self.final_loss:.4g}"
         text = f"{name}: {self.n_steps} steps, final loss {self.final_loss:.4g}"
         if len(self.val_loss):
             text += f", val loss {self.final_val_loss:.4g}"

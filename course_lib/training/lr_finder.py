@@ -10,6 +10,7 @@ read the curve. The model is put back as it was afterwards: a measurement, not t
 >>> result.n_steps > 0
 True
 """
+
 from __future__ import annotations
 
 import copy
@@ -21,8 +22,10 @@ import numpy as np
 
 from course_lib.training.gd import momentum_step
 from course_lib.training.suggest import (
-    RANGE_TEST_RULES, SUGGESTERS, TOO_SHORT_ADVICE, check_sweep, lr_sweep, smooth_losses,
-    suggest_minimum, suggest_slide, suggest_steepest, suggest_valley,
+    RANGE_TEST_RULES,
+    SUGGESTERS,
+    check_sweep,
+    lr_sweep,
 )
 from course_lib.validation import (
     check_in,
@@ -37,6 +40,7 @@ __all__ = ["RangeTestResult", "lr_range_test", "lr_range_test_numpy", "RANGE_TES
 # ---------------------------------------------------------------------------
 # The result
 # ---------------------------------------------------------------------------
+
 
 @dataclass(repr=False)
 class RangeTestResult:
@@ -106,8 +110,11 @@ class RangeTestResult:
     def summary(self) -> str:
         """One line: steps run, how it ended, and the suggestions."""
         name = self.label or "range test"
-        text = f"{name}: {self.n_steps} steps, lr {self.lrs[0]:.3g} -> {self.lrs[-1]:.3g}" \
-            if self.n_steps else f"{name}: no steps"
+        text = (
+            f"{name}: {self.n_steps} steps, lr {self.lrs[0]:.3g} -> {self.lrs[-1]:.3g}"
+            if self.n_steps
+            else f"{name}: no steps"
+        )
         if self.stopped_early:
             text += f", stopped at step {self.stop_step} (loss diverged)"
         if self.suggestions:
@@ -120,8 +127,7 @@ class RangeTestResult:
         return f"RangeTestResult({self.summary()})"
 
 
-def _suggest_all(lrs: np.ndarray, smoothed: np.ndarray, skip_start: int,
-                 skip_end: int) -> tuple[dict[str, float], str]:
+def _suggest_all(lrs: np.ndarray, smoothed: np.ndarray, skip_start: int, skip_end: int) -> tuple[dict[str, float], str]:
     """Run every rule on the trimmed smoothed curve; rules that cannot run are reported in the note."""
     stop = max(len(lrs) - skip_end, skip_start)
     lrs, smoothed = lrs[skip_start:stop], smoothed[skip_start:stop]
@@ -135,8 +141,10 @@ def _suggest_all(lrs: np.ndarray, smoothed: np.ndarray, skip_start: int,
         suggestions[name] = value
     note = ""
     if problems:
-        note = (f"the rules saw points {skip_start}..{stop - 1} of {len(lrs) + skip_start + skip_end} "
-                f"recorded ones; " + "; ".join(problems))
+        note = (
+            f"the rules saw points {skip_start}..{stop - 1} of {len(lrs) + skip_start + skip_end} "
+            f"recorded ones; " + "; ".join(problems)
+        )
     return suggestions, note
 
 
@@ -144,8 +152,10 @@ def _suggest_all(lrs: np.ndarray, smoothed: np.ndarray, skip_start: int,
 # The sweep loop, shared by the torch and NumPy tests
 # ---------------------------------------------------------------------------
 
-def _run_sweep(step: Callable[[float], float], lrs: np.ndarray, beta: float,
-               diverge_factor: float | None) -> tuple[np.ndarray, np.ndarray, int | None]:
+
+def _run_sweep(
+    step: Callable[[float], float], lrs: np.ndarray, beta: float, diverge_factor: float | None
+) -> tuple[np.ndarray, np.ndarray, int | None]:
     """Call ``step(lr)`` (returns the loss before its update) for each rate until divergence."""
     losses, smoothed = [], []
     avg, best = 0.0, math.inf
@@ -164,42 +174,79 @@ def _run_sweep(step: Callable[[float], float], lrs: np.ndarray, beta: float,
     return np.array(losses), np.array(smoothed), None
 
 
-def _check_common(start_lr: Any, end_lr: Any, num_steps: Any, smooth: Any, diverge_factor: Any,
-                  skip_start: Any, skip_end: Any, seed: Any) -> dict[str, Any]:
+def _check_common(
+    start_lr: Any,
+    end_lr: Any,
+    num_steps: Any,
+    smooth: Any,
+    diverge_factor: Any,
+    skip_start: Any,
+    skip_end: Any,
+    seed: Any,
+) -> dict[str, Any]:
     start_lr, end_lr, num_steps = check_sweep(start_lr, end_lr, num_steps)
     smooth = check_range("smooth", smooth, 0.0, 1.0, high_open=True)
     if diverge_factor is not None:
         diverge_factor = check_positive("diverge_factor", diverge_factor)
         if diverge_factor <= 1:
-            raise ValueError(f"diverge_factor must be > 1 (or None to never stop early), "
-                             f"got diverge_factor={diverge_factor!r}")
+            raise ValueError(
+                f"diverge_factor must be > 1 (or None to never stop early), got diverge_factor={diverge_factor!r}"
+            )
     skip_start = num_steps // 10 if skip_start is None else check_int("skip_start", skip_start, minimum=0)
     skip_end = check_int("skip_end", skip_end, minimum=0)
     seed = check_int("seed", seed, minimum=0)
-    return dict(start_lr=start_lr, end_lr=end_lr, num_steps=num_steps, smooth=smooth,
-                diverge_factor=diverge_factor, skip_start=skip_start, skip_end=skip_end, seed=seed)
+    return dict(
+        start_lr=start_lr,
+        end_lr=end_lr,
+        num_steps=num_steps,
+        smooth=smooth,
+        diverge_factor=diverge_factor,
+        skip_start=skip_start,
+        skip_end=skip_end,
+        seed=seed,
+    )
 
 
-def _result(losses: np.ndarray, smoothed: np.ndarray, stop: int | None, lrs: np.ndarray,
-            cfg: dict[str, Any], label: str) -> RangeTestResult:
+def _result(
+    losses: np.ndarray, smoothed: np.ndarray, stop: int | None, lrs: np.ndarray, cfg: dict[str, Any], label: str
+) -> RangeTestResult:
     lrs = lrs[: len(losses)].copy()
     stopped_early = stop is not None
     suggestions, note = _suggest_all(lrs, smoothed, cfg["skip_start"], cfg["skip_end"])
-    return RangeTestResult(lrs=lrs, losses=losses, smoothed=smoothed, stopped_early=stopped_early,
-                           stop_step=stop, suggestions=suggestions,
-                           skip_start=cfg["skip_start"], skip_end=cfg["skip_end"], note=note,
-                           label=label, config=cfg)
+    return RangeTestResult(
+        lrs=lrs,
+        losses=losses,
+        smoothed=smoothed,
+        stopped_early=stopped_early,
+        stop_step=stop,
+        suggestions=suggestions,
+        skip_start=cfg["skip_start"],
+        skip_end=cfg["skip_end"],
+        note=note,
+        label=label,
+        config=cfg,
+    )
 
 
 # ---------------------------------------------------------------------------
 # NumPy problems
 # ---------------------------------------------------------------------------
 
-def lr_range_test_numpy(problem: Any, *, start_lr: float = 1e-7, end_lr: float = 10.0,
-                        num_steps: int = 100, batch_size: int | None = None, momentum: float = 0.0,
-                        smooth: float = 0.98, diverge_factor: float | None = 4.0,
-                        skip_start: int | None = None, skip_end: int = 5,
-                        seed: int = 0) -> RangeTestResult:
+
+def lr_range_test_numpy(
+    problem: Any,
+    *,
+    start_lr: float = 1e-7,
+    end_lr: float = 10.0,
+    num_steps: int = 100,
+    batch_size: int | None = None,
+    momentum: float = 0.0,
+    smooth: float = 0.98,
+    diverge_factor: float | None = 4.0,
+    skip_start: int | None = None,
+    skip_end: int = 5,
+    seed: int = 0,
+) -> RangeTestResult:
     """Range test with plain gradient descent (or SGD) on a NumPy problem, from ``problem.w0``.
 
     Update: v = momentum * v + g;  w = w - lr_k * v, with g = problem.grad(w)
@@ -228,12 +275,13 @@ def lr_range_test_numpy(problem: Any, *, start_lr: float = 1e-7, end_lr: float =
     if batch_size is not None:
         batch_size = check_int("batch_size", batch_size, minimum=1)
         if not callable(getattr(problem, "stochastic_grad", None)):
-            raise TypeError(f"batch_size={batch_size} needs a stochastic problem (with stochastic_grad); "
-                            f"{type(problem).__name__} has none: use batch_size=None")
+            raise TypeError(
+                f"batch_size={batch_size} needs a stochastic problem (with stochastic_grad); "
+                f"{type(problem).__name__} has none: use batch_size=None"
+            )
     for attr in ("w0", "loss", "grad"):
         if not hasattr(problem, attr):
-            raise TypeError(f"problem must have w0, loss(w) and grad(w); "
-                            f"{type(problem).__name__} has no {attr!r}")
+            raise TypeError(f"problem must have w0, loss(w) and grad(w); {type(problem).__name__} has no {attr!r}")
     momentum = check_range("momentum", momentum, 0.0, 1.0, high_open=True)
     cfg.update(batch_size=batch_size, momentum=momentum, problem=type(problem).__name__)
 
@@ -259,6 +307,7 @@ def lr_range_test_numpy(problem: Any, *, start_lr: float = 1e-7, end_lr: float =
 # Torch models
 # ---------------------------------------------------------------------------
 
+
 def _training_tensors(data: Any) -> tuple[Any, Any]:
     import torch
 
@@ -267,8 +316,9 @@ def _training_tensors(data: Any) -> tuple[Any, Any]:
     elif hasattr(data, "X_train") and hasattr(data, "y_train"):
         X, y = data.X_train, data.y_train
     else:
-        raise TypeError(f"data must be a Dataset (with X_train, y_train) or a pair (X, y); "
-                        f"got data={type(data).__name__}")
+        raise TypeError(
+            f"data must be a Dataset (with X_train, y_train) or a pair (X, y); got data={type(data).__name__}"
+        )
     X = torch.as_tensor(np.asarray(X), dtype=torch.float32)
     y = torch.as_tensor(np.asarray(y))
     if len(X) != len(y) or len(X) == 0:
@@ -292,6 +342,7 @@ def _loss_function(loss: Any, y: Any) -> Callable[[Any, Any], Any]:
         if out.ndim == 2 and out.shape[1] == 1 and target.ndim == 1:
             target = target[:, None]
         return mse_loss(out, target)
+
     return mse
 
 
@@ -301,19 +352,33 @@ def _optimizer(optimizer: Any, net: Any, lr: float, momentum: float, weight_deca
     if isinstance(optimizer, torch.optim.Optimizer):
         own = {id(p) for p in net.parameters()}
         if not all(id(p) in own for g in optimizer.param_groups for p in g["params"]):
-            raise ValueError("optimizer must hold the parameters of model (pass model as the nn.Module "
-                             "the optimizer was built on)")
+            raise ValueError(
+                "optimizer must hold the parameters of model (pass model as the nn.Module the optimizer was built on)"
+            )
         return optimizer
     from course_lib.training.factories import make_optimizer
 
     return make_optimizer(optimizer, net.parameters(), lr, momentum=momentum, weight_decay=weight_decay)
 
 
-def lr_range_test(model: Any, data: Any, *, start_lr: float = 1e-7, end_lr: float = 10.0,
-                  num_steps: int = 100, batch_size: int = 64, optimizer: Any = "sgd",
-                  momentum: float = 0.9, weight_decay: float = 0.0, loss: Any = "cross_entropy",
-                  smooth: float = 0.98, diverge_factor: float | None = 4.0,
-                  skip_start: int | None = None, skip_end: int = 5, seed: int = 0) -> RangeTestResult:
+def lr_range_test(
+    model: Any,
+    data: Any,
+    *,
+    start_lr: float = 1e-7,
+    end_lr: float = 10.0,
+    num_steps: int = 100,
+    batch_size: int = 64,
+    optimizer: Any = "sgd",
+    momentum: float = 0.9,
+    weight_decay: float = 0.0,
+    loss: Any = "cross_entropy",
+    smooth: float = 0.98,
+    diverge_factor: float | None = 4.0,
+    skip_start: int | None = None,
+    skip_end: int = 5,
+    seed: int = 0,
+) -> RangeTestResult:
     """Smith's range test on a torch model, fastai's ``lr_find`` step for step.
 
     One mini-batch per rate lr_k = start_lr * (end_lr / start_lr) ** (k / num_steps);
@@ -360,16 +425,20 @@ def lr_range_test(model: Any, data: Any, *, start_lr: float = 1e-7, end_lr: floa
     X, y = _training_tensors(data)
     loss_fn = _loss_function(loss, y)
     if batch_size > len(X):
-        raise ValueError(f"batch_size must be <= the number of training examples ({len(X)}), "
-                         f"got batch_size={batch_size}")
+        raise ValueError(
+            f"batch_size must be <= the number of training examples ({len(X)}), got batch_size={batch_size}"
+        )
     if not isinstance(model, torch.nn.Module) and not callable(model):
         raise TypeError(f"model must be an nn.Module or a callable building one, got model={model!r}")
     if isinstance(optimizer, torch.optim.Optimizer) and not isinstance(model, torch.nn.Module):
-        raise TypeError("an optimizer instance needs model to be the nn.Module it was built on, "
-                        "not a callable")
-    cfg.update(batch_size=batch_size, optimizer=optimizer if isinstance(optimizer, str)
-               else type(optimizer).__name__, momentum=momentum, weight_decay=weight_decay,
-               loss=loss if isinstance(loss, str) else getattr(loss, "__name__", "custom"))
+        raise TypeError("an optimizer instance needs model to be the nn.Module it was built on, not a callable")
+    cfg.update(
+        batch_size=batch_size,
+        optimizer=optimizer if isinstance(optimizer, str) else type(optimizer).__name__,
+        momentum=momentum,
+        weight_decay=weight_decay,
+        loss=loss if isinstance(loss, str) else getattr(loss, "__name__", "custom"),
+    )
 
     lrs = lr_sweep(cfg["start_lr"], cfg["end_lr"], cfg["num_steps"])
     rng = np.random.default_rng(cfg["seed"])
@@ -393,7 +462,7 @@ def lr_range_test(model: Any, data: Any, *, start_lr: float = 1e-7, end_lr: floa
             def step(lr: float) -> float:
                 if not order:
                     perm = rng.permutation(len(X))
-                    order.extend(perm[i * batch_size:(i + 1) * batch_size] for i in range(n_batches))
+                    order.extend(perm[i * batch_size : (i + 1) * batch_size] for i in range(n_batches))
                 idx = torch.as_tensor(order.pop(0))
                 for group in opt.param_groups:
                     group["lr"] = lr

@@ -10,6 +10,7 @@ Sequential(
 >>> bool((mlp(64, 10, hidden=(32,), seed=0)[0].weight == net[0].weight).all())
 True
 """
+
 from __future__ import annotations
 
 from typing import Callable, Sequence
@@ -49,8 +50,9 @@ def build_seeded(make: Callable[[], nn.Module], seed: int | None) -> nn.Module:
         return make()
 
 
-def mlp(n_in: int, n_out: int, hidden: Sequence[int] = (64,), activation: str = "relu",
-        seed: int | None = 0) -> nn.Sequential:
+def mlp(
+    n_in: int, n_out: int, hidden: Sequence[int] = (64,), activation: str = "relu", seed: int | None = 0
+) -> nn.Sequential:
     """A multilayer perceptron: Linear -> activation -> ... -> Linear (no final activation).
 
     Args:
@@ -105,8 +107,7 @@ INIT_SCHEMES: dict[str, str] = {
 }
 
 
-def initialize(model: nn.Module, scheme: str = "kaiming", *, scale: float = 1.0,
-               seed: int | None = None) -> nn.Module:
+def initialize(model: nn.Module, scheme: str = "kaiming", *, scale: float = 1.0, seed: int | None = None) -> nn.Module:
     """Set the initial value of every weight of every Linear layer: weight initialisation.
 
     This is what a network's starting point is made of: thousands of numbers, one per

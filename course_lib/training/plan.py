@@ -12,6 +12,7 @@ meant, or examples where steps were meant) is the mistake notebook 07 teaches.
 >>> RunPlan(1797, 64, 8).steps_per_epoch   # the last batch of an epoch is smaller
 29
 """
+
 from __future__ import annotations
 
 import math
@@ -112,10 +113,16 @@ def check_horizon(schedule: Any, total_steps: int, *, stacklevel: int = 3) -> bo
     if horizon is None or horizon == total_steps:
         return True
     ratio = horizon / total_steps
-    hint = (" (it ends early: were epochs or examples passed where steps were meant?)" if ratio < 1
-            else " (it is cut before its end)")
-    warnings.warn(f"the schedule was built for T = {horizon} steps but this run makes {total_steps} updates"
-                  f"{hint}. Build the schedule for total_steps={total_steps} (optimizer updates = epochs x "
-                  f"steps per epoch), or pass check_horizon=False if the difference is deliberate.",
-                  HorizonWarning, stacklevel=stacklevel)
+    hint = (
+        " (it ends early: were epochs or examples passed where steps were meant?)"
+        if ratio < 1
+        else " (it is cut before its end)"
+    )
+    warnings.warn(
+        f"the schedule was built for T = {horizon} steps but this run makes {total_steps} updates"
+        f"{hint}. Build the schedule for total_steps={total_steps} (optimizer updates = epochs x "
+        f"steps per epoch), or pass check_horizon=False if the difference is deliberate.",
+        HorizonWarning,
+        stacklevel=stacklevel,
+    )
     return False

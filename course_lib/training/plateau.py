@@ -10,6 +10,7 @@ read ``lr``.
 >>> [p.step(m) for m in [1.0, 1.0, 1.0, 0.5, 0.6, 0.7]]
 [0.1, 0.1, 0.05, 0.05, 0.05, 0.025]
 """
+
 from __future__ import annotations
 
 import math
@@ -56,9 +57,18 @@ class ReduceLROnPlateau:
         ValueError, TypeError: for a bad argument, naming it.
     """
 
-    def __init__(self, lr: float, mode: str = "min", factor: float = 0.1, patience: int = 10,
-                 threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0,
-                 min_lr: float = 0.0, eps: float = 1e-8) -> None:
+    def __init__(
+        self,
+        lr: float,
+        mode: str = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 1e-4,
+        threshold_mode: str = "rel",
+        cooldown: int = 0,
+        min_lr: float = 0.0,
+        eps: float = 1e-8,
+    ) -> None:
         self.lr = check_positive("lr", lr)
         self.mode = check_in("mode", mode, ("min", "max"))
         self.factor = check_range("factor", factor, 0.0, 1.0, low_open=True, high_open=True)
@@ -76,10 +86,12 @@ class ReduceLROnPlateau:
         self.history: list[float] = []
 
     def __repr__(self) -> str:
-        return (f"ReduceLROnPlateau(lr={self.initial_lr!r}, mode={self.mode!r}, factor={self.factor!r}, "
-                f"patience={self.patience!r}, threshold={self.threshold!r}, "
-                f"threshold_mode={self.threshold_mode!r}, cooldown={self.cooldown!r}, "
-                f"min_lr={self.min_lr!r}, eps={self.eps!r})")
+        return (
+            f"ReduceLROnPlateau(lr={self.initial_lr!r}, mode={self.mode!r}, factor={self.factor!r}, "
+            f"patience={self.patience!r}, threshold={self.threshold!r}, "
+            f"threshold_mode={self.threshold_mode!r}, cooldown={self.cooldown!r}, "
+            f"min_lr={self.min_lr!r}, eps={self.eps!r})"
+        )
 
     def is_better(self, metric: float, best: float) -> bool:
         """True if ``metric`` improves on ``best`` by more than the threshold."""
@@ -134,7 +146,8 @@ class ReduceLROnPlateau:
         """
         unknown = set(state_dict) - set(self.__dict__)
         if unknown:
-            raise ValueError(f"state_dict has unknown keys {sorted(unknown)}; "
-                             f"expected keys from {sorted(self.__dict__)}")
+            raise ValueError(
+                f"state_dict has unknown keys {sorted(unknown)}; expected keys from {sorted(self.__dict__)}"
+            )
         self.__dict__.update(state_dict)
         self.history = list(self.history)

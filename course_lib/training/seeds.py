@@ -9,6 +9,7 @@
 >>> x.shape, mean.shape
 ((10,), (10,))
 """
+
 from __future__ import annotations
 
 import copy
@@ -48,13 +49,16 @@ def _metric_values(histories: Sequence[History], metric: str | Callable[[History
     if callable(metric):
         return np.array([float(metric(h)) for h in histories])
     if not isinstance(metric, str) or not hasattr(History, metric):
-        raise ValueError(f"metric must be a History attribute such as 'final_val_acc', 'final_loss' "
-                         f"or a function of a History, got metric={metric!r}")
+        raise ValueError(
+            f"metric must be a History attribute such as 'final_val_acc', 'final_loss' "
+            f"or a function of a History, got metric={metric!r}"
+        )
     return np.array([float(getattr(h, metric)) for h in histories])
 
 
-def summarize(histories: Sequence[History], metric: str | Callable[[History], float] = "final_val_acc"
-              ) -> tuple[float, float]:
+def summarize(
+    histories: Sequence[History], metric: str | Callable[[History], float] = "final_val_acc"
+) -> tuple[float, float]:
     """Mean and sample standard deviation (ddof=1; 0 for one run) of a metric over runs.
 
     Runs where the metric is nan (e.g. no validation) are left out; (nan, nan) if none is left.
@@ -83,14 +87,15 @@ def stack_runs(histories: Sequence[History], field: str) -> tuple[np.ndarray, np
     >>> x.tolist(), table[1].tolist()
     ([0, 1, 2], [1.0, 1.0, nan])
     """
-    arrays = [np.asarray(getattr(h, field) if getattr(h, field) is not None else [], dtype=np.float64)
-              for h in histories]
+    arrays = [
+        np.asarray(getattr(h, field) if getattr(h, field) is not None else [], dtype=np.float64) for h in histories
+    ]
     if not arrays:
         raise ValueError("histories must hold at least one History, got an empty sequence")
     longest = max(range(len(arrays)), key=lambda i: len(arrays[i]))
     table = np.full((len(arrays), len(arrays[longest])), np.nan)
     for row, a in zip(table, arrays):
-        row[:len(a)] = a
+        row[: len(a)] = a
     h = histories[longest]
     if field.startswith("val_"):
         x = np.asarray(h.val_epochs) if len(h.val_epochs) == table.shape[1] else np.arange(1, table.shape[1] + 1)

@@ -23,11 +23,11 @@ predicted probabilities gives an ensemble that cost one training run.
 >>> bool(scores.ensemble_nll <= scores.snapshot_nll.mean())
 True
 """
+
 from __future__ import annotations
 
 import copy
 import dataclasses
-import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -35,12 +35,19 @@ import numpy as np
 import torch
 from torch import nn
 
+from course_lib.training.history import History
 from course_lib.training.torch_loop import TrainConfig, as_config, train_torch
 from course_lib.validation import check_int
-from course_lib.training.history import History
 
-__all__ = ["SnapshotRun", "EnsembleScores", "snapshot_epochs_of", "train_snapshots", "predict_proba",
-           "ensemble_proba", "score_snapshots"]
+__all__ = [
+    "SnapshotRun",
+    "EnsembleScores",
+    "snapshot_epochs_of",
+    "train_snapshots",
+    "predict_proba",
+    "ensemble_proba",
+    "score_snapshots",
+]
 
 
 @dataclass(eq=False)
@@ -82,8 +89,10 @@ class EnsembleScores:
 
     def summary(self) -> str:
         """A few lines: every snapshot, the mean snapshot, the ensemble, the disagreement."""
-        lines = [f"snapshot {i + 1}: val acc {a:.4f}, val NLL {n:.4f}"
-                 for i, (a, n) in enumerate(zip(self.snapshot_acc, self.snapshot_nll))]
+        lines = [
+            f"snapshot {i + 1}: val acc {a:.4f}, val NLL {n:.4f}"
+            for i, (a, n) in enumerate(zip(self.snapshot_acc, self.snapshot_nll))
+        ]
         lines.append(f"mean snapshot: val acc {self.snapshot_acc.mean():.4f}, val NLL {self.snapshot_nll.mean():.4f}")
         lines.append(f"ensemble: val acc {self.ensemble_acc:.4f}, val NLL {self.ensemble_nll:.4f}")
         lines.append(f"pairwise disagreement: {self.disagreement:.4f}")
@@ -116,25 +125,37 @@ def snapshot_epochs_of(schedule: Any, epochs: int, steps_per_epoch: int) -> list
     epochs = check_int("epochs", epochs, minimum=1)
     steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, minimum=1)
     if not callable(getattr(schedule, "cycle_ends", None)):
-        raise TypeError(f"schedule must have cycle_ends(n_steps) (e.g. S.cosine_restarts), got "
-                        f"schedule={schedule!r}; pass snapshot_epochs=[...] instead")
+        raise TypeError(
+            f"schedule must have cycle_ends(n_steps) (e.g. S.cosine_restarts), got "
+            f"schedule={schedule!r}; pass snapshot_epochs=[...] instead"
+        )
     ends = schedule.cycle_ends(epochs * steps_per_epoch)
     if not ends:
-        raise ValueError(f"no restart cycle of {schedule!r} ends within {epochs} epochs "
-                         f"({epochs * steps_per_epoch} steps): train longer or shorten the cycles")
+        raise ValueError(
+            f"no restart cycle of {schedule!r} ends within {epochs} epochs "
+            f"({epochs * steps_per_epoch} steps): train longer or shorten the cycles"
+        )
     out = []
     for t in ends:
         if (t + 1) % steps_per_epoch:
-            raise ValueError(f"the cycle ending at step {t} ends in the middle of an epoch "
-                             f"({steps_per_epoch} steps per epoch): make cycle_steps a multiple of "
-                             f"steps_per_epoch, or pass snapshot_epochs=[...]")
+            raise ValueError(
+                f"the cycle ending at step {t} ends in the middle of an epoch "
+                f"({steps_per_epoch} steps per epoch): make cycle_steps a multiple of "
+                f"steps_per_epoch, or pass snapshot_epochs=[...]"
+            )
         out.append((t + 1) // steps_per_epoch)
     return out
 
 
-def train_snapshots(model: nn.Module | Callable[[], nn.Module], data: Any, schedule: Any,
-                    config: TrainConfig | None = None, *, snapshot_epochs: Sequence[int] | None = None,
-                    **options: Any) -> SnapshotRun:
+def train_snapshots(
+    model: nn.Module | Callable[[], nn.Module],
+    data: Any,
+    schedule: Any,
+    config: TrainConfig | None = None,
+    *,
+    snapshot_epochs: Sequence[int] | None = None,
+    **options: Any,
+) -> SnapshotRun:
     """Train with :func:`~course_lib.training.torch_loop.train_torch` and keep a copy of the model after some epochs.
 
     Args:
@@ -167,8 +188,10 @@ def train_snapshots(model: nn.Module | Callable[[], nn.Module], data: Any, sched
             raise TypeError(f"snapshot_epochs must be a list of epochs, got snapshot_epochs={snapshot_epochs!r}")
         wanted = [check_int(f"snapshot_epochs[{i}]", e, minimum=1) for i, e in enumerate(snapshot_epochs)]
         if not wanted or any(b <= a for a, b in zip(wanted, wanted[1:])) or wanted[-1] > epochs:
-            raise ValueError(f"snapshot_epochs must be increasing epochs in 1..{epochs} (epochs), got "
-                             f"snapshot_epochs={list(snapshot_epochs)}")
+            raise ValueError(
+                f"snapshot_epochs must be increasing epochs in 1..{epochs} (epochs), got "
+                f"snapshot_epochs={list(snapshot_epochs)}"
+            )
     keep = set(wanted)
     run = SnapshotRun(history=History())
 
@@ -235,4 +258,5 @@ def score_snapshots(models: Sequence[nn.Module], data: Any) -> EnsembleScores:
         snapshot_nll=np.array([_nll(p, y) for p in probas]),
         ensemble_acc=float(np.mean(mean.argmax(axis=1) == y)),
         ensemble_nll=_nll(mean, y),
-        disagreement=disagreement)
+        disagreement=disagreement,
+    )

@@ -35,6 +35,7 @@ Nothing here draws: ``plotting.plot_range_test(result)`` does.
 >>> round(suggest_minimum(lrs, losses), 6)     # one tenth of the bottom
 0.001
 """
+
 from __future__ import annotations
 
 import math
@@ -43,24 +44,37 @@ from typing import Any, Callable
 import numpy as np
 
 from course_lib.validation import (
-    check_in,
     check_int,
     check_non_negative,
     check_positive,
     check_range,
 )
 
-__all__ = ["lr_sweep", "smooth_losses", "suggest_valley", "suggest_slide", "suggest_minimum",
-           "suggest_steepest", "RANGE_TEST_RULES", "SUGGESTERS", "TOO_SHORT_ADVICE", "check_sweep"]
+__all__ = [
+    "lr_sweep",
+    "smooth_losses",
+    "suggest_valley",
+    "suggest_slide",
+    "suggest_minimum",
+    "suggest_steepest",
+    "RANGE_TEST_RULES",
+    "SUGGESTERS",
+    "TOO_SHORT_ADVICE",
+    "check_sweep",
+]
 
 #: One plain-text statement per suggestion rule (fastai's four), for notebooks to print.
 RANGE_TEST_RULES: dict[str, str] = {
-    "valley": ("fastai's default: find the longest strictly decreasing stretch of the loss "
-               "(longest decreasing subsequence, length n, ending at index e) and take the rate "
-               "at index e - n + int(n/3) + int(n/6), about half way down that valley."),
-    "slide": ("slide a window of lr_diff points leftwards from the right end of the curve while "
-              "the loss gradients (per point) at its two ends differ by more than thresh; "
-              "suggest the rate at the window's left end, times adjust_value."),
+    "valley": (
+        "fastai's default: find the longest strictly decreasing stretch of the loss "
+        "(longest decreasing subsequence, length n, ending at index e) and take the rate "
+        "at index e - n + int(n/3) + int(n/6), about half way down that valley."
+    ),
+    "slide": (
+        "slide a window of lr_diff points leftwards from the right end of the curve while "
+        "the loss gradients (per point) at its two ends differ by more than thresh; "
+        "suggest the rate at the window's left end, times adjust_value."
+    ),
     "minimum": "the rate at which the loss is lowest, divided by 10.",
     "steepest": "the rate at which the loss falls fastest: the most negative d loss / d log(lr).",
 }
@@ -72,13 +86,13 @@ TOO_SHORT_ADVICE = "increase num_steps or widen the range (lower start_lr / rais
 # Pure pieces: the sweep, the smoothing, the four rules
 # ---------------------------------------------------------------------------
 
+
 def check_sweep(start_lr: Any, end_lr: Any, num_steps: Any) -> tuple[float, float, int]:
     """The checked sweep (start_lr > 0, end_lr > start_lr, num_steps >= 10)."""
     start_lr = check_positive("start_lr", start_lr)
     end_lr = check_positive("end_lr", end_lr)
     if end_lr <= start_lr:
-        raise ValueError(f"end_lr must be > start_lr ({start_lr!r}): the sweep goes upwards; "
-                         f"got end_lr={end_lr!r}")
+        raise ValueError(f"end_lr must be > start_lr ({start_lr!r}): the sweep goes upwards; got end_lr={end_lr!r}")
     num_steps = check_int("num_steps", num_steps, minimum=10)
     return start_lr, end_lr, num_steps
 
@@ -138,11 +152,13 @@ def _curve(lrs: Any, losses: Any, min_points: int, rule: str) -> tuple[np.ndarra
         lrs = np.asarray(lrs, dtype=np.float64).reshape(-1)
         losses = np.asarray(losses, dtype=np.float64).reshape(-1)
     except (TypeError, ValueError):
-        raise TypeError(f"lrs and losses must be 1-D sequences of numbers; got lrs={lrs!r}, "
-                        f"losses={losses!r}") from None
+        raise TypeError(
+            f"lrs and losses must be 1-D sequences of numbers; got lrs={lrs!r}, losses={losses!r}"
+        ) from None
     if lrs.shape != losses.shape:
-        raise ValueError(f"lrs and losses must have the same length; got len(lrs)={lrs.size}, "
-                         f"len(losses)={losses.size}")
+        raise ValueError(
+            f"lrs and losses must have the same length; got len(lrs)={lrs.size}, len(losses)={losses.size}"
+        )
     if lrs.size and (not np.all(np.isfinite(lrs)) or lrs.min() <= 0):
         raise ValueError("lrs must all be finite and > 0 (they are plotted on a log axis)")
     if lrs.size > 1 and np.any(np.diff(lrs) <= 0):
@@ -153,7 +169,8 @@ def _curve(lrs: Any, losses: Any, min_points: int, rule: str) -> tuple[np.ndarra
     if losses.size < min_points:
         raise ValueError(
             f"{rule} needs at least {min_points} finite points, got {losses.size} (after cutting "
-            f"the curve at its first nan/inf loss): {TOO_SHORT_ADVICE}")
+            f"the curve at its first nan/inf loss): {TOO_SHORT_ADVICE}"
+        )
     return lrs, losses
 
 
@@ -192,8 +209,7 @@ def suggest_valley(lrs: Any, losses: Any) -> float:
     return float(lrs[idx])
 
 
-def suggest_slide(lrs: Any, losses: Any, lr_diff: int = 15, thresh: float = 0.005,
-                  adjust_value: float = 1.0) -> float:
+def suggest_slide(lrs: Any, losses: Any, lr_diff: int = 15, thresh: float = 0.005, adjust_value: float = 1.0) -> float:
     """fastai's ``slide`` rule: where the loss curve stops bending, seen from the right.
 
     g = np.gradient(losses) (per point, not per log lr). Start with a window

@@ -12,6 +12,7 @@ with a config they override its fields (``run_many`` sets ``seed=`` that way).
 >>> h.plan.total_steps, h.n_steps, h.steps_per_epoch
 (44, 44, 22)
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -32,8 +33,16 @@ from course_lib.training.plan import RunPlan, check_horizon
 from course_lib.training.plateau import ReduceLROnPlateau
 from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
 
-__all__ = ["TrainConfig", "train_torch", "as_config", "check_data", "Shard", "seeded_one_thread", "evaluate",
-           "step_too_large"]
+__all__ = [
+    "TrainConfig",
+    "train_torch",
+    "as_config",
+    "check_data",
+    "Shard",
+    "seeded_one_thread",
+    "evaluate",
+    "step_too_large",
+]
 
 
 @dataclass(frozen=True)
@@ -92,26 +101,40 @@ class TrainConfig:
         if fixed:
             check_range("momentum", self.momentum, 0.0, 1.0, high_open=True)
         if self.optimizer != "sgd" and fixed and self.momentum != 0:
-            raise ValueError(f"momentum={self.momentum!r} applies to optimizer='sgd'; for {self.optimizer!r} set "
-                             f"betas=(beta1, beta2), or pass a momentum schedule to drive beta1")
+            raise ValueError(
+                f"momentum={self.momentum!r} applies to optimizer='sgd'; for {self.optimizer!r} set "
+                f"betas=(beta1, beta2), or pass a momentum schedule to drive beta1"
+            )
         if self.nesterov and (self.optimizer != "sgd" or (fixed and self.momentum == 0)):
-            raise ValueError(f"nesterov=True needs optimizer='sgd' and momentum > 0, got "
-                             f"optimizer={self.optimizer!r}, momentum={self.momentum!r}")
+            raise ValueError(
+                f"nesterov=True needs optimizer='sgd' and momentum > 0, got "
+                f"optimizer={self.optimizer!r}, momentum={self.momentum!r}"
+            )
         if self.callback is not None and not callable(self.callback):
-            raise TypeError(f"callback must be a function (epoch, model, metrics) or None, got "
-                            f"callback={self.callback!r}")
+            raise TypeError(
+                f"callback must be a function (epoch, model, metrics) or None, got callback={self.callback!r}"
+            )
         if self.plateau is not None and not isinstance(self.plateau, ReduceLROnPlateau):
             raise TypeError(f"plateau must be a ReduceLROnPlateau or None, got plateau={self.plateau!r}")
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         set_("epochs", check_int("epochs", self.epochs, minimum=1))
         set_("batch_size", check_int("batch_size", self.batch_size, minimum=1))
         set_("weight_decay", check_non_negative("weight_decay", self.weight_decay))
-        set_("betas", (check_range("betas[0]", self.betas[0], 0.0, 1.0, high_open=True),
-                       check_range("betas[1]", self.betas[1], 0.0, 1.0, high_open=True)))
-        set_("clip_grad_norm", None if self.clip_grad_norm is None
-             else check_positive("clip_grad_norm", self.clip_grad_norm))
-        set_("clip_grad_value", None if self.clip_grad_value is None
-             else check_positive("clip_grad_value", self.clip_grad_value))
+        set_(
+            "betas",
+            (
+                check_range("betas[0]", self.betas[0], 0.0, 1.0, high_open=True),
+                check_range("betas[1]", self.betas[1], 0.0, 1.0, high_open=True),
+            ),
+        )
+        set_(
+            "clip_grad_norm",
+            None if self.clip_grad_norm is None else check_positive("clip_grad_norm", self.clip_grad_norm),
+        )
+        set_(
+            "clip_grad_value",
+            None if self.clip_grad_value is None else check_positive("clip_grad_value", self.clip_grad_value),
+        )
         set_("seed", check_int("seed", self.seed, minimum=0))
         set_("max_loss", check_positive("max_loss", self.max_loss))
 
@@ -125,8 +148,9 @@ def as_config(config: TrainConfig | None = None, options: Mapping[str, Any] | No
     options = dict(options or {})
     unknown = sorted(set(options) - {f.name for f in dataclasses.fields(TrainConfig)})
     if unknown:
-        raise TypeError(f"unknown training option(s) {unknown}; allowed: "
-                        f"{[f.name for f in dataclasses.fields(TrainConfig)]}")
+        raise TypeError(
+            f"unknown training option(s) {unknown}; allowed: {[f.name for f in dataclasses.fields(TrainConfig)]}"
+        )
     if config is None:
         return TrainConfig(**options)
     if not isinstance(config, TrainConfig):
@@ -155,8 +179,9 @@ def seeded_one_thread(seed: int) -> Iterator[None]:
         torch.set_num_threads(threads)
 
 
-def evaluate(net: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn: Callable,
-             classify: bool) -> tuple[float, float]:
+def evaluate(
+    net: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn: Callable, classify: bool
+) -> tuple[float, float]:
     """(loss, accuracy or nan) on the whole split, without gradients, in eval mode."""
     net.eval()
     with torch.no_grad():
@@ -167,8 +192,15 @@ def evaluate(net: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn: Callable
     return loss, acc
 
 
-def train_torch(model: nn.Module | Callable[[], nn.Module], data: Any, schedule: Any,
-                config: TrainConfig | None = None, *, shard: Shard | None = None, **options: Any) -> History:
+def train_torch(
+    model: nn.Module | Callable[[], nn.Module],
+    data: Any,
+    schedule: Any,
+    config: TrainConfig | None = None,
+    *,
+    shard: Shard | None = None,
+    **options: Any,
+) -> History:
     """Train ``model`` on ``data`` with lr = ``schedule(t)`` at update t (t counts updates, not epochs).
 
     Each epoch visits the training set once in an order from ``torch.Generator().manual_seed(seed)``;
@@ -232,9 +264,11 @@ def check_data(data: Any, config: TrainConfig) -> None:
         if not hasattr(data, name):
             raise TypeError(f"data must be a Dataset (X_train, y_train, X_val, y_val), got data={data!r}")
     if config.loss == "cross_entropy" and not np.issubdtype(np.asarray(data.y_train).dtype, np.integer):
-        raise ValueError(f"loss='cross_entropy' needs integer class labels, but data "
-                         f"{getattr(data, 'name', '')!r} has {np.asarray(data.y_train).dtype} targets: "
-                         f"use loss='mse' for regression")
+        raise ValueError(
+            f"loss='cross_entropy' needs integer class labels, but data "
+            f"{getattr(data, 'name', '')!r} has {np.asarray(data.y_train).dtype} targets: "
+            f"use loss='mse' for regression"
+        )
 
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -265,8 +299,10 @@ class _Run:
         self.X, self.Xv = (torch.as_tensor(a, dtype=inputs) for a in (data.X_train, data.X_val))  # token ids stay ints
         self.y, self.yv = (torch.as_tensor(a, dtype=target) for a in (data.y_train, data.y_val))
         if len(self.X) == 0 or len(self.y) != len(self.X):
-            raise ValueError(f"data must have as many training labels as examples (>= 1), got "
-                             f"{len(self.X)} examples and {len(self.y)} labels")
+            raise ValueError(
+                f"data must have as many training labels as examples (>= 1), got "
+                f"{len(self.X)} examples and {len(self.y)} labels"
+            )
         n_local = len(self.X) if shard is None else len(shard.indices(torch.arange(len(self.X))))
         self.plan = config.plan(n_local)  # a worker's share of each epoch in a data-parallel run
         if config.check_horizon:
@@ -288,8 +324,15 @@ class _Run:
     def optimizer(self, net: nn.Module) -> torch.optim.Optimizer:
         c = self.config
         first = self.fixed_mom if self.moms is None else float(self.moms[0])
-        return make_optimizer(c.optimizer, net.parameters(), float(self.lr(0)), momentum=first,
-                              nesterov=c.nesterov, weight_decay=c.weight_decay, betas=c.betas)
+        return make_optimizer(
+            c.optimizer,
+            net.parameters(),
+            float(self.lr(0)),
+            momentum=first,
+            nesterov=c.nesterov,
+            weight_decay=c.weight_decay,
+            betas=c.betas,
+        )
 
     def lr(self, t: int) -> float:
         return float(self.base[t] if self.policy is None else self.policy.lr * self.base[t])
@@ -319,8 +362,11 @@ class _Run:
         """Validate (the mean training loss of the epoch if there is no validation split), step the
         plateau policy, call the callback; True to stop (a non-finite validation loss, or a request)."""
         c = self.config
-        val_loss, val_acc = evaluate(net, self.Xv, self.yv, self.loss_fn, self.classify) if len(self.Xv) else (
-            float(np.mean(self.losses[-RunPlan(len(self.X), c.batch_size, 1).steps_per_epoch:])), math.nan)
+        val_loss, val_acc = (
+            evaluate(net, self.Xv, self.yv, self.loss_fn, self.classify)
+            if len(self.Xv)
+            else (float(np.mean(self.losses[-RunPlan(len(self.X), c.batch_size, 1).steps_per_epoch :])), math.nan)
+        )
         if not math.isfinite(val_loss):
             self.bad = (t, self.lrs[-1])
             return True
@@ -329,30 +375,55 @@ class _Run:
             self.policy.step(val_loss)
         if self.bar is not None:
             self.bar.set_postfix(loss=f"{value:.4g}", val_loss=f"{val_loss:.4g}")
-        stop = c.callback is not None and bool(c.callback(epoch + 1, net, dict(
-            step=t, train_loss=value, val_loss=val_loss, val_acc=val_acc)))
+        stop = c.callback is not None and bool(
+            c.callback(epoch + 1, net, dict(step=t, train_loss=value, val_loss=val_loss, val_acc=val_acc))
+        )
         if self.shard is not None:
             stop = self.shard.mean(float(stop)) > 0  # one worker asks: all stop together
         return stop
 
     def history(self, net: nn.Module, t: int) -> History:
         c, done, bad = self.config, len(self.losses), self.bad
-        used = (self.moms[:t].copy() if self.moms is not None
-                else np.full(t, self.fixed_mom if self.fixed_mom is not None else c.betas[0]))
+        used = (
+            self.moms[:t].copy()
+            if self.moms is not None
+            else np.full(t, self.fixed_mom if self.fixed_mom is not None else c.betas[0])
+        )
         return History(
-            steps=np.arange(done), lr=np.array(self.lrs), loss=np.array(self.losses), momentum=used,
-            val_epochs=np.arange(1, len(self.val) + 1), val_loss=np.array([v[0] for v in self.val]),
+            steps=np.arange(done),
+            lr=np.array(self.lrs),
+            loss=np.array(self.losses),
+            momentum=used,
+            val_epochs=np.arange(1, len(self.val) + 1),
+            val_loss=np.array([v[0] for v in self.val]),
             val_acc=np.array([v[1] for v in self.val]) if self.classify else np.zeros(0),
-            diverged=bad is not None, diverged_step=None if bad is None else bad[0],
-            diverged_lr=None if bad is None else bad[1], label=c.label, plan=self.plan,
+            diverged=bad is not None,
+            diverged_step=None if bad is None else bad[0],
+            diverged_lr=None if bad is None else bad[1],
+            label=c.label,
+            plan=self.plan,
             plateau_lrs=None if self.policy is None else list(self.policy.history),
             schedule=schedule_config(self.schedule),
-            config=dict(trainer="train_torch", model=type(net).__name__,
-                        n_params=sum(p.numel() for p in net.parameters()), data=getattr(self.data, "name", None),
-                        schedule=describe(self.schedule), optimizer=c.optimizer, epochs=c.epochs,
-                        batch_size=c.batch_size, steps_per_epoch=self.plan.steps_per_epoch,
-                        momentum=describe(c.momentum), nesterov=c.nesterov, weight_decay=c.weight_decay,
-                        betas=c.betas, clip_grad_norm=c.clip_grad_norm, clip_grad_value=c.clip_grad_value,
-                        loss=c.loss, seed=c.seed,
-                        plateau=describe(c.plateau), max_loss=c.max_loss,
-                        plateau_lrs=None if self.policy is None else list(self.policy.history)))
+            config=dict(
+                trainer="train_torch",
+                model=type(net).__name__,
+                n_params=sum(p.numel() for p in net.parameters()),
+                data=getattr(self.data, "name", None),
+                schedule=describe(self.schedule),
+                optimizer=c.optimizer,
+                epochs=c.epochs,
+                batch_size=c.batch_size,
+                steps_per_epoch=self.plan.steps_per_epoch,
+                momentum=describe(c.momentum),
+                nesterov=c.nesterov,
+                weight_decay=c.weight_decay,
+                betas=c.betas,
+                clip_grad_norm=c.clip_grad_norm,
+                clip_grad_value=c.clip_grad_value,
+                loss=c.loss,
+                seed=c.seed,
+                plateau=describe(c.plateau),
+                max_loss=c.max_loss,
+                plateau_lrs=None if self.policy is None else list(self.policy.history),
+            ),
+        )

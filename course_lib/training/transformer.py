@@ -20,6 +20,7 @@ on a :func:`course_lib.problems.text.lm_dataset` as it is.
 >>> tuple(net(tokens).shape)
 (3, 10, 8)
 """
+
 from __future__ import annotations
 
 import torch
@@ -45,14 +46,24 @@ class TinyLM(nn.Module):
         dropout: dropout probability inside the blocks (0 by default: the runs are short).
     """
 
-    def __init__(self, vocab_size: int, context: int, d_model: int, n_heads: int, n_layers: int, d_ff: int,
-                 norm_first: bool, dropout: float) -> None:
+    def __init__(
+        self,
+        vocab_size: int,
+        context: int,
+        d_model: int,
+        n_heads: int,
+        n_layers: int,
+        d_ff: int,
+        norm_first: bool,
+        dropout: float,
+    ) -> None:
         super().__init__()
         self.context, self.norm_first = context, norm_first
         self.embed = nn.Embedding(vocab_size, d_model)
         self.position = nn.Embedding(context, d_model)
-        layer = nn.TransformerEncoderLayer(d_model, n_heads, dim_feedforward=d_ff, dropout=dropout,
-                                           batch_first=True, norm_first=norm_first)
+        layer = nn.TransformerEncoderLayer(
+            d_model, n_heads, dim_feedforward=d_ff, dropout=dropout, batch_first=True, norm_first=norm_first
+        )
         self.blocks = nn.TransformerEncoder(layer, n_layers, enable_nested_tensor=False)
         self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
         self.head = nn.Linear(d_model, vocab_size)
@@ -64,17 +75,28 @@ class TinyLM(nn.Module):
         The logit at position i depends on tokens 0 .. i only (the causal mask).
         """
         if tokens.ndim != 2 or tokens.shape[1] > self.context or tokens.dtype not in (torch.int64, torch.int32):
-            raise ValueError(f"tokens must be integer token ids of shape (batch, length <= {self.context}), got "
-                             f"shape {tuple(tokens.shape)} and dtype {tokens.dtype}")
+            raise ValueError(
+                f"tokens must be integer token ids of shape (batch, length <= {self.context}), got "
+                f"shape {tuple(tokens.shape)} and dtype {tokens.dtype}"
+            )
         n = tokens.shape[1]
         x = self.embed(tokens) + self.position(torch.arange(n, device=tokens.device))
         x = self.blocks(x, mask=self.mask[:n, :n], is_causal=True)
         return self.head(self.norm(x)).transpose(1, 2)
 
 
-def transformer_lm(vocab_size: int, context: int, *, d_model: int = 64, n_heads: int = 4, n_layers: int = 2,
-                   d_ff: int | None = None, norm_first: bool = False, dropout: float = 0.0,
-                   seed: int | None = 0) -> TinyLM:
+def transformer_lm(
+    vocab_size: int,
+    context: int,
+    *,
+    d_model: int = 64,
+    n_heads: int = 4,
+    n_layers: int = 2,
+    d_ff: int | None = None,
+    norm_first: bool = False,
+    dropout: float = 0.0,
+    seed: int | None = 0,
+) -> TinyLM:
     """A :class:`TinyLM` with PyTorch's default initialisation, drawn under ``seed``.
 
     Args:
@@ -100,5 +122,6 @@ def transformer_lm(vocab_size: int, context: int, *, d_model: int = 64, n_heads:
     dropout = check_non_negative("dropout", dropout)
     if dropout >= 1:
         raise ValueError(f"dropout must be in [0, 1), got dropout={dropout!r}")
-    return build_seeded(lambda: TinyLM(vocab_size, context, d_model, n_heads, n_layers, d_ff, bool(norm_first),
-                                       dropout), seed)
+    return build_seeded(
+        lambda: TinyLM(vocab_size, context, d_model, n_heads, n_layers, d_ff, bool(norm_first), dropout), seed
+    )

@@ -11,6 +11,7 @@ Environment knobs (all optional):
     E2E_WIDGET_LIMIT_S      seconds a plot may take to follow a control (default 1)
     E2E_WIDGET_TIMEOUT_S    seconds we wait for it, to measure a slow one (default 10)
 """
+
 from __future__ import annotations
 
 import json
@@ -21,16 +22,25 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pytest
-
 import labserver
+import pytest
 
 REPO = labserver.REPO
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
-HOW_TO_ENABLE = ("install Debian's Chromium to run them: `apt-get install -y chromium` "
-                 "(Playwright for Python comes with the test extras in .venv)")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOW_TO_ENABLE = (
+    "install Debian's Chromium to run them: `apt-get install -y chromium` "
+    "(Playwright for Python comes with the test extras in .venv)"
+)
 
 # what the tests measured, printed at the end of the session (and kept in screenshots/)
 _REPORT: dict[str, list] = {"latencies": [], "notebooks": [], "notes": [], "screenshots": []}
@@ -61,8 +71,11 @@ def find_chromium() -> str | None:
 def chromium_path() -> str:
     path = find_chromium()
     if path is None:
-        where = (f"E2E_CHROMIUM={os.environ['E2E_CHROMIUM']} is not an executable" if os.environ.get("E2E_CHROMIUM")
-                 else "no Chromium found (looked for `chromium` on PATH and /usr/bin/chromium)")
+        where = (
+            f"E2E_CHROMIUM={os.environ['E2E_CHROMIUM']} is not an executable"
+            if os.environ.get("E2E_CHROMIUM")
+            else "no Chromium found (looked for `chromium` on PATH and /usr/bin/chromium)"
+        )
         _unavailable(where)
     return path
 
@@ -79,8 +92,12 @@ def browser(chromium_path):
     context = None
     try:
         context = manager.chromium.launch_persistent_context(
-            profile, executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": 1500, "height": 1000})
+            profile,
+            executable_path=chromium_path,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1500, "height": 1000},
+        )
         yield context
     finally:
         try:
@@ -133,13 +150,22 @@ def lab():
     """
     home = Path(tempfile.mkdtemp(prefix="e2e-lab-"))
     root = home / "course"
-    shutil.copytree(REPO / "notebooks", root / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    shutil.copytree(
+        REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+    )
     token, port = labserver.new_token(), labserver.free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = labserver.lab_environment(home / "jupyter", token)
-    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--ServerApp.root_dir={root}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--ServerApp.root_dir={root}",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     proc = labserver.start(cmd, env, root, home / "lab.log")
@@ -173,14 +199,18 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tr = terminalreporter
     tr.section("browser tests (tests/e2e)")
     for row in _REPORT["notebooks"]:
-        tr.write_line(f"{row['notebook']:<34} open {row['open_s']:5.1f} s   run all {row['run_s']:6.1f} s   "
-                      f"explorers {row['explorers']}   total {row['total_s']:6.1f} s")
+        tr.write_line(
+            f"{row['notebook']:<34} open {row['open_s']:5.1f} s   run all {row['run_s']:6.1f} s   "
+            f"explorers {row['explorers']}   total {row['total_s']:6.1f} s"
+        )
     lat = _REPORT["latencies"]
     if lat:
         tr.write_line(f"widget interactions: {len(lat)} (time from the key/selection to the new plot in the page)")
         for row in lat:
-            tr.write_line(f"  {row['notebook']:<30} cell {row['cell']:>2} {row['explorer']:<20} "
-                          f"{row['action']:<42} {row['latency_s']:6.2f} s")
+            tr.write_line(
+                f"  {row['notebook']:<30} cell {row['cell']:>2} {row['explorer']:<20} "
+                f"{row['action']:<42} {row['latency_s']:6.2f} s"
+            )
         values = sorted(r["latency_s"] for r in lat)
         median = statistics.median(values)
         limit = float(os.environ.get("E2E_WIDGET_LIMIT_S", "1.0"))

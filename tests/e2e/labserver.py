@@ -6,6 +6,7 @@ the command line or into a file of the repository. The server runs in its own pr
 group, and :func:`stop_server` ends it (and the kernels it started) whatever state it
 is in: first the polite ``POST /api/shutdown``, then SIGTERM, then SIGKILL.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,7 @@ MIME_INLINE = "module://matplotlib_inline.backend_inline"
 # JupyterLab user settings for a quiet, deterministic test session.
 USER_SETTINGS = {
     # no "news" toast and no update check (both would try the network)
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
     # every cell in the DOM (no virtual scrolling), so the whole notebook can be checked
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     # never write a notebook back (the server serves a copy anyway)
@@ -100,14 +100,16 @@ def lab_environment(home: Path, token: str | None = None) -> dict[str, str]:
 def start(cmd: list[str], env: dict[str, str], cwd: Path, log_path: Path) -> subprocess.Popen:
     """Start ``cmd`` in a new process group (session), output to ``log_path``."""
     log = open(log_path, "wb")  # closed by stop_server
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+    )
     proc._e2e_log = log  # type: ignore[attr-defined]
     return proc
 
 
 def http_get(url: str, timeout: float = 10.0, follow: bool = True) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) of a GET; HTTP errors are returned, not raised."""
+
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):  # noqa: ANN002
             return None

@@ -7,12 +7,12 @@ nothing overflows the 1280x720 slide (after the deck's own picture fitting), eve
 loaded, no formula failed to typeset. Over the whole deck: reveal.js started, MathJax typeset
 the formulas, no request failed or needed the network, no JavaScript error.
 """
+
 from __future__ import annotations
 
 import time
 
 import pytest
-
 import slides  # scripts/slides.py (tests/conftest.py puts scripts/ on the path)
 from labserver import REPO
 
@@ -21,7 +21,9 @@ pytestmark = pytest.mark.e2e
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 DECK_DIR = REPO / "build" / "slides"
 
-JS_MATH_IDLE = "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0"
+JS_MATH_IDLE = (
+    "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0"
+)
 
 JS_SLIDE = """([width, height]) => {
   const present = document.querySelectorAll('.reveal .slides section.present');
@@ -89,7 +91,7 @@ def test_deck_shows_every_slide_offline(decks, offline_page, notebook, screensho
 
     seen, rows = set(), []
     for _ in range(400):
-        page.wait_for_function(JS_MATH_IDLE, timeout=30_000)   # the deck re-typesets a slide when it is shown
+        page.wait_for_function(JS_MATH_IDLE, timeout=30_000)  # the deck re-typesets a slide when it is shown
         page.wait_for_timeout(30)
         row = page.evaluate(JS_SLIDE, list(slides.PROJECTOR_PX))
         if row["hash"] in seen:
@@ -106,13 +108,16 @@ def test_deck_shows_every_slide_offline(decks, offline_page, notebook, screensho
     # 1% for rounding and the cells' own padding
     too_big = [r for r in rows if r["height"] > 1.01 * height or r["width"] > 1.01 * width]
     assert not too_big, f"{deck.name}: slides overflow the {width}x{height} projector:\n" + "\n".join(
-        f"- {r['hash']} {r['width']}x{r['height']} px: {r['text']!r}" for r in too_big)
+        f"- {r['hash']} {r['width']}x{r['height']} px: {r['text']!r}" for r in too_big
+    )
     assert not [r for r in rows if r["brokenImages"]], f"{deck.name}: pictures that did not load"
     assert not [r for r in rows if r["mathErrors"]], f"{deck.name}: formulas that failed to typeset"
     assert not page.network_requests, f"{deck.name} needs the network: {page.network_requests[:5]}"
     assert not page.failed, f"{deck.name}: failed requests: {page.failed[:5]}"
     assert not page.errors, f"{deck.name}: JavaScript errors: {page.errors[:5]}"
     assert sum(r["images"] for r in rows) >= sum(
-        "image/png" in str(o.get("data", {})) for c in slides.nbformat.read(notebook, as_version=4).cells
+        "image/png" in str(o.get("data", {}))
+        for c in slides.nbformat.read(notebook, as_version=4).cells
         if c.cell_type == "code" and c.metadata.get("slideshow", {}).get("slide_type") != "skip"
-        for o in c.get("outputs", [])), f"{deck.name}: stored pictures missing from the slides"
+        for o in c.get("outputs", [])
+    ), f"{deck.name}: stored pictures missing from the slides"

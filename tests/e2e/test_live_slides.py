@@ -11,12 +11,11 @@ change. A screenshot of that slide lands in tests/e2e/screenshots/live_slide_exp
 Every notebook's slide metadata is checked statically in tests/test_slides.py, and every
 slide's fit on a 1280x720 projector in the static decks (tests/e2e/test_decks.py).
 """
+
 from __future__ import annotations
 
 import pytest
-
-from test_notebooks_in_browser import (JS_IMAGE_CHANGED, WIDGET_TIMEOUT_S, assert_clean, new_page,
-                                       open_and_run)
+from test_notebooks_in_browser import JS_IMAGE_CHANGED, WIDGET_TIMEOUT_S, assert_clean, new_page, open_and_run
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +45,9 @@ def test_present_a_notebook_as_live_slides(browser, lab, screenshot_dir, e2e_rep
         page.set_viewport_size(PROJECTOR)
         lab.forget_workspaces()
         open_and_run(page, lab, f"notebooks/{NOTEBOOK}")
-        assert page.evaluate(JS_RUN_IN_KERNEL, "from course_lib import plotting as viz; viz.use_projector_style()") == "ok"
+        assert (
+            page.evaluate(JS_RUN_IN_KERNEL, "from course_lib import plotting as viz; viz.use_projector_style()") == "ok"
+        )
         page.evaluate("""() => { const nb = window.jupyterapp.shell.currentWidget.content;
                                  nb.activeCellIndex = 0; nb.mode = 'command'; nb.node.focus(); }""")
         page.evaluate("() => window.jupyterapp.commands.execute('deck:start')")
@@ -58,7 +59,7 @@ def test_present_a_notebook_as_live_slides(browser, lab, screenshot_dir, e2e_rep
             state = page.evaluate(JS_ONSCREEN)
             assert state["indices"], f"slide {len(slides) + 1} shows no cell"
             if slides and state["indices"] == slides[-1]["indices"]:
-                stuck += 1              # the last slide: Space no longer moves
+                stuck += 1  # the last slide: Space no longer moves
             else:
                 stuck = 0
                 slides.append(state)
@@ -72,7 +73,7 @@ def test_present_a_notebook_as_live_slides(browser, lab, screenshot_dir, e2e_rep
                     page.wait_for_function(JS_IMAGE_CHANGED, arg=[box, old], timeout=WIDGET_TIMEOUT_S * 1000)
                     page.wait_for_timeout(300)
                     page.screenshot(path=str(screenshot_dir / "live_slide_explorer.png"))
-                    box.query_selector("img.widget-image").click()   # hands the keyboard back to the deck
+                    box.query_selector("img.widget-image").click()  # hands the keyboard back to the deck
             page.keyboard.press("Space")
             page.wait_for_timeout(150)
 
@@ -84,9 +85,11 @@ def test_present_a_notebook_as_live_slides(browser, lab, screenshot_dir, e2e_rep
         page.wait_for_function("() => !document.querySelector('[data-jp-deck-mode]')", timeout=10_000)
         assert_clean(page, NOTEBOOK, "after presenting it")
         assert not console_errors, f"console errors while presenting: {console_errors[:5]}"
-        e2e_report["notes"].append(f"live slides: {NOTEBOOK} presented, {len(slides)} slides, explorer live on "
-                                   f"slide {explorer_slides[0]}; screenshot live_slide_explorer.png")
+        e2e_report["notes"].append(
+            f"live slides: {NOTEBOOK} presented, {len(slides)} slides, explorer live on "
+            f"slide {explorer_slides[0]}; screenshot live_slide_explorer.png"
+        )
     finally:
         page.close()
-        lab.shutdown_kernels()   # the next test opens this notebook again in a fresh kernel
+        lab.shutdown_kernels()  # the next test opens this notebook again in a fresh kernel
         lab.forget_workspaces()

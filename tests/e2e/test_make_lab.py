@@ -10,6 +10,7 @@ is stopped at the end whatever happens. The token is never printed.
 course.py re-installs only when a lock file changed since the last set-up (its fingerprint in .venv);
 on a fresh clone ``course.py test`` has just set it up.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,12 +19,12 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 import labserver
+import pytest
 from labserver import REPO
 
 pytestmark = pytest.mark.e2e
+
 
 def server_token(env: dict[str, str], port: int, proc: subprocess.Popen, timeout: float = 150.0) -> str:
     """The token of the server on ``port``, from ``jupyter server list --json`` (same runtime dir)."""
@@ -31,8 +32,13 @@ def server_token(env: dict[str, str], port: int, proc: subprocess.Popen, timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             pytest.fail(f"course.py lab exited with {proc.returncode}:\n{labserver.log_tail(proc)}")
-        listed = subprocess.run([sys.executable, "-m", "jupyter", "server", "list", "--json"], env=env,
-                                capture_output=True, text=True, timeout=60)
+        listed = subprocess.run(
+            [sys.executable, "-m", "jupyter", "server", "list", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         for line in listed.stdout.splitlines():
             try:
                 info = json.loads(line)
@@ -41,15 +47,17 @@ def server_token(env: dict[str, str], port: int, proc: subprocess.Popen, timeout
             if info.get("port") == port and info.get("token"):
                 return info["token"]
         time.sleep(1.0)
-    pytest.fail(f"course.py lab: no server on port {port} in `jupyter server list` after {timeout:.0f} s:\n"
-                f"{labserver.log_tail(proc)}")
+    pytest.fail(
+        f"course.py lab: no server on port {port} in `jupyter server list` after {timeout:.0f} s:\n"
+        f"{labserver.log_tail(proc)}"
+    )
 
 
 def test_make_lab_serves_the_notebooks_behind_a_token(tmp_path, e2e_report):
     python = shutil.which("python3") or shutil.which("python") or sys.executable
     port = labserver.free_port()
     env = labserver.lab_environment(tmp_path / "jupyter")  # no JUPYTER_TOKEN: the server makes one up
-    cmd = [python, "course.py", "lab", "--port", str(port)]   # the README's command (make lab is its alias)
+    cmd = [python, "course.py", "lab", "--port", str(port)]  # the README's command (make lab is its alias)
     base_url = f"http://127.0.0.1:{port}"
     proc = labserver.start(cmd, env, REPO, tmp_path / "make-lab.log")
     token = None
@@ -68,7 +76,8 @@ def test_make_lab_serves_the_notebooks_behind_a_token(tmp_path, e2e_report):
         status, headers, _ = labserver.http_get(f"{base_url}/lab", follow=False)
         location = headers.get("Location", "")
         assert status in (302, 303) and "/login" in location, (
-            f"GET /lab without a token must redirect to the login page, got HTTP {status} {location!r}")
+            f"GET /lab without a token must redirect to the login page, got HTTP {status} {location!r}"
+        )
         status, _, page = labserver.http_get(f"{base_url}/lab?token={token}")
         assert status == 200 and b"JupyterLab" in page, f"GET /lab with the token: HTTP {status}"
     finally:

@@ -23,6 +23,7 @@ A screenshot of each notebook and of each explorer lands in tests/e2e/screenshot
 A negative control (a throw-away notebook with an error, a traceback inside a widget
 and a harmless stderr line) checks that these checks do catch errors.
 """
+
 from __future__ import annotations
 
 import ast
@@ -34,7 +35,6 @@ import statistics
 import time
 
 import pytest
-
 from labserver import REPO
 
 pytestmark = pytest.mark.e2e
@@ -56,14 +56,18 @@ PREFERRED_DROPDOWNS = ("schedule", "schedule 1", "family", "metric", "problem")
 
 JS_CURRENT = "const app = window.jupyterapp; const nb = app && app.shell.currentWidget;"
 
-JS_KERNEL_READY = """(name) => {
+JS_KERNEL_READY = (
+    """(name) => {
   %s
   if (!nb || !nb.context || !nb.context.isReady || !nb.context.path.endsWith(name)) return false;
   const kernel = nb.sessionContext && nb.sessionContext.session && nb.sessionContext.session.kernel;
   return !!kernel && kernel.status === 'idle';
-}""" % JS_CURRENT
+}"""
+    % JS_CURRENT
+)
 
-JS_RUN_STATE = """() => {
+JS_RUN_STATE = (
+    """() => {
   %s
   const kernel = nb.sessionContext.session && nb.sessionContext.session.kernel;
   const pending = Array.from(nb.node.querySelectorAll('.jp-InputPrompt'))
@@ -72,9 +76,12 @@ JS_RUN_STATE = """() => {
   let counted = 0;
   for (let i = 0; i < cells.length; i++) if (cells.get(i).type === 'code' && cells.get(i).executionCount) counted++;
   return {status: kernel ? kernel.status : 'none', pending: pending, counted: counted};
-}""" % JS_CURRENT
+}"""
+    % JS_CURRENT
+)
 
-JS_CELLS = """() => {
+JS_CELLS = (
+    """() => {
   %s
   const cells = nb.content.model.cells, result = [];
   for (let i = 0; i < cells.length; i++) {
@@ -92,10 +99,13 @@ JS_CELLS = """() => {
     result.push(row);
   }
   return result;
-}""" % JS_CURRENT
+}"""
+    % JS_CURRENT
+)
 
 # problems visible in the page (also inside widget Output areas, which the cell model does not hold)
-JS_PAGE_PROBLEMS = """() => {
+JS_PAGE_PROBLEMS = (
+    """() => {
   %s
   const root = nb.node, found = [];
   const cellIndex = el => { const cell = el.closest('.jp-Cell');
@@ -116,16 +126,21 @@ JS_PAGE_PROBLEMS = """() => {
       found.push({kind: 'widget-loading', cell: cellIndex(el), text: text});
   }
   return found;
-}""" % JS_CURRENT
+}"""
+    % JS_CURRENT
+)
 
 # the live explorers: a widget VBox at the top of an output area, holding an Output with a plot
-JS_EXPLORERS = """() => {
+JS_EXPLORERS = (
+    """() => {
   %s
   const cells = Array.from(nb.node.querySelectorAll('.jp-Cell'));
   return Array.from(nb.node.querySelectorAll('.jp-OutputArea-output > .widget-vbox'))
     .filter(box => box.querySelector('img.widget-image'))
     .map(box => cells.indexOf(box.closest('.jp-Cell')));
-}""" % JS_CURRENT
+}"""
+    % JS_CURRENT
+)
 
 JS_IMAGE_CHANGED = """([box, old]) => {
   const img = box.querySelector('img.widget-image');
@@ -162,8 +177,10 @@ def wait_until_run_finished(page, timeout_s: float) -> None:
             quiet_since = None
         page.wait_for_timeout(500)
     state = page.evaluate(JS_RUN_STATE)
-    pytest.fail(f"the notebook did not finish within {timeout_s:.0f} s (E2E_RUN_TIMEOUT_S): kernel "
-                f"{state['status']}, {state['pending']} cell(s) still [*], {state['counted']} cell(s) ran")
+    pytest.fail(
+        f"the notebook did not finish within {timeout_s:.0f} s (E2E_RUN_TIMEOUT_S): kernel "
+        f"{state['status']}, {state['pending']} cell(s) still [*], {state['counted']} cell(s) ran"
+    )
 
 
 def run_all_cells(page) -> str:
@@ -195,8 +212,8 @@ def assert_clean(page, name: str, when: str) -> None:
         if p["kind"] == "stderr":
             print(f"  [{name}] stderr in cell {p['cell']} ({when}): {p['text'][:160]!r}")
     assert not bad, f"{name} ({when}): problems shown in the page:\n" + "\n".join(
-        f"- cell {p['cell']}: {p['kind']}{' (inside a widget)' if p.get('inWidget') else ''}: {p['text']}"
-        for p in bad)
+        f"- cell {p['cell']}: {p['kind']}{' (inside a widget)' if p.get('inWidget') else ''}: {p['text']}" for p in bad
+    )
 
 
 def check_cells(cells: list[dict], name: str) -> None:
@@ -216,7 +233,8 @@ def check_cells(cells: list[dict], name: str) -> None:
     assert not errors, f"{name}: error output after Run All:\n" + "\n".join(errors)
     assert not not_run, f"{name}: code cells that did not run: {not_run}"
     assert counts == list(range(1, len(counts) + 1)), (
-        f"{name}: execution counts are not 1..{len(counts)} in a fresh kernel: {counts}")
+        f"{name}: execution counts are not 1..{len(counts)} in a fresh kernel: {counts}"
+    )
 
 
 def _text(element, selector: str) -> str:
@@ -235,8 +253,9 @@ def _timed(page, box, act) -> float | None:
     t0 = page.evaluate("() => performance.now()")
     act()
     try:
-        handle = page.wait_for_function(JS_IMAGE_CHANGED, arg=[box, old], timeout=WIDGET_TIMEOUT_S * 1000,
-                                        polling="raf")
+        handle = page.wait_for_function(
+            JS_IMAGE_CHANGED, arg=[box, old], timeout=WIDGET_TIMEOUT_S * 1000, polling="raf"
+        )
     except Exception:  # noqa: BLE001 - a Playwright TimeoutError: reported by the caller
         return None
     return (handle.json_value() - t0) / 1000.0
@@ -262,8 +281,7 @@ def unnamed_handles(page, box, timeout_s: float = 3.0) -> str | None:
     """A problem if a slider handle in the explorer still has no accessible name after ``timeout_s``
     (the explorer names them as they are drawn: a dropdown may re-create its sliders)."""
     try:
-        page.wait_for_function(f"(box) => ({JS_UNNAMED_HANDLES})(box).length === 0", arg=box,
-                               timeout=timeout_s * 1000)
+        page.wait_for_function(f"(box) => ({JS_UNNAMED_HANDLES})(box).length === 0", arg=box, timeout=timeout_s * 1000)
         return None
     except Exception:  # noqa: BLE001 - a Playwright TimeoutError: say which handles
         return f"slider handles with no accessible name (aria-label): {box.evaluate(JS_UNNAMED_HANDLES)}"
@@ -277,8 +295,9 @@ def _interaction(page, box, explorer: str, action: str, act, undo) -> tuple[list
     """
     latency = _timed(page, box, act)
     if latency is None:
-        return [], [f"{explorer}: {action}: the plot did not change within {WIDGET_TIMEOUT_S:.0f} s "
-                    "(E2E_WIDGET_TIMEOUT_S)"]
+        return [], [
+            f"{explorer}: {action}: the plot did not change within {WIDGET_TIMEOUT_S:.0f} s (E2E_WIDGET_TIMEOUT_S)"
+        ]
     rows = [{"explorer": explorer, "action": action, "latency_s": latency}]
     if latency <= WIDGET_LIMIT_S:
         return rows, []
@@ -288,8 +307,10 @@ def _interaction(page, box, explorer: str, action: str, act, undo) -> tuple[list
         if again <= WIDGET_LIMIT_S:
             return rows, []
     shown = "no change" if again is None else f"{again:.2f} s"
-    return rows, [f"{explorer}: {action}: the plot took {latency:.2f} s to follow, and {shown} on the retry "
-                  f"(limit {WIDGET_LIMIT_S:g} s, E2E_WIDGET_LIMIT_S)"]
+    return rows, [
+        f"{explorer}: {action}: the plot took {latency:.2f} s to follow, and {shown} on the retry "
+        f"(limit {WIDGET_LIMIT_S:g} s, E2E_WIDGET_LIMIT_S)"
+    ]
 
 
 def exercise_explorer(page, box, explorer: str) -> tuple[list[dict], list[str]]:
@@ -312,17 +333,27 @@ def exercise_explorer(page, box, explorer: str) -> tuple[list[dict], list[str]]:
         slider = sliders[0]
         handle = slider.query_selector(".noUi-handle")
         now, top = handle.get_attribute("aria-valuenow"), handle.get_attribute("aria-valuemax")
-        key, back = ("ArrowLeft", "ArrowRight") if now is not None and top is not None and float(now) >= float(top) \
+        key, back = (
+            ("ArrowLeft", "ArrowRight")
+            if now is not None and top is not None and float(now) >= float(top)
             else ("ArrowRight", "ArrowLeft")
+        )
         label, before = _text(slider, "label.widget-label"), _text(slider, ".widget-readout")
         handle.focus()
-        got, seen = _interaction(page, box, explorer, f"slider '{label}' {key} from {before}",
-                                 lambda: page.keyboard.press(key), lambda: page.keyboard.press(back))
+        got, seen = _interaction(
+            page,
+            box,
+            explorer,
+            f"slider '{label}' {key} from {before}",
+            lambda: page.keyboard.press(key),
+            lambda: page.keyboard.press(back),
+        )
         rows += got
         problems += seen
 
-    dropdowns = {_text(d, "label.widget-label"): d for d in box.query_selector_all(".widget-dropdown")
-                 if d.is_visible()}
+    dropdowns = {
+        _text(d, "label.widget-label"): d for d in box.query_selector_all(".widget-dropdown") if d.is_visible()
+    }
     chosen = [k for k in PREFERRED_DROPDOWNS if k in dropdowns][:1] or list(dropdowns)[:1]
     if "problem" in dropdowns and "problem" not in chosen:
         chosen.append("problem")
@@ -331,8 +362,14 @@ def exercise_explorer(page, box, explorer: str) -> tuple[list[dict], list[str]]:
         values = [o.get_attribute("value") for o in select.query_selector_all("option")]
         current = select.input_value()
         target = values[(values.index(current) + 1) % len(values)] if current in values else values[0]
-        got, seen = _interaction(page, box, explorer, f"dropdown '{label}' {current} -> {target}",
-                                 lambda: select.select_option(target), lambda: select.select_option(current))
+        got, seen = _interaction(
+            page,
+            box,
+            explorer,
+            f"dropdown '{label}' {current} -> {target}",
+            lambda: select.select_option(target),
+            lambda: select.select_option(current),
+        )
         rows += got
         problems += seen
         for problem in (hidden_sliders(box), unnamed_handles(page, box)):
@@ -351,14 +388,14 @@ def open_and_run(page, lab, path: str) -> tuple[float, float, str]:
     """
     t0 = time.monotonic()
     page.goto(lab.url(f"lab/tree/{path}"), timeout=OPEN_TIMEOUT_S * 1000)
-    page.wait_for_function(JS_KERNEL_READY, arg=path.rsplit("/", 1)[-1], timeout=OPEN_TIMEOUT_S * 1000,
-                           polling=250)
+    page.wait_for_function(JS_KERNEL_READY, arg=path.rsplit("/", 1)[-1], timeout=OPEN_TIMEOUT_S * 1000, polling=250)
     page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
     t_open = time.monotonic() - t0
     # start from empty outputs: then every count and plot on the page comes from this run
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.node"
-                           ".querySelector('.jp-OutputArea-output')", timeout=30_000)
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.node.querySelector('.jp-OutputArea-output')", timeout=30_000
+    )
     t0 = time.monotonic()
     how = run_all_cells(page)
     wait_until_run_finished(page, RUN_TIMEOUT_S)
@@ -379,16 +416,19 @@ def audit_explorers(page, n_boxes: int, name: str, e2e_report: dict) -> list[str
         return []
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, context={"include": [[EXPLORER_BOXES]]},
-                        options={"resultTypes": ["violations"]})
+    results = Axe().run(page, context={"include": [[EXPLORER_BOXES]]}, options={"resultTypes": ["violations"]})
     violations = results.response["violations"]
     counts: dict[str, int] = {}
     for v in violations:
         counts[v["impact"]] = counts.get(v["impact"], 0) + len(v["nodes"])
-    e2e_report["notes"].append(f"{name}: axe over {n_boxes} explorer(s): violations (nodes) by impact "
-                               f"{counts or 'none'}")
-    return [f"axe {v['impact']}: {v['id']} ({len(v['nodes'])} nodes): {v['help']}; e.g. {v['nodes'][0]['target']}"
-            for v in violations if v["impact"] in AXE_BAD_IMPACTS]
+    e2e_report["notes"].append(
+        f"{name}: axe over {n_boxes} explorer(s): violations (nodes) by impact {counts or 'none'}"
+    )
+    return [
+        f"axe {v['impact']}: {v['id']} ({len(v['nodes'])} nodes): {v['help']}; e.g. {v['nodes'][0]['target']}"
+        for v in violations
+        if v["impact"] in AXE_BAD_IMPACTS
+    ]
 
 
 def new_page(browser):
@@ -416,16 +456,24 @@ def test_notebook_runs_and_explorers_respond(name, browser, lab, screenshot_dir,
         assert_clean(page, name, "after Run All")
 
         cells = page.evaluate(JS_CELLS)
-        expected = {c["index"]: displayed_explorer(c["source"]) for c in cells
-                    if c["type"] == "code" and displayed_explorer(c["source"])}
+        expected = {
+            c["index"]: displayed_explorer(c["source"])
+            for c in cells
+            if c["type"] == "code" and displayed_explorer(c["source"])
+        }
         found = page.evaluate(JS_EXPLORERS)
         missing = sorted(set(expected) - set(found))
-        assert not missing, (f"{name}: cells {missing} display an explorer "
-                             f"({[expected[i] for i in missing]}) but the page shows no live plot widget there")
+        assert not missing, (
+            f"{name}: cells {missing} display an explorer "
+            f"({[expected[i] for i in missing]}) but the page shows no live plot widget there"
+        )
 
         panel = page.evaluate_handle("() => window.jupyterapp.shell.currentWidget.node").as_element()
-        boxes = [b for b in panel.query_selector_all(".jp-OutputArea-output > .widget-vbox")
-                 if b.query_selector("img.widget-image")]
+        boxes = [
+            b
+            for b in panel.query_selector_all(".jp-OutputArea-output > .widget-vbox")
+            if b.query_selector("img.widget-image")
+        ]
         row["explorers"] = len(boxes)
         widget_problems = audit_explorers(page, len(boxes), name, e2e_report)
         for box, cell in zip(boxes, found):
@@ -447,7 +495,8 @@ def test_notebook_runs_and_explorers_respond(name, browser, lab, screenshot_dir,
 
         assert_clean(page, name, "after the widget interactions")
         assert not widget_problems, f"{name}: explorers in the browser:\n" + "\n".join(
-            f"- {p}" for p in widget_problems)
+            f"- {p}" for p in widget_problems
+        )
         ok = True
     finally:
         if not ok:
@@ -456,8 +505,9 @@ def test_notebook_runs_and_explorers_respond(name, browser, lab, screenshot_dir,
             except Exception:  # noqa: BLE001 - the page may be gone
                 pass
         if console_errors:
-            e2e_report["notes"].append(f"{name}: {len(console_errors)} browser console error(s), first: "
-                                       f"{console_errors[0]}")
+            e2e_report["notes"].append(
+                f"{name}: {len(console_errors)} browser console error(s), first: {console_errors[0]}"
+            )
         lab.shutdown_kernels()
         page.close()
         lab.forget_workspaces()
@@ -466,30 +516,46 @@ def test_notebook_runs_and_explorers_respond(name, browser, lab, screenshot_dir,
 def test_interaction_latencies(e2e_report):
     """Over every explorer interaction of the notebooks above: median and 95th percentile of the
     time from the key press / selection to the new picture (retries left out: the first try counts)."""
-    values = sorted(r["latency_s"] for r in e2e_report["latencies"]
-                    if r.get("notebook") in NOTEBOOKS and "(retry)" not in r["action"])
+    values = sorted(
+        r["latency_s"]
+        for r in e2e_report["latencies"]
+        if r.get("notebook") in NOTEBOOKS and "(retry)" not in r["action"]
+    )
     if not values:
         pytest.skip("no explorer interaction was measured (run the notebook tests of this module first)")
     median = statistics.median(values)
     p95 = values[min(len(values) - 1, math.ceil(0.95 * len(values)) - 1)]
-    e2e_report["notes"].append(f"explorer interactions: {len(values)}, median {median:.3f} s, "
-                               f"95th percentile {p95:.3f} s, max {values[-1]:.3f} s")
+    e2e_report["notes"].append(
+        f"explorer interactions: {len(values)}, median {median:.3f} s, "
+        f"95th percentile {p95:.3f} s, max {values[-1]:.3f} s"
+    )
     assert median < MEDIAN_LIMIT_S, f"median interaction {median:.3f} s (limit {MEDIAN_LIMIT_S} s): {values}"
     assert p95 < P95_LIMIT_S, f"95th percentile {p95:.3f} s (limit {P95_LIMIT_S} s): {values}"
 
 
 SELF_CHECK = {
     "cells": [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-         "source": "import sys\nprint('only a warning', file=sys.stderr)"},
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-         "source": "import ipywidgets as widgets\nout = widgets.Output()\ndisplay(out)\n"
-                   "with out:\n    raise ValueError('boom inside a widget')"},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": "import sys\nprint('only a warning', file=sys.stderr)",
+        },
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": "import ipywidgets as widgets\nout = widgets.Output()\ndisplay(out)\n"
+            "with out:\n    raise ValueError('boom inside a widget')",
+        },
         {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "1 / 0"},
         {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "print('never')"},
     ],
     "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}},
-    "nbformat": 4, "nbformat_minor": 5,
+    "nbformat": 4,
+    "nbformat_minor": 5,
 }
 
 

@@ -7,6 +7,7 @@ error; every image loads and has a description as alt text; every internal link 
 notebook picture, explorers' included, is there; search finds a word; and axe-core
 reports no "serious" or "critical" accessibility violation.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,14 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-PAGES = ["index.html", "gallery.html", "replication.html", "search.html", "genindex.html",
-         *(f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS)]
+PAGES = [
+    "index.html",
+    "gallery.html",
+    "replication.html",
+    "search.html",
+    "genindex.html",
+    *(f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS),
+]
 BAD_IMPACTS = ("serious", "critical")
 _AXE_TOTALS: Counter = Counter()
 _FETCHED: dict[str, str | None] = {}
@@ -126,14 +133,18 @@ def test_page_in_browser(browser, site_server, e2e_report, path):
         violations = results.response["violations"]
         for v in violations:
             _AXE_TOTALS[v["impact"]] += len(v["nodes"])
-        bad = [f"axe {v['impact']}: {v['id']} ({len(v['nodes'])} nodes): {v['help']}; "
-               f"e.g. {v['nodes'][0]['target']}" for v in violations if v["impact"] in BAD_IMPACTS]
+        bad = [
+            f"axe {v['impact']}: {v['id']} ({len(v['nodes'])} nodes): {v['help']}; e.g. {v['nodes'][0]['target']}"
+            for v in violations
+            if v["impact"] in BAD_IMPACTS
+        ]
         problems.extend(bad)
     finally:
         page.close()
     if path == PAGES[-1]:
-        e2e_report["notes"].append(f"website: axe violations (nodes) by impact over {len(PAGES)} pages: "
-                                   f"{dict(_AXE_TOTALS) or 'none'}")
+        e2e_report["notes"].append(
+            f"website: axe violations (nodes) by impact over {len(PAGES)} pages: {dict(_AXE_TOTALS) or 'none'}"
+        )
     assert not problems, f"{path}:\n  " + "\n  ".join(problems)
 
 
@@ -150,7 +161,7 @@ def test_search_finds_a_word(browser, site_server):
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_replication_table_does_not_scroll_the_page_sideways(browser, site_server, width):
-    """"How sure are we?" on a desktop and a phone: a wide table scrolls in its own box, not the page."""
+    """ "How sure are we?" on a desktop and a phone: a wide table scrolls in its own box, not the page."""
     page = browser.new_page()
     try:
         page.set_viewport_size({"width": width, "height": 900})

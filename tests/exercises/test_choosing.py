@@ -1,4 +1,5 @@
 """check_schedule_choice (notebook 06): every scenario, aliases, the reasons given for wrong choices."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,11 +21,21 @@ def test_every_scenario_accepts_its_solution_and_rejects_the_rest(scenario):
             assert result.message.rstrip(".") in wrong_why[choice] or wrong_why[choice][:20] in result.message
 
 
-@pytest.mark.parametrize("answer, scenario", [
-    ("warmup_stable_decay", "unknown_budget"), (" WSD ", "unknown_budget"), ("h", "unknown_budget"),
-    ("CosineAnnealingLR", "known_budget"), ("Step decay", "known_budget"), ("warm-up + cosine", "adam_transformer"),
-    ("CosineAnnealingLR", "small_fast"), ("warmup_stable_decay", "small_fast"), ("ReduceLROnPlateau", "no_budget"), ("i", "no_budget"),
-])
+@pytest.mark.parametrize(
+    "answer, scenario",
+    [
+        ("warmup_stable_decay", "unknown_budget"),
+        (" WSD ", "unknown_budget"),
+        ("h", "unknown_budget"),
+        ("CosineAnnealingLR", "known_budget"),
+        ("Step decay", "known_budget"),
+        ("warm-up + cosine", "adam_transformer"),
+        ("CosineAnnealingLR", "small_fast"),
+        ("warmup_stable_decay", "small_fast"),
+        ("ReduceLROnPlateau", "no_budget"),
+        ("i", "no_budget"),
+    ],
+)
 def test_aliases_and_letters(answer, scenario):
     assert E.check_schedule_choice(answer, scenario, quiet=True)
 

@@ -1,4 +1,5 @@
 """The experiment exercises: the reference runs pass their checks, and each typical wrong result is explained."""
+
 from __future__ import annotations
 
 import math
@@ -10,12 +11,19 @@ from course_lib.exercises import solutions as sol
 
 from .cases import CASES
 
-EXPERIMENTS = ["noise_floor_batch", "adam_floor_batch", "tuned_peak", "shortest_warmup", "sgdr_escape_peak",
-               "loop_rates"]
+EXPERIMENTS = [
+    "noise_floor_batch",
+    "adam_floor_batch",
+    "tuned_peak",
+    "shortest_warmup",
+    "sgdr_escape_peak",
+    "loop_rates",
+]
 
 
-@pytest.mark.parametrize("name", ["noise_floor_batch", "adam_floor_batch", "tuned_peak", "sgdr_escape_peak",
-                                  "loop_rates"])
+@pytest.mark.parametrize(
+    "name", ["noise_floor_batch", "adam_floor_batch", "tuned_peak", "sgdr_escape_peak", "loop_rates"]
+)
 def test_the_reference_experiment_passes_its_check(name):
     assert E.CHECKS[name](getattr(sol, name)(), quiet=True)
 
@@ -47,28 +55,31 @@ def test_nonsense_is_rejected_without_a_traceback(name, nonsense):
     assert not result and result.text.startswith("Not yet.")
 
 
-@pytest.mark.parametrize("name, answer, words", [
-    ("noise_floor_batch", 1.0, "did not move"),
-    ("noise_floor_batch", 2.1, "divided the floor at B"),
-    ("noise_floor_batch", 0.25, "halving the rate"),
-    ("noise_floor_batch", -0.5, "positive"),
-    ("adam_floor_batch", 0.5, "run_gd"),
-    ("adam_floor_batch", 1.0, "did not move"),
-    ("tuned_peak", 0.01, "too small"),
-    ("tuned_peak", 0.3, "too large"),
-    ("tuned_peak", 1.0, "diverge"),
-    ("shortest_warmup", 0, "hundreds"),
-    ("shortest_warmup", 10, "every seed"),
-    ("shortest_warmup", 15, "not on the grid"),
-    ("shortest_warmup", 50, "shortest"),
-    ("sgdr_escape_peak", 0.2, "6 of 20"),
-    ("sgdr_escape_peak", 0.5, "smallest"),
-    ("loop_rates", CASES["loop_rates"].wrong[0], "goes back up"),
-    ("loop_rates", CASES["loop_rates"].wrong[1], "once per epoch"),
-    ("loop_rates", CASES["loop_rates"].wrong[2], "one step ahead"),
-    ("loop_rates", CASES["loop_rates"].wrong[3], "longer than the run"),
-    ("loop_rates", CASES["loop_rates"].wrong[5], "32 updates"),
-])
+@pytest.mark.parametrize(
+    "name, answer, words",
+    [
+        ("noise_floor_batch", 1.0, "did not move"),
+        ("noise_floor_batch", 2.1, "divided the floor at B"),
+        ("noise_floor_batch", 0.25, "halving the rate"),
+        ("noise_floor_batch", -0.5, "positive"),
+        ("adam_floor_batch", 0.5, "run_gd"),
+        ("adam_floor_batch", 1.0, "did not move"),
+        ("tuned_peak", 0.01, "too small"),
+        ("tuned_peak", 0.3, "too large"),
+        ("tuned_peak", 1.0, "diverge"),
+        ("shortest_warmup", 0, "hundreds"),
+        ("shortest_warmup", 10, "every seed"),
+        ("shortest_warmup", 15, "not on the grid"),
+        ("shortest_warmup", 50, "shortest"),
+        ("sgdr_escape_peak", 0.2, "6 of 20"),
+        ("sgdr_escape_peak", 0.5, "smallest"),
+        ("loop_rates", CASES["loop_rates"].wrong[0], "goes back up"),
+        ("loop_rates", CASES["loop_rates"].wrong[1], "once per epoch"),
+        ("loop_rates", CASES["loop_rates"].wrong[2], "one step ahead"),
+        ("loop_rates", CASES["loop_rates"].wrong[3], "longer than the run"),
+        ("loop_rates", CASES["loop_rates"].wrong[5], "32 updates"),
+    ],
+)
 def test_a_wrong_result_is_explained(name, answer, words):
     result = E.CHECKS[name](answer, quiet=True)
     assert not result and words in result.message, result.text

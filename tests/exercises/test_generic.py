@@ -1,4 +1,5 @@
 """The generic checks: check_value, check_choice, check_schedule_function."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,5 +16,4 @@ def test_accepted_variants():
     assert E.check_choice("  COSINE ", "cosine", ["step", "cosine"], quiet=True)
     assert E.check_choice("b)", "cosine", ["step", "cosine"], quiet=True)
     assert E.check_choice(2, 2, [1, 2, 3], quiet=True)
-    assert E.check_schedule_function(S.cosine_decay(0.1, 50), S.cosine_decay(0.1, 50), steps=[0, 10, 60],
-                                     quiet=True)
+    assert E.check_schedule_function(S.cosine_decay(0.1, 50), S.cosine_decay(0.1, 50), steps=[0, 10, 60], quiet=True)

@@ -1,4 +1,5 @@
 """ConventionsExplorer: driven by setting control values (observers fire without a kernel)."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -8,10 +9,8 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.references import libraries as C  # noqa: E402
 from course_lib import explorers as W  # noqa: E402
-from course_lib import studies  # noqa: E402
-from course_lib.explorers import base, controls  # noqa: E402
+from course_lib.references import libraries as C  # noqa: E402
 
 
 def test_draws_a_labelled_picture_immediately(shown):

@@ -1,4 +1,5 @@
 """Every module of the explorers room runs its doctests (one runner for the room)."""
+
 from __future__ import annotations
 
 import doctest

@@ -1,8 +1,8 @@
 """Widgets: the pure layer without UI, then every explorer driven by setting control values."""
+
 from __future__ import annotations
 
 import base64
-
 import inspect
 
 import matplotlib
@@ -15,12 +15,12 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from course_lib.schedules.controls import KINDS  # noqa: E402
+from course_lib import explorers as W  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import schedules as S  # noqa: E402
-from course_lib import explorers as W  # noqa: E402
 from course_lib import studies  # noqa: E402
 from course_lib.explorers import base, controls  # noqa: E402
+from course_lib.schedules.controls import KINDS  # noqa: E402
 from course_lib.training.history import History  # noqa: E402
 
 N = 200  # steps for the schedule explorer in tests (small: fast)
@@ -29,6 +29,7 @@ N = 200  # steps for the schedule explorer in tests (small: fast)
 # ---------------------------------------------------------------------------
 # Pure layer: specs and build_schedule
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(S.CATALOG))
 def test_every_catalog_factory_gets_specs(name):
@@ -80,8 +81,10 @@ def control_values(spec):
 @pytest.mark.parametrize("name", sorted(S.CATALOG))
 def test_build_schedule_never_raises_at_extremes(name):
     specs = W.param_specs(name, N)
-    combos = [{p: s.low for p, s in specs.items() if s.low is not None},
-              {p: s.high for p, s in specs.items() if s.high is not None}]
+    combos = [
+        {p: s.low for p, s in specs.items() if s.low is not None},
+        {p: s.high for p, s in specs.items() if s.high is not None},
+    ]
     for p, spec in specs.items():
         combos += [{p: v} for v in control_values(spec)]
     for values in combos:
@@ -121,8 +124,9 @@ def test_build_schedule_messages_and_conversions():
     assert s == S.multistep_decay(0.1, (30, 60), 0.5)
     assert W.build_schedule("cyclic", {"step_size_down": 0}).step_size_down is None
     assert W.build_schedule("cyclic", {"step_size_down": 7}).step_size_down == 7
-    assert W.build_schedule("piecewise_constant", {"boundaries": "10", "values": "0.1, 0.01"}) == \
-        S.piecewise_constant((10,), (0.1, 0.01))
+    assert W.build_schedule("piecewise_constant", {"boundaries": "10", "values": "0.1, 0.01"}) == S.piecewise_constant(
+        (10,), (0.1, 0.01)
+    )
     wrapped = W.build_schedule("cosine_decay", {"total_steps": 100}, warmup_steps=10)
     assert isinstance(wrapped, S.Warmup) and wrapped(10) == pytest.approx(0.1)
 
@@ -137,6 +141,7 @@ def test_build_schedule_programming_errors_raise():
 # ---------------------------------------------------------------------------
 # Pure layer: GD experiments
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(W.GD_SCHEDULES))
 @pytest.mark.parametrize("n", [10, 1001])
@@ -171,8 +176,9 @@ def test_run_gd_experiment_and_status():
     status = studies.describe_run(bad, studies.make_problem("quadratic"))
     assert status.startswith(f"big: DIVERGED at step {bad.diverged_step} (lr=3)") and "above" in status
     rb = studies.run_gd_experiment("rosenbrock", 1e-3, "constant", 20)
-    assert "local stability limit at the start 2/curvature = 0.000956" in \
-        studies.describe_run(rb, studies.make_problem("rosenbrock"))
+    assert "local stability limit at the start 2/curvature = 0.000956" in studies.describe_run(
+        rb, studies.make_problem("rosenbrock")
+    )
     mb = studies.run_gd_experiment("multi_basin", 0.5, "cosine_restarts", 300, noisy=True)
     assert "ended in basin" in studies.describe_run(mb, studies.make_problem("multi_basin"))
     with pytest.raises(ValueError, match="noisy"):
@@ -183,15 +189,17 @@ def test_run_gd_experiment_and_status():
 # Explorers, driven from code
 # ---------------------------------------------------------------------------
 
+
 def extremes(control):
     """The values to move a control to: slider ends, every option, both checkbox states."""
     if isinstance(control, (ipywidgets.FloatLogSlider,)):
-        return [control.base ** control.min, control.base ** control.max]
+        return [control.base**control.min, control.base**control.max]
     if isinstance(control, (ipywidgets.FloatSlider, ipywidgets.IntSlider)):
         return [control.min, control.max]
     if isinstance(control, ipywidgets.Dropdown):
-        return [value for _, value in control.options] if isinstance(control.options[0], tuple) \
-            else list(control.options)
+        return (
+            [value for _, value in control.options] if isinstance(control.options[0], tuple) else list(control.options)
+        )
     if isinstance(control, ipywidgets.Checkbox):
         return [not control.value, control.value]
     if isinstance(control, ipywidgets.Text):
@@ -264,8 +272,11 @@ def test_schedule_explorer_every_schedule_every_control(shown):
                     if spec.kind not in ("text", "optional_int"):
                         assert getattr(result, key) == pytest.approx(controls.convert(spec, control.value))
             with ex.hold():  # back to a drawable state for the next control, without a redraw
-                control.value = W.param_specs(name, N)[key].default if key in W.param_specs(name, N) else \
-                    {"log": False, "warmup": 0}[key]
+                control.value = (
+                    W.param_specs(name, N)[key].default
+                    if key in W.param_specs(name, N)
+                    else {"log": False, "warmup": 0}[key]
+                )
 
 
 def test_schedule_explorer_error_message_and_recovery(shown):
@@ -321,8 +332,16 @@ def test_gd_explorer_every_control_to_its_extremes(shown):
     assert ex.controls["condition_number"].layout.display == "none"
 
 
-@pytest.mark.parametrize("make", [W.GDExplorer, W.CompareExplorer, W.ConventionsExplorer, W.PlateauExplorer,
-                                  lambda: W.LargeBatchExplorer(k=2, epochs=5)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        W.GDExplorer,
+        W.CompareExplorer,
+        W.ConventionsExplorer,
+        W.PlateauExplorer,
+        lambda: W.LargeBatchExplorer(k=2, epochs=5),
+    ],
+)
 def test_no_two_controls_share_a_layout(shown, make):
     """A shared Layout is one object in the page: hiding one control would hide them all."""
     ex = make()
@@ -333,8 +352,11 @@ def test_no_two_controls_share_a_layout(shown, make):
 def test_gd_explorer_hides_only_the_controls_a_problem_does_not_use(shown):
     """Found in the browser: switching to rosenbrock used to hide every slider, not just kappa."""
     ex = W.GDExplorer()
-    for problem, hidden in (("rosenbrock", {"condition_number", "noisy"}), ("multi_basin", {"condition_number"}),
-                            ("quadratic", {"noisy"})):
+    for problem, hidden in (
+        ("rosenbrock", {"condition_number", "noisy"}),
+        ("multi_basin", {"condition_number"}),
+        ("quadratic", {"noisy"}),
+    ):
         ex.controls["problem"].value = problem
         assert {k for k, c in ex.controls.items() if c.layout.display == "none"} == hidden, problem
 
@@ -385,11 +407,15 @@ def test_explorer_argument_errors():
 # Rapid moves coalesce (timing itself is measured in benchmarks/test_bench_widgets.py)
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("make, name, values", [
-    (lambda: W.ScheduleExplorer(n_steps=N), "lr", [0.01 * (i + 1) for i in range(30)]),
-    (W.GDExplorer, "lr", [0.1 * (i + 1) for i in range(12)]),
-    (W.ConventionsExplorer, "horizon", list(range(20, 60))),
-])
+
+@pytest.mark.parametrize(
+    "make, name, values",
+    [
+        (lambda: W.ScheduleExplorer(n_steps=N), "lr", [0.01 * (i + 1) for i in range(30)]),
+        (W.GDExplorer, "lr", [0.1 * (i + 1) for i in range(12)]),
+        (W.ConventionsExplorer, "horizon", list(range(20, 60))),
+    ],
+)
 def test_rapid_moves_coalesce_into_one_redraw_of_the_latest_value(shown, make, name, values):
     """In a kernel a change is deferred to the event loop; changes that arrive before it runs
     replace it. Here ``defer`` collects the deferred redraws as the loop would hold them."""
@@ -399,10 +425,10 @@ def test_rapid_moves_coalesce_into_one_redraw_of_the_latest_value(shown, make, n
     before, frames = ex.renders, len(shown)
     for value in values:
         ex.controls[name].value = value
-    assert len(pending) == len(values) and ex.renders == before       # nothing drawn yet
-    for fn, args in pending:                                          # the loop runs them in order
+    assert len(pending) == len(values) and ex.renders == before  # nothing drawn yet
+    for fn, args in pending:  # the loop runs them in order
         fn(*args)
-    assert ex.renders == before + 1 and len(shown) == frames + 1               # one redraw: the latest value's
+    assert ex.renders == before + 1 and len(shown) == frames + 1  # one redraw: the latest value's
     assert ex.values()[name] == pytest.approx(values[-1], rel=1e-2)
     expected = make()
     expected.controls[name].value = ex.controls[name].value
@@ -411,7 +437,7 @@ def test_rapid_moves_coalesce_into_one_redraw_of_the_latest_value(shown, make, n
 
 def test_a_pending_change_is_drawn_before_the_explorer_is_displayed(shown):
     ex = W.ScheduleExplorer(n_steps=N)
-    ex.defer = lambda fn, *args: None     # the loop never gets to it
+    ex.defer = lambda fn, *args: None  # the loop never gets to it
     ex.controls["lr"].value = 0.5
     assert ex.last_result.lr != pytest.approx(0.5)
     ex._repr_mimebundle_()

@@ -4,6 +4,7 @@ junk in every text box, set as ``control.value`` in plain Python (observers fire
 After each move the explorer shows a picture or a message: no exception, no RuntimeWarning, no
 plotted line of nothing but NaNs. Regression tests for the bugs found are at the end.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,24 +18,26 @@ from hypothesis import strategies as st
 matplotlib.use("Agg")
 
 from _fuzz import assert_no_nan_plot, call, examples  # noqa: E402
-from course_lib import studies as X  # noqa: E402
-from course_lib.training import models as M  # noqa: E402
+
+from course_lib import explorers as W  # noqa: E402
 from course_lib import plotting as viz  # noqa: E402
 from course_lib import problems as P  # noqa: E402
 from course_lib import schedules as S  # noqa: E402
-from course_lib import explorers as W  # noqa: E402
 from course_lib import studies  # noqa: E402
-from course_lib.explorers import base, controls  # noqa: E402
+from course_lib import studies as X  # noqa: E402
+from course_lib.training import models as M  # noqa: E402
 
-_junk_text = st.one_of(st.text(max_size=12), st.sampled_from(["", "1e400", "nan", "-5, 3", "3, 2, 1", "0", "1,,2",
-                                                                "[1, 2]", "inf", "1e-400", "99999999999999"]))
+_junk_text = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["", "1e400", "nan", "-5, 3", "3, 2, 1", "0", "1,,2", "[1, 2]", "inf", "1e-400", "99999999999999"]),
+)
 
 
 def _value_for(control: widgets.Widget) -> st.SearchStrategy:
     """Any value the control can take, its ends included (a text box: any text)."""
     if isinstance(control, widgets.FloatLogSlider):
-        ends = st.sampled_from([control.base ** control.min, control.base ** control.max])
-        return st.one_of(ends, st.floats(control.min, control.max).map(lambda e: control.base ** e))
+        ends = st.sampled_from([control.base**control.min, control.base**control.max])
+        return st.one_of(ends, st.floats(control.min, control.max).map(lambda e: control.base**e))
     if isinstance(control, (widgets.IntSlider, widgets.FloatSlider)):
         make = st.integers if isinstance(control, widgets.IntSlider) else st.floats
         return st.one_of(st.sampled_from([control.min, control.max]), make(control.min, control.max))
@@ -99,8 +102,9 @@ def test_explore_plateau(shown, data):
 def comparison():
     data = P.spirals_dataset(n_samples=120, n_classes=3, seed=0)
     budget = X.Budget(data, lambda: M.mlp(2, 3, hidden=(4,), seed=None), epochs=1, batch_size=32)
-    return X.compare_schedules({"constant": S.constant_schedule, "cosine": S.cosine_schedule},
-                               [0.03, 1e4], budget, seeds=(1,))
+    return X.compare_schedules(
+        {"constant": S.constant_schedule, "cosine": S.cosine_schedule}, [0.03, 1e4], budget, seeds=(1,)
+    )
 
 
 @examples(8)
@@ -119,6 +123,7 @@ def test_explore_large_batch(shown, data):
 # Regression tests: one per bug the fuzzing found
 # ---------------------------------------------------------------------------
 
+
 def test_schedule_zero_at_every_drawn_step_on_a_log_axis_says_so(shown):
     # drew an all-NaN line (zeros are masked on a log axis): an empty picture, no word why
     explorer = W.explore_schedules(n_steps=2, schedule="warmup_stable_decay")
@@ -132,10 +137,10 @@ def test_schedule_zero_at_every_drawn_step_on_a_log_axis_says_so(shown):
 @pytest.mark.parametrize("log, why", [(True, "no rate > 0 to show on a log axis"), (False, "no finite rate")])
 def test_gallery_panel_with_nothing_to_draw_says_so(log, why):
     # plot_schedule_gallery drew an all-NaN line in that panel (plot_schedules already said why)
-    fig = viz.plot_schedule_gallery({"zero": lambda t: 0.0 if log else math.nan, "cos": S.cosine_decay(0.1, 20)},
-                                    10, log=log)
+    fig = viz.plot_schedule_gallery(
+        {"zero": lambda t: 0.0 if log else math.nan, "cos": S.cosine_decay(0.1, 20)}, 10, log=log
+    )
     assert_no_nan_plot(fig)
     blank, drawn = fig.axes[:2]
-    assert not blank.get_lines() and any(why in text.get_text() and "zero" in text.get_text()
-                                         for text in blank.texts)
+    assert not blank.get_lines() and any(why in text.get_text() and "zero" in text.get_text() for text in blank.texts)
     assert len(drawn.get_lines()) == 1

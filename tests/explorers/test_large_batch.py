@@ -1,4 +1,5 @@
 """Large batches (notebook 08): the pure layer, the epoch-axis plot, early_spike, then the explorer."""
+
 from __future__ import annotations
 
 import math
@@ -10,15 +11,15 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib import schedules as S  # noqa: E402
-from course_lib.training import distributed as D  # noqa: E402
-from course_lib import studies as X  # noqa: E402
-from course_lib import plotting as viz  # noqa: E402
-from course_lib import training as T  # noqa: E402
 from course_lib import explorers as W  # noqa: E402
+from course_lib import plotting as viz  # noqa: E402
+from course_lib import schedules as S  # noqa: E402
 from course_lib import studies  # noqa: E402
+from course_lib import studies as X  # noqa: E402
+from course_lib import training as T  # noqa: E402
 from course_lib.explorers import base, controls  # noqa: E402,F401
 from course_lib.studies import large_batch  # noqa: E402
+from course_lib.training import distributed as D  # noqa: E402
 from course_lib.training.history import History  # noqa: E402
 
 
@@ -32,16 +33,22 @@ def test_pure_layer_builds_the_four_runs(runs):
     assert [h.config["batch_size"] for h in runs.values()] == [32, 128, 128, 128]
     assert a.label.startswith("(a)") and d.label.startswith("(d)")
     assert b.lr[0] == pytest.approx(0.02) and c.lr[0] == pytest.approx(0.08)
-    warm = d.config["steps_per_epoch"]                      # one epoch of warm-up
+    warm = d.config["steps_per_epoch"]  # one epoch of warm-up
     assert d.lr[0] == pytest.approx(0.02) and d.lr[warm] == pytest.approx(0.08)
-    assert np.all(np.diff(d.lr[:warm + 1]) > 0)
+    assert np.all(np.diff(d.lr[: warm + 1]) > 0)
     assert all(len(h.val_loss) == 2 and not h.diverged for h in runs.values())
 
 
 def test_pure_layer_is_the_single_process_batch_k_times_b(runs):
     b = list(runs.values())[1]
-    again = T.train_torch(D.mlp_factory(64, 10), large_batch.raw_digits(), S.scaled_schedule(0.02, 1, 22),
-                          epochs=2, batch_size=128, seed=0)
+    again = T.train_torch(
+        D.mlp_factory(64, 10),
+        large_batch.raw_digits(),
+        S.scaled_schedule(0.02, 1, 22),
+        epochs=2,
+        batch_size=128,
+        seed=0,
+    )
     np.testing.assert_array_equal(again.loss, b.loss)
 
 
@@ -51,8 +58,15 @@ def test_pure_layer_caches_the_reference_run():
     assert list(first.values())[0] is list(second.values())[0]
 
 
-@pytest.mark.parametrize("kwargs, word", [(dict(k=0), "k"), (dict(warmup_epochs=2, epochs=2), "warmup_epochs"),
-                                          (dict(base_lr=-1), "base_lr"), (dict(epochs=0), "epochs")])
+@pytest.mark.parametrize(
+    "kwargs, word",
+    [
+        (dict(k=0), "k"),
+        (dict(warmup_epochs=2, epochs=2), "warmup_epochs"),
+        (dict(base_lr=-1), "base_lr"),
+        (dict(epochs=0), "epochs"),
+    ],
+)
 def test_pure_layer_rejects_bad_settings(kwargs, word):
     with pytest.raises(ValueError, match=word):
         studies.run_large_batch_experiment(**kwargs)
@@ -75,7 +89,7 @@ def test_plot_runs_by_epoch_puts_every_run_on_an_epoch_axis(runs):
     fig = viz.plot_runs_by_epoch(runs, smooth_epochs=0.5)
     lr_ax, loss_ax, val_ax = fig.axes
     ends = [line.get_xdata()[-1] for line in lr_ax.get_lines()]
-    assert all(1.9 < e < 2.0 for e in ends), ends            # 2 epochs, whatever the batch size
+    assert all(1.9 < e < 2.0 for e in ends), ends  # 2 epochs, whatever the batch size
     assert loss_ax.get_yscale() == "log" and "epoch" in loss_ax.get_xlabel()
     assert [line.get_xdata()[-1] for line in val_ax.get_lines()] == [2, 2, 2, 2]
     assert len(lr_ax.get_legend().get_texts()) == 4
@@ -101,7 +115,7 @@ def test_explorer_trains_on_release_and_redraws(shown):
     assert len(shown) == 2
     assert [h.config["batch_size"] for h in explorer.last_result.values()] == [32, 128, 128, 128]
     assert "(d)" in explorer.status.value
-    explorer.controls["warmup_epochs"].value = 10          # longer than the run: clamped, still draws
+    explorer.controls["warmup_epochs"].value = 10  # longer than the run: clamped, still draws
     assert len(shown) == 3 and isinstance(explorer.last_result, dict)
     with pytest.raises(ValueError, match="k"):
         W.LargeBatchExplorer(k=3)

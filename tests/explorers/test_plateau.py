@@ -1,4 +1,5 @@
 """The reduce-on-plateau explorer: the pure layer, then the widget driven by setting control values."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -8,11 +9,10 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib import problems as P  # noqa: E402
-from course_lib import training as T  # noqa: E402
 from course_lib import explorers as W  # noqa: E402
+from course_lib import problems as P  # noqa: E402
 from course_lib import studies  # noqa: E402
-from course_lib.explorers import base, controls  # noqa: E402
+from course_lib import training as T  # noqa: E402
 from course_lib.training.plateau import ReduceLROnPlateau  # noqa: E402
 
 
@@ -22,7 +22,7 @@ def test_pure_layer_runs_both_and_the_plateau_run_goes_below_the_floor():
     assert np.all(const.lr == 0.1)
     assert np.all(np.diff(plat.lr) <= 0) and plat.lr[-1] < 0.1
     cuts = np.flatnonzero(np.diff(plat.lr) < 0) + 1
-    assert np.all(cuts % 100 == 0)                   # the policy only acts at evaluations
+    assert np.all(cuts % 100 == 0)  # the policy only acts at evaluations
     assert np.mean(plat.loss[-300:]) < 0.2 * np.mean(const.loss[-300:])
     # the losses are excess losses: the same run minus f*
     problem = P.noisy_least_squares()
@@ -45,8 +45,9 @@ def test_pure_layer_settings_matter_and_are_validated():
 def test_pure_layer_matches_a_by_hand_policy():
     const, plat = studies.run_plateau_experiment(n_steps=1000, plateau_every=100, patience=1, factor=0.5)
     problem = P.noisy_least_squares()
-    by_hand = T.run_gd(problem, None, 1000, batch_size=1, plateau=ReduceLROnPlateau(0.1, factor=0.5, patience=1),
-                       plateau_every=100)
+    by_hand = T.run_gd(
+        problem, None, 1000, batch_size=1, plateau=ReduceLROnPlateau(0.1, factor=0.5, patience=1), plateau_every=100
+    )
     np.testing.assert_allclose(plat.lr, by_hand.lr)
 
 
@@ -62,8 +63,16 @@ def test_explorer_initial_picture_and_every_control(shown):
     assert len(shown) == 1 and "cut" in e.status.value
     ax = shown[0].axes[0]
     assert "excess loss" in ax.get_ylabel()
-    values = {"lr": 0.02, "factor": 0.2, "patience": 0, "cooldown": 3, "threshold": 1e-2,
-              "threshold_mode": "abs", "plateau_every": 50, "n_steps": 500}
+    values = {
+        "lr": 0.02,
+        "factor": 0.2,
+        "patience": 0,
+        "cooldown": 3,
+        "threshold": 1e-2,
+        "threshold_mode": "abs",
+        "plateau_every": 50,
+        "n_steps": 500,
+    }
     for name, value in values.items():
         before = len(shown)
         e.controls[name].value = value
@@ -77,8 +86,10 @@ def test_explorer_initial_picture_and_every_control(shown):
     assert e.status.value and len(e.last_result) == 2 and not e.last_result[0].diverged
 
 
-@pytest.mark.parametrize("kwargs, name", [(dict(patience=-1), "patience"), (dict(factor=1.0), "factor"),
-                                           (dict(lr=0.0), "lr"), (dict(n_steps=0), "n_steps")])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [(dict(patience=-1), "patience"), (dict(factor=1.0), "factor"), (dict(lr=0.0), "lr"), (dict(n_steps=0), "n_steps")],
+)
 def test_explorer_argument_errors(kwargs, name):
     with pytest.raises((ValueError, TypeError), match=name):
         W.PlateauExplorer(**kwargs)

@@ -1,4 +1,5 @@
 """The results explorer (notebook 06): pure selection and description, then the widget driven by its controls."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -7,20 +8,20 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
+from course_lib import explorers as W  # noqa: E402
+from course_lib import problems as P  # noqa: E402
 from course_lib import schedules as S  # noqa: E402
+from course_lib import studies  # noqa: E402
 from course_lib import studies as X  # noqa: E402
 from course_lib.training import models as M  # noqa: E402
-from course_lib import problems as P  # noqa: E402
-from course_lib import explorers as W  # noqa: E402
-from course_lib import studies  # noqa: E402
-from course_lib.explorers import base, controls  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def comparison():
     data = P.spirals_dataset(n_samples=200, n_classes=3, seed=0)
-    budget = X.Budget(data, lambda: M.mlp(2, 3, hidden=(8,), seed=None), epochs=2, batch_size=32,
-                      options=dict(momentum=0.9))
+    budget = X.Budget(
+        data, lambda: M.mlp(2, 3, hidden=(8,), seed=None), epochs=2, batch_size=32, options=dict(momentum=0.9)
+    )
     schedules = {"constant": S.constant_schedule, "cosine": S.cosine_schedule, "WSD": S.wsd_schedule}
     c = X.compare_schedules(schedules, [0.03, 0.3, 500.0], budget, seeds=(1, 2))
     # a schedule whose every rate diverges: reported, drawn without runs

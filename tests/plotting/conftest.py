@@ -1,4 +1,5 @@
 """Shared by the plotting tests: no test leaves a figure open or calls plt.show(); a bowl and two runs."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -12,6 +13,7 @@ from course_lib import training as T
 @pytest.fixture(autouse=True)
 def close_figures(monkeypatch):
     """No test leaves a figure open, and no plotting function may call plt.show()."""
+
     def no_show(*args, **kwargs):
         raise AssertionError("plotting functions must not call plt.show()")
 

@@ -1,4 +1,5 @@
 """Assertions and records the plotting tests share."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,5 +30,12 @@ def seeds_group(lr, n=3, steps=40):
 
 def val_history(acc, diverged=False):
     acc = np.asarray(acc, dtype=float)
-    return History(steps=np.arange(10), lr=np.full(10, 0.1), loss=np.linspace(1, 0.1, 10),
-                   val_epochs=np.arange(1, len(acc) + 1), val_loss=1 - acc, val_acc=acc, diverged=diverged)
+    return History(
+        steps=np.arange(10),
+        lr=np.full(10, 0.1),
+        loss=np.linspace(1, 0.1, 10),
+        val_epochs=np.arange(1, len(acc) + 1),
+        val_loss=1 - acc,
+        val_acc=acc,
+        diverged=diverged,
+    )

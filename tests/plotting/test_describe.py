@@ -1,4 +1,5 @@
 """Accessible figures: describe_figure, the alt text every shown figure carries, the palette."""
+
 from __future__ import annotations
 
 import html
@@ -12,8 +13,9 @@ from course_lib import schedules as S
 
 
 def test_describe_figure_names_title_axes_scales_and_series():
-    ax = viz.plot_schedules({"cosine": S.cosine_decay(0.1, 100), "constant": S.constant(0.05)}, 100,
-                            log=True, title="two schedules")
+    ax = viz.plot_schedules(
+        {"cosine": S.cosine_decay(0.1, 100), "constant": S.constant(0.05)}, 100, log=True, title="two schedules"
+    )
     text = viz.describe_figure(ax.figure)
     assert text.startswith("Figure: “two schedules”, line plot")
     assert "x axis: step (optimizer updates)" in text
@@ -62,8 +64,11 @@ def test_palette_is_colour_blind_safe_and_series_differ_beyond_colour():
 
     from course_lib.plotting import style as _style_module
 
-    petroff = (matplotlib.style.library["petroff10"]["axes.prop_cycle"].by_key()["color"]
-               if "petroff10" in matplotlib.style.library else list(_style_module._PETROFF10))  # matplotlib < 3.10
+    petroff = (
+        matplotlib.style.library["petroff10"]["axes.prop_cycle"].by_key()["color"]
+        if "petroff10" in matplotlib.style.library
+        else list(_style_module._PETROFF10)
+    )  # matplotlib < 3.10
     cycle = viz.COURSE_STYLE["axes.prop_cycle"].by_key()
     assert cycle["color"] == petroff and len(set(map(str, cycle["linestyle"]))) == len(petroff)
     ax = viz.plot_schedules({"a": S.constant(0.1), "b": S.constant(0.2)}, 100)

@@ -1,23 +1,30 @@
-"""plotting.diagnostics: the range test picture; plotting.plot_lr_sweeps: tuning curves on a log rate axis, best marked, divergence on the top edge; plotting.plot_sharpness and plotting.plot_adam_update_sizes (notebook 03: warm-up)."""
+"""plotting.diagnostics.
+
+the range test picture; plotting.plot_lr_sweeps: tuning curves on a log rate axis, best marked,
+divergence on the top edge; plotting.plot_sharpness and plotting.plot_adam_update_sizes (notebook
+03: warm-up).
+"""
+
 from __future__ import annotations
 
 import warnings
+from types import SimpleNamespace
 
-import matplotlib
 import matplotlib.pyplot as plt  # noqa: F401
 import numpy as np  # noqa: F401
 import pytest  # noqa: F401
+
+from course_lib import plotting  # noqa: E402
 from course_lib import plotting as viz  # noqa: F401
 from course_lib import problems as P  # noqa: F401
 from course_lib import schedules as S  # noqa: F401
-from course_lib import training as T  # noqa: F401
-from course_lib.training.history import History  # noqa: F401
-from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
-from course_lib import training as LF  # noqa: E402,F401
-from course_lib.studies import LRSweep  # noqa: E402
-from types import SimpleNamespace
 from course_lib import studies as X  # noqa: E402
-from course_lib import plotting  # noqa: E402
+from course_lib import training as LF  # noqa: E402,F401
+from course_lib import training as T  # noqa: F401
+from course_lib.studies import LRSweep  # noqa: E402
+from course_lib.training.history import History  # noqa: F401
+
+from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
 
 
 def test_plot_range_test_real_result_shows_every_suggestion(bowl):
@@ -36,8 +43,9 @@ def test_plot_range_test_real_result_shows_every_suggestion(bowl):
 def test_plot_range_test_diverged_result_and_no_suggestions():
     lrs = np.geomspace(1e-4, 1.0, 30)
     losses = np.concatenate([np.linspace(2.0, 0.5, 25), [1.0, 5.0, 50.0, np.inf, np.nan]])
-    result = LF.RangeTestResult(lrs=lrs, losses=losses, smoothed=losses, stopped_early=True, stop_step=29,
-                                suggestions={})
+    result = LF.RangeTestResult(
+        lrs=lrs, losses=losses, smoothed=losses, stopped_early=True, stop_step=29, suggestions={}
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ax = viz.plot_range_test(result)
@@ -45,18 +53,26 @@ def test_plot_range_test_diverged_result_and_no_suggestions():
     assert "stopped at step 29" in ax.get_title()
     assert ax.get_ylim()[1] < 50  # the blow-up does not flatten the curve
     with pytest.raises(ValueError, match="result"):
-        viz.plot_range_test(LF.RangeTestResult(lrs=np.zeros(0), losses=np.zeros(0), smoothed=np.zeros(0),
-                                               stopped_early=False, stop_step=None, suggestions={}))
+        viz.plot_range_test(
+            LF.RangeTestResult(
+                lrs=np.zeros(0),
+                losses=np.zeros(0),
+                smoothed=np.zeros(0),
+                stopped_early=False,
+                stop_step=None,
+                suggestions={},
+            )
+        )
 
 
 # ---------------------------------------------------------------------------
 # from tests/test_plotting_lr_sweeps.py
 # ---------------------------------------------------------------------------
 
+
 def test_curves_best_markers_and_divergence():
     lrs = np.array([0.01, 0.1, 1.0])
-    sweeps = {"a": LRSweep(lrs, np.array([0.5, 0.2, np.inf]), [[], [], []]),
-              "b": (lrs, [0.4, 0.3, 0.35])}
+    sweeps = {"a": LRSweep(lrs, np.array([0.5, 0.2, np.inf]), [[], [], []]), "b": (lrs, [0.4, 0.3, 0.35])}
     ax = viz.plot_lr_sweeps(sweeps)
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert "peak learning rate" in ax.get_xlabel() and "validation loss" in ax.get_ylabel()
@@ -81,13 +97,16 @@ def test_all_diverged_draws_without_error():
     assert ax.texts
 
 
-@pytest.mark.parametrize("sweeps, error, name", [
-    ({}, ValueError, "sweeps"),
-    ([1, 2], TypeError, "sweeps"),
-    ({"a": 3}, TypeError, "sweeps"),
-    ({"a": ([0.1, 1.0], [1.0])}, ValueError, "sweeps"),
-    ({"a": ([0.0, 1.0], [1.0, 2.0])}, ValueError, "sweeps"),
-])
+@pytest.mark.parametrize(
+    "sweeps, error, name",
+    [
+        ({}, ValueError, "sweeps"),
+        ([1, 2], TypeError, "sweeps"),
+        ({"a": 3}, TypeError, "sweeps"),
+        ({"a": ([0.1, 1.0], [1.0])}, ValueError, "sweeps"),
+        ({"a": ([0.0, 1.0], [1.0, 2.0])}, ValueError, "sweeps"),
+    ],
+)
 def test_errors_name_the_argument(sweeps, error, name):
     with pytest.raises(error, match=name):
         viz.plot_lr_sweeps(sweeps)
@@ -101,6 +120,7 @@ def test_the_rates_tried_label_the_x_axis():
 # ---------------------------------------------------------------------------
 # from tests/test_plotting_warmup.py
 # ---------------------------------------------------------------------------
+
 
 def _trace(label="run", values=(50.0, 20.0, 8.0)):
     return SimpleNamespace(epochs=np.arange(len(values)), sharpness=np.array(values), label=label)
@@ -122,7 +142,6 @@ def test_plot_sharpness_accepts_a_list_or_one_trace_and_an_axes():
 
 
 def test_plot_sharpness_takes_a_real_trace():
-    from course_lib import problems as P
     from course_lib.training import models as M
 
     data = P.moons_dataset(n_samples=60)
@@ -131,29 +150,31 @@ def test_plot_sharpness_takes_a_real_trace():
 
 
 def test_plot_sharpness_draws_the_moving_limit_of_a_schedule():
-    from course_lib import schedules as S
 
-    cosine = S.cosine_decay(0.1, 40)                       # 4 epochs of 10 updates, down to 0
+    cosine = S.cosine_decay(0.1, 40)  # 4 epochs of 10 updates, down to 0
     ax = viz.plot_sharpness(_trace(values=(50.0, 20.0, 8.0, 30.0, 9.0)), schedule=cosine, steps_per_epoch=10)
     limit = ax.lines[-1]
     assert "2 / lr_t" in limit.get_label()
     x, y = limit.get_xdata(), limit.get_ydata()
     assert x[0] == 0 and x[-1] == 4 and np.isclose(x[10], 1.0)
-    assert np.isclose(y[0], 20) and np.isclose(y[20], 2 / cosine(20)) and np.isnan(y[-1])   # rate 0: no limit
-    assert ax.get_ylim()[1] == pytest.approx(4 * 50)       # the infinite limit does not flatten the plot
+    assert np.isclose(y[0], 20) and np.isclose(y[20], 2 / cosine(20)) and np.isnan(y[-1])  # rate 0: no limit
+    assert ax.get_ylim()[1] == pytest.approx(4 * 50)  # the infinite limit does not flatten the plot
     ax.figure.canvas.draw()
 
 
-@pytest.mark.parametrize("traces, kwargs, error, name", [
-    ({}, {}, ValueError, "traces"),
-    ({"a": _trace()}, dict(lr=0.1, schedule=lambda t: 0.1, steps_per_epoch=2), ValueError, "not both"),
-    ({"a": _trace()}, dict(schedule=0.1, steps_per_epoch=2), TypeError, "schedule"),
-    ({"a": _trace()}, dict(schedule=lambda t: 0.1), ValueError, "steps_per_epoch"),
-    ({"a": _trace()}, dict(schedule=lambda t: 0.1, steps_per_epoch=0), ValueError, "steps_per_epoch"),
-    ({"a": _trace()}, dict(schedule=lambda t: -0.1, steps_per_epoch=2), ValueError, "schedule"),
-    ({"a": 3}, {}, TypeError, "traces"),
-    ({"a": SimpleNamespace(epochs=[0], sharpness=[1.0])}, dict(lr=0.0), ValueError, "lr"),
-])
+@pytest.mark.parametrize(
+    "traces, kwargs, error, name",
+    [
+        ({}, {}, ValueError, "traces"),
+        ({"a": _trace()}, dict(lr=0.1, schedule=lambda t: 0.1, steps_per_epoch=2), ValueError, "not both"),
+        ({"a": _trace()}, dict(schedule=0.1, steps_per_epoch=2), TypeError, "schedule"),
+        ({"a": _trace()}, dict(schedule=lambda t: 0.1), ValueError, "steps_per_epoch"),
+        ({"a": _trace()}, dict(schedule=lambda t: 0.1, steps_per_epoch=0), ValueError, "steps_per_epoch"),
+        ({"a": _trace()}, dict(schedule=lambda t: -0.1, steps_per_epoch=2), ValueError, "schedule"),
+        ({"a": 3}, {}, TypeError, "traces"),
+        ({"a": SimpleNamespace(epochs=[0], sharpness=[1.0])}, dict(lr=0.0), ValueError, "lr"),
+    ],
+)
 def test_plot_sharpness_bad_arguments(traces, kwargs, error, name):
     with pytest.raises(error, match=name):
         viz.plot_sharpness(traces, **kwargs)
@@ -168,12 +189,15 @@ def test_plot_adam_update_sizes_draws_median_and_band():
     assert np.allclose(ax.lines[0].get_xdata(), np.arange(1, 31))
 
 
-@pytest.mark.parametrize("updates, kwargs, error, name", [
-    ({}, {}, ValueError, "updates"),
-    ([np.ones((3, 2))], {}, TypeError, "updates"),
-    ({"a": np.ones(3)}, {}, ValueError, "updates"),
-    ({"a": np.ones((3, 2))}, dict(band=(90, 10)), ValueError, "band"),
-])
+@pytest.mark.parametrize(
+    "updates, kwargs, error, name",
+    [
+        ({}, {}, ValueError, "updates"),
+        ([np.ones((3, 2))], {}, TypeError, "updates"),
+        ({"a": np.ones(3)}, {}, ValueError, "updates"),
+        ({"a": np.ones((3, 2))}, dict(band=(90, 10)), ValueError, "band"),
+    ],
+)
 def test_plot_adam_update_sizes_bad_arguments(updates, kwargs, error, name):
     with pytest.raises(error, match=name):
         viz.plot_adam_update_sizes(updates, **kwargs)
@@ -192,7 +216,7 @@ def test_one_series_per_batch_size_at_lr_over_b():
     assert set(labels) == {"B = 1", "B = 4", "floor = 0.1 × x"}
     assert ax.get_xscale() == ax.get_yscale() == "log"
     assert "lr / B" in ax.get_xlabel() and "noise floor" in ax.get_ylabel()
-    b4 = ax.containers[1]                                    # errorbar container of B = 4
+    b4 = ax.containers[1]  # errorbar container of B = 4
     np.testing.assert_allclose(b4.lines[0].get_xdata(), [0.01])
     np.testing.assert_allclose(b4.lines[0].get_ydata(), [1.05e-3])
 
@@ -204,8 +228,15 @@ def test_sqrt_scaling_moves_the_points_and_an_axes_is_reused():
     assert "√B" in ax.get_xlabel()
 
 
-@pytest.mark.parametrize("floors,kwargs,error", [({}, {}, ValueError), (FLOORS, dict(scaling="log"), ValueError),
-                                                 ({(0.1, 1): [np.inf]}, {}, ValueError), ([1, 2], {}, TypeError)])
+@pytest.mark.parametrize(
+    "floors,kwargs,error",
+    [
+        ({}, {}, ValueError),
+        (FLOORS, dict(scaling="log"), ValueError),
+        ({(0.1, 1): [np.inf]}, {}, ValueError),
+        ([1, 2], {}, TypeError),
+    ],
+)
 def test_bad_arguments(floors, kwargs, error):
     with pytest.raises(error):
         plotting.plot_noise_floors(floors, **kwargs)

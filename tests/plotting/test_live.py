@@ -1,4 +1,5 @@
 """plotting.live and plotting.explorer_layout: panels drawn in place match the static plots; blitting is exact."""
+
 from __future__ import annotations
 
 import io
@@ -10,9 +11,9 @@ from PIL import Image
 from course_lib import plotting as viz
 from course_lib import problems as P
 from course_lib import schedules as S
+from course_lib import training as T
 from course_lib.plotting.explorer_layout import EXPLORER_FIGURES, explorer_figure, fixed_layout, frame_png
 from course_lib.plotting.live import Blit, LiveCurves, LiveLoss, LivePaths
-from course_lib import training as T
 
 
 def pixels(png: bytes) -> np.ndarray:
@@ -26,14 +27,14 @@ def test_live_curves_match_plot_schedules_and_keep_their_lines():
     live.update(schedules, 100, log=True, title="two")
     lines = ax.get_lines()
     static = viz.plot_schedules(schedules, 100, log=True, title="two")
-    assert [l.get_label() for l in lines] == [l.get_label() for l in static.get_lines()]
+    assert [line.get_label() for line in lines] == [line.get_label() for line in static.get_lines()]
     assert ax.get_ylabel() == static.get_ylabel() and ax.get_yscale() == "log" and ax.get_title() == "two"
     for a, b in zip(lines, static.get_lines()):
         np.testing.assert_array_equal(a.get_ydata(), b.get_ydata())
     live.update({"cosine": S.cosine_decay(0.2, 100)}, 100)
-    assert ax.get_lines() == lines[:1] and ax.get_yscale() == "linear"     # the same Line2D, moved
+    assert ax.get_lines() == lines[:1] and ax.get_yscale() == "linear"  # the same Line2D, moved
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["cosine"]
-    live.update({"cosine": S.cosine_decay(0.9, 100)}, 100)     # the limits follow the data, both ways
+    live.update({"cosine": S.cosine_decay(0.9, 100)}, 100)  # the limits follow the data, both ways
     assert 0.9 < ax.get_ylim()[1] < 1.0 and ax.get_ylim()[0] <= 0.0
     live.update({"cosine": S.cosine_decay(0.01, 100)}, 100)
     assert ax.get_ylim()[1] < 0.02
@@ -66,11 +67,11 @@ def test_blitted_gd_frame_is_the_full_draw(two_runs):
         blitted = pixels(frame_png(fig, draw=False))
         np.testing.assert_array_equal(blitted, pixels(frame_png(fig)))
     assert "diverged at step" in " ".join(t.get_text() for t in ax_loss.texts)
-    assert len(ax_loss.get_legend().get_texts()) == 3      # two runs and the rate's key
+    assert len(ax_loss.get_legend().get_texts()) == 3  # two runs and the rate's key
     assert 2.5 < loss.lr_ax.get_ylim()[1] < 3.0
     hotter = T.run_gd(P.quadratic_bowl(), S.constant(0.5), 20)
     loss.update([hotter])
-    assert loss.lr_ax.get_ylim()[0] == 0.0 and 0.5 < loss.lr_ax.get_ylim()[1] < 0.55   # shrinks back
+    assert loss.lr_ax.get_ylim()[0] == 0.0 and 0.5 < loss.lr_ax.get_ylim()[1] < 0.55  # shrinks back
 
 
 def test_explorer_figures_have_fixed_margins_and_fit_a_slide():

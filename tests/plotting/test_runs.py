@@ -1,20 +1,26 @@
-"""plotting.runs: loss curves (plot_history), mean ± band over seeds (plot_runs); plot_val_history (validation loss with the rate and the plateau cuts) and plot_step_sizes."""
+"""plotting.runs.
+
+loss curves (plot_history), mean ± band over seeds (plot_runs); plot_val_history (validation loss
+with the rate and the plateau cuts) and plot_step_sizes.
+"""
+
 from __future__ import annotations
 
 import warnings
 
-import matplotlib
 import matplotlib.pyplot as plt  # noqa: F401
 import numpy as np  # noqa: F401
 import pytest  # noqa: F401
+
 from course_lib import plotting as viz  # noqa: F401
 from course_lib import problems as P  # noqa: F401
 from course_lib import schedules as S  # noqa: F401
+from course_lib import training as A  # noqa: E402
 from course_lib import training as T  # noqa: F401
 from course_lib.training.history import History  # noqa: F401
-from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
 from course_lib.training.plan import RunPlan  # noqa: E402
-from course_lib import training as A  # noqa: E402
+
+from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
 
 
 def test_plot_history_loss_and_lr_twin_axis(runs):
@@ -72,8 +78,10 @@ def test_plot_runs_mean_and_band_with_a_diverged_run(bowl):
 
 @pytest.mark.parametrize("band", ["std", "minmax", "none"])
 def test_plot_runs_val_metrics_bands_and_smoothing(band):
-    groups = {"a": [val_history([0.5, 0.6, 0.7]), val_history([0.4, 0.7, 0.8])],
-              "b": [val_history([0.3, 0.5]), val_history([0.2, 0.6, 0.9], diverged=True)]}
+    groups = {
+        "a": [val_history([0.5, 0.6, 0.7]), val_history([0.4, 0.7, 0.8])],
+        "b": [val_history([0.3, 0.5]), val_history([0.2, 0.6, 0.9], diverged=True)],
+    }
     ax = viz.plot_runs(groups, metric="val_acc", band=band, smooth=2)
     assert_labelled(ax, x="epoch", y="validation accuracy")
     assert len(ax.collections) == (0 if band == "none" else 2)
@@ -115,15 +123,22 @@ def test_plot_runs_errors():
 # from tests/test_plotting_val_steps.py
 # ---------------------------------------------------------------------------
 
+
 def fake_torch_run(lrs_per_epoch, per_epoch=4, plateau=True, label=""):
     """A History shaped like train_torch's: per-step lr, per-epoch validation."""
     lr = np.repeat(lrs_per_epoch, per_epoch)
     n_epochs = len(lrs_per_epoch)
-    return History(steps=np.arange(lr.size), lr=lr, loss=np.linspace(2, 1, lr.size),
-                   val_epochs=np.arange(1, n_epochs + 1), val_loss=np.linspace(1.0, 0.5, n_epochs),
-                   val_acc=np.linspace(0.5, 0.9, n_epochs), label=label,
-                   plan=RunPlan(per_epoch, 1, n_epochs),  # per_epoch updates per epoch
-                   plateau_lrs=list(lrs_per_epoch) if plateau else None)
+    return History(
+        steps=np.arange(lr.size),
+        lr=lr,
+        loss=np.linspace(2, 1, lr.size),
+        val_epochs=np.arange(1, n_epochs + 1),
+        val_loss=np.linspace(1.0, 0.5, n_epochs),
+        val_acc=np.linspace(0.5, 0.9, n_epochs),
+        label=label,
+        plan=RunPlan(per_epoch, 1, n_epochs),  # per_epoch updates per epoch
+        plateau_lrs=list(lrs_per_epoch) if plateau else None,
+    )
 
 
 def test_val_history_draws_loss_rate_and_cuts():
@@ -133,7 +148,7 @@ def test_val_history_draws_loss_rate_and_cuts():
     assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "validation loss"
     assert ax.lr_axis.get_yscale() == "log" and "learning rate" in ax.lr_axis.get_ylabel()
     cut_lines = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
-    assert sorted(line.get_xdata()[0] for line in cut_lines) == [3.0, 5.0]   # the rate drops after epochs 3 and 5
+    assert sorted(line.get_xdata()[0] for line in cut_lines) == [3.0, 5.0]  # the rate drops after epochs 3 and 5
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[:2] == ["constant", "plateau"] and "plateau cut" in labels
     x, y = ax.get_lines()[0].get_data()
@@ -157,8 +172,14 @@ def test_val_history_of_a_real_run():
     from course_lib.training import models as M
     from course_lib.training.plateau import ReduceLROnPlateau
 
-    h = T.train_torch(M.mlp(2, 2, hidden=(8,)), data, None, epochs=6, batch_size=32,
-                      plateau=ReduceLROnPlateau(0.5, factor=0.5, patience=0))
+    h = T.train_torch(
+        M.mlp(2, 2, hidden=(8,)),
+        data,
+        None,
+        epochs=6,
+        batch_size=32,
+        plateau=ReduceLROnPlateau(0.5, factor=0.5, patience=0),
+    )
     ax = viz.plot_val_history(h)
     assert len(ax.lr_axis.get_lines()) == 1 and len(ax.get_lines()[0].get_xdata()) == 6
 
@@ -173,8 +194,8 @@ def test_step_sizes_gd_vs_adam():
     assert labels == ["GD: steep", "GD: flat", "Adam: steep", "Adam: flat"]
     lines = ax.get_lines()
     assert all(len(line.get_xdata()) == 30 for line in lines)
-    assert lines[2].get_ydata()[0] == pytest.approx(0.1, rel=1e-6)           # Adam's first step: lr
-    assert lines[0].get_ydata()[0] / lines[1].get_ydata()[0] > 50            # GD: decades apart
+    assert lines[2].get_ydata()[0] == pytest.approx(0.1, rel=1e-6)  # Adam's first step: lr
+    assert lines[0].get_ydata()[0] / lines[1].get_ydata()[0] > 50  # GD: decades apart
 
 
 def test_step_sizes_errors():

@@ -1,25 +1,29 @@
-"""plotting.schedules: plot_schedules and the gallery; plotting.plot_partial_sums and experiments.partial_sums (notebook 02: Robbins-Monro)."""
+"""plotting.schedules.
+
+plot_schedules and the gallery; plotting.plot_partial_sums and experiments.partial_sums (notebook 02: Robbins-Monro).
+"""
+
 from __future__ import annotations
 
+import math
 import warnings
 
-import matplotlib
 import matplotlib.pyplot as plt  # noqa: F401
 import numpy as np  # noqa: F401
 import pytest  # noqa: F401
+
 from course_lib import plotting as viz  # noqa: F401
 from course_lib import problems as P  # noqa: F401
 from course_lib import schedules as S  # noqa: F401
+from course_lib import studies as X  # noqa: E402
 from course_lib import training as T  # noqa: F401
 from course_lib.training.history import History  # noqa: F401
+
 from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
-import math
-from course_lib import studies as X  # noqa: E402
 
 
 def test_plot_schedules_dict_labels_axes_and_legend():
-    ax = viz.plot_schedules({"cosine": S.cosine_decay(0.1, 100), "step": S.step_decay(0.1, 30)}, 100,
-                            title="two")
+    ax = viz.plot_schedules({"cosine": S.cosine_decay(0.1, 100), "step": S.step_decay(0.1, 30)}, 100, title="two")
     assert_labelled(ax, x=viz.STEP_LABEL, y=viz.LR_LABEL)
     assert legend_texts(ax) == ["cosine", "step"]
     assert ax.get_title() == "two"
@@ -111,19 +115,20 @@ def test_gallery_log_and_errors():
 # from tests/test_plotting_partial_sums.py
 # ---------------------------------------------------------------------------
 
+
 def test_partial_sums_of_constant_and_exponential():
     assert np.allclose(X.partial_sums(S.constant(0.2), 5), 0.2 * np.arange(1, 6))
     sums = X.partial_sums(S.exponential_decay(0.1, 0.99), 5000)
-    assert sums[-1] == pytest.approx(0.1 / (1 - 0.99), rel=1e-9)     # geometric series: a finite sum
+    assert sums[-1] == pytest.approx(0.1 / (1 - 0.99), rel=1e-9)  # geometric series: a finite sum
     assert np.all(np.diff(sums) >= 0)
 
 
 def test_partial_sums_powers_and_plain_functions():
-    inv = S.inverse_time_decay(1.0, 1.0)                              # 1 / (1 + t)
-    assert X.partial_sums(inv, 10_000, power=2)[-1] == pytest.approx(math.pi ** 2 / 6, abs=2e-4)
+    inv = S.inverse_time_decay(1.0, 1.0)  # 1 / (1 + t)
+    assert X.partial_sums(inv, 10_000, power=2)[-1] == pytest.approx(math.pi**2 / 6, abs=2e-4)
     harmonic = X.partial_sums(inv, 10_000)[-1]
-    assert harmonic == pytest.approx(math.log(10_000) + 0.5772, abs=1e-3)   # diverges like ln t
-    assert np.allclose(X.partial_sums(lambda t: 0.5 ** t, 3), [1.0, 1.5, 1.75])
+    assert harmonic == pytest.approx(math.log(10_000) + 0.5772, abs=1e-3)  # diverges like ln t
+    assert np.allclose(X.partial_sums(lambda t: 0.5**t, 3), [1.0, 1.5, 1.75])
 
 
 @pytest.mark.parametrize("kwargs, name", [(dict(n_steps=0), "n_steps"), (dict(n_steps=3, power=0), "power")])
@@ -133,8 +138,14 @@ def test_partial_sums_bad_arguments(kwargs, name):
 
 
 def test_plot_partial_sums_draws_one_log_log_panel_per_power():
-    fig = viz.plot_partial_sums({"1/t": S.inverse_time_decay(0.1, 0.01), "exp": S.exponential_decay(0.1, 0.99),
-                                 "cos": S.cosine_decay(0.1, 1000)}, 100_000)
+    fig = viz.plot_partial_sums(
+        {
+            "1/t": S.inverse_time_decay(0.1, 0.01),
+            "exp": S.exponential_decay(0.1, 0.99),
+            "cos": S.cosine_decay(0.1, 1000),
+        },
+        100_000,
+    )
     assert len(fig.axes) == 2
     for ax in fig.axes:
         assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
@@ -150,8 +161,12 @@ def test_plot_partial_sums_custom_powers_and_errors():
     fig = viz.plot_partial_sums(S.constant(0.1), 50, powers=(1,), n_points=10)
     assert len(fig.axes) == 1
     plt.close(fig)
-    for kwargs, name in [(dict(powers=()), "powers"), (dict(powers=(0,)), "powers"),
-                         (dict(n_points=2), "n_points"), (dict(n_steps=1), "n_steps")]:
+    for kwargs, name in [
+        (dict(powers=()), "powers"),
+        (dict(powers=(0,)), "powers"),
+        (dict(n_points=2), "n_points"),
+        (dict(n_steps=1), "n_steps"),
+    ]:
         args = dict(n_steps=50) | kwargs
         with pytest.raises(ValueError, match=name):
             viz.plot_partial_sums(S.constant(0.1), **args)

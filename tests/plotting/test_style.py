@@ -1,18 +1,25 @@
-"""plotting.style: the course style (rcParams, figure size, line width); the projector style: one call switches every course figure, explorers' too, to slide size."""
+"""plotting.style.
+
+the course style (rcParams, figure size, line width); the projector style: one call switches every
+course figure, explorers' too, to slide size.
+"""
+
 from __future__ import annotations
 
 import matplotlib
+import matplotlib as mpl
 import matplotlib.pyplot as plt  # noqa: F401
 import numpy as np  # noqa: F401
 import pytest  # noqa: F401
+
+from course_lib import explorers as W
 from course_lib import plotting as viz  # noqa: F401
 from course_lib import problems as P  # noqa: F401
 from course_lib import schedules as S  # noqa: F401
 from course_lib import training as T  # noqa: F401
 from course_lib.training.history import History  # noqa: F401
+
 from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
-import matplotlib as mpl
-from course_lib import explorers as W
 
 
 def test_course_style_context_restores_rcparams():
@@ -39,6 +46,7 @@ def test_new_figures_have_the_course_size():
 # ---------------------------------------------------------------------------
 # from tests/test_plotting_projector.py
 # ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def projector():
@@ -72,7 +80,7 @@ def test_off_again_restores_the_course_style(shown):
     viz.use_projector_style(False)
     assert not viz.projector_on() and mpl.rcParams["font.size"] == viz.COURSE_STYLE["font.size"]
     W.explore_gd()
-    assert tuple(shown[-1].get_size_inches()) == (13.0, 5.0)    # explorers keep their own size
+    assert tuple(shown[-1].get_size_inches()) == (13.0, 5.0)  # explorers keep their own size
 
 
 def test_bad_switch_is_named():

@@ -1,19 +1,25 @@
-"""plotting.surfaces: paths over contours, divergence markers; plotting.plot_contraction: |1 - lr * lambda| against lr for fixed-rate GD on a quadratic."""
+"""plotting.surfaces.
+
+paths over contours, divergence markers; plotting.plot_contraction: |1 - lr * lambda| against lr for
+fixed-rate GD on a quadratic.
+"""
+
 from __future__ import annotations
 
 import warnings
 
-import matplotlib
 import matplotlib.pyplot as plt  # noqa: F401
 import numpy as np  # noqa: F401
 import pytest  # noqa: F401
+
 from course_lib import plotting as viz  # noqa: F401
 from course_lib import problems as P  # noqa: F401
 from course_lib import schedules as S  # noqa: F401
 from course_lib import training as T  # noqa: F401
-from course_lib.training.history import History  # noqa: F401
-from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
 from course_lib.plotting.surfaces import exit_point  # noqa: E402,F401
+from course_lib.training.history import History  # noqa: F401
+
+from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
 
 
 def markers(ax):
@@ -74,6 +80,7 @@ def test_plot_path_errors(bowl, runs):
 # from tests/test_plotting_contraction.py
 # ---------------------------------------------------------------------------
 
+
 def test_draws_the_three_factors_and_marks_the_rates():
     bowl = P.quadratic_bowl(condition_number=10.0, L=2.0)
     ax = viz.plot_contraction(bowl)
@@ -106,13 +113,16 @@ class Bad:
     L, mu = 1.0, 2.0
 
 
-@pytest.mark.parametrize("problem, kwargs, error, name", [
-    (NoCurvature(), {}, TypeError, "problem"),
-    (Bad(), {}, ValueError, "mu"),
-    (P.quadratic_bowl(), dict(max_lr=0.0), ValueError, "max_lr"),
-    (P.quadratic_bowl(), dict(max_lr="1"), ValueError, "max_lr"),
-    (P.quadratic_bowl(), dict(n_points=3), ValueError, "n_points"),
-])
+@pytest.mark.parametrize(
+    "problem, kwargs, error, name",
+    [
+        (NoCurvature(), {}, TypeError, "problem"),
+        (Bad(), {}, ValueError, "mu"),
+        (P.quadratic_bowl(), dict(max_lr=0.0), ValueError, "max_lr"),
+        (P.quadratic_bowl(), dict(max_lr="1"), ValueError, "max_lr"),
+        (P.quadratic_bowl(), dict(n_points=3), ValueError, "n_points"),
+    ],
+)
 def test_bad_arguments_name_themselves(problem, kwargs, error, name):
     with pytest.raises(error, match=name):
         viz.plot_contraction(problem, **kwargs)

@@ -1,7 +1,7 @@
 """plotting.tables: results_table."""
+
 from __future__ import annotations
 
-import matplotlib
 import matplotlib.pyplot as plt  # noqa: F401
 import numpy as np  # noqa: F401
 import pytest  # noqa: F401
@@ -11,19 +11,22 @@ from course_lib import problems as P  # noqa: F401
 from course_lib import schedules as S  # noqa: F401
 from course_lib import training as T  # noqa: F401
 from course_lib.training.history import History  # noqa: F401
-from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
 
+from .helpers import assert_labelled, legend_texts, seeds_group, val_history  # noqa: F401
 
 # ---------------------------------------------------------------------------
 # Table
 # ---------------------------------------------------------------------------
 
+
 def test_results_table_mean_std_and_nan_runs():
-    table = viz.results_table({
-        "cosine": [val_history([0.8]), val_history([0.9])],
-        "too big": [val_history([0.5]), History(diverged=True)],
-        "none": [History()],
-    })
+    table = viz.results_table(
+        {
+            "cosine": [val_history([0.8]), val_history([0.9])],
+            "too big": [val_history([0.5]), History(diverged=True)],
+            "none": [History()],
+        }
+    )
     lines = table.splitlines()
     assert lines[0].startswith("| configuration | runs | final_val_acc (mean ± std)")
     assert "| cosine | 2 | 0.85 ± 0.07071 | 0.8 | 0.9 | 0 |" in lines
@@ -34,8 +37,9 @@ def test_results_table_mean_std_and_nan_runs():
 def test_results_table_ignores_the_last_finite_metrics_of_diverged_runs():
     """A diverged run keeps its last finite evaluation (0.3 here): it must not enter the table."""
     blew_up = History(val_acc=np.array([0.2, 0.3]), diverged=True, diverged_step=40, diverged_lr=2.7)
-    table = viz.results_table({"10x": [blew_up, blew_up], "mixed": [blew_up, val_history([0.9])],
-                               "mixed, nan": [blew_up, History()]})
+    table = viz.results_table(
+        {"10x": [blew_up, blew_up], "mixed": [blew_up, val_history([0.9])], "mixed, nan": [blew_up, History()]}
+    )
     lines = table.splitlines()
     assert "| 10x | 2 | diverged | diverged | diverged | 2 |" in lines
     assert "| mixed | 2 | 0.9 ± 0 | 0.9 | 0.9 | 1 |" in lines

@@ -1,4 +1,5 @@
 """Every problem keeps the Problem contract: exact gradients, vectorisation, read-only arrays, errors."""
+
 from __future__ import annotations
 
 import math
@@ -56,7 +57,7 @@ def test_grad_matches_central_differences(problem):
 def test_hessian_matches_differences_of_grad(problem):
     for w in sample_points(problem, n=3):
         H = problem.hessian(w)
-        fd = central_difference(problem.grad, w)     # row i = d grad / d w_i
+        fd = central_difference(problem.grad, w)  # row i = d grad / d w_i
         np.testing.assert_allclose(H, H.T, atol=1e-12)
         np.testing.assert_allclose(H, fd, rtol=1e-5, atol=1e-5 * max(1.0, np.abs(fd).max()))
         assert problem.curvature(w) == pytest.approx(np.linalg.eigvalsh(H)[-1])
@@ -89,7 +90,7 @@ def test_single_point_gives_a_float_and_a_vector(problem):
     value = problem.loss(problem.w0)
     assert isinstance(value, float)
     assert problem.grad(problem.w0).shape == (problem.dim,)
-    assert problem.loss(list(problem.w0)) == value          # lists are fine too
+    assert problem.loss(list(problem.w0)) == value  # lists are fine too
 
 
 def test_minimum_is_a_global_minimum(problem):
@@ -99,7 +100,7 @@ def test_minimum_is_a_global_minimum(problem):
     assert problem.excess_loss(problem.minimum) == pytest.approx(0.0, abs=1e-12)
     others = sample_points(problem, n=50, seed=3)
     assert np.all(problem.loss(others) >= problem.min_loss - 1e-12)
-    assert problem.loss(problem.w0) > problem.min_loss      # the start is not already the answer
+    assert problem.loss(problem.w0) > problem.min_loss  # the start is not already the answer
 
 
 def test_bounds_contain_start_and_minimum(problem):
@@ -159,13 +160,15 @@ def test_stochastic_grad_is_unbiased(problem):
         problem.stochastic_grad(w, rng, 0)
 
 
-
-@pytest.mark.parametrize("call, name", [
-    (lambda: P.rosenbrock().random_start(), None),
-    (lambda: P.noisy_least_squares().random_start(), "bounds"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: P.rosenbrock().random_start(), None),
+        (lambda: P.noisy_least_squares().random_start(), "bounds"),
+    ],
+)
 def test_random_start_needs_bounds(call, name):
-    if name is None:            # not an error: Rosenbrock has bounds, so random_start works
+    if name is None:  # not an error: Rosenbrock has bounds, so random_start works
         assert call().shape == (2,)
         return
     with pytest.raises(ValueError, match=name):

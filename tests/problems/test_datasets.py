@@ -1,4 +1,5 @@
 """Data sets for the torch models: spirals, moons, teacher-student, the digits, the stratified split."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,10 +8,13 @@ import pytest
 from course_lib import problems as P
 
 
-@pytest.mark.parametrize("make, kwargs, n_features", [
-    (P.make_spirals, dict(n_samples=301, n_classes=3), 2),
-    (P.make_moons, dict(n_samples=301), 2),
-])
+@pytest.mark.parametrize(
+    "make, kwargs, n_features",
+    [
+        (P.make_spirals, dict(n_samples=301, n_classes=3), 2),
+        (P.make_moons, dict(n_samples=301), 2),
+    ],
+)
 def test_classification_sets(make, kwargs, n_features):
     X, y = make(**kwargs, seed=1)
     assert X.shape == (301, n_features) and X.dtype == np.float32
@@ -47,8 +51,8 @@ def test_split_is_stratified_disjoint_and_seeded():
     assert (d.n_train, d.n_val, d.n_features, d.n_classes, d.name) == (70, 30, 2, 4, "toy")
     np.testing.assert_array_equal(np.bincount(d.y_val), [3, 6, 9, 12])
     rows = np.concatenate([d.X_train[:, 0], d.X_val[:, 0]])
-    np.testing.assert_array_equal(np.sort(rows), X[:, 0])                 # a partition
-    np.testing.assert_array_equal(d.y_train, y[(d.X_train[:, 0] // 2).astype(int)])   # labels follow rows
+    np.testing.assert_array_equal(np.sort(rows), X[:, 0])  # a partition
+    np.testing.assert_array_equal(d.y_train, y[(d.X_train[:, 0] // 2).astype(int)])  # labels follow rows
     assert d.X_train.dtype == np.float32 and d.y_train.dtype == np.int64
     again = P.split(X, y, val_fraction=0.3, seed=0)
     np.testing.assert_array_equal(again.X_val, d.X_val)
@@ -77,27 +81,33 @@ def test_load_digits():
     np.testing.assert_array_equal(P.load_digits().X_val, d.X_val)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: P.make_spirals(n_samples=0), "n_samples"),
-    (lambda: P.make_spirals(n_classes=1), "n_classes"),
-    (lambda: P.make_spirals(noise=-0.2), "noise"),
-    (lambda: P.make_moons(n_samples=1), "n_samples"),
-    (lambda: P.teacher_student(hidden=0), "hidden"),
-    (lambda: P.teacher_student(noise=-1.0), "noise"),
-    (lambda: P.load_digits(val_fraction=0.0), "val_fraction"),
-    (lambda: P.load_digits(val_fraction=1.0), "val_fraction"),
-    (lambda: P.spirals_dataset(val_fraction=1.5), "val_fraction"),
-    (lambda: P.split(np.zeros((3, 2)), np.zeros(3, dtype=int), val_fraction=0.1), "val_fraction"),
-    (lambda: P.split(np.zeros((3, 2)), np.zeros(4, dtype=int)), "y"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: P.make_spirals(n_samples=0), "n_samples"),
+        (lambda: P.make_spirals(n_classes=1), "n_classes"),
+        (lambda: P.make_spirals(noise=-0.2), "noise"),
+        (lambda: P.make_moons(n_samples=1), "n_samples"),
+        (lambda: P.teacher_student(hidden=0), "hidden"),
+        (lambda: P.teacher_student(noise=-1.0), "noise"),
+        (lambda: P.load_digits(val_fraction=0.0), "val_fraction"),
+        (lambda: P.load_digits(val_fraction=1.0), "val_fraction"),
+        (lambda: P.spirals_dataset(val_fraction=1.5), "val_fraction"),
+        (lambda: P.split(np.zeros((3, 2)), np.zeros(3, dtype=int), val_fraction=0.1), "val_fraction"),
+        (lambda: P.split(np.zeros((3, 2)), np.zeros(4, dtype=int)), "y"),
+    ],
+)
 def test_bad_arguments_name_the_argument(call, name):
     with pytest.raises(ValueError, match=name):
         call()
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: P.make_spirals(n_classes="2"), "n_classes"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: P.make_spirals(n_classes="2"), "n_classes"),
+    ],
+)
 def test_wrong_types_name_the_argument(call, name):
     with pytest.raises(TypeError, match=name):
         call()

@@ -1,4 +1,5 @@
 """Noisy least squares and logistic regression: their data, noise floor, exact minimiser."""
+
 from __future__ import annotations
 
 import warnings
@@ -18,8 +19,8 @@ def test_least_squares_matches_its_data():
     np.testing.assert_allclose(p.minimum, np.linalg.lstsq(p.X, p.y, rcond=None)[0], atol=1e-10)
     eig = np.linalg.eigvalsh(p.X.T @ p.X / 300)
     assert p.L == pytest.approx(eig[-1]) and p.mu == pytest.approx(eig[0])
-    assert 10 < p.L / p.mu < 40                                          # near the asked-for 20
-    assert p.min_loss == pytest.approx(0.5 * 0.3 ** 2, rel=0.3)          # the noise level
+    assert 10 < p.L / p.mu < 40  # near the asked-for 20
+    assert p.min_loss == pytest.approx(0.5 * 0.3**2, rel=0.3)  # the noise level
     assert np.linalg.norm(p.minimum - p.w_true) < 0.2
     same = P.noisy_least_squares(n_samples=300, dim=4, noise=0.3, condition_number=20.0, seed=3)
     np.testing.assert_array_equal(same.X, p.X)
@@ -36,7 +37,7 @@ def test_least_squares_noise_floor_grows_with_lr():
             excess.append(p.excess_loss(w))
         floors.append(np.mean(excess[500:]))
     assert 4 < floors[1] / floors[0] < 25
-    predicted = 0.1 * p.noise ** 2 * np.trace(p.H) / (4 * 10)           # the docstring's formula
+    predicted = 0.1 * p.noise**2 * np.trace(p.H) / (4 * 10)  # the docstring's formula
     assert floors[1] == pytest.approx(predicted, rel=0.5)
 
 
@@ -58,30 +59,36 @@ def test_logistic_loss_formula_and_stability():
 
 def test_logistic_many_points_in_blocks():
     p = P.logistic_regression(n_samples=500)
-    W = np.random.default_rng(0).normal(size=(70, 90, 2))        # 6300 points, several blocks
+    W = np.random.default_rng(0).normal(size=(70, 90, 2))  # 6300 points, several blocks
     loss = p.loss(W)
     assert loss.shape == (70, 90)
     assert loss[-1, -1] == pytest.approx(p.loss(W[-1, -1]), rel=1e-12)
     np.testing.assert_allclose(p.grad(W)[33, 44], p.grad(W[33, 44]), rtol=1e-12)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: P.noisy_least_squares(n_samples=0), "n_samples"),
-    (lambda: P.noisy_least_squares(dim=0), "dim"),
-    (lambda: P.noisy_least_squares(noise=-1.0), "noise"),
-    (lambda: P.noisy_least_squares(condition_number=0.9), "condition_number"),
-    (lambda: P.logistic_regression(n_samples=-5), "n_samples"),
-    (lambda: P.logistic_regression(l2=-1e-3), "l2"),
-    (lambda: P.logistic_regression(separation=-1.0), "separation"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: P.noisy_least_squares(n_samples=0), "n_samples"),
+        (lambda: P.noisy_least_squares(dim=0), "dim"),
+        (lambda: P.noisy_least_squares(noise=-1.0), "noise"),
+        (lambda: P.noisy_least_squares(condition_number=0.9), "condition_number"),
+        (lambda: P.logistic_regression(n_samples=-5), "n_samples"),
+        (lambda: P.logistic_regression(l2=-1e-3), "l2"),
+        (lambda: P.logistic_regression(separation=-1.0), "separation"),
+    ],
+)
 def test_bad_arguments_name_the_argument(call, name):
     with pytest.raises(ValueError, match=name):
         call()
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: P.noisy_least_squares(n_samples=10.5), "n_samples"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: P.noisy_least_squares(n_samples=10.5), "n_samples"),
+    ],
+)
 def test_wrong_types_name_the_argument(call, name):
     with pytest.raises(TypeError, match=name):
         call()

@@ -1,4 +1,5 @@
 """The 2-D surfaces: the quadratic bowl's stability limit, Rosenbrock's valley, the multi-basin landscape."""
+
 from __future__ import annotations
 
 import math
@@ -47,7 +48,7 @@ def test_quadratic_defaults():
     np.testing.assert_array_equal(q.minimum, [0.0, 0.0])
     assert q.bounds == ((-5.0, 5.0), (-5.0, 5.0))
     assert q.loss(np.array([1.0, 0.0])) == 0.5 and q.loss(np.array([0.0, 1.0])) == pytest.approx(0.05)
-    assert repr(P.Quadratic()) == repr(q)                    # the class has the factory's defaults
+    assert repr(P.Quadratic()) == repr(q)  # the class has the factory's defaults
     moved = P.quadratic_bowl(center=(2.0, 1.0), w0=(0.0, 0.0))
     np.testing.assert_array_equal(moved.minimum, [2.0, 1.0])
     assert moved.loss(moved.minimum) == 0.0
@@ -59,7 +60,7 @@ def test_rosenbrock_classic_values():
     np.testing.assert_array_equal(r.w0, [-1.5, 2.0])
     assert r.bounds == ((-2.0, 2.0), (-1.0, 3.0))
     assert r.loss(np.array([0.0, 0.0])) == 1.0
-    assert r.loss(r.w0) == pytest.approx(2.5 ** 2 + 100 * (2.0 - 2.25) ** 2)
+    assert r.loss(r.w0) == pytest.approx(2.5**2 + 100 * (2.0 - 2.25) ** 2)
     np.testing.assert_array_equal(P.rosenbrock(a=2.0).minimum, [2.0, 4.0])
 
 
@@ -70,12 +71,12 @@ def test_multi_basin_layout():
     np.testing.assert_array_equal(m.basin_of(m.basin_centers), np.arange(k))
     assert m.basin_of(m.basin_centers[1] + 0.01) == 1
     assert m.deepest == int(np.argmin(m.basin_losses)) == int(np.argmax(m.basin_depths))
-    assert len(set(np.round(m.basin_losses, 6))) == k                  # all depths differ
+    assert len(set(np.round(m.basin_losses, 6))) == k  # all depths differ
     np.testing.assert_array_equal(m.minimum, m.basin_centers[m.deepest])
     assert m.is_deepest(m.minimum) and not m.is_deepest(m.basin_centers[0])
     nearest_to_start = int(np.argmin(np.linalg.norm(m.basin_centers - m.w0, axis=1)))
     assert nearest_to_start != m.deepest
-    for c in m.basin_centers:                                           # each centre is a local minimum
+    for c in m.basin_centers:  # each centre is a local minimum
         assert np.linalg.norm(m.grad(c)) < 1e-8 and np.all(np.linalg.eigvalsh(m.hessian(c)) > 0)
 
 
@@ -103,8 +104,8 @@ def test_multi_basin_noise():
 def sgd_lrs(kind, n_steps):
     t = np.arange(n_steps)
     if kind == "small":
-        return 0.05 * (1 + np.cos(np.pi * t / n_steps)) / 2            # cosine decay 0.05 -> 0
-    return 0.5 * (1 + np.cos(np.pi * (t % 200) / 200)) / 2              # SGDR, peak 0.5, cycles of 200
+        return 0.05 * (1 + np.cos(np.pi * t / n_steps)) / 2  # cosine decay 0.05 -> 0
+    return 0.5 * (1 + np.cos(np.pi * (t % 200) / 200)) / 2  # SGDR, peak 0.5, cycles of 200
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -121,23 +122,29 @@ def test_multi_basin_supports_the_restarts_lesson(seed):
     assert ends["restarts"] == m.deepest
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: P.quadratic_bowl(condition_number=0.5), "condition_number"),
-    (lambda: P.quadratic_bowl(L=0.0), "L"),
-    (lambda: P.quadratic_bowl(w0=(1.0, 2.0, 3.0)), "w0"),
-    (lambda: P.quadratic_bowl(center=(np.nan, 0.0)), "center"),
-    (lambda: P.rosenbrock(b=-1.0), "b"),
-    (lambda: P.multi_basin(noise=-0.1), "noise"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: P.quadratic_bowl(condition_number=0.5), "condition_number"),
+        (lambda: P.quadratic_bowl(L=0.0), "L"),
+        (lambda: P.quadratic_bowl(w0=(1.0, 2.0, 3.0)), "w0"),
+        (lambda: P.quadratic_bowl(center=(np.nan, 0.0)), "center"),
+        (lambda: P.rosenbrock(b=-1.0), "b"),
+        (lambda: P.multi_basin(noise=-0.1), "noise"),
+    ],
+)
 def test_bad_arguments_name_the_argument(call, name):
     with pytest.raises(ValueError, match=name):
         call()
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: P.quadratic_bowl(L="big"), "L"),
-    (lambda: P.multi_basin().stochastic_grad(np.zeros(2), "rng", 1), "rng"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: P.quadratic_bowl(L="big"), "L"),
+        (lambda: P.multi_basin().stochastic_grad(np.zeros(2), "rng", 1), "rng"),
+    ],
+)
 def test_wrong_types_name_the_argument(call, name):
     with pytest.raises(TypeError, match=name):
         call()

@@ -1,5 +1,6 @@
 """The generated corpus: deterministic on every machine, shaped for next-token prediction, with
 loss levels in the right order."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -67,10 +68,16 @@ def test_sampling_follows_the_transition_probabilities():
     assert np.allclose(freq, source.transitions[0, 0], atol=0.03)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(n_train=0), "n_train"), (dict(context=1), "context"), (dict(vocab_size=1), "vocab_size"),
-    (dict(concentration=0.0), "concentration"), (dict(n_topics=0), "n_topics"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(n_train=0), "n_train"),
+        (dict(context=1), "context"),
+        (dict(vocab_size=1), "vocab_size"),
+        (dict(concentration=0.0), "concentration"),
+        (dict(n_topics=0), "n_topics"),
+    ],
+)
 def test_bad_arguments_are_named(kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):
         problems.lm_dataset(**kwargs)

@@ -1,4 +1,5 @@
 """The references room re-exports lazily: importing it leaves torch out until a torch-backed name is read."""
+
 from __future__ import annotations
 
 import subprocess
@@ -16,6 +17,8 @@ def test_every_name_of_the_modules_is_read_from_the_room():
 
 
 def test_importing_the_room_and_the_articles_leaves_torch_out():
-    code = ("import sys, course_lib.references as r; r.a003_decay_lr(10); assert 'torch' not in sys.modules; "
-            "r.trace_torch_lrs; assert 'torch' in sys.modules")
+    code = (
+        "import sys, course_lib.references as r; r.a003_decay_lr(10); assert 'torch' not in sys.modules; "
+        "r.trace_torch_lrs; assert 'torch' in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

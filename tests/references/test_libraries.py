@@ -1,12 +1,13 @@
 """Library conventions: the transcribed rules against torch (and the libraries' own test values), the tracer."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 import torch
 
-from course_lib.references import libraries
 from course_lib import schedules as S
+from course_lib.references import libraries
 from course_lib.schedules.torch_bridge import as_torch_scheduler
 
 lr_sched = torch.optim.lr_scheduler
@@ -16,6 +17,7 @@ STEP_ORDER_WARNING = "Detected call of `lr_scheduler.step()` before `optimizer.s
 # ---------------------------------------------------------------------------
 # trace_torch_lrs
 # ---------------------------------------------------------------------------
+
 
 def test_right_order_uses_schedule_from_zero_without_warnings():
     trace = libraries.trace_torch_lrs(lambda o: lr_sched.ExponentialLR(o, 0.5), 5, lr=0.1)
@@ -34,7 +36,7 @@ def test_grad_scaler_skip_gives_the_same_warning_in_the_right_order():
     trace = libraries.trace_torch_lrs(lambda o: lr_sched.ExponentialLR(o, 0.5), 4, amp_inf_steps=[0])
     assert trace.applied.tolist() == [False, True, True, True]
     assert any(STEP_ORDER_WARNING in w for w in trace.warnings)
-    assert np.allclose(trace.lrs, 0.1 * 0.5 ** np.arange(4))   # the schedule advanced anyway
+    assert np.allclose(trace.lrs, 0.1 * 0.5 ** np.arange(4))  # the schedule advanced anyway
     clean = libraries.trace_torch_lrs(lambda o: lr_sched.ExponentialLR(o, 0.5), 4, amp_inf_steps=[2])
     assert clean.applied.tolist() == [True, True, False, True] and clean.warnings == []
 
@@ -42,7 +44,7 @@ def test_grad_scaler_skip_gives_the_same_warning_in_the_right_order():
 def test_a_decay_function_never_applied_and_the_two_fixes():
     never = libraries.trace_torch_lrs(None, 10, lr=0.1)
     assert np.all(never.lrs == 0.1)
-    by_hand = libraries.trace_torch_lrs(None, 10, lr=0.1, set_lr=lambda t: 0.1 * 0.95 ** t)
+    by_hand = libraries.trace_torch_lrs(None, 10, lr=0.1, set_lr=lambda t: 0.1 * 0.95**t)
     bridged = libraries.trace_torch_lrs(lambda o: as_torch_scheduler(o, S.exponential_decay(0.1, 0.95)), 10)
     assert np.allclose(by_hand.lrs, 0.1 * 0.95 ** np.arange(10))
     assert np.allclose(bridged.lrs, by_hand.lrs, rtol=1e-12)
@@ -57,17 +59,21 @@ def test_one_cycle_past_total_steps_is_recorded_as_an_error():
 
 def test_chained_multiplies_sequential_restarts():
     def chained(o):
-        return lr_sched.ChainedScheduler([lr_sched.ConstantLR(o, factor=0.1, total_iters=20),
-                                          lr_sched.ExponentialLR(o, gamma=0.9)])
+        return lr_sched.ChainedScheduler(
+            [lr_sched.ConstantLR(o, factor=0.1, total_iters=20), lr_sched.ExponentialLR(o, gamma=0.9)]
+        )
 
     def sequential(o):
-        return lr_sched.SequentialLR(o, [lr_sched.ConstantLR(o, factor=0.1, total_iters=20),
-                                         lr_sched.ExponentialLR(o, gamma=0.9)], milestones=[20])
+        return lr_sched.SequentialLR(
+            o,
+            [lr_sched.ConstantLR(o, factor=0.1, total_iters=20), lr_sched.ExponentialLR(o, gamma=0.9)],
+            milestones=[20],
+        )
 
     t = np.arange(23)
     ch = libraries.trace_torch_lrs(chained, 23, lr=0.05)
     sq = libraries.trace_torch_lrs(sequential, 23, lr=0.05)
-    assert np.allclose(ch.lrs, 0.05 * np.where(t < 20, 0.1, 1.0) * 0.9 ** t)
+    assert np.allclose(ch.lrs, 0.05 * np.where(t < 20, 0.1, 1.0) * 0.9**t)
     assert np.allclose(sq.lrs, np.where(t < 20, 0.005, 0.05 * 0.9 ** np.maximum(t - 20, 0)))
     join = S.join([S.constant(0.005), S.exponential_decay(0.05, 0.9)], [20])
     assert np.allclose(sq.lrs, join(t), rtol=1e-12)
@@ -88,6 +94,7 @@ def test_trace_arguments_are_validated():
 # Transcribed rules
 # ---------------------------------------------------------------------------
 
+
 def test_torch_cosine_matches_torch_and_rises_past_T():
     trace = libraries.trace_torch_lrs(lambda o: lr_sched.CosineAnnealingLR(o, T_max=50, eta_min=0.01), 200)
     t = np.arange(200)
@@ -97,7 +104,7 @@ def test_torch_cosine_matches_torch_and_rises_past_T():
 
 
 def test_hf_cosine_matches_its_own_test_and_rises_past_N():
-    expected = [0, 5, 10, 9.61, 8.53, 6.91, 5, 3.08, 1.46, 0.38]       # HF's test, lr 10, W=2, N=10
+    expected = [0, 5, 10, 9.61, 8.53, 6.91, 5, 3.08, 1.46, 0.38]  # HF's test, lr 10, W=2, N=10
     assert np.allclose(libraries.hf_cosine_with_warmup(np.arange(10), 10.0, 2, 10), expected, atol=0.01)
     assert libraries.hf_cosine_with_warmup(10, 10.0, 2, 10) == pytest.approx(0.0, abs=1e-12)
     assert libraries.hf_cosine_with_warmup(14, 10.0, 2, 10) > 1.0
@@ -106,14 +113,14 @@ def test_hf_cosine_matches_its_own_test_and_rises_past_N():
 
 
 def test_torch_one_cycle_matches_torchs_own_test():
-    expected = [1, 13, 25, 21.5, 18, 14.5, 11, 7.5, 4, 0.5]       # OneCycleLR(25, N=10, final_div=2, linear)
+    expected = [1, 13, 25, 21.5, 18, 14.5, 11, 7.5, 4, 0.5]  # OneCycleLR(25, N=10, final_div=2, linear)
     got = libraries.torch_one_cycle(np.arange(10), 25.0, 10, final_div_factor=2, anneal="linear")
     assert np.allclose(got, expected)
     assert np.isnan(libraries.torch_one_cycle(11, 25.0, 10)) and not np.isnan(libraries.torch_one_cycle(10, 25.0, 10))
 
 
 def test_multistep_conventions():
-    expected = [0.05] * 2 + [0.005] * 3 + [0.0005] * 4 + [5e-5]        # torch's test
+    expected = [0.05] * 2 + [0.005] * 3 + [0.0005] * 4 + [5e-5]  # torch's test
     trace = libraries.trace_torch_lrs(lambda o: lr_sched.MultiStepLR(o, [2, 5, 9]), 10, lr=0.05)
     assert np.allclose(trace.lrs, expected)
     assert np.allclose(libraries.torch_multistep(np.arange(10), 0.05, [2, 5, 9]), expected)
@@ -129,17 +136,20 @@ def test_keras_legacy_decay_is_inverse_time():
     assert np.allclose(libraries.keras_legacy_decay(t, 0.1, 0.1), S.inverse_time_decay(0.1, 0.1)(t))
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: libraries.torch_cosine_annealing(1, 0.1, 0), "T_max"),
-    (lambda: libraries.hf_cosine_with_warmup(1, 0.1, -1, 10), "warmup_steps"),
-    (lambda: libraries.torch_multistep(1, 0.1, [5, 2]), "milestones"),
-    (lambda: libraries.keras_piecewise_constant(1, [5], [0.1]), "values"),
-    (lambda: libraries.timm_multistep(1, 0.1, [5], gamma=2), "gamma"),
-    (lambda: libraries.keras_legacy_decay(1, 0.1, -1), "decay"),
-    (lambda: libraries.convention_curves("linear", 10), "family"),
-    (lambda: libraries.convention_curves("one_cycle", 1), "horizon"),
-    (lambda: libraries.convention_table({}, []), "steps"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: libraries.torch_cosine_annealing(1, 0.1, 0), "T_max"),
+        (lambda: libraries.hf_cosine_with_warmup(1, 0.1, -1, 10), "warmup_steps"),
+        (lambda: libraries.torch_multistep(1, 0.1, [5, 2]), "milestones"),
+        (lambda: libraries.keras_piecewise_constant(1, [5], [0.1]), "values"),
+        (lambda: libraries.timm_multistep(1, 0.1, [5], gamma=2), "gamma"),
+        (lambda: libraries.keras_legacy_decay(1, 0.1, -1), "decay"),
+        (lambda: libraries.convention_curves("linear", 10), "family"),
+        (lambda: libraries.convention_curves("one_cycle", 1), "horizon"),
+        (lambda: libraries.convention_table({}, []), "steps"),
+    ],
+)
 def test_bad_arguments_name_the_argument(call, name):
     with pytest.raises((ValueError, TypeError), match=name):
         call()
@@ -148,6 +158,7 @@ def test_bad_arguments_name_the_argument(call, name):
 # ---------------------------------------------------------------------------
 # convention_curves / convention_table (the explorer's pure layer)
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("family", libraries.FAMILIES)
 def test_curves_end_with_course_lib_and_agree_before_the_horizon(family):
@@ -159,7 +170,7 @@ def test_curves_end_with_course_lib_and_agree_before_the_horizon(family):
     if family != "multistep":
         for fn in curves.values():
             assert np.allclose([fn(t) for t in range(H)], ours(np.arange(H)))
-        library = float(list(curves.values())[0](H + 1))     # torch: rises again, or raises (nan)
+        library = float(list(curves.values())[0](H + 1))  # torch: rises again, or raises (nan)
         assert np.isnan(library) or library > ours(H + 1)
 
 

@@ -1,4 +1,5 @@
 """The schedule protocol and the argument checks, over every row of the registry."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -93,45 +94,113 @@ BAD = [
     (S.polynomial_decay, dict(lr=0.1, total_steps=10, end_lr=0.2), ValueError, r"end_lr must be <= lr"),
     (S.polynomial_decay, dict(lr=0.1, total_steps=10, power=0), ValueError, r"power must be > 0"),
     (S.linear_decay, dict(lr=0.1, total_steps=10, end_lr=-0.01), ValueError, r"end_lr must be >= 0"),
-    (S.cosine_decay, dict(lr=0.1, total_steps=-5), ValueError, r"total_steps must be an integer >= 1, got total_steps=-5"),
+    (
+        S.cosine_decay,
+        dict(lr=0.1, total_steps=-5),
+        ValueError,
+        r"total_steps must be an integer >= 1, got total_steps=-5",
+    ),
     (S.cosine_decay, dict(lr=0.1, total_steps=10, min_lr=1.0), ValueError, r"min_lr must be <= lr"),
     (S.cosine_restarts, dict(lr=0.1, cycle_steps=10, cycle_mult=0.5), ValueError, r"cycle_mult must be >= 1"),
     (S.cosine_restarts, dict(lr=0.1, cycle_steps=0), ValueError, r"cycle_steps must be an integer >= 1"),
     (S.cosine_restarts, dict(lr=0.1, cycle_steps=5, cycle_decay=2), ValueError, r"cycle_decay must be in"),
     (S.cyclic, dict(base_lr=0.1, max_lr=0.01, step_size_up=5), ValueError, r"max_lr must be >= base_lr"),
-    (S.cyclic, dict(base_lr=0.01, max_lr=0.1, step_size_up=5, mode="sine"), ValueError,
-     r"mode must be one of 'triangular', 'triangular2', 'exp_range'; got mode='sine'"),
+    (
+        S.cyclic,
+        dict(base_lr=0.01, max_lr=0.1, step_size_up=5, mode="sine"),
+        ValueError,
+        r"mode must be one of 'triangular', 'triangular2', 'exp_range'; got mode='sine'",
+    ),
     (S.cyclic, dict(base_lr=0.01, max_lr=0.1, step_size_up=0), ValueError, r"step_size_up must be an integer >= 1"),
-    (S.one_cycle, dict(max_lr=0.1, total_steps=100, pct_start=1.0), ValueError, r"pct_start must be in \(0.0, 1.0\), got pct_start=1.0"),
+    (
+        S.one_cycle,
+        dict(max_lr=0.1, total_steps=100, pct_start=1.0),
+        ValueError,
+        r"pct_start must be in \(0.0, 1.0\), got pct_start=1.0",
+    ),
     (S.one_cycle, dict(max_lr=0.1, total_steps=100, pct_start=0), ValueError, r"pct_start must be in"),
-    (S.one_cycle, dict(max_lr=0.1, total_steps=100, anneal="cosine"), ValueError, r"anneal must be one of 'cos', 'linear'"),
+    (
+        S.one_cycle,
+        dict(max_lr=0.1, total_steps=100, anneal="cosine"),
+        ValueError,
+        r"anneal must be one of 'cos', 'linear'",
+    ),
     (S.one_cycle, dict(max_lr=0.1, total_steps=1), ValueError, r"total_steps must be an integer >= 2"),
     (S.one_cycle, dict(max_lr=0.1, total_steps=100, div_factor=0.5), ValueError, r"div_factor must be >= 1"),
-    (S.one_cycle, dict(max_lr=0.1, total_steps=100, pct_start=0.6, three_phase=True), ValueError, r"pct_start must be < 0.5"),
+    (
+        S.one_cycle,
+        dict(max_lr=0.1, total_steps=100, pct_start=0.6, three_phase=True),
+        ValueError,
+        r"pct_start must be < 0.5",
+    ),
     (S.noam, dict(lr=0.1, warmup_steps=0), ValueError, r"warmup_steps must be an integer >= 1"),
-    (S.piecewise_constant, dict(boundaries=[5, 10], values=[0.1, 0.01]), ValueError,
-     r"values must have one more entry than boundaries: got 2 values for 2 boundaries"),
-    (S.piecewise_constant, dict(boundaries=[10, 5], values=[0.1, 0.01, 0.001]), ValueError, r"boundaries must be strictly increasing"),
+    (
+        S.piecewise_constant,
+        dict(boundaries=[5, 10], values=[0.1, 0.01]),
+        ValueError,
+        r"values must have one more entry than boundaries: got 2 values for 2 boundaries",
+    ),
+    (
+        S.piecewise_constant,
+        dict(boundaries=[10, 5], values=[0.1, 0.01, 0.001]),
+        ValueError,
+        r"boundaries must be strictly increasing",
+    ),
     (S.piecewise_constant, dict(boundaries=[5], values=[0.1, -0.01]), ValueError, r"values\[1\] must be > 0"),
     (S.warmup, dict(schedule=0.1, warmup_steps=5), TypeError, r"schedule must be a course_lib schedule"),
     (S.warmup, dict(schedule=S.constant(0.1), warmup_steps=-1), ValueError, r"warmup_steps must be an integer >= 0"),
     (S.warmup, dict(schedule=S.constant(0.1), warmup_steps=5, start_lr=-1), ValueError, r"start_lr must be >= 0"),
-    (S.join, dict(schedules=[S.constant(0.1)], boundaries=[5]), ValueError, r"schedules must have one more entry than boundaries"),
-    (S.join, dict(schedules=[S.constant(0.1), "x"], boundaries=[5]), TypeError, r"schedules\[1\] must be a course_lib schedule"),
-    (S.join, dict(schedules=[S.constant(0.1), S.constant(0.2)], boundaries=[0]), ValueError, r"boundaries must all be > 0"),
-    (S.warmup_stable_decay, dict(lr=0.1, total_steps=100, warmup_steps=60, decay_steps=50), ValueError,
-     r"warmup_steps \+ decay_steps must be <= total_steps \(100\); got warmup_steps=60, decay_steps=50"),
-    (S.warmup_stable_decay, dict(lr=0.1, total_steps=100, warmup_steps=10, decay_steps=10, decay="exp"), ValueError,
-     r"decay must be one of 'linear', 'cosine', '1-sqrt'; got decay='exp'"),
-    (S.warmup_stable_decay, dict(lr=0.1, total_steps=100, warmup_steps=10, decay_steps=0), ValueError, r"decay_steps must be an integer >= 1"),
+    (
+        S.join,
+        dict(schedules=[S.constant(0.1)], boundaries=[5]),
+        ValueError,
+        r"schedules must have one more entry than boundaries",
+    ),
+    (
+        S.join,
+        dict(schedules=[S.constant(0.1), "x"], boundaries=[5]),
+        TypeError,
+        r"schedules\[1\] must be a course_lib schedule",
+    ),
+    (
+        S.join,
+        dict(schedules=[S.constant(0.1), S.constant(0.2)], boundaries=[0]),
+        ValueError,
+        r"boundaries must all be > 0",
+    ),
+    (
+        S.warmup_stable_decay,
+        dict(lr=0.1, total_steps=100, warmup_steps=60, decay_steps=50),
+        ValueError,
+        r"warmup_steps \+ decay_steps must be <= total_steps \(100\); got warmup_steps=60, decay_steps=50",
+    ),
+    (
+        S.warmup_stable_decay,
+        dict(lr=0.1, total_steps=100, warmup_steps=10, decay_steps=10, decay="exp"),
+        ValueError,
+        r"decay must be one of 'linear', 'cosine', '1-sqrt'; got decay='exp'",
+    ),
+    (
+        S.warmup_stable_decay,
+        dict(lr=0.1, total_steps=100, warmup_steps=10, decay_steps=0),
+        ValueError,
+        r"decay_steps must be an integer >= 1",
+    ),
     (S.scaled, dict(schedule=S.constant(0.1), factor=0), ValueError, r"factor must be > 0"),
-    (S.one_cycle_momentum, dict(total_steps=100, base_momentum=0.99, max_momentum=0.9), ValueError, r"base_momentum must be <= max_momentum"),
+    (
+        S.one_cycle_momentum,
+        dict(total_steps=100, base_momentum=0.99, max_momentum=0.9),
+        ValueError,
+        r"base_momentum must be <= max_momentum",
+    ),
     (S.cyclic_momentum, dict(step_size_up=5, max_momentum=1.0), ValueError, r"max_momentum must be in \[0.0, 1.0\)"),
     (S.constant_momentum, dict(momentum=-0.1), ValueError, r"momentum must be in"),
 ]
 
 
-@pytest.mark.parametrize("factory,kwargs,error,message", BAD, ids=[f"{f.__name__}-{i}" for i, (f, *_r) in enumerate(BAD)])
+@pytest.mark.parametrize(
+    "factory,kwargs,error,message", BAD, ids=[f"{f.__name__}-{i}" for i, (f, *_r) in enumerate(BAD)]
+)
 def test_bad_arguments_are_named(factory, kwargs, error, message):
     with pytest.raises(error, match=message):
         factory(**kwargs)
@@ -140,4 +209,3 @@ def test_bad_arguments_are_named(factory, kwargs, error, message):
 def test_replace_validates_too():
     with pytest.raises(ValueError, match="lr must be > 0"):
         dataclasses.replace(S.cosine_decay(0.1, 10), lr=-1)
-

@@ -1,14 +1,15 @@
 """Composition: ramp, join, warm-up, WSD, noam, scaled; and the composites equal the old formulas."""
+
 from __future__ import annotations
 
 import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course_lib import schedules as S
-
 
 lrs = st.floats(1e-6, 10.0)
 steps = st.integers(1, 500)
@@ -16,11 +17,14 @@ gammas = st.floats(0.01, 1.0)
 
 
 @settings(max_examples=60, deadline=None)
-@given(lr=lrs, warm=st.integers(1, 200), inner=st.sampled_from(["cos", "exp", "const", "lin"]),
-       start=st.floats(0, 1))
+@given(lr=lrs, warm=st.integers(1, 200), inner=st.sampled_from(["cos", "exp", "const", "lin"]), start=st.floats(0, 1))
 def test_warmup_reaches_wrapped_first_value_without_jump(lr, warm, inner, start):
-    wrapped = {"cos": S.cosine_decay(lr, 300), "exp": S.exponential_decay(lr, 0.99),
-               "const": S.constant(lr), "lin": S.linear_decay(lr, 100)}[inner]
+    wrapped = {
+        "cos": S.cosine_decay(lr, 300),
+        "exp": S.exponential_decay(lr, 0.99),
+        "const": S.constant(lr),
+        "lin": S.linear_decay(lr, 100),
+    }[inner]
     s = S.warmup(wrapped, warm, start_lr=start * lr)
     t = np.arange(warm + 5)
     v = s(t)
@@ -54,8 +58,13 @@ def test_join_gives_each_piece_its_local_clock():
 
 
 @settings(max_examples=40, deadline=None)
-@given(lr=lrs, total=st.integers(10, 1000), wfrac=st.floats(0, 0.5), dfrac=st.floats(0.01, 0.5),
-       kind=st.sampled_from(["linear", "cosine", "1-sqrt"]))
+@given(
+    lr=lrs,
+    total=st.integers(10, 1000),
+    wfrac=st.floats(0, 0.5),
+    dfrac=st.floats(0.01, 0.5),
+    kind=st.sampled_from(["linear", "cosine", "1-sqrt"]),
+)
 def test_wsd_shape(lr, total, wfrac, dfrac, kind):
     warm, decay = int(total * wfrac), max(1, int(total * dfrac))
     s = S.warmup_stable_decay(lr, total, warm, decay, lr / 10, kind)
@@ -99,6 +108,7 @@ def test_composites_show_their_parts():
 # The composites against frozen copies of the closed forms they replaced (commit 423a876)
 # ---------------------------------------------------------------------------
 
+
 def _old_ramp(height, t, w):
     t = np.minimum(t, w)
     with np.errstate(over="ignore"):
@@ -138,20 +148,38 @@ T_GRID = np.concatenate([np.arange(3000.0), np.arange(0, 300, 0.37), [1e4, 1e6, 
 @pytest.mark.parametrize("w", [0, 1, 3, 10, 57, 100])
 @pytest.mark.parametrize("inner", ["cos", "lin", "exp", "const"])
 def test_warmup_is_exactly_the_old_formula(lr, w, inner):
-    wrapped = {"cos": S.cosine_decay(lr, 300), "lin": S.linear_decay(lr, 100), "exp": S.exponential_decay(lr, 0.99),
-               "const": S.constant(lr)}[inner]
+    wrapped = {
+        "cos": S.cosine_decay(lr, 300),
+        "lin": S.linear_decay(lr, 100),
+        "exp": S.exponential_decay(lr, 0.99),
+        "const": S.constant(lr),
+    }[inner]
     for start in (0.0, lr / 7):
         np.testing.assert_array_equal(S.warmup(wrapped, w, start)(T_GRID), old_warmup(wrapped, w, start, T_GRID))
 
 
 @pytest.mark.parametrize("lr", [0.1, 1.0, 3e-4, 0.37])
-@pytest.mark.parametrize("total,w,d", [(100, 10, 20), (50, 0, 10), (10, 3, 7), (40, 5, 1), (1000, 100, 100),
-                                       (7, 0, 7), (30, 10, 20), (2, 1, 1), (1, 0, 1)])
+@pytest.mark.parametrize(
+    "total,w,d",
+    [
+        (100, 10, 20),
+        (50, 0, 10),
+        (10, 3, 7),
+        (40, 5, 1),
+        (1000, 100, 100),
+        (7, 0, 7),
+        (30, 10, 20),
+        (2, 1, 1),
+        (1, 0, 1),
+    ],
+)
 @pytest.mark.parametrize("decay", ["linear", "cosine", "1-sqrt"])
 def test_wsd_is_exactly_the_old_formula(lr, total, w, d, decay):
     for min_lr in (0.0, lr / 10, lr / 3):
-        np.testing.assert_array_equal(S.warmup_stable_decay(lr, total, w, d, min_lr, decay)(T_GRID),
-                                      old_wsd(lr, total, w, d, min_lr, decay, T_GRID))
+        np.testing.assert_array_equal(
+            S.warmup_stable_decay(lr, total, w, d, min_lr, decay)(T_GRID),
+            old_wsd(lr, total, w, d, min_lr, decay, T_GRID),
+        )
 
 
 @pytest.mark.parametrize("lr", [0.1, 1.0, 3e-4, 0.37, 1e300])

@@ -1,14 +1,15 @@
 """Decay schedules: monotone shapes, ends, the article numbers, the aliases."""
+
 from __future__ import annotations
 
 import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course_lib import schedules as S
-
 
 lrs = st.floats(1e-6, 10.0)
 steps = st.integers(1, 500)
@@ -46,8 +47,11 @@ def test_inverse_decays_monotone_positive(lr, rate, decay_steps):
 def test_polynomial_linear_cosine_monotone_and_end(lr, total, frac, power):
     end = lr * frac
     t = np.arange(total + 50)
-    for s in (S.polynomial_decay(lr, total, end, power), S.linear_decay(lr, total, end),
-              S.cosine_decay(lr, total, end)):
+    for s in (
+        S.polynomial_decay(lr, total, end, power),
+        S.linear_decay(lr, total, end),
+        S.cosine_decay(lr, total, end),
+    ):
         v = s(t)
         assert np.all(np.diff(v) <= 1e-15 * lr), s
         assert v[0] == pytest.approx(lr) and v[total] == pytest.approx(end, abs=1e-12 * lr)
@@ -74,22 +78,32 @@ def test_one_minus_sqrt_decay_shape(lr, total, frac):
     assert s(total / 4) == pytest.approx(end + (lr - end) / 2)  # 1 - sqrt(1/4) = 1/2
 
 
-@pytest.mark.parametrize("call,same", [
-    (lambda: S.cosine_decay(0.1, T_max=50, eta_min=0.01), lambda: S.cosine_decay(0.1, 50, 0.01)),
-    (lambda: S.cosine_decay(0.1, 50, end_lr=0.01), lambda: S.cosine_decay(0.1, 50, min_lr=0.01)),
-    (lambda: S.linear_decay(0.1, total_iters=50, min_lr=0.01), lambda: S.linear_decay(0.1, 50, 0.01)),
-    (lambda: S.polynomial_decay(0.1, 50, lr_end=0.01, power=2), lambda: S.polynomial_decay(0.1, 50, 0.01, 2)),
-    (lambda: S.exponential_decay(initial_learning_rate=0.1, decay_rate=0.9, decay_steps=10),
-     lambda: S.exponential_decay(0.1, 0.9, 10)),
-    (lambda: S.cosine_restarts(0.1, T_0=10, T_mult=2, eta_min=0.001), lambda: S.cosine_restarts(0.1, 10, 2, 0.001)),
-    (lambda: S.one_cycle(lr=0.1, total_steps=100, anneal_strategy="linear"),
-     lambda: S.one_cycle(0.1, 100, anneal="linear")),
-    (lambda: S.warmup_stable_decay(0.1, num_training_steps=100, num_warmup_steps=10, num_decay_steps=20,
-                                   decay_type="cosine"),
-     lambda: S.warmup_stable_decay(0.1, 100, 10, 20, decay="cosine")),
-    (lambda: S.warmup(S.constant(0.1), num_warmup_steps=5), lambda: S.warmup(S.constant(0.1), 5)),
-    (lambda: S.ramp(init_value=0.0, end_value=1.0, transition_steps=4), lambda: S.ramp(0.0, 1.0, 4)),
-])
+@pytest.mark.parametrize(
+    "call,same",
+    [
+        (lambda: S.cosine_decay(0.1, T_max=50, eta_min=0.01), lambda: S.cosine_decay(0.1, 50, 0.01)),
+        (lambda: S.cosine_decay(0.1, 50, end_lr=0.01), lambda: S.cosine_decay(0.1, 50, min_lr=0.01)),
+        (lambda: S.linear_decay(0.1, total_iters=50, min_lr=0.01), lambda: S.linear_decay(0.1, 50, 0.01)),
+        (lambda: S.polynomial_decay(0.1, 50, lr_end=0.01, power=2), lambda: S.polynomial_decay(0.1, 50, 0.01, 2)),
+        (
+            lambda: S.exponential_decay(initial_learning_rate=0.1, decay_rate=0.9, decay_steps=10),
+            lambda: S.exponential_decay(0.1, 0.9, 10),
+        ),
+        (lambda: S.cosine_restarts(0.1, T_0=10, T_mult=2, eta_min=0.001), lambda: S.cosine_restarts(0.1, 10, 2, 0.001)),
+        (
+            lambda: S.one_cycle(lr=0.1, total_steps=100, anneal_strategy="linear"),
+            lambda: S.one_cycle(0.1, 100, anneal="linear"),
+        ),
+        (
+            lambda: S.warmup_stable_decay(
+                0.1, num_training_steps=100, num_warmup_steps=10, num_decay_steps=20, decay_type="cosine"
+            ),
+            lambda: S.warmup_stable_decay(0.1, 100, 10, 20, decay="cosine"),
+        ),
+        (lambda: S.warmup(S.constant(0.1), num_warmup_steps=5), lambda: S.warmup(S.constant(0.1), 5)),
+        (lambda: S.ramp(init_value=0.0, end_value=1.0, transition_steps=4), lambda: S.ramp(0.0, 1.0, 4)),
+    ],
+)
 def test_other_libraries_names_are_documented_aliases(call, same):
     assert call() == same()
 

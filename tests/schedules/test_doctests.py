@@ -1,10 +1,11 @@
 """Every module of course_lib.schedules runs its doctests (one example at least)."""
+
 from __future__ import annotations
 
 import pytest
+from _doctests import assert_doctests_pass, room_modules
 
 import course_lib.schedules
-from _doctests import assert_doctests_pass, room_modules
 
 
 @pytest.mark.parametrize("name", room_modules(course_lib.schedules))
@@ -13,11 +14,14 @@ def test_doctests(name):
 
 
 def test_importing_schedules_leaves_torch_out():
+    import importlib.util
     import subprocess
     import sys
-    import importlib.util
+
     # without torch (course.py test-notorch) the NumPy half must import all the same
     then = "S.as_torch_scheduler; assert 'torch' in sys.modules" if importlib.util.find_spec("torch") else "pass"
-    code = ("import sys, course_lib.schedules as S; S.REGISTRY; S.gallery(); S.param_specs('cyclic'); "
-            f"assert 'torch' not in sys.modules, 'torch imported'; {then}")
+    code = (
+        "import sys, course_lib.schedules as S; S.REGISTRY; S.gallery(); S.param_specs('cyclic'); "
+        f"assert 'torch' not in sys.modules, 'torch imported'; {then}"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

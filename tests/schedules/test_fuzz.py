@@ -4,6 +4,7 @@ A factory returns a schedule or raises ValueError/TypeError naming the argument;
 returns finite rates >= 0 of the step's shape, or refuses the step (naming ``t``); never a
 RuntimeWarning. Plain regression tests for the bugs the fuzzing found are at the end.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -11,33 +12,63 @@ import math
 
 import numpy as np
 import pytest
+from _fuzz import any_float, call, examples, junk, or_junk, rates, step_counts, steps
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _fuzz import any_float, call, examples, junk, or_junk, rates, step_counts, steps
 from course_lib import schedules as S
 
-FACTORIES = {**S.CATALOG, **S.MOMENTUM_CATALOG, "warmup": S.warmup, "join": S.join, "scaled": S.scaled,
-             "ramp": S.ramp, "rescaled": S.rescaled, "one_minus_sqrt_decay": S.one_minus_sqrt_decay}
+FACTORIES = {
+    **S.CATALOG,
+    **S.MOMENTUM_CATALOG,
+    "warmup": S.warmup,
+    "join": S.join,
+    "scaled": S.scaled,
+    "ramp": S.ramp,
+    "rescaled": S.rescaled,
+    "one_minus_sqrt_decay": S.one_minus_sqrt_decay,
+}
 
 _fractions = st.one_of(st.floats(-0.5, 1.5), any_float)
 _by_name = {
-    "lr": rates, "max_lr": rates, "low": rates, "high": rates, "base_lr": rates, "min_lr": rates, "end_lr": rates, "start_lr": rates,
-    "gamma": _fractions, "cycle_decay": _fractions, "pct_start": _fractions, "decay_rate": any_float,
-    "power": st.one_of(st.floats(-2, 50), any_float), "cycle_mult": st.one_of(st.floats(0, 10), any_float),
-    "div_factor": st.one_of(st.floats(0, 1e6), any_float), "final_div_factor": st.one_of(st.floats(0, 1e8), any_float),
+    "lr": rates,
+    "max_lr": rates,
+    "low": rates,
+    "high": rates,
+    "base_lr": rates,
+    "min_lr": rates,
+    "end_lr": rates,
+    "start_lr": rates,
+    "gamma": _fractions,
+    "cycle_decay": _fractions,
+    "pct_start": _fractions,
+    "decay_rate": any_float,
+    "power": st.one_of(st.floats(-2, 50), any_float),
+    "cycle_mult": st.one_of(st.floats(0, 10), any_float),
+    "div_factor": st.one_of(st.floats(0, 1e6), any_float),
+    "final_div_factor": st.one_of(st.floats(0, 1e8), any_float),
     "factor": st.one_of(st.floats(0, 1e6), any_float),
-    "momentum": _fractions, "base_momentum": _fractions, "max_momentum": _fractions,
+    "momentum": _fractions,
+    "base_momentum": _fractions,
+    "max_momentum": _fractions,
     "mode": st.sampled_from(["triangular", "triangular2", "exp_range", "cosine", ""]),
     "anneal": st.sampled_from(["cos", "linear", "exp"]),
     "decay": st.sampled_from(["linear", "cosine", "1-sqrt", "sqrt"]),
-    "staircase": st.booleans(), "three_phase": st.booleans(),
+    "staircase": st.booleans(),
+    "three_phase": st.booleans(),
     "milestones": st.lists(st.integers(-2, 10**6), max_size=4),
     "boundaries": st.lists(st.integers(-2, 10**6), max_size=4),
     "values": st.lists(rates, max_size=5),
 }
-_simple = st.sampled_from([S.constant(0.1), S.cosine_decay(1.0, 100), S.exponential_decay(1e300, 0.5),
-                           S.linear_decay(0.5, 10), S.cyclic(1e-3, 1.0, 5)])
+_simple = st.sampled_from(
+    [
+        S.constant(0.1),
+        S.cosine_decay(1.0, 100),
+        S.exponential_decay(1e300, 0.5),
+        S.linear_decay(0.5, 10),
+        S.cyclic(1e-3, 1.0, 5),
+    ]
+)
 
 
 def _arg(name: str) -> st.SearchStrategy:
@@ -52,9 +83,10 @@ def _arg(name: str) -> st.SearchStrategy:
 
 def _kwargs(name: str) -> st.SearchStrategy:
     params = inspect.signature(FACTORIES[name]).parameters
-    return st.fixed_dictionaries({p: _arg(p) for p in params if params[p].default is inspect.Parameter.empty},
-                                 optional={p: _arg(p) for p in params
-                                           if params[p].default is not inspect.Parameter.empty})
+    return st.fixed_dictionaries(
+        {p: _arg(p) for p in params if params[p].default is inspect.Parameter.empty},
+        optional={p: _arg(p) for p in params if params[p].default is not inspect.Parameter.empty},
+    )
 
 
 def _assert_rates(schedule: S.Schedule, t, values) -> None:
@@ -99,6 +131,7 @@ def test_evaluate(n):
 # Regression tests: one per bug the fuzzing found
 # ---------------------------------------------------------------------------
 
+
 def test_a_list_of_steps_is_an_array_of_steps():
     s = S.step_decay(0.1, 1)
     assert np.allclose(s([0, 1, 2]), [0.1, 0.01, 0.001])
@@ -132,9 +165,13 @@ def test_scaled_refuses_a_factor_that_overflows_the_rate():
         S.scaled(S.constant(1e10), 1e300)
 
 
-@pytest.mark.parametrize("make", [lambda: S.cyclic(1e-3, 1.0, 5, mode="triangular2"),
-                                  lambda: S.cyclic_momentum(5, base_momentum=0.85, max_momentum=0.95,
-                                                            mode="triangular2")])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: S.cyclic(1e-3, 1.0, 5, mode="triangular2"),
+        lambda: S.cyclic_momentum(5, base_momentum=0.85, max_momentum=0.95, mode="triangular2"),
+    ],
+)
 def test_triangular2_far_out_settles_quietly(make):
     # "RuntimeWarning: overflow encountered in power" (2.0 ** (cycle - 1) at t = 1e15)
     import warnings

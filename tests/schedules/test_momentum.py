@@ -1,4 +1,5 @@
 """Momentum schedules run opposite to the rate they pair with."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,15 +34,20 @@ def test_effective_lr_is_lr_over_one_minus_momentum():
     np.testing.assert_allclose(S.effective_lr(rate, mom, n), rate(t) / (1 - mom(t)))
     np.testing.assert_allclose(S.effective_lr(0.1, 0.9, 4), [1.0] * 4)
     np.testing.assert_allclose(S.effective_lr(S.constant(0.2), 0.0, 3), [0.2] * 3)
-    warm = slice(0, int(np.argmax(rate(t))) + 1)                       # the warm-up phase: 25x in lr, 25/3x in effect
+    warm = slice(0, int(np.argmax(rate(t))) + 1)  # the warm-up phase: 25x in lr, 25/3x in effect
     eff = S.effective_lr(rate, mom, n)[warm]
     assert rate(t)[warm].max() / rate(t)[warm].min() == pytest.approx(25)
     assert eff.max() / eff.min() == pytest.approx(25 / 3)
 
 
-@pytest.mark.parametrize("kwargs,match", [(dict(lr=0.1, momentum=1.0, n_steps=3), "momentum"),
-                                          (dict(lr=-0.1, momentum=0.5, n_steps=3), "lr"),
-                                          (dict(lr=0.1, momentum=0.5, n_steps=0), "n_steps")])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(lr=0.1, momentum=1.0, n_steps=3), "momentum"),
+        (dict(lr=-0.1, momentum=0.5, n_steps=3), "lr"),
+        (dict(lr=0.1, momentum=0.5, n_steps=0), "n_steps"),
+    ],
+)
 def test_effective_lr_checks_its_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         S.effective_lr(**kwargs)

@@ -1,4 +1,5 @@
 """Recipes: each shape fitted to (peak lr, T) gives the values the old tables gave (commit 423a876)."""
+
 from __future__ import annotations
 
 import math
@@ -87,6 +88,8 @@ def test_scaled_schedule_is_the_old_one(base, k, T, W):
 def test_budget_cut_schedules_are_the_old_ones(T):
     half = T // 2
     assert R.budget_cut_schedules(0.3, T) == {
-        "cosine(T) stopped at T/2": S.cosine_decay(0.3, T), "cosine(T/2)": S.cosine_decay(0.3, half),
+        "cosine(T) stopped at T/2": S.cosine_decay(0.3, T),
+        "cosine(T/2)": S.cosine_decay(0.3, half),
         "WSD branch at T/2": S.warmup_stable_decay(0.3, half, T // 10, max(half // 5, 1)),
-        "constant": S.constant(0.3)}
+        "constant": S.constant(0.3),
+    }

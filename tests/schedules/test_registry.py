@@ -1,4 +1,5 @@
 """The registry: one row per schedule, and its readers (catalog, gallery, recipes, explorers)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,13 +8,27 @@ import pytest
 from course_lib import schedules as S
 from course_lib.schedules.registry import REGISTRY, build_schedule, gallery, param_specs
 
-OLD_CATALOG_ORDER = ["constant", "step_decay", "multistep_decay", "exponential_decay", "inverse_time_decay",
-                     "inverse_sqrt_decay", "polynomial_decay", "linear_decay", "cosine_decay", "cosine_restarts",
-                     "cyclic", "one_cycle", "noam", "piecewise_constant", "warmup_stable_decay"]
+OLD_CATALOG_ORDER = [
+    "constant",
+    "step_decay",
+    "multistep_decay",
+    "exponential_decay",
+    "inverse_time_decay",
+    "inverse_sqrt_decay",
+    "polynomial_decay",
+    "linear_decay",
+    "cosine_decay",
+    "cosine_restarts",
+    "cyclic",
+    "one_cycle",
+    "noam",
+    "piecewise_constant",
+    "warmup_stable_decay",
+]
 
 
 def test_catalog_is_the_rows_in_order():
-    assert list(S.CATALOG)[:len(OLD_CATALOG_ORDER)] == OLD_CATALOG_ORDER  # new rows come after (or anywhere)
+    assert list(S.CATALOG)[: len(OLD_CATALOG_ORDER)] == OLD_CATALOG_ORDER  # new rows come after (or anywhere)
     assert all(S.CATALOG[name] is getattr(S, name) for name in S.CATALOG)
     assert [name for name, row in REGISTRY.items() if not row.catalog] == ["warmup"]
 
@@ -53,6 +68,7 @@ def test_build_schedule_messages():
 def test_a_factory_outside_the_registry_gets_controls_from_its_signature():
     def custom(lr: float, total_steps: int, sharpness: float = 2.0, note: str = "x"):
         return S.cosine_decay(lr, total_steps)
+
     specs = param_specs(custom, 50)
     assert [specs[p].kind for p in specs] == ["log", "int", "float", "text"]
     assert specs["total_steps"].default == 50 and specs["sharpness"].high == 4.0

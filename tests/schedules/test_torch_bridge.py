@@ -1,4 +1,5 @@
 """as_torch_scheduler: course_lib schedules drive real torch optimizers."""
+
 from __future__ import annotations
 
 import io

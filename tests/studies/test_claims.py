@@ -9,6 +9,7 @@ seed sets from a fixed start (so the test is deterministic) must hold on >= :dat
 them. It runs in a child process in which torch cannot be imported, which is also the check that the
 NumPy claims do not need torch. A change that breaks a claim's replication fails here.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,11 +20,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from _toy_claims import ALWAYS_AHEAD, COIN_FAIR
 
 from course_lib.studies import replication as rp
 from course_lib.studies.replication import FRESH_BASE, Claim, all_claims
-
-from _toy_claims import ALWAYS_AHEAD, COIN_FAIR
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -58,8 +58,10 @@ def where_problems(c: Claim, notebooks: Path = NOTEBOOKS) -> list[str]:
         return [f"{c.name}: where={c.where!r} names no notebook (no notebooks/{m['stem']}.ipynb)"]
     heading = re.compile(rf"^#{{2,4}}\s+{re.escape(m['section'])}(?:\.|\s)", re.MULTILINE)
     if not any(heading.search(text) for text in _cells(nb, "markdown")):
-        return [f"{c.name}: where={c.where!r}: {m['stem']} has no section numbered {m['section']} "
-                f"(a heading '## {m['section']}. ...' or '### {m['section']} ...')"]
+        return [
+            f"{c.name}: where={c.where!r}: {m['stem']} has no section numbered {m['section']} "
+            f"(a heading '## {m['section']}. ...' or '### {m['section']} ...')"
+        ]
     return []
 
 
@@ -74,13 +76,14 @@ def call_problems(c: Claim, notebooks: Path = NOTEBOOKS) -> list[str]:
     if nb is None:
         return [f"{c.name}: no notebook to look in (where={c.where!r})"]
     call = re.compile(rf"""studies\.claim\(\s*["']{re.escape(c.name)}["']\s*\)""")
-    quoted = re.compile(rf"""["']{re.escape(c.name)}["']""")       # for name in ("a.x", "a.y"): studies.claim(name)
+    quoted = re.compile(rf"""["']{re.escape(c.name)}["']""")  # for name in ("a.x", "a.y"): studies.claim(name)
     if any(c.name in p.read_text() for p in EXERCISES_DIR.glob("*.py")):
-        return []       # an exercise's reference answer: its check cites the claim; the notebook must not assert it
-    if not any(call.search(code) or ("studies.claim(" in code and quoted.search(code))
-               for code in _cells(nb, "code")):
-        return [f"{c.name}: {m['stem']}.ipynb never calls studies.claim({c.name!r}); the notebook must run "
-                "the registered claim on its seeds"]
+        return []  # an exercise's reference answer: its check cites the claim; the notebook must not assert it
+    if not any(call.search(code) or ("studies.claim(" in code and quoted.search(code)) for code in _cells(nb, "code")):
+        return [
+            f"{c.name}: {m['stem']}.ipynb never calls studies.claim({c.name!r}); the notebook must run "
+            "the registered claim on its seeds"
+        ]
     return []
 
 
@@ -96,21 +99,61 @@ def home_problems(c: Claim, claims_dir: Path = CLAIMS_DIR) -> list[str]:
 
 # ---- the checks themselves, on toy claims ---------------------------------------------------------
 
+
 def test_the_checks_find_a_wrong_place_a_missing_call_and_a_second_home(tmp_path):
-    bad_where = Claim("toy.y", "04_restarts §99", "s", COIN_FAIR.experiment, COIN_FAIR.predicate,
-                      COIN_FAIR.effect, notebook_seeds=(0,), register=False)
+    bad_where = Claim(
+        "toy.y",
+        "04_restarts §99",
+        "s",
+        COIN_FAIR.experiment,
+        COIN_FAIR.predicate,
+        COIN_FAIR.effect,
+        notebook_seeds=(0,),
+        register=False,
+    )
     assert "no section numbered 99" in where_problems(bad_where)[0]
-    assert "names no notebook" in where_problems(
-        Claim("toy.y", "42_nowhere §1", "s", COIN_FAIR.experiment, COIN_FAIR.predicate, COIN_FAIR.effect,
-              notebook_seeds=(0,), register=False))[0]
-    assert "is not '<notebook stem>" in where_problems(
-        Claim("toy.y", "notebook 4, section 3", "s", COIN_FAIR.experiment, COIN_FAIR.predicate,
-              COIN_FAIR.effect, notebook_seeds=(0,), register=False))[0]
-    assert where_problems(COIN_FAIR) == []                      # 00_start_here §2 exists
+    assert (
+        "names no notebook"
+        in where_problems(
+            Claim(
+                "toy.y",
+                "42_nowhere §1",
+                "s",
+                COIN_FAIR.experiment,
+                COIN_FAIR.predicate,
+                COIN_FAIR.effect,
+                notebook_seeds=(0,),
+                register=False,
+            )
+        )[0]
+    )
+    assert (
+        "is not '<notebook stem>"
+        in where_problems(
+            Claim(
+                "toy.y",
+                "notebook 4, section 3",
+                "s",
+                COIN_FAIR.experiment,
+                COIN_FAIR.predicate,
+                COIN_FAIR.effect,
+                notebook_seeds=(0,),
+                register=False,
+            )
+        )[0]
+    )
+    assert where_problems(COIN_FAIR) == []  # 00_start_here §2 exists
     assert "never calls studies.claim('toy.coin_fair')" in call_problems(COIN_FAIR)[0]
-    (tmp_path / "00_start_here.ipynb").write_text(json.dumps({"cells": [
-        {"cell_type": "markdown", "source": ["## 2. A first schedule\n"]},
-        {"cell_type": "code", "source": ["fair = studies.claim('toy.coin_fair')\n", "fair.run()"]}]}))
+    (tmp_path / "00_start_here.ipynb").write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {"cell_type": "markdown", "source": ["## 2. A first schedule\n"]},
+                    {"cell_type": "code", "source": ["fair = studies.claim('toy.coin_fair')\n", "fair.run()"]},
+                ]
+            }
+        )
+    )
     assert where_problems(COIN_FAIR, tmp_path) == [] and call_problems(COIN_FAIR, tmp_path) == []
     (tmp_path / "toy.py").write_text('Claim("toy.coin_fair", ...)\n')
     assert home_problems(COIN_FAIR, tmp_path) == []
@@ -120,11 +163,13 @@ def test_the_checks_find_a_wrong_place_a_missing_call_and_a_second_home(tmp_path
 
 # ---- the registry ---------------------------------------------------------------------------------
 
+
 def test_every_claim_module_is_named_by_a_topic_and_registers_claims():
     modules = {p.stem for p in CLAIMS_DIR.glob("*.py") if p.stem != "__init__"}
     topics = {name.split(".", 1)[0] for name in CLAIMS}
-    assert modules == topics, f"modules without claims: {sorted(modules - topics)}; topics without a module: " \
-                              f"{sorted(topics - modules)}"
+    assert modules == topics, (
+        f"modules without claims: {sorted(modules - topics)}; topics without a module: {sorted(topics - modules)}"
+    )
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*", n) for n in CLAIMS), sorted(CLAIMS)
 
 
@@ -139,8 +184,10 @@ def test_claim_is_whole(name):
     if c.fast and c.needs_torch:
         problems.append(f"{name}: fast=True is for cheap NumPy claims, and this one needs torch")
     if c.fresh_sets is not None and c.fresh_sets < rp.TORCH_SETS:
-        problems.append(f"{name}: fresh_sets={c.fresh_sets}; a claim runs on at least {rp.TORCH_SETS} fresh sets "
-                        "(the page shows a cut below the issue's default as 'cut')")
+        problems.append(
+            f"{name}: fresh_sets={c.fresh_sets}; a claim runs on at least {rp.TORCH_SETS} fresh sets "
+            "(the page shows a cut below the issue's default as 'cut')"
+        )
     assert not problems, "\n".join(problems)
 
 
@@ -214,8 +261,7 @@ _CHILD = textwrap.dedent("""
 def without_torch() -> dict:
     """The fast subset replicated and the torch claims tried, in a child process that cannot import torch."""
     spec = json.dumps([[c.name for c in FAST], [c.name for c in TORCH], FAST_SETS, FAST_START, TORCH_ASK_SECONDS])
-    done = subprocess.run([sys.executable, "-c", _CHILD, spec], capture_output=True, text=True, cwd=ROOT,
-                          timeout=600)
+    done = subprocess.run([sys.executable, "-c", _CHILD, spec], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert done.returncode == 0, f"the check without torch failed:\n{done.stderr[-3000:]}"
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -223,22 +269,26 @@ def without_torch() -> dict:
 def test_claim_modules_import_without_torch(without_torch):
     """``studies.claim(name)`` imports every claim module: a NumPy notebook must not pay for torch."""
     failed = without_torch["modules"]
-    assert not failed, ("claim modules that import torch when imported (import torch-backed code inside the "
-                        "experiment function instead): " + "; ".join(f"{m}: {e}" for m, e in failed.items()))
+    assert not failed, (
+        "claim modules that import torch when imported (import torch-backed code inside the "
+        "experiment function instead): " + "; ".join(f"{m}: {e}" for m, e in failed.items())
+    )
 
 
 @pytest.mark.parametrize("name", [c.name for c in FAST])
 def test_fast_claim_replicates_on_fresh_sets_without_torch(without_torch, name):
     module = name.split(".", 1)[0]
-    assert module not in without_torch["modules"], f"{name}: its module needs torch at import " \
-                                                   f"({without_torch['modules'][module]})"
+    assert module not in without_torch["modules"], (
+        f"{name}: its module needs torch at import ({without_torch['modules'][module]})"
+    )
     result = without_torch["fast"][name]
     assert "error" not in result, f"{name} failed without torch (a NumPy claim must not need it): {result['error']}"
     held = sum(result["held"])
     assert held >= FAST_MIN_HELD, (
         f"{name} held on {held} of {FAST_SETS} fresh seed sets (from seed {FAST_START}); it must hold on "
         f">= {FAST_MIN_HELD}. Effect on those seeds: {result['effect']}. Restate the claim or fix the change "
-        "that broke it (scripts/replicate.py --only NAME gives its full rate)")
+        "that broke it (scripts/replicate.py --only NAME gives its full rate)"
+    )
 
 
 @pytest.mark.parametrize("name", [c.name for c in TORCH])

@@ -3,14 +3,22 @@
 The experiments themselves run in the notebook (on its seeds) and in ``make replicate`` (on fresh ones);
 here only the cheap bowl claim runs, and the rest is checked without training anything.
 """
+
 from __future__ import annotations
 
 from course_lib import studies
 
-NAMES = ["warmup.sharpness_tracks_rate", "warmup.adam_spike_without_warmup", "warmup.warmup_ends_lower",
-         "warmup.shortest_warmup_on_grid", "clipping.rescues_far_starts", "clipping.bowl_limits",
-         "clipping.adam_spike_survives_clipping", "transformer.post_ln_needs_warmup",
-         "transformer.pre_ln_same_without_warmup"]
+NAMES = [
+    "warmup.sharpness_tracks_rate",
+    "warmup.adam_spike_without_warmup",
+    "warmup.warmup_ends_lower",
+    "warmup.shortest_warmup_on_grid",
+    "clipping.rescues_far_starts",
+    "clipping.bowl_limits",
+    "clipping.adam_spike_survives_clipping",
+    "transformer.post_ln_needs_warmup",
+    "transformer.pre_ln_same_without_warmup",
+]
 
 
 def test_every_claim_of_notebook_03_is_registered_in_its_section():

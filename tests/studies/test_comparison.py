@@ -1,4 +1,5 @@
 """course_lib.studies, notebook 06 section: budgets, the standard schedules, tuning and comparing."""
+
 from __future__ import annotations
 
 import math
@@ -6,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from course_lib import studies as X
-from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
+from course_lib import studies as X
+from course_lib.training import models as M
 from course_lib.training.history import History
 
 
@@ -20,8 +21,14 @@ def data():
 
 @pytest.fixture(scope="module")
 def budget(data):
-    return X.Budget(data, lambda: M.mlp(2, 3, hidden=(16,), seed=None), epochs=2, batch_size=32,
-                    optimizer="sgd", options=dict(momentum=0.9))
+    return X.Budget(
+        data,
+        lambda: M.mlp(2, 3, hidden=(16,), seed=None),
+        epochs=2,
+        batch_size=32,
+        optimizer="sgd",
+        options=dict(momentum=0.9),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -152,8 +159,9 @@ def test_budget_cut_schedules(total):
     assert cut["cosine(T) stopped at T/2"](half) == pytest.approx(0.15, rel=0.05)
     assert cut["cosine(T/2)"](half - 1) < 0.01 and cut["WSD branch at T/2"](half - 1) < 0.3 * 0.25
     branch_start = half - max(half // 5, 1)
-    np.testing.assert_array_equal(S.evaluate(cut["WSD branch at T/2"], branch_start),
-                                  S.evaluate(S.wsd_schedule(0.3, total), branch_start))
+    np.testing.assert_array_equal(
+        S.evaluate(cut["WSD branch at T/2"], branch_start), S.evaluate(S.wsd_schedule(0.3, total), branch_start)
+    )
     assert cut["WSD branch at T/2"](branch_start + 1) < S.wsd_schedule(0.3, total)(branch_start + 1)
     with pytest.raises(ValueError, match="total_steps"):
         S.budget_cut_schedules(0.3, 3)

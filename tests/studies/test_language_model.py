@@ -1,4 +1,5 @@
 """The language-model study on fast settings: paired runs over seeds, the levels, the measures."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,8 +14,9 @@ FAST = studies.LMSetup(steps=12, batch_size=4, context=8, n_layers=1, d_model=16
 
 def test_runs_are_paired_by_seed_and_reproducible():
     peak = 3e-3
-    runs = studies.run_lm_schedules(FAST, {"constant": schedules.constant(peak),
-                                           "WSD": schedules.warmup_stable_decay(peak, 12, 0, 4)}, seeds=[0, 1])
+    runs = studies.run_lm_schedules(
+        FAST, {"constant": schedules.constant(peak), "WSD": schedules.warmup_stable_decay(peak, 12, 0, 4)}, seeds=[0, 1]
+    )
     assert list(runs) == ["constant", "WSD"] and all(len(hs) == 2 for hs in runs.values())
     for c, w in zip(runs["constant"], runs["WSD"]):  # same schedule until the decay: the same run
         assert np.array_equal(c.loss[:9], w.loss[:9]) and not np.array_equal(c.lr, w.lr)

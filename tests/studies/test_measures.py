@@ -1,4 +1,5 @@
 """course_lib.studies: measurements on Histories."""
+
 from __future__ import annotations
 
 import math
@@ -6,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from course_lib import studies as X
 from course_lib import problems as P
+from course_lib import studies as X
 from course_lib import training as T
 from course_lib.training.history import History
 
@@ -37,16 +38,16 @@ def test_steps_to_tolerance_stay_counts_from_the_last_time_above():
     b = P.quadratic_bowl(condition_number=10.0)
     rel = np.array([1.0, 1e-7, 1e-3, 1e-7, 1e-8])
     h = History(steps=np.arange(5), lr=np.full(5, 0.1), loss=b.min_loss + rel)
-    assert X.steps_to_tolerance(h, b, 1e-6) == 1                   # the first dip
-    assert X.steps_to_tolerance(h, b, 1e-6, stay=True) == 3        # stays below from here
+    assert X.steps_to_tolerance(h, b, 1e-6) == 1  # the first dip
+    assert X.steps_to_tolerance(h, b, 1e-6, stay=True) == 3  # stays below from here
     assert X.steps_to_tolerance(h, b, 1e-2, stay=True) == 1
-    assert X.steps_to_tolerance(h, b, 1.0, stay=True) == 0          # within from the start
+    assert X.steps_to_tolerance(h, b, 1.0, stay=True) == 0  # within from the start
 
 
 def test_steps_to_tolerance_stay_is_none_when_above_at_the_end(bowl):
     h = T.run_gd(bowl, 0.01, 10)
     assert X.steps_to_tolerance(h, bowl, 1e-6, stay=True) is None
-    assert X.steps_to_tolerance(T.run_gd(bowl, 2.5, 500), bowl, 1e-6, stay=True) is None   # diverged
+    assert X.steps_to_tolerance(T.run_gd(bowl, 2.5, 500), bowl, 1e-6, stay=True) is None  # diverged
 
 
 def test_steps_to_tolerance_stay_on_momentum_bowl():
@@ -82,14 +83,17 @@ def test_late_excess_loss_of_a_diverged_run_is_inf(bowl):
     assert X.late_excess_loss(T.run_gd(bowl, 2.5, 500), bowl, 10) == math.inf
 
 
-@pytest.mark.parametrize("call, error, name", [
-    (lambda b: X.excess_loss("h", b), TypeError, "history"),
-    (lambda b: X.excess_loss(History(), object()), TypeError, "min_loss"),
-    (lambda b: X.late_excess_loss(T.run_gd(b, 0.1, 5), b, 0), ValueError, "window"),
-    (lambda b: X.late_excess_loss(T.run_gd(b, 0.1, 5), b, 6), ValueError, "window"),
-    (lambda b: X.steps_to_tolerance(T.run_gd(b, 0.1, 5), b, 0.0), ValueError, "rel_tol"),
-    (lambda b: X.steps_to_tolerance(History(), b), ValueError, "history"),
-])
+@pytest.mark.parametrize(
+    "call, error, name",
+    [
+        (lambda b: X.excess_loss("h", b), TypeError, "history"),
+        (lambda b: X.excess_loss(History(), object()), TypeError, "min_loss"),
+        (lambda b: X.late_excess_loss(T.run_gd(b, 0.1, 5), b, 0), ValueError, "window"),
+        (lambda b: X.late_excess_loss(T.run_gd(b, 0.1, 5), b, 6), ValueError, "window"),
+        (lambda b: X.steps_to_tolerance(T.run_gd(b, 0.1, 5), b, 0.0), ValueError, "rel_tol"),
+        (lambda b: X.steps_to_tolerance(History(), b), ValueError, "history"),
+    ],
+)
 def test_bad_arguments_name_themselves(bowl, call, error, name):
     with pytest.raises(error, match=name):
         call(bowl)
@@ -98,12 +102,12 @@ def test_bad_arguments_name_themselves(bowl, call, error, name):
 def test_noise_floor_depends_on_lr_over_batch_size():
     nls = P.noisy_least_squares()
     a = X.noise_floor(nls, 0.02, 1, seeds=[0, 1], n_steps=2500, window=2000)
-    b = X.noise_floor(nls, 0.08, 4, seeds=[0, 1], n_steps=2500, window=2000)     # 4x the batch, 4x the rate
-    c = X.noise_floor(nls, 0.02, 4, seeds=[0, 1], n_steps=2500, window=2000)     # 4x the batch only
+    b = X.noise_floor(nls, 0.08, 4, seeds=[0, 1], n_steps=2500, window=2000)  # 4x the batch, 4x the rate
+    c = X.noise_floor(nls, 0.02, 4, seeds=[0, 1], n_steps=2500, window=2000)  # 4x the batch only
     assert a.shape == (2,) and np.all(a > 0)
     assert 0.8 < b.mean() / a.mean() < 1.25
     assert 3 < a.mean() / c.mean() < 5.5
-    predicted = 0.02 * nls.noise ** 2 * np.trace(nls.H) / 4
+    predicted = 0.02 * nls.noise**2 * np.trace(nls.H) / 4
     assert 0.8 < a.mean() / predicted < 1.4
 
 
@@ -114,8 +118,10 @@ def test_noise_floor_of_adam_and_of_a_run_that_diverges():
     assert X.noise_floor(nls, 3.0, 1, seeds=[0], n_steps=200, window=100)[0] == math.inf
 
 
-@pytest.mark.parametrize("kwargs,match", [(dict(method="lbfgs"), "method"), (dict(window=0), "window"),
-                                          (dict(n_steps=10, window=100), "n_steps")])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [(dict(method="lbfgs"), "method"), (dict(window=0), "window"), (dict(n_steps=10, window=100), "n_steps")],
+)
 def test_noise_floor_checks_its_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         X.noise_floor(P.noisy_least_squares(), 0.01, 1, **kwargs)

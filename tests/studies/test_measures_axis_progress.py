@@ -1,12 +1,13 @@
 """experiments.axis_progress: steps to shrink each parameter's distance to the minimum."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from course_lib import training as A
-from course_lib import studies as X
 from course_lib import problems as P
+from course_lib import studies as X
+from course_lib import training as A
 from course_lib import training as T
 from course_lib.training.history import History
 

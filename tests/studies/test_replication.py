@@ -1,21 +1,22 @@
 """course_lib.studies.replication: runs, estimates against hand computations, fresh seeds, replicate()."""
+
 from __future__ import annotations
 
 import math
 
 import numpy as np
 import pytest
+from _toy_claims import ALWAYS_AHEAD, COIN_FAIR, COIN_MAJORITY
 from scipy import stats
 
 from course_lib.studies import replication as rp
 from course_lib.studies.replication import FRESH_BASE, Claim, Estimate, Runs
 
-from _toy_claims import ALWAYS_AHEAD, COIN_FAIR, COIN_MAJORITY
-
 Z = 1.959963984540054  # the 97.5 % point of the standard normal
 
 
 # ---- Runs ---------------------------------------------------------------------------------------
+
 
 def test_runs_hold_named_arrays_one_row_per_seed():
     r = Runs((3, 4, 5), loss=[0.5, 0.25, 1.0], hit=[True, False, True])
@@ -40,6 +41,7 @@ def test_runs_of_a_set_level_measurement_count_their_rows():
 
 
 # ---- estimates against hand computations --------------------------------------------------------
+
 
 def test_mean_interval_is_the_t_interval_by_hand():
     x = np.array([1.0, 2.0, 4.0, 7.0])
@@ -108,6 +110,7 @@ def test_estimate_prints_and_knows_when_it_excludes_a_value():
 
 # ---- fresh seeds and the default sizes -----------------------------------------------------------
 
+
 @pytest.mark.parametrize("size,sets,start", [(1, 5, FRESH_BASE), (3, 67, FRESH_BASE), (100, 20, FRESH_BASE + 7)])
 def test_fresh_seed_sets_are_disjoint_fresh_and_of_the_notebooks_size(size, sets, start):
     drawn = rp.fresh_seed_sets(size, sets, start)
@@ -123,21 +126,48 @@ def test_fresh_seed_sets_refuse_empty_sets(size, sets):
 
 
 def test_default_sets_give_200_seeds_and_20_sets_for_numpy_10_for_torch():
-    assert rp.default_sets(ALWAYS_AHEAD) == 67          # 3 seeds per set: ceil(200 / 3)
-    assert rp.default_sets(COIN_FAIR) == 20             # 20 seeds per set: 20 sets are 400 seeds
-    torch_claim = Claim("toy.torch", "00_start_here §2", "s", ALWAYS_AHEAD.experiment, ALWAYS_AHEAD.predicate,
-                        ALWAYS_AHEAD.effect, notebook_seeds=(0, 1, 2), needs_torch=True, register=False)
+    assert rp.default_sets(ALWAYS_AHEAD) == 67  # 3 seeds per set: ceil(200 / 3)
+    assert rp.default_sets(COIN_FAIR) == 20  # 20 seeds per set: 20 sets are 400 seeds
+    torch_claim = Claim(
+        "toy.torch",
+        "00_start_here §2",
+        "s",
+        ALWAYS_AHEAD.experiment,
+        ALWAYS_AHEAD.predicate,
+        ALWAYS_AHEAD.effect,
+        notebook_seeds=(0, 1, 2),
+        needs_torch=True,
+        register=False,
+    )
     assert rp.default_sets(torch_claim) == rp.TORCH_SETS == 10
-    capped = Claim("toy.capped", "00_start_here §2", "s", ALWAYS_AHEAD.experiment, ALWAYS_AHEAD.predicate,
-                   ALWAYS_AHEAD.effect, notebook_seeds=(0,), fresh_sets=12, register=False)
+    capped = Claim(
+        "toy.capped",
+        "00_start_here §2",
+        "s",
+        ALWAYS_AHEAD.experiment,
+        ALWAYS_AHEAD.predicate,
+        ALWAYS_AHEAD.effect,
+        notebook_seeds=(0,),
+        fresh_sets=12,
+        register=False,
+    )
     assert rp.default_sets(capped) == 12
 
 
 # ---- claims ----------------------------------------------------------------------------------------
 
+
 def _claim(**changes):
-    base = dict(name="toy.x", where="00_start_here §2", statement="s", experiment=COIN_FAIR.experiment,
-                predicate=COIN_FAIR.predicate, effect=COIN_FAIR.effect, notebook_seeds=(0, 1), register=False)
+    base = dict(
+        name="toy.x",
+        where="00_start_here §2",
+        statement="s",
+        experiment=COIN_FAIR.experiment,
+        predicate=COIN_FAIR.predicate,
+        effect=COIN_FAIR.effect,
+        notebook_seeds=(0, 1),
+        register=False,
+    )
     return Claim(**{**base, **changes})
 
 
@@ -177,6 +207,7 @@ def test_unknown_claim_names_the_registered_ones():
 
 # ---- replicate -----------------------------------------------------------------------------------
 
+
 def test_replicate_counts_the_sets_where_the_predicate_holds():
     calls = []
     rep = rp.replicate(COIN_MAJORITY, n_sets=12, progress=lambda done, total: calls.append((done, total)))
@@ -213,15 +244,19 @@ def test_row_is_plain_data_for_the_table():
 
 # ---- the wording rule for restated claims ----------------------------------------------------------
 
-@pytest.mark.parametrize("statement,ok", [
-    ("on average over 200 seeds, SGDR and one cosine reach the deepest basin equally often", True),
-    ("On average, warm-up lowers the early spike", True),
-    ("SGDR is ahead on 55 % of 3-seed sets", True),
-    ("holds on 62% of sets", True),
-    ("one long cosine escapes better", False),
-    ("every seed reaches the basin", False),
-    ("the average loss is lower", False),   # "average" alone does not say how often
-])
+
+@pytest.mark.parametrize(
+    "statement,ok",
+    [
+        ("on average over 200 seeds, SGDR and one cosine reach the deepest basin equally often", True),
+        ("On average, warm-up lowers the early spike", True),
+        ("SGDR is ahead on 55 % of 3-seed sets", True),
+        ("holds on 62% of sets", True),
+        ("one long cosine escapes better", False),
+        ("every seed reaches the basin", False),
+        ("the average loss is lower", False),  # "average" alone does not say how often
+    ],
+)
 def test_worded_with_rate(statement, ok):
     assert rp.worded_with_rate(statement) is ok
 

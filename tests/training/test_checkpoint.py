@@ -1,4 +1,5 @@
 """Checkpoints: a stopped-and-resumed run equals the uninterrupted one, bit for bit."""
+
 from __future__ import annotations
 
 import copy
@@ -8,12 +9,12 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib.training import checkpoint as CK
-from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
 from course_lib import training as T
 from course_lib.schedules.torch_bridge import as_torch_scheduler
+from course_lib.training import checkpoint as CK
+from course_lib.training import models as M
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +35,14 @@ def test_doctests():
     assert doctest.testmod(CK).failed == 0
 
 
-@pytest.mark.parametrize("optimizer, schedule, stop_at", [
-    ("sgd", S.cosine_decay(0.3, 23), 7),              # mid-epoch
-    ("adam", S.warmup(S.cosine_decay(0.01, 18), 5), 10),  # on an epoch boundary, Adam moments saved
-    ("sgd", S.one_cycle(0.5, 23), 1),
-])
+@pytest.mark.parametrize(
+    "optimizer, schedule, stop_at",
+    [
+        ("sgd", S.cosine_decay(0.3, 23), 7),  # mid-epoch
+        ("adam", S.warmup(S.cosine_decay(0.01, 18), 5), 10),  # on an epoch boundary, Adam moments saved
+        ("sgd", S.one_cycle(0.5, 23), 1),
+    ],
+)
 def test_resume_is_exact(tmp_path, data, optimizer, schedule, stop_at):
     whole_net, *rest = fresh(schedule, optimizer)
     whole = CK.train_steps(whole_net, *rest, data, 0, 23, batch_size=32, seed=3)

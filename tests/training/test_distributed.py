@@ -3,6 +3,7 @@
 The launches share one fork server (started by the first one, a few seconds); later launches
 take about a second each.
 """
+
 from __future__ import annotations
 
 import doctest
@@ -18,11 +19,11 @@ import pytest
 import torch
 import torch.distributed as dist
 
-from course_lib.training import distributed as D
-from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
 from course_lib import training as T
+from course_lib.training import distributed as D
+from course_lib.training import models as M
 
 
 def test_doctests():
@@ -32,6 +33,7 @@ def test_doctests():
 # ---------------------------------------------------------------------------
 # Pure parts
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("n, world_size", [(10, 2), (10, 3), (7, 4), (1, 2), (12, 1)])
 def test_shard_indices_match_distributed_sampler(n, world_size):
@@ -53,8 +55,14 @@ def test_shards_cover_the_epoch_and_rebuild_the_global_batches():
         assert sorted(together.tolist()) == sorted(global_batch.tolist())
 
 
-@pytest.mark.parametrize("kwargs, word", [(dict(rank=2, world_size=2), "rank"), (dict(rank=0, world_size=0), "world_size"),
-                                          (dict(rank=-1, world_size=2), "rank")])
+@pytest.mark.parametrize(
+    "kwargs, word",
+    [
+        (dict(rank=2, world_size=2), "rank"),
+        (dict(rank=0, world_size=0), "world_size"),
+        (dict(rank=-1, world_size=2), "rank"),
+    ],
+)
 def test_shard_indices_rejects_bad_arguments(kwargs, word):
     with pytest.raises(ValueError, match=word):
         D.shard_indices(torch.arange(4), **kwargs)
@@ -86,8 +94,14 @@ def test_start_fork_server_is_idempotent():
 
 
 def test_a_worker_runs_train_torch_itself_with_a_shard():
-    assert list(inspect.signature(T.train_torch).parameters) == ["model", "data", "schedule", "config", "shard",
-                                                                  "options"]
+    assert list(inspect.signature(T.train_torch).parameters) == [
+        "model",
+        "data",
+        "schedule",
+        "config",
+        "shard",
+        "options",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -95,15 +109,18 @@ def digits():
     return P.load_digits(standardize=False)
 
 
-@pytest.mark.parametrize("kwargs, error, word", [
-    (dict(model_fn=lambda: M.mlp(64, 10)), TypeError, "picklable"),
-    (dict(batch_size=0), ValueError, "batch_size"),
-    (dict(world_size=0), ValueError, "world_size"),
-    (dict(timeout=0), ValueError, "timeout"),
-    (dict(progress=True), ValueError, "progress"),
-    (dict(bogus=1), TypeError, "bogus"),
-    (dict(start_method="thread"), ValueError, "start_method"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, word",
+    [
+        (dict(model_fn=lambda: M.mlp(64, 10)), TypeError, "picklable"),
+        (dict(batch_size=0), ValueError, "batch_size"),
+        (dict(world_size=0), ValueError, "world_size"),
+        (dict(timeout=0), ValueError, "timeout"),
+        (dict(progress=True), ValueError, "progress"),
+        (dict(bogus=1), TypeError, "bogus"),
+        (dict(start_method="thread"), ValueError, "start_method"),
+    ],
+)
 def test_bad_arguments_fail_before_any_process_starts(digits, kwargs, error, word):
     args = dict(model_fn=D.mlp_factory(64, 10), epochs=1, batch_size=32) | kwargs
     model_fn = args.pop("model_fn")
@@ -115,13 +132,17 @@ def test_bad_arguments_fail_before_any_process_starts(digits, kwargs, error, wor
 # The launcher's choices per platform (faked: no process starts)
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("platform, os_name, methods, asked, start, libuv", [
-    ("win32", "nt", ["spawn"], "forkserver", "spawn", "0"),            # Windows: spawn only, no libuv
-    ("win32", "nt", ["spawn"], "spawn", "spawn", "0"),
-    ("darwin", "posix", ["spawn", "fork", "forkserver"], "forkserver", "forkserver", None),
-    ("linux", "posix", ["fork", "spawn", "forkserver"], "fork", "fork", None),
-    ("linux", "posix", ["fork", "spawn", "forkserver"], "forkserver", "forkserver", None),
-])
+
+@pytest.mark.parametrize(
+    "platform, os_name, methods, asked, start, libuv",
+    [
+        ("win32", "nt", ["spawn"], "forkserver", "spawn", "0"),  # Windows: spawn only, no libuv
+        ("win32", "nt", ["spawn"], "spawn", "spawn", "0"),
+        ("darwin", "posix", ["spawn", "fork", "forkserver"], "forkserver", "forkserver", None),
+        ("linux", "posix", ["fork", "spawn", "forkserver"], "fork", "fork", None),
+        ("linux", "posix", ["fork", "spawn", "forkserver"], "forkserver", "forkserver", None),
+    ],
+)
 def test_launch_plan_fits_the_platform(monkeypatch, platform, os_name, methods, asked, start, libuv):
     """pytorch/pytorch#139990: Windows builds lack libuv, so the workers' TCPStore needs USE_LIBUV=0."""
     import multiprocessing
@@ -147,8 +168,9 @@ def test_workers_set_the_plans_variables(monkeypatch, tmp_path):
     for name, value in {"USE_LIBUV": "1", "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "2"}.items():
         monkeypatch.setenv(name, value)  # restored after the test
     with pytest.raises(RuntimeError, match="no group"):
-        D._worker(0, 1, {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "1", "USE_LIBUV": "0"}, None, None, [],
-                  str(tmp_path), 1.0)
+        D._worker(
+            0, 1, {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "1", "USE_LIBUV": "0"}, None, None, [], str(tmp_path), 1.0
+        )
     assert os.environ["USE_LIBUV"] == "0" and os.environ["MASTER_PORT"] == "1"
     assert (tmp_path / "error0.pkl").exists()
 
@@ -187,9 +209,15 @@ def launch(digits):
     """One launch, two runs: (0) the full run, (1) a run that rank 1 alone asks to stop."""
     start = time.perf_counter()
     results = D.train_distributed_many(
-        functools.partial(M.mlp, 64, 10, hidden=(32,), seed=0), digits,
+        functools.partial(M.mlp, 64, 10, hidden=(32,), seed=0),
+        digits,
         [dict(schedule=SCHEDULE, label="ddp"), dict(schedule=SCHEDULE, callback=stop_when_rank1_asks)],
-        world_size=2, epochs=EPOCHS, batch_size=PER_WORKER, seed=5, timeout=120)
+        world_size=2,
+        epochs=EPOCHS,
+        batch_size=PER_WORKER,
+        seed=5,
+        timeout=120,
+    )
     return results, time.perf_counter() - start
 
 
@@ -256,8 +284,7 @@ def test_a_crashing_worker_fails_cleanly_with_its_rank_and_error(launch, digits,
         D.train_distributed(model_fn, digits, 0.01, epochs=3, batch_size=64, callback=callback, timeout=60)
     err = info.value
     assert err.rank == 1
-    expected = "RuntimeError: boom on rank 1" if where == "callback" else \
-        "ValueError: cannot build the model on rank 1"
+    expected = "RuntimeError: boom on rank 1" if where == "callback" else "ValueError: cannot build the model on rank 1"
     assert err.error == expected and "rank 1" in str(err) and expected in str(err)
     assert "Traceback" in err.remote_traceback
     assert time.perf_counter() - start < 30
@@ -267,8 +294,15 @@ def test_a_crashing_worker_fails_cleanly_with_its_rank_and_error(launch, digits,
 def test_the_launch_times_out_and_stops_its_workers(launch, digits):
     start = time.perf_counter()
     with pytest.raises(TimeoutError, match="timeout") as info:
-        D.train_distributed(D.mlp_factory(64, 10, hidden=(16,)), digits, 0.01, epochs=2, batch_size=64,
-                            callback=sleep_on_rank1, timeout=6)
+        D.train_distributed(
+            D.mlp_factory(64, 10, hidden=(16,)),
+            digits,
+            0.01,
+            epochs=2,
+            batch_size=64,
+            callback=sleep_on_rank1,
+            timeout=6,
+        )
     assert isinstance(info.value, D.LaunchTimeout)
     assert time.perf_counter() - start < 20
     assert len(info.value.pids) == 2 and not any(_alive(pid) for pid in info.value.pids), "workers left running"

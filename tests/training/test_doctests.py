@@ -1,10 +1,11 @@
 """Every module of course_lib.training runs its doctests (one example at least)."""
+
 from __future__ import annotations
 
 import pytest
+from _doctests import assert_doctests_pass, room_modules
 
 import course_lib.training
-from _doctests import assert_doctests_pass, room_modules
 
 
 @pytest.mark.parametrize("name", room_modules(course_lib.training))

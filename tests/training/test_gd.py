@@ -1,4 +1,5 @@
 """course_lib.training.adaptive: the NumPy AdaGrad / RMSProp / Adam against torch.optim, step for step."""
+
 from __future__ import annotations
 
 import doctest
@@ -7,9 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib import training as A
 from course_lib import problems as P
 from course_lib import schedules as S
+from course_lib import training as A
 from course_lib import training as T
 
 
@@ -39,13 +40,16 @@ BOWL = P.quadratic_bowl(condition_number=100.0)
 NLS = P.noisy_least_squares(n_samples=200, dim=5)
 
 
-@pytest.mark.parametrize("method, kwargs, torch_kwargs", [
-    ("adam", {}, {}),
-    ("adam", dict(betas=(0.8, 0.99), eps=1e-6), dict(betas=(0.8, 0.99), eps=1e-6)),
-    ("adagrad", {}, {}),
-    ("rmsprop", {}, {}),
-    ("rmsprop", dict(alpha=0.9), dict(alpha=0.9)),
-])
+@pytest.mark.parametrize(
+    "method, kwargs, torch_kwargs",
+    [
+        ("adam", {}, {}),
+        ("adam", dict(betas=(0.8, 0.99), eps=1e-6), dict(betas=(0.8, 0.99), eps=1e-6)),
+        ("adagrad", {}, {}),
+        ("rmsprop", {}, {}),
+        ("rmsprop", dict(alpha=0.9), dict(alpha=0.9)),
+    ],
+)
 @pytest.mark.parametrize("schedule", [0.1, S.cosine_decay(0.3, 150)])
 def test_matches_torch_step_for_step_on_the_bowl(method, kwargs, torch_kwargs, schedule):
     ours = A.run_adaptive(BOWL, schedule, 150, method=method, **kwargs)
@@ -124,25 +128,28 @@ def test_divergence_is_reported_not_raised():
     first = A.run_adaptive(BOWL, 10.0, 50, method="rmsprop", max_norm=6.0)  # first step ~ 10 lr
     assert first.diverged and first.diverged_step == 0 and first.diverged_lr == 10.0
     assert first.n_steps == 0 and first.params.shape == (1, 2)
-    doubling = A.run_adaptive(BOWL, lambda t: 0.01 * 2.0 ** t, 100, method="adam", max_norm=100.0)
+    doubling = A.run_adaptive(BOWL, lambda t: 0.01 * 2.0**t, 100, method="adam", max_norm=100.0)
     assert doubling.diverged and 5 < doubling.diverged_step < 100
-    assert doubling.diverged_lr == 0.01 * 2.0 ** doubling.diverged_step
+    assert doubling.diverged_lr == 0.01 * 2.0**doubling.diverged_step
     for h in (first, doubling):
         assert h.n_steps == h.diverged_step and len(h.params) == h.n_steps + 1
         assert np.all(np.isfinite(h.loss)) and np.all(np.isfinite(h.params))
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(method="sgd"), "method"),
-    (dict(betas=(1.0, 0.999)), "betas"),
-    (dict(betas=0.9), "betas"),
-    (dict(alpha=1.5), "alpha"),
-    (dict(eps=-1.0), "eps"),
-    (dict(batch_size=0), "batch_size"),
-    (dict(seed=-1), "seed"),
-    (dict(max_norm=0.0), "max_norm"),
-    (dict(w0=[1.0, 2.0, 3.0]), "w0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(method="sgd"), "method"),
+        (dict(betas=(1.0, 0.999)), "betas"),
+        (dict(betas=0.9), "betas"),
+        (dict(alpha=1.5), "alpha"),
+        (dict(eps=-1.0), "eps"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(seed=-1), "seed"),
+        (dict(max_norm=0.0), "max_norm"),
+        (dict(w0=[1.0, 2.0, 3.0]), "w0"),
+    ],
+)
 def test_bad_arguments_name_the_argument(kwargs, name):
     with pytest.raises((ValueError, TypeError), match=name):
         A.run_adaptive(BOWL, 0.1, 10, **kwargs)
@@ -163,14 +170,15 @@ def test_bad_schedule_n_steps_and_problem():
 # Gradient clipping in the one NumPy loop
 # ---------------------------------------------------------------------------
 
+
 def test_clip_gradient_by_norm_keeps_direction_and_caps_length():
     g = np.array([30.0, -40.0, 0.0])
     out = T.clip_gradient(g, clip_norm=2.0)
     assert np.linalg.norm(out) == pytest.approx(2.0, rel=1e-15)
     np.testing.assert_allclose(out / np.linalg.norm(out), g / 50.0)
     short = np.array([0.3, -0.4])
-    np.testing.assert_array_equal(T.clip_gradient(short, clip_norm=1.0), short)   # under the cap: unchanged
-    np.testing.assert_array_equal(T.clip_gradient(g), g)                            # no option: unchanged
+    np.testing.assert_array_equal(T.clip_gradient(short, clip_norm=1.0), short)  # under the cap: unchanged
+    np.testing.assert_array_equal(T.clip_gradient(g), g)  # no option: unchanged
 
 
 def test_clip_gradient_by_value_bounds_every_coordinate():
@@ -181,7 +189,7 @@ def test_clip_gradient_by_value_bounds_every_coordinate():
     inside = np.abs(g) <= 0.5
     np.testing.assert_array_equal(out[inside], g[inside])
     np.testing.assert_array_equal(np.sign(out), np.sign(g))
-    both = T.clip_gradient(g, clip_norm=1.0, clip_value=0.5)             # value first, then norm
+    both = T.clip_gradient(g, clip_norm=1.0, clip_value=0.5)  # value first, then norm
     np.testing.assert_allclose(both, T.clip_gradient(out, clip_norm=1.0))
 
 
@@ -192,7 +200,7 @@ def test_clip_gradient_matches_torch(c):
     t = torch.tensor(g.copy(), requires_grad=True)
     t.grad = torch.tensor(g.copy())
     torch.nn.utils.clip_grad_norm_([t], c)
-    np.testing.assert_allclose(T.clip_gradient(g, clip_norm=c), t.grad.numpy(), rtol=1e-5)   # torch: c / (|g| + 1e-6)
+    np.testing.assert_allclose(T.clip_gradient(g, clip_norm=c), t.grad.numpy(), rtol=1e-5)  # torch: c / (|g| + 1e-6)
     t.grad = torch.tensor(g.copy())
     torch.nn.utils.clip_grad_value_([t], c)
     np.testing.assert_array_equal(T.clip_gradient(g, clip_value=c), t.grad.numpy())
@@ -201,11 +209,11 @@ def test_clip_gradient_matches_torch(c):
 @pytest.mark.parametrize("lr", [0.5, 2.5])
 def test_run_gd_clipped_step_is_at_most_lr_times_c(lr):
     bowl = P.quadratic_bowl(condition_number=10.0)
-    sched = S.warmup(S.constant(lr), 20)                 # the cap moves with the rate: lr_t * c
+    sched = S.warmup(S.constant(lr), 20)  # the cap moves with the rate: lr_t * c
     h = T.run_gd(bowl, sched, 200, clip_norm=0.5)
     steps = np.linalg.norm(np.diff(h.params, axis=0), axis=1)
     assert np.all(steps <= h.lr * 0.5 * (1 + 1e-12))
-    assert np.isclose(steps, h.lr * 0.5, rtol=1e-12).sum() > 10    # the far start: many steps exactly at the cap
+    assert np.isclose(steps, h.lr * 0.5, rtol=1e-12).sum() > 10  # the far start: many steps exactly at the cap
     assert h.config["clip_norm"] == 0.5 and h.config["clip_value"] is None
 
 
@@ -214,7 +222,7 @@ def test_run_gd_value_clipping_bounds_every_coordinate_of_the_step():
     h = T.run_gd(r, 1e-3, 300, w0=[2.5, 0.0], clip_value=10.0)
     assert not h.diverged
     assert np.all(np.abs(np.diff(h.params, axis=0)) <= 1e-3 * 10.0 * (1 + 1e-12))
-    assert T.run_gd(r, 1e-3, 300, w0=[2.5, 0.0]).diverged      # the same run unclipped blows up
+    assert T.run_gd(r, 1e-3, 300, w0=[2.5, 0.0]).diverged  # the same run unclipped blows up
 
 
 def test_run_gd_clipping_matches_torch_sgd_with_clip_grad_norm():
@@ -230,14 +238,16 @@ def test_run_gd_clipping_matches_torch_sgd_with_clip_grad_norm():
         torch.nn.utils.clip_grad_norm_([w], 0.2)
         opt.step()
         path.append(w.detach().clone().numpy())
-    np.testing.assert_allclose(h.params, np.array(path), rtol=1e-4, atol=1e-4)   # torch divides by |g| + 1e-6
+    np.testing.assert_allclose(h.params, np.array(path), rtol=1e-4, atol=1e-4)  # torch divides by |g| + 1e-6
 
 
 def test_run_adaptive_takes_the_clipping_options():
     bowl = P.quadratic_bowl(condition_number=10.0)
     a = T.run_adaptive(bowl, 0.1, 5, method="adam", clip_norm=1e-3)
     b = T.run_adaptive(bowl, 0.1, 5, method="adam")
-    np.testing.assert_allclose(a.params[1], b.params[1], rtol=1e-4)   # step 1 is lr * sign(g) (up to eps): clipping cannot shrink it
+    np.testing.assert_allclose(
+        a.params[1], b.params[1], rtol=1e-4
+    )  # step 1 is lr * sign(g) (up to eps): clipping cannot shrink it
     assert a.config["clip_norm"] == 1e-3
 
 
@@ -249,7 +259,10 @@ def test_clip_options_are_checked(kwargs):
 
 def test_sgd_final_points_are_run_gds_end_points():
     # notebook 04 runs hundreds of seeds of multi_basin at once; the points must be run_gd's, seed for seed
-    from course_lib import problems as P, schedules as S, training as T
+    from course_lib import problems as P
+    from course_lib import schedules as S
+    from course_lib import training as T
+
     basin = P.multi_basin()
     schedule = S.cosine_restarts(0.25, 50)
     seeds = [0, 3, 7]

@@ -1,4 +1,5 @@
 """Tests for course_lib.training.lr_finder: the sweep, the four rules, the torch and NumPy range tests."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,6 +32,7 @@ U_CURVE = (X10 + 2) ** 2
 # ---------------------------------------------------------------------------
 # Stand-ins for course_lib.problems (written concurrently by another helper)
 # ---------------------------------------------------------------------------
+
 
 class Quadratic:
     """f(w) = 0.5 * sum(h_i w_i^2): GD is stable iff lr < 2 / max(h) = 2 / L."""
@@ -86,13 +88,14 @@ def fastai_valley(lrs, losses):
 # Pure pieces
 # ---------------------------------------------------------------------------
 
+
 def test_lr_sweep_is_fastais_exponential():
     lrs = lr_sweep(1e-7, 10.0, 100)
     assert lrs.shape == (100,)
     assert lrs[0] == pytest.approx(1e-7)
     np.testing.assert_allclose(lrs[1:] / lrs[:-1], (1e8) ** (1 / 100))
     assert lrs[-1] < 10.0
-    assert lrs[50] == pytest.approx(1e-7 * 1e8 ** 0.5)
+    assert lrs[50] == pytest.approx(1e-7 * 1e8**0.5)
 
 
 def test_smooth_losses_bias_correction():
@@ -116,7 +119,7 @@ def test_rules_have_descriptions():
 def test_suggestions_on_realistic_curve():
     bottom = LRS[np.argmin(REALISTIC)]
     assert suggest_minimum(LRS, REALISTIC) == pytest.approx(bottom / 10)
-    assert 5e-4 < suggest_steepest(LRS, REALISTIC) < 2e-3   # the middle of the fall (1e-3)
+    assert 5e-4 < suggest_steepest(LRS, REALISTIC) < 2e-3  # the middle of the fall (1e-3)
     for name, rule in SUGGESTERS.items():
         value = rule(LRS, REALISTIC)
         assert np.isfinite(value) and LRS[0] / 10 <= value < bottom, name
@@ -125,8 +128,8 @@ def test_suggestions_on_realistic_curve():
 def test_suggestions_on_u_curve():
     assert suggest_minimum(LRS, U_CURVE) == pytest.approx(1e-3, rel=0.2)
     valley = suggest_valley(LRS, U_CURVE)
-    assert 1e-5 < valley < 1e-2     # half way down the falling branch
-    assert suggest_steepest(LRS, U_CURVE) == LRS[0]   # a parabola is steepest at its left end
+    assert 1e-5 < valley < 1e-2  # half way down the falling branch
+    assert suggest_steepest(LRS, U_CURVE) == LRS[0]  # a parabola is steepest at its left end
 
 
 def test_valley_matches_fastai_loops():
@@ -148,7 +151,7 @@ def test_slide_matches_hand_computation():
     explodes = np.concatenate([np.linspace(3, 1, 20), 1 + 0.5 * np.arange(1, 11) ** 2])
     value = suggest_slide(lrs, explodes, lr_diff=5)
     grad = np.gradient(explodes)
-    i = int(np.flatnonzero(lrs == value)[0])   # the left end of the first window with flat gradients
+    i = int(np.flatnonzero(lrs == value)[0])  # the left end of the first window with flat gradients
     assert abs(grad[i + 5] - grad[i]) > 0.005 and abs(grad[i + 4] - grad[i - 1]) <= 0.005
     assert suggest_slide(lrs, explodes, lr_diff=5, adjust_value=2.0) == pytest.approx(2 * value)
 
@@ -194,12 +197,13 @@ def test_bad_curves_raise_naming_the_argument():
 # NumPy range test
 # ---------------------------------------------------------------------------
 
+
 def test_numpy_range_test_on_quadratic():
     problem = Quadratic()
     w0 = problem.w0.copy()
     result = lr_range_test_numpy(problem, start_lr=1e-4, end_lr=10.0, num_steps=100)
     assert isinstance(result, RangeTestResult)
-    np.testing.assert_array_equal(problem.w0, w0)          # nothing modified
+    np.testing.assert_array_equal(problem.w0, w0)  # nothing modified
     assert result.stopped_early and result.stop_step == result.n_steps - 1
     limit = 2 / problem.L
     assert set(result.suggestions) == set(RANGE_TEST_RULES)
@@ -220,8 +224,7 @@ def test_numpy_range_test_sgd_is_deterministic():
 
 
 def test_numpy_no_early_stop_when_disabled():
-    result = lr_range_test_numpy(Quadratic(), start_lr=1e-4, end_lr=0.1, num_steps=50,
-                                 diverge_factor=None)
+    result = lr_range_test_numpy(Quadratic(), start_lr=1e-4, end_lr=0.1, num_steps=50, diverge_factor=None)
     assert not result.stopped_early and result.stop_step is None and result.n_steps == 50
 
 
@@ -246,6 +249,7 @@ def test_used_curve_is_fastais_trim():
 # Torch range test
 # ---------------------------------------------------------------------------
 
+
 def test_torch_model_and_optimizer_restored(digits):
     torch.manual_seed(1)
     model = make_mlp()
@@ -253,7 +257,7 @@ def test_torch_model_and_optimizer_restored(digits):
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     X, y = (torch.as_tensor(a) for a in digits)
     torch.nn.functional.cross_entropy(model(X[:32]), y[:32]).backward()
-    opt.step()   # the optimizer now has momentum buffers, and the model has gradients
+    opt.step()  # the optimizer now has momentum buffers, and the model has gradients
     before = {k: v.clone() for k, v in model.state_dict().items()}
     grads = [p.grad.clone() for p in model.parameters()]
     opt_before = {k: v["momentum_buffer"].clone() for k, v in opt.state_dict()["state"].items()}
@@ -299,26 +303,37 @@ def test_torch_range_test_stops_on_divergence(digits):
 def test_torch_range_test_with_adam_and_mse(digits):
     X, y = digits
     model = torch.nn.Sequential(torch.nn.Linear(64, 1))
-    result = lr_range_test(model, (X, y.astype(np.float32)), num_steps=30, start_lr=1e-4, end_lr=1.0,
-                           optimizer="adam", loss="mse", batch_size=32)
+    result = lr_range_test(
+        model,
+        (X, y.astype(np.float32)),
+        num_steps=30,
+        start_lr=1e-4,
+        end_lr=1.0,
+        optimizer="adam",
+        loss="mse",
+        batch_size=32,
+    )
     assert result.n_steps > 10 and np.isfinite(result.losses[0])
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(start_lr=1.0, end_lr=0.1), "end_lr"),
-    (dict(start_lr=0.1, end_lr=0.1), "end_lr"),
-    (dict(start_lr=-1.0), "start_lr"),
-    (dict(num_steps=5), "num_steps"),
-    (dict(num_steps=20.5), "num_steps"),
-    (dict(smooth=1.0), "smooth"),
-    (dict(diverge_factor=0.5), "diverge_factor"),
-    (dict(batch_size=0), "batch_size"),
-    (dict(batch_size=100_000), "batch_size"),
-    (dict(optimizer="rmsprop"), "optimizer"),
-    (dict(loss="hinge"), "loss"),
-    (dict(momentum=1.0), "momentum"),
-    (dict(skip_end=-1), "skip_end"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(start_lr=1.0, end_lr=0.1), "end_lr"),
+        (dict(start_lr=0.1, end_lr=0.1), "end_lr"),
+        (dict(start_lr=-1.0), "start_lr"),
+        (dict(num_steps=5), "num_steps"),
+        (dict(num_steps=20.5), "num_steps"),
+        (dict(smooth=1.0), "smooth"),
+        (dict(diverge_factor=0.5), "diverge_factor"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(batch_size=100_000), "batch_size"),
+        (dict(optimizer="rmsprop"), "optimizer"),
+        (dict(loss="hinge"), "loss"),
+        (dict(momentum=1.0), "momentum"),
+        (dict(skip_end=-1), "skip_end"),
+    ],
+)
 def test_torch_bad_arguments(digits, kwargs, name):
     with pytest.raises((ValueError, TypeError), match=name):
         lr_range_test(make_mlp, digits, **kwargs)
@@ -331,12 +346,15 @@ def test_bad_model_and_data(digits):
         lr_range_test(make_mlp, "digits")
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(start_lr=1.0, end_lr=0.5), "end_lr"),
-    (dict(num_steps=3), "num_steps"),
-    (dict(batch_size=0), "batch_size"),
-    (dict(momentum=-0.1), "momentum"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(start_lr=1.0, end_lr=0.5), "end_lr"),
+        (dict(num_steps=3), "num_steps"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(momentum=-0.1), "momentum"),
+    ],
+)
 def test_numpy_bad_arguments(kwargs, name):
     with pytest.raises((ValueError, TypeError), match=name):
         lr_range_test_numpy(Quadratic(), **kwargs)
@@ -347,7 +365,7 @@ def test_numpy_needs_stochastic_grad_for_batches():
         w0 = np.zeros(2)
 
         def loss(self, w):
-            return float(np.sum(w ** 2))
+            return float(np.sum(w**2))
 
         def grad(self, w):
             return 2 * w

@@ -1,4 +1,5 @@
 """Tiny models: shapes, deterministic initialisation, global RNG untouched."""
+
 from __future__ import annotations
 
 import pytest
@@ -57,11 +58,18 @@ def test_linear_is_one_layer():
     assert len(net) == 1 and net(torch.zeros(2, 4)).shape == (2, 3)
 
 
-@pytest.mark.parametrize("kwargs,name", [
-    (dict(n_in=0), "n_in"), (dict(n_out=-1), "n_out"), (dict(n_in=2.5), "n_in"),
-    (dict(hidden=64), "hidden"), (dict(hidden=(8, 0)), r"hidden\[1\]"),
-    (dict(activation="swish"), "activation"), (dict(seed=-1), "seed"),
-])
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [
+        (dict(n_in=0), "n_in"),
+        (dict(n_out=-1), "n_out"),
+        (dict(n_in=2.5), "n_in"),
+        (dict(hidden=64), "hidden"),
+        (dict(hidden=(8, 0)), r"hidden\[1\]"),
+        (dict(activation="swish"), "activation"),
+        (dict(seed=-1), "seed"),
+    ],
+)
 def test_bad_arguments_name_the_argument(kwargs, name):
     args = dict(n_in=4, n_out=2) | kwargs
     with pytest.raises((ValueError, TypeError), match=name):

@@ -1,4 +1,5 @@
 """models.initialize: weight initialisation schemes (the thing article 000 mistakes for the learning rate)."""
+
 from __future__ import annotations
 
 import math
@@ -68,11 +69,14 @@ def test_seed_none_uses_the_global_rng():
     assert all(torch.equal(x, y) for x, y in zip(a.parameters(), b.parameters()))
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(scheme="he"), "scheme"),
-    (dict(scale=-1.0), "scale"),
-    (dict(seed=-1), "seed"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(scheme="he"), "scheme"),
+        (dict(scale=-1.0), "scale"),
+        (dict(seed=-1), "seed"),
+    ],
+)
 def test_bad_arguments_name_themselves(kwargs, name):
     with pytest.raises(ValueError, match=name):
         M.initialize(M.mlp(4, 2), **kwargs)

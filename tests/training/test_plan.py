@@ -1,4 +1,5 @@
 """course_lib.training.plan: the one home of steps per epoch and T, and the horizon check."""
+
 import subprocess
 import sys
 import warnings
@@ -6,7 +7,8 @@ import warnings
 import numpy as np
 import pytest
 
-from course_lib import problems as P, schedules as S
+from course_lib import problems as P
+from course_lib import schedules as S
 from course_lib import training
 
 
@@ -49,8 +51,10 @@ def test_history_records_the_schedule_as_a_config_that_rebuilds_it():
 
 
 def test_the_numpy_trainer_does_not_import_torch():
-    code = ("import sys, course_lib.training as t; from course_lib import problems as P; "
-            "t.run_gd(P.quadratic_bowl(), 0.5, 10); t.run_adaptive(P.quadratic_bowl(), 0.1, 10); "
-            "t.run_many(t.run_gd, [0, 1], P.quadratic_bowl(), 0.5, 5); "
-            "assert 'torch' not in sys.modules, 'torch imported'")
+    code = (
+        "import sys, course_lib.training as t; from course_lib import problems as P; "
+        "t.run_gd(P.quadratic_bowl(), 0.5, 10); t.run_adaptive(P.quadratic_bowl(), 0.1, 10); "
+        "t.run_many(t.run_gd, [0, 1], P.quadratic_bowl(), 0.5, 5); "
+        "assert 'torch' not in sys.modules, 'torch imported'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

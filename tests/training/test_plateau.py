@@ -1,4 +1,5 @@
 """ReduceLROnPlateau against torch's ReduceLROnPlateau, step for step."""
+
 from __future__ import annotations
 
 import math
@@ -33,20 +34,43 @@ def our_rates(metrics, lr, **kwargs):
 # torch's own unit tests (test/optim/test_lrscheduler.py, test_reduce_lr_on_plateau1..7):
 # (lr, kwargs, metrics, targets = rate after each step)
 TORCH_CASES = [
-    (0.5, dict(threshold_mode="abs", mode="min", threshold=0.01, patience=5, cooldown=5),
-     [10 - i * 0.0167 for i in range(10)], [0.5] * 10),
-    (0.5, dict(patience=5, cooldown=0, threshold_mode="abs", mode="min", threshold=0.1),
-     [10 - i * 0.0165 for i in range(22)], [0.5] * 6 + [0.05] * 7 + [0.005] * 7 + [0.0005] * 2),
-    (0.5, dict(mode="max", patience=5, cooldown=5, threshold_mode="abs"),
-     [-0.8] * 2 + [-0.234] * 20, [0.5] * (2 + 6) + [0.05] * (5 + 6) + [0.005] * 3),
-    (0.5, dict(mode="max", patience=3, threshold_mode="rel", threshold=0.1),
-     [1.5 * (1.025 ** i) for i in range(20)], [0.5] * 20),
-    (0.5, dict(mode="max", threshold_mode="rel", threshold=0.1, patience=5, cooldown=5),
-     [1.5 * (1.005 ** i) for i in range(20)], [0.5] * 6 + [0.05] * (5 + 6) + [0.005] * 3),
-    (0.5, dict(mode="min", threshold_mode="rel", threshold=0.1),
-     [1.5 * (0.85 ** i) for i in range(20)], [0.5] * 20),
-    (0.5, dict(mode="min", threshold_mode="rel", threshold=0.1, patience=5, cooldown=5),
-     [1] * 7 + [0.6] + [0.5] * 12, [0.5] * 6 + [0.05] * (5 + 6) + [0.005] * 3),
+    (
+        0.5,
+        dict(threshold_mode="abs", mode="min", threshold=0.01, patience=5, cooldown=5),
+        [10 - i * 0.0167 for i in range(10)],
+        [0.5] * 10,
+    ),
+    (
+        0.5,
+        dict(patience=5, cooldown=0, threshold_mode="abs", mode="min", threshold=0.1),
+        [10 - i * 0.0165 for i in range(22)],
+        [0.5] * 6 + [0.05] * 7 + [0.005] * 7 + [0.0005] * 2,
+    ),
+    (
+        0.5,
+        dict(mode="max", patience=5, cooldown=5, threshold_mode="abs"),
+        [-0.8] * 2 + [-0.234] * 20,
+        [0.5] * (2 + 6) + [0.05] * (5 + 6) + [0.005] * 3,
+    ),
+    (
+        0.5,
+        dict(mode="max", patience=3, threshold_mode="rel", threshold=0.1),
+        [1.5 * (1.025**i) for i in range(20)],
+        [0.5] * 20,
+    ),
+    (
+        0.5,
+        dict(mode="max", threshold_mode="rel", threshold=0.1, patience=5, cooldown=5),
+        [1.5 * (1.005**i) for i in range(20)],
+        [0.5] * 6 + [0.05] * (5 + 6) + [0.005] * 3,
+    ),
+    (0.5, dict(mode="min", threshold_mode="rel", threshold=0.1), [1.5 * (0.85**i) for i in range(20)], [0.5] * 20),
+    (
+        0.5,
+        dict(mode="min", threshold_mode="rel", threshold=0.1, patience=5, cooldown=5),
+        [1] * 7 + [0.6] + [0.5] * 12,
+        [0.5] * 6 + [0.05] * (5 + 6) + [0.005] * 3,
+    ),
 ]
 
 
@@ -105,7 +129,11 @@ def test_counters_match_torch():
         theirs.step(m)
         ours.step(m)
         assert (ours.best, ours.num_bad_epochs, ours.cooldown_counter, ours.last_epoch) == (
-            theirs.best, theirs.num_bad_epochs, theirs.cooldown_counter, theirs.last_epoch)
+            theirs.best,
+            theirs.num_bad_epochs,
+            theirs.cooldown_counter,
+            theirs.last_epoch,
+        )
 
 
 @settings(max_examples=150, deadline=None)
@@ -159,7 +187,8 @@ def test_load_state_dict_refuses_unknown_keys():
 def test_repr_is_readable():
     assert repr(ReduceLROnPlateau(0.1, patience=3)) == (
         "ReduceLROnPlateau(lr=0.1, mode='min', factor=0.1, patience=3, threshold=0.0001, "
-        "threshold_mode='rel', cooldown=0, min_lr=0.0, eps=1e-08)")
+        "threshold_mode='rel', cooldown=0, min_lr=0.0, eps=1e-08)"
+    )
 
 
 def test_min_lr_floor():
@@ -175,13 +204,24 @@ def test_nan_metric_is_never_an_improvement():
     assert p.num_bad_epochs == 1 and p.best == 1.0
 
 
-@pytest.mark.parametrize("kwargs,name", [
-    (dict(lr=0.0), "lr"), (dict(lr=-1.0), "lr"), (dict(lr=float("nan")), "lr"),
-    (dict(mode="minimum"), "mode"), (dict(factor=1.0), "factor"), (dict(factor=0.0), "factor"),
-    (dict(patience=-1), "patience"), (dict(patience=1.5), "patience"),
-    (dict(threshold=-0.1), "threshold"), (dict(threshold_mode="relative"), "threshold_mode"),
-    (dict(cooldown=-2), "cooldown"), (dict(min_lr=-1e-3), "min_lr"), (dict(eps=-1.0), "eps"),
-])
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [
+        (dict(lr=0.0), "lr"),
+        (dict(lr=-1.0), "lr"),
+        (dict(lr=float("nan")), "lr"),
+        (dict(mode="minimum"), "mode"),
+        (dict(factor=1.0), "factor"),
+        (dict(factor=0.0), "factor"),
+        (dict(patience=-1), "patience"),
+        (dict(patience=1.5), "patience"),
+        (dict(threshold=-0.1), "threshold"),
+        (dict(threshold_mode="relative"), "threshold_mode"),
+        (dict(cooldown=-2), "cooldown"),
+        (dict(min_lr=-1e-3), "min_lr"),
+        (dict(eps=-1.0), "eps"),
+    ],
+)
 def test_bad_arguments_name_the_argument(kwargs, name):
     args = dict(lr=0.1) | kwargs
     with pytest.raises((ValueError, TypeError), match=rf"\b{name}\b"):

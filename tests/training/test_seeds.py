@@ -1,9 +1,11 @@
 """course_lib.training.seeds: one mean ± band, and train_torch's config forms."""
+
 import dataclasses
 
 import numpy as np
 
-from course_lib import problems as P, schedules as S
+from course_lib import problems as P
+from course_lib import schedules as S
 from course_lib import training
 
 
@@ -21,7 +23,11 @@ def test_keywords_build_the_config():
     data = P.load_digits()
     a = training.train_torch(training.mlp(64, 10, seed=0), data, S.constant(0.05), epochs=1)
     b = training.train_torch(training.mlp(64, 10, seed=0), data, S.constant(0.05), training.TrainConfig(epochs=1))
-    c = training.train_torch(training.mlp(64, 10, seed=0), data, S.constant(0.05),
-                             dataclasses.replace(training.TrainConfig(epochs=3), epochs=1))
+    c = training.train_torch(
+        training.mlp(64, 10, seed=0),
+        data,
+        S.constant(0.05),
+        dataclasses.replace(training.TrainConfig(epochs=3), epochs=1),
+    )
     np.testing.assert_array_equal(a.loss, b.loss)
     np.testing.assert_array_equal(a.loss, c.loss)

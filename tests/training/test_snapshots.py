@@ -1,4 +1,5 @@
 """Snapshot ensembles: snapshots at cycle ends, copies not references, probabilities and scores."""
+
 from __future__ import annotations
 
 import copy
@@ -7,11 +8,11 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
-from course_lib.training import snapshots as SN
 from course_lib import training as T
+from course_lib.training import models as M
+from course_lib.training import snapshots as SN
 
 
 @pytest.fixture(scope="module")
@@ -29,20 +30,23 @@ def test_snapshot_epochs_follow_the_cycles():
     assert SN.snapshot_epochs_of(S.cosine_restarts(0.1, 10), epochs=5, steps_per_epoch=5) == [2, 4]
 
 
-@pytest.mark.parametrize("schedule, epochs, per_epoch, exc, words", [
-    (S.cosine_restarts(0.1, 7), 4, 5, ValueError, "middle of an epoch"),
-    (S.cosine_restarts(0.1, 100), 4, 5, ValueError, "no restart cycle"),
-    (S.cosine_decay(0.1, 20), 4, 5, TypeError, "cycle_ends"),
-    (S.cosine_restarts(0.1, 10), 0, 5, ValueError, "epochs"),
-    (S.cosine_restarts(0.1, 10), 4, 0, ValueError, "steps_per_epoch"),
-])
+@pytest.mark.parametrize(
+    "schedule, epochs, per_epoch, exc, words",
+    [
+        (S.cosine_restarts(0.1, 7), 4, 5, ValueError, "middle of an epoch"),
+        (S.cosine_restarts(0.1, 100), 4, 5, ValueError, "no restart cycle"),
+        (S.cosine_decay(0.1, 20), 4, 5, TypeError, "cycle_ends"),
+        (S.cosine_restarts(0.1, 10), 0, 5, ValueError, "epochs"),
+        (S.cosine_restarts(0.1, 10), 4, 0, ValueError, "steps_per_epoch"),
+    ],
+)
 def test_snapshot_epochs_errors_explain(schedule, epochs, per_epoch, exc, words):
     with pytest.raises(exc, match=words):
         SN.snapshot_epochs_of(schedule, epochs, per_epoch)
 
 
 def test_train_snapshots_saves_copies_at_cycle_ends(data):
-    schedule = S.cosine_restarts(0.2, 10)                  # 2 epochs per cycle
+    schedule = S.cosine_restarts(0.2, 10)  # 2 epochs per cycle
     net = build()
     run = SN.train_snapshots(net, data, schedule, epochs=6, batch_size=32, momentum=0.9, seed=1)
     assert run.epochs == [2, 4, 6] and run.steps == [10, 20, 30]
@@ -64,15 +68,18 @@ def test_train_snapshots_at_chosen_epochs(data):
     assert run.epochs == [1, 3] and run.steps == [5, 15]
 
 
-@pytest.mark.parametrize("kwargs, exc, name", [
-    (dict(snapshot_epochs=[2, 1]), ValueError, "snapshot_epochs"),
-    (dict(snapshot_epochs=[1, 9]), ValueError, "snapshot_epochs"),
-    (dict(snapshot_epochs=[]), ValueError, "snapshot_epochs"),
-    (dict(snapshot_epochs="1,2"), TypeError, "snapshot_epochs"),
-    (dict(snapshot_epochs=[0]), ValueError, "snapshot_epochs"),
-    (dict(callback=lambda *a: None), TypeError, "callback"),
-    (dict(epochs=0), ValueError, "epochs"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, name",
+    [
+        (dict(snapshot_epochs=[2, 1]), ValueError, "snapshot_epochs"),
+        (dict(snapshot_epochs=[1, 9]), ValueError, "snapshot_epochs"),
+        (dict(snapshot_epochs=[]), ValueError, "snapshot_epochs"),
+        (dict(snapshot_epochs="1,2"), TypeError, "snapshot_epochs"),
+        (dict(snapshot_epochs=[0]), ValueError, "snapshot_epochs"),
+        (dict(callback=lambda *a: None), TypeError, "callback"),
+        (dict(epochs=0), ValueError, "epochs"),
+    ],
+)
 def test_train_snapshots_rejects_bad_arguments(data, kwargs, exc, name):
     kwargs = {"epochs": 3, **kwargs}
     with pytest.raises(exc, match=name):
@@ -88,7 +95,7 @@ def test_probabilities_and_their_average(data):
     a, b = M.mlp(2, 3, hidden=(8,), seed=0), M.mlp(2, 3, hidden=(8,), seed=1)
     pa = SN.predict_proba(a, data.X_val)
     assert pa.shape == (len(data.X_val), 3) and np.allclose(pa.sum(axis=1), 1.0)
-    assert a.training                                     # the model's mode is restored
+    assert a.training  # the model's mode is restored
     np.testing.assert_allclose(SN.ensemble_proba([a], data.X_val), pa)
     np.testing.assert_allclose(SN.ensemble_proba([a, b], data.X_val), (pa + SN.predict_proba(b, data.X_val)) / 2)
     with pytest.raises(ValueError, match="models"):
@@ -103,7 +110,7 @@ def test_scores(data):
     y = np.asarray(data.y_val)
     manual = [np.mean(SN.predict_proba(m, data.X_val).argmax(1) == y) for m in run.models]
     np.testing.assert_allclose(scores.snapshot_acc, manual)
-    assert scores.ensemble_nll <= scores.snapshot_nll.mean() + 1e-12     # Jensen: always
+    assert scores.ensemble_nll <= scores.snapshot_nll.mean() + 1e-12  # Jensen: always
     assert 0.0 <= scores.disagreement <= 1.0
     assert "ensemble" in scores.summary() and scores.summary().count("snapshot") >= 3
     same = SN.score_snapshots([run.models[0], copy.deepcopy(run.models[0])], data)

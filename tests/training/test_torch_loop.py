@@ -1,4 +1,5 @@
 """Trainers: closed-form and torch references, divergence reports, determinism, speed."""
+
 from __future__ import annotations
 
 import math
@@ -11,21 +12,22 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course_lib.training import models as M
 from course_lib import problems as P
 from course_lib import schedules as S
 from course_lib import training as T
+from course_lib.schedules.torch_bridge import as_torch_scheduler
+from course_lib.training import models as M
 from course_lib.training.history import History
 from course_lib.training.plateau import ReduceLROnPlateau
-from course_lib.schedules.torch_bridge import as_torch_scheduler
-
 
 # ---------------------------------------------------------------------------
 # Stand-ins
 # ---------------------------------------------------------------------------
 
+
 class Flat:
     """loss = 1 everywhere, zero gradient: a perfect plateau."""
+
     dim = 2
     w0 = np.array([1.0, 2.0])
 
@@ -38,6 +40,7 @@ class Flat:
 
 class NanAfter:
     """A 1-D quadratic whose gradient becomes nan once w < 0.5 (a numerical accident)."""
+
     dim = 1
     w0 = np.array([1.0])
 
@@ -50,12 +53,13 @@ class NanAfter:
 
 class InfLossBeyond:
     """A 1-D quadratic whose loss overflows to inf for |w| > 10 while w itself stays finite."""
+
     dim = 1
     w0 = np.array([1.0])
 
     def loss(self, w):
         w = np.asarray(w)[..., 0]
-        return np.where(np.abs(w) > 10, np.inf, 0.5 * w ** 2)
+        return np.where(np.abs(w) > 10, np.inf, 0.5 * w**2)
 
     def grad(self, w):
         return np.asarray(w, dtype=float)
@@ -80,6 +84,7 @@ def finite_history(h: History) -> bool:
 # ---------------------------------------------------------------------------
 # run_gd
 # ---------------------------------------------------------------------------
+
 
 def test_gd_matches_closed_form_iterates_on_a_quadratic():
     q = P.quadratic_bowl(condition_number=10.0, L=1.0, angle=0.3)
@@ -235,32 +240,34 @@ def test_gd_plateau_scales_the_schedule():
 
 def test_gd_plateau_on_a_real_problem_matches_a_replay():
     p = P.noisy_least_squares(n_samples=200, dim=3, noise=1.0)
-    h = T.run_gd(p, None, 400, batch_size=1, plateau=ReduceLROnPlateau(0.1, factor=0.5, patience=0),
-                 plateau_every=50)
+    h = T.run_gd(p, None, 400, batch_size=1, plateau=ReduceLROnPlateau(0.1, factor=0.5, patience=0), plateau_every=50)
     replay = ReduceLROnPlateau(0.1, factor=0.5, patience=0)
-    rates = [0.1] + [replay.step(np.mean(h.loss[k:k + 50])) for k in range(0, 350, 50)]
+    rates = [0.1] + [replay.step(np.mean(h.loss[k : k + 50])) for k in range(0, 350, 50)]
     np.testing.assert_allclose(h.lr, np.repeat(rates, 50))
 
 
-@pytest.mark.parametrize("kwargs,error,name", [
-    (dict(n_steps=0), ValueError, "n_steps"),
-    (dict(schedule=-0.1), ValueError, "lr"),
-    (dict(schedule=0.0), ValueError, "schedule"),
-    (dict(schedule="fast"), TypeError, "schedule"),
-    (dict(schedule=None), TypeError, "schedule"),
-    (dict(schedule=lambda t: 0.05 - 0.01 * t), ValueError, "schedule"),
-    (dict(momentum=1.0), ValueError, "momentum"),
-    (dict(momentum="heavy"), TypeError, "momentum"),
-    (dict(nesterov=True), ValueError, "nesterov"),
-    (dict(w0=[1.0, 2.0, 3.0]), ValueError, "w0"),
-    (dict(w0=[np.nan, 0.0]), ValueError, "w0"),
-    (dict(max_norm=0.0), ValueError, "max_norm"),
-    (dict(plateau_every=0, plateau=ReduceLROnPlateau(0.1)), ValueError, "plateau_every"),
-    (dict(plateau="yes"), TypeError, "plateau"),
-    (dict(batch_size=4), TypeError, "batch_size"),  # the quadratic has no stochastic_grad
-    (dict(batch_size=0), ValueError, "batch_size"),
-    (dict(seed=-1), ValueError, "seed"),
-])
+@pytest.mark.parametrize(
+    "kwargs,error,name",
+    [
+        (dict(n_steps=0), ValueError, "n_steps"),
+        (dict(schedule=-0.1), ValueError, "lr"),
+        (dict(schedule=0.0), ValueError, "schedule"),
+        (dict(schedule="fast"), TypeError, "schedule"),
+        (dict(schedule=None), TypeError, "schedule"),
+        (dict(schedule=lambda t: 0.05 - 0.01 * t), ValueError, "schedule"),
+        (dict(momentum=1.0), ValueError, "momentum"),
+        (dict(momentum="heavy"), TypeError, "momentum"),
+        (dict(nesterov=True), ValueError, "nesterov"),
+        (dict(w0=[1.0, 2.0, 3.0]), ValueError, "w0"),
+        (dict(w0=[np.nan, 0.0]), ValueError, "w0"),
+        (dict(max_norm=0.0), ValueError, "max_norm"),
+        (dict(plateau_every=0, plateau=ReduceLROnPlateau(0.1)), ValueError, "plateau_every"),
+        (dict(plateau="yes"), TypeError, "plateau"),
+        (dict(batch_size=4), TypeError, "batch_size"),  # the quadratic has no stochastic_grad
+        (dict(batch_size=0), ValueError, "batch_size"),
+        (dict(seed=-1), ValueError, "seed"),
+    ],
+)
 def test_gd_bad_arguments_name_the_argument(kwargs, error, name):
     args = dict(problem=P.quadratic_bowl(), schedule=0.1, n_steps=10) | kwargs
     with pytest.raises(error, match=name):
@@ -270,6 +277,7 @@ def test_gd_bad_arguments_name_the_argument(kwargs, error, name):
 # ---------------------------------------------------------------------------
 # train_torch
 # ---------------------------------------------------------------------------
+
 
 def small_mlp():
     return M.mlp(2, 2, hidden=(8,), seed=None)
@@ -336,8 +344,17 @@ def hand_loop(data, sched, epochs, batch_size, seed, opt_name="sgd", momentum=0.
 @pytest.mark.parametrize("opt_name,clip", [("sgd", None), ("adam", None), ("sgd", 0.5)])
 def test_torch_equals_a_hand_written_loop_with_as_torch_scheduler(moons, opt_name, clip):
     sched = S.step_decay(0.05, step_size=7, gamma=0.5)
-    h = T.train_torch(small_mlp, moons, sched, epochs=2, batch_size=16, optimizer=opt_name,
-                      momentum=0.9 if opt_name == "sgd" else 0.0, clip_grad_norm=clip, seed=5)
+    h = T.train_torch(
+        small_mlp,
+        moons,
+        sched,
+        epochs=2,
+        batch_size=16,
+        optimizer=opt_name,
+        momentum=0.9 if opt_name == "sgd" else 0.0,
+        clip_grad_norm=clip,
+        seed=5,
+    )
     expected = hand_loop(moons, sched, 2, 16, 5, opt_name, clip=clip)
     np.testing.assert_array_equal(h.loss, expected)
 
@@ -357,8 +374,7 @@ def test_torch_adam_beta1_schedule_is_applied(moons):
     mom = S.one_cycle_momentum(n)
     h = T.train_torch(small_mlp, moons, 0.01, epochs=1, batch_size=16, optimizer="adamw", momentum=mom)
     np.testing.assert_array_equal(h.momentum, mom(np.arange(n)))
-    plain = T.train_torch(small_mlp, moons, 0.01, epochs=1, batch_size=16, optimizer="adamw",
-                          betas=(0.9, 0.999))
+    plain = T.train_torch(small_mlp, moons, 0.01, epochs=1, batch_size=16, optimizer="adamw", betas=(0.9, 0.999))
     assert np.all(plain.momentum == 0.9) and not np.array_equal(h.loss, plain.loss)
 
 
@@ -387,8 +403,17 @@ def test_torch_clip_grad_norm_bounds_each_update(moons):
 
 def test_torch_clip_grad_value_matches_a_hand_written_loop(moons):
     sched = S.step_decay(0.05, step_size=7, gamma=0.5)
-    h = T.train_torch(small_mlp, moons, sched, epochs=2, batch_size=16, momentum=0.9, clip_grad_value=0.01,
-                      clip_grad_norm=0.05, seed=5)
+    h = T.train_torch(
+        small_mlp,
+        moons,
+        sched,
+        epochs=2,
+        batch_size=16,
+        momentum=0.9,
+        clip_grad_value=0.01,
+        clip_grad_norm=0.05,
+        seed=5,
+    )
     expected = hand_loop(moons, sched, 2, 16, 5, clip=0.05, clip_value=0.01)
     np.testing.assert_array_equal(h.loss, expected)
     assert h.config["clip_grad_value"] == 0.01
@@ -397,9 +422,9 @@ def test_torch_clip_grad_value_matches_a_hand_written_loop(moons):
 def test_torch_clip_grad_value_bounds_every_entry_of_an_sgd_step(moons):
     net = M.mlp(2, 2, hidden=(8,))
     before = torch.nn.utils.parameters_to_vector(net.parameters()).detach().clone()
-    T.train_torch(net, moons, 0.5, epochs=1, batch_size=len(moons.X_train), clip_grad_value=1e-3)   # one step
+    T.train_torch(net, moons, 0.5, epochs=1, batch_size=len(moons.X_train), clip_grad_value=1e-3)  # one step
     moved = torch.nn.utils.parameters_to_vector(net.parameters()).detach() - before
-    assert 0 < moved.abs().max() <= 0.5 * 1e-3 * (1 + 1e-3)   # float32 weights: rounding of w - step
+    assert 0 < moved.abs().max() <= 0.5 * 1e-3 * (1 + 1e-3)  # float32 weights: rounding of w - step
 
 
 @pytest.mark.parametrize("value", [0.0, -1.0])
@@ -462,30 +487,33 @@ def test_torch_batch_larger_than_the_data(moons):
     assert h.n_steps == 2
 
 
-@pytest.mark.parametrize("kwargs,error,name", [
-    (dict(optimizer="rmsprop"), ValueError, "optimizer.*'sgd', 'adam', 'adamw'"),
-    (dict(epochs=0), ValueError, "epochs"),
-    (dict(epochs=1.5), TypeError, "epochs"),
-    (dict(batch_size=0), ValueError, "batch_size"),
-    (dict(schedule=-0.1), ValueError, "lr"),
-    (dict(schedule=None), TypeError, "schedule"),
-    (dict(momentum=1.2), ValueError, "momentum"),
-    (dict(optimizer="adam", momentum=0.9), ValueError, "momentum"),
-    (dict(nesterov=True), ValueError, "nesterov"),
-    (dict(optimizer="adam", nesterov=True), ValueError, "nesterov"),
-    (dict(weight_decay=-1e-4), ValueError, "weight_decay"),
-    (dict(betas=(0.9, 1.0)), ValueError, r"betas\[1\]"),
-    (dict(betas=0.9), TypeError, "betas"),
-    (dict(clip_grad_norm=0.0), ValueError, "clip_grad_norm"),
-    (dict(loss="hinge"), ValueError, "loss"),
-    (dict(max_loss=-1.0), ValueError, "max_loss"),
-    (dict(seed=-3), ValueError, "seed"),
-    (dict(plateau=0.1), TypeError, "plateau"),
-    (dict(callback="print"), TypeError, "callback"),
-    (dict(model="mlp"), TypeError, "model"),
-    (dict(model=lambda: 3), TypeError, "model"),
-    (dict(data=np.zeros((4, 2))), TypeError, "data"),
-])
+@pytest.mark.parametrize(
+    "kwargs,error,name",
+    [
+        (dict(optimizer="rmsprop"), ValueError, "optimizer.*'sgd', 'adam', 'adamw'"),
+        (dict(epochs=0), ValueError, "epochs"),
+        (dict(epochs=1.5), TypeError, "epochs"),
+        (dict(batch_size=0), ValueError, "batch_size"),
+        (dict(schedule=-0.1), ValueError, "lr"),
+        (dict(schedule=None), TypeError, "schedule"),
+        (dict(momentum=1.2), ValueError, "momentum"),
+        (dict(optimizer="adam", momentum=0.9), ValueError, "momentum"),
+        (dict(nesterov=True), ValueError, "nesterov"),
+        (dict(optimizer="adam", nesterov=True), ValueError, "nesterov"),
+        (dict(weight_decay=-1e-4), ValueError, "weight_decay"),
+        (dict(betas=(0.9, 1.0)), ValueError, r"betas\[1\]"),
+        (dict(betas=0.9), TypeError, "betas"),
+        (dict(clip_grad_norm=0.0), ValueError, "clip_grad_norm"),
+        (dict(loss="hinge"), ValueError, "loss"),
+        (dict(max_loss=-1.0), ValueError, "max_loss"),
+        (dict(seed=-3), ValueError, "seed"),
+        (dict(plateau=0.1), TypeError, "plateau"),
+        (dict(callback="print"), TypeError, "callback"),
+        (dict(model="mlp"), TypeError, "model"),
+        (dict(model=lambda: 3), TypeError, "model"),
+        (dict(data=np.zeros((4, 2))), TypeError, "data"),
+    ],
+)
 def test_torch_bad_arguments_name_the_argument(moons, kwargs, error, name):
     args = dict(model=small_mlp, data=moons, schedule=0.1, epochs=1) | kwargs
     with pytest.raises(error, match=name):
@@ -501,6 +529,7 @@ def test_torch_cross_entropy_on_regression_targets_says_use_mse():
 # ---------------------------------------------------------------------------
 # Repeats and summaries
 # ---------------------------------------------------------------------------
+
 
 def test_run_many_repeats_over_seeds():
     p = P.noisy_least_squares(n_samples=100, dim=2)
@@ -520,9 +549,11 @@ def test_run_many_copies_a_model_instance(moons):
 
 
 def test_summarize_and_mean_curve():
-    runs = [History(steps=np.arange(3), loss=np.array([3.0, 2.0, 1.0]), val_acc=np.array([0.5, 0.7])),
-            History(steps=np.arange(2), loss=np.array([5.0, 4.0]), val_acc=np.array([0.9]), diverged=True),
-            History(steps=np.arange(0), loss=np.zeros(0))]
+    runs = [
+        History(steps=np.arange(3), loss=np.array([3.0, 2.0, 1.0]), val_acc=np.array([0.5, 0.7])),
+        History(steps=np.arange(2), loss=np.array([5.0, 4.0]), val_acc=np.array([0.9]), diverged=True),
+        History(steps=np.arange(0), loss=np.zeros(0)),
+    ]
     mean, std = T.summarize(runs)  # the third run has no val_acc: left out
     assert mean == pytest.approx(0.8) and std == pytest.approx(np.std([0.7, 0.9], ddof=1))
     assert T.summarize(runs[:1], "final_val_acc") == (0.7, 0.0)
@@ -565,8 +596,13 @@ def test_torch_non_finite_val_loss_is_divergence(moons):
 def test_torch_without_a_validation_split_uses_the_epoch_training_loss():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 2)).astype(np.float32)
-    data = SimpleNamespace(X_train=X, y_train=(X[:, 0] > 0).astype(np.int64),
-                           X_val=np.zeros((0, 2), np.float32), y_val=np.zeros(0, np.int64), name="tiny")
+    data = SimpleNamespace(
+        X_train=X,
+        y_train=(X[:, 0] > 0).astype(np.int64),
+        X_val=np.zeros((0, 2), np.float32),
+        y_val=np.zeros(0, np.int64),
+        name="tiny",
+    )
     h = T.train_torch(small_mlp, data, 0.1, epochs=2, batch_size=10)
     np.testing.assert_allclose(h.val_loss, [np.mean(h.loss[:4]), np.mean(h.loss[4:])])
     assert np.all(np.isnan(h.val_acc))

@@ -1,4 +1,5 @@
 """The small causal Transformer LM: shapes, the causal mask, seeding, and training through train_torch."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -62,10 +63,15 @@ def test_inputs_must_be_token_ids_within_the_context():
         net(torch.zeros(2, 6, dtype=torch.int64))
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(n_heads=3), "n_heads must divide d_model"), (dict(n_layers=0), "n_layers"),
-    (dict(dropout=1.0), "dropout"), (dict(vocab_size=1), "vocab_size"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(n_heads=3), "n_heads must divide d_model"),
+        (dict(n_layers=0), "n_layers"),
+        (dict(dropout=1.0), "dropout"),
+        (dict(vocab_size=1), "vocab_size"),
+    ],
+)
 def test_bad_arguments_are_named(kwargs, match):
     args = dict(vocab_size=5, context=4, d_model=8, n_heads=2, n_layers=1) | kwargs
     with pytest.raises((ValueError, TypeError), match=match):

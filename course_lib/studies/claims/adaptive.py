@@ -4,6 +4,7 @@
 >>> studies.claim("adaptive.schedule_helps_adamw").needs_torch
 True
 """
+
 from __future__ import annotations
 
 import math
@@ -16,10 +17,16 @@ from course_lib.studies.replication import Claim, Runs, paired_difference, ratio
 # ---- §4 Adam's noise floor ------------------------------------------------------------------------------
 
 N_NLS = 4000
-ADAM_SCHEDULES = {"constant_003": schedules.constant(0.03), "constant_001": schedules.constant(0.01),
-                  "cosine_003": schedules.cosine_decay(0.03, N_NLS)}
-LABELS = {"constant_003": "Adam, constant 0.03", "constant_001": "Adam, constant 0.01",
-          "cosine_003": "Adam, cosine from 0.03"}
+ADAM_SCHEDULES = {
+    "constant_003": schedules.constant(0.03),
+    "constant_001": schedules.constant(0.01),
+    "cosine_003": schedules.cosine_decay(0.03, N_NLS),
+}
+LABELS = {
+    "constant_003": "Adam, constant 0.03",
+    "constant_001": "Adam, constant 0.01",
+    "cosine_003": "Adam, cosine from 0.03",
+}
 
 
 def adam_floors(seeds) -> Runs:
@@ -31,27 +38,40 @@ def adam_floors(seeds) -> Runs:
     nls = problems.noisy_least_squares()
     out = {}
     for key, schedule in ADAM_SCHEDULES.items():
-        runs = [studies.excess_loss(h, nls) for h in training.run_many(training.run_adaptive, seeds, nls, schedule, N_NLS,
-                                                                       batch_size=1, label=LABELS[key])]
-        out[key] = runs                                                   # the Histories, for the figure
+        runs = [
+            studies.excess_loss(h, nls)
+            for h in training.run_many(
+                training.run_adaptive, seeds, nls, schedule, N_NLS, batch_size=1, label=LABELS[key]
+            )
+        ]
+        out[key] = runs  # the Histories, for the figure
         out[f"floor_{key}"] = [np.mean(h.loss[-500:]) for h in runs]
     return Runs(seeds, **out)
 
 
 def _adam_holds(r: Runs) -> bool:
     c03, c01, cos = r["floor_constant_003"], r["floor_constant_001"], r["floor_cosine_003"]
-    return bool(c03.mean() > 2 * c01.mean()                       # the floor grows with the rate
-                and np.all(cos < c01)                             # the cosine goes under both floors, every seed,
-                and np.all(cos < c03 / 5))                        # > 5x under its own peak rate's floor
+    return bool(
+        c03.mean() > 2 * c01.mean()  # the floor grows with the rate
+        and np.all(cos < c01)  # the cosine goes under both floors, every seed,
+        and np.all(cos < c03 / 5)
+    )  # > 5x under its own peak rate's floor
 
 
-Claim("adaptive.adam_noise_floor", where="05_plateau_and_adaptive §4",
-      statement="Adam's noise floor grows with the rate (constant 0.03 more than twice constant 0.01, on average), and "
-                "a cosine from 0.03 ends under both floors on every seed, more than 5 times under the 0.03 floor (15 to 19 "
-                "times on average over fresh seeds).",
-      experiment=adam_floors, predicate=_adam_holds,
-      effect=lambda r: ratio_of_means(r["floor_constant_003"], r["floor_cosine_003"], "floor: constant 0.03 / cosine from 0.03"),
-      notebook_seeds=(0, 1, 2), fresh_sets=10)
+Claim(
+    "adaptive.adam_noise_floor",
+    where="05_plateau_and_adaptive §4",
+    statement="Adam's noise floor grows with the rate (constant 0.03 more than twice constant 0.01, on average), and "
+    "a cosine from 0.03 ends under both floors on every seed, more than 5 times under the 0.03 floor (15 to 19 "
+    "times on average over fresh seeds).",
+    experiment=adam_floors,
+    predicate=_adam_holds,
+    effect=lambda r: ratio_of_means(
+        r["floor_constant_003"], r["floor_cosine_003"], "floor: constant 0.03 / cosine from 0.03"
+    ),
+    notebook_seeds=(0, 1, 2),
+    fresh_sets=10,
+)
 
 
 # ---- §5 AdamW with and without a schedule on digits (torch) ---------------------------------------------
@@ -66,20 +86,30 @@ def digits_configs(n_steps: int) -> dict:
         "SGD+momentum, cosine": (schedules.cosine_decay(0.1, n_steps), dict(optimizer="sgd", momentum=0.9)),
         "AdamW, constant": (schedules.constant(0.05), dict(optimizer="adamw", weight_decay=0.01)),
         "AdamW, cosine": (schedules.cosine_decay(0.05, n_steps), dict(optimizer="adamw", weight_decay=0.01)),
-        "AdamW + plateau": (None, dict(optimizer="adamw", weight_decay=0.01,
-                                       plateau=training.ReduceLROnPlateau(0.05, factor=0.5, patience=1, threshold=0.01))),
+        "AdamW + plateau": (
+            None,
+            dict(
+                optimizer="adamw",
+                weight_decay=0.01,
+                plateau=training.ReduceLROnPlateau(0.05, factor=0.5, patience=1, threshold=0.01),
+            ),
+        ),
     }
 
 
 def digits_runs(seeds) -> Runs:
-    """MLP 64-64-10 on digits, 20 epochs of batch 64, each configuration over ``seeds``: Histories and final val loss/acc."""
+    """MLP 64-64-10 on digits, 20 epochs of batch 64, each configuration over ``seeds``.
+
+    Returns Histories and final val loss/acc.
+    """
     digits = problems.load_digits()
     n_steps = EPOCHS * math.ceil(digits.n_train / BATCH)
     model = lambda: training.mlp(64, 10, hidden=(64,), seed=None)  # noqa: E731  a new initialisation per seed
     out = {}
     for name, (schedule, kw) in digits_configs(n_steps).items():
-        runs = training.run_many(training.train_torch, seeds, model, digits, schedule, epochs=EPOCHS, batch_size=BATCH,
-                                 label=name, **kw)
+        runs = training.run_many(
+            training.train_torch, seeds, model, digits, schedule, epochs=EPOCHS, batch_size=BATCH, label=name, **kw
+        )
         out[name] = runs
         out[f"{name}: loss"] = [h.final_val_loss for h in runs]
         out[f"{name}: acc"] = [h.final_val_acc for h in runs]
@@ -89,19 +119,28 @@ def digits_runs(seeds) -> Runs:
 
 def _schedule_helps(r: Runs) -> bool:
     loss = {name: r[f"{name}: loss"] for name in CONFIGS}
-    return bool(not any(r[f"{name}: diverged"].any() for name in CONFIGS)
-                and loss["AdamW, cosine"].mean() < 0.6 * loss["AdamW, constant"].mean()     # the decay helps AdamW,
-                and loss["AdamW + plateau"].mean() < 0.6 * loss["AdamW, constant"].mean()   # and so does the plateau policy
-                and loss["SGD+momentum, cosine"].mean() < loss["AdamW, constant"].mean())
+    return bool(
+        not any(r[f"{name}: diverged"].any() for name in CONFIGS)
+        and loss["AdamW, cosine"].mean() < 0.6 * loss["AdamW, constant"].mean()  # the decay helps AdamW,
+        and loss["AdamW + plateau"].mean() < 0.6 * loss["AdamW, constant"].mean()  # and so does the plateau policy
+        and loss["SGD+momentum, cosine"].mean() < loss["AdamW, constant"].mean()
+    )
 
 
-Claim("adaptive.schedule_helps_adamw", where="05_plateau_and_adaptive §5",
-      statement="On digits at AdamW's large rate 0.05, a cosine and the plateau policy each end with a mean validation "
-                "loss under 0.6 times the constant rate's (about 0.3 times; seed by seed, below it on 29 of 30 fresh "
-                "seeds each); SGD+momentum with a cosine ends below constant AdamW on average.",
-      experiment=digits_runs, predicate=_schedule_helps,
-      effect=lambda r: ratio_of_means(r["AdamW, cosine: loss"], r["AdamW, constant: loss"], "val loss: AdamW cosine / constant"),
-      notebook_seeds=(0, 1, 2), needs_torch=True)
+Claim(
+    "adaptive.schedule_helps_adamw",
+    where="05_plateau_and_adaptive §5",
+    statement="On digits at AdamW's large rate 0.05, a cosine and the plateau policy each end with a mean validation "
+    "loss under 0.6 times the constant rate's (about 0.3 times; seed by seed, below it on 29 of 30 fresh "
+    "seeds each); SGD+momentum with a cosine ends below constant AdamW on average.",
+    experiment=digits_runs,
+    predicate=_schedule_helps,
+    effect=lambda r: ratio_of_means(
+        r["AdamW, cosine: loss"], r["AdamW, constant: loss"], "val loss: AdamW cosine / constant"
+    ),
+    notebook_seeds=(0, 1, 2),
+    needs_torch=True,
+)
 
 
 def _sgd_lowest(r: Runs) -> bool:
@@ -109,10 +148,20 @@ def _sgd_lowest(r: Runs) -> bool:
     return all(sgd < r[f"{name}: loss"].mean() for name in CONFIGS[1:])
 
 
-Claim("adaptive.sgd_cosine_lowest_loss", where="05_plateau_and_adaptive §5",
-      statement="On digits, SGD+momentum with a cosine ends with the lowest mean validation loss (over 3 seeds) of the four configurations.",
-      experiment=digits_runs, predicate=_sgd_lowest,
-      effect=lambda r: paired_difference(r["SGD+momentum, cosine: loss"],
-                                         np.minimum(r["AdamW, cosine: loss"], r["AdamW + plateau: loss"]),
-                                         "val loss: SGD cosine − the better AdamW schedule"),
-      notebook_seeds=(0, 1, 2), needs_torch=True)
+Claim(
+    "adaptive.sgd_cosine_lowest_loss",
+    where="05_plateau_and_adaptive §5",
+    statement=(
+        "On digits, SGD+momentum with a cosine ends with the lowest mean validation loss (over 3 seeds) "
+        "of the four configurations."
+    ),
+    experiment=digits_runs,
+    predicate=_sgd_lowest,
+    effect=lambda r: paired_difference(
+        r["SGD+momentum, cosine: loss"],
+        np.minimum(r["AdamW, cosine: loss"], r["AdamW + plateau: loss"]),
+        "val loss: SGD cosine − the better AdamW schedule",
+    ),
+    notebook_seeds=(0, 1, 2),
+    needs_torch=True,
+)

@@ -11,6 +11,7 @@ same seeds without training twice, and claims that share an experiment share its
   squares (NumPy, noise-limited), one row per seed.
 * §5 (a small Transformer LM, 300 Adam updates; torch): constant, cosine and WSD, paired by seed.
 """
+
 from __future__ import annotations
 
 import functools
@@ -20,10 +21,17 @@ import numpy as np
 
 from course_lib import problems, schedules, training
 from course_lib.studies.measures import late_excess_loss
-from course_lib.studies.replication import (Claim, Runs, mean_interval, paired_difference, proportion,
-                                            ratio_of_means)
+from course_lib.studies.replication import (
+    Claim,
+    Estimate,
+    Runs,
+    mean_interval,
+    paired_difference,
+    proportion,
+    ratio_of_means,
+)
 
-if TYPE_CHECKING:                     # torch-backed: imported where used, so this module imports without torch
+if TYPE_CHECKING:  # torch-backed: imported where used, so this module imports without torch
     from course_lib.studies.comparison import Budget
     from course_lib.studies.language_model import LMSetup
 
@@ -41,9 +49,11 @@ NOISE_LR, NOISE_T, NOISE_WINDOW = 0.2, 2000, 10
 def digits_budget() -> Budget:
     """§1's budget: 8×8 digits, mlp(64, 10, hidden=(64,)), Adam, batch 128, 8 epochs (T = 88 updates)."""
     from course_lib.studies.comparison import Budget
+
     data = problems.load_digits()
-    return Budget(data, lambda: training.mlp(64, 10, hidden=(64,), seed=None), epochs=8, batch_size=128,
-                  optimizer="adam")
+    return Budget(
+        data, lambda: training.mlp(64, 10, hidden=(64,), seed=None), epochs=8, batch_size=128, optimizer="adam"
+    )
 
 
 @functools.lru_cache(maxsize=16)
@@ -53,9 +63,11 @@ def fair_comparison(seeds: tuple[int, ...] = (0, 1, 2, 3), progress: bool = Fals
     7 × (5 + 3) = 56 runs of 88 updates. Returns a :class:`~course_lib.studies.comparison.Comparison`.
     """
     from course_lib.studies.comparison import compare_schedules
+
     seeds = tuple(int(s) for s in seeds)
-    return compare_schedules(schedules.STANDARD_SCHEDULES, GRID, digits_budget(), tune_seeds=seeds[:1],
-                             seeds=seeds[1:], progress=progress)
+    return compare_schedules(
+        schedules.STANDARD_SCHEDULES, GRID, digits_budget(), tune_seeds=seeds[:1], seeds=seeds[1:], progress=progress
+    )
 
 
 def comparison_runs(seeds: tuple[int, ...]) -> Runs:
@@ -66,10 +78,12 @@ def comparison_runs(seeds: tuple[int, ...]) -> Runs:
     acc = np.array([[h.final_val_acc for h in c.runs[n]] for n in NAMES])
     diverged = sum(h.diverged for n in NAMES for h in c.runs[n])
     curves = np.array([c.sweeps[n].scores for n in NAMES])
-    one_seed = [NAMES[i] for i in np.argsort([c.sweeps[n].scores[c.sweeps[n].best_index] for n in NAMES],
-                                              kind="stable")]
-    return Runs(seeds, loss=[loss], acc=[acc], diverged=[diverged], curves=[curves],
-                rankings_differ=[one_seed != c.ranking()])
+    one_seed = [
+        NAMES[i] for i in np.argsort([c.sweeps[n].scores[c.sweeps[n].best_index] for n in NAMES], kind="stable")
+    ]
+    return Runs(
+        seeds, loss=[loss], acc=[acc], diverged=[diverged], curves=[curves], rankings_differ=[one_seed != c.ranking()]
+    )
 
 
 def _rows(runs: Runs, key: str):
@@ -79,8 +93,12 @@ def _rows(runs: Runs, key: str):
 def _peak_over_shape(loss: np.ndarray, acc: np.ndarray, diverged: int, curves: np.ndarray) -> bool:
     means = loss.mean(axis=1)
     finite = [c[np.isfinite(c)] for c in curves]
-    return bool(diverged == 0 and np.all(acc.mean(axis=1) > 0.95) and means.max() / means.min() < 1.5
-                and all(f.max() / f.min() > 2.5 for f in finite))
+    return bool(
+        diverged == 0
+        and np.all(acc.mean(axis=1) > 0.95)
+        and means.max() / means.min() < 1.5
+        and all(f.max() / f.min() > 2.5 for f in finite)
+    )
 
 
 def _range_in_stds(runs: Runs) -> np.ndarray:
@@ -108,16 +126,21 @@ def _shape_ratio(runs: Runs) -> np.ndarray:
 
 
 PEAK_OVER_SHAPE = Claim(
-    "choosing.peak_over_shape", where="06_choosing_a_schedule §2",
+    "choosing.peak_over_shape",
+    where="06_choosing_a_schedule §2",
     statement="At their tuned rates (3 evaluation seeds) the seven schedules end within 50% of each other in "
-              "validation loss (about 20%), none diverges and all reach > 95% accuracy, while on every "
-              "schedule's tuning curve (one tuning seed) the worst rate of the grid costs at least 2.5× the best "
-              "one's loss: tune the peak first.",
+    "validation loss (about 20%), none diverges and all reach > 95% accuracy, while on every "
+    "schedule's tuning curve (one tuning seed) the worst rate of the grid costs at least 2.5× the best "
+    "one's loss: tune the peak first.",
     experiment=comparison_runs,
-    predicate=lambda r: all(_peak_over_shape(*args) for args in zip(_rows(r, "loss"), _rows(r, "acc"),
-                                                                    _rows(r, "diverged"), _rows(r, "curves"))),
+    predicate=lambda r: all(
+        _peak_over_shape(*args)
+        for args in zip(_rows(r, "loss"), _rows(r, "acc"), _rows(r, "diverged"), _rows(r, "curves"))
+    ),
     effect=lambda r: mean_interval(_shape_ratio(r), "worst / best tuned schedule's mean val loss"),
-    notebook_seeds=(0, 1, 2, 3), needs_torch=True)
+    notebook_seeds=(0, 1, 2, 3),
+    needs_torch=True,
+)
 # First stated with "the range between schedules is below 4 median seed standard deviations" and a 40%
 # bound: 6 of 10 fresh sets (range 1.6-4.9 stds, one ratio 1.40). The range in stds is now only reported:
 # studies.claims.choosing._range_in_stds(runs).
@@ -126,20 +149,23 @@ PEAK_OVER_SHAPE = Claim(
 def _tuning_curves(curves: np.ndarray) -> bool:
     best = np.argmin(curves, axis=1)
     inside = bool(np.all((0 < best) & (best < curves.shape[1] - 1)))
-    low = dict(zip(NAMES, curves[:, 0] / curves.min(axis=1)))        # the loss at 0.003 / the best loss
+    low = dict(zip(NAMES, curves[:, 0] / curves.min(axis=1)))  # the loss at 0.003 / the best loss
     early = [low[n] for n in ("cosine", "warmup+cosine", "step", "one-cycle", "SGDR")]
     return inside and min(early) > 2.5 and max(low["constant"], low["WSD"]) < min(early)
 
 
 TUNING_CURVES = Claim(
-    "choosing.tuning_curves", where="06_choosing_a_schedule §2",
+    "choosing.tuning_curves",
+    where="06_choosing_a_schedule §2",
     statement="On the tuning seed, every schedule's best rate lies inside the grid; at the lowest rate (0.003) "
-              "the five schedules that spend much of the run below their peak lose more than 2.5× their best "
-              "loss, and constant and WSD lose less than any of them.",
+    "the five schedules that spend much of the run below their peak lose more than 2.5× their best "
+    "loss, and constant and WSD lose less than any of them.",
     experiment=comparison_runs,
     predicate=lambda r: all(_tuning_curves(c) for c in _rows(r, "curves")),
     effect=lambda r: proportion([_tuning_curves(c) for c in _rows(r, "curves")], "seed sets with this pattern"),
-    notebook_seeds=(0, 1, 2, 3), needs_torch=True)
+    notebook_seeds=(0, 1, 2, 3),
+    needs_torch=True,
+)
 # First stated with "constant and WSD lose less than 2×" and "all best rates within one grid step": 8 of 10
 # fresh sets (WSD lost 2.06× and 2.13× on two); with "less than any of them", 6 of 10 further fresh sets (the
 # best rates spread over three grid values on four). Both parts are dropped from the claim; the notebook says
@@ -152,26 +178,33 @@ def _shape_range(runs: Runs) -> np.ndarray:
 
 
 RATE_COSTS = Claim(
-    "choosing.rate_costs", where="06_choosing_a_schedule §2",
+    "choosing.rate_costs",
+    where="06_choosing_a_schedule §2",
     statement="One grid step off the best rate (a factor 2.27) costs the most sensitive schedule more than twice "
-              "the whole range between the seven tuned schedules, and two steps more than five times it.",
+    "the whole range between the seven tuned schedules, and two steps more than five times it.",
     experiment=comparison_runs,
-    predicate=lambda r: bool(np.all(_rate_costs(r)[0] > 2 * _shape_range(r))
-                             and np.all(_rate_costs(r)[1] > 5 * _shape_range(r))),
+    predicate=lambda r: bool(
+        np.all(_rate_costs(r)[0] > 2 * _shape_range(r)) and np.all(_rate_costs(r)[1] > 5 * _shape_range(r))
+    ),
     effect=lambda r: mean_interval(_rate_costs(r)[0], "largest cost of one grid step off the best rate"),
-    notebook_seeds=(0, 1, 2, 3), needs_torch=True)
+    notebook_seeds=(0, 1, 2, 3),
+    needs_torch=True,
+)
 # First stated as "one step costs 0.04-0.1, two steps 0.3-0.8, the tuned means lie in 0.085-0.125": 2 of 10
 # fresh sets (one step cost up to 0.2, two steps up to 0.92). Two steps: mean_interval(_rate_costs(runs)[1]).
 
 
 ONE_SEED_RANKING = Claim(
-    "choosing.one_seed_ranking_differs", where="06_choosing_a_schedule §2",
+    "choosing.one_seed_ranking_differs",
+    where="06_choosing_a_schedule §2",
     statement="Ranking the seven tuned schedules by the tuning seed's run gives another order than ranking them "
-              "by the mean of three fresh seeds.",
+    "by the mean of three fresh seeds.",
     experiment=comparison_runs,
     predicate=lambda r: bool(np.all(r["rankings_differ"])),
     effect=lambda r: proportion(r["rankings_differ"], "seed sets whose two rankings differ"),
-    notebook_seeds=(0, 1, 2, 3), needs_torch=True)
+    notebook_seeds=(0, 1, 2, 3),
+    needs_torch=True,
+)
 
 
 def _one_cycle_minus_cosine(runs: Runs) -> tuple[np.ndarray, np.ndarray]:
@@ -182,13 +215,16 @@ def _one_cycle_minus_cosine(runs: Runs) -> tuple[np.ndarray, np.ndarray]:
 
 
 ONE_CYCLE = Claim(
-    "choosing.one_cycle_not_better", where="06_choosing_a_schedule §7",
+    "choosing.one_cycle_not_better",
+    where="06_choosing_a_schedule §7",
     statement="On digits at this budget, tuned one-cycle does not beat a tuned plain cosine by more than one "
-              "(median) seed standard deviation.",
+    "(median) seed standard deviation.",
     experiment=comparison_runs,
     predicate=lambda r: bool(np.all(_one_cycle_minus_cosine(r)[0] > -_one_cycle_minus_cosine(r)[1])),
     effect=lambda r: mean_interval(_one_cycle_minus_cosine(r)[0], "one-cycle − cosine, mean val loss"),
-    notebook_seeds=(0, 1, 2, 3), needs_torch=True)
+    notebook_seeds=(0, 1, 2, 3),
+    needs_torch=True,
+)
 
 
 # ---- §4: the budget cut at T/2 ---------------------------------------------------------------------
@@ -201,8 +237,10 @@ def half_budget_runs(seeds: tuple[int, ...] = (1, 2, 3)) -> dict:
     """§4 on digits: the four :func:`~course_lib.schedules.budget_cut_schedules` at ``CUT_LR``, T/2 = 44 updates."""
     budget = digits_budget()
     cut = schedules.budget_cut_schedules(CUT_LR, budget.total_steps)
-    return {name: training.run_many(budget.train, list(seeds), s, epochs=budget.epochs // 2, label=name)
-            for name, s in cut.items()}
+    return {
+        name: training.run_many(budget.train, list(seeds), s, epochs=budget.epochs // 2, label=name)
+        for name, s in cut.items()
+    }
 
 
 def half_budget_table(seeds: tuple[int, ...]) -> Runs:
@@ -214,36 +252,48 @@ def half_budget_table(seeds: tuple[int, ...]) -> Runs:
 def _progress_limited(runs: Runs) -> bool:
     d = dict(zip(CUT_NAMES, runs["val_loss"].mean(axis=0)))
     planned, wsd = d["cosine(T/2)"], d["WSD branch at T/2"]
-    return bool(planned > d["cosine(T) stopped at T/2"] + 0.02 and planned > d["constant"] + 0.02
-                and min(d.values()) < wsd < max(d.values()))
+    return bool(
+        planned > d["cosine(T) stopped at T/2"] + 0.02
+        and planned > d["constant"] + 0.02
+        and min(d.values()) < wsd < max(d.values())
+    )
 
 
 PROGRESS_LIMITED = Claim(
-    "choosing.progress_limited_cut", where="06_choosing_a_schedule §4",
+    "choosing.progress_limited_cut",
+    where="06_choosing_a_schedule §4",
     statement="On digits at T/2 = 44 updates (mean of 3 seeds), the cosine planned for T/2 ends more than 0.02 "
-              "above both the cut cosine and the constant rate, and the WSD branch lies strictly between the "
-              "best and the worst of the four.",
-    experiment=half_budget_table, predicate=_progress_limited,
-    effect=lambda r: paired_difference(r["val_loss"][:, 1], r["val_loss"][:, 0],
-                                       "cosine(T/2) − cut cosine, final val loss"),
-    notebook_seeds=(1, 2, 3), needs_torch=True)
+    "above both the cut cosine and the constant rate, and the WSD branch lies strictly between the "
+    "best and the worst of the four.",
+    experiment=half_budget_table,
+    predicate=_progress_limited,
+    effect=lambda r: paired_difference(
+        r["val_loss"][:, 1], r["val_loss"][:, 0], "cosine(T/2) − cut cosine, final val loss"
+    ),
+    notebook_seeds=(1, 2, 3),
+    needs_torch=True,
+)
 
 
 @functools.lru_cache(maxsize=32)
 def noise_limited_runs(seeds: tuple[int, ...] = tuple(range(20))) -> dict:
     """§4 on noisy least squares: SGD, batch 1, the four cut schedules for T = 2000, trained for T/2 = 1000."""
     nls = problems.noisy_least_squares()
-    return {name: training.run_many(training.run_gd, list(seeds), nls, s, NOISE_T // 2, batch_size=1, label=name,
-                                    check_horizon=False)          # the cut at T/2 is the experiment
-            for name, s in schedules.budget_cut_schedules(NOISE_LR, NOISE_T).items()}
+    return {
+        name: training.run_many(
+            training.run_gd, list(seeds), nls, s, NOISE_T // 2, batch_size=1, label=name, check_horizon=False
+        )  # the cut at T/2 is the experiment
+        for name, s in schedules.budget_cut_schedules(NOISE_LR, NOISE_T).items()
+    }
 
 
 def noise_limited_table(seeds: tuple[int, ...]) -> Runs:
     """One row per seed: each cut schedule's excess loss f(w) − f* over its last 10 updates (``CUT_NAMES``)."""
     nls = problems.noisy_least_squares()
     runs = noise_limited_runs(tuple(seeds))
-    return Runs(seeds, excess=np.array([[late_excess_loss(h, nls, window=NOISE_WINDOW) for h in runs[n]]
-                                        for n in CUT_NAMES]).T)
+    return Runs(
+        seeds, excess=np.array([[late_excess_loss(h, nls, window=NOISE_WINDOW) for h in runs[n]] for n in CUT_NAMES]).T
+    )
 
 
 def _noise_limited(runs: Runs) -> bool:
@@ -252,18 +302,22 @@ def _noise_limited(runs: Runs) -> bool:
 
 
 NOISE_LIMITED = Claim(
-    "choosing.noise_limited_cut", where="06_choosing_a_schedule §4",
+    "choosing.noise_limited_cut",
+    where="06_choosing_a_schedule §4",
     statement="On noisy least squares at T/2 (mean over 20 seeds), the cut cosine ends more than 3× above the "
-              "cosine planned for T/2 (about 9×), the WSD branch less than 5× above it (about 3×) and below half "
-              "the cut cosine, and the constant rate more than 2× above the cut cosine.",
-    experiment=noise_limited_table, predicate=_noise_limited,
+    "cosine planned for T/2 (about 9×), the WSD branch less than 5× above it (about 3×) and below half "
+    "the cut cosine, and the constant rate more than 2× above the cut cosine.",
+    experiment=noise_limited_table,
+    predicate=_noise_limited,
     effect=lambda r: ratio_of_means(r["excess"][:, 2], r["excess"][:, 1], "WSD branch / cosine(T/2), excess loss"),
-    notebook_seeds=tuple(range(20)), fresh_sets=10)
+    notebook_seeds=tuple(range(20)),
+    fresh_sets=10,
+)
 # 20 seeds × 4 runs of 1000 SGD steps (about 0.05 s each, NumPy): 10 fresh sets (200 seeds) keep the
 # replication near its 60 s budget; the default 20 sets would double it.
 
 
-def cut_ratio(runs: Runs) -> "Estimate":
+def cut_ratio(runs: Runs) -> Estimate:
     """The cut cosine / cosine(T/2), excess loss, pooled over the seeds (§4's other ratio)."""
     return ratio_of_means(runs["excess"][:, 0], runs["excess"][:, 1], "cut cosine / cosine(T/2), excess loss")
 
@@ -278,6 +332,7 @@ LM_STEPS = 300
 def lm_setup() -> LMSetup:
     """§5's model and budget: pre-LN, 2 blocks of width 64, batch 16, 32 tokens of context, T = 300 Adam updates."""
     from course_lib.studies.language_model import LMSetup
+
     return LMSetup(steps=LM_STEPS, batch_size=16, context=32, n_layers=2, d_model=64, norm_first=True)
 
 
@@ -291,14 +346,17 @@ def __getattr__(name: str) -> Any:
 def lm_schedules() -> dict:
     """§5's three schedules at the peak 2e-2: constant (30-step warm-up), warm-up + cosine, WSD."""
     T = LM_STEPS
-    return {"constant": schedules.warmup(schedules.constant(LM_PEAK), T // 10),
-            "cosine": schedules.warmup_cosine_schedule(LM_PEAK, T),
-            "WSD": schedules.wsd_schedule(LM_PEAK, T)}
+    return {
+        "constant": schedules.warmup(schedules.constant(LM_PEAK), T // 10),
+        "cosine": schedules.warmup_cosine_schedule(LM_PEAK, T),
+        "WSD": schedules.wsd_schedule(LM_PEAK, T),
+    }
 
 
 @functools.lru_cache(maxsize=64)
 def _lm_run(name: str, seed: int):
     from course_lib.studies.language_model import run_lm_schedules
+
     return run_lm_schedules(lm_setup(), {name: lm_schedules()[name]}, seeds=[seed])[name][0]
 
 
@@ -309,7 +367,7 @@ def lm_runs(seeds: tuple[int, ...] = (0, 1, 2), names: tuple[str, ...] = ("const
 
 def _lm_table(seeds: tuple[int, ...], names: tuple[str, ...]) -> Runs:
     runs = lm_runs(tuple(seeds), names)
-    k = int(0.8 * LM_STEPS)                                       # the cool-down starts here
+    k = int(0.8 * LM_STEPS)  # the cool-down starts here
     values = {name: [h.final_val_loss for h in hs] for name, hs in runs.items()}
     same = [bool(np.array_equal(c.loss[:k], w.loss[:k])) for c, w in zip(runs["constant"], runs["WSD"])]
     return Runs(seeds, **values, same_until_cooldown=same)
@@ -322,13 +380,17 @@ def _lm_drop(runs: Runs) -> bool:
 
 
 LM_COOLDOWN = Claim(
-    "choosing.lm_cooldown_drop", where="06_choosing_a_schedule §5",
+    "choosing.lm_cooldown_drop",
+    where="06_choosing_a_schedule §5",
     statement="On the small Transformer LM (T = 300, peak 2e-2, 3 seeds), WSD is the constant-rate run bit for bit "
-              "until step 240, then its cool-down ends lower on every seed, by more than 0.03 nats and by more "
-              "than the seed spread of the final losses.",
-    experiment=lambda seeds: _lm_table(seeds, ("constant", "WSD")), predicate=_lm_drop,
+    "until step 240, then its cool-down ends lower on every seed, by more than 0.03 nats and by more "
+    "than the seed spread of the final losses.",
+    experiment=lambda seeds: _lm_table(seeds, ("constant", "WSD")),
+    predicate=_lm_drop,
     effect=lambda r: paired_difference(r["constant"], r["WSD"], "constant − WSD, final val loss (nats)"),
-    notebook_seeds=(0, 1, 2), needs_torch=True)
+    notebook_seeds=(0, 1, 2),
+    needs_torch=True,
+)
 # 6 runs of 300 Adam updates per set, about 35 s of CPU: 10 fresh sets cost about 345 s, over the 150 s budget
 # of a torch claim. Not cut yet (the notebook's model and T are the claim); a cheaper design would branch WSD
 # from the constant run's step-240 checkpoint (training.save_checkpoint / train_steps), 360 updates per seed
@@ -336,15 +398,21 @@ LM_COOLDOWN = Claim(
 
 
 def _lm_cosine(runs: Runs) -> bool:
-    return bool(runs["cosine"].mean() < runs["constant"].mean() - 0.025
-                and abs(runs["cosine"].mean() - runs["WSD"].mean()) < 0.03)
+    return bool(
+        runs["cosine"].mean() < runs["constant"].mean() - 0.025
+        and abs(runs["cosine"].mean() - runs["WSD"].mean()) < 0.03
+    )
 
 
 LM_COSINE = Claim(
-    "choosing.lm_cosine_with_wsd", where="06_choosing_a_schedule §5",
+    "choosing.lm_cosine_with_wsd",
+    where="06_choosing_a_schedule §5",
     statement="On the same LM (mean of 3 seeds), the cosine ends more than 0.025 nats below the constant rate and "
-              "within 0.03 of WSD.",
-    experiment=lambda seeds: _lm_table(seeds, ("constant", "cosine", "WSD")), predicate=_lm_cosine,
+    "within 0.03 of WSD.",
+    experiment=lambda seeds: _lm_table(seeds, ("constant", "cosine", "WSD")),
+    predicate=_lm_cosine,
     effect=lambda r: paired_difference(r["cosine"], r["WSD"], "cosine − WSD, final val loss (nats)"),
-    notebook_seeds=(0, 1, 2), needs_torch=True)
+    notebook_seeds=(0, 1, 2),
+    needs_torch=True,
+)
 # 9 runs per set, 6 shared with choosing.lm_cooldown_drop through the cache (3 more: about 17 s of CPU a set).

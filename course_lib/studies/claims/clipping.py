@@ -8,6 +8,7 @@
 * ``clipping.adam_spike_survives_clipping``: §3's Adam run without warm-up, with ``clip_grad_norm=1``
   (the runs without clipping are shared with ``warmup.py``'s cache).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,9 +21,11 @@ from course_lib.studies.replication import Claim, Runs, ratio_of_means
 # ---- Rosenbrock from far starts -----------------------------------------------------------------------
 
 CLIP_LR, CLIP_STEPS, CLIP_WARM, CLIP_NORM = 0.0015, 3000, 300, 100.0
-FAR_SETUPS = {"constant 0.0015": dict(schedule=CLIP_LR),
-              "warm-up 300 steps": dict(schedule=schedules.warmup(schedules.constant(CLIP_LR), CLIP_WARM)),
-              "clip_norm = 100": dict(schedule=CLIP_LR, clip_norm=CLIP_NORM)}
+FAR_SETUPS = {
+    "constant 0.0015": dict(schedule=CLIP_LR),
+    "warm-up 300 steps": dict(schedule=schedules.warmup(schedules.constant(CLIP_LR), CLIP_WARM)),
+    "clip_norm = 100": dict(schedule=CLIP_LR, clip_norm=CLIP_NORM),
+}
 
 
 def far_start(seed: int) -> np.ndarray:
@@ -34,35 +37,52 @@ def far_start(seed: int) -> np.ndarray:
 def far_runs(seeds) -> Runs:
     """One row per start: each set-up of :data:`FAR_SETUPS` (the Histories, and their numbers)."""
     rosen = problems.rosenbrock()
-    rows = [{name: training.run_gd(rosen, n_steps=CLIP_STEPS, w0=far_start(s), label=name, check_horizon=False, **kw)
-             for name, kw in FAR_SETUPS.items()} for s in seeds]
+    rows = [
+        {
+            name: training.run_gd(rosen, n_steps=CLIP_STEPS, w0=far_start(s), label=name, check_horizon=False, **kw)
+            for name, kw in FAR_SETUPS.items()
+        }
+        for s in seeds
+    ]
     const, warm, clip = ([r[name] for r in rows] for name in FAR_SETUPS)
     runs = np.empty(len(rows), dtype=object)
     runs[:] = rows
-    final = lambda hs: [np.nan if h.diverged else h.final_loss for h in hs]
-    return Runs(seeds, const_diverged_step=[h.diverged_step if h.diverged else -1 for h in const],
-                warm_diverged=[h.diverged for h in warm], clip_diverged=[h.diverged for h in clip],
-                warm_final=final(warm), clip_final=final(clip), runs=runs)
+
+    def final(hs):
+        return [np.nan if h.diverged else h.final_loss for h in hs]
+
+    return Runs(
+        seeds,
+        const_diverged_step=[h.diverged_step if h.diverged else -1 for h in const],
+        warm_diverged=[h.diverged for h in warm],
+        clip_diverged=[h.diverged for h in clip],
+        warm_final=final(warm),
+        clip_final=final(clip),
+        runs=runs,
+    )
 
 
 def _far_holds(r: Runs) -> bool:
     blew_up = (r["const_diverged_step"] >= 0) & (r["const_diverged_step"] < 10)
     rescued = ~r["warm_diverged"] & ~r["clip_diverged"]
-    return bool(np.all(blew_up) and np.all(rescued)
-                and np.median(r["clip_final"]) < 3 * np.median(r["warm_final"]))
+    return bool(np.all(blew_up) and np.all(rescued) and np.median(r["clip_final"]) < 3 * np.median(r["warm_final"]))
 
 
 rescues_far_starts = Claim(
-    "clipping.rescues_far_starts", where=f"{NOTEBOOK} §7",
+    "clipping.rescues_far_starts",
+    where=f"{NOTEBOOK} §7",
     statement="Rosenbrock from 8 far starts at lr 0.0015: the constant rate diverges within 10 steps from every "
-              "start; a 300-step warm-up and clip_norm = 100 both rescue every start, and clipping's median final "
-              "loss is below 3 times the warm-up's",
-    experiment=far_runs, predicate=_far_holds,
+    "start; a 300-step warm-up and clip_norm = 100 both rescue every start, and clipping's median final "
+    "loss is below 3 times the warm-up's",
+    experiment=far_runs,
+    predicate=_far_holds,
     effect=lambda r: ratio_of_means(r["clip_final"], r["warm_final"], "final loss, clipped / warm-up (per start)"),
-    notebook_seeds=tuple(range(8)))   # about 1 s per set of 8 starts (24 runs of 3000 steps): not in make test
+    notebook_seeds=tuple(range(8)),
+)  # about 1 s per set of 8 starts (24 runs of 3000 steps): not in make test
 
 
 # ---- the bowl: clipping above the limit, and a cap too tight ---------------------------------------------
+
 
 def bowl_runs(seeds) -> Runs:
     """Per start: lr 2.2 (> 2/L) clipped at 0.5, and lr 1.8 with and without a clip at 0.05."""
@@ -78,25 +98,41 @@ def bowl_runs(seeds) -> Runs:
         healthy.append(training.run_gd(bowl, 1.8, 500, w0=w0, clip_norm=0.5).final_loss)
         free.append(steps_to_tolerance(training.run_gd(bowl, 1.8, 500, w0=w0), bowl, 1e-10))
         tight.append(steps_to_tolerance(training.run_gd(bowl, 1.8, 500, w0=w0, clip_norm=0.05), bowl, 1e-10))
-    return Runs(seeds, not_diverged=bounced, late_min=late_min, all_clipped=all_clipped, healthy_final=healthy,
-                free_steps=free, tight_steps=tight)
+    return Runs(
+        seeds,
+        not_diverged=bounced,
+        late_min=late_min,
+        all_clipped=all_clipped,
+        healthy_final=healthy,
+        free_steps=free,
+        tight_steps=tight,
+    )
 
 
 bowl_limits = Claim(
-    "clipping.bowl_limits", where=f"{NOTEBOOK} §7",
+    "clipping.bowl_limits",
+    where=f"{NOTEBOOK} §7",
     statement="on the bowl (L = 1): at lr 2.2 > 2/L with clip_norm 0.5 no start diverges, none converges (loss "
-              "above 0.1 over the last 200 steps) and every late step is clipped; at lr 1.8 the same cap is "
-              "harmless; clip_norm 0.05 never reaches 1e-10 of the first loss sooner than no clipping, and on "
-              "average over the starts it needs more than 1.1 times the steps (about 1.6 times pooled)",
+    "above 0.1 over the last 200 steps) and every late step is clipped; at lr 1.8 the same cap is "
+    "harmless; clip_norm 0.05 never reaches 1e-10 of the first loss sooner than no clipping, and on "
+    "average over the starts it needs more than 1.1 times the steps (about 1.6 times pooled)",
     experiment=bowl_runs,
-    predicate=lambda r: bool(np.all(r["not_diverged"]) and np.all(r["late_min"] > 0.1) and np.all(r["all_clipped"])
-                             and np.all(r["healthy_final"] < 1e-20) and np.all(r["tight_steps"] >= r["free_steps"])
-                             and r["tight_steps"].mean() > 1.1 * r["free_steps"].mean()),
+    predicate=lambda r: bool(
+        np.all(r["not_diverged"])
+        and np.all(r["late_min"] > 0.1)
+        and np.all(r["all_clipped"])
+        and np.all(r["healthy_final"] < 1e-20)
+        and np.all(r["tight_steps"] >= r["free_steps"])
+        and r["tight_steps"].mean() > 1.1 * r["free_steps"].mean()
+    ),
     effect=lambda r: ratio_of_means(r["tight_steps"], r["free_steps"], "steps to 1e-10, clip 0.05 / no clipping"),
-    notebook_seeds=SEEDS, fast=True)
+    notebook_seeds=SEEDS,
+    fast=True,
+)
 
 
 # ---- Adam at 0.15 without warm-up, clipped -----------------------------------------------------------------
+
 
 def clipped_adam_runs(seeds) -> Runs:
     """Per seed: §3's runs without warm-up (``cold``), clipped at 1 (``clipped``), and with warm-up (``warm``)."""
@@ -105,18 +141,29 @@ def clipped_adam_runs(seeds) -> Runs:
     warm = [student_run(s, WARM) for s in seeds]
     column = np.empty(len(seeds), dtype=object)
     column[:] = clipped
-    return Runs(seeds, clip_spike=[spike(h) for h in clipped], cold_val=[h.final_val_loss for h in cold],
-                clip_val=[h.final_val_loss for h in clipped], warm_val=[h.final_val_loss for h in warm],
-                clipped=column)
+    return Runs(
+        seeds,
+        clip_spike=[spike(h) for h in clipped],
+        cold_val=[h.final_val_loss for h in cold],
+        clip_val=[h.final_val_loss for h in clipped],
+        warm_val=[h.final_val_loss for h in warm],
+        clipped=column,
+    )
 
 
 adam_spike_survives_clipping = Claim(
-    "clipping.adam_spike_survives_clipping", where=f"{NOTEBOOK} §7",
+    "clipping.adam_spike_survives_clipping",
+    where=f"{NOTEBOOK} §7",
     statement="teacher-student MLP, Adam at 0.15 without warm-up, clip_grad_norm = 1: the early loss still rises "
-              "above 100 times its first value on every seed; the clipped runs end with a mean validation loss "
-              "below the unclipped runs' mean, but above the warm-up runs' mean",
+    "above 100 times its first value on every seed; the clipped runs end with a mean validation loss "
+    "below the unclipped runs' mean, but above the warm-up runs' mean",
     experiment=clipped_adam_runs,
-    predicate=lambda r: bool(np.all(r["clip_spike"] > 100) and r["clip_val"].mean() < r["cold_val"].mean()
-                             and r["clip_val"].mean() > r["warm_val"].mean()),
+    predicate=lambda r: bool(
+        np.all(r["clip_spike"] > 100)
+        and r["clip_val"].mean() < r["cold_val"].mean()
+        and r["clip_val"].mean() > r["warm_val"].mean()
+    ),
     effect=lambda r: ratio_of_means(r["clip_val"], r["warm_val"], "final val loss, clipped / warm-up (paired)"),
-    notebook_seeds=SEEDS, needs_torch=True)
+    notebook_seeds=SEEDS,
+    needs_torch=True,
+)

@@ -10,6 +10,7 @@
 * 07 §4: linear decay over the wrong clock (T in examples, or stepped once per epoch) on noisy least
   squares with batches of 10.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,7 +19,7 @@ import numpy as np
 
 from course_lib import problems, schedules, training
 from course_lib.studies.measures import late_excess_loss
-from course_lib.studies.replication import Claim, Runs, mean_interval, paired_difference, ratio_of_means
+from course_lib.studies.replication import Claim, Runs, mean_interval, ratio_of_means
 
 SEEDS = (0, 1, 2)
 
@@ -45,8 +46,13 @@ def below_the_floor(seeds) -> Runs:
     """The late excess loss (last 100 steps) of each Experiment 1 schedule, one row per seed."""
     problem = problems.noisy_least_squares()
     names = list(experiment1_schedules())
-    final = [[late_excess_loss(training.run_gd(problem, sch, N1, batch_size=1, seed=s), problem, window=100)
-              for sch in experiment1_schedules().values()] for s in seeds]
+    final = [
+        [
+            late_excess_loss(training.run_gd(problem, sch, N1, batch_size=1, seed=s), problem, window=100)
+            for sch in experiment1_schedules().values()
+        ]
+        for s in seeds
+    ]
     return Runs(seeds, final=final, **{"schedule": [names] * len(seeds)})
 
 
@@ -58,21 +64,29 @@ def finals_of(runs: Runs) -> dict[str, np.ndarray]:
 def _below_holds(r: Runs) -> bool:
     final = finals_of(r)
     floor = final["constant 0.1"].mean()
-    return bool(0.5 < floor / (0.25 * 0.1) < 2
-                and all(final[d].max() < floor / 10 for d in DECAYS)
-                and all(final[d].max() < final["constant 0.001"].min() / 10 for d in DECAYS))
+    return bool(
+        0.5 < floor / (0.25 * 0.1) < 2
+        and all(final[d].max() < floor / 10 for d in DECAYS)
+        and all(final[d].max() < final["constant 0.001"].min() / 10 for d in DECAYS)
+    )
 
 
 decay_below_constant_floor = Claim(
-    "decay.below_constant_floor", where="02_decay §5",
+    "decay.below_constant_floor",
+    where="02_decay §5",
     statement="on noisy least squares (batch 1, 4000 steps) the constant rate 0.1 sits within 2x of its predicted "
-              "floor 0.25 * lr, and step, cosine and inverse-time decay from 0.1 each end more than 10 times below "
-              "that floor and more than 10 times below the small constant 0.001, on every seed of the set",
-    experiment=below_the_floor, predicate=_below_holds,
-    effect=lambda r: ratio_of_means(finals_of(r)["constant 0.1"],
-                                    np.max([finals_of(r)[d] for d in DECAYS], axis=0),
-                                    "constant 0.1's floor / the worst decay's late excess loss"),
-    notebook_seeds=SEEDS, fresh_sets=20)
+    "floor 0.25 * lr, and step, cosine and inverse-time decay from 0.1 each end more than 10 times below "
+    "that floor and more than 10 times below the small constant 0.001, on every seed of the set",
+    experiment=below_the_floor,
+    predicate=_below_holds,
+    effect=lambda r: ratio_of_means(
+        finals_of(r)["constant 0.1"],
+        np.max([finals_of(r)[d] for d in DECAYS], axis=0),
+        "constant 0.1's floor / the worst decay's late excess loss",
+    ),
+    notebook_seeds=SEEDS,
+    fresh_sets=20,
+)
 
 
 # ---- 02 §6: constant vs cosine on a small network, three peaks --------------------------------------
@@ -89,9 +103,11 @@ def network_steps() -> int:
 def constant_vs_cosine(seeds) -> Runs:
     """Final validation loss of the constant rate and of cosine to 0, at each peak of PEAKS, one row per seed."""
     data, T = problems.load_digits(), network_steps()
-    net = lambda: training.mlp(64, 10, hidden=(64,), seed=None)          # noqa: E731  (the run's seed sets the init)
+    net = lambda: training.mlp(64, 10, hidden=(64,), seed=None)  # noqa: E731  (the run's seed sets the init)
+
     def final(schedule, seed):
         return training.train_torch(net, data, schedule, epochs=EPOCHS, batch_size=BATCH, seed=seed).final_val_loss
+
     constant = [[final(schedules.constant(p), s) for p in PEAKS] for s in seeds]
     cosine = [[final(schedules.cosine_decay(p, total_steps=T), s) for p in PEAKS] for s in seeds]
     return Runs(seeds, constant=constant, cosine=cosine)
@@ -107,20 +123,25 @@ def _ratios(r: Runs) -> np.ndarray:
 
 
 def _trend_holds(r: Runs) -> bool:
-    ratio = _ratios(r)                                   # (seeds, peaks 0.1, 0.3, 0.5)
+    ratio = _ratios(r)  # (seeds, peaks 0.1, 0.3, 0.5)
     mean = ratio.mean(axis=0)
     return bool(np.all(ratio[:, 0] > 1.2) and np.all(ratio[:, 0] > ratio[:, -1]) and mean[0] > mean[1] > mean[2])
 
 
 decay_helps_more_as_peak_grows = Claim(
-    "decay.helps_more_as_peak_grows", where="02_decay §6",
+    "decay.helps_more_as_peak_grows",
+    where="02_decay §6",
     statement="cosine / constant final validation loss falls as the peak grows: at peak 0.1 the constant rate wins "
-              "by more than 20 % on every seed, on every seed the ratio is lower at 0.5 than at 0.1, and its mean "
-              "over the 3 seeds falls from 0.1 to 0.3 to 0.5 (at 0.5 alone cosine wins only on average, ~0.92)",
-    experiment=constant_vs_cosine, predicate=_trend_holds,
-    effect=lambda r: mean_interval(_ratios(r)[:, 0] - _ratios(r)[:, -1],
-                                   "ratio at peak 0.1 - ratio at peak 0.5 (per seed)"),
-    notebook_seeds=SEEDS, needs_torch=True)
+    "by more than 20 % on every seed, on every seed the ratio is lower at 0.5 than at 0.1, and its mean "
+    "over the 3 seeds falls from 0.1 to 0.3 to 0.5 (at 0.5 alone cosine wins only on average, ~0.92)",
+    experiment=constant_vs_cosine,
+    predicate=_trend_holds,
+    effect=lambda r: mean_interval(
+        _ratios(r)[:, 0] - _ratios(r)[:, -1], "ratio at peak 0.1 - ratio at peak 0.5 (per seed)"
+    ),
+    notebook_seeds=SEEDS,
+    needs_torch=True,
+)
 
 
 # ---- 07 §4: the schedule's clock -----------------------------------------------------------------
@@ -132,26 +153,40 @@ def clocks() -> dict:
     """Linear decay from 0.2 over the run (500 updates), over 1000 'steps' (T = examples), and stepped per epoch."""
     n = CLOCK_STEPS_PER_EPOCH * CLOCK_EPOCHS
     right = schedules.linear_decay(0.2, n)
-    return {"T = 500 steps (right)": right,
-            "T = 1000 examples (article 001)": schedules.linear_decay(0.2, 1000),
-            "stepped once per epoch": lambda t: right(t // CLOCK_STEPS_PER_EPOCH)}
+    return {
+        "T = 500 steps (right)": right,
+        "T = 1000 examples (article 001)": schedules.linear_decay(0.2, 1000),
+        "stepped once per epoch": lambda t: right(t // CLOCK_STEPS_PER_EPOCH),
+    }
 
 
 def clock_floors(seeds) -> Runs:
     """Late excess loss (last 50 steps) of SGD with batches of 10 under each clock, one row per seed."""
     prob = problems.noisy_least_squares()
     n = CLOCK_STEPS_PER_EPOCH * CLOCK_EPOCHS
-    floors = [[late_excess_loss(training.run_gd(prob, s, n, batch_size=10, seed=seed, check_horizon=False), prob, window=50)
-               for s in clocks().values()] for seed in seeds]                  # mistakes on purpose
+    floors = [
+        [
+            late_excess_loss(
+                training.run_gd(prob, s, n, batch_size=10, seed=seed, check_horizon=False), prob, window=50
+            )
+            for s in clocks().values()
+        ]
+        for seed in seeds
+    ]  # mistakes on purpose
     return Runs(seeds, right=[f[0] for f in floors], examples=[f[1] for f in floors], per_epoch=[f[2] for f in floors])
 
 
 wrong_clock_raises_the_floor = Claim(
-    "decay.wrong_clock_raises_the_floor", where="07_pitfalls §4",
+    "decay.wrong_clock_raises_the_floor",
+    where="07_pitfalls §4",
     statement="linear decay with T in examples leaves more than 2 times, and stepped once per epoch more than 3 "
-              "times, the late excess loss of the right clock (mean of 3 seeds; pooled over 201 fresh seeds about "
-              "4 and 8 times)",
+    "times, the late excess loss of the right clock (mean of 3 seeds; pooled over 201 fresh seeds about "
+    "4 and 8 times)",
     experiment=clock_floors,
-    predicate=lambda r: bool(2 * r["right"].mean() < r["examples"].mean() and 3 * r["right"].mean() < r["per_epoch"].mean()),
+    predicate=lambda r: bool(
+        2 * r["right"].mean() < r["examples"].mean() and 3 * r["right"].mean() < r["per_epoch"].mean()
+    ),
     effect=lambda r: ratio_of_means(r["examples"], r["right"], "late excess loss, T in examples / right clock"),
-    notebook_seeds=SEEDS, fast=True)
+    notebook_seeds=SEEDS,
+    fast=True,
+)

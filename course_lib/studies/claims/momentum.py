@@ -8,6 +8,7 @@ claims.
 >>> studies.claim("momentum.floor_follows_effective_rate").where
 '05_plateau_and_adaptive §2'
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -37,10 +38,17 @@ def _holds(r: Runs) -> bool:
     return bool(means.max() / means.min() < 1.1 and r["heavy"].mean() > 10 * means[0])
 
 
-Claim("momentum.floor_follows_effective_rate", where="05_plateau_and_adaptive §2",
-      statement="On noisy_least_squares (batch 1), lr 0.02 without momentum, lr 0.01 with beta 0.5 and lr 0.002 with "
-                "beta 0.9 (the same lr/(1-beta)) reach mean noise floors within 10 % of each other, and adding "
-                "beta 0.9 at lr 0.02 raises the floor more than tenfold.",
-      experiment=floors, predicate=_holds,
-      effect=lambda r: ratio_of_means(r["heavy"], r["same_effective_rate"][:, 0], "floor: lr 0.02 with beta 0.9 / without"),
-      notebook_seeds=(0, 1, 2), fresh_sets=10)
+Claim(
+    "momentum.floor_follows_effective_rate",
+    where="05_plateau_and_adaptive §2",
+    statement="On noisy_least_squares (batch 1), lr 0.02 without momentum, lr 0.01 with beta 0.5 and lr 0.002 with "
+    "beta 0.9 (the same lr/(1-beta)) reach mean noise floors within 10 % of each other, and adding "
+    "beta 0.9 at lr 0.02 raises the floor more than tenfold.",
+    experiment=floors,
+    predicate=_holds,
+    effect=lambda r: ratio_of_means(
+        r["heavy"], r["same_effective_rate"][:, 0], "floor: lr 0.02 with beta 0.9 / without"
+    ),
+    notebook_seeds=(0, 1, 2),
+    fresh_sets=10,
+)

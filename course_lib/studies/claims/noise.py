@@ -9,6 +9,7 @@ a run started at the minimum (no transient to wait out) of N_STEPS = 1200 steps,
 averaged; the notebook asserts the same runs. ``fresh_sets=20`` (the issue's ">= 20 seed sets of the
 notebook's size": 60 fresh seeds) keeps each replication near a minute.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -37,7 +38,7 @@ VARIANCE_BATCHES, VARIANCE_SAMPLES = (1, 4, 16, 64), 4000
 def floor_coefficient(problem=None) -> float:
     """sigma^2 tr(H) / 4: the first-order floor is this times lr / B (MSE/2 loss)."""
     problem = problems.noisy_least_squares() if problem is None else problem
-    return float(problem.noise ** 2 * np.trace(problem.H) / 4)
+    return float(problem.noise**2 * np.trace(problem.H) / 4)
 
 
 def _slope(x, y) -> float:
@@ -47,38 +48,52 @@ def _slope(x, y) -> float:
 
 # ---- §6: the floor is proportional to the rate ---------------------------------------------------
 
+
 def floors_vs_rate(seeds) -> Runs:
     """``studies.noise_floor`` of SGD at batch 1 for each rate of FLOOR_RATES, one row per seed."""
     nls = problems.noisy_least_squares()
-    floor = [[noise_floor(nls, lr, 1, seeds=[s], n_steps=N_STEPS, window=WINDOW)[0] for lr in FLOOR_RATES]
-             for s in seeds]
+    floor = [
+        [noise_floor(nls, lr, 1, seeds=[s], n_steps=N_STEPS, window=WINDOW)[0] for lr in FLOOR_RATES] for s in seeds
+    ]
     return Runs(seeds, floor=floor, lr=[FLOOR_RATES] * len(seeds))
 
 
 def _floors_vs_rate_hold(r: Runs) -> bool:
-    mean = r["floor"].mean(axis=0)                          # one mean floor per rate (FLOOR_RATES)
+    mean = r["floor"].mean(axis=0)  # one mean floor per rate (FLOOR_RATES)
     vs_formula = mean / (floor_coefficient() * np.array(FLOOR_RATES))
-    proportional = all(0.8 * (b / a) < mean[j] / mean[i] < 1.9 * (b / a)
-                       for (i, a), (j, b) in [((0, 0.01), (1, 0.03)), ((1, 0.03), (2, 0.1)), ((0, 0.01), (2, 0.1))])
-    return bool(mean[0] < mean[1] < mean[2] and proportional
-                and np.all((0.75 < vs_formula) & (vs_formula < 1.7))     # each floor near the formula
-                and np.all(vs_formula[:2] < 1.3)                           # within 30 % at the two small rates
-                and vs_formula[2] > vs_formula[0])                         # further above it at 0.1 (second order)
+    proportional = all(
+        0.8 * (b / a) < mean[j] / mean[i] < 1.9 * (b / a)
+        for (i, a), (j, b) in [((0, 0.01), (1, 0.03)), ((1, 0.03), (2, 0.1)), ((0, 0.01), (2, 0.1))]
+    )
+    return bool(
+        mean[0] < mean[1] < mean[2]
+        and proportional
+        and np.all((0.75 < vs_formula) & (vs_formula < 1.7))  # each floor near the formula
+        and np.all(vs_formula[:2] < 1.3)  # within 30 % at the two small rates
+        and vs_formula[2] > vs_formula[0]
+    )  # further above it at 0.1 (second order)
 
 
 floor_proportional_to_lr = Claim(
-    "noise.floor_proportional_to_lr", where=f"{NOTEBOOK} §6",
+    "noise.floor_proportional_to_lr",
+    where=f"{NOTEBOOK} §6",
     statement="SGD at batch 1 stalls at a noise floor that grows about in proportion to the rate: for lr = 0.01, "
-              "0.03, 0.1 (mean of 3 seeds) each ratio of two floors is 0.8-1.9 times the ratio of the rates, each "
-              "floor is 0.75-1.7 times lr * sigma^2 tr(H)/4, within 30 % of it at the two small rates, and further "
-              "above it at 0.1 than at 0.01",
-    experiment=floors_vs_rate, predicate=_floors_vs_rate_hold,
-    effect=lambda r: mean_interval([_slope(FLOOR_RATES, f) for f in r["floor"]],
-                                   "log-log slope of the floor against lr (per seed; 1 = proportional)"),
-    notebook_seeds=SEEDS, fresh_sets=20)
+    "0.03, 0.1 (mean of 3 seeds) each ratio of two floors is 0.8-1.9 times the ratio of the rates, each "
+    "floor is 0.75-1.7 times lr * sigma^2 tr(H)/4, within 30 % of it at the two small rates, and further "
+    "above it at 0.1 than at 0.01",
+    experiment=floors_vs_rate,
+    predicate=_floors_vs_rate_hold,
+    effect=lambda r: mean_interval(
+        [_slope(FLOOR_RATES, f) for f in r["floor"]],
+        "log-log slope of the floor against lr (per seed; 1 = proportional)",
+    ),
+    notebook_seeds=SEEDS,
+    fresh_sets=20,
+)
 
 
 # ---- §7: the gradient's noise variance is proportional to 1 / B ----------------------------------
+
 
 def gradient_noise_variance(seeds) -> Runs:
     """B * E|g - grad f|^2 at the minimum, for each B of VARIANCE_BATCHES (one generator per seed)."""
@@ -87,31 +102,47 @@ def gradient_noise_variance(seeds) -> Runs:
     rows = []
     for s in seeds:
         rng = np.random.default_rng(s)
-        rows.append([B * np.mean([np.sum((nls.stochastic_grad(w, rng, B) - g) ** 2) for _ in range(VARIANCE_SAMPLES)])
-                     for B in VARIANCE_BATCHES])
+        rows.append(
+            [
+                B * np.mean([np.sum((nls.stochastic_grad(w, rng, B) - g) ** 2) for _ in range(VARIANCE_SAMPLES)])
+                for B in VARIANCE_BATCHES
+            ]
+        )
     return Runs(seeds, b_times_variance=rows)
 
 
 gradient_variance_one_over_b = Claim(
-    "noise.gradient_variance_one_over_b", where=f"{NOTEBOOK} §7",
+    "noise.gradient_variance_one_over_b",
+    where=f"{NOTEBOOK} §7",
     statement="at the minimum, B times the mini-batch gradient's noise variance E|g - grad f|^2 is the same for "
-              "B = 1, 4, 16, 64 within 10 % (4000 samples per B)",
+    "B = 1, 4, 16, 64 within 10 % (4000 samples per B)",
     experiment=gradient_noise_variance,
     predicate=lambda r: bool(np.all(np.abs(r["b_times_variance"] / r["b_times_variance"][:, :1] - 1) < 0.1)),
-    effect=lambda r: ratio_of_means(r["b_times_variance"][:, -1], r["b_times_variance"][:, 0],
-                                    "B * variance at B = 64 / at B = 1 (1 = variance ~ 1/B)"),
-    notebook_seeds=(0,), fresh_sets=20)
+    effect=lambda r: ratio_of_means(
+        r["b_times_variance"][:, -1],
+        r["b_times_variance"][:, 0],
+        "B * variance at B = 64 / at B = 1 (1 = variance ~ 1/B)",
+    ),
+    notebook_seeds=(0,),
+    fresh_sets=20,
+)
 
 
 # ---- §7: the SGD floor depends on lr / B only (slope 1) ------------------------------------------
 
+
 def floors_by_setting(seeds, settings=SGD_SETTINGS, method: str = "sgd") -> Runs:
     """``studies.noise_floor`` of every (lr, B) setting, one row per seed (runs start at the minimum)."""
     nls = problems.noisy_least_squares()
-    floor = np.array([[noise_floor(nls, lr, B, seeds=[s], n_steps=N_STEPS, window=WINDOW, method=method)[0]
-                       for lr, B in settings] for s in seeds])
-    return Runs(seeds, floor=floor, lr=[[lr for lr, _ in settings]] * len(seeds),
-                batch=[[B for _, B in settings]] * len(seeds))
+    floor = np.array(
+        [
+            [noise_floor(nls, lr, B, seeds=[s], n_steps=N_STEPS, window=WINDOW, method=method)[0] for lr, B in settings]
+            for s in seeds
+        ]
+    )
+    return Runs(
+        seeds, floor=floor, lr=[[lr for lr, _ in settings]] * len(seeds), batch=[[B for _, B in settings]] * len(seeds)
+    )
 
 
 def settings_of(runs: Runs) -> dict[tuple[float, int], np.ndarray]:
@@ -127,7 +158,7 @@ def _first_order_slope(floors: dict) -> float:
 def _collapse_holds(r: Runs) -> bool:
     mean = {k: float(np.mean(f)) for k, f in settings_of(r).items()}
     coef = floor_coefficient()
-    for ratio in (0.0025, 0.01, 0.04):                       # same lr/B, different B: the same floor
+    for ratio in (0.0025, 0.01, 0.04):  # same lr/B, different B: the same floor
         same = [m for (lr, B), m in mean.items() if np.isclose(lr / B, ratio)]
         if not (len(same) >= 2 and max(same) / min(same) < 1.4):
             return False
@@ -138,18 +169,25 @@ def _collapse_holds(r: Runs) -> bool:
 
 
 floor_depends_on_lr_over_b = Claim(
-    "noise.floor_depends_on_lr_over_b", where=f"{NOTEBOOK} §7",
+    "noise.floor_depends_on_lr_over_b",
+    where=f"{NOTEBOOK} §7",
     statement="SGD's noise floor depends on lr / B only: over nine settings (lr 0.01-0.16, B 1-16; mean of 3 seeds) "
-              "settings with the same lr / B agree within 40 %, 16 times the batch lowers the floor 11-25 times, "
-              "the log-log slope against lr / B (up to 0.04) is 0.9-1.15, those floors are 0.75-1.4 times the "
-              "first-order formula, and lr / B = 0.16 lies more than 1.5 times above it",
-    experiment=floors_by_setting, predicate=_collapse_holds,
-    effect=lambda r: mean_interval(_per_seed(r, _first_order_slope),
-                                   "log-log slope of the floor against lr / B, lr / B <= 0.04 (per seed; 1 = linear)"),
-    notebook_seeds=SEEDS, fresh_sets=20)
+    "settings with the same lr / B agree within 40 %, 16 times the batch lowers the floor 11-25 times, "
+    "the log-log slope against lr / B (up to 0.04) is 0.9-1.15, those floors are 0.75-1.4 times the "
+    "first-order formula, and lr / B = 0.16 lies more than 1.5 times above it",
+    experiment=floors_by_setting,
+    predicate=_collapse_holds,
+    effect=lambda r: mean_interval(
+        _per_seed(r, _first_order_slope),
+        "log-log slope of the floor against lr / B, lr / B <= 0.04 (per seed; 1 = linear)",
+    ),
+    notebook_seeds=SEEDS,
+    fresh_sets=20,
+)
 
 
 # ---- §7: Adam's floor depends on lr / sqrt(B) --------------------------------------------------------
+
 
 def adam_floors(seeds) -> Runs:
     """``studies.noise_floor`` with Adam (betas 0.9, 0.999) for every setting of ADAM_SETTINGS."""
@@ -158,7 +196,7 @@ def adam_floors(seeds) -> Runs:
 
 def _spread(floors: dict, power: float) -> float:
     """max / min over settings of mean floor / (lr / B^power): 1 if the floor depends on lr / B^power only."""
-    per = [np.mean(f) * B ** power / lr for (lr, B), f in floors.items()]
+    per = [np.mean(f) * B**power / lr for (lr, B), f in floors.items()]
     return float(max(per) / min(per))
 
 
@@ -170,16 +208,28 @@ def _batch_exponent(floors: dict) -> float:
 
 
 def _per_seed(r: Runs, fn) -> list[float]:
-    return [fn(settings_of(Runs(r.seeds[i:i + 1], floor=r["floor"][i:i + 1], lr=r["lr"][i:i + 1],
-                                batch=r["batch"][i:i + 1]))) for i in range(len(r))]
+    return [
+        fn(
+            settings_of(
+                Runs(
+                    r.seeds[i : i + 1], floor=r["floor"][i : i + 1], lr=r["lr"][i : i + 1], batch=r["batch"][i : i + 1]
+                )
+            )
+        )
+        for i in range(len(r))
+    ]
 
 
 adam_floor_depends_on_lr_over_sqrt_b = Claim(
-    "noise.adam_floor_depends_on_lr_over_sqrt_b", where=f"{NOTEBOOK} §7",
+    "noise.adam_floor_depends_on_lr_over_sqrt_b",
+    where=f"{NOTEBOOK} §7",
     statement="Adam's noise floor follows lr / sqrt(B), not lr / B: over six settings (lr 0.002, 0.008; B 1, 4, 16) "
-              "floor / (lr / sqrt B) varies by less than 1.35x, floor / (lr / B) by more than 2.5x (3 seeds per set)",
+    "floor / (lr / sqrt B) varies by less than 1.35x, floor / (lr / B) by more than 2.5x (3 seeds per set)",
     experiment=adam_floors,
     predicate=lambda r: _spread(settings_of(r), 0.5) < 1.35 and _spread(settings_of(r), 1.0) > 2.5,
-    effect=lambda r: mean_interval(_per_seed(r, _batch_exponent),
-                                   "exponent p of B in a fit floor ~ lr^a B^p (per seed; -0.5 = square root)"),
-    notebook_seeds=SEEDS, fresh_sets=20)
+    effect=lambda r: mean_interval(
+        _per_seed(r, _batch_exponent), "exponent p of B in a fit floor ~ lr^a B^p (per seed; -0.5 = square root)"
+    ),
+    notebook_seeds=SEEDS,
+    fresh_sets=20,
+)

@@ -5,6 +5,7 @@ The network is ``training.mlp(64, 10, hidden=(64,))`` on the 8x8 digits, plain S
 (110 updates), a new initialisation and batch order per seed. The range test runs once per seed set,
 on the set's first seed (model and batches), as the notebook does with seed 0.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,8 +26,17 @@ def build(seed=None):
 
 def range_test(seed: int):
     """The notebook's range test: SGD without momentum, 1e-5 to 10 in 200 mini-batches of 64."""
-    return training.lr_range_test(build(seed), problems.load_digits(), start_lr=1e-5, end_lr=10.0, num_steps=200,
-                                  batch_size=64, optimizer="sgd", momentum=0.0, seed=seed)
+    return training.lr_range_test(
+        build(seed),
+        problems.load_digits(),
+        start_lr=1e-5,
+        end_lr=10.0,
+        num_steps=200,
+        batch_size=64,
+        optimizer="sgd",
+        momentum=0.0,
+        seed=seed,
+    )
 
 
 def _score(h) -> float:
@@ -50,18 +60,28 @@ def around_the_suggestion(seeds) -> Runs:
 
 def _suggestion_holds(r: Runs) -> bool:
     acc = {name: r[f"acc_{name}"].mean() for name in FACTORS}
-    return bool(not r["diverged_best"].any() and acc["best"] > 0.9 and acc["best"] > acc["tiny"] + 0.3
-                and acc["best"] > acc["huge"] + 0.3 and r["loss_best"].mean() < r["loss_tiny"].mean())
+    return bool(
+        not r["diverged_best"].any()
+        and acc["best"] > 0.9
+        and acc["best"] > acc["tiny"] + 0.3
+        and acc["best"] > acc["huge"] + 0.3
+        and r["loss_best"].mean() < r["loss_tiny"].mean()
+    )
 
 
 range_test_finds_the_decade = Claim(
-    "starting_rate.range_test_finds_the_decade", where="01_fixed_rate §8",
+    "starting_rate.range_test_finds_the_decade",
+    where="01_fixed_rate §8",
     statement="5 epochs at the range test's 'minimum' suggestion reach > 90 % validation accuracy without "
-              "diverging, more than 30 points above 1/100 of it and above 10 times it (mean of 3 seeds)",
-    experiment=around_the_suggestion, predicate=_suggestion_holds,
-    effect=lambda r: paired_difference(r["acc_best"], r["acc_tiny"],
-                                       "val accuracy at the suggestion - at 1/100 of it (paired by seed)"),
-    notebook_seeds=SEEDS, needs_torch=True)
+    "diverging, more than 30 points above 1/100 of it and above 10 times it (mean of 3 seeds)",
+    experiment=around_the_suggestion,
+    predicate=_suggestion_holds,
+    effect=lambda r: paired_difference(
+        r["acc_best"], r["acc_tiny"], "val accuracy at the suggestion - at 1/100 of it (paired by seed)"
+    ),
+    notebook_seeds=SEEDS,
+    needs_torch=True,
+)
 
 # "At 10 times the suggestion training diverges on every seed" held on 8 of 10 fresh sets (28 of 30 runs), and
 # "on at least 2 of 3 seeds" on 8 of 10 disjoint fresh sets (24 of 30 runs): not a claim. What replicates is
@@ -76,18 +96,36 @@ INITS = ("kaiming", "default", "zeros")
 def by_initialisation(seeds) -> Runs:
     """5 epochs at the §8 suggestion (range test on seeds[0]) with each weight initialisation of INITS."""
     digits, lr = problems.load_digits(), range_test(seeds[0]).suggestions["minimum"]
-    cols = {f"acc_{scheme}": [_score(training.train_torch(lambda scheme=scheme: training.initialize(build(), scheme),
-                                                          digits, schedules.constant(lr), epochs=EPOCHS, seed=s))
-                              for s in seeds] for scheme in INITS}
+    cols = {
+        f"acc_{scheme}": [
+            _score(
+                training.train_torch(
+                    lambda scheme=scheme: training.initialize(build(), scheme),
+                    digits,
+                    schedules.constant(lr),
+                    epochs=EPOCHS,
+                    seed=s,
+                )
+            )
+            for s in seeds
+        ]
+        for scheme in INITS
+    }
     return Runs(seeds, **cols)
 
 
 zero_init_fails_at_a_working_rate = Claim(
-    "starting_rate.zero_init_fails_at_a_working_rate", where="01_fixed_rate §9",
+    "starting_rate.zero_init_fails_at_a_working_rate",
+    where="01_fixed_rate §9",
     statement="at the rate the range test suggests, Kaiming and PyTorch's default initialisation reach > 90 % "
-              "validation accuracy and an all-zero initialisation stays below 20 % (mean of 3 seeds)",
+    "validation accuracy and an all-zero initialisation stays below 20 % (mean of 3 seeds)",
     experiment=by_initialisation,
-    predicate=lambda r: bool(r["acc_kaiming"].mean() > 0.9 and r["acc_default"].mean() > 0.9 and r["acc_zeros"].mean() < 0.2),
-    effect=lambda r: paired_difference(r["acc_default"], r["acc_zeros"],
-                                       "val accuracy, default init - all zeros (paired by seed)"),
-    notebook_seeds=SEEDS, needs_torch=True)
+    predicate=lambda r: bool(
+        r["acc_kaiming"].mean() > 0.9 and r["acc_default"].mean() > 0.9 and r["acc_zeros"].mean() < 0.2
+    ),
+    effect=lambda r: paired_difference(
+        r["acc_default"], r["acc_zeros"], "val accuracy, default init - all zeros (paired by seed)"
+    ),
+    notebook_seeds=SEEDS,
+    needs_torch=True,
+)

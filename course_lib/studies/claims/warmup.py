@@ -13,6 +13,7 @@
 The teacher-student runs are cached by (schedule, seed, clip), so the clipping claims of §7
 (``clipping.py``) reuse the same runs in the notebook and in a replication.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,9 +31,11 @@ NOTEBOOK = "03_warmup"
 #: SGD (no momentum), batch 64, a cosine over 10 epochs from these peaks; the control runs at a 5x smaller peak.
 SHARP_LR, SHARP_CONTROL_LR, SHARP_EPOCHS, SHARP_BATCH = 0.1, 0.02, 10, 64
 #: label -> (pixels standardised?, peak rate) of the three runs of one seed.
-SHARP_RUNS = {"raw pixels, lr 0.1": (False, SHARP_LR),
-              "raw pixels, lr 0.02 (control)": (False, SHARP_CONTROL_LR),
-              "standardised pixels, lr 0.1": (True, SHARP_LR)}
+SHARP_RUNS = {
+    "raw pixels, lr 0.1": (False, SHARP_LR),
+    "raw pixels, lr 0.02 (control)": (False, SHARP_CONTROL_LR),
+    "standardised pixels, lr 0.1": (True, SHARP_LR),
+}
 
 
 def sharp_schedule(peak: float = SHARP_LR):
@@ -52,10 +55,20 @@ def sharpness_traces(seeds) -> Runs:
     data = {False: problems.load_digits(standardize=False), True: problems.load_digits()}
     rows = []
     for s in seeds:
-        rows.append({label: sharpness_during_training(training.mlp(64, 10, hidden=(128, 128), seed=s), data[std],
-                                                      sharp_schedule(peak), epochs=SHARP_EPOCHS,
-                                                      batch_size=SHARP_BATCH, seed=s, label=label)
-                     for label, (std, peak) in SHARP_RUNS.items()})
+        rows.append(
+            {
+                label: sharpness_during_training(
+                    training.mlp(64, 10, hidden=(128, 128), seed=s),
+                    data[std],
+                    sharp_schedule(peak),
+                    epochs=SHARP_EPOCHS,
+                    batch_size=SHARP_BATCH,
+                    seed=s,
+                    label=label,
+                )
+                for label, (std, peak) in SHARP_RUNS.items()
+            }
+        )
     raw, control, standard = ([r[label].sharpness for r in rows] for label in SHARP_RUNS)
     traces = np.empty(len(rows), dtype=object)
     traces[:] = rows
@@ -64,27 +77,35 @@ def sharpness_traces(seeds) -> Runs:
 
 def _sharpness_holds(r: Runs) -> bool:
     raw, control, standard = r["raw"], r["control"], r["standardised"]
-    return bool(np.all(raw[:, 0] > 2 / SHARP_LR)              # init: above the peak's limit 2/0.1 = 20
-                and np.all(raw[:, -1] < 2 / SHARP_LR)         # ends below it (SGD settles below 2/lr)
-                and np.all(control[:, -1] > 3 * raw[:, -1])   # the control (5x smaller rate) ends 3x+ sharper
-                and np.all((raw[:, -1] > 0.35 * 2 / SHARP_LR) & (raw[:, -1] < 0.85 * 2 / SHARP_LR))
-                and np.all((control[:, -1] > 0.35 * 2 / SHARP_CONTROL_LR) & (control[:, -1] < 0.85 * 2 / SHARP_CONTROL_LR))
-                and np.all(standard[:, 0] < 1) and np.all(standard[:, -1] > 2 * standard[:, 0])
-                and np.all(standard < 2 / SHARP_LR / 4))
+    return bool(
+        np.all(raw[:, 0] > 2 / SHARP_LR)  # init: above the peak's limit 2/0.1 = 20
+        and np.all(raw[:, -1] < 2 / SHARP_LR)  # ends below it (SGD settles below 2/lr)
+        and np.all(control[:, -1] > 3 * raw[:, -1])  # the control (5x smaller rate) ends 3x+ sharper
+        and np.all((raw[:, -1] > 0.35 * 2 / SHARP_LR) & (raw[:, -1] < 0.85 * 2 / SHARP_LR))
+        and np.all((control[:, -1] > 0.35 * 2 / SHARP_CONTROL_LR) & (control[:, -1] < 0.85 * 2 / SHARP_CONTROL_LR))
+        and np.all(standard[:, 0] < 1)
+        and np.all(standard[:, -1] > 2 * standard[:, 0])
+        and np.all(standard < 2 / SHARP_LR / 4)
+    )
 
 
 sharpness_tracks_rate = Claim(
-    "warmup.sharpness_tracks_rate", where=f"{NOTEBOOK} §1.1",
+    "warmup.sharpness_tracks_rate",
+    where=f"{NOTEBOOK} §1.1",
     statement="digits MLP (128, 128), SGD batch 64, 10-epoch cosine: on raw pixels the sharpness at initialisation "
-              "is above 2/lr = 20 of the peak 0.1 and ends below it; the same network at a 5 times smaller peak "
-              "(0.02) ends 3 or more times sharper; both end "
-              "between 0.35 and 0.85 of their peak's limit 2/lr (20 and 100); on "
-              "standardised pixels the sharpness starts below 1, at least doubles, and stays below a quarter "
-              "of the limit",
-    experiment=sharpness_traces, predicate=_sharpness_holds,
-    effect=lambda r: ratio_of_means(r["control"][:, -1], r["raw"][:, -1],
-                                    "final sharpness, peak 0.02 / peak 0.1 (the rates' ratio is 5)"),
-    notebook_seeds=(0,), needs_torch=True)
+    "is above 2/lr = 20 of the peak 0.1 and ends below it; the same network at a 5 times smaller peak "
+    "(0.02) ends 3 or more times sharper; both end "
+    "between 0.35 and 0.85 of their peak's limit 2/lr (20 and 100); on "
+    "standardised pixels the sharpness starts below 1, at least doubles, and stays below a quarter "
+    "of the limit",
+    experiment=sharpness_traces,
+    predicate=_sharpness_holds,
+    effect=lambda r: ratio_of_means(
+        r["control"][:, -1], r["raw"][:, -1], "final sharpness, peak 0.02 / peak 0.1 (the rates' ratio is 5)"
+    ),
+    notebook_seeds=(0,),
+    needs_torch=True,
+)
 
 
 # ---- §3: Adam at 0.15 on the teacher-student MLP, with and without warm-up ---------------------------
@@ -118,10 +139,19 @@ def student():
 @functools.lru_cache(maxsize=512)
 def student_run(seed: int, warm: int = WARM, clip: float | None = None, epochs: int = EPOCHS):
     """One Adam run of §3 (cached: §3, §7 and the exercise share runs)."""
-    return training.train_torch(student, teacher_student(), student_schedule(warm), epochs=epochs, batch_size=BATCH,
-                                optimizer="adam", loss="mse", seed=int(seed), clip_grad_norm=clip,
-                                check_horizon=epochs == EPOCHS,
-                                label="no warm-up" if warm == 0 else f"warm-up {warm} steps")
+    return training.train_torch(
+        student,
+        teacher_student(),
+        student_schedule(warm),
+        epochs=epochs,
+        batch_size=BATCH,
+        optimizer="adam",
+        loss="mse",
+        seed=int(seed),
+        clip_grad_norm=clip,
+        check_horizon=epochs == EPOCHS,
+        label="no warm-up" if warm == 0 else f"warm-up {warm} steps",
+    )
 
 
 def spike(history, window: int = WARM) -> float:
@@ -150,23 +180,32 @@ def warmup_runs(seeds) -> Runs:
     """
     cold = [student_run(s, 0) for s in seeds]
     warm = [student_run(s, WARM) for s in seeds]
-    return Runs(seeds, cold_spike=[spike(h) for h in cold], warm_spike=[spike(h) for h in warm],
-                cold_step30=[spike_step(h, 30) for h in cold],
-                cold_val=[h.final_val_loss for h in cold], warm_val=[h.final_val_loss for h in warm],
-                cold=_object_column(cold), warm=_object_column(warm))
+    return Runs(
+        seeds,
+        cold_spike=[spike(h) for h in cold],
+        warm_spike=[spike(h) for h in warm],
+        cold_step30=[spike_step(h, 30) for h in cold],
+        cold_val=[h.final_val_loss for h in cold],
+        warm_val=[h.final_val_loss for h in warm],
+        cold=_object_column(cold),
+        warm=_object_column(warm),
+    )
 
 
 SEEDS = (0, 1, 2)
 
 adam_spike_without_warmup = Claim(
-    "warmup.adam_spike_without_warmup", where=f"{NOTEBOOK} §3",
+    "warmup.adam_spike_without_warmup",
+    where=f"{NOTEBOOK} §3",
     statement="teacher-student MLP, Adam at peak 0.15: without warm-up the training loss rises more than 30-fold "
-              "within the first three updates, on every seed; with a 50-step warm-up the loss of the first 50 "
-              "updates stays below 3 times its first value, on every seed",
+    "within the first three updates, on every seed; with a 50-step warm-up the loss of the first 50 "
+    "updates stays below 3 times its first value, on every seed",
     experiment=warmup_runs,
     predicate=lambda r: bool(np.all((r["cold_step30"] >= 1) & (r["cold_step30"] <= 3)) and np.all(r["warm_spike"] < 3)),
     effect=lambda r: proportion(r["cold_spike"] > 100, "seeds whose early loss rises more than 100-fold"),
-    notebook_seeds=SEEDS, needs_torch=True)
+    notebook_seeds=SEEDS,
+    needs_torch=True,
+)
 
 
 def _warm_ends_lower(r: Runs) -> bool:
@@ -175,14 +214,19 @@ def _warm_ends_lower(r: Runs) -> bool:
 
 
 warmup_ends_lower = Claim(
-    "warmup.warmup_ends_lower", where=f"{NOTEBOOK} §3",
+    "warmup.warmup_ends_lower",
+    where=f"{NOTEBOOK} §3",
     statement="teacher-student MLP, Adam at peak 0.15: with the 50-step warm-up every seed ends with a validation "
-              "loss below 0.08 and below the same seed without warm-up, and the mean without warm-up is more "
-              "than 1.4 times the mean with it",
-    experiment=warmup_runs, predicate=_warm_ends_lower,
-    effect=lambda r: ratio_of_means(r["cold_val"], r["warm_val"],
-                                    "final val loss, no warm-up / warm-up (paired by seed)"),
-    notebook_seeds=SEEDS, needs_torch=True)
+    "loss below 0.08 and below the same seed without warm-up, and the mean without warm-up is more "
+    "than 1.4 times the mean with it",
+    experiment=warmup_runs,
+    predicate=_warm_ends_lower,
+    effect=lambda r: ratio_of_means(
+        r["cold_val"], r["warm_val"], "final val loss, no warm-up / warm-up (paired by seed)"
+    ),
+    notebook_seeds=SEEDS,
+    needs_torch=True,
+)
 
 
 # ---- §9, Exercise 3: the shortest warm-up that removes the spike ---------------------------------------
@@ -203,11 +247,17 @@ def shortest_warmup(r: Runs) -> int:
 
 
 shortest_warmup_on_grid = Claim(
-    "warmup.shortest_warmup_on_grid", where=f"{NOTEBOOK} §9",
+    "warmup.shortest_warmup_on_grid",
+    where=f"{NOTEBOOK} §9",
     statement="Exercise 3's reference answer, 20 updates on seeds 0-2 (the shortest warm-up on the grid 0, 2, 5, 10, "
-              "20, 50 whose first 50 losses stay below 1.5 times the first on every seed of 3), comes out on "
-              "50 % of fresh 3-seed sets; on the others it is 50 or none",
-    experiment=warmup_grid_spikes, predicate=lambda r: shortest_warmup(r) == 20,
-    effect=lambda r: proportion(r["spike"][:, WARMUP_GRID.index(20)] < SPIKE_THRESHOLD,
-                                "seeds whose first 50 losses stay below 1.5x the first at W = 20"),
-    notebook_seeds=SEEDS, needs_torch=True)
+    "20, 50 whose first 50 losses stay below 1.5 times the first on every seed of 3), comes out on "
+    "50 % of fresh 3-seed sets; on the others it is 50 or none",
+    experiment=warmup_grid_spikes,
+    predicate=lambda r: shortest_warmup(r) == 20,
+    effect=lambda r: proportion(
+        r["spike"][:, WARMUP_GRID.index(20)] < SPIKE_THRESHOLD,
+        "seeds whose first 50 losses stay below 1.5x the first at W = 20",
+    ),
+    notebook_seeds=SEEDS,
+    needs_torch=True,
+)

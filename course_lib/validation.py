@@ -18,6 +18,17 @@ ValueError: pct_start must be in (0.0, 1.0), got pct_start=1.5
 Traceback (most recent call last):
     ...
 TypeError: lr must be a real number, got lr='0.1' (str)
+>>> check_real("lr", 10**400)
+Traceback (most recent call last):
+    ...
+ValueError: lr must be finite and at most 1e+307 in size, got lr=an integer of 401 digits
+>>> check_flag("staircase", np.array([True, False]))
+Traceback (most recent call last):
+    ...
+TypeError: staircase must be True or False, got staircase=array([ True, False]) (ndarray)
+
+Numbers are refused past :data:`MAX_MAGNITUDE` (1e307): a finite rate near the float limit
+(1.8e308) overflows to inf in the first formula or in matplotlib's axis margins.
 """
 
 from __future__ import annotations
@@ -28,15 +39,45 @@ from typing import Any, Iterable
 
 import numpy as np
 
+__all__ = [
+    "MAX_MAGNITUDE",
+    "check_real",
+    "check_positive",
+    "check_non_negative",
+    "check_at_least",
+    "check_int",
+    "check_range",
+    "check_in",
+    "check_flag",
+    "check_real_array",
+]
+
+#: The largest size a number may have: formulas (lr * factor, margins of a plot axis) need
+#: headroom below the float limit 1.8e308, past which they overflow to inf.
+MAX_MAGNITUDE = 1e307
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)``, but a huge integer as its number of digits (10**400 has 401)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
+        return f"an integer of {len(str(abs(value)))} digits"
+    return repr(value)
+
 
 def check_real(name: str, value: Any) -> float:
-    """Return ``value`` as a finite float, or raise TypeError/ValueError naming ``name``."""
+    """Return ``value`` as a finite float of size at most :data:`MAX_MAGNITUDE`, or raise
+    TypeError/ValueError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a real number, got {name}={value!r} ({type(value).__name__})")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {name}={value!r}")
-    return value
+    try:
+        number = float(value)
+    except OverflowError:  # a Python int past 1.8e308
+        number = MAX_MAGNITUDE * 10
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {name}={_shown(value)}")
+    if abs(number) > MAX_MAGNITUDE:
+        raise ValueError(f"{name} must be finite and at most {MAX_MAGNITUDE:g} in size, got {name}={_shown(value)}")
+    return number
 
 
 def check_positive(name: str, value: Any) -> float:
@@ -71,6 +112,8 @@ def check_int(name: str, value: Any, minimum: int | None = None) -> int:
         else:
             raise TypeError(f"{name} must be an integer, got {name}={value!r} ({type(value).__name__})")
     value = int(value)
+    if abs(value) > MAX_MAGNITUDE:
+        raise ValueError(f"{name} must be an integer of at most {MAX_MAGNITUDE:g}, got {name}={_shown(value)}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {name}={value!r}")
     return value
@@ -102,3 +145,35 @@ def check_in(name: str, value: Any, allowed: Iterable[Any]) -> Any:
         options = ", ".join(repr(a) for a in allowed)
         raise ValueError(f"{name} must be one of {options}; got {name}={value!r}")
     return value
+
+
+def check_flag(name: str, value: Any) -> bool:
+    """True or False (numpy's bools too); an array, a number or text is refused, never truth-tested."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {name}={value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def check_real_array(name: str, value: Any) -> np.ndarray:
+    """``value`` (a number, list or array) as a float64 array; complex numbers, text, objects and
+    torch tensors that require grad are refused naming ``name`` (numpy would drop an imaginary
+    part with a ComplexWarning, or fail with its own message). Values are not checked."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a number or an array of numbers, got {name}={value!r}")
+    if getattr(value, "requires_grad", False):
+        raise TypeError(
+            f"{name} is a torch tensor that requires grad: pass {name}.detach() (a plain tensor or array), "
+            f"got {name} of shape {tuple(value.shape)}"
+        )
+    try:
+        if np.iscomplexobj(value):
+            raise TypeError(f"{name} must be real numbers, got complex numbers in {name}={value!r}")
+        return np.asarray(value, dtype=np.float64)
+    except OverflowError:  # a Python int past 1.8e308
+        raise ValueError(f"{name} must be finite numbers of at most {MAX_MAGNITUDE:g} in size") from None
+    except (TypeError, ValueError) as err:
+        if str(err).startswith(name):
+            raise
+        raise TypeError(
+            f"{name} must be a number or an array of numbers, got {name}={value!r} ({type(value).__name__})"
+        ) from None

@@ -17,12 +17,23 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from course_lib.validation import check_int, check_non_negative, check_positive, check_range, check_real
+from course_lib.validation import (
+    MAX_MAGNITUDE,
+    check_flag,
+    check_int,
+    check_non_negative,
+    check_positive,
+    check_range,
+    check_real,
+    check_real_array,
+)
 
 __all__ = [
     "Schedule",
@@ -54,18 +65,17 @@ def as_steps(t: Any) -> np.ndarray:
     >>> as_steps(3).tolist(), as_steps([[0, 1.5]]).tolist()
     ([3.0], [0.0, 1.5])
     """
-    if isinstance(t, (bool, str, bytes)):
+    if isinstance(t, (bool, np.bool_, str, bytes)):
         raise TypeError(f"t must be a number or an array of steps, got t={t!r}")
-    try:
-        arr = np.asarray(t, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"t must be a number or an array of steps, got t={t!r} ({type(t).__name__})") from None
+    arr = check_real_array("t", t)  # complex steps, text, tensors that require grad: refused by name
     if arr.size:
         low, high = arr.min(), arr.max()  # nan in t makes both nan: two passes, no temporary array
         if not (math.isfinite(low) and math.isfinite(high)):
             raise ValueError("t must be finite (a step count >= 0); got a nan or inf in t")
         if low < 0:
             raise ValueError(f"t must be >= 0 (steps completed so far); got t={float(low)!r}")
+        if high > MAX_MAGNITUDE:
+            raise ValueError(f"t must be at most {MAX_MAGNITUDE:g} steps; got t={float(high)!r}")
     return np.ascontiguousarray(arr).reshape(-1)
 
 
@@ -80,6 +90,10 @@ def shaped_like(t: Any, values: Any) -> float | np.ndarray:
     values = np.asarray(values, dtype=np.float64)
     size = math.prod(shape)
     if values.size != size:  # constant-like formulas broadcast
+        if values.size != 1:
+            raise ValueError(
+                f"a schedule must give one rate per step: its _value gave {values.size} rates for {size} steps"
+            )
         values = np.broadcast_to(values, (size,)).copy()
     if not shape:
         return float(values.reshape(-1)[0])
@@ -121,13 +135,17 @@ def evaluate(schedule: Callable[[Any], Any], n_steps: int) -> np.ndarray:
 def _rate_at(schedule: Callable[[Any], Any], t: int) -> float:
     """``schedule(t)`` as a float; a function returning something else (None, text, a list) is named."""
     value = schedule(t)
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"schedule must return a number at every step, but schedule({t}) returned "
-            f"{value!r} ({type(value).__name__}); schedule={schedule!r}"
-        ) from None
+    if np.ndim(value) == 0 and hasattr(value, "item") and not getattr(value, "requires_grad", False):
+        value = value.item()  # a numpy or torch scalar (a 0-d array)
+    if isinstance(value, Real) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:  # a Python int past 1.8e308: reported as inf, refused by the caller
+            return math.inf
+    raise TypeError(
+        f"schedule must return a real number at every step, but schedule({t}) returned "
+        f"{value!r} ({type(value).__name__}); schedule={schedule!r}"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -155,8 +173,7 @@ def check_min_lr(name: str, value: Any, lr: float, lr_name: str = "lr") -> float
 
 def check_bool(name: str, value: Any) -> None:
     """``value`` must be True or False (a flag such as staircase)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {name}={value!r}")
+    check_flag(name, value)
 
 
 def check_sequence(name: str, values: Any, what: str = "steps") -> None:
@@ -197,6 +214,16 @@ def int_if_whole(x: float) -> float | int:
     return int(x) if float(x).is_integer() else x
 
 
+def _as_typed(message: str, typed: dict[str, str]) -> str:
+    """``message`` with each of our parameter names replaced by the alias the learner typed.
+
+    >>> _as_typed("total_steps must be an integer >= 1, got total_steps=0", {"total_steps": "T_max"})
+    'T_max must be an integer >= 1, got T_max=0'
+    """
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, typed)) + r")(?![\w(])")
+    return pattern.sub(lambda m: typed[m.group(1)], message)
+
+
 def accepts_aliases(**aliases: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Let a factory also take other libraries' names for its parameters (alias=our_name).
 
@@ -213,6 +240,7 @@ def accepts_aliases(**aliases: str) -> Callable[[Callable[..., Any]], Callable[.
     def wrap(factory: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(factory)
         def call(*args: Any, **kwargs: Any) -> Any:
+            typed: dict[str, str] = {}  # our name -> the alias the learner typed
             for alias, ours in aliases.items():
                 if alias in kwargs:
                     if ours in kwargs:
@@ -220,7 +248,13 @@ def accepts_aliases(**aliases: str) -> Callable[[Callable[..., Any]], Callable[.
                             f"{factory.__name__}() got both {ours}= and its alias {alias}=; give one of them"
                         )
                     kwargs[ours] = kwargs.pop(alias)
-            return factory(*args, **kwargs)
+                    typed[ours] = alias
+            try:
+                return factory(*args, **kwargs)
+            except (TypeError, ValueError) as err:
+                if typed and err.args and isinstance(err.args[0], str):  # name them as the learner typed them
+                    err.args = (_as_typed(err.args[0], typed), *err.args[1:])
+                raise
 
         listed = ", ".join(f"{alias} -> {ours}" for alias, ours in aliases.items())
         call.__doc__ = f"{factory.__doc__ or ''}\n\nAlso accepts other libraries' names: {listed}."

@@ -56,15 +56,51 @@ def schedule_from_config(config: Any) -> Any:
         return [schedule_from_config(c) for c in config]
     if not (isinstance(config, dict) and "class" in config):
         raise TypeError(f"config must be a dict from schedule_config (with a 'class' key), got config={config!r}")
-    from course_lib import schedules
-
-    cls = getattr(schedules, config["class"], None)
-    if not isinstance(cls, type):
-        raise ValueError(f"config['class'] must name a class of course_lib.schedules, got {config['class']!r}")
+    cls = _schedule_class(config["class"])
     kwargs = {
         k: schedule_from_config(v) if isinstance(v, (dict, list)) else v for k, v in config.items() if k != "class"
     }
+    fields = [f.name for f in dataclasses.fields(cls)]
+    unknown = sorted(set(kwargs) - set(fields), key=str)
+    missing = [f.name for f in dataclasses.fields(cls) if f.name not in kwargs and _required(f)]
+    if unknown or missing:
+        raise ValueError(
+            f"config must hold the fields of {cls.__name__} ({', '.join(fields)}): "
+            f"{'unknown ' + repr(unknown) if unknown else ''}{' and ' if unknown and missing else ''}"
+            f"{'missing ' + repr(missing) if missing else ''}; got config={config!r}"
+        )
     return cls(**kwargs)
+
+
+def _required(f: dataclasses.Field) -> bool:
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+def _concrete_schedule_classes() -> dict[str, type]:
+    """The schedule classes :func:`schedule_from_config` builds: every class of course_lib.schedules
+    that computes rates (not the bases ``Schedule`` and ``Composite``), by name."""
+    from course_lib import schedules
+
+    base = schedules.Schedule
+    found = {}
+    for name in dir(schedules):
+        cls = getattr(schedules, name)
+        if not (isinstance(cls, type) and issubclass(cls, base) and dataclasses.is_dataclass(cls)):
+            continue
+        if cls._value is base._value or getattr(cls, "compose", None) is getattr(schedules.Composite, "compose"):
+            continue  # abstract: no formula of its own
+        found[cls.__name__] = cls
+    return found
+
+
+def _schedule_class(name: Any) -> type:
+    classes = _concrete_schedule_classes()
+    if not isinstance(name, str) or name not in classes:
+        raise ValueError(
+            f"config['class'] must name a schedule class of course_lib.schedules "
+            f"({', '.join(sorted(classes))}), got {name!r}"
+        )
+    return classes[name]
 
 
 def _empty() -> np.ndarray:

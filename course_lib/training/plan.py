@@ -109,6 +109,7 @@ def check_horizon(schedule: Any, total_steps: int, *, stacklevel: int = 3) -> bo
     >>> print(caught[0].message)  # doctest: +ELLIPSIS
     the schedule was built for T = 1000 steps but this run makes 500 updates...
     """
+    total_steps = check_int("total_steps", total_steps, minimum=1)
     horizon = schedule_horizon(schedule)
     if horizon is None or horizon == total_steps:
         return True

@@ -143,8 +143,8 @@ def _rate_at(schedule: Callable[[Any], Any], t: int) -> float:
         except OverflowError:  # a Python int past 1.8e308: reported as inf, refused by the caller
             return math.inf
     raise TypeError(
-        f"schedule must return a real number at every step, but schedule({t}) returned "
-        f"{value!r} ({type(value).__name__}); schedule={schedule!r}"
+        f"schedule must return a number at every step, but schedule({t}) returned "
+        f"{value!r} ({type(value).__name__}, not a real number); schedule={schedule!r}"
     )
 
 

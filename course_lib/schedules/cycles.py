@@ -28,7 +28,7 @@ from course_lib.schedules.base import (
     check_min_lr,
     int_if_whole,
 )
-from course_lib.validation import check_in, check_int, check_range, check_real
+from course_lib.validation import check_flag, check_in, check_int, check_range, check_real
 
 __all__ = [
     "CosineRestarts",
@@ -89,6 +89,7 @@ def check_one_cycle_phases(schedule: Any) -> None:
         schedule, "pct_start", check_range("pct_start", schedule.pct_start, 0.0, 1.0, low_open=True, high_open=True)
     )
     check_in("anneal", schedule.anneal, ("cos", "linear"))
+    object.__setattr__(schedule, "three_phase", check_flag("three_phase", schedule.three_phase))
     if schedule.three_phase and schedule.pct_start >= 0.5:
         raise ValueError(f"pct_start must be < 0.5 when three_phase=True, got pct_start={schedule.pct_start!r}")
 

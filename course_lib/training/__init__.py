@@ -2,7 +2,8 @@
 
 By concept, one module each: ``plan`` (a run's plan: steps per epoch, the horizon T and its
 check against the schedule), ``history`` (the record), ``update_rules`` (the NumPy update
-rules), ``gd`` (the one descent loop that drives them), ``factories`` (optimizer and loss by
+rules), ``gd`` (the one descent loop that drives them; ``problem_checks`` tries a learner's own
+problem before it), ``factories`` (optimizer and loss by
 name), ``torch_loop`` (TrainConfig and the torch loop on one screen), ``seeds`` (repeats,
 mean ± band), ``plateau``, ``models``, ``transformer`` (a small causal Transformer language
 model, post-LN or pre-LN), ``checkpoint``, ``snapshots``, ``suggest`` and ``lr_finder`` (the
@@ -63,6 +64,8 @@ _EXPORTS = {
     'load_checkpoint': 'checkpoint',
     'epoch_batches': 'checkpoint',
     'train_steps': 'checkpoint',
+    'CheckpointError': 'checkpoint',
+    'NoCheckpoint': 'checkpoint',
     'shard_indices': 'distributed',
     'mlp_factory': 'distributed',
     'WorkerError': 'launch',

@@ -40,6 +40,7 @@ True
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +51,96 @@ from torch import nn
 
 from course_lib.training.history import History
 from course_lib.training.plan import steps_per_epoch
-from course_lib.validation import check_int
+from course_lib.validation import check_flag, check_int
 
-__all__ = ["save_checkpoint", "load_checkpoint", "epoch_batches", "train_steps"]
+__all__ = ["save_checkpoint", "load_checkpoint", "epoch_batches", "train_steps", "CheckpointError", "NoCheckpoint"]
 
 _KEYS = ("step", "model", "optimizer", "scheduler", "torch_rng")
+
+
+class CheckpointError(ValueError):
+    """The file is not a checkpoint that fits: corrupt, foreign, or written for another model."""
+
+
+class NoCheckpoint(CheckpointError, FileNotFoundError):
+    """No checkpoint file at the path (also a FileNotFoundError: ``except FileNotFoundError`` starts afresh)."""
+
+
+def _check_path(path: Any) -> Path:
+    if isinstance(path, (str, Path)) and str(path).strip():
+        return Path(path)
+    raise TypeError(f"path must be a file name (str or Path), got path={path!r} ({type(path).__name__})")
+
+
+def _first_sentence(err: BaseException) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else repr(err)
+    text = text.split(". ")[0]
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _read(path: Path) -> dict:
+    """The checkpoint at ``path`` as its dict, checked: every key, the step, the state dicts."""
+    expected = f"a checkpoint written by save_checkpoint (a torch file of {list(_KEYS)})"
+    if not path.exists():
+        raise NoCheckpoint(f"path must be {expected}; there is no file at path={str(path)!r}")
+    if not path.is_file():
+        raise CheckpointError(f"path must be {expected}; path={str(path)!r} is a folder, not a file")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's notes on foreign pickles: the error below says it
+            state = torch.load(path, weights_only=True)
+    except Exception as err:  # corrupt, truncated, a pickle with code in it, not a torch file at all
+        raise CheckpointError(
+            f"path must be {expected}; torch could not read path={str(path)!r}, a corrupt or foreign file "
+            f"({type(err).__name__}: {_first_sentence(err)})"
+        ) from None
+    if not isinstance(state, dict) or set(state) != set(_KEYS):
+        found = sorted(map(str, state)) if isinstance(state, dict) else type(state).__name__
+        raise CheckpointError(f"path must be {expected}; path={str(path)!r} holds {found}")
+    step = state["step"]
+    if isinstance(step, bool) or not isinstance(step, int) or step < 0:
+        raise CheckpointError(f"path must be {expected}; path={str(path)!r} has step={step!r}, not a count >= 0")
+    for key in ("model", "optimizer", "scheduler"):
+        if not isinstance(state[key], dict):
+            raise CheckpointError(f"path must be {expected}; its {key!r} is a {type(state[key]).__name__}, not a dict")
+    if not isinstance(state["torch_rng"], torch.Tensor) or state["torch_rng"].dtype != torch.uint8:
+        raise CheckpointError(f"path must be {expected}; its 'torch_rng' is not torch's RNG state")
+    return state
+
+
+def _check_fits(path: Path, state: dict, model: nn.Module, optimizer: torch.optim.Optimizer) -> None:
+    """The saved weights and optimizer groups have the shapes of ``model`` and ``optimizer`` (before
+    anything is loaded: a refused checkpoint leaves the objects as they were)."""
+    mine = model.state_dict()
+    saved = state["model"]
+    missing, unknown = sorted(set(mine) - set(saved)), sorted(set(saved) - set(mine))
+    wrong = [
+        f"{k}: saved {tuple(v.shape)}, model {tuple(mine[k].shape)}"
+        for k, v in saved.items()
+        if k in mine and (not isinstance(v, torch.Tensor) or v.shape != mine[k].shape)
+    ]
+    if missing or unknown or wrong:
+        detail = "; ".join(
+            part
+            for part in (
+                f"missing {missing[:3]}" if missing else "",
+                f"unexpected {unknown[:3]}" if unknown else "",
+                f"shapes differ ({', '.join(wrong[:3])})" if wrong else "",
+            )
+            if part
+        )
+        raise CheckpointError(
+            f"path={str(path)!r} is a checkpoint of another model: {detail}. Build the model as at the start "
+            f"of the run that saved it, then load"
+        )
+    groups = state["optimizer"].get("param_groups")
+    if not isinstance(groups, list) or [len(g.get("params", ())) for g in groups] != [
+        len(g["params"]) for g in optimizer.param_groups
+    ]:
+        raise CheckpointError(
+            f"path={str(path)!r} holds the state of another optimizer (its parameter groups differ from "
+            f"optimizer's): build the optimizer as at the start of the run that saved it, then load"
+        )
 
 
 def _check_parts(model: Any, optimizer: Any, scheduler: Any) -> None:
@@ -102,7 +188,9 @@ def save_checkpoint(
             f"step must equal the scheduler's count of step() calls ({scheduler.last_epoch}), "
             f"got step={step}: call scheduler.step() once per optimizer update"
         )
-    path = Path(path)
+    path = _check_path(path)
+    if path.is_dir():
+        raise ValueError(f"path must be a file to write, got path={str(path)!r}, a folder")
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(
         {
@@ -143,18 +231,27 @@ def load_checkpoint(
 
     Raises:
         TypeError: an argument of the wrong kind.
-        ValueError: the file is not a checkpoint of this module.
+        NoCheckpoint: no file at ``path`` (a :class:`CheckpointError` and a FileNotFoundError).
+        CheckpointError: (a ValueError) the file is corrupt, not a checkpoint of this module, or
+            one of another model or optimizer; nothing is loaded then.
     """
     _check_parts(model, optimizer, scheduler)
-    state = torch.load(Path(path), weights_only=True)
-    if not isinstance(state, dict) or set(state) != set(_KEYS):
-        raise ValueError(f"path must be a file written by save_checkpoint (keys {list(_KEYS)}), got {path!r}")
-    model.load_state_dict(state["model"])
-    optimizer.load_state_dict(state["optimizer"])
-    scheduler.load_state_dict(state["scheduler"])
-    if restore_rng:
-        torch.set_rng_state(state["torch_rng"])
-    return int(state["step"])
+    restore_rng = check_flag("restore_rng", restore_rng)
+    path = _check_path(path)
+    state = _read(path)
+    _check_fits(path, state, model, optimizer)
+    try:
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        if restore_rng:
+            torch.set_rng_state(state["torch_rng"])
+    except (RuntimeError, ValueError, KeyError, IndexError, TypeError) as err:
+        raise CheckpointError(
+            f"path={str(path)!r} does not fit these objects (expected a checkpoint of the same model, "
+            f"optimizer and scheduler): {type(err).__name__}: {_first_sentence(err)}"
+        ) from None
+    return state["step"]
 
 
 def epoch_batches(n_examples: int, batch_size: int, seed: int, epoch: int) -> list[torch.Tensor]:

@@ -47,6 +47,7 @@ from course_lib import schedules as S
 from course_lib.training.history import History, schedule_config
 from course_lib.training.plan import check_horizon as warn_on_horizon
 from course_lib.training.plateau import ReduceLROnPlateau
+from course_lib.training.problem_checks import check_learner_problem, real_values
 from course_lib.training.update_rules import (
     DEFAULT_EPS,
     METHODS,
@@ -58,7 +59,16 @@ from course_lib.training.update_rules import (
     rmsprop_step,
     sgd_step,
 )
-from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
+from course_lib.validation import (
+    MAX_MAGNITUDE,
+    check_flag,
+    check_in,
+    check_int,
+    check_non_negative,
+    check_positive,
+    check_range,
+    check_real_array,
+)
 
 __all__ = [
     "clip_gradient",
@@ -145,9 +155,10 @@ def describe(value: Any) -> Any:
 
 def _path_losses(problem: Any, path: np.ndarray, chunk: int = 1024) -> np.ndarray:
     """problem.loss at every row of path, vectorised in chunks (empty path: no losses)."""
-    losses = [
-        np.asarray(problem.loss(path[i : i + chunk]), dtype=np.float64).reshape(-1) for i in range(0, len(path), chunk)
-    ]
+    losses = []
+    for i in range(0, len(path), chunk):
+        rows = path[i : i + chunk]
+        losses.append(real_values("problem.loss(w)", problem.loss(rows), (len(rows),)))
     return np.concatenate(losses) if losses else np.zeros(0)
 
 
@@ -165,19 +176,27 @@ def _start_and_grad(problem: Any, w0: Any, batch_size: int | None, seed: int) ->
             f"batch_size={batch_size} needs a problem with stochastic_grad; "
             f"{problem!r} has only the exact gradient (use batch_size=None)"
         )
-    try:
-        start = np.array(problem.w0 if w0 is None else w0, dtype=np.float64)
-    except (TypeError, ValueError):  # text, None inside a list, ragged lists, objects
-        raise TypeError(f"w0 must be {problem.dim} finite numbers, got w0={w0!r}") from None
-    if start.shape != (problem.dim,) or not np.all(np.isfinite(start)):
-        raise ValueError(f"w0 must be {problem.dim} finite numbers, got w0={w0!r}")
+    dim = check_int("problem.dim", problem.dim, minimum=1)
+    try:  # text, None inside a list, ragged lists, objects, complex numbers, tensors that require grad
+        start = np.array(check_real_array("w0", problem.w0 if w0 is None else w0))
+    except TypeError:
+        raise TypeError(f"w0 must be {dim} finite numbers, got w0={w0!r}") from None
+    if start.shape != (dim,) or not np.all(np.abs(start) <= MAX_MAGNITUDE):  # nan fails <= too
+        raise ValueError(f"w0 must be {dim} finite numbers, got w0={w0!r}")
+    learner = not type(problem).__module__.startswith("course_lib.")
+    checked = check_learner_problem(problem, start) if learner else None
     if batch_size is None:
         from course_lib.problems import Problem  # local: problems is only needed here
 
-        fast = isinstance(problem, Problem) and type(problem).grad is Problem.grad
-        return start, problem._grad if fast else problem.grad
-    rng, stochastic_grad = np.random.default_rng(seed), problem.stochastic_grad
-    return start, lambda w: stochastic_grad(w, rng, batch_size)
+        fast = isinstance(problem, Problem) and type(problem).grad is Problem.grad and not learner
+        grad = problem._grad if fast else problem.grad
+    else:
+        rng, stochastic_grad = np.random.default_rng(seed), problem.stochastic_grad
+        grad = lambda w: stochastic_grad(w, rng, batch_size)  # noqa: E731
+    if checked is None:
+        return start, grad
+    exact = grad
+    return start, lambda w: checked(exact(w))  # a learner's gradient: checked at every step
 
 
 # ---------------------------------------------------------------------------
@@ -345,6 +364,7 @@ def run_gd(
         ValueError, TypeError: for a bad argument (never for a diverging run).
     """
     n_steps = check_int("n_steps", n_steps, minimum=1)
+    nesterov, check_horizon = check_flag("nesterov", nesterov), check_flag("check_horizon", check_horizon)
     batch_size = None if batch_size is None else check_int("batch_size", batch_size, minimum=1)
     start, grad = _start_and_grad(problem, w0, batch_size, check_int("seed", seed, minimum=0))
     grad = clipped(grad, clip_norm, clip_value)
@@ -499,6 +519,7 @@ def run_adaptive(
     ((201, 2), False)
     """
     method = check_in("method", method, METHODS)
+    check_horizon = check_flag("check_horizon", check_horizon)
     if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
         raise TypeError(f"betas must be a pair (beta1, beta2), got betas={betas!r}")
     beta1 = check_range("betas[0]", betas[0], 0.0, 1.0, high_open=True)

@@ -31,7 +31,7 @@ from course_lib.training.gd import describe, momenta, rates
 from course_lib.training.history import History, schedule_config
 from course_lib.training.plan import RunPlan, check_horizon
 from course_lib.training.plateau import ReduceLROnPlateau
-from course_lib.validation import check_in, check_int, check_non_negative, check_positive, check_range
+from course_lib.validation import check_flag, check_in, check_int, check_non_negative, check_positive, check_range
 
 __all__ = [
     "TrainConfig",
@@ -93,6 +93,8 @@ class TrainConfig:
     check_horizon: bool = True
 
     def __post_init__(self) -> None:
+        for flag in ("nesterov", "progress", "check_horizon"):
+            object.__setattr__(self, flag, check_flag(flag, getattr(self, flag)))
         check_in("optimizer", self.optimizer, OPTIMIZERS)
         check_in("loss", self.loss, LOSSES)
         if not (isinstance(self.betas, Sequence) and len(self.betas) == 2):
@@ -274,6 +276,15 @@ def check_data(data: Any, config: TrainConfig) -> None:
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
+def _stop_requested(answer: Any) -> bool:
+    """The callback's answer: True stops the run; False or None goes on; anything else is refused."""
+    if answer is None or isinstance(answer, (bool, np.bool_, int, np.integer)):
+        return bool(answer)
+    raise TypeError(
+        f"callback must return True (stop), False or None (go on), got {answer!r:.80} ({type(answer).__name__})"
+    )
+
+
 def step_too_large(optimizer: str, group: dict, t: int) -> bool:
     """True if ``optimizer.step()`` at update t (from 0) would hand torch a float32 scalar past 3.4e38.
 
@@ -319,7 +330,60 @@ class _Run:
         net = model() if not isinstance(model, nn.Module) and callable(model) else model
         if not isinstance(net, nn.Module):
             raise TypeError(f"model must be an nn.Module or a function returning one, got model={model!r}")
+        self.check_fits(net)
         return net
+
+    def check_fits(self, net: nn.Module) -> None:
+        """A dry forward before training (eval mode, no gradient, the RNG untouched): the first training
+        example, and for token ids the examples holding the largest id of each split; their outputs
+        must fit the loss. A model that does not fit the data is refused with what would fit."""
+        for X, y in ((self.X, self.y), (self.Xv, self.yv)):
+            if not len(X):
+                continue
+            rows = [0]
+            if not X.is_floating_point():  # token ids: the example with the largest id too
+                rows.append(int(X.reshape(len(X), -1).max(dim=1).values.argmax()))
+            was = net.training
+            try:
+                with torch.random.fork_rng(devices=[]), torch.no_grad():
+                    net.eval()
+                    out = net(X[rows])
+            except Exception as err:
+                raise ValueError(
+                    f"model does not fit the data: {self.fitting()}; the model on inputs of shape "
+                    f"{tuple(X[rows].shape)} raised {type(err).__name__}: {err}"
+                ) from err
+            finally:
+                net.train(was)
+            if not isinstance(out, torch.Tensor):
+                raise TypeError(
+                    f"model must return a tensor, got {type(out).__name__} for inputs of shape {tuple(X[rows].shape)}"
+                )
+            self.loss_fn(out, y[rows])  # the outputs fit the targets, or a ValueError saying what fits
+
+    def fitting(self) -> str:
+        """What model fits this data, in words."""
+        d = self.data
+        if not self.X.is_floating_point():
+            top = int(max(int(self.X.max()), int(self.Xv.max()) if len(self.Xv) else 0))
+            return (
+                f"the data {getattr(d, 'name', '')!r} holds token ids 0 .. {top} in contexts of length "
+                f"{self.X.shape[-1]}: the model's vocabulary must be >= {top + 1} "
+                f"(transformer_lm(vocab_size={top + 1}, context={self.X.shape[-1]}))"
+            )
+        shape = tuple(self.X.shape[1:])
+        n_in = shape[0] if len(shape) == 1 else shape
+        if self.classify:
+            classes = int(max(int(self.y.max()), int(self.yv.max()) if len(self.yv) else 0)) + 1
+            return (
+                f"the data {getattr(d, 'name', '')!r} has inputs of shape {shape} and {classes} classes: "
+                f"e.g. mlp(n_in={n_in}, n_out={classes})"
+            )
+        out = tuple(self.y.shape[1:])
+        return (
+            f"the data {getattr(d, 'name', '')!r} has inputs of shape {shape} and targets of shape {out}: "
+            f"e.g. mlp(n_in={n_in}, n_out={out[0] if len(out) == 1 else 1})"
+        )
 
     def optimizer(self, net: nn.Module) -> torch.optim.Optimizer:
         c = self.config
@@ -375,7 +439,7 @@ class _Run:
             self.policy.step(val_loss)
         if self.bar is not None:
             self.bar.set_postfix(loss=f"{value:.4g}", val_loss=f"{val_loss:.4g}")
-        stop = c.callback is not None and bool(
+        stop = c.callback is not None and _stop_requested(
             c.callback(epoch + 1, net, dict(step=t, train_loss=value, val_loss=val_loss, val_acc=val_acc))
         )
         if self.shard is not None:

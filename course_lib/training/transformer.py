@@ -27,7 +27,7 @@ import torch
 from torch import nn
 
 from course_lib.training.models import build_seeded
-from course_lib.validation import check_int, check_non_negative
+from course_lib.validation import check_flag, check_int, check_non_negative
 
 __all__ = ["TinyLM", "transformer_lm"]
 
@@ -112,6 +112,7 @@ def transformer_lm(
         ValueError, TypeError: for a bad argument, naming it.
     """
     vocab_size = check_int("vocab_size", vocab_size, minimum=2)
+    norm_first = check_flag("norm_first", norm_first)
     context = check_int("context", context, minimum=1)
     d_model = check_int("d_model", d_model, minimum=1)
     n_heads = check_int("n_heads", n_heads, minimum=1)

@@ -17,8 +17,10 @@ from course_lib.plotting.style import (
     LR_LABEL,
     MARKERS,
     check_nonempty,
+    checked_plot,
     course_style,
     finish_axes,
+    log_scale,
     new_axes,
     positive_for_log,
     series_color,
@@ -36,6 +38,7 @@ __all__ = ['plot_range_test', 'plot_lr_sweeps', 'plot_sharpness', 'plot_adam_upd
 _SUGGESTION_MARKERS = ("o", "s", "^", "D", "v", "P")
 
 
+@checked_plot
 def plot_range_test(result: Any, *, ax: Axes | None = None, show_raw: bool = True) -> Axes:
     """The LR range test: loss vs learning rate on a log x axis, with the suggested rates.
 
@@ -65,7 +68,7 @@ def plot_range_test(result: Any, *, ax: Axes | None = None, show_raw: bool = Tru
                 lrs, np.where(np.isfinite(raw), raw, np.nan), color="gray", linewidth=1, alpha=0.4, label="loss (raw)"
             )
         ax.plot(lrs, np.where(np.isfinite(smoothed), smoothed, np.nan), color=series_color(0), label="loss (smoothed)")
-        ax.set_xscale("log")
+        log_scale(ax, "x")
         for i, (name, lr) in enumerate(dict(getattr(result, "suggestions", {}) or {}).items()):
             color = series_color(i + 1)
             ax.axvline(lr, color=color, linestyle="--", linewidth=1.5, alpha=0.8)
@@ -104,6 +107,7 @@ def plot_range_test(result: Any, *, ax: Axes | None = None, show_raw: bool = Tru
 # ---------------------------------------------------------------------------
 
 
+@checked_plot
 def plot_lr_sweeps(
     sweeps: Mapping[str, Any], *, ax: Axes | None = None, log_score: bool = True, ylabel: str = "final validation loss"
 ) -> Axes:
@@ -168,13 +172,13 @@ def plot_lr_sweeps(
                     clip_on=False,
                     linestyle="none",
                 )
-        ax.set_xscale("log")
+        log_scale(ax, "x")
         rates = np.unique(np.concatenate([lrs for lrs, _ in curves.values()]))
         if rates.size <= 8:  # label the rates tried, not the decades
             ax.set_xticks(rates, [f"{r:.3g}" for r in rates])
             ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
         if log_score:
-            ax.set_yscale("log")
+            log_scale(ax, "y")
         if any_bad:
             ax.text(
                 0.99,
@@ -205,6 +209,7 @@ def plot_lr_sweeps(
 # ---------------------------------------------------------------------------
 
 
+@checked_plot
 def plot_sharpness(
     traces: Mapping[str, Any] | Sequence[Any] | Any,
     *,
@@ -300,7 +305,7 @@ def plot_sharpness(
                 linewidth=1.6,
                 label="2 / lr_t  (moving stability limit of GD at the scheduled rate)",
             )
-        ax.set_yscale("log")
+        log_scale(ax, "y")
         if schedule is not None:
             values = np.concatenate([np.asarray(tr.sharpness, dtype=np.float64) for tr in named.values()])
             values = values[np.isfinite(values) & (values > 0)]
@@ -310,6 +315,7 @@ def plot_sharpness(
     return ax
 
 
+@checked_plot
 def plot_adam_update_sizes(
     updates: Mapping[str, Any], *, ax: Axes | None = None, band: tuple[float, float] = (10.0, 90.0)
 ) -> Axes:
@@ -354,12 +360,13 @@ def plot_adam_update_sizes(
                 linewidth=0,
                 label=f"{name}: {low:g}th–{high:g}th percentile",
             )
-        ax.set_xscale("log")
+        log_scale(ax, "x")
         ax.set_ylim(bottom=0)
         finish_axes(ax, "Adam step t (log scale)", "|update| / lr")
     return ax
 
 
+@checked_plot
 def plot_noise_floors(
     floors: Mapping[tuple[float, int], Any],
     *,
@@ -418,8 +425,8 @@ def plot_noise_floors(
         if reference is not None:
             grid = np.geomspace(min(xs_all) / 1.5, max(xs_all) * 1.5, 50)
             ax.plot(grid, reference * grid, color="0.4", linestyle="--", label=f"floor = {reference:.3g} × x")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        log_scale(ax, "x")
+        log_scale(ax, "y")
         finish_axes(ax, xlabel, "noise floor: mean excess loss (log scale)")
         ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())  # decade labels only: no crowding
     return ax

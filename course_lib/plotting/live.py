@@ -145,7 +145,7 @@ class LiveCurves:
                 ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
             ylabel = LR_LABEL + (" (log scale; zeros not shown)" if log and masked else " (log scale)" if log else "")
             if "grid" not in self._state:
-                finish_axes(ax, STEP_LABEL, ylabel, legend=False)
+                finish_axes(ax, STEP_LABEL, ylabel, legend=False, live=True)
                 self._state["grid"] = True
             _set_text(ax.get_ylabel(), ylabel, ax.set_ylabel)
             _set_text(ax.get_title(), title or "", ax.set_title)
@@ -277,7 +277,7 @@ class LiveLoss:
             lr_ax.set_ylim(bottom=0)
             ylabel = "training loss" + (" (log scale)" if use_log else "")
             if "grid" not in self._state:
-                finish_axes(ax, STEP_LABEL, ylabel, legend=False)
+                finish_axes(ax, STEP_LABEL, ylabel, legend=False, live=True)
                 self._state["grid"] = True
             _set_text(ax.get_ylabel(), ylabel, ax.set_ylabel)
             _legend(ax, self._state, self.lines + [self._lr_proxy])

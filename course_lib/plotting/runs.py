@@ -20,8 +20,10 @@ from course_lib.plotting.style import (
     MARKERS,
     STEP_LABEL,
     check_nonempty,
+    checked_plot,
     course_style,
     finish_axes,
+    log_scale,
     marker_spacing,
     new_axes,
     plain_log_ticks,
@@ -58,6 +60,7 @@ def loss_scale(arrays: list[np.ndarray], log_loss: bool) -> bool:
     return bool(values.size and values.min() >= 0 and np.any(values > 0))
 
 
+@checked_plot
 def plot_history(
     history_or_list: History | Sequence[History], *, ax: Axes | None = None, log_loss: bool = True, show_lr: bool = True
 ) -> Axes:
@@ -109,7 +112,7 @@ def plot_history(
                     bbox=dict(facecolor="white", alpha=0.75, edgecolor="none", pad=1.5),
                 )
         if use_log:
-            ax.set_yscale("log")
+            log_scale(ax, "y")
         ylabel = "training loss" + (" (log scale)" if use_log else "")
         if lr_ax is not None:
             lr_ax.set_ylabel(LR_LABEL + " (dashed)")
@@ -138,6 +141,7 @@ _METRICS = {
 }
 
 
+@checked_plot
 def plot_runs(
     groups: Mapping[str, Sequence[History]],
     *,
@@ -204,7 +208,7 @@ def plot_runs(
                     lo, hi = positive_for_log(lo), positive_for_log(hi)
                 ax.fill_between(x, lo, hi, color=color, alpha=0.2, linewidth=0)
         if log:
-            ax.set_yscale("log")
+            log_scale(ax, "y")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         spread = {"std": "mean ± std over seeds", "minmax": "mean, min–max over seeds", "none": "mean over seeds"}[band]
         smooth_text = f", moving average of {smooth}" if smooth > 1 else ""
@@ -213,6 +217,7 @@ def plot_runs(
     return ax
 
 
+@checked_plot
 def plot_loss_levels(levels: Mapping[str, float], *, ax: Axes | None = None) -> Axes:
     """Reference losses as labelled horizontal lines (grey, dotted), e.g. a corpus's unigram,
     bigram and source levels (``studies.LMSetup.levels()``) behind a language model's loss curves.
@@ -254,6 +259,7 @@ def plot_loss_levels(levels: Mapping[str, float], *, ax: Axes | None = None) -> 
 # ---------------------------------------------------------------------------
 
 
+@checked_plot
 def plot_val_history(
     history_or_list: History | Sequence[History],
     *,
@@ -320,9 +326,9 @@ def plot_val_history(
                 for t in np.flatnonzero(np.diff(lr) < 0) + 1:
                     ax.axvline(t / per_epoch, color=color, linestyle=":", linewidth=1.5, alpha=0.8)
         if log_loss and loss_scale([np.asarray(h.val_loss) for h in runs], True):
-            ax.set_yscale("log")
+            log_scale(ax, "y")
         if log_lr and any(np.any(np.asarray(h.lr) > 0) for h in runs):
-            lr_ax.set_yscale("log")
+            log_scale(lr_ax, "y")
         plain_log_ticks(lr_ax)
         lr_ax.set_ylabel(LR_LABEL + " (dashed" + (", log scale)" if log_lr else ")"))
         lr_ax.grid(False)
@@ -342,6 +348,7 @@ def plot_val_history(
     return ax
 
 
+@checked_plot
 def plot_step_sizes(
     history_or_list: History | Sequence[History],
     *,
@@ -392,7 +399,7 @@ def plot_step_sizes(
                     linestyle=styles[j],
                     label=f"{run_label(h, i)}: {name}",
                 )
-        ax.set_yscale("log")
+        log_scale(ax, "y")
         finish_axes(ax, STEP_LABEL, "|step| of each parameter (log scale)")
     return ax
 
@@ -402,6 +409,7 @@ def plot_step_sizes(
 # ---------------------------------------------------------------------------
 
 
+@checked_plot
 def plot_runs_by_epoch(
     groups: Mapping[str, History | Sequence[History]],
     *,
@@ -479,7 +487,7 @@ def plot_runs_by_epoch(
                         linewidth=0,
                     )
             if log:
-                ax.set_yscale("log")
+                log_scale(ax, "y")
             if metric == "lr":
                 ax.set_ylim(bottom=0)
             if metric == "loss" and smooth_epochs > 0:

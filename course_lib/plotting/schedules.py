@@ -20,8 +20,10 @@ from course_lib.plotting.style import (
     STEP_LABEL,
     any_finite,
     check_nonempty,
+    checked_plot,
     course_style,
     finish_axes,
+    log_scale,
     name_of,
     new_axes,
     plain_log_ticks,
@@ -30,7 +32,7 @@ from course_lib.plotting.style import (
     series_style,
     shorten,
 )
-from course_lib.validation import check_int
+from course_lib.validation import MAX_MAGNITUDE, check_int
 
 __all__ = [
     'plot_schedules',
@@ -50,7 +52,8 @@ __all__ = [
 def schedule_values(schedule: Callable[[Any], Any], n_steps: int) -> np.ndarray:
     """schedule(0..n_steps-1); a plain function that fails at some step gives nan there (no raise).
 
-    Non-finite values become nan, so a broken article formula draws as a gap, not a crash.
+    Non-finite values (and values past :data:`~course_lib.validation.MAX_MAGNITUDE`, which overflow
+    matplotlib's axis margins) become nan, so a broken article formula draws as a gap, not a crash.
     """
     if isinstance(schedule, S.Schedule):
         values = S.evaluate(schedule, n_steps)
@@ -59,11 +62,12 @@ def schedule_values(schedule: Callable[[Any], Any], n_steps: int) -> np.ndarray:
         with np.errstate(all="ignore"):
             for t in range(n_steps):
                 try:
-                    values[t] = float(schedule(t))
+                    value = schedule(t)
+                    values[t] = np.nan if np.iscomplexobj(value) else float(value)  # no ComplexWarning
                 except (ArithmeticError, ValueError, TypeError, OverflowError):
                     values[t] = np.nan
     values = np.asarray(values, dtype=np.float64)
-    values[~np.isfinite(values)] = np.nan
+    values[~(np.abs(values) <= MAX_MAGNITUDE)] = np.nan  # nan, inf, and sizes that overflow the axis margins
     return values
 
 
@@ -90,6 +94,7 @@ def as_named(schedules: Any, argname: str = "schedules") -> dict[str, Callable[[
     return named
 
 
+@checked_plot
 def plot_schedules(
     schedules: Mapping[str, Any] | Sequence[Any] | Any,
     n_steps: int,
@@ -137,7 +142,7 @@ def plot_schedules(
         if blank:
             say_not_drawn(ax, blank, n_steps, log)
         if log and drawable:
-            ax.set_yscale("log")
+            log_scale(ax, "y")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         ylabel = LR_LABEL + (" (log scale; zeros not shown)" if log and masked_any else " (log scale)" if log else "")
         if not log:
@@ -163,6 +168,7 @@ def say_not_drawn(ax: Axes, labels: Sequence[str], n_steps: int, log: bool, font
     )
 
 
+@checked_plot
 def plot_schedule_gallery(
     schedules: Mapping[str, Any] | Sequence[Any], n_steps: int, ncols: int = 4, *, log: bool = False
 ) -> Figure:
@@ -201,7 +207,7 @@ def plot_schedule_gallery(
                 say_not_drawn(ax, [shorten(title, 34)], n_steps, log, fontsize=9)
             elif log:
                 ax.plot(steps, shown, color=series_color(i))
-                ax.set_yscale("log")
+                log_scale(ax, "y")
                 plain_log_ticks(ax)
             else:
                 ax.plot(steps, shown, color=series_color(i))
@@ -226,6 +232,7 @@ def plot_schedule_gallery(
 _SUM_LABELS = {1: "Σ lr(s), s ≤ t  (total learning)", 2: "Σ lr(s)², s ≤ t  (accumulated noise)"}
 
 
+@checked_plot
 def plot_partial_sums(
     schedules: Mapping[str, Any] | Sequence[Any] | Any,
     n_steps: int,
@@ -268,8 +275,8 @@ def plot_partial_sums(
             for i, (label, lr) in enumerate(values.items()):
                 sums = np.cumsum(np.where(np.isfinite(lr), np.abs(lr), 0.0) ** p)
                 ax.plot(index + 1, positive_for_log(sums[index]), label=label, **series_style(i, len(index)))
-            ax.set_xscale("log")
-            ax.set_yscale("log")
+            log_scale(ax, "x")
+            log_scale(ax, "y")
             ylabel = _SUM_LABELS.get(p, f"Σ lr(s)^{p:g}, s ≤ t")
             finish_axes(ax, "t (optimizer updates, log scale)", ylabel + " (log scale)", legend=False)
         axes.flat[0].legend(loc="best")

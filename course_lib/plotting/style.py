@@ -8,7 +8,9 @@ plotting module uses to make and finish an axes.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator
+import functools
+import inspect
+from typing import Any, Callable, Iterator, TypeVar
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -19,6 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from course_lib import schedules as S
+from course_lib.validation import check_flag
 
 __all__ = [
     'STEP_LABEL',
@@ -43,6 +46,9 @@ __all__ = [
     'PlainLogFormatter',
     'plain_log_ticks',
     'finish_axes',
+    'log_scale',
+    'drop_blank_lines',
+    'checked_plot',
     'shorten',
     'name_of',
     'check_nonempty',
@@ -270,9 +276,93 @@ def plain_log_ticks(ax: Axes) -> None:
                 (axis.set_minor_formatter if minor else axis.set_major_formatter)(plain)
 
 
-def finish_axes(ax: Axes, xlabel: str, ylabel: str, legend: bool = True) -> None:
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def checked_plot(plot: _F) -> _F:
+    """Decorate a public plotting function: its flags (the parameters annotated ``bool``) must be
+    True or False (an array is never truth-tested), and if it raises, the figures it opened are
+    closed, so a refused call leaves no empty figure under its error message."""
+    signature = inspect.signature(plot)
+    flags = [name for name, p in signature.parameters.items() if p.annotation in (bool, "bool")]
+
+    @functools.wraps(plot)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if flags:
+            given = signature.bind_partial(*args, **kwargs).arguments
+            for name in flags:
+                if name in given:
+                    check_flag(name, given[name])
+        before = set(plt.get_fignums())
+        try:
+            return plot(*args, **kwargs)
+        except BaseException:
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+            raise
+
+    return call  # type: ignore[return-value]
+
+
+def log_scale(ax: Axes, axis: str = "y") -> bool:
+    """Put ``axis`` ("x" or "y") of ``ax`` on a log scale if its data has a finite value > 0.
+
+    With none (every value <= 0, nan or inf) the axis stays linear: matplotlib would warn
+    "Data has no positive values" and draw an empty axis. :func:`finish_axes` then says
+    "linear scale" in the axis label. Call after drawing. Returns True if the axis is log-scaled.
+    """
+    minpos = ax.dataLim.minposy if axis == "y" else ax.dataLim.minposx
+    if not (np.isfinite(minpos) and minpos > 0):
+        return False
+    (ax.set_yscale if axis == "y" else ax.set_xscale)("log")
+    return True
+
+
+def _say_scale(ax: Axes, axis: str, label: str) -> str:
+    """``label``, its "log scale" changed to "linear scale ..." when the axis could not be log-scaled."""
+    scale = ax.get_yscale() if axis == "y" else ax.get_xscale()
+    if scale == "log" or "log scale" not in label:
+        return label
+    return label.replace("log scale", "linear scale: no value > 0 for a log scale")
+
+
+def drop_blank_lines(ax: Axes) -> list[str]:
+    """Remove the lines of ``ax`` with points but no finite one (an all-nan line draws nothing and
+    its legend entry would lie), and say in the axes which were left out. Returns their labels."""
+    blank = []
+    for line in list(ax.get_lines()):
+        x = np.asarray(line.get_xdata(), dtype=object)
+        y = np.asarray(line.get_ydata(), dtype=object)
+        if not (x.size and y.size):
+            continue
+        try:
+            finite = np.isfinite(np.asarray(x, dtype=float)) & np.isfinite(np.asarray(y, dtype=float))
+        except (TypeError, ValueError):  # dates, categories: not numbers, drawn as they are
+            continue
+        if not finite.any():
+            label = str(line.get_label())
+            blank.append(label if not label.startswith("_") else "a line")
+            line.remove()
+    if blank:
+        ax.text(
+            0.5,
+            0.5,
+            "not drawn (no finite value):\n" + "\n".join(blank),
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color="#b00020",
+        )
+    return blank
+
+
+def finish_axes(ax: Axes, xlabel: str, ylabel: str, legend: bool = True, *, live: bool = False) -> None:
+    """Labels, grid, plain log ticks and the legend. Unless ``live`` (an explorer's panel whose
+    lines are placeholders until its first frame), lines with no finite value are left out."""
+    if not live:
+        drop_blank_lines(ax)
+    ax.set_xlabel(_say_scale(ax, "x", xlabel))
+    ax.set_ylabel(_say_scale(ax, "y", ylabel))
     ax.grid(True, alpha=COURSE_STYLE["grid.alpha"])
     plain_log_ticks(ax)
     if legend and ax.get_legend_handles_labels()[0]:  # no labelled line: no empty legend (and no warning)

@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm
 
 from course_lib.plotting.records import as_histories, diverged_text, run_label
-from course_lib.plotting.style import LR_LABEL, course_style, finish_axes, new_axes, series_color
+from course_lib.plotting.style import LR_LABEL, checked_plot, course_style, finish_axes, new_axes, series_color
 from course_lib.training.history import History
 from course_lib.validation import check_int
 
@@ -70,6 +70,7 @@ def _contour_levels(Z: np.ndarray, levels: int, log_levels: bool) -> tuple[np.nd
     return height, np.linspace(0, top, levels + 1)[1:], None
 
 
+@checked_plot
 def plot_path(
     problem: Any,
     histories: History | Sequence[History],
@@ -214,6 +215,7 @@ def _landscape_legend(ax: Axes) -> None:
 # ---------------------------------------------------------------------------
 
 
+@checked_plot
 def plot_contraction(problem: Any, *, max_lr: float | None = None, ax: Axes | None = None, n_points: int = 500) -> Axes:
     """Per-step factor of fixed-rate GD on a quadratic, |1 - lr * lambda|, against the rate.
 

@@ -121,11 +121,12 @@ def rates(schedule: Any, n_steps: int, plateau: ReduceLROnPlateau | None = None)
         values = np.full(n_steps, value)
     else:
         values = S.evaluate(schedule, n_steps)
-    bad = np.flatnonzero(~(np.isfinite(values) & (values >= 0)))
+    bad = np.flatnonzero(~((values >= 0) & (values <= MAX_MAGNITUDE)))  # nan fails both
     if bad.size:
         t = int(bad[0])
         raise ValueError(
-            f"schedule must give finite rates >= 0; got lr={values[t]!r} at step {t} from schedule={schedule!r}"
+            f"schedule must give finite rates >= 0 (at most {MAX_MAGNITUDE:g}); got lr={values[t]!r} at step {t} "
+            f"from schedule={schedule!r}"
         )
     if plateau is None:
         return values

@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import ipywidgets as widgets
 
 from course_lib.display import in_kernel
-from course_lib.explorers.controls import ParamSpec, make_control
+from course_lib.explorers.controls import Control, ParamSpec, make_control
 from course_lib.plotting.describe import describe_figure
 from course_lib.plotting.explorer_layout import explorer_figure, frame_png
 
@@ -168,6 +168,7 @@ class Explorer:
         self.alt = widgets.HTML(layout=widgets.Layout(display="none"))  # the picture's text alternative
         self.alt.add_class(ALT_CLASS)
         self.last_result: Any = None
+        self.last_error: Exception | None = None  # what the last redraw raised (shown in the status line)
         self.renders = 0
         self._png: bytes | None = None
         self._alt = ""
@@ -202,9 +203,17 @@ class Explorer:
 
     def _add(self, spec: ParamSpec) -> widgets.Widget:
         control = make_control(spec)
+        label = spec.label if isinstance(spec, Control) and spec.label else spec.name
+        control.on_refused = lambda given, kept, err: self._refused(label, given, kept)
         control.observe(self._on_change, names="value")
         self._controls[spec.name] = control
         return control
+
+    def _refused(self, label: str, given: Any, kept: Any) -> None:
+        """A control was set to a value it cannot take: it kept its last one; say so."""
+        self.status.value = message_html(
+            f"{label}: {given!r:.60} is not a value this control takes; kept {kept!r:.60}", RED
+        )
 
     def replace_controls(self, old: Sequence[str], specs: Sequence[ParamSpec], column: int = 0) -> None:
         """Swap the controls named ``old`` for new ones from ``specs`` (in column ``column``)."""
@@ -272,11 +281,11 @@ class Explorer:
         if generation != self._generation or generation == self._drawn:
             return  # a newer change is on its way, or this one is drawn already
         self._drawn = generation
-        if not deferred:
-            return self.update()
+        self.last_error = None
         try:
             self.update()
-        except Exception as err:  # noqa: BLE001 - shown in the status line: a callback has no cell to fail
+        except Exception as err:  # noqa: BLE001 - shown in the status line: an observer has no cell to fail
+            self.last_error = err  # the tests read it: an explorer that raises is a bug
             self.status.value = message_html(f"{type(err).__name__}: {err}", RED)
 
     def flush(self) -> None:

@@ -22,9 +22,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, fields
-from typing import Any
+from numbers import Real
+from typing import Any, Callable
 
 import ipywidgets as widgets
+import traitlets
 
 from course_lib import schedules as S
 from course_lib.schedules.controls import ParamSpec
@@ -78,11 +80,68 @@ class Control(ParamSpec):
         check_in("kind", self.kind, CONTROL_KINDS)
 
 
+#: Widget class -> its forgiving subclass (:func:`forgiving`), made once per class.
+_FORGIVING: dict[type, type] = {}
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isnan(value)
+
+
+def _value_trait(default: Any, help: str | None, tags: dict) -> traitlets.Any:
+    """A ``value`` trait of any type that hands every value, None too, to the widget's validator
+    (traitlets skips validation of None for a trait with allow_none, which a None default implies)."""
+    trait = traitlets.Any(default, help=help).tag(**tags)
+    trait.allow_none = False
+    return trait
+
+
+def forgiving(cls: type) -> type:
+    """A subclass of the ipywidget ``cls`` whose ``value`` setter never raises once the widget has an
+    ``on_refused`` callback: a value the widget cannot take (None, nan, text in a slider, an option
+    not offered) is refused, the last valid value kept, and ``on_refused(given, kept, error)`` called
+    (an explorer shows it in its status line). Without a callback it raises TraitError, as ipywidgets does.
+    """
+    if cls in _FORGIVING:
+        return _FORGIVING[cls]
+    original = cls.class_traits()["value"]  # its type check (and coercion, e.g. CFloat)
+    check = getattr(original, "validate", None)
+    clamp = getattr(cls, "_validate_value", None)  # its own range check (sliders clamp, choices look up)
+    tags = {k: v for k, v in original.metadata.items() if k != "help"}
+
+    class Forgiving(cls):  # type: ignore[misc, valid-type]
+        value = _value_trait(original.default_value, original.help, tags)
+
+        @traitlets.validate("value")
+        def _validate_value(self, proposal: Any) -> Any:
+            given = proposal["value"]
+            refused: Callable[[Any, Any, Exception], None] | None = self.__dict__.get("on_refused")
+            try:
+                if refused is not None and (given is None or _is_nan(given)):
+                    raise traitlets.TraitError(f"{given!r} is not a value of this control")
+                new = given if check is None else check(self, given)
+                if refused is not None and _is_nan(new):
+                    raise traitlets.TraitError(f"{given!r} is not a value of this control")
+                if clamp is not None:
+                    new = clamp(self, traitlets.Bunch(owner=self, value=new, trait=proposal["trait"]))
+            except (traitlets.TraitError, TypeError, ValueError) as err:
+                if refused is None:
+                    raise
+                refused(given, self.value, err)
+                return self.value
+            return new
+
+    Forgiving.__name__ = Forgiving.__qualname__ = cls.__name__
+    _FORGIVING[cls] = Forgiving
+    return Forgiving
+
+
 def make_control(spec: ParamSpec, *, continuous_update: bool | None = None) -> widgets.Widget:
     """The ipywidget for a :class:`Control` or a schedule's :class:`ParamSpec`: the one factory.
 
     Each widget gets a Layout of its own: a shared one is one object in the page, so hiding
-    one control (``layout.display = "none"``) would hide every control that shares it.
+    one control (``layout.display = "none"``) would hide every control that shares it. Each is
+    :func:`forgiving`: give it an ``on_refused`` callback and setting a bad ``.value`` never raises.
     """
     if not isinstance(spec, Control):
         spec = Control(**{f.name: getattr(spec, f.name) for f in fields(ParamSpec)})
@@ -94,7 +153,7 @@ def make_control(spec: ParamSpec, *, continuous_update: bool | None = None) -> w
     )
     slider = dict(continuous_update=continuous, tooltip=spec.help or None, **common)
     if spec.kind == "log":
-        return widgets.FloatLogSlider(
+        return forgiving(widgets.FloatLogSlider)(
             value=spec.default,
             base=10,
             min=math.log10(spec.low),
@@ -104,24 +163,26 @@ def make_control(spec: ParamSpec, *, continuous_update: bool | None = None) -> w
             **slider,
         )
     if spec.kind == "float":
-        return widgets.FloatSlider(
+        return forgiving(widgets.FloatSlider)(
             value=spec.default, min=spec.low, max=spec.high, step=spec.step, readout_format=spec.readout, **slider
         )
     if spec.kind in ("int", "optional_int"):
-        return widgets.IntSlider(
+        return forgiving(widgets.IntSlider)(
             value=spec.default, min=int(spec.low), max=int(spec.high), step=int(spec.step or 1), **slider
         )
     if spec.kind == "steps":
-        return widgets.SelectionSlider(options=list(spec.options), value=spec.default, **slider)
+        return forgiving(widgets.SelectionSlider)(options=list(spec.options), value=spec.default, **slider)
     if spec.kind == "choice":
-        return widgets.Dropdown(options=list(spec.options), value=spec.default, **common)
+        return forgiving(widgets.Dropdown)(options=list(spec.options), value=spec.default, **common)
     if spec.kind == "multi":
-        return widgets.SelectMultiple(
+        return forgiving(widgets.SelectMultiple)(
             options=list(spec.options), value=tuple(spec.default), rows=min(len(spec.options), 8), **common
         )
     if spec.kind == "bool":
-        return widgets.Checkbox(value=bool(spec.default), indent=False, **common)
-    return widgets.Text(value=str(spec.default), continuous_update=False, tooltip=spec.help or None, **common)
+        return forgiving(widgets.Checkbox)(value=bool(spec.default), indent=False, **common)
+    return forgiving(widgets.Text)(
+        value=str(spec.default), continuous_update=False, tooltip=spec.help or None, **common
+    )
 
 
 def short_name(schedule: Any, limit: int = 3) -> str:

@@ -89,6 +89,9 @@ junk = st.one_of(
     st.just(np.zeros((2, 2))),
     st.just(np.array([])),
     st.just(np.array(["a"])),
+    st.just(np.array([True, False])),  # an array where a flag was meant (issue 21 §2)
+    st.just(np.array([1 + 2j])),  # complex numbers: numpy drops the imaginary part with a warning
+    st.sampled_from([10**400, -(10**400)]),  # Python ints past float range: float() overflows
     st.just(object()),
     st.just(lambda *a: None),
     st.just(lambda *a: 1 / 0),

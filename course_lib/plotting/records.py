@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
+
+import numpy as np
 
 from course_lib.plotting.style import check_nonempty
 from course_lib.training.history import History
+from course_lib.validation import MAX_MAGNITUDE
 
-__all__ = ['as_histories', 'run_label', 'diverged_text']
+#: The History fields plotting draws.
+_DRAWN = ("lr", "loss", "val_loss", "val_acc", "momentum", "params")
+
+__all__ = ['as_histories', 'drawable', 'run_label', 'diverged_text']
 
 
 def as_histories(value: Any, argname: str) -> list[History]:
     if isinstance(value, History):
-        return [value]
+        return [drawable(value)]
     if not isinstance(value, (list, tuple)):
         raise TypeError(
             f"{argname} must be a History or a list of them, got {argname}={value!r} ({type(value).__name__})"
@@ -21,7 +28,22 @@ def as_histories(value: Any, argname: str) -> list[History]:
     for i, h in enumerate(value):
         if not isinstance(h, History):
             raise TypeError(f"{argname}[{i}] must be a History, got {h!r} ({type(h).__name__})")
-    return list(value)
+    return [drawable(h) for h in value]
+
+
+def drawable(h: History) -> History:
+    """``h``, or a copy whose values past :data:`~course_lib.validation.MAX_MAGNITUDE` are nan: drawn
+    as gaps, since a value near the float limit 1.8e308 overflows matplotlib's axis margins."""
+    changes = {}
+    for name in _DRAWN:
+        values = getattr(h, name)
+        if values is None:
+            continue
+        values = np.asarray(values, dtype=np.float64)
+        huge = np.isfinite(values) & (np.abs(values) > MAX_MAGNITUDE)
+        if huge.any():
+            changes[name] = np.where(huge, np.nan, values)
+    return dataclasses.replace(h, **changes) if changes else h
 
 
 def run_label(h: History, i: int) -> str:

@@ -102,9 +102,11 @@ def _read(path: Path) -> dict:
         raise CheckpointError(f"path must be {expected}; path={str(path)!r} has step={step!r}, not a count >= 0")
     for key in ("model", "optimizer", "scheduler"):
         if not isinstance(state[key], dict):
-            raise CheckpointError(f"path must be {expected}; its {key!r} is a {type(state[key]).__name__}, not a dict")
+            raise CheckpointError(
+                f"path must be {expected}; in path={str(path)!r} {key!r} is a {type(state[key]).__name__}, not a dict"
+            )
     if not isinstance(state["torch_rng"], torch.Tensor) or state["torch_rng"].dtype != torch.uint8:
-        raise CheckpointError(f"path must be {expected}; its 'torch_rng' is not torch's RNG state")
+        raise CheckpointError(f"path must be {expected}; in path={str(path)!r} 'torch_rng' is not torch's RNG state")
     return state
 
 

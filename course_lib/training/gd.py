@@ -115,7 +115,7 @@ def rates(schedule: Any, n_steps: int, plateau: ReduceLROnPlateau | None = None)
             f"learning rate > 0, got schedule={schedule!r} ({type(schedule).__name__})"
         )
     if isinstance(schedule, Real):
-        value = float(schedule)
+        value = float(schedule) if abs(schedule) <= MAX_MAGNITUDE else math.inf  # 10**400: no OverflowError
         if not (math.isfinite(value) and value > 0):
             raise ValueError(f"schedule (a constant lr) must be a finite number > 0, got schedule={schedule!r}")
         values = np.full(n_steps, value)
@@ -141,7 +141,10 @@ def momenta(momentum: Any, n_steps: int, name: str = "momentum") -> np.ndarray:
         raise TypeError(f"{name} must be a number in [0, 1) or a momentum schedule, got {name}={momentum!r}")
     if isinstance(momentum, Real):
         return np.full(n_steps, check_range(name, momentum, 0.0, 1.0, high_open=True))
-    values = S.evaluate(momentum, n_steps)
+    try:
+        values = S.evaluate(momentum, n_steps)
+    except TypeError as err:  # a function returning no number: said of the momentum, not of "schedule"
+        raise TypeError(f"{name} must be a number in [0, 1) or a momentum schedule: {err}") from None
     bad = np.flatnonzero(~(np.isfinite(values) & (values >= 0) & (values < 1)))
     if bad.size:
         t = int(bad[0])

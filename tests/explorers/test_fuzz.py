@@ -58,11 +58,18 @@ def _drive(explorer, shown, data, moves: int) -> None:
     for _ in range(moves):
         name = data.draw(st.sampled_from(sorted(explorer.controls)), label="control")
         control = explorer.controls[name]  # the schedule explorer rebuilds its parameter controls
-        value = data.draw(_value_for(control), label=f"{name}.value")
-        if value == control.value:
+        junk = data.draw(st.integers(0, 7), label="junk?") == 0  # now and then None or NaN (issue 21 §2)
+        value = data.draw(st.sampled_from([None, math.nan]) if junk else _value_for(control), label=f"{name}.value")
+        before = control.value
+        if not junk and value == before:
             continue  # no change, no redraw
         shown.clear()
         call(setattr, control, "value", value, names=("<no error expected>",))
+        assert explorer.last_error is None, f"{name}={value!r}: {explorer.last_error!r}"  # shown, not raised
+        if junk and not isinstance(control, widgets.Text):
+            assert control.value is before or control.value == before, f"{name} took {value!r}"
+            assert "is not a value this control takes" in explorer.status.value
+            continue
         for fig in shown:
             assert_no_nan_plot(fig)
         assert shown or explorer.status.value, f"nothing shown after {name}={value!r}"

@@ -253,7 +253,13 @@ def as_number(answer: Any, what: str = "your answer") -> float:
     if hasattr(answer, "detach"):  # a torch tensor
         answer = answer.detach().cpu()
     if isinstance(answer, Real):
-        value = float(answer)
+        try:
+            value = float(answer)
+        except OverflowError:  # a Python int past 1.8e308
+            raise Wrong(
+                f"{what} is an integer of {len(str(abs(int(answer))))} digits: too large for any computation.",
+                "Check the formula for a power or a product that grew without bound.",
+            ) from None
     else:
         try:
             arr = np.asarray(answer, dtype=np.float64)

@@ -168,6 +168,16 @@ def test_a_model_that_does_not_fit_the_data_is_refused_before_training(model, da
     assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())  # nothing trained
 
 
+@pytest.mark.parametrize("n_in, n_out", [(3, 2), (64, 2), (2, 1)])
+def test_the_range_test_refuses_a_model_that_does_not_fit(n_in, n_out):
+    pytest.importorskip("torch")
+    from course_lib import training as T
+    from course_lib.training import models as M
+
+    with pytest.raises(ValueError, match="model"):
+        T.lr_range_test(M.mlp(n_in, n_out), P.spirals_dataset(n_samples=200), num_steps=10)
+
+
 def test_the_dry_forward_leaves_the_run_as_it_was():
     torch = pytest.importorskip("torch")
     from course_lib import training as T

@@ -413,6 +413,7 @@ def lr_range_test(
     import torch
 
     from course_lib.training.factories import LOSSES, OPTIMIZERS
+    from course_lib.training.torch_loop import check_model_fits
 
     cfg = _check_common(start_lr, end_lr, num_steps, smooth, diverge_factor, skip_start, skip_end, seed)
     batch_size = check_int("batch_size", batch_size, minimum=1)
@@ -453,6 +454,7 @@ def lr_range_test(
             net = model if isinstance(model, torch.nn.Module) else model()
             if not isinstance(net, torch.nn.Module):
                 raise TypeError(f"model() must return an nn.Module, got {type(net).__name__}")
+            check_model_fits(net, [(X, y)], loss_fn, loss == "cross_entropy", data)
             saved_state = copy.deepcopy(net.state_dict())
             saved_grads = [None if p.grad is None else p.grad.detach().clone() for p in net.parameters()]
             was_training = net.training

@@ -38,6 +38,7 @@ __all__ = [
     "train_torch",
     "as_config",
     "check_data",
+    "check_model_fits",
     "Shard",
     "seeded_one_thread",
     "evaluate",
@@ -260,6 +261,66 @@ def train_torch(
     return run.history(net, t)
 
 
+def check_model_fits(
+    net: nn.Module,
+    splits: Sequence[tuple[torch.Tensor, torch.Tensor]],
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    classify: bool,
+    data: Any = None,
+) -> None:
+    """A dry forward before training (eval mode, no gradient, the RNG untouched): for each (X, y) split,
+    the first example, and for token ids the example holding the split's largest id; the outputs must
+    fit ``loss_fn``. A model that does not fit the data is refused with what would fit."""
+    for X, y in splits:
+        if not len(X):
+            continue
+        rows = [0]
+        if not X.is_floating_point():  # token ids: the example with the largest id too
+            rows.append(int(X.reshape(len(X), -1).max(dim=1).values.argmax()))
+        was = net.training
+        try:
+            with torch.random.fork_rng(devices=[]), torch.no_grad():
+                net.eval()
+                out = net(X[rows])
+        except Exception as err:
+            raise ValueError(
+                f"model does not fit the data: {_what_fits(splits, classify, data)}; the model on inputs of "
+                f"shape {tuple(X[rows].shape)} raised {type(err).__name__}: {err}"
+            ) from err
+        finally:
+            net.train(was)
+        if not isinstance(out, torch.Tensor):
+            raise TypeError(
+                f"model must return a tensor, got {type(out).__name__} for inputs of shape {tuple(X[rows].shape)}"
+            )
+        loss_fn(out, y[rows])  # the outputs fit the targets, or a ValueError saying what fits
+
+
+def _what_fits(splits: Sequence[tuple[torch.Tensor, torch.Tensor]], classify: bool, data: Any) -> str:
+    """What model fits this data, in words."""
+    name = getattr(data, "name", "")
+    X = splits[0][0]
+    top = lambda i: max(int(s[i].max()) for s in splits if len(s[i]))  # noqa: E731
+    if not X.is_floating_point():
+        return (
+            f"the data {name!r} holds token ids 0 .. {top(0)} in contexts of length {X.shape[-1]}: the model's "
+            f"vocabulary must be >= {top(0) + 1} (transformer_lm(vocab_size={top(0) + 1}, context={X.shape[-1]}))"
+        )
+    shape = tuple(X.shape[1:])
+    n_in = shape[0] if len(shape) == 1 else shape
+    if classify:
+        classes = top(1) + 1
+        return (
+            f"the data {name!r} has inputs of shape {shape} and {classes} classes: "
+            f"e.g. mlp(n_in={n_in}, n_out={classes})"
+        )
+    out = tuple(splits[0][1].shape[1:])
+    return (
+        f"the data {name!r} has inputs of shape {shape} and targets of shape {out}: "
+        f"e.g. mlp(n_in={n_in}, n_out={out[0] if len(out) == 1 else 1})"
+    )
+
+
 def check_data(data: Any, config: TrainConfig) -> None:
     """Raise unless ``data`` is a Dataset (X_train, y_train, X_val, y_val) whose targets fit ``config.loss``."""
     for name in ("X_train", "y_train", "X_val", "y_val"):
@@ -334,56 +395,8 @@ class _Run:
         return net
 
     def check_fits(self, net: nn.Module) -> None:
-        """A dry forward before training (eval mode, no gradient, the RNG untouched): the first training
-        example, and for token ids the examples holding the largest id of each split; their outputs
-        must fit the loss. A model that does not fit the data is refused with what would fit."""
-        for X, y in ((self.X, self.y), (self.Xv, self.yv)):
-            if not len(X):
-                continue
-            rows = [0]
-            if not X.is_floating_point():  # token ids: the example with the largest id too
-                rows.append(int(X.reshape(len(X), -1).max(dim=1).values.argmax()))
-            was = net.training
-            try:
-                with torch.random.fork_rng(devices=[]), torch.no_grad():
-                    net.eval()
-                    out = net(X[rows])
-            except Exception as err:
-                raise ValueError(
-                    f"model does not fit the data: {self.fitting()}; the model on inputs of shape "
-                    f"{tuple(X[rows].shape)} raised {type(err).__name__}: {err}"
-                ) from err
-            finally:
-                net.train(was)
-            if not isinstance(out, torch.Tensor):
-                raise TypeError(
-                    f"model must return a tensor, got {type(out).__name__} for inputs of shape {tuple(X[rows].shape)}"
-                )
-            self.loss_fn(out, y[rows])  # the outputs fit the targets, or a ValueError saying what fits
-
-    def fitting(self) -> str:
-        """What model fits this data, in words."""
-        d = self.data
-        if not self.X.is_floating_point():
-            top = int(max(int(self.X.max()), int(self.Xv.max()) if len(self.Xv) else 0))
-            return (
-                f"the data {getattr(d, 'name', '')!r} holds token ids 0 .. {top} in contexts of length "
-                f"{self.X.shape[-1]}: the model's vocabulary must be >= {top + 1} "
-                f"(transformer_lm(vocab_size={top + 1}, context={self.X.shape[-1]}))"
-            )
-        shape = tuple(self.X.shape[1:])
-        n_in = shape[0] if len(shape) == 1 else shape
-        if self.classify:
-            classes = int(max(int(self.y.max()), int(self.yv.max()) if len(self.yv) else 0)) + 1
-            return (
-                f"the data {getattr(d, 'name', '')!r} has inputs of shape {shape} and {classes} classes: "
-                f"e.g. mlp(n_in={n_in}, n_out={classes})"
-            )
-        out = tuple(self.y.shape[1:])
-        return (
-            f"the data {getattr(d, 'name', '')!r} has inputs of shape {shape} and targets of shape {out}: "
-            f"e.g. mlp(n_in={n_in}, n_out={out[0] if len(out) == 1 else 1})"
-        )
+        """A dry forward before training: :func:`check_model_fits` on both splits."""
+        check_model_fits(net, [(self.X, self.y), (self.Xv, self.yv)], self.loss_fn, self.classify, self.data)
 
     def optimizer(self, net: nn.Module) -> torch.optim.Optimizer:
         c = self.config

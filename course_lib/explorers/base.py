@@ -19,6 +19,9 @@ redraws (older ones are skipped). Outside a kernel (tests, scripts) a change red
 Every explorer has ``.controls`` (name -> widget), ``.update()``, ``.last_result``,
 ``.figure``, ``.image``, ``.snapshot_png()`` and ``.widget``; it displays itself in a notebook
 (the live widget plus the PNG of its current frame, for readers without a kernel).
+Warnings raised while it computes and draws: course_lib's own show in its status line
+(``.warnings``), the matplotlib noise :data:`QUIET_WARNINGS` names is silenced, any other
+reaches the notebook as usual.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ TORCH_ROUNDS = 1 if QUICK else 3
 
 #: run_gd steps on the quadratic bowl.
 N_GD = 10**3 if QUICK else 10**4
+#: run_gd's absolute budget: its fastest round of N_GD steps stays under this many seconds per
+#: 10 000 steps (once a unit test, tests/training: timing asserts do not belong in the unit suite).
+GD_BUDGET_S = 0.3
 
 #: interleaved repetitions of the "ours vs hand-written" pairs (A B A B ...), so a change
 #: of the machine's load during the run hits both sides alike.

@@ -22,6 +22,7 @@ PACKAGE = Path(course_lib.__file__).parent
 #: the rooms in the map's order, bottom first
 ORDER = [
     "validation",
+    "warn",
     "lazy",
     "torch_optional",
     "display",

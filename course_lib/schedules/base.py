@@ -88,7 +88,19 @@ def shaped_like(t: Any, values: Any) -> float | np.ndarray:
 
 @dataclass(frozen=True)
 class Schedule:
-    """Base class: subclasses implement ``_value(t)`` for a 1-d float64 array ``t >= 0``."""
+    """Base class: subclasses implement ``_value(t)`` for a 1-d float64 array ``t >= 0``.
+
+    Every schedule also says its ``horizon``: the number of steps (optimizer updates) it was
+    built for, the step where its planned decay ends, or None when it has none. The trainers
+    warn when a run's length differs from it (``training.plan.check_horizon``). A decay built
+    for T steps (linear, cosine, polynomial, 1-sqrt, one-cycle, WSD) has horizon T; a
+    composition asks its parts (a warm-up of W steps in front of a schedule: W + the
+    schedule's; a join: its last boundary + its last piece's; scaled and rescaled: their
+    schedule's). None: a constant, a ramp (it reaches its end value and holds it, fine in any
+    longer run), the decays without an end (step, multistep, piecewise constant, exponential,
+    inverse time, inverse sqrt, noam) and the repeating cycles (cyclic, cosine restarts: every
+    restart is an end, none is *the* end). Subclasses override the property.
+    """
 
     def __call__(self, t: float | int | Sequence[float] | np.ndarray) -> float | np.ndarray:
         """The learning rate for the update after ``t`` completed updates."""
@@ -96,6 +108,11 @@ class Schedule:
 
     def _value(self, t: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    @property
+    def horizon(self) -> int | None:
+        """Steps this schedule was built for (its planned end), or None: it has no end."""
+        return None
 
     @property
     def formula(self) -> str:

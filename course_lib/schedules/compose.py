@@ -93,6 +93,11 @@ class Ramp(Schedule):
         object.__setattr__(self, "end_lr", check_non_negative("end_lr", self.end_lr))
         object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=1))
 
+    @property
+    def horizon(self) -> None:
+        """None: a ramp reaches end_lr after total_steps and holds it, fine in any longer run."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         w, height = self.total_steps, self.end_lr - self.start_lr
         t = np.minimum(t, w)
@@ -131,6 +136,13 @@ class Join(Schedule):
         object.__setattr__(self, "schedules", schedules)
         object.__setattr__(self, "boundaries", boundaries)
 
+    @property
+    def horizon(self) -> int | None:
+        """The last boundary + the last piece's horizon; None if the last piece has none."""
+        last = self.schedules[-1].horizon
+        start = self.boundaries[-1] if self.boundaries else 0
+        return None if last is None else int(start + last)
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         starts = (0.0,) + tuple(float(b) for b in self.boundaries)
         index = np.searchsorted(np.asarray(self.boundaries, dtype=np.float64), t, side="right")
@@ -160,6 +172,11 @@ class Scaled(Schedule):
                 f"starting at {float(self.schedule(0))!r} (schedule={self.schedule!r})"
             )
 
+    @property
+    def horizon(self) -> int | None:
+        """The schedule's horizon (scaling the rate does not move its end)."""
+        return self.schedule.horizon
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         return self.factor * self.schedule(t)
 
@@ -182,6 +199,11 @@ class Rescaled(Schedule):
         object.__setattr__(self, "high", check_lr("high", self.high))
         object.__setattr__(self, "low", check_min_lr("low", self.low, self.high, "high"))
 
+    @property
+    def horizon(self) -> int | None:
+        """The shape's horizon (stretching the rates does not move its end)."""
+        return self.shape.horizon
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         return self.low + (self.high - self.low) * np.clip(self.shape(t), 0.0, 1.0)
 
@@ -203,6 +225,11 @@ class Composite(Schedule):
     def parts(self) -> Schedule:
         """The composition (``compose()``), built on first use and kept."""
         return self.compose()
+
+    @property
+    def horizon(self) -> int | None:
+        """The horizon of the composition it is (``parts.horizon``)."""
+        return self.parts.horizon
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         return self.parts(t)

@@ -196,6 +196,11 @@ class CosineRestarts(Schedule):
         object.__setattr__(self, "min_lr", check_min_lr("min_lr", self.min_lr, self.lr))
         object.__setattr__(self, "cycle_decay", check_decay_gamma("cycle_decay", self.cycle_decay))
 
+    @property
+    def horizon(self) -> None:
+        """None: the cycles repeat without an end (every restart ends one; see cycle_ends)."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         i, t_cur, length = restart_position(t, self.cycle_steps, self.cycle_mult)
         peak = self.lr if self.cycle_decay == 1 else np.maximum(self.lr * self.cycle_decay**i, self.min_lr)
@@ -250,6 +255,11 @@ class Cyclic(Schedule):
         check_in("mode", self.mode, CYCLIC_MODES)
         object.__setattr__(self, "gamma", check_decay_gamma("gamma", self.gamma))
 
+    @property
+    def horizon(self) -> None:
+        """None: the cycles repeat without an end."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         down = self.step_size_up if self.step_size_down is None else self.step_size_down
         cycle, height = cyclic_shape(t, float(self.step_size_up), float(down))
@@ -295,6 +305,11 @@ class OneCycle(Schedule):
     @property
     def final_lr(self) -> float:
         return self.initial_lr / self.final_div_factor
+
+    @property
+    def horizon(self) -> int:
+        """total_steps: the step where the cycle ends (it holds its final rate after)."""
+        return self.total_steps
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         values = (self.initial_lr, self.max_lr, self.initial_lr, self.final_lr)

@@ -69,6 +69,11 @@ class Constant(Schedule):
     def __post_init__(self) -> None:
         object.__setattr__(self, "lr", check_lr("lr", self.lr))
 
+    @property
+    def horizon(self) -> None:
+        """None: a constant rate has no end."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         return np.full_like(t, self.lr)
 
@@ -88,6 +93,11 @@ class StepDecay(Schedule):
         object.__setattr__(self, "lr", check_lr("lr", self.lr))
         object.__setattr__(self, "step_size", check_int("step_size", self.step_size, minimum=1))
         object.__setattr__(self, "gamma", check_decay_gamma("gamma", self.gamma))
+
+    @property
+    def horizon(self) -> None:
+        """None: it decays every step_size steps without an end."""
+        return None
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         return self.lr * self.gamma ** np.floor(t / self.step_size)
@@ -110,6 +120,11 @@ class MultiStepDecay(Schedule):
         object.__setattr__(self, "lr", check_lr("lr", self.lr))
         object.__setattr__(self, "milestones", check_increasing("milestones", self.milestones))
         object.__setattr__(self, "gamma", check_decay_gamma("gamma", self.gamma))
+
+    @property
+    def horizon(self) -> None:
+        """None: it holds its last rate after the last milestone, fine in any longer run."""
+        return None
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         passed = np.searchsorted(np.asarray(self.milestones, dtype=np.float64), t, side="right")
@@ -136,6 +151,11 @@ class ExponentialDecay(Schedule):
         object.__setattr__(self, "decay_steps", int_if_whole(check_positive("decay_steps", self.decay_steps)))
         check_bool("staircase", self.staircase)
 
+    @property
+    def horizon(self) -> None:
+        """None: it decays without an end."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         p = np.floor(t / self.decay_steps) if self.staircase else t / self.decay_steps
         return self.lr * self.gamma**p
@@ -160,6 +180,11 @@ class InverseTimeDecay(Schedule):
         object.__setattr__(self, "decay_steps", int_if_whole(check_positive("decay_steps", self.decay_steps)))
         check_bool("staircase", self.staircase)
 
+    @property
+    def horizon(self) -> None:
+        """None: it decays without an end."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         p = np.floor(t / self.decay_steps) if self.staircase else t / self.decay_steps
         with np.errstate(over="ignore"):  # decay_rate * p past 1e308 is inf, and lr / inf = 0 is the limit
@@ -181,6 +206,11 @@ class InverseSqrtDecay(Schedule):
         object.__setattr__(self, "lr", check_lr("lr", self.lr))
         object.__setattr__(self, "decay_rate", check_non_negative("decay_rate", self.decay_rate))
         object.__setattr__(self, "decay_steps", int_if_whole(check_positive("decay_steps", self.decay_steps)))
+
+    @property
+    def horizon(self) -> None:
+        """None: it decays without an end."""
+        return None
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):  # decay_rate * t past 1e308 is inf, and lr / inf = 0 is the limit
@@ -205,6 +235,11 @@ class PolynomialDecay(Schedule):
         object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=1))
         object.__setattr__(self, "end_lr", check_min_lr("end_lr", self.end_lr, self.lr))
         object.__setattr__(self, "power", check_positive("power", self.power))
+
+    @property
+    def horizon(self) -> int:
+        """total_steps: the step where the decay ends."""
+        return self.total_steps
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         frac = 1 - np.minimum(t, self.total_steps) / self.total_steps
@@ -232,6 +267,11 @@ class LinearDecay(Schedule):
         object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=1))
         object.__setattr__(self, "end_lr", check_min_lr("end_lr", self.end_lr, self.lr))
 
+    @property
+    def horizon(self) -> int:
+        """total_steps: the step where the decay ends."""
+        return self.total_steps
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         frac = 1 - np.minimum(t, self.total_steps) / self.total_steps
         return (self.lr - self.end_lr) * frac + self.end_lr
@@ -255,6 +295,11 @@ class CosineDecay(Schedule):
         object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=1))
         object.__setattr__(self, "min_lr", check_min_lr("min_lr", self.min_lr, self.lr))
 
+    @property
+    def horizon(self) -> int:
+        """total_steps: the step where the decay ends."""
+        return self.total_steps
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         progress = np.minimum(t, self.total_steps) / self.total_steps
         return self.min_lr + (self.lr - self.min_lr) * (1 + np.cos(math.pi * progress)) / 2
@@ -277,6 +322,11 @@ class OneMinusSqrtDecay(Schedule):
         object.__setattr__(self, "lr", check_lr("lr", self.lr))
         object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=1))
         object.__setattr__(self, "end_lr", check_min_lr("end_lr", self.end_lr, self.lr))
+
+    @property
+    def horizon(self) -> int:
+        """total_steps: the step where the decay ends."""
+        return self.total_steps
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         p = np.minimum(t, self.total_steps) / self.total_steps
@@ -305,6 +355,11 @@ class PiecewiseConstant(Schedule):
             )
         object.__setattr__(self, "boundaries", boundaries)
         object.__setattr__(self, "values", values)
+
+    @property
+    def horizon(self) -> None:
+        """None: it holds its last value after the last boundary, fine in any longer run."""
+        return None
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         index = np.searchsorted(np.asarray(self.boundaries, dtype=np.float64), t, side="right")

@@ -60,6 +60,11 @@ class ConstantMomentum(Schedule):
     def __post_init__(self) -> None:
         object.__setattr__(self, "momentum", check_range("momentum", self.momentum, 0.0, 1.0, high_open=True))
 
+    @property
+    def horizon(self) -> None:
+        """None: a constant momentum has no end."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         return np.full_like(t, self.momentum)
 
@@ -85,6 +90,11 @@ class OneCycleMomentum(Schedule):
         base, peak = check_momentum_pair(self.base_momentum, self.max_momentum, "base_momentum", "max_momentum")
         object.__setattr__(self, "base_momentum", base)
         object.__setattr__(self, "max_momentum", peak)
+
+    @property
+    def horizon(self) -> int:
+        """total_steps, like the :class:`OneCycle` it pairs with."""
+        return self.total_steps
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         hi, lo = self.max_momentum, self.base_momentum
@@ -116,6 +126,11 @@ class CyclicMomentum(Schedule):
         object.__setattr__(self, "max_momentum", peak)
         check_in("mode", self.mode, CYCLIC_MODES)
         object.__setattr__(self, "gamma", check_decay_gamma("gamma", self.gamma))
+
+    @property
+    def horizon(self) -> None:
+        """None: the cycles repeat without an end."""
+        return None
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         down = self.step_size_up if self.step_size_down is None else self.step_size_down

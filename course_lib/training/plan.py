@@ -16,11 +16,11 @@ meant, or examples where steps were meant) is the mistake notebook 07 teaches.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 from course_lib.validation import check_int
+from course_lib.warn import CourseWarning, warn
 
 __all__ = ["RunPlan", "steps_per_epoch", "schedule_horizon", "check_horizon", "HorizonWarning"]
 
@@ -67,40 +67,45 @@ class RunPlan:
         return self.epochs * self.steps_per_epoch
 
 
-class HorizonWarning(UserWarning):
+class HorizonWarning(CourseWarning):
     """A schedule's horizon differs from the number of steps the run makes."""
 
 
 def schedule_horizon(schedule: Any) -> int | None:
-    """The number of steps a schedule was built for (its ``total_steps``), or None if it has none.
+    """The number of steps a schedule was built for (its ``horizon``), or None if it has none.
 
-    A wrapper (warm-up, scaled) has its inner schedule's horizon, plus the warm-up's steps:
-    ``warmup(cosine_decay(lr, T - W), W)`` was built for T steps. A constant rate, an
-    exponential decay or restarts without an end have no horizon.
+    Every course_lib schedule knows its own horizon (:attr:`Schedule.horizon
+    <course_lib.schedules.base.Schedule.horizon>`): a decay's total_steps, a warm-up's steps
+    plus its schedule's, a join's last boundary plus its last piece's. A constant rate, a ramp
+    that holds its end value, an exponential decay or restarts without an end have none. So
+    does anything without a ``horizon`` attribute (a number, a plain function of the step).
 
     >>> from course_lib import schedules
     >>> schedule_horizon(schedules.cosine_decay(0.1, 100)), schedule_horizon(schedules.constant(0.1))
     (100, None)
     >>> schedule_horizon(schedules.warmup(schedules.cosine_decay(0.1, 90), 10))
     100
+    >>> schedule_horizon(lambda t: 0.1 / (1 + t)) is None
+    True
     """
-    value = getattr(schedule, "total_steps", None)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    value = getattr(schedule, "horizon", None)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return int(value)
-    inner = getattr(schedule, "schedule", None)
-    if inner is None or inner is schedule:
-        return None
-    horizon = schedule_horizon(inner)
-    return None if horizon is None else horizon + int(getattr(schedule, "warmup_steps", 0) or 0)
+    return None
 
 
-def check_horizon(schedule: Any, total_steps: int, *, stacklevel: int = 3) -> bool:
+def check_horizon(schedule: Any, total_steps: int) -> bool:
     """Warn (:class:`HorizonWarning`) when the schedule's horizon differs from the run's ``total_steps``.
 
     Returns True when they agree or the schedule has no horizon. The warning names both
     numbers and the fix: build the schedule for ``total_steps`` updates (steps, not epochs
-    or examples), or pass ``check_horizon=False`` when the cut is deliberate.
+    or examples), or pass ``check_horizon=False`` when the cut is deliberate. It points at
+    the first line outside course_lib (the learner's call), however deep the check runs.
 
+    Raises:
+        ValueError: ``total_steps`` < 1 (a run makes at least one update).
+
+    >>> import warnings
     >>> from course_lib import schedules
     >>> with warnings.catch_warnings(record=True) as caught:
     ...     warnings.simplefilter("always")
@@ -108,21 +113,22 @@ def check_horizon(schedule: Any, total_steps: int, *, stacklevel: int = 3) -> bo
     False
     >>> print(caught[0].message)  # doctest: +ELLIPSIS
     the schedule was built for T = 1000 steps but this run makes 500 updates...
+    >>> check_horizon(schedules.ramp(0.0, 0.1, 100), 1000)   # a ramp holds its end: no horizon
+    True
     """
+    total_steps = check_int("total_steps", total_steps, minimum=1)
     horizon = schedule_horizon(schedule)
     if horizon is None or horizon == total_steps:
         return True
-    ratio = horizon / total_steps
     hint = (
         " (it ends early: were epochs or examples passed where steps were meant?)"
-        if ratio < 1
+        if horizon < total_steps
         else " (it is cut before its end)"
     )
-    warnings.warn(
+    warn(
         f"the schedule was built for T = {horizon} steps but this run makes {total_steps} updates"
         f"{hint}. Build the schedule for total_steps={total_steps} (optimizer updates = epochs x "
         f"steps per epoch), or pass check_horizon=False if the difference is deliberate.",
         HorizonWarning,
-        stacklevel=stacklevel,
     )
     return False

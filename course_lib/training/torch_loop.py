@@ -306,7 +306,7 @@ class _Run:
         n_local = len(self.X) if shard is None else len(shard.indices(torch.arange(len(self.X))))
         self.plan = config.plan(n_local)  # a worker's share of each epoch in a data-parallel run
         if config.check_horizon:
-            check_horizon(schedule, self.plan.total_steps, stacklevel=5)
+            check_horizon(schedule, self.plan.total_steps)
         self.base = rates(schedule, self.plan.total_steps, config.plateau).tolist()
         self.moms = momenta(config.momentum, self.plan.total_steps) if callable(config.momentum) else None
         self.fixed_mom = float(config.momentum) if self.moms is None and config.optimizer == "sgd" else None

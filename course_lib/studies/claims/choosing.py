@@ -353,8 +353,14 @@ def lm_schedules() -> dict:
     }
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)
 def _lm_run(name: str, seed: int):
+    """One run of §5, cached by (schedule, seed): the two LM claims share the constant and WSD runs.
+
+    The cache holds every run of a replication (10 fresh sets x 3 seeds x 3 schedules = 90) and the
+    notebook's 9: with room for 64 only, the second claim's pass over the seeds evicted the runs it was
+    about to read (least recently used) and trained most of them again.
+    """
     from course_lib.studies.language_model import run_lm_schedules
 
     return run_lm_schedules(lm_setup(), {name: lm_schedules()[name]}, seeds=[seed])[name][0]

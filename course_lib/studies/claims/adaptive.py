@@ -61,6 +61,7 @@ def _adam_holds(r: Runs) -> bool:
 
 Claim(
     "adaptive.adam_noise_floor",
+    shares="adaptive.adam_noise_floor",
     where="05_plateau_and_adaptive §4",
     statement="Adam's noise floor grows with the rate (constant 0.03 more than twice constant 0.01, on average), and "
     "a cosine from 0.03 ends under both floors on every seed, more than 5 times under the 0.03 floor (15 to 19 "
@@ -143,6 +144,7 @@ def _schedule_helps(r: Runs) -> bool:
 
 Claim(
     "adaptive.schedule_helps_adamw",
+    shares="adaptive.digits",  # digits_run's runs
     where="05_plateau_and_adaptive §5",
     statement="On digits at AdamW's large rate 0.05, a cosine and the plateau policy each end with a mean validation "
     "loss under 0.6 times the constant rate's (about 0.3 times; seed by seed, below it on 29 of 30 fresh "
@@ -164,6 +166,7 @@ def _sgd_lowest(r: Runs) -> bool:
 
 Claim(
     "adaptive.sgd_cosine_lowest_loss",
+    shares="adaptive.digits",
     where="05_plateau_and_adaptive §5",
     statement=(
         "On digits, SGD+momentum with a cosine ends with the lowest mean validation loss (over 3 seeds) "

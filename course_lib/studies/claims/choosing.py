@@ -140,6 +140,7 @@ PEAK_OVER_SHAPE = Claim(
     effect=lambda r: mean_interval(_shape_ratio(r), "worst / best tuned schedule's mean val loss"),
     notebook_seeds=(0, 1, 2, 3),
     needs_torch=True,
+    shares="choosing.comparison",  # fair_comparison's runs
 )
 # First stated with "the range between schedules is below 4 median seed standard deviations" and a 40%
 # bound: 6 of 10 fresh sets (range 1.6-4.9 stds, one ratio 1.40). The range in stds is now only reported:
@@ -165,6 +166,7 @@ TUNING_CURVES = Claim(
     effect=lambda r: proportion([_tuning_curves(c) for c in _rows(r, "curves")], "seed sets with this pattern"),
     notebook_seeds=(0, 1, 2, 3),
     needs_torch=True,
+    shares="choosing.comparison",  # fair_comparison's runs
 )
 # First stated with "constant and WSD lose less than 2×" and "all best rates within one grid step": 8 of 10
 # fresh sets (WSD lost 2.06× and 2.13× on two); with "less than any of them", 6 of 10 further fresh sets (the
@@ -189,6 +191,7 @@ RATE_COSTS = Claim(
     effect=lambda r: mean_interval(_rate_costs(r)[0], "largest cost of one grid step off the best rate"),
     notebook_seeds=(0, 1, 2, 3),
     needs_torch=True,
+    shares="choosing.comparison",  # fair_comparison's runs
 )
 # First stated as "one step costs 0.04-0.1, two steps 0.3-0.8, the tuned means lie in 0.085-0.125": 2 of 10
 # fresh sets (one step cost up to 0.2, two steps up to 0.92). Two steps: mean_interval(_rate_costs(runs)[1]).
@@ -204,6 +207,7 @@ ONE_SEED_RANKING = Claim(
     effect=lambda r: proportion(r["rankings_differ"], "seed sets whose two rankings differ"),
     notebook_seeds=(0, 1, 2, 3),
     needs_torch=True,
+    shares="choosing.comparison",  # fair_comparison's runs
 )
 
 
@@ -224,6 +228,7 @@ ONE_CYCLE = Claim(
     effect=lambda r: mean_interval(_one_cycle_minus_cosine(r)[0], "one-cycle − cosine, mean val loss"),
     notebook_seeds=(0, 1, 2, 3),
     needs_torch=True,
+    shares="choosing.comparison",  # fair_comparison's runs
 )
 
 
@@ -272,6 +277,7 @@ PROGRESS_LIMITED = Claim(
     ),
     notebook_seeds=(1, 2, 3),
     needs_torch=True,
+    shares="choosing.progress_limited_cut",
 )
 
 
@@ -312,6 +318,7 @@ NOISE_LIMITED = Claim(
     effect=lambda r: ratio_of_means(r["excess"][:, 2], r["excess"][:, 1], "WSD branch / cosine(T/2), excess loss"),
     notebook_seeds=tuple(range(20)),
     fresh_sets=10,
+    shares="choosing.noise_limited_cut",
 )
 # 20 seeds × 4 runs of 1000 SGD steps (about 0.05 s each, NumPy): 10 fresh sets (200 seeds) keep the
 # replication near its 60 s budget; the default 20 sets would double it.
@@ -396,6 +403,7 @@ LM_COOLDOWN = Claim(
     effect=lambda r: paired_difference(r["constant"], r["WSD"], "constant − WSD, final val loss (nats)"),
     notebook_seeds=(0, 1, 2),
     needs_torch=True,
+    shares="choosing.lm",  # _lm_run's runs
 )
 # 6 runs of 300 Adam updates per set, about 35 s of CPU: 10 fresh sets cost about 345 s, over the 150 s budget
 # of a torch claim. Not cut yet (the notebook's model and T are the claim); a cheaper design would branch WSD
@@ -420,5 +428,6 @@ LM_COSINE = Claim(
     effect=lambda r: paired_difference(r["cosine"], r["WSD"], "cosine − WSD, final val loss (nats)"),
     notebook_seeds=(0, 1, 2),
     needs_torch=True,
+    shares="choosing.lm",  # _lm_run's runs
 )
 # 9 runs per set, 6 shared with choosing.lm_cooldown_drop through the cache (3 more: about 17 s of CPU a set).

@@ -69,6 +69,7 @@ def _below_holds(r: Runs) -> bool:
 
 decay_below_constant_floor = Claim(
     "decay.below_constant_floor",
+    shares="decay.below_constant_floor",  # no run in common with the other decay claims
     where="02_decay §5",
     statement="on noisy least squares (batch 1, 4000 steps) the constant rate 0.1 sits within 2x of its predicted "
     "floor 0.25 * lr, and step, cosine and inverse-time decay from 0.1 each end more than 10 times below "
@@ -126,6 +127,7 @@ def _trend_holds(r: Runs) -> bool:
 
 decay_helps_more_as_peak_grows = Claim(
     "decay.helps_more_as_peak_grows",
+    shares="decay.helps_more_as_peak_grows",  # no run in common with the other decay claims
     where="02_decay §6",
     statement="cosine / constant final validation loss falls as the peak grows: at peak 0.1 the constant rate wins "
     "by more than 20 % on every seed, on every seed the ratio is lower at 0.5 than at 0.1, and its mean "
@@ -167,6 +169,7 @@ def clock_floors(seeds) -> Runs:
 
 wrong_clock_raises_the_floor = Claim(
     "decay.wrong_clock_raises_the_floor",
+    shares="decay.wrong_clock_raises_the_floor",  # no run in common with the other decay claims
     where="07_pitfalls §4",
     statement="linear decay with T in examples leaves more than 2 times, and stepped once per epoch more than 3 "
     "times, the late excess loss of the right clock (mean of 3 seeds; pooled over 201 fresh seeds about "

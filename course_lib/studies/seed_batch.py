@@ -51,6 +51,7 @@ def late_excess_losses(
     w0: Any = None,
     window: int = 1000,
     method: str = "sgd",
+    momentum: float | Sequence[float] = 0.0,
     betas: tuple[float, float] = (0.9, 0.999),
     max_norm: float = 1e6,
 ) -> np.ndarray:
@@ -58,7 +59,7 @@ def late_excess_losses(
 
     Entry ``[k, i]`` is ``late_excess_loss(run(problem, schedules[k], n_steps, w0=w0,
     batch_size=batch_size, seed=seeds[i]), problem, window)`` with ``run`` = ``run_gd`` (``method="sgd"``,
-    no momentum) or ``run_adaptive(..., method="adam", betas=betas)``: the mean of loss - min_loss over
+    with ``momentum``) or ``run_adaptive(..., method="adam", betas=betas)``: the mean of loss - min_loss over
     the last ``window`` of the losses recorded before each update; ``inf`` for a run that diverged
     (a parameter norm above ``max_norm`` or a non-finite loss).
 
@@ -72,6 +73,8 @@ def late_excess_losses(
         w0: the start of every run; default ``problem.w0``.
         window: final recorded steps averaged (>= 1).
         method: "sgd" or "adam".
+        momentum: SGD's heavy-ball momentum in [0, 1) (torch's convention, ``update_rules.momentum_step``),
+            one for every schedule or one per schedule.
         betas: Adam's (beta1, beta2).
         max_norm: a parameter norm above this counts as divergence.
     """
@@ -82,6 +85,12 @@ def late_excess_losses(
     max_norm = check_positive("max_norm", max_norm)
     X, y = np.asarray(problem.X, dtype=np.float64), np.asarray(problem.y, dtype=np.float64)
     lrs = np.stack([rates(s, n_steps) for s in schedules])  # (K, T)
+    moms = np.broadcast_to(np.asarray(momentum, dtype=np.float64), (len(lrs),))
+    if not np.all((moms >= 0) & (moms < 1)):
+        raise ValueError(f"momentum must be in [0, 1), one value or one per schedule, got momentum={momentum!r}")
+    if method != "sgd" and np.any(moms > 0):
+        raise ValueError(f"momentum is SGD's: method={method!r} needs momentum=0, got momentum={momentum!r}")
+    heavy = moms[:, None, None]
     rows = minibatch_rows(len(X), n_steps, batch_size, seeds)  # (T, S, B)
     start = np.array(problem.w0 if w0 is None else w0, dtype=np.float64)
     w = np.array(np.broadcast_to(start, (len(lrs), len(seeds), len(start))))  # (K, S, d)
@@ -97,8 +106,11 @@ def late_excess_losses(
             residual = (Xb @ w[..., None])[..., 0] - y[rows[t]]  # (K, S, B)
             g = (Xb.transpose(0, 2, 1) @ residual[..., None])[..., 0] / batch_size  # (K, S, d)
             lr = lrs[:, t, None, None]
-            if method == "sgd":
+            if method == "sgd" and not heavy.any():
                 w = w - lr * g
+            elif method == "sgd":  # update_rules.momentum_step: v = m v + g; w = w - lr v (m = 0: plain SGD)
+                m = heavy * m + g
+                w = w - lr * m
             else:  # update_rules.adam_step, elementwise
                 m = b1 * m + (1 - b1) * g
                 v = b2 * v + (1 - b2) * g * g

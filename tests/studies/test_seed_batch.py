@@ -86,3 +86,28 @@ def test_gradient_variance_draws_the_same_batches(nls):
     for B, value in zip(noise.VARIANCE_BATCHES, got):
         want = B * np.mean([np.sum((nls.stochastic_grad(w, rng, B) - g) ** 2) for _ in range(noise.VARIANCE_SAMPLES)])
         assert value == pytest.approx(want, rel=1e-12)
+
+
+def test_momentum_runs_match_noise_floor_with_momentum(nls):
+    settings = ((0.02, 0.0), (0.002, 0.9))
+    batched = late_excess_losses(
+        nls, [lr for lr, _ in settings], 400, SEEDS, w0=nls.minimum, window=300, momentum=[b for _, b in settings]
+    )
+    one = [noise_floor(nls, lr, 1, momentum=b, seeds=SEEDS, n_steps=400, window=300) for lr, b in settings]
+    assert np.array_equal(batched, np.array(one))
+    with pytest.raises(ValueError, match="momentum"):
+        late_excess_losses(nls, [0.1], 10, SEEDS, window=5, momentum=1.0)
+
+
+def test_momentum_and_noise_limited_claims_are_the_one_at_a_time_runs(nls):
+    from course_lib.studies.claims import choosing, momentum
+
+    seeds = (1_000_002,)
+    floors = momentum.floors(seeds)
+    for (lr, b), f in zip(momentum.SAME_EFFECTIVE_RATE, floors["same_effective_rate"][0]):
+        assert f == noise_floor(nls, lr, 1, momentum=b, seeds=seeds)[0]
+    assert floors["heavy"][0] == noise_floor(nls, momentum.HEAVY[0], 1, momentum=momentum.HEAVY[1], seeds=seeds)[0]
+    runs = choosing.noise_limited_runs(seeds)
+    excess = choosing.noise_limited_table(seeds)["excess"][0]
+    for name, e in zip(choosing.CUT_NAMES, excess):
+        assert e == late_excess_loss(runs[name][0], nls, window=choosing.NOISE_WINDOW)

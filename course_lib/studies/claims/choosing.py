@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from course_lib import problems, schedules, training
-from course_lib.studies.measures import late_excess_loss
 from course_lib.studies.replication import (
     Claim,
     Estimate,
@@ -30,6 +29,7 @@ from course_lib.studies.replication import (
     proportion,
     ratio_of_means,
 )
+from course_lib.studies.seed_batch import late_excess_losses
 
 if TYPE_CHECKING:  # torch-backed: imported where used, so this module imports without torch
     from course_lib.studies.comparison import Budget
@@ -296,10 +296,10 @@ def noise_limited_runs(seeds: tuple[int, ...] = tuple(range(20))) -> dict:
 def noise_limited_table(seeds: tuple[int, ...]) -> Runs:
     """One row per seed: each cut schedule's excess loss f(w) − f* over its last 10 updates (``CUT_NAMES``)."""
     nls = problems.noisy_least_squares()
-    runs = noise_limited_runs(tuple(seeds))
-    return Runs(
-        seeds, excess=np.array([[late_excess_loss(h, nls, window=NOISE_WINDOW) for h in runs[n]] for n in CUT_NAMES]).T
-    )
+    cut = schedules.budget_cut_schedules(NOISE_LR, NOISE_T)
+    # late_excess_loss of noise_limited_runs(seeds), the runs stepped together (the same runs to the bit)
+    excess = late_excess_losses(nls, [cut[n] for n in CUT_NAMES], NOISE_T // 2, seeds, window=NOISE_WINDOW)
+    return Runs(seeds, excess=excess.T)
 
 
 def _noise_limited(runs: Runs) -> bool:

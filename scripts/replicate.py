@@ -12,7 +12,9 @@ NumPy claims on >= 200 seeds and >= 20 sets, torch claims on 10 sets, unless a c
 ``fresh_sets``. A line per claim shows its result and time and the projected total (from the
 claims timed so far and the previous table's times); the whole run is meant to take <= 30 min
 on 2 cores. By default two claims run at once in worker processes (``--jobs``), each with one
-core's worth of threads; ``--jobs 1`` runs them in this process and also shows each claim's first set.
+core's worth of threads; claims that read the same cached runs (``Claim.shares``: the same
+configurations on the same seeds) run one after the other in the same worker, so the runs are trained
+once. ``--jobs 1`` runs them in this process and also shows each claim's first set.
 
 Writes:
   * ``replication/results.json``: one row per claim (``Replication.row()`` plus the date it was

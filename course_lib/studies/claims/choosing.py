@@ -320,8 +320,8 @@ NOISE_LIMITED = Claim(
     fresh_sets=10,
     shares="choosing.noise_limited_cut",
 )
-# 20 seeds × 4 runs of 1000 SGD steps (about 0.05 s each, NumPy): 10 fresh sets (200 seeds) keep the
-# replication near its 60 s budget; the default 20 sets would double it.
+# 20 seeds × 4 runs of 1000 SGD steps, stepped together (seed_batch.late_excess_losses): 10 fresh sets are
+# the issue's 200 seeds.
 
 
 def cut_ratio(runs: Runs) -> Estimate:
@@ -406,9 +406,9 @@ LM_COOLDOWN = Claim(
     shares="choosing.lm",  # _lm_run's runs
 )
 # 6 runs of 300 Adam updates per set, about 35 s of CPU: 10 fresh sets cost about 345 s, over the 150 s budget
-# of a torch claim. Not cut yet (the notebook's model and T are the claim); a cheaper design would branch WSD
-# from the constant run's step-240 checkpoint (training.save_checkpoint / train_steps), 360 updates per seed
-# instead of 600.
+# of a torch claim. Not cut (the notebook's model and T are the claim); a cheaper design would branch WSD
+# from the constant run's step-240 state, 360 updates per seed instead of 600, but train_torch cannot hand
+# out a run's state mid-run and checkpoint.train_steps trains classifiers on float inputs, not token ids.
 
 
 def _lm_cosine(runs: Runs) -> bool:
@@ -430,4 +430,5 @@ LM_COSINE = Claim(
     needs_torch=True,
     shares="choosing.lm",  # _lm_run's runs
 )
-# 9 runs per set, 6 shared with choosing.lm_cooldown_drop through the cache (3 more: about 17 s of CPU a set).
+# 9 runs per set, 6 shared with choosing.lm_cooldown_drop through the cache (3 more: about 17 s of CPU a set):
+# replicated after it in the same worker (shares="choosing.lm"), 90 trainings for both claims' 10 sets.

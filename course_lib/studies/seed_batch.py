@@ -7,7 +7,8 @@ axes. Each run is the run of :func:`~course_lib.training.gd.run_gd` (or ``run_ad
 seed: the mini-batch rows come from ``np.random.default_rng(seed).integers(0, n, size=batch_size)`` drawn
 step after step, which is the stream one ``integers(0, n, size=(n_steps, batch_size))`` gives at once;
 the update is the same formula, so the late excess losses agree with the one-run-at-a-time loop to the
-last few bits (tests/studies/test_seed_batch.py compares them).
+last bits (mostly exactly; a dot product's summation order can follow memory alignment, which moves the
+last bit: tests/studies/test_seed_batch.py allows 1e-12 relative). About ten times faster for 3 seeds.
 
 >>> from course_lib import problems as P
 >>> nls = P.noisy_least_squares()

@@ -297,7 +297,7 @@ def noise_limited_table(seeds: tuple[int, ...]) -> Runs:
     """One row per seed: each cut schedule's excess loss f(w) − f* over its last 10 updates (``CUT_NAMES``)."""
     nls = problems.noisy_least_squares()
     cut = schedules.budget_cut_schedules(NOISE_LR, NOISE_T)
-    # late_excess_loss of noise_limited_runs(seeds), the runs stepped together (the same runs to the bit)
+    # late_excess_loss of noise_limited_runs(seeds), the runs stepped together (the same numbers to 1e-12)
     excess = late_excess_losses(nls, [cut[n] for n in CUT_NAMES], NOISE_T // 2, seeds, window=NOISE_WINDOW)
     return Runs(seeds, excess=excess.T)
 

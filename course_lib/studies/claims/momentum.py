@@ -24,7 +24,7 @@ def floors(seeds) -> Runs:
     """SGD noise floors on ``noisy_least_squares`` (batch 1, started at the minimum), one row per seed.
 
     Each seed costs 4 runs of 4000 steps (about a second one at a time; the runs of a set step together,
-    :func:`~course_lib.studies.seed_batch.late_excess_losses`, the same runs to the bit). The claim
+    :func:`~course_lib.studies.seed_batch.late_excess_losses`, the same numbers to 1e-12). The claim
     replicates on 10 fresh sets of the notebook's 3 seeds (``fresh_sets=10``, 30 seeds).
     """
     nls = problems.noisy_least_squares()

@@ -7,7 +7,7 @@ sigma = 0.5, tr(H) = 4.09). The first-order floor is ``floor_coefficient(problem
 Sizes: every floor here is ``studies.noise_floor``: a run started at the minimum (no transient to wait
 out) of N_STEPS = 1200 steps, the last WINDOW = 1000 averaged; the notebook asserts the same runs. The
 runs of a seed set step together (:func:`~course_lib.studies.seed_batch.late_excess_losses`: the same
-runs to the bit, a few times faster than one at a time). ``fresh_sets=20`` (the issue's ">= 20 seed sets
+numbers to 1e-12, ten times faster than one run at a time). ``fresh_sets=20`` (the issue's ">= 20 seed sets
 of the notebook's size": 60 fresh seeds).
 """
 
@@ -59,7 +59,7 @@ def floors_vs_rate(seeds) -> Runs:
 
 def _floors(nls, lrs, batch_size: int, seeds, method: str) -> np.ndarray:
     """``studies.noise_floor(nls, lr, batch_size, seeds=seeds, n_steps=N_STEPS, window=WINDOW, method=method)``
-    for every lr of ``lrs``, shape (rates, seeds): the runs step together (the same runs to the bit)."""
+    for every lr of ``lrs``, shape (rates, seeds): the runs step together (the same numbers to 1e-12)."""
     return late_excess_losses(
         nls, list(lrs), N_STEPS, seeds, batch_size=batch_size, w0=nls.minimum, window=WINDOW, method=method
     )

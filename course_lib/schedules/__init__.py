@@ -24,9 +24,10 @@ Where things are (one file per family, as optax):
 * ``momentum`` - momentum (or beta1) schedules;
 * ``recipes`` - each shape fitted to (peak lr, T): :data:`STANDARD_SCHEDULES`, :func:`gd_schedule`...;
 * ``controls`` and ``registry`` - one row per schedule (:data:`REGISTRY`): factory, example,
-  gallery picture, explorer controls, recipe, torch twin. Add a schedule: its class + its row;
+  gallery picture, explorer controls, recipe. Add a schedule: its class + its row (README);
 * ``torch_bridge`` - :func:`as_torch_scheduler` drives any torch optimizer (imports torch,
-  loaded only when you read ``schedules.as_torch_scheduler``).
+  loaded only when you read ``schedules.as_torch_scheduler``);
+* ``torch_twins`` - for each schedule class, torch's own scheduler giving the same rates (imports torch).
 
 One vocabulary
 --------------

@@ -3,13 +3,13 @@
 A row (:class:`Entry`) holds every fact about a schedule that used to live in five
 tables: its factory, the example the tests build, the picture(s) of the gallery, the
 explorer controls that differ from the vocabulary's (:data:`~course_lib.schedules.controls.CONTROLS`),
-its recipe "shape fitted to (peak lr, T)" (:mod:`~course_lib.schedules.recipes`) and its
-torch twin (a function building the torch scheduler that gives the same rates; torch is
-imported only when a twin is built). Adding a schedule = its class + its row here.
+and its recipe "shape fitted to (peak lr, T)" (:mod:`~course_lib.schedules.recipes`).
+The torch scheduler that gives a schedule's rates (its twin) lives beside the torch bridge,
+in :mod:`~course_lib.schedules.torch_twins`. Adding a schedule = its class + its row here.
 
 Readers: :data:`CATALOG` (the schedules explorer's list), :func:`param_specs` and
 :func:`build_schedule` (the explorers' controls), :func:`gallery` (figures/), the tests
-(examples and torch cross-checks).
+(the examples).
 
 >>> REGISTRY["cosine_decay"].make()
 CosineDecay(lr=0.1, total_steps=50, min_lr=0.0)
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -60,16 +59,7 @@ __all__ = [
     "param_specs",
     "build_schedule",
     "gallery",
-    "with_lr",
-    "NoTorchTwin",
 ]
-
-#: A torch twin: (torch.optim.lr_scheduler, optimizer, schedule, **options) -> torch scheduler.
-TorchTwin = Callable[..., Any]
-
-
-class NoTorchTwin(ValueError):
-    """This schedule (or these parameters of it) has no torch scheduler giving the same rates."""
 
 
 @dataclass(frozen=True)
@@ -83,8 +73,6 @@ class Entry:
         gallery: n_steps -> {label: schedule}: its picture(s) in figures/schedule_gallery.png.
         controls: explorer controls that differ from the vocabulary's ``CONTROLS[param]``.
         fit: its recipe ``(lr, total_steps) -> Schedule``, or None.
-        torch_twin: ``(lr_scheduler, optimizer, schedule, **options) -> scheduler``, or None;
-            raises :class:`NoTorchTwin` for parameters torch cannot express.
         catalog: False for compositions (warmup), which the catalog and explorers leave out.
     """
 
@@ -94,7 +82,6 @@ class Entry:
     gallery: Callable[[int], Mapping[str, Schedule]]
     controls: Mapping[str, ParamSpec] = field(default_factory=dict)
     fit: Callable[[float, int], Schedule] | None = None
-    torch_twin: TorchTwin | None = None
     catalog: bool = True
 
     def make(self, **overrides: Any) -> Schedule:
@@ -110,86 +97,6 @@ class Entry:
             out[p] = fallback_spec(p, default) if spec is None else resolve(spec, p, n_steps, default)
         return out
 
-    def torch_scheduler(self, optimizer: Any, schedule: Schedule, **options: Any) -> Any:
-        """The torch scheduler twin of ``schedule`` on ``optimizer`` (imports torch)."""
-        if self.torch_twin is None:
-            raise NoTorchTwin(f"{self.name} has no torch twin")
-        from torch.optim import lr_scheduler
-
-        return self.torch_twin(lr_scheduler, optimizer, schedule, **options)
-
-
-def with_lr(optimizer: Any, lr: float) -> Any:
-    """Set every param group's lr (the base rate torch's schedulers multiply) and return the optimizer."""
-    for group in optimizer.param_groups:
-        group["lr"] = lr
-    return optimizer
-
-
-def _require(ok: bool, schedule: Schedule, why: str) -> None:
-    if not ok:
-        raise NoTorchTwin(f"no torch scheduler gives the rates of {schedule!r}: {why}")
-
-
-def _exponential_twin(L: Any, opt: Any, s: Any) -> Any:
-    _require(s.decay_steps == 1 and not s.staircase, s, "torch ExponentialLR decays every step")
-    return L.ExponentialLR(with_lr(opt, s.lr), s.gamma)
-
-
-def _polynomial_twin(L: Any, opt: Any, s: Any) -> Any:
-    _require(s.end_lr == 0, s, "torch PolynomialLR always ends at 0")
-    return L.PolynomialLR(with_lr(opt, s.lr), total_iters=s.total_steps, power=s.power)
-
-
-def _linear_twin(L: Any, opt: Any, s: Any) -> Any:
-    _require(s.end_lr == 0, s, "the twin is LinearLR(start_factor=1, end_factor=0)")
-    return L.LinearLR(with_lr(opt, s.lr), start_factor=1.0, end_factor=0.0, total_iters=s.total_steps)
-
-
-def _restarts_twin(L: Any, opt: Any, s: Any) -> Any:
-    _require(float(s.cycle_mult).is_integer() and s.cycle_decay == 1, s, "torch needs an integer T_mult, no decay")
-    return L.CosineAnnealingWarmRestarts(
-        with_lr(opt, s.lr), T_0=s.cycle_steps, T_mult=int(s.cycle_mult), eta_min=s.min_lr
-    )
-
-
-def _piecewise_twin(L: Any, opt: Any, s: Any) -> Any:
-    ratios = [b / a for a, b in zip(s.values, s.values[1:])]
-    gamma = ratios[0] if ratios else 1.0
-    _require(
-        all(math.isclose(r, gamma, rel_tol=1e-12) for r in ratios),
-        s,
-        "MultiStepLR multiplies by one gamma at every milestone",
-    )
-    return L.MultiStepLR(with_lr(opt, s.values[0]), list(s.boundaries), gamma)
-
-
-def _noam_twin(L: Any, opt: Any, s: Any) -> Any:
-    w = s.warmup_steps  # Hugging Face get_inverse_sqrt_schedule(num_warmup_steps=w), timescale = w
-
-    def multiplier(step: int) -> float:
-        return step / max(1, w) if step < w else 1.0 / math.sqrt((step + w - w) / w)
-
-    return L.LambdaLR(with_lr(opt, s.lr), multiplier)
-
-
-def _wsd_twin(L: Any, opt: Any, s: Any) -> Any:
-    w, d, r = s.warmup_steps, s.decay_steps, s.min_lr / s.lr  # Hugging Face get_wsd_schedule
-    stable = s.total_steps - w - d
-
-    def multiplier(step: int) -> float:
-        if step < w:
-            return step / max(1, w) * (1 - r) + r
-        if step < w + stable:
-            return 1.0
-        if step < w + stable + d:
-            p = (step - w - stable) / max(1, d)
-            v = {"linear": 1.0 - p, "cosine": 0.5 * (1.0 + math.cos(math.pi * p)), "1-sqrt": 1.0 - math.sqrt(p)}
-            return v[s.decay] * (1 - r) + r
-        return r
-
-    return L.LambdaLR(with_lr(opt, s.lr), multiplier)
-
 
 def _steps(name: str, per_run: int, low: int = 1) -> ParamSpec:
     return dataclasses.replace(CONTROLS[name], per_run=per_run, low=low)
@@ -202,7 +109,6 @@ _ROWS = [
         dict(lr=0.1),
         lambda n: {"constant": constant(0.1)},
         fit=R.constant_schedule,
-        torch_twin=lambda L, opt, s: L.LambdaLR(with_lr(opt, s.lr), lambda step: 1.0),
     ),
     Entry(
         "step_decay",
@@ -210,7 +116,6 @@ _ROWS = [
         dict(lr=0.1, step_size=10),
         lambda n: {"step_decay": step_decay(0.1, step_size=300, gamma=0.3)},
         fit=R.step_thirds_schedule,
-        torch_twin=lambda L, opt, s: L.StepLR(with_lr(opt, s.lr), s.step_size, s.gamma),
     ),
     Entry(
         "multistep_decay",
@@ -218,7 +123,6 @@ _ROWS = [
         dict(lr=0.1, milestones=[10, 30]),
         lambda n: {"multistep_decay": multistep_decay(0.1, [500, 800])},
         fit=R.step_schedule,
-        torch_twin=lambda L, opt, s: L.MultiStepLR(with_lr(opt, s.lr), list(s.milestones), s.gamma),
     ),
     Entry(
         "exponential_decay",
@@ -230,7 +134,6 @@ _ROWS = [
         },
         controls={"gamma": dataclasses.replace(CONTROLS["gamma"], default=0.5)},
         fit=R.exponential_schedule,
-        torch_twin=_exponential_twin,
     ),
     Entry(
         "inverse_time_decay",
@@ -250,7 +153,6 @@ _ROWS = [
         polynomial_decay,
         dict(lr=0.1, total_steps=50, power=2.0),
         lambda n: {"polynomial_decay": polynomial_decay(0.1, n, power=2.0)},
-        torch_twin=_polynomial_twin,
     ),
     Entry(
         "linear_decay",
@@ -258,15 +160,13 @@ _ROWS = [
         dict(lr=0.1, total_steps=50),
         lambda n: {"linear_decay": linear_decay(0.1, n)},
         fit=R.linear_decay_schedule,
-        torch_twin=_linear_twin,
     ),
     Entry(
         "cosine_decay",
         cosine_decay,
         dict(lr=0.1, total_steps=50),
         lambda n: {"cosine_decay": cosine_decay(0.1, n)},
-        fit=R.cosine_schedule,  # torch rises again past T; equal for t <= T
-        torch_twin=lambda L, opt, s: L.CosineAnnealingLR(with_lr(opt, s.lr), s.total_steps, s.min_lr),
+        fit=R.cosine_schedule,
     ),
     Entry(
         "cosine_restarts",
@@ -274,7 +174,6 @@ _ROWS = [
         dict(lr=0.1, cycle_steps=10, cycle_mult=2),
         lambda n: {"cosine_restarts": cosine_restarts(0.1, 100, cycle_mult=2)},
         fit=R.sgdr_schedule,
-        torch_twin=_restarts_twin,
     ),
     Entry(
         "cyclic",
@@ -282,16 +181,6 @@ _ROWS = [
         dict(base_lr=0.01, max_lr=0.1, step_size_up=5),
         lambda n: {"cyclic": cyclic(0.01, 0.1, step_size_up=100, mode="triangular2")},
         fit=R.cyclic_schedule,
-        torch_twin=lambda L, opt, s, **kw: L.CyclicLR(
-            with_lr(opt, s.base_lr),
-            s.base_lr,
-            s.max_lr,
-            s.step_size_up,
-            s.step_size_down,
-            s.mode,
-            s.gamma,
-            **{"cycle_momentum": False, **kw},
-        ),
     ),
     Entry(
         "one_cycle",
@@ -299,26 +188,14 @@ _ROWS = [
         dict(max_lr=0.1, total_steps=50),
         lambda n: {"one_cycle": one_cycle(0.1, n)},
         controls={"total_steps": _steps("total_steps", 1, low=2)},
-        fit=R.one_cycle_schedule,  # torch raises past total_steps; we hold the final rate
-        torch_twin=lambda L, opt, s, **kw: L.OneCycleLR(
-            opt,
-            s.max_lr,
-            total_steps=s.total_steps,
-            pct_start=s.pct_start,
-            anneal_strategy=s.anneal,
-            div_factor=s.div_factor,
-            final_div_factor=s.final_div_factor,
-            three_phase=s.three_phase,
-            **{"cycle_momentum": False, **kw},
-        ),
+        fit=R.one_cycle_schedule,
     ),
-    Entry("noam", noam, dict(lr=0.1, warmup_steps=10), lambda n: {"noam": noam(0.1, 100)}, torch_twin=_noam_twin),
+    Entry("noam", noam, dict(lr=0.1, warmup_steps=10), lambda n: {"noam": noam(0.1, 100)}),
     Entry(
         "piecewise_constant",
         piecewise_constant,
         dict(boundaries=[10, 20], values=[0.1, 0.05, 0.01]),
         lambda n: {"piecewise_constant": piecewise_constant([200, 600], [0.05, 0.1, 0.01])},
-        torch_twin=_piecewise_twin,
     ),
     Entry(
         "warmup",
@@ -335,7 +212,6 @@ _ROWS = [
         lambda n: {"warmup_stable_decay": warmup_stable_decay(0.1, n, 100, 200, decay="1-sqrt")},
         controls={"warmup_steps": _steps("warmup_steps", 10, low=0), "decay_steps": _steps("decay_steps", 5)},
         fit=R.wsd_schedule,
-        torch_twin=_wsd_twin,
     ),
 ]
 

@@ -49,7 +49,7 @@ from course_lib.schedules.decay import (
     step_decay,
 )
 from course_lib.schedules.momentum import constant_momentum, cyclic_momentum, one_cycle_momentum
-from course_lib.validation import check_in, check_int
+from course_lib.validation import check_in, check_int, check_positive
 
 __all__ = [
     "Entry",
@@ -59,6 +59,8 @@ __all__ = [
     "param_specs",
     "build_schedule",
     "gallery",
+    "GD_SCHEDULES",
+    "gd_schedule",
 ]
 
 
@@ -73,6 +75,8 @@ class Entry:
         gallery: n_steps -> {label: schedule}: its picture(s) in figures/schedule_gallery.png.
         controls: explorer controls that differ from the vocabulary's ``CONTROLS[param]``.
         fit: its recipe ``(lr, total_steps) -> Schedule``, or None.
+        note: what the recipe does, in a few words; a row with a recipe and a note is offered
+            by the GD explorers (:data:`GD_SCHEDULES`, the note is its label).
         catalog: False for compositions (warmup), which the catalog and explorers leave out.
     """
 
@@ -82,6 +86,7 @@ class Entry:
     gallery: Callable[[int], Mapping[str, Schedule]]
     controls: Mapping[str, ParamSpec] = field(default_factory=dict)
     fit: Callable[[float, int], Schedule] | None = None
+    note: str = ""
     catalog: bool = True
 
     def make(self, **overrides: Any) -> Schedule:
@@ -109,6 +114,7 @@ _ROWS = [
         dict(lr=0.1),
         lambda n: {"constant": constant(0.1)},
         fit=R.constant_schedule,
+        note="lr",
     ),
     Entry(
         "step_decay",
@@ -116,6 +122,7 @@ _ROWS = [
         dict(lr=0.1, step_size=10),
         lambda n: {"step_decay": step_decay(0.1, step_size=300, gamma=0.3)},
         fit=R.step_thirds_schedule,
+        note="lr x 0.1 every n/3 steps",
     ),
     Entry(
         "multistep_decay",
@@ -134,6 +141,7 @@ _ROWS = [
         },
         controls={"gamma": dataclasses.replace(CONTROLS["gamma"], default=0.5)},
         fit=R.exponential_schedule,
+        note="lr -> lr/100 over n steps",
     ),
     Entry(
         "inverse_time_decay",
@@ -141,6 +149,7 @@ _ROWS = [
         dict(lr=0.1, decay_rate=0.5),
         lambda n: {"inverse_time_decay": inverse_time_decay(0.1, 0.01)},
         fit=R.inverse_time_schedule,
+        note="lr / (1 + 10 t / n)",
     ),
     Entry(
         "inverse_sqrt_decay",
@@ -160,6 +169,7 @@ _ROWS = [
         dict(lr=0.1, total_steps=50),
         lambda n: {"linear_decay": linear_decay(0.1, n)},
         fit=R.linear_decay_schedule,
+        note="lr -> 0 over n steps",
     ),
     Entry(
         "cosine_decay",
@@ -167,13 +177,15 @@ _ROWS = [
         dict(lr=0.1, total_steps=50),
         lambda n: {"cosine_decay": cosine_decay(0.1, n)},
         fit=R.cosine_schedule,
+        note="cosine lr -> 0 over n steps",
     ),
     Entry(
         "cosine_restarts",
         cosine_restarts,
         dict(lr=0.1, cycle_steps=10, cycle_mult=2),
         lambda n: {"cosine_restarts": cosine_restarts(0.1, 100, cycle_mult=2)},
-        fit=R.sgdr_schedule,
+        fit=R.restarts_schedule,
+        note="cosine restarts every n/4",
     ),
     Entry(
         "cyclic",
@@ -181,6 +193,7 @@ _ROWS = [
         dict(base_lr=0.01, max_lr=0.1, step_size_up=5),
         lambda n: {"cyclic": cyclic(0.01, 0.1, step_size_up=100, mode="triangular2")},
         fit=R.cyclic_schedule,
+        note="triangle lr/10 .. lr, period n/5",
     ),
     Entry(
         "one_cycle",
@@ -189,6 +202,7 @@ _ROWS = [
         lambda n: {"one_cycle": one_cycle(0.1, n)},
         controls={"total_steps": _steps("total_steps", 1, low=2)},
         fit=R.one_cycle_schedule,
+        note="1cycle with peak lr",
     ),
     Entry("noam", noam, dict(lr=0.1, warmup_steps=10), lambda n: {"noam": noam(0.1, 100)}),
     Entry(
@@ -203,6 +217,7 @@ _ROWS = [
         dict(schedule=cosine_decay(0.1, 40), warmup_steps=10),
         lambda n: {"warmup + cosine": warmup(cosine_decay(0.1, n - 100), 100)},
         fit=R.warmup_cosine_schedule,
+        note="warm-up n/10, then cosine",
         catalog=False,
     ),
     Entry(
@@ -212,6 +227,7 @@ _ROWS = [
         lambda n: {"warmup_stable_decay": warmup_stable_decay(0.1, n, 100, 200, decay="1-sqrt")},
         controls={"warmup_steps": _steps("warmup_steps", 10, low=0), "decay_steps": _steps("decay_steps", 5)},
         fit=R.wsd_schedule,
+        note="WSD: warm-up n/10, decay last n/5",
     ),
 ]
 
@@ -227,6 +243,30 @@ MOMENTUM_CATALOG: dict[str, Callable[..., Schedule]] = {
     "one_cycle_momentum": one_cycle_momentum,
     "cyclic_momentum": cyclic_momentum,
 }
+
+
+#: The GD explorers' schedules: every row with a recipe and a note, name -> what the recipe does.
+GD_SCHEDULES: dict[str, str] = {row.name: row.note for row in _ROWS if row.fit is not None and row.note}
+
+
+def gd_schedule(name: str, lr: float, n_steps: int) -> Schedule:
+    """The recipe of row ``name`` (a key of :data:`GD_SCHEDULES`): peak rate ``lr``, fitted to ``n_steps``.
+
+    Args:
+        name: a key of GD_SCHEDULES.
+        lr: the peak learning rate (> 0).
+        n_steps: the run length in steps (>= 2).
+
+    Raises:
+        ValueError: unknown name, lr <= 0 or n_steps < 2.
+
+    >>> gd_schedule("cyclic", 0.5, 100)
+    Cyclic(base_lr=0.05, max_lr=0.5, step_size_up=10, step_size_down=None, mode='triangular', gamma=1.0)
+    """
+    check_in("name", name, tuple(GD_SCHEDULES))
+    lr = check_positive("lr", lr)
+    n_steps = check_int("n_steps", n_steps, minimum=2)
+    return REGISTRY[name].fit(lr, n_steps)
 
 
 def gallery(n_steps: int = 1000) -> dict[str, Schedule]:

@@ -94,13 +94,32 @@ class Entry:
         return self.factory(**{**self.example, **overrides})
 
     def specs(self, n_steps: int) -> dict[str, ParamSpec]:
-        """One control per factory parameter, in signature order, for a run of n_steps."""
+        """One control per factory parameter, in signature order, for a run of n_steps.
+
+        A parameter starts at the control's default, else the factory's; a required one
+        the control gives no default starts where the row's recipe puts it for this run
+        (or, without a recipe, at the example's value).
+        """
         out = {}
         for p, param in inspect.signature(self.factory).parameters.items():
-            default = None if param.default is inspect.Parameter.empty else param.default
             spec = self.controls.get(p, CONTROLS.get(p))
+            default = None if param.default is inspect.Parameter.empty else param.default
+            if param.default is inspect.Parameter.empty and (
+                spec is None or (spec.default is None and spec.per_run is None)
+            ):
+                default = self.suggested(p, n_steps)
             out[p] = fallback_spec(p, default) if spec is None else resolve(spec, p, n_steps, default)
         return out
+
+    def suggested(self, param: str, n_steps: int) -> Any:
+        """A starting value for ``param``: the recipe's for a run of n_steps at lr 0.1, else the example's."""
+        try:
+            fitted = self.fit(CONTROLS["lr"].default, n_steps) if self.fit is not None else None
+        except (ValueError, TypeError):  # a recipe for longer runs
+            fitted = None
+        if isinstance(fitted, Schedule) and param in {f.name for f in dataclasses.fields(fitted)}:
+            return getattr(fitted, param)
+        return self.example.get(param)
 
 
 def _steps(name: str, per_run: int, low: int = 1) -> ParamSpec:

@@ -93,6 +93,11 @@ class Entry:
         """The example schedule (``overrides`` replace some of its parameters)."""
         return self.factory(**{**self.example, **overrides})
 
+    @property
+    def schedule_class(self) -> type[Schedule]:
+        """The class the row's factory builds (``History.schedule`` configs name it)."""
+        return type(self.make())
+
     def specs(self, n_steps: int) -> dict[str, ParamSpec]:
         """One control per factory parameter, in signature order, for a run of n_steps.
 

@@ -108,10 +108,9 @@ class Entry:
         out = {}
         for p, param in inspect.signature(self.factory).parameters.items():
             spec = self.controls.get(p, CONTROLS.get(p))
-            default = None if param.default is inspect.Parameter.empty else param.default
-            if param.default is inspect.Parameter.empty and (
-                spec is None or (spec.default is None and spec.per_run is None)
-            ):
+            required = param.default is inspect.Parameter.empty
+            default = None if required else param.default
+            if required and (spec is None or (spec.default is None and spec.per_run is None)):
                 default = self.suggested(p, n_steps)
             out[p] = fallback_spec(p, default) if spec is None else resolve(spec, p, n_steps, default)
         return out

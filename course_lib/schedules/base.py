@@ -16,6 +16,7 @@ implement ``_value(t)`` for a flat float64 array of validated steps.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -38,6 +39,7 @@ __all__ = [
     "check_bool",
     "int_if_whole",
     "accepts_aliases",
+    "factory",
 ]
 
 
@@ -245,3 +247,36 @@ def accepts_aliases(**aliases: str) -> Callable[[Callable[..., Any]], Callable[.
         return call
 
     return wrap
+
+
+def factory(cls: type[Schedule], name: str, /, **aliases: str) -> Callable[..., Schedule]:
+    """The public function ``name`` that builds ``cls``: the class's parameters, checks and docstring.
+
+    The signature and the validation live once, in the class (its fields and
+    ``__post_init__``); the factory only adds the other libraries' names for its parameters
+    (``aliases``, alias=our_name, see :func:`accepts_aliases`) and names itself in errors.
+
+    >>> from course_lib.schedules.decay import CosineDecay
+    >>> cosine = factory(CosineDecay, "cosine", T_max="total_steps")
+    >>> cosine(0.1, T_max=100)
+    CosineDecay(lr=0.1, total_steps=100, min_lr=0.0)
+    >>> cosine(0.1)
+    Traceback (most recent call last):
+    TypeError: cosine() missing a required argument: 'total_steps'
+    """
+    signature = inspect.signature(cls).replace(return_annotation=cls.__name__)
+
+    def build(*args: Any, **kwargs: Any) -> Schedule:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as err:
+            raise TypeError(f"{name}() {err}") from None
+        return cls(*bound.args, **bound.kwargs)
+
+    build.__name__ = build.__qualname__ = name
+    build.__module__ = cls.__module__
+    build.__doc__ = cls.__doc__
+    build.__signature__ = signature  # type: ignore[attr-defined]
+    build.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    build.__annotations__["return"] = cls  # the class itself: typing.get_type_hints resolves it
+    return accepts_aliases(**aliases)(build) if aliases else build

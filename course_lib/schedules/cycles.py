@@ -22,10 +22,10 @@ import numpy as np
 
 from course_lib.schedules.base import (
     Schedule,
-    accepts_aliases,
     check_decay_gamma,
     check_lr,
     check_min_lr,
+    factory,
     int_if_whole,
 )
 from course_lib.validation import check_in, check_int, check_range, check_real
@@ -318,11 +318,12 @@ class OneCycle(Schedule):
 
 
 # ---------------------------------------------------------------------------
-# Factories: the public names
+# Factories: the public names (each is its class, plus other libraries' names for its parameters)
 # ---------------------------------------------------------------------------
 
-
-@accepts_aliases(
+cosine_restarts = factory(
+    CosineRestarts,
+    "cosine_restarts",
     T_0="cycle_steps",
     T_mult="cycle_mult",
     eta_min="min_lr",
@@ -331,34 +332,5 @@ class OneCycle(Schedule):
     t_mul="cycle_mult",
     m_mul="cycle_decay",
 )
-def cosine_restarts(
-    lr: float, cycle_steps: int, cycle_mult: float = 1, min_lr: float = 0.0, cycle_decay: float = 1.0
-) -> CosineRestarts:
-    """SGDR: cosine within each cycle; cycle i lasts cycle_steps * cycle_mult**i, peak lr * cycle_decay**i."""
-    return CosineRestarts(lr, cycle_steps, cycle_mult, min_lr, cycle_decay)
-
-
-def cyclic(
-    base_lr: float,
-    max_lr: float,
-    step_size_up: int,
-    step_size_down: int | None = None,
-    mode: str = "triangular",
-    gamma: float = 1.0,
-) -> Cyclic:
-    """Smith's cyclical rates: "triangular", "triangular2", "exp_range" (torch CyclicLR)."""
-    return Cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma)
-
-
-@accepts_aliases(anneal_strategy="anneal", lr="max_lr")
-def one_cycle(
-    max_lr: float,
-    total_steps: int,
-    pct_start: float = 0.3,
-    div_factor: float = 25.0,
-    final_div_factor: float = 1e4,
-    anneal: str = "cos",
-    three_phase: bool = False,
-) -> OneCycle:
-    """1cycle policy (torch OneCycleLR), held at its final rate past total_steps."""
-    return OneCycle(max_lr, total_steps, pct_start, div_factor, final_div_factor, anneal, three_phase)
+cyclic = factory(Cyclic, "cyclic")
+one_cycle = factory(OneCycle, "one_cycle", anneal_strategy="anneal", lr="max_lr")

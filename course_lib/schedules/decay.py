@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
 from course_lib.schedules.base import (
     Schedule,
-    accepts_aliases,
     check_bool,
     check_decay_gamma,
     check_increasing,
     check_lr,
     check_min_lr,
     check_sequence,
+    factory,
     int_if_whole,
 )
 from course_lib.validation import check_int, check_non_negative, check_positive
@@ -367,48 +366,20 @@ class PiecewiseConstant(Schedule):
 
 
 # ---------------------------------------------------------------------------
-# Factories: the public names
+# Factories: the public names (each is its class, plus other libraries' names for its parameters)
 # ---------------------------------------------------------------------------
 
-
-def constant(lr: float) -> Constant:
-    """A fixed rate: lr(t) = lr."""
-    return Constant(lr)
-
-
-@accepts_aliases(initial_learning_rate="lr", init_value="lr")
-def step_decay(lr: float, step_size: int, gamma: float = 0.1) -> StepDecay:
-    """lr * gamma ** floor(t / step_size) (torch StepLR). step_size in steps."""
-    return StepDecay(lr, step_size, gamma)
-
-
-@accepts_aliases(initial_learning_rate="lr", init_value="lr")
-def multistep_decay(lr: float, milestones: Sequence[int], gamma: float = 0.1) -> MultiStepDecay:
-    """lr * gamma ** (number of milestones <= t) (torch MultiStepLR). Milestones in steps."""
-    check_sequence("milestones", milestones)
-    return MultiStepDecay(lr, tuple(milestones), gamma)
-
-
-@accepts_aliases(initial_learning_rate="lr", init_value="lr", decay_rate="gamma")
-def exponential_decay(lr: float, gamma: float, decay_steps: float = 1, staircase: bool = False) -> ExponentialDecay:
-    """lr * gamma ** (t / decay_steps), floored exponent if staircase (torch ExponentialLR, Keras ExponentialDecay)."""
-    return ExponentialDecay(lr, gamma, decay_steps, staircase)
-
-
-@accepts_aliases(initial_learning_rate="lr")
-def inverse_time_decay(
-    lr: float, decay_rate: float, decay_steps: float = 1, staircase: bool = False
-) -> InverseTimeDecay:
-    """lr / (1 + decay_rate * t / decay_steps) (Keras InverseTimeDecay)."""
-    return InverseTimeDecay(lr, decay_rate, decay_steps, staircase)
-
-
-def inverse_sqrt_decay(lr: float, decay_rate: float, decay_steps: float = 1) -> InverseSqrtDecay:
-    """lr / sqrt(1 + decay_rate * t / decay_steps)."""
-    return InverseSqrtDecay(lr, decay_rate, decay_steps)
-
-
-@accepts_aliases(
+constant = factory(Constant, "constant")
+step_decay = factory(StepDecay, "step_decay", initial_learning_rate="lr", init_value="lr")
+multistep_decay = factory(MultiStepDecay, "multistep_decay", initial_learning_rate="lr", init_value="lr")
+exponential_decay = factory(
+    ExponentialDecay, "exponential_decay", initial_learning_rate="lr", init_value="lr", decay_rate="gamma"
+)
+inverse_time_decay = factory(InverseTimeDecay, "inverse_time_decay", initial_learning_rate="lr")
+inverse_sqrt_decay = factory(InverseSqrtDecay, "inverse_sqrt_decay")
+polynomial_decay = factory(
+    PolynomialDecay,
+    "polynomial_decay",
     min_lr="end_lr",
     total_iters="total_steps",
     end_learning_rate="end_lr",
@@ -417,33 +388,25 @@ def inverse_sqrt_decay(lr: float, decay_rate: float, decay_steps: float = 1) -> 
     init_value="lr",
     initial_learning_rate="lr",
 )
-def polynomial_decay(lr: float, total_steps: int, end_lr: float = 0.0, power: float = 1.0) -> PolynomialDecay:
-    """(lr - end_lr) * (1 - min(t, T)/T) ** power + end_lr (torch PolynomialLR, Keras PolynomialDecay)."""
-    return PolynomialDecay(lr, total_steps, end_lr, power)
-
-
-@accepts_aliases(
-    min_lr="end_lr", total_iters="total_steps", end_value="end_lr", init_value="lr", transition_steps="total_steps"
+linear_decay = factory(
+    LinearDecay,
+    "linear_decay",
+    min_lr="end_lr",
+    total_iters="total_steps",
+    end_value="end_lr",
+    init_value="lr",
+    transition_steps="total_steps",
 )
-def linear_decay(lr: float, total_steps: int, end_lr: float = 0.0) -> LinearDecay:
-    """Straight line from lr to end_lr over total_steps, then flat (polynomial_decay with power 1)."""
-    return LinearDecay(lr, total_steps, end_lr)
-
-
-@accepts_aliases(end_lr="min_lr", eta_min="min_lr", T_max="total_steps", init_value="lr", initial_learning_rate="lr")
-def cosine_decay(lr: float, total_steps: int, min_lr: float = 0.0) -> CosineDecay:
-    """min_lr + (lr - min_lr)(1 + cos(pi min(t,T)/T))/2 (torch CosineAnnealingLR for t <= T, Keras CosineDecay)."""
-    return CosineDecay(lr, total_steps, min_lr)
-
-
-@accepts_aliases(min_lr="end_lr", num_decay_steps="total_steps")
-def one_minus_sqrt_decay(lr: float, total_steps: int, end_lr: float = 0.0) -> OneMinusSqrtDecay:
-    """end_lr + (lr - end_lr)(1 - sqrt(min(t, T)/T)): the 1-sqrt cooldown of WSD runs."""
-    return OneMinusSqrtDecay(lr, total_steps, end_lr)
-
-
-def piecewise_constant(boundaries: Sequence[int], values: Sequence[float]) -> PiecewiseConstant:
-    """values[i] where i = number of boundaries <= t."""
-    check_sequence("boundaries", boundaries)
-    check_sequence("values", values, "rates")
-    return PiecewiseConstant(tuple(boundaries), tuple(values))
+cosine_decay = factory(
+    CosineDecay,
+    "cosine_decay",
+    end_lr="min_lr",
+    eta_min="min_lr",
+    T_max="total_steps",
+    init_value="lr",
+    initial_learning_rate="lr",
+)
+one_minus_sqrt_decay = factory(
+    OneMinusSqrtDecay, "one_minus_sqrt_decay", min_lr="end_lr", num_decay_steps="total_steps"
+)
+piecewise_constant = factory(PiecewiseConstant, "piecewise_constant")

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from course_lib.schedules.base import Schedule, check_decay_gamma, evaluate
+from course_lib.schedules.base import Schedule, check_decay_gamma, evaluate, factory
 from course_lib.schedules.cycles import (
     CYCLIC_MODES,
     check_one_cycle_phases,
@@ -140,37 +140,12 @@ class CyclicMomentum(Schedule):
 
 
 # ---------------------------------------------------------------------------
-# Factories: the public names
+# Factories: the public names (each is its class, plus other libraries' names for its parameters)
 # ---------------------------------------------------------------------------
 
-
-def constant_momentum(momentum: float) -> ConstantMomentum:
-    """A fixed momentum."""
-    return ConstantMomentum(momentum)
-
-
-def one_cycle_momentum(
-    total_steps: int,
-    pct_start: float = 0.3,
-    base_momentum: float = 0.85,
-    max_momentum: float = 0.95,
-    anneal: str = "cos",
-    three_phase: bool = False,
-) -> OneCycleMomentum:
-    """The inverse momentum cycle that goes with :func:`one_cycle` (torch OneCycleLR's momentum)."""
-    return OneCycleMomentum(total_steps, pct_start, base_momentum, max_momentum, anneal, three_phase)
-
-
-def cyclic_momentum(
-    step_size_up: int,
-    step_size_down: int | None = None,
-    base_momentum: float = 0.8,
-    max_momentum: float = 0.9,
-    mode: str = "triangular",
-    gamma: float = 1.0,
-) -> CyclicMomentum:
-    """The inverse momentum cycle that goes with :func:`cyclic` (torch CyclicLR's momentum)."""
-    return CyclicMomentum(step_size_up, step_size_down, base_momentum, max_momentum, mode, gamma)
+constant_momentum = factory(ConstantMomentum, "constant_momentum")
+one_cycle_momentum = factory(OneCycleMomentum, "one_cycle_momentum")
+cyclic_momentum = factory(CyclicMomentum, "cyclic_momentum")
 
 
 def effective_lr(lr: Any, momentum: Any, n_steps: int) -> np.ndarray:

@@ -15,7 +15,7 @@ from course_lib import problems as P
 from course_lib import training as T
 
 # the schedule presets fitted to (peak lr, n_steps): course_lib.schedules.registry after the merge
-from course_lib.schedules.recipes import gd_schedule
+from course_lib.schedules.registry import gd_schedule
 from course_lib.training.history import History
 from course_lib.validation import check_in
 

@@ -56,15 +56,29 @@ def schedule_from_config(config: Any) -> Any:
         return [schedule_from_config(c) for c in config]
     if not (isinstance(config, dict) and "class" in config):
         raise TypeError(f"config must be a dict from schedule_config (with a 'class' key), got config={config!r}")
-    from course_lib import schedules
-
-    cls = getattr(schedules, config["class"], None)
-    if not isinstance(cls, type):
+    cls = _schedule_classes().get(config["class"])
+    if cls is None:
         raise ValueError(f"config['class'] must name a class of course_lib.schedules, got {config['class']!r}")
     kwargs = {
         k: schedule_from_config(v) if isinstance(v, (dict, list)) else v for k, v in config.items() if k != "class"
     }
     return cls(**kwargs)
+
+
+def _schedule_classes() -> dict[str, type]:
+    """The classes :func:`schedule_from_config` rebuilds, by name: every registry row's class
+    (no re-export needed), and the other schedule classes of ``course_lib.schedules``
+    (the primitives ramp, join, scaled..., the momentum schedules)."""
+    from course_lib import schedules
+    from course_lib.schedules.registry import REGISTRY
+
+    classes = {
+        name: cls
+        for name, cls in vars(schedules).items()
+        if isinstance(cls, type) and issubclass(cls, schedules.Schedule)
+    }
+    classes.update({row.schedule_class.__name__: row.schedule_class for row in REGISTRY.values()})
+    return classes
 
 
 def _empty() -> np.ndarray:

@@ -76,6 +76,7 @@ _EXPORTS = {
     'START_METHODS': 'launch',
     'FORKSERVER_PRELOAD': 'launch',
     'RangeTestResult': 'lr_finder',
+    'StopOnDivergence': 'lr_finder',
     'lr_range_test': 'lr_finder',
     'lr_range_test_numpy': 'lr_finder',
     'RANGE_TEST_RULES': 'lr_finder',

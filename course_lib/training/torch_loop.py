@@ -39,6 +39,7 @@ __all__ = [
     "as_config",
     "check_data",
     "Shard",
+    "one_thread",
     "seeded_one_thread",
     "evaluate",
     "step_too_large",
@@ -53,7 +54,8 @@ class TrainConfig:
     Attributes:
         epochs: passes over the training set (>= 1).
         batch_size: examples per update (>= 1); the last batch of an epoch may be smaller.
-        optimizer: "sgd", "adam" or "adamw".
+        optimizer: "sgd", "adam" or "adamw", or a torch optimizer with one param group built on the
+            model's parameters (used as it is, its state kept; the loop sets its lr).
         momentum: SGD momentum in [0, 1), or a momentum schedule (for Adam/AdamW it drives beta1).
         nesterov: Nesterov momentum (SGD only).
         weight_decay: the optimizer's weight decay (>= 0).
@@ -62,14 +64,19 @@ class TrainConfig:
             (``torch.nn.utils.clip_grad_norm_``: an SGD step is then at most lr * clip_grad_norm long).
         clip_grad_value: clip every gradient entry into [-clip_grad_value, clip_grad_value] before
             each update (``torch.nn.utils.clip_grad_value_``; before the norm clipping), or None.
-        loss: "cross_entropy" (integer labels; also reports accuracy) or "mse".
+        loss: "cross_entropy" (integer labels; also reports accuracy), "mse", or a function
+            ``(outputs, targets) -> scalar tensor`` (targets keep the data's dtype).
         seed: seed of the batch order and of the model building (>= 0).
         progress: show a tqdm bar over epochs.
         plateau: a :class:`~course_lib.training.plateau.ReduceLROnPlateau`, or None.
-        max_loss: a training loss above this counts as divergence.
+        max_loss: a training loss above this counts as divergence (``math.inf``: only nan does).
         label: name for legends.
         callback: called after each epoch as ``callback(epoch, model, metrics)`` with
             metrics = {"step", "train_loss", "val_loss", "val_acc"}; return True to stop.
+        stop_when: called after each update as ``stop_when(step, lr, loss)`` (loss: the batch loss
+            before that update); return True to end the run there, without the epoch's validation
+            (fastai's CancelFitException). Copied for each run, so it may keep state.
+        shuffle: visit the training set in a new seeded order each epoch (True), or in its order.
         check_horizon: warn when the schedule's horizon differs from the plan's T
             (False when a cut is deliberate).
     """
@@ -91,10 +98,14 @@ class TrainConfig:
     label: str = ""
     callback: Callable[[int, nn.Module, dict], Any] | None = None
     check_horizon: bool = True
+    stop_when: Callable[[int, float, float], Any] | None = None
+    shuffle: bool = True
 
     def __post_init__(self) -> None:
-        check_in("optimizer", self.optimizer, OPTIMIZERS)
-        check_in("loss", self.loss, LOSSES)
+        if not isinstance(self.optimizer, torch.optim.Optimizer):
+            check_in("optimizer", self.optimizer, OPTIMIZERS)
+        if not callable(self.loss):
+            check_in("loss", self.loss, LOSSES)
         if not (isinstance(self.betas, Sequence) and len(self.betas) == 2):
             raise TypeError(f"betas must be a pair (beta1, beta2), got betas={self.betas!r}")
         fixed = not callable(self.momentum)
@@ -114,6 +125,8 @@ class TrainConfig:
             raise TypeError(
                 f"callback must be a function (epoch, model, metrics) or None, got callback={self.callback!r}"
             )
+        if self.stop_when is not None and not callable(self.stop_when):
+            raise TypeError(f"stop_when must be a function (step, lr, loss) or None, got stop_when={self.stop_when!r}")
         if self.plateau is not None and not isinstance(self.plateau, ReduceLROnPlateau):
             raise TypeError(f"plateau must be a ReduceLROnPlateau or None, got plateau={self.plateau!r}")
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
@@ -136,7 +149,7 @@ class TrainConfig:
             None if self.clip_grad_value is None else check_positive("clip_grad_value", self.clip_grad_value),
         )
         set_("seed", check_int("seed", self.seed, minimum=0))
-        set_("max_loss", check_positive("max_loss", self.max_loss))
+        set_("max_loss", math.inf if self.max_loss == math.inf else check_positive("max_loss", self.max_loss))
 
     def plan(self, n_examples: int) -> RunPlan:
         """The :class:`RunPlan` of this config on ``n_examples`` training examples."""
@@ -167,16 +180,22 @@ class Shard(Protocol):
 
 
 @contextlib.contextmanager
-def seeded_one_thread(seed: int) -> Iterator[None]:
-    """Run the block on one CPU thread under ``torch.manual_seed(seed)``; restore both afterwards."""
+def one_thread() -> Iterator[None]:
+    """Run the block on one CPU thread (reproducible sums), then restore the thread count."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        with torch.random.fork_rng(devices=[]):
-            torch.default_generator.manual_seed(seed)  # CPU only, as fork_rng restores
-            yield
+        yield
     finally:
         torch.set_num_threads(threads)
+
+
+@contextlib.contextmanager
+def seeded_one_thread(seed: int) -> Iterator[None]:
+    """Run the block on one CPU thread under ``torch.manual_seed(seed)``; restore both afterwards."""
+    with one_thread(), torch.random.fork_rng(devices=[]):
+        torch.default_generator.manual_seed(seed)  # CPU only, as fork_rng restores
+        yield
 
 
 def evaluate(
@@ -235,12 +254,13 @@ def train_torch(
         shuffle = torch.Generator().manual_seed(config.seed)
         t = 0
         for epoch in run.epochs():
-            for idx in run.batches(torch.randperm(len(run.X), generator=shuffle)):
+            order = torch.randperm(len(run.X), generator=shuffle) if config.shuffle else torch.arange(len(run.X))
+            for idx in run.batches(order):
                 group["lr"] = lr = run.lr(t)  # the schedule sets the rate itself: lr = schedule(t)
                 run.set_momentum(group, t)  # a momentum schedule drives SGD's momentum or Adam's beta1
                 batch_loss = run.loss_fn(forward(run.X[idx]), run.y[idx])
                 value = batch_loss.item() if shard is None else shard.mean(batch_loss.item())
-                if not value <= config.max_loss or step_too_large(config.optimizer, group, t):
+                if not value <= config.max_loss or step_too_large(run.kind, group, t):
                     run.bad = (t, lr)  # nan, inf, too large: stop before applying it
                     break
                 run.lrs.append(lr)
@@ -253,7 +273,9 @@ def train_torch(
                     nn.utils.clip_grad_norm_(list(net.parameters()), config.clip_grad_norm)
                 opt.step()
                 t += 1
-            if run.bad is not None or run.end_epoch(epoch, net, t, value):  # validate, plateau, callback
+                if run.stop_now(t - 1, lr, value):  # a stop rule, e.g. the range test's "loss exploded"
+                    break
+            if run.stopped or run.bad is not None or run.end_epoch(epoch, net, t, value):  # validate, plateau, callback
                 break
     return run.history(net, t)
 
@@ -272,6 +294,19 @@ def check_data(data: Any, config: TrainConfig) -> None:
 
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def optimizer_kind(optimizer: str | torch.optim.Optimizer) -> str:
+    """The name in :data:`OPTIMIZERS` of an optimizer or its name ("sgd" for another class: lr alone checked)."""
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        return optimizer
+    return (
+        "adamw"
+        if isinstance(optimizer, torch.optim.AdamW)
+        else "adam"
+        if isinstance(optimizer, torch.optim.Adam)
+        else "sgd"
+    )
 
 
 def step_too_large(optimizer: str, group: dict, t: int) -> bool:
@@ -294,7 +329,7 @@ class _Run:
     def __init__(self, data: Any, schedule: Any, config: TrainConfig, shard: Shard | None) -> None:
         check_data(data, config)
         self.classify = config.loss == "cross_entropy"
-        target = torch.int64 if self.classify else torch.float32
+        target = torch.int64 if self.classify else None if callable(config.loss) else torch.float32
         inputs = torch.int64 if np.issubdtype(np.asarray(data.X_train).dtype, np.integer) else torch.float32
         self.X, self.Xv = (torch.as_tensor(a, dtype=inputs) for a in (data.X_train, data.X_val))  # token ids stay ints
         self.y, self.yv = (torch.as_tensor(a, dtype=target) for a in (data.y_train, data.y_val))
@@ -309,11 +344,12 @@ class _Run:
             check_horizon(schedule, self.plan.total_steps, stacklevel=5)
         self.base = rates(schedule, self.plan.total_steps, config.plateau).tolist()
         self.moms = momenta(config.momentum, self.plan.total_steps) if callable(config.momentum) else None
-        self.fixed_mom = float(config.momentum) if self.moms is None and config.optimizer == "sgd" else None
-        self.policy = copy.deepcopy(config.plateau)  # yours is not changed
-        self.loss_fn = make_loss(config.loss, (self.y, self.yv))
+        self.kind = optimizer_kind(config.optimizer)
+        self.fixed_mom = float(config.momentum) if self.moms is None and self.kind == "sgd" else None
+        self.policy, self.stop_when = copy.deepcopy((config.plateau, config.stop_when))  # yours are not changed
+        self.loss_fn = config.loss if callable(config.loss) else make_loss(config.loss, (self.y, self.yv))
         self.config, self.shard, self.data, self.schedule = config, shard, data, schedule
-        self.lrs, self.losses, self.val, self.bad = [], [], [], None
+        self.lrs, self.losses, self.val, self.bad, self.stopped = [], [], [], None, False
 
     def build(self, model: Any) -> nn.Module:
         net = model() if not isinstance(model, nn.Module) and callable(model) else model
@@ -323,6 +359,16 @@ class _Run:
 
     def optimizer(self, net: nn.Module) -> torch.optim.Optimizer:
         c = self.config
+        if isinstance(c.optimizer, torch.optim.Optimizer):
+            own = {id(p) for p in net.parameters()}
+            if len(c.optimizer.param_groups) != 1 or not all(
+                id(p) in own for p in c.optimizer.param_groups[0]["params"]
+            ):
+                raise ValueError(
+                    "optimizer must be built on the model's parameters in one param group (pass model as the "
+                    f"nn.Module the optimizer was built on), got optimizer={c.optimizer!r}"
+                )
+            return c.optimizer
         first = self.fixed_mom if self.moms is None else float(self.moms[0])
         return make_optimizer(
             c.optimizer,
@@ -339,7 +385,7 @@ class _Run:
 
     def set_momentum(self, group: dict, t: int) -> None:
         if self.moms is not None:
-            if self.config.optimizer == "sgd":
+            if self.kind == "sgd":
                 group["momentum"] = float(self.moms[t])
             else:
                 group["betas"] = (float(self.moms[t]), self.config.betas[1])
@@ -357,6 +403,10 @@ class _Run:
 
     def batches(self, order: torch.Tensor) -> tuple[torch.Tensor, ...]:
         return (order if self.shard is None else self.shard.indices(order)).split(self.config.batch_size)
+
+    def stop_now(self, t: int, lr: float, value: float) -> bool:
+        self.stopped = self.stop_when is not None and bool(self.stop_when(t, lr, value))
+        return self.stopped
 
     def end_epoch(self, epoch: int, net: nn.Module, t: int, value: float) -> bool:
         """Validate (the mean training loss of the epoch if there is no validation split), step the
@@ -410,7 +460,7 @@ class _Run:
                 n_params=sum(p.numel() for p in net.parameters()),
                 data=getattr(self.data, "name", None),
                 schedule=describe(self.schedule),
-                optimizer=c.optimizer,
+                optimizer=describe(c.optimizer),
                 epochs=c.epochs,
                 batch_size=c.batch_size,
                 steps_per_epoch=self.plan.steps_per_epoch,
@@ -420,7 +470,7 @@ class _Run:
                 betas=c.betas,
                 clip_grad_norm=c.clip_grad_norm,
                 clip_grad_value=c.clip_grad_value,
-                loss=c.loss,
+                loss=describe(c.loss),
                 seed=c.seed,
                 plateau=describe(c.plateau),
                 max_loss=c.max_loss,

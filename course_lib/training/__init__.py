@@ -32,6 +32,8 @@ _EXPORTS = {
     'adam_step': 'update_rules',
     'descend': 'gd',
     'Descent': 'gd',
+    'GDConfig': 'gd',
+    'gd_config': 'gd',
     'run_gd': 'gd',
     'run_adaptive': 'gd',
     'sgd_final_points': 'gd',

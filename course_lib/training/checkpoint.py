@@ -50,6 +50,7 @@ from torch import nn
 
 from course_lib.training.history import History
 from course_lib.training.plan import steps_per_epoch
+from course_lib.training.torch_loop import one_thread
 from course_lib.validation import check_int
 
 __all__ = ["save_checkpoint", "load_checkpoint", "epoch_batches", "train_steps"]
@@ -226,9 +227,7 @@ def train_steps(
     y = torch.as_tensor(data.y_train, dtype=torch.int64)
     per_epoch = steps_per_epoch(len(X), batch_size)
     lrs, losses, batches, epoch = [], [], None, -1
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with one_thread():
         model.train()
         for t in range(start, stop):
             if t // per_epoch != epoch:
@@ -242,8 +241,6 @@ def train_steps(
             loss.backward()
             optimizer.step()
             scheduler.step()
-    finally:
-        torch.set_num_threads(threads)
     return History(
         steps=np.arange(start, stop),
         lr=np.array(lrs),

@@ -77,6 +77,12 @@ class TrainConfig:
             before that update); return True to end the run there, without the epoch's validation
             (fastai's CancelFitException). Copied for each run, so it may keep state.
         shuffle: visit the training set in a new seeded order each epoch (True), or in its order.
+        start: resume at this update of the plan (>= 0): the batch order and the rates go on from
+            there, as if updates 0 .. start-1 had just been made (the model and optimizer as a
+            checkpoint left them; see :mod:`~course_lib.training.checkpoint`).
+        global_rng: draw dropout and the like from torch's global random stream as it stands
+            (advancing it), not from a stream seeded with ``seed``: what a run that is saved and
+            resumed needs (``load_checkpoint`` restores the stream).
         check_horizon: warn when the schedule's horizon differs from the plan's T
             (False when a cut is deliberate).
     """
@@ -100,6 +106,8 @@ class TrainConfig:
     check_horizon: bool = True
     stop_when: Callable[[int, float, float], Any] | None = None
     shuffle: bool = True
+    start: int = 0
+    global_rng: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.optimizer, torch.optim.Optimizer):
@@ -149,6 +157,7 @@ class TrainConfig:
             None if self.clip_grad_value is None else check_positive("clip_grad_value", self.clip_grad_value),
         )
         set_("seed", check_int("seed", self.seed, minimum=0))
+        set_("start", check_int("start", self.start, minimum=0))
         set_("max_loss", math.inf if self.max_loss == math.inf else check_positive("max_loss", self.max_loss))
 
     def plan(self, n_examples: int) -> RunPlan:
@@ -246,13 +255,13 @@ def train_torch(
     """
     config = as_config(config, options)
     run = _Run(data, schedule, config, shard)  # checked tensors, the plan, the rates, the loss
-    with seeded_one_thread(config.seed):
+    with one_thread() if config.global_rng else seeded_one_thread(config.seed):
         net = run.build(model)
         opt = run.optimizer(net)
         group = opt.param_groups[0]  # one group: the whole model
         forward = net if shard is None else shard.wrap(net)
-        shuffle = torch.Generator().manual_seed(config.seed)
-        t = 0
+        shuffle = run.generator()  # torch.Generator().manual_seed(seed), past the epochs of a resumed run
+        t = config.start  # 0, or where a resumed run goes on
         for epoch in run.epochs():
             order = torch.randperm(len(run.X), generator=shuffle) if config.shuffle else torch.arange(len(run.X))
             for idx in run.batches(order):
@@ -340,6 +349,9 @@ class _Run:
             )
         n_local = len(self.X) if shard is None else len(shard.indices(torch.arange(len(self.X))))
         self.plan = config.plan(n_local)  # a worker's share of each epoch in a data-parallel run
+        if config.start >= self.plan.total_steps:
+            raise ValueError(f"start must be < the plan's {self.plan.total_steps} updates, got start={config.start}")
+        self.skip = config.start % self.plan.steps_per_epoch
         if config.check_horizon:
             check_horizon(schedule, self.plan.total_steps, stacklevel=5)
         self.base = rates(schedule, self.plan.total_steps, config.plateau).tolist()
@@ -394,15 +406,24 @@ class _Run:
         from course_lib.display import progress_bar
 
         c = self.config
+        epochs = range(c.start // self.plan.steps_per_epoch, c.epochs)
         if not c.progress:  # no bar to build: a one-epoch run stays as cheap as a hand-written loop
             self.bar = None
-            yield from range(c.epochs)
+            yield from epochs
             return
-        with progress_bar(range(c.epochs), desc=c.label or "train") as self.bar:
+        with progress_bar(epochs, desc=c.label or "train") as self.bar:
             yield from self.bar
 
+    def generator(self) -> torch.Generator:
+        shuffle = torch.Generator().manual_seed(self.config.seed)
+        for _ in range(self.config.start // self.plan.steps_per_epoch if self.config.shuffle else 0):
+            torch.randperm(len(self.X), generator=shuffle)  # the orders of the epochs already done
+        return shuffle
+
     def batches(self, order: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        return (order if self.shard is None else self.shard.indices(order)).split(self.config.batch_size)
+        parts = (order if self.shard is None else self.shard.indices(order)).split(self.config.batch_size)
+        done, self.skip = self.skip, 0  # a resumed run starts mid-epoch
+        return parts[done:]
 
     def stop_now(self, t: int, lr: float, value: float) -> bool:
         self.stopped = self.stop_when is not None and bool(self.stop_when(t, lr, value))
@@ -435,12 +456,12 @@ class _Run:
     def history(self, net: nn.Module, t: int) -> History:
         c, done, bad = self.config, len(self.losses), self.bad
         used = (
-            self.moms[:t].copy()
+            self.moms[c.start : t].copy()
             if self.moms is not None
-            else np.full(t, self.fixed_mom if self.fixed_mom is not None else c.betas[0])
+            else np.full(t - c.start, self.fixed_mom if self.fixed_mom is not None else c.betas[0])
         )
         return History(
-            steps=np.arange(done),
+            steps=np.arange(c.start, c.start + done),
             lr=np.array(self.lrs),
             loss=np.array(self.losses),
             momentum=used,

@@ -378,13 +378,11 @@ def _sweep_data(X: Any, y: Any, batch_size: int, num_steps: int, seed: int, name
     ``len(X) // batch_size`` full batches (the incomplete last one dropped, as fastai does),
     until ``num_steps`` batches; no validation split.
     """
-    import torch
-
     rng, per_pass = np.random.default_rng(seed), len(X) // batch_size * batch_size
     passes = -(-num_steps * batch_size // per_pass)
     order = np.concatenate([rng.permutation(len(X))[:per_pass] for _ in range(passes)])[: num_steps * batch_size]
-    idx = torch.as_tensor(order)
-    return SimpleNamespace(X_train=X[idx], y_train=y[idx], X_val=X[:0], y_val=y[:0], name=name)
+    X, y = X.numpy(), y.numpy()  # NumPy's gather: several times faster than torch's here
+    return SimpleNamespace(X_train=X[order], y_train=y[order], X_val=X[:0], y_val=y[:0], name=name)
 
 
 def lr_range_test(

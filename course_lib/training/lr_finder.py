@@ -13,11 +13,12 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -485,57 +486,37 @@ def lr_range_test(
         check_horizon=False,
     )
     sweep = _sweep_data(X, y, batch_size, cfg["num_steps"], cfg["seed"], getattr(data, "name", None))
-    net = model if isinstance(model, torch.nn.Module) else _built_in_train_mode(model)
-    saved = _State(net, optimizer if instance else None)
-    try:
-        history = train_torch(net, sweep, lrs.__getitem__, config)  # lr_k = lrs[k]: the exponential ramp
-    finally:
-        saved.restore()
+
+    def build() -> torch.nn.Module:  # a model built by the run, in training mode
+        net = model()
+        if not isinstance(net, torch.nn.Module):
+            raise TypeError(f"model() must return an nn.Module, got {type(net).__name__}")
+        return net.train()
+
+    given = isinstance(model, torch.nn.Module)
+    with _put_back(model, optimizer if instance else None) if given else contextlib.nullcontext():
+        history = train_torch(model if given else build, sweep, lrs.__getitem__, config)  # lr_k = lrs[k]
     losses = history.loss
     if history.diverged and history.diverged_step < cfg["num_steps"]:  # a nan loss (not applied): the end
         losses = np.append(losses, math.nan)
     return _result(losses, lrs, cfg, f"range test ({cfg['optimizer']})")
 
 
-def _Module() -> type:
-    from torch import nn  # imported with the torch half only
-
-    return nn.Module
-
-
-class _built_in_train_mode:
-    """``model()`` checked to be an nn.Module, built in training mode (a callable train_torch calls)."""
-
-    def __init__(self, model: Callable[[], Any]) -> None:
-        self.model = model
-
-    def __call__(self) -> Any:
-        net = self.model()
-        if not isinstance(net, _Module()):
-            raise TypeError(f"model() must return an nn.Module, got {type(net).__name__}")
-        return net.train()
-
-
-class _State:
-    """A model's weights, buffers, mode and gradients (and an optimizer's state), saved to put back;
-    the model is then put in training mode."""
-
-    def __init__(self, net: Any, optimizer: Any) -> None:
-        self.net, self.optimizer = net, optimizer
-        if not isinstance(net, _Module()):
-            return  # built by the run: nobody else holds it
-        self.state = copy.deepcopy(net.state_dict())
-        self.grads = [None if p.grad is None else p.grad.detach().clone() for p in net.parameters()]
-        self.training = net.training
-        self.opt_state = None if optimizer is None else copy.deepcopy(optimizer.state_dict())
-        net.train()  # the sweep trains it
-
-    def restore(self) -> None:
-        if not isinstance(self.net, _Module()):
-            return
-        self.net.load_state_dict(self.state)
-        self.net.train(self.training)
-        for p, g in zip(self.net.parameters(), self.grads):
+@contextlib.contextmanager
+def _put_back(net: Any, optimizer: Any) -> Iterator[None]:
+    """Train ``net`` in the block, then put back its weights, buffers, mode and gradients (and the
+    state of ``optimizer``, if one is given): the range test is a measurement, not training."""
+    state = copy.deepcopy(net.state_dict())
+    grads = [None if p.grad is None else p.grad.detach().clone() for p in net.parameters()]
+    training = net.training
+    opt_state = None if optimizer is None else copy.deepcopy(optimizer.state_dict())
+    net.train()
+    try:
+        yield
+    finally:
+        net.load_state_dict(state)
+        net.train(training)
+        for p, g in zip(net.parameters(), grads):
             p.grad = g
-        if self.opt_state is not None:
-            self.optimizer.load_state_dict(self.opt_state)
+        if opt_state is not None:
+            optimizer.load_state_dict(opt_state)

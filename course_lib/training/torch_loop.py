@@ -231,9 +231,12 @@ def train_torch(
 ) -> History:
     """Train ``model`` on ``data`` with lr = ``schedule(t)`` at update t (t counts updates, not epochs).
 
-    Each epoch visits the training set once in an order from ``torch.Generator().manual_seed(seed)``;
-    the model is built (if ``model`` is a function) and trained under ``torch.manual_seed(seed)``
-    on one CPU thread, both restored afterwards: same arguments, same History. With a plateau
+    Each epoch visits the training set once in an order from ``torch.Generator().manual_seed(seed)``
+    (``shuffle=False``: in its order); the model is built (if ``model`` is a function) and trained
+    under ``torch.manual_seed(seed)`` (``global_rng``: torch's own stream) on one CPU thread, both
+    restored afterwards: same arguments, same History. This is the course's one torch loop: the
+    range test is a run of it with a rising schedule and a ``stop_when`` rule, and
+    ``checkpoint.train_steps`` resumes it at ``start``. With a plateau
     policy lr = plateau.lr * schedule(t) / schedule(0), the policy stepped after each epoch with
     the validation loss. Divergence (a training loss not finite or above ``max_loss``, a step too
     large for float32, a non-finite validation loss) stops the run without raising:

@@ -40,6 +40,7 @@ __all__ = [
     "check_data",
     "Shard",
     "one_thread",
+    "seeded",
     "seeded_one_thread",
     "evaluate",
     "step_too_large",
@@ -200,10 +201,19 @@ def one_thread() -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Run the block under ``torch.manual_seed(seed)``, then restore torch's random state."""
+    with torch.random.fork_rng(devices=[]):
+        # the CPU generator only: what fork_rng(devices=[]) restores, and what torch.manual_seed
+        # seeds on a CPU machine, without its ~1 ms of seeding every accelerator backend
+        torch.default_generator.manual_seed(seed)
+        yield
+
+
+@contextlib.contextmanager
 def seeded_one_thread(seed: int) -> Iterator[None]:
     """Run the block on one CPU thread under ``torch.manual_seed(seed)``; restore both afterwards."""
-    with one_thread(), torch.random.fork_rng(devices=[]):
-        torch.default_generator.manual_seed(seed)  # CPU only, as fork_rng restores
+    with one_thread(), seeded(seed):
         yield
 
 

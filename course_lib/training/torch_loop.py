@@ -322,13 +322,9 @@ def optimizer_kind(optimizer: str | torch.optim.Optimizer) -> str:
     """The name in :data:`OPTIMIZERS` of an optimizer or its name ("sgd" for another class: lr alone checked)."""
     if not isinstance(optimizer, torch.optim.Optimizer):
         return optimizer
-    return (
-        "adamw"
-        if isinstance(optimizer, torch.optim.AdamW)
-        else "adam"
-        if isinstance(optimizer, torch.optim.Adam)
-        else "sgd"
-    )
+    if isinstance(optimizer, torch.optim.AdamW):
+        return "adamw"
+    return "adam" if isinstance(optimizer, torch.optim.Adam) else "sgd"
 
 
 def step_too_large(optimizer: str, group: dict, t: int) -> bool:
@@ -385,10 +381,8 @@ class _Run:
     def optimizer(self, net: nn.Module) -> torch.optim.Optimizer:
         c = self.config
         if isinstance(c.optimizer, torch.optim.Optimizer):
-            own = {id(p) for p in net.parameters()}
-            if len(c.optimizer.param_groups) != 1 or not all(
-                id(p) in own for p in c.optimizer.param_groups[0]["params"]
-            ):
+            own, groups = {id(p) for p in net.parameters()}, c.optimizer.param_groups
+            if len(groups) != 1 or not all(id(p) in own for p in groups[0]["params"]):
                 raise ValueError(
                     "optimizer must be built on the model's parameters in one param group (pass model as the "
                     f"nn.Module the optimizer was built on), got optimizer={c.optimizer!r}"

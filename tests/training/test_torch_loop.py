@@ -604,3 +604,54 @@ def test_gd_uses_an_overridden_grad():
     h = T.run_gd(Doubled(), 0.1, 3)
     ref = T.run_gd(P.quadratic_bowl(), 0.2, 3)
     np.testing.assert_allclose(h.params, ref.params)
+
+
+# ---------------------------------------------------------------------------
+# One loop: resume (start=), stop rules, an optimizer instance, one thread
+# ---------------------------------------------------------------------------
+
+
+def test_train_torch_resumed_at_a_step_continues_the_uninterrupted_run():
+    data = P.spirals_dataset(n_samples=200, n_classes=3, seed=0)  # 150 train: 5 updates per epoch at batch 32
+    schedule = S.cosine_decay(0.3, 20)
+
+    def run(start, stop, net, opt):
+        return T.train_torch(
+            net, data, schedule, epochs=4, batch_size=32, optimizer=opt, seed=3, start=start,
+            stop_when=lambda t, lr, loss: t + 1 >= stop,
+        )  # fmt: skip
+
+    net = M.mlp(2, 3, hidden=(16,), seed=0)
+    whole = run(0, 20, net, torch.optim.SGD(net.parameters(), lr=0.3, momentum=0.9))
+    net = M.mlp(2, 3, hidden=(16,), seed=0)
+    opt = torch.optim.SGD(net.parameters(), lr=0.3, momentum=0.9)
+    first, rest = run(0, 7, net, opt), run(7, 20, net, opt)  # mid-epoch, the optimizer's momentum kept
+    np.testing.assert_array_equal(rest.steps, np.arange(7, 20))
+    np.testing.assert_array_equal(np.concatenate([first.loss, rest.loss]), whole.loss)
+    np.testing.assert_array_equal(np.concatenate([first.lr, rest.lr]), whole.lr)
+    with pytest.raises(ValueError, match="start"):
+        T.train_torch(M.mlp(2, 3, seed=0), data, 0.1, epochs=1, start=5)
+
+
+def test_train_torch_refuses_an_optimizer_of_another_model():
+    data = P.spirals_dataset(n_samples=100, seed=0)
+    other = M.mlp(2, 2, seed=1)
+    with pytest.raises(ValueError, match="optimizer"):
+        T.train_torch(M.mlp(2, 2, seed=0), data, 0.1, epochs=1, optimizer=torch.optim.SGD(other.parameters(), lr=0.1))
+
+
+def test_one_thread_helpers_restore_threads_and_rng():
+    from course_lib.training.torch_loop import one_thread, seeded_one_thread
+
+    threads, state = torch.get_num_threads(), torch.get_rng_state()
+    with one_thread():
+        assert torch.get_num_threads() == 1
+    with seeded_one_thread(3):
+        assert torch.get_num_threads() == 1
+        drawn = torch.rand(2)
+    torch.manual_seed(3)
+    assert torch.equal(drawn, torch.rand(2))
+    torch.set_rng_state(state)
+    with seeded_one_thread(3):
+        pass
+    assert torch.get_num_threads() == threads and torch.equal(torch.get_rng_state(), state)

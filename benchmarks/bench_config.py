@@ -25,8 +25,8 @@ N_GD = 10**3 if QUICK else 10**4
 REPS = 1 if QUICK else 7
 PAIR_ROUNDS = 2 if QUICK else 7
 
-#: rounds of one explorer update (+ render).
-WIDGET_ROUNDS = 1 if QUICK else 7
+#: rounds of one explorer update (+ render), per control (a 95th percentile needs a few).
+WIDGET_ROUNDS = 1 if QUICK else 9
 WARMUP_ROUNDS = 0 if QUICK else 1
 
 

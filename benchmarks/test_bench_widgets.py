@@ -116,9 +116,12 @@ def moves(control, n: int) -> list:
     if isinstance(control, (widgets.FloatLogSlider, widgets.FloatSlider, widgets.IntSlider)):
         log = isinstance(control, widgets.FloatLogSlider)
         here = math.log(value, control.base) if log else value
-        up = here + n * control.step <= control.max
-        walk = [here + (i + 1) * control.step * (1 if up else -1) for i in range(n)]
-        walk = [min(max(x, control.min), control.max) for x in walk]
+        span = round((control.max - control.min) / control.step)
+        at = round((here - control.min) / control.step)
+        # up to the maximum, then down from the start (a slider near its end still gets new values)
+        ticks = [t for t in range(at + 1, span + 1)] + [t for t in range(at - 1, -1, -1)]
+        ticks = [ticks[i % len(ticks)] for i in range(n)]
+        walk = [control.min + t * control.step for t in ticks]
         return [control.base**x for x in walk] if log else [type(value)(round(x, 10)) for x in walk]
     if isinstance(control, widgets.Checkbox):
         return [(not value) if i % 2 == 0 else value for i in range(n)]

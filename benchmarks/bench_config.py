@@ -28,8 +28,8 @@ GD_BUDGET_S = 0.3
 REPS = 1 if QUICK else 7
 PAIR_ROUNDS = 2 if QUICK else 7
 
-#: rounds of one explorer update (+ render).
-WIDGET_ROUNDS = 1 if QUICK else 7
+#: rounds of one explorer update (+ render), per control (a 95th percentile needs a few).
+WIDGET_ROUNDS = 1 if QUICK else 9
 WARMUP_ROUNDS = 0 if QUICK else 1
 
 

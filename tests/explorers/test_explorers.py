@@ -185,6 +185,18 @@ def test_run_gd_experiment_and_status():
         studies.run_gd_experiment("rosenbrock", 1e-3, "constant", 10, noisy=True)
 
 
+def test_runs_are_remembered_but_handed_out_as_copies():
+    a = studies.run_gd_experiment("quadratic", 1.0, "cosine_decay", 50, condition_number=20.0)
+    a.label = "relabelled by a caller"
+    b = studies.run_gd_experiment("quadratic", 1.0, "cosine_decay", 50, condition_number=20.0, label="b")
+    assert b is not a and b.label == "b" and b.params is a.params  # the same run, not trained again
+    assert studies.run_gd_experiment("quadratic", 1.0, "cosine_decay", 50, condition_number=20.0).label == (
+        "cosine_decay"
+    )
+    with pytest.raises(ValueError, match="n_steps"):
+        studies.run_gd_experiment("quadratic", 1.0, "cosine_decay", 1)
+
+
 # ---------------------------------------------------------------------------
 # Explorers, driven from code
 # ---------------------------------------------------------------------------

@@ -20,10 +20,15 @@ from hypothesis import settings  # noqa: E402
 
 # Property tests draw the same examples on every machine and every run (CI must not pass or
 # fail by luck) and have no per-example deadline (a loaded 2-core runner is slow, not wrong).
-# HYPOTHESIS_PROFILE=explore draws fresh random examples, for a local hunt.
-settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+# Two sizes: "quick" (the default, what `course.py unit` runs: a fifth of the examples) and
+# "thorough" (every example: `course.py test`, hence CI, passes --hypothesis-profile=thorough).
+# A test's own count (``_fuzz.examples(n)``, ``max_examples=_fuzz.scaled(n)``) is scaled by the
+# profile too. HYPOTHESIS_PROFILE=explore draws fresh random examples (every one), for a local hunt.
+settings.register_profile("thorough", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("quick", settings.get_profile("thorough"), max_examples=20)
+settings.register_profile("ci", settings.get_profile("thorough"))  # the old name of "thorough"
 settings.register_profile("explore", deadline=None, print_blob=True)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 def _torch_missing(exc: BaseException | None) -> bool:

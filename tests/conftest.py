@@ -63,6 +63,26 @@ def pytest_runtest_call(item):
         raise
 
 
+#: pytest-xdist workers' end-of-session summaries (tests/e2e/conftest.py's browser measurements),
+#: by worker and section, printed by the controller, which has the terminal.
+_WORKER_SUMMARIES: dict[str, dict[str, list[str]]] = {}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    summaries = getattr(node, "workeroutput", {}).get("summaries")
+    if summaries:
+        _WORKER_SUMMARIES[node.gateway.id] = summaries
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    for worker, summaries in sorted(_WORKER_SUMMARIES.items()):
+        for section, lines in summaries.items():
+            terminalreporter.section(f"{section}, worker {worker}")
+            for line in lines:
+                terminalreporter.write_line(line)
+
+
 @pytest.fixture(autouse=True)
 def close_figures():
     yield

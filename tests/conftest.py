@@ -105,14 +105,28 @@ def built_site(tmp_path_factory):
 
     Returns (folder, stats) with stats = {"pages": ..., "seconds": ...}. The build itself
     fails on a Sphinx warning, a broken link, a missing image or a notebook without a page.
+    Under pytest-xdist the workers of a run share one build (tests/test_site_build.py and
+    tests/e2e/test_site_in_browser.py may run on different ones): the first builds it into the
+    run's temporary folder, under a file lock, the others read it.
     """
     import importlib.util
-    from pathlib import Path
+    import json
 
     script = Path(__file__).resolve().parent.parent / "scripts" / "build_site.py"
     spec = importlib.util.spec_from_file_location("build_site", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    out = tmp_path_factory.mktemp("site") / "html"
-    stats = module.build(out)
-    return out, stats, module
+    try:
+        from filelock import FileLock
+    except ImportError:  # pragma: no cover - filelock comes with torch and jupyter's tools
+        FileLock = None
+    if not os.environ.get("PYTEST_XDIST_WORKER") or FileLock is None:
+        out = tmp_path_factory.mktemp("site") / "html"
+        return out, module.build(out), module
+    shared = tmp_path_factory.getbasetemp().parent / "site"  # the run's folder, common to its workers
+    shared.mkdir(exist_ok=True)
+    with FileLock(str(shared / "build.lock")):
+        done = shared / "stats.json"
+        if not done.exists():
+            done.write_text(json.dumps(module.build(shared / "html")))
+        return shared / "html", json.loads(done.read_text()), module

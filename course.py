@@ -62,6 +62,9 @@ PYTEST_UNIT = ["tests", "--ignore=tests/e2e", "-m", "not integration and not e2e
 #: a notebook is one file, so nbval runs each in one kernel). The browser tests start their own
 #: JupyterLab and Chromium per worker, on a free port, in temporary folders.
 PARALLEL = ["-n", "auto", "--dist", "loadfile"]
+#: For the whole suite, the files in collection order (tests/e2e first): the browser run of every
+#: notebook is the longest file, and xdist's default order (most tests first) would start it last.
+IN_ORDER = ["--no-loadscope-reorder"]
 #: The notebooks the no-torch variant runs (the NumPy lessons; their torch cells print one line).
 NOTORCH_NOTEBOOKS = ("00_start_here.ipynb", "01_fixed_rate.ipynb", "02_decay.ipynb")
 
@@ -158,7 +161,7 @@ def lab(port: int, torch: bool) -> int:
 def test(pytest_args: list[str]) -> int:
     """The whole suite, as CI runs it, one pytest worker per core."""
     python = setup()
-    return _timed("test", [("the whole suite", [*PYTEST_ALL, *PARALLEL, *pytest_args])], python)
+    return _timed("test", [("the whole suite", [*PYTEST_ALL, *PARALLEL, *IN_ORDER, *pytest_args])], python)
 
 
 def unit(pytest_args: list[str]) -> int:

@@ -19,8 +19,9 @@ its examples), and the script prints one line per variant (passed, failed, skipp
 exits non-zero if any variant failed. ``--quick`` is the lighter form CI runs after the whole
 suite: the unit tests (``course.py unit``'s selection: nothing marked integration, the property
 tests with a fifth of their examples) and every notebook, so every lesson's numbers and asserts
-still meet the variant's kernels, while what does not compute (the website, the editions'
-bookkeeping, the benchmark harness) runs once, in ``course.py test``.
+still meet the variant's kernels; the integration tests run once, in ``course.py test`` (the
+editions and the benchmark harness compute what the notebooks and unit tests compute, the website
+nothing, and the fast claims' fresh-seed replication holds with a margin, not to the last bit).
 """
 
 from __future__ import annotations

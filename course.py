@@ -42,21 +42,29 @@ KERNEL_CONFIG = (
     '# written by course.py: without torch, a torch cell prints one line instead of raising\n'
     'c.InteractiveShellApp.extensions.append("course_lib.torch_optional")\n'
 )
-#: The test command CI runs (.ci/run calls `python3 course.py test`).
+#: The test command CI runs (.ci/run calls `python3 course.py test`): every property test with
+#: all its examples (the "thorough" hypothesis profile of tests/conftest.py).
 PYTEST_ALL = [
     "tests",
     "notebooks",
     "--nbval-lax",
     "--nbval-current-env",
     "--nbval-cell-timeout=300",
+    "--hypothesis-profile=thorough",
     "--durations=15",
     "-p",
     "no:randomly",
 ]
-#: The unit tests: no browser, nothing marked integration (editions, website).
+#: The unit tests: no browser, nothing marked integration (editions, website, the network), the
+#: property tests with a fifth of their examples (the default "quick" profile).
 PYTEST_UNIT = ["tests", "--ignore=tests/e2e", "-m", "not integration and not e2e", "-p", "no:randomly", "-q"]
-#: pytest-xdist: one worker per core, a test file's tests on one worker (they share its fixtures).
+#: pytest-xdist: one worker per core, a test file's tests on one worker (they share its fixtures;
+#: a notebook is one file, so nbval runs each in one kernel). The browser tests start their own
+#: JupyterLab and Chromium per worker, on a free port, in temporary folders.
 PARALLEL = ["-n", "auto", "--dist", "loadfile"]
+#: For the whole suite, the files in collection order (tests/e2e first): the browser run of every
+#: notebook is the longest file, and xdist's default order (most tests first) would start it last.
+IN_ORDER = ["--no-loadscope-reorder"]
 #: The notebooks the no-torch variant runs (the NumPy lessons; their torch cells print one line).
 NOTORCH_NOTEBOOKS = ("00_start_here.ipynb", "01_fixed_rate.ipynb", "02_decay.ipynb")
 
@@ -151,9 +159,9 @@ def lab(port: int, torch: bool) -> int:
 
 
 def test(pytest_args: list[str]) -> int:
-    """The whole suite, as CI runs it."""
+    """The whole suite, as CI runs it, one pytest worker per core."""
     python = setup()
-    return _run([python, "-m", "pytest", *PYTEST_ALL, *pytest_args], env=_env())
+    return _timed("test", [("the whole suite", [*PYTEST_ALL, *PARALLEL, *IN_ORDER, *pytest_args])], python)
 
 
 def unit(pytest_args: list[str]) -> int:
@@ -178,7 +186,7 @@ def test_notorch(pytest_args: list[str]) -> int:
     start = time.perf_counter()
     python = setup(ROOT / ".venv-notorch", torch=False)
     print(f"course.py: .venv-notorch ready in {time.perf_counter() - start:.0f} s", flush=True)
-    return _timed("test-notorch", [("unit tests + notebooks 00-02", [*PYTEST_UNIT, *pytest_args])], python)
+    return _timed("test-notorch", [("unit tests + notebooks 00-02", [*PYTEST_UNIT, *PARALLEL, *pytest_args])], python)
 
 
 def test_oldest(pytest_args: list[str]) -> int:
@@ -189,7 +197,7 @@ def test_oldest(pytest_args: list[str]) -> int:
     return _timed(
         "test-oldest",
         [
-            ("unit tests", [*PYTEST_UNIT, *pytest_args]),
+            ("unit tests", [*PYTEST_UNIT, *PARALLEL, *pytest_args]),
             (
                 "notebooks",
                 [
@@ -200,6 +208,7 @@ def test_oldest(pytest_args: list[str]) -> int:
                     "-p",
                     "no:randomly",
                     "-q",
+                    *PARALLEL,
                     *pytest_args,
                 ],
             ),

@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 import ipywidgets  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from _fuzz import scaled
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -97,7 +98,7 @@ def test_build_schedule_never_raises_at_extremes(name):
                 assert np.all(np.isfinite(result(np.arange(N))))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=scaled(150), deadline=None)
 @given(data=st.data(), name=st.sampled_from(sorted(S.CATALOG)))
 def test_build_schedule_never_raises_for_random_control_values(data, name):
     values = {}

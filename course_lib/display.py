@@ -32,6 +32,7 @@ __all__ = [
     "WIDGET_VIEW",
     "STORED_PICTURE_LINE",
     "STORED_WIDGET_LINE",
+    "LINE_MARK",
 ]
 
 #: The MIME type of a live widget in a notebook output: a reference to a model in the kernel.

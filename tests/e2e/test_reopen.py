@@ -6,7 +6,8 @@ serves a temporary copy of notebooks/; the browser opens 00_start_here.ipynb, ru
 waits for the live explorer, saves with Ctrl+S; the server is stopped (kernel and all) and a new
 one is started on the same folder; the notebook is reopened. The explorer's cell must show the
 stored picture (an <img>) and the line saying how to make it live again, and the page must hold
-no "Error displaying widget" / "model not found" text.
+no "Error displaying widget" / "model not found" text. Saving does not take the live explorer away
+from the open notebook, and a second save opens no "file changed on disk" dialog.
 
 The control runs the same steps on a server without the hook and checks that the reopened cell
 shows JupyterLab's error (what every learner saw before the hook, and what the checks must see).
@@ -62,11 +63,16 @@ JS_CELL_VIEW = (
 }"""
     % JS_CURRENT
 )
-JS_SAVED = "() => { %s return !!nb && nb.context.isReady && !nb.context.model.dirty; }" % JS_CURRENT
-JS_OUTPUTS_SHOWN = (
-    "() => { %s return !!nb && nb.context.isReady && nb.node.querySelectorAll('.jp-OutputArea-output').length > 0; }"
+JS_SETTLED = (
+    """(i) => {
+  %s
+  const node = nb && nb.node.querySelectorAll('.jp-Cell')[i], out = node && node.querySelector('.jp-OutputArea');
+  if (!out || out.innerText.includes('Loading widget')) return false;
+  return out.innerText.includes('Error displaying widget') || !!out.querySelector('img');
+}"""
     % JS_CURRENT
 )
+JS_SAVED = "() => { %s return !!nb && nb.context.isReady && !nb.context.model.dirty; }" % JS_CURRENT
 
 
 class Server:
@@ -137,6 +143,14 @@ def run_save_restart_reopen(browser, screenshot_dir: Path, hook: bool) -> tuple[
                 page.keyboard.press("Escape")
                 page.keyboard.press("Control+s")
                 page.wait_for_function(JS_SAVED, timeout=30_000)
+                # a second save (autosave does one every 2 minutes) must not find the file "changed on disk":
+                # the hook rewrote it, but the server answered the first save with the rewritten file's stamp
+                page.wait_for_timeout(1500)
+                page.keyboard.press("Control+s")
+                page.wait_for_timeout(2000)
+                page.wait_for_function(JS_SAVED, timeout=30_000)
+                dialogs = page.locator(".jp-Dialog").all_inner_texts()
+                assert not dialogs, f"saving again opened a dialog: {dialogs}"
                 after = page.evaluate(JS_CELL_VIEW)[cell]
                 assert after["live"] == 1, "saving took the explorer's live controls away from the open notebook"
                 cell_node(page, cell).screenshot(path=str(screenshot_dir / f"reopen-{label}-1-live.png"))
@@ -152,8 +166,9 @@ def run_save_restart_reopen(browser, screenshot_dir: Path, hook: bool) -> tuple[
             page = browser.new_page()
             try:
                 open_notebook(page, second, path)
-                page.wait_for_function(JS_OUTPUTS_SHOWN, timeout=30_000)
-                page.wait_for_timeout(3000)  # the widget renderer gives up on a missing model after a moment
+                # settled: a picture or the widget renderer's verdict, never "Loading widget..." (then 1 s more)
+                page.wait_for_function(JS_SETTLED, arg=cell, timeout=60_000)
+                page.wait_for_timeout(1000)
                 view = page.evaluate(JS_CELL_VIEW)
                 cell_node(page, cell).scroll_into_view_if_needed()
                 cell_node(page, cell).screenshot(path=str(screenshot_dir / f"reopen-{label}-2-reopened.png"))

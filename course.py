@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -42,6 +43,11 @@ KERNEL_CONFIG = (
     '# written by course.py: without torch, a torch cell prints one line instead of raising\n'
     'c.InteractiveShellApp.extensions.append("course_lib.torch_optional")\n'
 )
+#: The Jupyter server config the set-up writes into each venv (etc/jupyter/jupyter_server_config.json):
+#: a save replaces each live explorer in the file by its stored picture and one line saying how to
+#: make it live again (course_lib.display.pre_save_hook), so a notebook reopened another day never
+#: shows "Error displaying widget: model not found". The browser's open notebook stays live.
+SERVER_CONFIG = {"ContentsManager": {"pre_save_hook": "course_lib.display.pre_save_hook"}}
 #: The test command CI runs (.ci/run calls `python3 course.py test`): every property test with
 #: all its examples (the "thorough" hypothesis profile of tests/conftest.py).
 PYTEST_ALL = [
@@ -92,6 +98,23 @@ def _fingerprint(files: tuple[str, ...], torch: bool) -> str:
     return digest.hexdigest()
 
 
+def write_server_config(config_dir: Path) -> Path:
+    """Merge :data:`SERVER_CONFIG` into ``config_dir``/jupyter_server_config.json; returns its path.
+
+    In a venv's etc/jupyter, every Jupyter server started from that venv reads it.
+    """
+    path = config_dir / "jupyter_server_config.json"
+    try:
+        config = json.loads(path.read_text())
+    except (OSError, ValueError):
+        config = {}
+    for section, values in SERVER_CONFIG.items():
+        config.setdefault(section, {}).update(values)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(config, indent=1) + "\n")
+    return path
+
+
 def setup(
     venv: Path = ROOT / ".venv", *, torch: bool = True, lock: str = "requirements.lock", quiet: bool = True
 ) -> Path:
@@ -112,6 +135,7 @@ def setup(
     files = (*LOCKS, lock) if lock not in LOCKS else LOCKS
     fingerprint = _fingerprint(files, torch)
     if python.exists() and stamp.exists() and stamp.read_text().strip() == fingerprint:
+        write_server_config(venv / "etc" / "jupyter")  # a venv set up before the hook existed gets it too
         return python
     if not python.exists():
         print(f"course.py: creating {venv}", flush=True)
@@ -131,6 +155,7 @@ def setup(
     config = venv / "etc" / "ipython"
     config.mkdir(parents=True, exist_ok=True)
     (config / "ipython_kernel_config.py").write_text(KERNEL_CONFIG)
+    write_server_config(venv / "etc" / "jupyter")
     stamp.write_text(fingerprint + "\n")
     return python
 

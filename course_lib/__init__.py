@@ -13,7 +13,8 @@ The rooms, from the bottom up (a room imports only rooms above it in this list):
     where torch is not installed, the notebook cell guard that turns a torch cell into one line
     ("this cell needs PyTorch") instead of a traceback, so that the NumPy lessons run on their own;
     and how results show in a notebook (``display``: markdown tables that render, progress bars that
-    store their final state, ``in_kernel()``).
+    store their final state, ``in_kernel()``, and the save hook that stores an explorer as its picture
+    and one line instead of a widget reference no reopened notebook can show).
 
 ``schedules``
     Learning-rate schedules as small immutable callables, vectorised over numpy arrays: the

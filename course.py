@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -42,21 +43,34 @@ KERNEL_CONFIG = (
     '# written by course.py: without torch, a torch cell prints one line instead of raising\n'
     'c.InteractiveShellApp.extensions.append("course_lib.torch_optional")\n'
 )
-#: The test command CI runs (.ci/run calls `python3 course.py test`).
+#: The Jupyter server config the set-up writes into each venv (etc/jupyter/jupyter_server_config.json):
+#: a save replaces each live explorer in the file by its stored picture and one line saying how to
+#: make it live again (course_lib.display.pre_save_hook), so a notebook reopened another day never
+#: shows "Error displaying widget: model not found". The browser's open notebook stays live.
+SERVER_CONFIG = {"ContentsManager": {"pre_save_hook": "course_lib.display.pre_save_hook"}}
+#: The test command CI runs (.ci/run calls `python3 course.py test`): every property test with
+#: all its examples (the "thorough" hypothesis profile of tests/conftest.py).
 PYTEST_ALL = [
     "tests",
     "notebooks",
     "--nbval-lax",
     "--nbval-current-env",
     "--nbval-cell-timeout=300",
+    "--hypothesis-profile=thorough",
     "--durations=15",
     "-p",
     "no:randomly",
 ]
-#: The unit tests: no browser, nothing marked integration (editions, website).
+#: The unit tests: no browser, nothing marked integration (editions, website, the network), the
+#: property tests with a fifth of their examples (the default "quick" profile).
 PYTEST_UNIT = ["tests", "--ignore=tests/e2e", "-m", "not integration and not e2e", "-p", "no:randomly", "-q"]
-#: pytest-xdist: one worker per core, a test file's tests on one worker (they share its fixtures).
+#: pytest-xdist: one worker per core, a test file's tests on one worker (they share its fixtures;
+#: a notebook is one file, so nbval runs each in one kernel). The browser tests start their own
+#: JupyterLab and Chromium per worker, on a free port, in temporary folders.
 PARALLEL = ["-n", "auto", "--dist", "loadfile"]
+#: For the whole suite, the files in collection order (tests/e2e first): the browser run of every
+#: notebook is the longest file, and xdist's default order (most tests first) would start it last.
+IN_ORDER = ["--no-loadscope-reorder"]
 #: The notebooks the no-torch variant runs (the NumPy lessons; their torch cells print one line).
 NOTORCH_NOTEBOOKS = ("00_start_here.ipynb", "01_fixed_rate.ipynb", "02_decay.ipynb")
 
@@ -84,6 +98,23 @@ def _fingerprint(files: tuple[str, ...], torch: bool) -> str:
     return digest.hexdigest()
 
 
+def write_server_config(config_dir: Path) -> Path:
+    """Merge :data:`SERVER_CONFIG` into ``config_dir``/jupyter_server_config.json; returns its path.
+
+    In a venv's etc/jupyter, every Jupyter server started from that venv reads it.
+    """
+    path = config_dir / "jupyter_server_config.json"
+    try:
+        config = json.loads(path.read_text())
+    except (OSError, ValueError):
+        config = {}
+    for section, values in SERVER_CONFIG.items():
+        config.setdefault(section, {}).update(values)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(config, indent=1) + "\n")
+    return path
+
+
 def setup(
     venv: Path = ROOT / ".venv", *, torch: bool = True, lock: str = "requirements.lock", quiet: bool = True
 ) -> Path:
@@ -104,6 +135,7 @@ def setup(
     files = (*LOCKS, lock) if lock not in LOCKS else LOCKS
     fingerprint = _fingerprint(files, torch)
     if python.exists() and stamp.exists() and stamp.read_text().strip() == fingerprint:
+        write_server_config(venv / "etc" / "jupyter")  # a venv set up before the hook existed gets it too
         return python
     if not python.exists():
         print(f"course.py: creating {venv}", flush=True)
@@ -123,6 +155,7 @@ def setup(
     config = venv / "etc" / "ipython"
     config.mkdir(parents=True, exist_ok=True)
     (config / "ipython_kernel_config.py").write_text(KERNEL_CONFIG)
+    write_server_config(venv / "etc" / "jupyter")
     stamp.write_text(fingerprint + "\n")
     return python
 
@@ -151,9 +184,9 @@ def lab(port: int, torch: bool) -> int:
 
 
 def test(pytest_args: list[str]) -> int:
-    """The whole suite, as CI runs it."""
+    """The whole suite, as CI runs it, one pytest worker per core."""
     python = setup()
-    return _run([python, "-m", "pytest", *PYTEST_ALL, *pytest_args], env=_env())
+    return _timed("test", [("the whole suite", [*PYTEST_ALL, *PARALLEL, *IN_ORDER, *pytest_args])], python)
 
 
 def unit(pytest_args: list[str]) -> int:
@@ -178,7 +211,7 @@ def test_notorch(pytest_args: list[str]) -> int:
     start = time.perf_counter()
     python = setup(ROOT / ".venv-notorch", torch=False)
     print(f"course.py: .venv-notorch ready in {time.perf_counter() - start:.0f} s", flush=True)
-    return _timed("test-notorch", [("unit tests + notebooks 00-02", [*PYTEST_UNIT, *pytest_args])], python)
+    return _timed("test-notorch", [("unit tests + notebooks 00-02", [*PYTEST_UNIT, *PARALLEL, *pytest_args])], python)
 
 
 def test_oldest(pytest_args: list[str]) -> int:
@@ -189,7 +222,7 @@ def test_oldest(pytest_args: list[str]) -> int:
     return _timed(
         "test-oldest",
         [
-            ("unit tests", [*PYTEST_UNIT, *pytest_args]),
+            ("unit tests", [*PYTEST_UNIT, *PARALLEL, *pytest_args]),
             (
                 "notebooks",
                 [
@@ -200,6 +233,7 @@ def test_oldest(pytest_args: list[str]) -> int:
                     "-p",
                     "no:randomly",
                     "-q",
+                    *PARALLEL,
                     *pytest_args,
                 ],
             ),

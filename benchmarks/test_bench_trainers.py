@@ -6,7 +6,8 @@
   batch order (``torch.randperm`` from ``torch.Generator().manual_seed(0)``), recorded losses
   and validation pass. Both run on one torch thread (train_torch's setting).
 * numpy: ``trainers.run_gd``, N_GD steps of GD with a cosine rate on ``problems.quadratic_bowl()``
-  vs a hand-written loop (gradient, update, path recorded; losses computed after, vectorised).
+  vs a hand-written loop (gradient, update, path recorded; losses computed after, vectorised);
+  run_gd's fastest round must also stay within its absolute budget (``GD_BUDGET_S`` per 10 000 steps).
 
 The two sides are interleaved (ours, hand, ours, hand, ... REPS times), and before timing each
 pair checks that both sides produce the same numbers.
@@ -18,7 +19,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from bench_config import N_GD, PAIR_ROUNDS, REPS, pedantic
+from bench_config import GD_BUDGET_S, N_GD, PAIR_ROUNDS, QUICK, REPS, pedantic
 
 from course_lib import problems as P
 from course_lib import schedules as S
@@ -128,3 +129,6 @@ def test_run_gd(benchmark, impl, rep):
     benchmark.extra_info.update(kind="trainer_numpy", impl=impl, rep=rep, steps=N_GD)
     fn = course_gd if impl == "course_lib" else hand_gd
     pedantic(benchmark, lambda: fn(problem, schedule), rounds=PAIR_ROUNDS, warmup_rounds=2)
+    if impl == "course_lib" and benchmark.stats and not QUICK:  # quick sizes measure nothing; no stats if disabled
+        best, budget = benchmark.stats.stats.min, GD_BUDGET_S * N_GD / 10**4
+        assert best < budget, f"{N_GD} run_gd steps took {best:.3f} s at best (budget {budget:.3f} s)"

@@ -6,13 +6,15 @@ Every notebook imports the rooms by name, with one line and no aliases::
 
 The rooms, from the bottom up (a room imports only rooms above it in this list):
 
-``validation``, ``lazy``, ``torch_optional``, ``display``
+``validation``, ``warn``, ``lazy``, ``torch_optional``, ``display``
     The argument checks every room uses (errors name the argument, the value and what is allowed),
+    the one way course_lib warns (``warn``: blamed on the learner's line, not on course_lib's),
     the lazy re-exports that keep torch out of a room until a torch-backed name is read, and,
     where torch is not installed, the notebook cell guard that turns a torch cell into one line
     ("this cell needs PyTorch") instead of a traceback, so that the NumPy lessons run on their own;
     and how results show in a notebook (``display``: markdown tables that render, progress bars that
-    store their final state, ``in_kernel()``).
+    store their final state, ``in_kernel()``, and the save hook that stores an explorer as its picture
+    and one line instead of a widget reference no reopened notebook can show).
 
 ``schedules``
     Learning-rate schedules as small immutable callables, vectorised over numpy arrays: the

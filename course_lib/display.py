@@ -5,6 +5,10 @@
 * :func:`progress_bar`: a tqdm text bar. In a Jupyter kernel it is one output line updated in
   place (a display with an id), so the notebook stores the bar's final state ("100% 56/56"),
   never a widget frozen at "0%"; elsewhere it writes to stderr and disappears when done.
+* :func:`pre_save_hook`: what a saved notebook keeps of its live widgets. The course's JupyterLab
+  (``python course.py lab``) runs it on every save, so a notebook reopened after the kernel is gone
+  shows each explorer's stored picture under one line saying how to make it live again, never
+  "Error displaying widget: model not found".
 
 >>> t = Table("| a | b |\\n|---|---|\\n| 1 | 2 |")
 >>> print(t)
@@ -19,7 +23,26 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-__all__ = ["Table", "progress_bar", "in_kernel"]
+__all__ = [
+    "Table",
+    "progress_bar",
+    "in_kernel",
+    "pre_save_hook",
+    "without_live_widgets",
+    "WIDGET_VIEW",
+    "STORED_PICTURE_LINE",
+    "STORED_WIDGET_LINE",
+    "LINE_MARK",
+]
+
+#: The MIME type of a live widget in a notebook output: a reference to a model in the kernel.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: Shown above an explorer's stored picture in a saved notebook (its live controls need the kernel).
+STORED_PICTURE_LINE = "A stored picture of the explorer: run this cell (Shift+Enter) to make it live again."
+#: Shown instead of a widget that left no picture (its model lived in the kernel, which is gone).
+STORED_WIDGET_LINE = "A control that needs the running kernel: run this cell (Shift+Enter) to show it again."
+#: The output metadata key that marks the line as the course's (tests and tools find it by it).
+LINE_MARK = "course_lib_stored_line"
 
 
 class Table(str):
@@ -82,3 +105,62 @@ def progress_bar(
     if in_kernel() and not disable:
         return tqdm(iterable, total=total, desc=desc, leave=True, file=_DisplayLine(), ncols=90, mininterval=0.5)
     return tqdm(iterable, total=total, desc=desc, disable=disable, leave=False)
+
+
+def _line_output(text: str) -> dict[str, Any]:
+    return {
+        "output_type": "display_data",
+        "data": {"text/markdown": f"*{text}*", "text/plain": text},
+        "metadata": {LINE_MARK: True},
+    }
+
+
+def without_live_widgets(notebook: dict[str, Any]) -> int:
+    """Replace, in place, every live widget reference in ``notebook``'s outputs; returns how many.
+
+    A widget's model lives in the kernel and is not saved, so a stored reference to it shows
+    "Error displaying widget: model not found" once the notebook is reopened. An output that also
+    holds a picture (an explorer: the PNG of its current frame) keeps the picture and gets
+    :data:`STORED_PICTURE_LINE` as an output just above it; any other widget output becomes
+    :data:`STORED_WIDGET_LINE`. Idempotent: a second pass finds no reference left.
+
+    >>> nb = {"cells": [{"cell_type": "code", "outputs": [{"output_type": "display_data",
+    ...     "data": {WIDGET_VIEW: {"model_id": "abc"}, "image/png": "iVBO", "text/plain": "a plot"},
+    ...     "metadata": {}}]}]}
+    >>> without_live_widgets(nb), [sorted(o["data"]) for o in nb["cells"][0]["outputs"]]
+    (1, [['text/markdown', 'text/plain'], ['image/png', 'text/plain']])
+    >>> without_live_widgets(nb)
+    0
+    """
+    replaced = 0
+    for cell in notebook.get("cells", []):
+        outputs = cell.get("outputs")
+        if not outputs:
+            continue
+        kept: list[dict[str, Any]] = []
+        for output in outputs:
+            data = output.get("data")
+            if not isinstance(data, dict) or WIDGET_VIEW not in data:
+                kept.append(output)
+                continue
+            replaced += 1
+            del data[WIDGET_VIEW]
+            if "image/png" in data:
+                kept += [_line_output(STORED_PICTURE_LINE), output]
+            else:
+                line = _line_output(STORED_WIDGET_LINE)
+                output["data"], output["metadata"] = line["data"], line["metadata"]
+                kept.append(output)
+        cell["outputs"] = kept
+    return replaced
+
+
+def pre_save_hook(model: dict[str, Any], path: str = "", contents_manager: Any = None, **kwargs: Any) -> None:
+    """A Jupyter server ``ContentsManager.pre_save_hook``: a notebook is saved without live widgets.
+
+    Only the file changes (see :func:`without_live_widgets`); the open notebook in the browser keeps
+    its live explorers. The server signs the notebook after this hook, so it stays trusted.
+    ``course.py`` configures it for the course's JupyterLab.
+    """
+    if model.get("type") == "notebook" and isinstance(model.get("content"), dict):
+        without_live_widgets(model["content"])

@@ -19,10 +19,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from course_lib.display import WIDGET_VIEW
+
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-
-
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def clean(nb: nbformat.NotebookNode) -> None:

@@ -12,7 +12,9 @@ NumPy claims on >= 200 seeds and >= 20 sets, torch claims on 10 sets, unless a c
 ``fresh_sets``. A line per claim shows its result and time and the projected total (from the
 claims timed so far and the previous table's times); the whole run is meant to take <= 30 min
 on 2 cores. By default two claims run at once in worker processes (``--jobs``), each with one
-core's worth of threads; ``--jobs 1`` runs them in this process and also shows each claim's first set.
+core's worth of threads; claims that read the same cached runs (``Claim.shares``: the same
+configurations on the same seeds) run one after the other in the same worker, so the runs are trained
+once. ``--jobs 1`` runs them in this process and also shows each claim's first set.
 
 Writes:
   * ``replication/results.json``: one row per claim (``Replication.row()`` plus the date it was
@@ -223,15 +225,15 @@ def _replicate_named(name: str, n_sets: int, source: str | None = None) -> dict:
 def _replicate_group(names: Sequence[str], n_sets: Sequence[int], source: str | None = None) -> list[dict]:
     """Replicate several claims one after the other in one worker process.
 
-    Claims of one topic module often share a cached experiment (the same runs on the same seeds), so
-    they go to the same worker and train once.
+    Claims that share cached runs (the same configurations on the same seeds: ``Claim.run_group``) go to
+    the same worker and train once.
     """
     return [_replicate_named(name, n, source) for name, n in zip(names, n_sets)]
 
 
-def _topic(name: str) -> str:
-    """The topic (claims module) of a claim name: ``restarts.from_w0`` -> ``restarts``."""
-    return name.split(".", 1)[0]
+def _run_group(c: Any) -> str:
+    """The key of the claims that share cached runs with ``c`` (``Claim.run_group``; the topic by default)."""
+    return getattr(c, "run_group", None) or c.name.split(".", 1)[0]
 
 
 def run(
@@ -246,8 +248,8 @@ def run(
 
     ``sets`` overrides each claim's number of fresh sets; ``per_set`` (seconds per set, by claim name,
     e.g. from :func:`previous_seconds`) projects the claims not run yet. ``jobs`` > 1 runs registered
-    claims in that many worker processes, one task per topic module (claims of a topic share cached runs;
-    longest expected first), each with its share of the cores
+    claims in that many worker processes, one task per group of claims sharing cached runs
+    (``Claim.run_group``; longest expected first), each with its share of the cores
     (``source``: where the workers find the claims, see :func:`_replicate_named`).
     """
     out = sys.stdout if out is None else out
@@ -274,8 +276,8 @@ def run(
             c.name: per_set.get(c.name, sum(known) / len(known) if known else 1.0) * n_sets[c.name] for c in claims
         }
         groups: dict[str, list[Any]] = {}
-        for c in claims:  # one task per topic: its claims share cached runs
-            groups.setdefault(_topic(c.name), []).append(c)
+        for c in claims:  # one task per group of claims that share cached runs
+            groups.setdefault(_run_group(c), []).append(c)
         order = sorted(groups.values(), key=lambda g: -sum(guess[c.name] for c in g))
         threads = max(1, core_count() // jobs)
         with cf.ProcessPoolExecutor(

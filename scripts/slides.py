@@ -8,9 +8,10 @@ Slide structure lives in each cell's standard ``metadata.slideshow.slide_type``,
 JupyterLab's live deck (jupyterlab-slideshow) and ``nbconvert --to slides`` read:
 
 * ``slide``: the title cell, and every markdown cell that opens with a ``##`` heading;
-* ``subslide``: a ``###`` heading, and any cell that would not fit on the slide it follows
-  (heights estimated by :func:`estimated_height`, checked in the browser by
-  tests/e2e/test_slides.py at 1280x720);
+* ``subslide``: a ``###`` heading, a cell tagged ``new-subslide`` (the author's break, where the
+  estimate is too rough: a table full of formulas, a quoted list), and any cell that would not fit
+  on the slide it follows (heights estimated by :func:`estimated_height`, checked in the browser
+  by tests/e2e/test_decks.py at 1280x720);
 * ``skip``: code that shows nothing and teaches nothing on a screen (imports, asserts, and
   assignments or loops that only feed asserts); see :func:`is_skippable`;
 * ``-``: everything else continues the current slide.
@@ -42,6 +43,8 @@ SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 PROJECTOR_PX = (1280, 720)
 #: Vertical room on a slide for content (reveal.js pads a section; keep a margin).
 SLIDE_BUDGET_PX = 600
+#: The cell tag that starts a sub-slide whatever the estimate says.
+BREAK_TAG = "new-subslide"
 #: npm packages a deck loads, served from beside it (the versions nbconvert 7.17's template expects).
 DECK_PACKAGES = ("reveal.js@4.0.2", "requirejs@2.3.7", "jquery@2.2.4", "mathjax@2.7.7")
 ASSETS = "_assets"
@@ -230,7 +233,7 @@ def slide_types(nb: Any, budget_px: int = SLIDE_BUDGET_PX) -> list[str]:
         elif is_skippable(cell):
             types.append("skip")
             continue
-        elif level == 3 or used + height > budget_px:
+        elif level == 3 or BREAK_TAG in cell.metadata.get("tags", ()) or used + height > budget_px:
             kind = "subslide"
         else:
             kind = "-"

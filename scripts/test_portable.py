@@ -1,7 +1,8 @@
 """The portability matrix: the unit tests and every notebook (nbval) under other CPUs' arithmetic.
 
     make test-portable                      # every variant, one after the other
-    make test-portable VARIANTS="avx2"      # some of them (what .ci/run does)
+    make test-portable VARIANTS="avx2"      # some of them
+    python scripts/test_portable.py avx2 --quick   # what .ci/run does (see below)
     python scripts/test_portable.py --list  # what each variant sets
 
 numpy, OpenBLAS, MKL/oneDNN and torch each pick their kernels for the CPU they run on,
@@ -13,8 +14,14 @@ emulate a CPU newer than itself: the AVX-512 case is covered by design (exact eq
 only where it holds by construction, tolerances elsewhere), not by this matrix.
 
 Each variant runs ``pytest tests notebooks --nbval-lax`` without the browser tests in a
-fresh process with its variables set, and the script prints one line per variant
-(passed, failed, skipped, seconds) and exits non-zero if any variant failed.
+fresh process with its variables set (one pytest worker per core, every property test with all
+its examples), and the script prints one line per variant (passed, failed, skipped, seconds) and
+exits non-zero if any variant failed. ``--quick`` is the lighter form CI runs after the whole
+suite: the unit tests (``course.py unit``'s selection: nothing marked integration, the property
+tests with a fifth of their examples) and every notebook, so every lesson's numbers and asserts
+still meet the variant's kernels; the integration tests run once, in ``course.py test`` (the
+editions and the benchmark harness compute what the notebooks and unit tests compute, the website
+nothing, and the fast claims' fresh-seed replication holds with a margin, not to the last bit).
 """
 
 from __future__ import annotations
@@ -95,8 +102,8 @@ VARIANTS: tuple[Variant, ...] = (
 BY_NAME = {v.name: v for v in VARIANTS}
 
 
-def pytest_command(junit: Path, extra: list[str]) -> list[str]:
-    """The suite a variant runs: unit tests and every notebook, no browser tests."""
+def pytest_command(junit: Path, extra: list[str], quick: bool = False) -> list[str]:
+    """The suite a variant runs: unit tests and every notebook, no browser tests (``quick``: see --quick)."""
     return [
         sys.executable,
         "-m",
@@ -107,7 +114,12 @@ def pytest_command(junit: Path, extra: list[str]) -> list[str]:
         "--nbval-current-env",
         "--nbval-cell-timeout=300",
         "-m",
-        "not e2e",
+        "not e2e and not integration" if quick else "not e2e",
+        f"--hypothesis-profile={'quick' if quick else 'thorough'}",
+        "-n",
+        "auto",
+        "--dist",
+        "loadfile",
         "--ignore=tests/e2e",
         "-p",
         "no:randomly",
@@ -130,7 +142,7 @@ def counts(junit: Path) -> dict[str, int]:
     return {"passed": total - fail - skipped, "failed": fail, "skipped": skipped}
 
 
-def run(variant: Variant, extra: list[str]) -> tuple[int, dict[str, int], float]:
+def run(variant: Variant, extra: list[str], quick: bool = False) -> tuple[int, dict[str, int], float]:
     """Run the suite under one variant; returns (exit code, counts, seconds)."""
     junit = ROOT / ".portable" / f"{variant.name}.xml"
     junit.parent.mkdir(exist_ok=True)
@@ -140,7 +152,7 @@ def run(variant: Variant, extra: list[str]) -> tuple[int, dict[str, int], float]
     if variant.env:
         print("   " + " ".join(f"{k}={v!r}" for k, v in variant.env.items()), flush=True)
     start = time.perf_counter()
-    code = subprocess.call(pytest_command(junit, extra), cwd=ROOT, env=env)
+    code = subprocess.call(pytest_command(junit, extra, quick), cwd=ROOT, env=env)
     return code, counts(junit), time.perf_counter() - start
 
 
@@ -149,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("variants", nargs="*", help=f"variants to run (default: all of {', '.join(BY_NAME)})")
     parser.add_argument("--list", action="store_true", help="print each variant's variables and exit")
     parser.add_argument("--pytest-args", default="", help="extra pytest arguments, e.g. '-x -k schedules'")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="the unit tests (no integration tests, fewer hypothesis examples) and every notebook: what .ci/run runs",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for v in VARIANTS:
@@ -167,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         if variant.x86_only and not x86:
             rows.append(f"{variant.name:9s} skipped: its variables name x86 kernels, this is {platform.machine()}")
             continue
-        code, c, seconds = run(variant, args.pytest_args.split())
+        code, c, seconds = run(variant, args.pytest_args.split(), args.quick)
         worst = max(worst, code)
         rows.append(
             f"{variant.name:9s} {c['passed']:5d} passed, {c['failed']} failed, {c['skipped']} skipped "

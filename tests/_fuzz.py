@@ -6,9 +6,10 @@ TypeError naming the argument. Never another exception, a numpy internal message
 RuntimeWarning (overflow encountered ...), a figure of nothing but NaNs, or a hang.
 
 Case counts: each test asks for ``examples(n)`` cases, n chosen so the whole fuzz suite runs
-in well under a minute on a loaded 2-core machine. ``FUZZ_EXAMPLES=10`` multiplies every
-count by 10 for a long local run. The profile is deterministic (``derandomize=True``): CI
-draws the same cases on every machine.
+in well under a minute on a loaded 2-core machine; the "quick" profile of ``course.py unit``
+runs a fifth of them, the "thorough" one of ``course.py test`` all (``scaled``).
+``FUZZ_EXAMPLES=10`` multiplies every count by 10 for a long local run. The profile is
+deterministic (``derandomize=True``): CI draws the same cases on every machine.
 """
 
 from __future__ import annotations
@@ -41,11 +42,24 @@ settings.register_profile(
 
 #: Multiplier of every case count (environment variable FUZZ_EXAMPLES, default 1).
 SCALE = float(os.environ.get("FUZZ_EXAMPLES", "1"))
+#: hypothesis's own default count: a profile that asks for fewer scales every explicit count down.
+FULL_EXAMPLES = 100
+
+
+def scaled(n: int) -> int:
+    """``n`` cases times FUZZ_EXAMPLES, times the loaded profile's share of a full run.
+
+    tests/conftest.py's "thorough" profile (``course.py test``, CI) keeps every case; "quick"
+    (the default, ``course.py unit``) asks for 20 of hypothesis's 100, so a fifth of ``n``, at
+    least 1. Called when a test module is collected, after pytest's ``--hypothesis-profile``.
+    """
+    share = min(1.0, settings.default.max_examples / FULL_EXAMPLES)
+    return max(1, int(round(n * SCALE * share)))
 
 
 def examples(n: int) -> settings:
-    """The fuzz profile with ``n`` cases (times FUZZ_EXAMPLES)."""
-    return settings(settings.get_profile("fuzz"), max_examples=max(1, int(round(n * SCALE))))
+    """The fuzz profile with ``scaled(n)`` cases."""
+    return settings(settings.get_profile("fuzz"), max_examples=scaled(n))
 
 
 # ---------------------------------------------------------------------------

@@ -20,10 +20,15 @@ from hypothesis import settings  # noqa: E402
 
 # Property tests draw the same examples on every machine and every run (CI must not pass or
 # fail by luck) and have no per-example deadline (a loaded 2-core runner is slow, not wrong).
-# HYPOTHESIS_PROFILE=explore draws fresh random examples, for a local hunt.
-settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+# Two sizes: "quick" (the default, what `course.py unit` runs: a fifth of the examples) and
+# "thorough" (every example: `course.py test`, hence CI, passes --hypothesis-profile=thorough).
+# A test's own count (``_fuzz.examples(n)``, ``max_examples=_fuzz.scaled(n)``) is scaled by the
+# profile too. HYPOTHESIS_PROFILE=explore draws fresh random examples (every one), for a local hunt.
+settings.register_profile("thorough", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("quick", settings.get_profile("thorough"), max_examples=20)
+settings.register_profile("ci", settings.get_profile("thorough"))  # the old name of "thorough"
 settings.register_profile("explore", deadline=None, print_blob=True)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 def _torch_missing(exc: BaseException | None) -> bool:
@@ -58,6 +63,26 @@ def pytest_runtest_call(item):
         raise
 
 
+#: pytest-xdist workers' end-of-session summaries (tests/e2e/conftest.py's browser measurements),
+#: by worker and section, printed by the controller, which has the terminal.
+_WORKER_SUMMARIES: dict[str, dict[str, list[str]]] = {}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    summaries = getattr(node, "workeroutput", {}).get("summaries")
+    if summaries:
+        _WORKER_SUMMARIES[node.gateway.id] = summaries
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    for worker, summaries in sorted(_WORKER_SUMMARIES.items()):
+        for section, lines in summaries.items():
+            terminalreporter.section(f"{section}, worker {worker}")
+            for line in lines:
+                terminalreporter.write_line(line)
+
+
 @pytest.fixture(autouse=True)
 def close_figures():
     yield
@@ -80,14 +105,28 @@ def built_site(tmp_path_factory):
 
     Returns (folder, stats) with stats = {"pages": ..., "seconds": ...}. The build itself
     fails on a Sphinx warning, a broken link, a missing image or a notebook without a page.
+    Under pytest-xdist the workers of a run share one build (tests/test_site_build.py and
+    tests/e2e/test_site_in_browser.py may run on different ones): the first builds it into the
+    run's temporary folder, under a file lock, the others read it.
     """
     import importlib.util
-    from pathlib import Path
+    import json
 
     script = Path(__file__).resolve().parent.parent / "scripts" / "build_site.py"
     spec = importlib.util.spec_from_file_location("build_site", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    out = tmp_path_factory.mktemp("site") / "html"
-    stats = module.build(out)
-    return out, stats, module
+    try:
+        from filelock import FileLock
+    except ImportError:  # pragma: no cover - filelock comes with torch and jupyter's tools
+        FileLock = None
+    if not os.environ.get("PYTEST_XDIST_WORKER") or FileLock is None:
+        out = tmp_path_factory.mktemp("site") / "html"
+        return out, module.build(out), module
+    shared = tmp_path_factory.getbasetemp().parent / "site"  # the run's folder, common to its workers
+    shared.mkdir(exist_ok=True)
+    with FileLock(str(shared / "build.lock")):
+        done = shared / "stats.json"
+        if not done.exists():
+            done.write_text(json.dumps(module.build(shared / "html")))
+        return shared / "html", json.loads(done.read_text()), module

@@ -3,17 +3,21 @@
 The student edition is the notebooks' own code with outputs cleared: the stored notebooks are
 executed top to bottom in a fresh kernel (tests/test_notebook_hygiene.py) and re-run by nbval in
 ``make test``, so their stored verdicts are what a class sees: every check "Not yet.", no error.
-The instructor edition is built and executed here: every check must answer "Correct!".
+The instructor edition is built and executed here: every check must answer "Correct!" (as far as
+it differs from the notebook nbval runs: ``instructor_to_execute``).
 """
 
 from __future__ import annotations
 
+import ast
+import re
 import time
 from pathlib import Path
 
 import editions  # scripts/editions.py (tests/conftest.py puts scripts/ on the path)
 import nbformat
 import pytest
+from execute_notebooks import execute  # scripts/execute_notebooks.py
 
 from course_lib import exercises
 
@@ -63,17 +67,76 @@ def test_an_exercise_without_its_placeholder_is_reported():
         editions.exercises(nb)
 
 
-@pytest.mark.integration  # executes every notebook of the instructor edition
-def test_instructor_edition_executes_with_every_check_correct(tmp_path):
-    start = time.perf_counter()
-    written = editions.build(NOTEBOOKS, tmp_path)
-    wrong = {}
+def bound_names(source: str) -> set[str]:
+    """The names a cell assigns or defines at its top level (an exercise's answer or function)."""
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        for target in node.targets if isinstance(node, ast.Assign) else []:
+            names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return names
+
+
+def instructor_to_execute(nb):
+    """The instructor edition of ``nb`` as far as it differs from what nbval already runs.
+
+    The instructor edition is the notebook with its exercise cells solved; nbval executes the
+    notebook itself in ``make test``. After the last exercise the cells are the same and see the
+    same state, unless they use a name an exercise binds (its answer or function): then the whole
+    edition is kept. So the cells after the last exercise are cut when none of them uses such a
+    name: they are executed once, by nbval, not twice.
+    """
+    solved = editions.instructor_source(nb)
+    found = editions.exercises(nb)
+    last = max(ex.index for ex in found)
+    names = set().union(*(bound_names(nb.cells[ex.index].source) for ex in found))
+    later = "\n".join(c.source for c in nb.cells[last + 1 :] if c.cell_type == "code")
+    if not any(re.search(rf"\b{re.escape(name)}\b", later) for name in names):
+        solved.cells = solved.cells[: last + 1]
+    return solved
+
+
+def test_the_instructor_edition_is_cut_only_where_nothing_later_uses_an_answer():
+    cells = [
+        "x = 1",
+        "answer = None  # your answer here\nexercises.check_total_steps(answer, n_examples=10, batch_size=5, epochs=1)",
+        "y = x + 1",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    assert len(instructor_to_execute(nb).cells) == 2
+    nb.cells.append(nbformat.v4.new_code_cell("print(answer)"))
+    assert len(instructor_to_execute(nb).cells) == 4
+
+
+def test_build_writes_both_editions(tmp_path):
+    written = editions.build(NOTEBOOKS[:2], tmp_path, execute_instructor=False)
+    assert (
+        [p.name for p in written["student"]]
+        == [p.name for p in written["instructor"]]
+        == [p.name for p in NOTEBOOKS[:2]]
+    )
     for path in written["instructor"]:
-        nb = nbformat.read(path, as_version=4)
-        errors = [o.get("ename") for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
-        assert not errors, f"{path.name}: errors {errors}"
-        bad = {i: v for i, v in editions.verdicts(nb).items() if v != editions.CORRECT}
-        if bad:
-            wrong[path.name] = bad
-    assert not wrong, f"exercises not answered correctly by the instructor edition: {wrong}"
-    print(f"instructor edition built and executed in {time.perf_counter() - start:.0f} s")
+        assert (
+            nbformat.read(path, as_version=4).cells[0].source
+            == nbformat.read(ROOT / "notebooks" / path.name, as_version=4).cells[0].source
+        )
+
+
+#: 00_start_here has no exercise: its instructor edition is the notebook, which nbval executes.
+WITH_EXERCISES = [p for p in NOTEBOOKS if editions.exercises(nbformat.read(p, as_version=4))]
+
+
+@pytest.mark.integration  # executes the instructor edition (up to its last exercise, see instructor_to_execute)
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.stem)
+def test_instructor_edition_executes_with_every_check_correct(path, tmp_path):
+    start = time.perf_counter()
+    target = tmp_path / path.name
+    nbformat.write(instructor_to_execute(nbformat.read(path, as_version=4)), target)
+    execute(target, cwd=path.parent)  # the way editions.build executes it
+    nb = nbformat.read(target, as_version=4)
+    errors = [o.get("ename") for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, f"{path.name}: errors {errors}"
+    wrong = {i: v for i, v in editions.verdicts(nb).items() if v != editions.CORRECT}
+    assert not wrong, f"{path.name}: exercises not answered correctly by the instructor edition: {wrong}"
+    print(f"{path.name}: instructor edition ({len(nb.cells)} cells) executed in {time.perf_counter() - start:.0f} s")

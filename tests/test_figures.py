@@ -26,17 +26,25 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_make_figures_matches_the_committed_figures(tmp_path):
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory):
+    """``make figures`` run once into a temporary folder: (the script, the folder)."""
+    script = _load_script()
+    out = tmp_path_factory.mktemp("figures")
+    assert script.main(["--out", str(out)]) == 0
+    return script, out
+
+
+def test_make_figures_matches_the_committed_figures(drawn):
     import matplotlib
 
     locked = re.search(r"^matplotlib==(\S+)", (Path(__file__).parent.parent / "requirements.lock").read_text(), re.M)
     if locked and matplotlib.__version__ != locked.group(1):
         # another matplotlib (course.py test-oldest) renders text and lines a little differently
         pytest.skip(f"figures/ is drawn with the lock's matplotlib {locked.group(1)}, this is {matplotlib.__version__}")
-    script = _load_script()
-    assert script.main(["--out", str(tmp_path)]) == 0
+    script, out = drawn
     for name, tol in script.FIGURES.items():
-        path = tmp_path / name
+        path = out / name
         assert path.exists() and path.stat().st_size > 10_000, name
         diff = compare_images(str(ROOT / "figures" / name), str(path), tol=tol, in_decorator=True)
         if diff is not None:
@@ -46,15 +54,13 @@ def test_make_figures_matches_the_committed_figures(tmp_path):
             )
 
 
-def test_make_figures_is_deterministic(tmp_path):
-    """The same machine draws the same bytes twice (the figure with trained nets is the test)."""
-    script = _load_script()
+def test_make_figures_is_deterministic(drawn, tmp_path):
+    """The same machine draws the same bytes twice (the figure with trained nets is the test):
+    once in ``make figures`` (the ``drawn`` fixture), once more here."""
+    script, out = drawn
     script.viz.use_course_style()
-    first, second = tmp_path / "a", tmp_path / "b"
-    for out in (first, second):
-        out.mkdir()
-        script.warmup(out)
-    assert _digest(first / "warmup.png") == _digest(second / "warmup.png")
+    script.warmup(tmp_path)
+    assert _digest(out / "warmup.png") == _digest(tmp_path / "warmup.png")
 
 
 def test_gallery_covers_the_catalog():

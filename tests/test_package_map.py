@@ -3,6 +3,7 @@
 * rooms import only rooms below them in the map's order;
 * no module is over 600 lines;
 * no private name (``_x``) is imported from another module;
+* no section banner is headed by a notebook number (rooms are by concept);
 * the NumPy half imports without torch.
 """
 
@@ -22,6 +23,7 @@ PACKAGE = Path(course_lib.__file__).parent
 #: the rooms in the map's order, bottom first
 ORDER = [
     "validation",
+    "warn",
     "lazy",
     "torch_optional",
     "display",
@@ -79,6 +81,15 @@ def test_rooms_import_only_lower_rooms(path):
 def test_no_module_is_over_600_lines(path):
     n = len(path.read_text().splitlines())
     assert n <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {n} lines (at most {MAX_LINES}): split it by concept"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_section_is_organised_by_notebook(path):
+    """Sections are named after concepts; a notebook may be cited in prose, not head a section."""
+    lines = path.read_text().splitlines()
+    banners = [lines[i + 1] for i in range(len(lines) - 1) if lines[i].startswith("# ---")]
+    by_notebook = [b for b in banners if re.search(r"notebook \d", b, re.IGNORECASE)]
+    assert not by_notebook, f"{path.relative_to(PACKAGE)} heads sections by notebook: {by_notebook}"
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))

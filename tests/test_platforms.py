@@ -29,6 +29,10 @@ import pytest
 
 pytest.importorskip("uv", reason="uv is in the test extra: pip install -e .[test]")
 
+# Network-bound (20-40 s with uv's cache cold) and about the locks, not the code: in `course.py test`
+# (CI), not in `course.py unit`.
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parent.parent
 #: The oldest Python the lock installs on (soupsieve 4.1.2 needs 3.11.5).
 PYTHON = "3.11.5"

@@ -59,6 +59,24 @@ def test_select_takes_claims_or_topics_and_can_leave_torch_out():
         script.select(claims, ["toy.nope"])
 
 
+def test_claims_that_share_runs_are_one_task_and_the_others_are_not():
+    """Issue 19: claims reading the same cached runs replicate in one worker (they train once); claims with
+    nothing in common run side by side (the two placements of notebook 03 §4, the decay claims)."""
+    claims = rp.all_claims()
+    group = {name: script._run_group(c) for name, c in claims.items()}
+    assert group["choosing.lm_cooldown_drop"] == group["choosing.lm_cosine_with_wsd"]
+    assert group["adaptive.schedule_helps_adamw"] == group["adaptive.sgd_cosine_lowest_loss"]
+    assert len({group[n] for n in claims if n.startswith("choosing.") and n.split(".")[1] in COMPARISON}) == 1
+    assert group["transformer.post_ln_needs_warmup"] != group["transformer.pre_ln_same_without_warmup"]
+    assert group["decay.below_constant_floor"] != group["decay.helps_more_as_peak_grows"]
+    student = {group[n] for n in ("clipping.adam_spike_survives_clipping", "warmup.adam_spike_without_warmup")}
+    assert len(student) == 1  # across topics: both read warmup.student_run on the same fresh seeds
+    assert script._run_group(COIN_FAIR) == "toy"  # by default, a claim's topic
+
+
+COMPARISON = ("peak_over_shape", "tuning_curves", "rate_costs", "one_seed_ranking_differs", "one_cycle_not_better")
+
+
 def test_projected_total_uses_the_previous_times_and_else_the_mean_so_far():
     n_sets = {"toy.coin_fair": 20, "toy.coin_majority": 10, "toy.always_ahead": 4}
     total, unknown = script.projected_total(

@@ -19,6 +19,9 @@ redraws (older ones are skipped). Outside a kernel (tests, scripts) a change red
 Every explorer has ``.controls`` (name -> widget), ``.update()``, ``.last_result``,
 ``.figure``, ``.image``, ``.snapshot_png()`` and ``.widget``; it displays itself in a notebook
 (the live widget plus the PNG of its current frame, for readers without a kernel).
+Warnings raised while it computes and draws: course_lib's own show in its status line
+(``.warnings``), the matplotlib noise :data:`QUIET_WARNINGS` names is silenced, any other
+reaches the notebook as usual.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import asyncio
 import base64
 import contextlib
 import html
+import re
 import warnings
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
@@ -36,6 +40,7 @@ from course_lib.display import in_kernel
 from course_lib.explorers.controls import Control, ParamSpec, make_control
 from course_lib.plotting.describe import describe_figure
 from course_lib.plotting.explorer_layout import explorer_figure, frame_png
+from course_lib.warn import CourseWarning
 
 __all__ = [
     "Explorer",
@@ -48,9 +53,27 @@ __all__ = [
     "RED",
     "GREEN",
     "ALT_CLASS",
+    "AMBER",
+    "QUIET_WARNINGS",
+    "explorer_warnings",
+    "first_sentence",
 ]
 
-RED, GREEN = "#b00020", "#1b5e20"
+RED, GREEN, AMBER = "#b00020", "#1b5e20", "#8a5300"
+
+#: Third-party warnings an explorer silences while it computes and draws: (category, regex
+#: matched at the start of the message). They say nothing a learner moving a slider can act
+#: on. Every other warning gets through: course_lib's own (:class:`~course_lib.warn.CourseWarning`)
+#: in the explorer's status line, the rest as Python shows warnings.
+#: The ones named are matplotlib's, raised when a slider makes a panel degenerate (a constant
+#: rate: equal y limits; a run that reached 0 or diverged: nothing positive on a log axis; no
+#: curve left to label); the explorers draw a message or keep the previous limits instead.
+QUIET_WARNINGS: tuple[tuple[type[Warning], str], ...] = (
+    (UserWarning, r"Attempt to set non-positive [xy]lim on a log-scaled axis will be ignored"),
+    (UserWarning, r"Attempting to set identical low and high [xy]lims makes transformation singular"),
+    (UserWarning, r"Data has no positive values, and therefore cannot be log-scaled"),
+    (UserWarning, r"No artists with labels found to put in legend"),
+)
 
 #: Seconds a change waits on the kernel's event loop before it redraws: changes that arrive
 #: meanwhile replace it (the latest value wins; no queue of stale redraws).
@@ -60,6 +83,34 @@ COALESCE_S = 0.01
 def message_html(text: str, color: str = "#222") -> str:
     """A status line as HTML (monospace, kept line breaks, escaped)."""
     return f"<div style='color:{color}; font-family:monospace; white-space:pre-wrap'>{html.escape(text)}</div>"
+
+
+@contextlib.contextmanager
+def explorer_warnings() -> Iterator[list[str]]:
+    """Sort the warnings raised inside: yields the list of course_lib's, filled on exit.
+
+    A :class:`~course_lib.warn.CourseWarning` is collected once (the first sentence of its
+    message: what happened; the rest tells a caller of a function which argument to change,
+    which an explorer's controls do not have); one that :data:`QUIET_WARNINGS` names is dropped;
+    any other is warned again where it was raised, under the caller's warning filters.
+    """
+    shown: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield shown
+    for w in caught:
+        if issubclass(w.category, CourseWarning):
+            text = first_sentence(str(w.message))
+            if text not in shown:
+                shown.append(text)
+        elif not any(issubclass(w.category, cat) and re.match(rx, str(w.message)) for cat, rx in QUIET_WARNINGS):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+
+
+def first_sentence(text: str) -> str:
+    """The text up to its first full stop followed by a space (all of it if there is none)."""
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
 
 
 def show_frame(fig: Any) -> None:
@@ -169,6 +220,8 @@ class Explorer:
         self.alt.add_class(ALT_CLASS)
         self.last_result: Any = None
         self.last_error: Exception | None = None  # what the last redraw raised (shown in the status line)
+        #: course_lib's warnings of the last update (first sentences), also shown in the status line
+        self.warnings: list[str] = []
         self.renders = 0
         self._png: bytes | None = None
         self._alt = ""
@@ -310,19 +363,21 @@ class Explorer:
     def update(self) -> None:
         """Compute from the current values, redraw the figure in place and render one frame."""
         values = self.values()
-        result = self.compute(values)
-        self.last_result = result
+        with explorer_warnings() as said:  # course_lib's warnings join the status line
+            result = self.compute(values)
+            self.last_result = result
+            if not isinstance(result, str):
+                text, color = self.describe(result, values)
+                self.draw(result, values)
+                self.render()
+        self.warnings = said
         if isinstance(result, str):
-            self.status.value = message_html(result, RED)
+            self.status.value = message_html("\n".join([result, *said]), RED)
             self.image.layout.display = "none"
             self.on_message(result)
             return
-        text, color = self.describe(result, values)
-        self.status.value = message_html(text, color) if text else ""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self.draw(result, values)
-            self.render()
+        lines = [message_html(text, color)] if text else []
+        self.status.value = "".join(lines + [message_html(f"warning: {w}", AMBER) for w in said])
 
     def on_message(self, message: str) -> None:
         """What else to clear when compute returns a message instead of a result."""

@@ -31,8 +31,7 @@ import traitlets
 from course_lib import schedules as S
 from course_lib.schedules.controls import ParamSpec
 from course_lib.schedules.controls import control_value as convert
-from course_lib.schedules.recipes import GD_SCHEDULES, gd_schedule
-from course_lib.schedules.registry import build_schedule, param_specs
+from course_lib.schedules.registry import GD_SCHEDULES, build_schedule, gd_schedule, param_specs
 from course_lib.validation import check_in
 
 __all__ = [

@@ -7,6 +7,7 @@ from typing import Any
 from course_lib.explorers.base import Explorer
 from course_lib.explorers.controls import Control
 from course_lib.plotting.diagnostics import plot_lr_sweeps
+from course_lib.plotting.live import Blit
 from course_lib.plotting.runs import plot_runs
 from course_lib.studies.results import RESULT_METRICS, describe_results, select_results
 from course_lib.validation import check_in
@@ -48,6 +49,8 @@ class ResultsExplorer(Explorer):
             ],
             columns=[["schedules"], ["metric", "band"]],
         )
+        self.blit = Blit(self.figure)
+        self._left_key: Any = None
         self.update()
 
     def compute(self, v: dict) -> tuple:
@@ -56,13 +59,19 @@ class ResultsExplorer(Explorer):
     def describe(self, result: tuple, v: dict) -> tuple[str, str]:
         return describe_results(self.comparison, v["schedules"]), "#222"
 
+    def paint(self) -> None:
+        """The tuning curves are the static layer (blitted, per selection); the right panel is drawn."""
+        self.blit.paint(self._left_key, [self.axes[1]], [])
+
     def draw(self, result: tuple, v: dict) -> None:
         sweeps, runs = result
         left, right = self.axes
-        left.cla()
+        if self._left_key != tuple(v["schedules"]):  # the tuning curves depend on the selection only
+            self._left_key = tuple(v["schedules"])
+            left.cla()
+            plot_lr_sweeps(sweeps, ax=left)
+            left.set_title("tuning: one run per rate", fontsize=12)
         right.cla()
-        plot_lr_sweeps(sweeps, ax=left)
-        left.set_title("tuning: one run per rate", fontsize=12)
         if runs:
             plot_runs(
                 runs,

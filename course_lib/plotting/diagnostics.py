@@ -103,7 +103,7 @@ def plot_range_test(result: Any, *, ax: Axes | None = None, show_raw: bool = Tru
 
 
 # ---------------------------------------------------------------------------
-# Learning-rate sweeps (notebook 06): score vs peak rate, one curve per schedule
+# Learning-rate sweeps: score vs peak rate, one curve per schedule
 # ---------------------------------------------------------------------------
 
 
@@ -205,7 +205,7 @@ def plot_lr_sweeps(
 
 
 # ---------------------------------------------------------------------------
-# Warm-up (notebook 03): sharpness during training, Adam's first steps
+# Warm-up: sharpness during training, Adam's first steps
 # ---------------------------------------------------------------------------
 
 

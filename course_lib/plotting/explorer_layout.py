@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections import OrderedDict
 from typing import Any
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
 from course_lib.plotting.style import course_style, fit_to_slide
@@ -38,6 +40,7 @@ __all__ = [
     "explorer_figure",
     "fixed_layout",
     "frame_png",
+    "ExplorerCanvas",
 ]
 
 #: Each explorer's figure: size (inches, at 100 dpi), panels in a row, their width ratios and
@@ -69,7 +72,7 @@ def explorer_figure(kind: str) -> tuple[Figure, list[Axes]]:
     spec = EXPLORER_FIGURES[kind]
     with course_style():
         fig = Figure(figsize=spec["figsize"], dpi=100)
-        FigureCanvasAgg(fig)
+        ExplorerCanvas(fig)
         fit_to_slide(fig)
         kw = {"width_ratios": spec["width_ratios"]} if "width_ratios" in spec else None
         axes = list(fig.subplots(1, spec["ncols"], squeeze=False, gridspec_kw=kw)[0])
@@ -110,8 +113,8 @@ def fixed_layout(fig: Figure) -> Figure:
     left as they are. The figure gets an Agg canvas of its own (it is rendered by :func:`frame_png`,
     not shown by pyplot). Returns ``fig``.
     """
-    if not isinstance(fig.canvas, FigureCanvasAgg):
-        FigureCanvasAgg(fig)
+    if not isinstance(fig.canvas, ExplorerCanvas):
+        ExplorerCanvas(fig)
     fit_to_slide(fig)
     specs = [ax.get_subplotspec() for ax in fig.axes]
     if not specs or any(spec is None for spec in specs) or len({id(s.get_gridspec()) for s in specs}) != 1:
@@ -140,8 +143,10 @@ def frame_png(fig: Figure, *, draw: bool = True) -> bytes:
         canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
     height, width = rgba.shape[:2]
-    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter type 0, then R G B ...
-    rows[:, 1:].reshape(height, width, 3)[...] = rgba[..., :3]
+    rows = np.empty((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter type 0, then R G B ...
+    rows[:, 0] = 0
+    for channel in range(3):  # one strided copy per channel: 7x faster than copying the (h, w, 3) view
+        rows[:, 1 + channel :: 3] = rgba[..., channel]
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, truecolour, no interlace
     return (
         b"\x89PNG\r\n\x1a\n"
@@ -153,3 +158,90 @@ def frame_png(fig: Figure, *, draw: bool = True) -> bytes:
 
 def _chunk(tag: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+
+# ---------------------------------------------------------------------------
+# Text drawn again from remembered glyphs
+# ---------------------------------------------------------------------------
+
+#: (string, position, angle, font, dpi, text settings) -> the glyph images Agg drew for it, in order
+_TEXT_CACHE: OrderedDict = OrderedDict()
+_TEXT_CACHE_SIZE = 4096
+
+
+class _Recorder:
+    """Stands in for a renderer's Agg core while one text is drawn: forwards every call, keeps a
+    copy of each glyph image drawn (``draw_text_image``)."""
+
+    def __init__(self, core: Any) -> None:
+        self.core, self.glyphs, self.ok = core, [], True
+
+    def draw_text_image(self, image: Any, x: Any, y: Any, angle: Any, gc: Any) -> None:
+        if isinstance(image, np.ndarray):
+            self.glyphs.append((image.copy(), x, y, angle))
+        else:  # an older matplotlib hands over its font object: nothing to keep
+            self.ok = False
+        self.core.draw_text_image(image, x, y, angle, gc)
+
+    def __getattr__(self, name: str) -> Any:
+        self.ok = False  # anything else drawn (a box...): not a text made of glyphs only
+        return getattr(self.core, name)
+
+
+class _TextCachingRenderer(RendererAgg):
+    """Agg, but a text drawn at the same place with the same font and settings as before is drawn
+    from the glyph images remembered then (laying out and rasterising a text is most of what a tick
+    label costs). The images and positions are the ones Agg computed: the pixels are the same."""
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):  # noqa: ANN001 - Agg's signature
+        if ismath:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        extra = (mtext.get_fontfeatures(), mtext.get_language()) if hasattr(mtext, "get_fontfeatures") else ()
+        key = (
+            s,
+            float(x),
+            float(y),
+            float(angle),
+            tuple(prop.get_family()),
+            prop.get_style(),
+            prop.get_variant(),
+            prop.get_weight(),
+            prop.get_stretch(),
+            prop.get_size_in_points(),
+            prop.get_file(),
+            prop.get_math_fontfamily(),
+            self.dpi,
+            bool(gc.get_antialiased()),
+            tuple(mpl.rcParams[k] for k in ("text.hinting", "text.hinting_factor", "text.kerning_factor")),
+            *[tuple(e) if isinstance(e, list) else e for e in extra],
+        )
+        glyphs = _TEXT_CACHE.get(key)
+        if glyphs is not None:
+            _TEXT_CACHE.move_to_end(key)
+            for image, gx, gy, gangle in glyphs:
+                self._renderer.draw_text_image(image, gx, gy, gangle, gc)
+            return None
+        core, recorder = self._renderer, _Recorder(self._renderer)
+        self._renderer = recorder
+        try:
+            super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        finally:
+            self._renderer = core
+        if recorder.ok:
+            _TEXT_CACHE[key] = recorder.glyphs
+            while len(_TEXT_CACHE) > _TEXT_CACHE_SIZE:
+                _TEXT_CACHE.popitem(last=False)
+        return None
+
+
+class ExplorerCanvas(FigureCanvasAgg):
+    """The explorers' Agg canvas: its renderer draws a text seen before from its remembered glyphs."""
+
+    def get_renderer(self) -> RendererAgg:
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        renderer = getattr(self, "renderer", None)
+        if getattr(self, "_lastKey", None) != key or not isinstance(renderer, _TextCachingRenderer):
+            self.renderer = _TextCachingRenderer(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer

@@ -19,6 +19,7 @@ same palette, markers, labels and rules as :func:`plot_schedules`, :func:`plot_p
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any, Mapping, Sequence
 
 import matplotlib as mpl
@@ -284,24 +285,38 @@ class LiveLoss:
 
 
 class Blit:
-    """Draw a figure's static layer once, then per frame restore it and draw only what moves.
+    """Draw a figure's static layer once per ``key``, then per frame restore it and draw only what moves.
 
     The static layer is every artist but ``moving_artists`` and the ``moving_axes`` (drawn whole:
-    their ticks change with the data). It is cached with ``canvas.copy_from_bbox`` and drawn again
-    only when ``key`` changes (e.g. another problem's contours). After :meth:`paint` the canvas
-    holds the frame: encode it with ``frame_png(fig, draw=False)``.
+    their ticks change with the data). It is cached with ``canvas.copy_from_bbox`` per ``key``
+    (e.g. a problem and its condition number: one contour picture each), the last ``size`` keys
+    kept (least recently used dropped), so moving back to a surface seen before costs no redraw of
+    its contours. The caller's artists must match the key (as :class:`LivePaths` keeps them): the
+    cache holds pixels, not artists. After :meth:`paint` the canvas holds the frame: encode it with
+    ``frame_png(fig, draw=False)``.
     """
 
-    def __init__(self, fig: Any) -> None:
+    def __init__(self, fig: Any, size: int = 8) -> None:
         self.fig = fig
         self.key: Any = None
-        self.background = None
+        self.size = size
+        self.backgrounds: OrderedDict = OrderedDict()  # (key, canvas size) -> the static layer's pixels
+
+    @property
+    def background(self) -> Any:
+        """The static layer of the current key (None before the first paint)."""
+        return self.backgrounds.get((self.key, self._canvas_size()))
+
+    def _canvas_size(self) -> tuple[float, ...]:
+        return tuple(self.fig.bbox.bounds)
 
     def paint(self, key: Any, moving_axes: Sequence[Axes], moving_artists: Sequence[Any]) -> None:
         canvas = self.fig.canvas
         for artist in moving_artists:
             artist.set_animated(True)  # left out of canvas.draw(): drawn below
-        if key != self.key or self.background is None:
+        slot = (key, self._canvas_size())
+        background = self.backgrounds.get(slot)
+        if background is None:
             for ax in moving_axes:
                 ax.set_visible(False)
             try:
@@ -309,9 +324,13 @@ class Blit:
             finally:
                 for ax in moving_axes:
                     ax.set_visible(True)
-            self.background, self.key = canvas.copy_from_bbox(self.fig.bbox), key
+            background = self.backgrounds[slot] = canvas.copy_from_bbox(self.fig.bbox)
+            while len(self.backgrounds) > self.size:
+                self.backgrounds.popitem(last=False)
         else:
-            canvas.restore_region(self.background)
+            self.backgrounds.move_to_end(slot)
+            canvas.restore_region(background)
+        self.key = key
         renderer = canvas.get_renderer()
         for artist in moving_artists:
             artist.draw(renderer)

@@ -255,7 +255,7 @@ def plot_loss_levels(levels: Mapping[str, float], *, ax: Axes | None = None) -> 
 
 
 # ---------------------------------------------------------------------------
-# Validation curves with the rate, and per-parameter step sizes (notebook 05)
+# Validation curves with the rate, and per-parameter step sizes
 # ---------------------------------------------------------------------------
 
 
@@ -405,7 +405,7 @@ def plot_step_sizes(
 
 
 # ---------------------------------------------------------------------------
-# Runs with different batch sizes: x in epochs (notebook 08)
+# Runs with different batch sizes: x in epochs
 # ---------------------------------------------------------------------------
 
 

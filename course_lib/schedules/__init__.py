@@ -22,11 +22,12 @@ Where things are (one file per family, as optax):
 * ``compose`` - the primitives :func:`ramp`, :func:`join`, :func:`scaled`, :func:`rescaled`
   and the composites built from them: :func:`warmup`, :func:`warmup_stable_decay`, :func:`noam`;
 * ``momentum`` - momentum (or beta1) schedules;
-* ``recipes`` - each shape fitted to (peak lr, T): :data:`STANDARD_SCHEDULES`, :func:`gd_schedule`...;
+* ``recipes`` - each shape fitted to (peak lr, T): :data:`STANDARD_SCHEDULES`, :func:`wsd_schedule`...;
 * ``controls`` and ``registry`` - one row per schedule (:data:`REGISTRY`): factory, example,
-  gallery picture, explorer controls, recipe, torch twin. Add a schedule: its class + its row;
+  gallery picture, explorer controls, recipe (:func:`gd_schedule`). Add a schedule: its class + its row (README);
 * ``torch_bridge`` - :func:`as_torch_scheduler` drives any torch optimizer (imports torch,
-  loaded only when you read ``schedules.as_torch_scheduler``).
+  loaded only when you read ``schedules.as_torch_scheduler``);
+* ``torch_twins`` - for each schedule class, torch's own scheduler giving the same rates (imports torch).
 
 One vocabulary
 --------------
@@ -140,12 +141,10 @@ from course_lib.schedules.momentum import (
     one_cycle_momentum,
 )
 from course_lib.schedules.recipes import (
-    GD_SCHEDULES,
     STANDARD_SCHEDULES,
     budget_cut_schedules,
     constant_schedule,
     cosine_schedule,
-    gd_schedule,
     one_cycle_schedule,
     scaled_schedule,
     sgdr_schedule,
@@ -155,11 +154,13 @@ from course_lib.schedules.recipes import (
 )
 from course_lib.schedules.registry import (
     CATALOG,
+    GD_SCHEDULES,
     MOMENTUM_CATALOG,
     REGISTRY,
     Entry,
     build_schedule,
     gallery,
+    gd_schedule,
     param_specs,
 )
 

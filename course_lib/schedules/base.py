@@ -16,6 +16,7 @@ implement ``_value(t)`` for a flat float64 array of validated steps.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import re
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ __all__ = [
     "check_bool",
     "int_if_whole",
     "accepts_aliases",
+    "factory",
 ]
 
 
@@ -102,7 +104,19 @@ def shaped_like(t: Any, values: Any) -> float | np.ndarray:
 
 @dataclass(frozen=True)
 class Schedule:
-    """Base class: subclasses implement ``_value(t)`` for a 1-d float64 array ``t >= 0``."""
+    """Base class: subclasses implement ``_value(t)`` for a 1-d float64 array ``t >= 0``.
+
+    Every schedule also says its ``horizon``: the number of steps (optimizer updates) it was
+    built for, the step where its planned decay ends, or None when it has none. The trainers
+    warn when a run's length differs from it (``training.plan.check_horizon``). A decay built
+    for T steps (linear, cosine, polynomial, 1-sqrt, one-cycle, WSD) has horizon T; a
+    composition asks its parts (a warm-up of W steps in front of a schedule: W + the
+    schedule's; a join: its last boundary + its last piece's; scaled and rescaled: their
+    schedule's). None: a constant, a ramp (it reaches its end value and holds it, fine in any
+    longer run), the decays without an end (step, multistep, piecewise constant, exponential,
+    inverse time, inverse sqrt, noam) and the repeating cycles (cyclic, cosine restarts: every
+    restart is an end, none is *the* end). Subclasses override the property.
+    """
 
     def __call__(self, t: float | int | Sequence[float] | np.ndarray) -> float | np.ndarray:
         """The learning rate for the update after ``t`` completed updates."""
@@ -110,6 +124,11 @@ class Schedule:
 
     def _value(self, t: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    @property
+    def horizon(self) -> int | None:
+        """Steps this schedule was built for (its planned end), or None: it has no end."""
+        return None
 
     @property
     def formula(self) -> str:
@@ -262,3 +281,36 @@ def accepts_aliases(**aliases: str) -> Callable[[Callable[..., Any]], Callable[.
         return call
 
     return wrap
+
+
+def factory(cls: type[Schedule], name: str, /, **aliases: str) -> Callable[..., Schedule]:
+    """The public function ``name`` that builds ``cls``: the class's parameters, checks and docstring.
+
+    The signature and the validation live once, in the class (its fields and
+    ``__post_init__``); the factory only adds the other libraries' names for its parameters
+    (``aliases``, alias=our_name, see :func:`accepts_aliases`) and names itself in errors.
+
+    >>> from course_lib.schedules.decay import CosineDecay
+    >>> cosine = factory(CosineDecay, "cosine", T_max="total_steps")
+    >>> cosine(0.1, T_max=100)
+    CosineDecay(lr=0.1, total_steps=100, min_lr=0.0)
+    >>> cosine(0.1)
+    Traceback (most recent call last):
+    TypeError: cosine() missing a required argument: 'total_steps'
+    """
+    signature = inspect.signature(cls).replace(return_annotation=cls.__name__)
+
+    def build(*args: Any, **kwargs: Any) -> Schedule:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as err:
+            raise TypeError(f"{name}() {err}") from None
+        return cls(*bound.args, **bound.kwargs)
+
+    build.__name__ = build.__qualname__ = name
+    build.__module__ = cls.__module__
+    build.__doc__ = cls.__doc__
+    build.__signature__ = signature  # type: ignore[attr-defined]
+    build.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    build.__annotations__["return"] = cls  # the class itself: typing.get_type_hints resolves it
+    return accepts_aliases(**aliases)(build) if aliases else build

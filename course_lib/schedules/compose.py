@@ -33,12 +33,11 @@ import numpy as np
 
 from course_lib.schedules.base import (
     Schedule,
-    accepts_aliases,
     check_increasing,
     check_lr,
     check_min_lr,
     check_schedule,
-    check_sequence,
+    factory,
 )
 from course_lib.schedules.decay import (
     constant,
@@ -93,6 +92,11 @@ class Ramp(Schedule):
         object.__setattr__(self, "end_lr", check_non_negative("end_lr", self.end_lr))
         object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=1))
 
+    @property
+    def horizon(self) -> None:
+        """None: a ramp reaches end_lr after total_steps and holds it, fine in any longer run."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         w, height = self.total_steps, self.end_lr - self.start_lr
         t = np.minimum(t, w)
@@ -131,6 +135,13 @@ class Join(Schedule):
         object.__setattr__(self, "schedules", schedules)
         object.__setattr__(self, "boundaries", boundaries)
 
+    @property
+    def horizon(self) -> int | None:
+        """The last boundary + the last piece's horizon; None if the last piece has none."""
+        last = self.schedules[-1].horizon
+        start = self.boundaries[-1] if self.boundaries else 0
+        return None if last is None else int(start + last)
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         starts = (0.0,) + tuple(float(b) for b in self.boundaries)
         index = np.searchsorted(np.asarray(self.boundaries, dtype=np.float64), t, side="right")
@@ -160,6 +171,11 @@ class Scaled(Schedule):
                 f"starting at {float(self.schedule(0))!r} (schedule={self.schedule!r})"
             )
 
+    @property
+    def horizon(self) -> int | None:
+        """The schedule's horizon (scaling the rate does not move its end)."""
+        return self.schedule.horizon
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         return self.factor * self.schedule(t)
 
@@ -182,6 +198,11 @@ class Rescaled(Schedule):
         object.__setattr__(self, "high", check_lr("high", self.high))
         object.__setattr__(self, "low", check_min_lr("low", self.low, self.high, "high"))
 
+    @property
+    def horizon(self) -> int | None:
+        """The shape's horizon (stretching the rates does not move its end)."""
+        return self.shape.horizon
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         return self.low + (self.high - self.low) * np.clip(self.shape(t), 0.0, 1.0)
 
@@ -203,6 +224,11 @@ class Composite(Schedule):
     def parts(self) -> Schedule:
         """The composition (``compose()``), built on first use and kept."""
         return self.compose()
+
+    @property
+    def horizon(self) -> int | None:
+        """The horizon of the composition it is (``parts.horizon``)."""
+        return self.parts.horizon
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         return self.parts(t)
@@ -318,55 +344,21 @@ class Noam(Composite):
 
 
 # ---------------------------------------------------------------------------
-# Factories: the public names
+# Factories: the public names (each is its class, plus other libraries' names for its parameters)
 # ---------------------------------------------------------------------------
 
-
-@accepts_aliases(init_value="start_lr", end_value="end_lr", transition_steps="total_steps")
-def ramp(start_lr: float, end_lr: float, total_steps: int) -> Ramp:
-    """start_lr + (end_lr - start_lr) * min(t, T)/T: a straight line over T steps, then flat (optax linear_schedule)."""
-    return Ramp(start_lr, end_lr, total_steps)
-
-
-def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Join:
-    """Schedule i from boundaries[i-1] on, with its clock restarted there (optax join_schedules)."""
-    if isinstance(schedules, Schedule) or not isinstance(schedules, Sequence):
-        raise TypeError(f"schedules must be a sequence of schedules, got schedules={schedules!r}")
-    check_sequence("boundaries", boundaries)
-    return Join(tuple(schedules), tuple(boundaries))
-
-
-def scaled(schedule: Schedule, factor: float) -> Scaled:
-    """factor * schedule(t)."""
-    return Scaled(schedule, factor)
-
-
-def rescaled(shape: Schedule, low: float, high: float) -> Rescaled:
-    """low + (high - low) * shape(t): a shape on [0, 1] stretched between two rates."""
-    return Rescaled(shape, low, high)
-
-
-@accepts_aliases(num_warmup_steps="warmup_steps")
-def warmup(schedule: Schedule, warmup_steps: int, start_lr: float = 0.0) -> Warmup:
-    """Linear warm-up from start_lr to schedule(0) over warmup_steps, then schedule(t - warmup_steps)."""
-    return Warmup(schedule, warmup_steps, start_lr)
-
-
-@accepts_aliases(
+ramp = factory(Ramp, "ramp", init_value="start_lr", end_value="end_lr", transition_steps="total_steps")
+join = factory(Join, "join")
+scaled = factory(Scaled, "scaled")
+rescaled = factory(Rescaled, "rescaled")
+warmup = factory(Warmup, "warmup", num_warmup_steps="warmup_steps")
+warmup_stable_decay = factory(
+    WarmupStableDecay,
+    "warmup_stable_decay",
     num_training_steps="total_steps",
     num_warmup_steps="warmup_steps",
     num_decay_steps="decay_steps",
     end_lr="min_lr",
     decay_type="decay",
 )
-def warmup_stable_decay(
-    lr: float, total_steps: int, warmup_steps: int, decay_steps: int, min_lr: float = 0.0, decay: str = "linear"
-) -> WarmupStableDecay:
-    """Warm-up, stable, decay (WSD): Hugging Face get_wsd_schedule with min_lr_ratio = min_lr / lr."""
-    return WarmupStableDecay(lr, total_steps, warmup_steps, decay_steps, min_lr, decay)
-
-
-@accepts_aliases(num_warmup_steps="warmup_steps")
-def noam(lr: float, warmup_steps: int) -> Noam:
-    """lr * t / W for t < W, then lr * sqrt(W / t): the Transformer schedule with peak lr."""
-    return Noam(lr, warmup_steps)
+noam = factory(Noam, "noam", num_warmup_steps="warmup_steps")

@@ -124,7 +124,12 @@ CONTROLS: dict[str, ParamSpec] = {
 
 
 def resolve(spec: ParamSpec, name: str, n_steps: int, factory_default: Any = None) -> ParamSpec:
-    """``spec`` with concrete numbers for a run of ``n_steps`` and the factory's default filled in."""
+    """``spec`` with concrete numbers for a run of ``n_steps`` and the factory's default filled in.
+
+    The default is the spec's own, else (for a step count) ``n_steps // per_run``, else
+    ``factory_default``, else the low end of the range; a slider's default is kept inside
+    its range. A registry row passes, for a required parameter, the value its recipe uses.
+    """
     default, high = spec.default, spec.high
     if spec.kind in ("int", "optional_int") and high is None:
         high = n_steps
@@ -137,9 +142,11 @@ def resolve(spec: ParamSpec, name: str, n_steps: int, factory_default: Any = Non
     elif default is None:
         default = factory_default
         if spec.kind in ("float", "log"):
-            default = float(default or 0.0)
+            default = spec.low if default is None else float(default)
         elif spec.kind == "choice" and default not in spec.options:
             default = spec.options[0]
+    if spec.kind in ("float", "log", "int") and None not in (default, spec.low, high):
+        default = min(max(default, spec.low), high)  # the slider starts inside its range (as a widget would)
     return dataclasses.replace(spec, name=name, default=default, high=high, per_run=None)
 
 

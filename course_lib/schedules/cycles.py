@@ -22,10 +22,10 @@ import numpy as np
 
 from course_lib.schedules.base import (
     Schedule,
-    accepts_aliases,
     check_decay_gamma,
     check_lr,
     check_min_lr,
+    factory,
     int_if_whole,
 )
 from course_lib.validation import check_flag, check_in, check_int, check_range, check_real
@@ -197,6 +197,11 @@ class CosineRestarts(Schedule):
         object.__setattr__(self, "min_lr", check_min_lr("min_lr", self.min_lr, self.lr))
         object.__setattr__(self, "cycle_decay", check_decay_gamma("cycle_decay", self.cycle_decay))
 
+    @property
+    def horizon(self) -> None:
+        """None: the cycles repeat without an end (every restart ends one; see cycle_ends)."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         i, t_cur, length = restart_position(t, self.cycle_steps, self.cycle_mult)
         peak = self.lr if self.cycle_decay == 1 else np.maximum(self.lr * self.cycle_decay**i, self.min_lr)
@@ -251,6 +256,11 @@ class Cyclic(Schedule):
         check_in("mode", self.mode, CYCLIC_MODES)
         object.__setattr__(self, "gamma", check_decay_gamma("gamma", self.gamma))
 
+    @property
+    def horizon(self) -> None:
+        """None: the cycles repeat without an end."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         down = self.step_size_up if self.step_size_down is None else self.step_size_down
         cycle, height = cyclic_shape(t, float(self.step_size_up), float(down))
@@ -297,6 +307,11 @@ class OneCycle(Schedule):
     def final_lr(self) -> float:
         return self.initial_lr / self.final_div_factor
 
+    @property
+    def horizon(self) -> int:
+        """total_steps: the step where the cycle ends (it holds its final rate after)."""
+        return self.total_steps
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         values = (self.initial_lr, self.max_lr, self.initial_lr, self.final_lr)
         phases = one_cycle_phases(self.total_steps, self.pct_start, self.three_phase, values)
@@ -304,11 +319,12 @@ class OneCycle(Schedule):
 
 
 # ---------------------------------------------------------------------------
-# Factories: the public names
+# Factories: the public names (each is its class, plus other libraries' names for its parameters)
 # ---------------------------------------------------------------------------
 
-
-@accepts_aliases(
+cosine_restarts = factory(
+    CosineRestarts,
+    "cosine_restarts",
     T_0="cycle_steps",
     T_mult="cycle_mult",
     eta_min="min_lr",
@@ -317,34 +333,5 @@ class OneCycle(Schedule):
     t_mul="cycle_mult",
     m_mul="cycle_decay",
 )
-def cosine_restarts(
-    lr: float, cycle_steps: int, cycle_mult: float = 1, min_lr: float = 0.0, cycle_decay: float = 1.0
-) -> CosineRestarts:
-    """SGDR: cosine within each cycle; cycle i lasts cycle_steps * cycle_mult**i, peak lr * cycle_decay**i."""
-    return CosineRestarts(lr, cycle_steps, cycle_mult, min_lr, cycle_decay)
-
-
-def cyclic(
-    base_lr: float,
-    max_lr: float,
-    step_size_up: int,
-    step_size_down: int | None = None,
-    mode: str = "triangular",
-    gamma: float = 1.0,
-) -> Cyclic:
-    """Smith's cyclical rates: "triangular", "triangular2", "exp_range" (torch CyclicLR)."""
-    return Cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma)
-
-
-@accepts_aliases(anneal_strategy="anneal", lr="max_lr")
-def one_cycle(
-    max_lr: float,
-    total_steps: int,
-    pct_start: float = 0.3,
-    div_factor: float = 25.0,
-    final_div_factor: float = 1e4,
-    anneal: str = "cos",
-    three_phase: bool = False,
-) -> OneCycle:
-    """1cycle policy (torch OneCycleLR), held at its final rate past total_steps."""
-    return OneCycle(max_lr, total_steps, pct_start, div_factor, final_div_factor, anneal, three_phase)
+cyclic = factory(Cyclic, "cyclic")
+one_cycle = factory(OneCycle, "one_cycle", anneal_strategy="anneal", lr="max_lr")

@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
 from course_lib.schedules.base import (
     Schedule,
-    accepts_aliases,
     check_bool,
     check_decay_gamma,
     check_increasing,
     check_lr,
     check_min_lr,
     check_sequence,
+    factory,
     int_if_whole,
 )
 from course_lib.validation import check_int, check_non_negative, check_positive
@@ -69,6 +68,11 @@ class Constant(Schedule):
     def __post_init__(self) -> None:
         object.__setattr__(self, "lr", check_lr("lr", self.lr))
 
+    @property
+    def horizon(self) -> None:
+        """None: a constant rate has no end."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         return np.full_like(t, self.lr)
 
@@ -88,6 +92,11 @@ class StepDecay(Schedule):
         object.__setattr__(self, "lr", check_lr("lr", self.lr))
         object.__setattr__(self, "step_size", check_int("step_size", self.step_size, minimum=1))
         object.__setattr__(self, "gamma", check_decay_gamma("gamma", self.gamma))
+
+    @property
+    def horizon(self) -> None:
+        """None: it decays every step_size steps without an end."""
+        return None
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         return self.lr * self.gamma ** np.floor(t / self.step_size)
@@ -110,6 +119,11 @@ class MultiStepDecay(Schedule):
         object.__setattr__(self, "lr", check_lr("lr", self.lr))
         object.__setattr__(self, "milestones", check_increasing("milestones", self.milestones))
         object.__setattr__(self, "gamma", check_decay_gamma("gamma", self.gamma))
+
+    @property
+    def horizon(self) -> None:
+        """None: it holds its last rate after the last milestone, fine in any longer run."""
+        return None
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         passed = np.searchsorted(np.asarray(self.milestones, dtype=np.float64), t, side="right")
@@ -136,6 +150,11 @@ class ExponentialDecay(Schedule):
         object.__setattr__(self, "decay_steps", int_if_whole(check_positive("decay_steps", self.decay_steps)))
         check_bool("staircase", self.staircase)
 
+    @property
+    def horizon(self) -> None:
+        """None: it decays without an end."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         p = np.floor(t / self.decay_steps) if self.staircase else t / self.decay_steps
         return self.lr * self.gamma**p
@@ -160,6 +179,11 @@ class InverseTimeDecay(Schedule):
         object.__setattr__(self, "decay_steps", int_if_whole(check_positive("decay_steps", self.decay_steps)))
         check_bool("staircase", self.staircase)
 
+    @property
+    def horizon(self) -> None:
+        """None: it decays without an end."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         p = np.floor(t / self.decay_steps) if self.staircase else t / self.decay_steps
         with np.errstate(over="ignore"):  # decay_rate * p past 1e308 is inf, and lr / inf = 0 is the limit
@@ -181,6 +205,11 @@ class InverseSqrtDecay(Schedule):
         object.__setattr__(self, "lr", check_lr("lr", self.lr))
         object.__setattr__(self, "decay_rate", check_non_negative("decay_rate", self.decay_rate))
         object.__setattr__(self, "decay_steps", int_if_whole(check_positive("decay_steps", self.decay_steps)))
+
+    @property
+    def horizon(self) -> None:
+        """None: it decays without an end."""
+        return None
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):  # decay_rate * t past 1e308 is inf, and lr / inf = 0 is the limit
@@ -205,6 +234,11 @@ class PolynomialDecay(Schedule):
         object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=1))
         object.__setattr__(self, "end_lr", check_min_lr("end_lr", self.end_lr, self.lr))
         object.__setattr__(self, "power", check_positive("power", self.power))
+
+    @property
+    def horizon(self) -> int:
+        """total_steps: the step where the decay ends."""
+        return self.total_steps
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         frac = 1 - np.minimum(t, self.total_steps) / self.total_steps
@@ -232,6 +266,11 @@ class LinearDecay(Schedule):
         object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=1))
         object.__setattr__(self, "end_lr", check_min_lr("end_lr", self.end_lr, self.lr))
 
+    @property
+    def horizon(self) -> int:
+        """total_steps: the step where the decay ends."""
+        return self.total_steps
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         frac = 1 - np.minimum(t, self.total_steps) / self.total_steps
         return (self.lr - self.end_lr) * frac + self.end_lr
@@ -255,6 +294,11 @@ class CosineDecay(Schedule):
         object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=1))
         object.__setattr__(self, "min_lr", check_min_lr("min_lr", self.min_lr, self.lr))
 
+    @property
+    def horizon(self) -> int:
+        """total_steps: the step where the decay ends."""
+        return self.total_steps
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         progress = np.minimum(t, self.total_steps) / self.total_steps
         return self.min_lr + (self.lr - self.min_lr) * (1 + np.cos(math.pi * progress)) / 2
@@ -277,6 +321,11 @@ class OneMinusSqrtDecay(Schedule):
         object.__setattr__(self, "lr", check_lr("lr", self.lr))
         object.__setattr__(self, "total_steps", check_int("total_steps", self.total_steps, minimum=1))
         object.__setattr__(self, "end_lr", check_min_lr("end_lr", self.end_lr, self.lr))
+
+    @property
+    def horizon(self) -> int:
+        """total_steps: the step where the decay ends."""
+        return self.total_steps
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         p = np.minimum(t, self.total_steps) / self.total_steps
@@ -306,54 +355,31 @@ class PiecewiseConstant(Schedule):
         object.__setattr__(self, "boundaries", boundaries)
         object.__setattr__(self, "values", values)
 
+    @property
+    def horizon(self) -> None:
+        """None: it holds its last value after the last boundary, fine in any longer run."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         index = np.searchsorted(np.asarray(self.boundaries, dtype=np.float64), t, side="right")
         return np.asarray(self.values)[index]
 
 
 # ---------------------------------------------------------------------------
-# Factories: the public names
+# Factories: the public names (each is its class, plus other libraries' names for its parameters)
 # ---------------------------------------------------------------------------
 
-
-def constant(lr: float) -> Constant:
-    """A fixed rate: lr(t) = lr."""
-    return Constant(lr)
-
-
-@accepts_aliases(initial_learning_rate="lr", init_value="lr")
-def step_decay(lr: float, step_size: int, gamma: float = 0.1) -> StepDecay:
-    """lr * gamma ** floor(t / step_size) (torch StepLR). step_size in steps."""
-    return StepDecay(lr, step_size, gamma)
-
-
-@accepts_aliases(initial_learning_rate="lr", init_value="lr")
-def multistep_decay(lr: float, milestones: Sequence[int], gamma: float = 0.1) -> MultiStepDecay:
-    """lr * gamma ** (number of milestones <= t) (torch MultiStepLR). Milestones in steps."""
-    check_sequence("milestones", milestones)
-    return MultiStepDecay(lr, tuple(milestones), gamma)
-
-
-@accepts_aliases(initial_learning_rate="lr", init_value="lr", decay_rate="gamma")
-def exponential_decay(lr: float, gamma: float, decay_steps: float = 1, staircase: bool = False) -> ExponentialDecay:
-    """lr * gamma ** (t / decay_steps), floored exponent if staircase (torch ExponentialLR, Keras ExponentialDecay)."""
-    return ExponentialDecay(lr, gamma, decay_steps, staircase)
-
-
-@accepts_aliases(initial_learning_rate="lr")
-def inverse_time_decay(
-    lr: float, decay_rate: float, decay_steps: float = 1, staircase: bool = False
-) -> InverseTimeDecay:
-    """lr / (1 + decay_rate * t / decay_steps) (Keras InverseTimeDecay)."""
-    return InverseTimeDecay(lr, decay_rate, decay_steps, staircase)
-
-
-def inverse_sqrt_decay(lr: float, decay_rate: float, decay_steps: float = 1) -> InverseSqrtDecay:
-    """lr / sqrt(1 + decay_rate * t / decay_steps)."""
-    return InverseSqrtDecay(lr, decay_rate, decay_steps)
-
-
-@accepts_aliases(
+constant = factory(Constant, "constant")
+step_decay = factory(StepDecay, "step_decay", initial_learning_rate="lr", init_value="lr")
+multistep_decay = factory(MultiStepDecay, "multistep_decay", initial_learning_rate="lr", init_value="lr")
+exponential_decay = factory(
+    ExponentialDecay, "exponential_decay", initial_learning_rate="lr", init_value="lr", decay_rate="gamma"
+)
+inverse_time_decay = factory(InverseTimeDecay, "inverse_time_decay", initial_learning_rate="lr")
+inverse_sqrt_decay = factory(InverseSqrtDecay, "inverse_sqrt_decay")
+polynomial_decay = factory(
+    PolynomialDecay,
+    "polynomial_decay",
     min_lr="end_lr",
     total_iters="total_steps",
     end_learning_rate="end_lr",
@@ -362,33 +388,25 @@ def inverse_sqrt_decay(lr: float, decay_rate: float, decay_steps: float = 1) -> 
     init_value="lr",
     initial_learning_rate="lr",
 )
-def polynomial_decay(lr: float, total_steps: int, end_lr: float = 0.0, power: float = 1.0) -> PolynomialDecay:
-    """(lr - end_lr) * (1 - min(t, T)/T) ** power + end_lr (torch PolynomialLR, Keras PolynomialDecay)."""
-    return PolynomialDecay(lr, total_steps, end_lr, power)
-
-
-@accepts_aliases(
-    min_lr="end_lr", total_iters="total_steps", end_value="end_lr", init_value="lr", transition_steps="total_steps"
+linear_decay = factory(
+    LinearDecay,
+    "linear_decay",
+    min_lr="end_lr",
+    total_iters="total_steps",
+    end_value="end_lr",
+    init_value="lr",
+    transition_steps="total_steps",
 )
-def linear_decay(lr: float, total_steps: int, end_lr: float = 0.0) -> LinearDecay:
-    """Straight line from lr to end_lr over total_steps, then flat (polynomial_decay with power 1)."""
-    return LinearDecay(lr, total_steps, end_lr)
-
-
-@accepts_aliases(end_lr="min_lr", eta_min="min_lr", T_max="total_steps", init_value="lr", initial_learning_rate="lr")
-def cosine_decay(lr: float, total_steps: int, min_lr: float = 0.0) -> CosineDecay:
-    """min_lr + (lr - min_lr)(1 + cos(pi min(t,T)/T))/2 (torch CosineAnnealingLR for t <= T, Keras CosineDecay)."""
-    return CosineDecay(lr, total_steps, min_lr)
-
-
-@accepts_aliases(min_lr="end_lr", num_decay_steps="total_steps")
-def one_minus_sqrt_decay(lr: float, total_steps: int, end_lr: float = 0.0) -> OneMinusSqrtDecay:
-    """end_lr + (lr - end_lr)(1 - sqrt(min(t, T)/T)): the 1-sqrt cooldown of WSD runs."""
-    return OneMinusSqrtDecay(lr, total_steps, end_lr)
-
-
-def piecewise_constant(boundaries: Sequence[int], values: Sequence[float]) -> PiecewiseConstant:
-    """values[i] where i = number of boundaries <= t."""
-    check_sequence("boundaries", boundaries)
-    check_sequence("values", values, "rates")
-    return PiecewiseConstant(tuple(boundaries), tuple(values))
+cosine_decay = factory(
+    CosineDecay,
+    "cosine_decay",
+    end_lr="min_lr",
+    eta_min="min_lr",
+    T_max="total_steps",
+    init_value="lr",
+    initial_learning_rate="lr",
+)
+one_minus_sqrt_decay = factory(
+    OneMinusSqrtDecay, "one_minus_sqrt_decay", min_lr="end_lr", num_decay_steps="total_steps"
+)
+piecewise_constant = factory(PiecewiseConstant, "piecewise_constant")

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from course_lib.schedules.base import Schedule, check_decay_gamma, evaluate
+from course_lib.schedules.base import Schedule, check_decay_gamma, evaluate, factory
 from course_lib.schedules.cycles import (
     CYCLIC_MODES,
     check_one_cycle_phases,
@@ -60,6 +60,11 @@ class ConstantMomentum(Schedule):
     def __post_init__(self) -> None:
         object.__setattr__(self, "momentum", check_range("momentum", self.momentum, 0.0, 1.0, high_open=True))
 
+    @property
+    def horizon(self) -> None:
+        """None: a constant momentum has no end."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         return np.full_like(t, self.momentum)
 
@@ -85,6 +90,11 @@ class OneCycleMomentum(Schedule):
         base, peak = check_momentum_pair(self.base_momentum, self.max_momentum, "base_momentum", "max_momentum")
         object.__setattr__(self, "base_momentum", base)
         object.__setattr__(self, "max_momentum", peak)
+
+    @property
+    def horizon(self) -> int:
+        """total_steps, like the :class:`OneCycle` it pairs with."""
+        return self.total_steps
 
     def _value(self, t: np.ndarray) -> np.ndarray:
         hi, lo = self.max_momentum, self.base_momentum
@@ -117,6 +127,11 @@ class CyclicMomentum(Schedule):
         check_in("mode", self.mode, CYCLIC_MODES)
         object.__setattr__(self, "gamma", check_decay_gamma("gamma", self.gamma))
 
+    @property
+    def horizon(self) -> None:
+        """None: the cycles repeat without an end."""
+        return None
+
     def _value(self, t: np.ndarray) -> np.ndarray:
         down = self.step_size_up if self.step_size_down is None else self.step_size_down
         cycle, height = cyclic_shape(t, float(self.step_size_up), float(down))
@@ -125,37 +140,12 @@ class CyclicMomentum(Schedule):
 
 
 # ---------------------------------------------------------------------------
-# Factories: the public names
+# Factories: the public names (each is its class, plus other libraries' names for its parameters)
 # ---------------------------------------------------------------------------
 
-
-def constant_momentum(momentum: float) -> ConstantMomentum:
-    """A fixed momentum."""
-    return ConstantMomentum(momentum)
-
-
-def one_cycle_momentum(
-    total_steps: int,
-    pct_start: float = 0.3,
-    base_momentum: float = 0.85,
-    max_momentum: float = 0.95,
-    anneal: str = "cos",
-    three_phase: bool = False,
-) -> OneCycleMomentum:
-    """The inverse momentum cycle that goes with :func:`one_cycle` (torch OneCycleLR's momentum)."""
-    return OneCycleMomentum(total_steps, pct_start, base_momentum, max_momentum, anneal, three_phase)
-
-
-def cyclic_momentum(
-    step_size_up: int,
-    step_size_down: int | None = None,
-    base_momentum: float = 0.8,
-    max_momentum: float = 0.9,
-    mode: str = "triangular",
-    gamma: float = 1.0,
-) -> CyclicMomentum:
-    """The inverse momentum cycle that goes with :func:`cyclic` (torch CyclicLR's momentum)."""
-    return CyclicMomentum(step_size_up, step_size_down, base_momentum, max_momentum, mode, gamma)
+constant_momentum = factory(ConstantMomentum, "constant_momentum")
+one_cycle_momentum = factory(OneCycleMomentum, "one_cycle_momentum")
+cyclic_momentum = factory(CyclicMomentum, "cyclic_momentum")
 
 
 def effective_lr(lr: Any, momentum: Any, n_steps: int) -> np.ndarray:

@@ -1,20 +1,19 @@
 """Recipes: a schedule's shape fitted to a peak rate ``lr`` and a run of ``total_steps`` updates.
 
 THE home of "shape x horizon" (fastai's idea): each recipe is a function ``(lr, T) ->
-Schedule``. The registry row of a schedule names its recipe (``REGISTRY[name].fit``);
+Schedule``. The registry row of a schedule names its recipe (``REGISTRY[name].fit``), and
+the GD explorers offer every row's recipe (:func:`~course_lib.schedules.registry.gd_schedule`);
 the tables below pick recipes for the lessons: :data:`STANDARD_SCHEDULES` (notebook 06's
-seven), :data:`GD_SCHEDULES` (the GD explorers), :func:`budget_cut_schedules` and
-:func:`scaled_schedule` (Goyal et al.'s large-batch recipe).
+seven), :func:`budget_cut_schedules` and :func:`scaled_schedule` (Goyal et al.'s large-batch recipe).
 
 >>> warmup_cosine_schedule(0.1, 100)
 Warmup(schedule=CosineDecay(lr=0.1, total_steps=90, min_lr=0.0), warmup_steps=10, start_lr=0.0)
->>> gd_schedule("step_decay", 0.5, 90)
+>>> step_thirds_schedule(0.5, 90)
 StepDecay(lr=0.5, step_size=30, gamma=0.1)
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import Callable
 
@@ -30,7 +29,7 @@ from course_lib.schedules.decay import (
     multistep_decay,
     step_decay,
 )
-from course_lib.validation import check_in, check_int, check_positive
+from course_lib.validation import check_int, check_positive
 
 __all__ = [
     "Recipe",
@@ -48,9 +47,6 @@ __all__ = [
     "restarts_schedule",
     "cyclic_schedule",
     "STANDARD_SCHEDULES",
-    "GD_RECIPES",
-    "GD_SCHEDULES",
-    "gd_schedule",
     "budget_cut_schedules",
     "scaled_schedule",
 ]
@@ -146,44 +142,6 @@ STANDARD_SCHEDULES: dict[str, Recipe] = {
     "SGDR": sgdr_schedule,
     "WSD": wsd_schedule,
 }
-
-#: The GD explorers' schedules: name -> (recipe, what it does in a few words).
-GD_RECIPES: dict[str, tuple[Recipe, str]] = {
-    "constant": (constant_schedule, "lr"),
-    "step_decay": (step_thirds_schedule, "lr x 0.1 every n/3 steps"),
-    "exponential_decay": (exponential_schedule, "lr -> lr/100 over n steps"),
-    "inverse_time_decay": (inverse_time_schedule, "lr / (1 + 10 t / n)"),
-    "linear_decay": (linear_decay_schedule, "lr -> 0 over n steps"),
-    "cosine_decay": (cosine_schedule, "cosine lr -> 0 over n steps"),
-    "warmup_cosine": (warmup_cosine_schedule, "warm-up n/10, then cosine"),
-    "cosine_restarts": (restarts_schedule, "cosine restarts every n/4"),
-    "cyclic": (cyclic_schedule, "triangle lr/10 .. lr, period n/5"),
-    "one_cycle": (one_cycle_schedule, "1cycle with peak lr"),
-    "warmup_stable_decay": (functools.partial(wsd_schedule, min_warmup_steps=1), "WSD: warm-up n/10, decay last n/5"),
-}
-
-#: GD explorer schedules: label -> how the schedule is built from (peak lr, n_steps).
-GD_SCHEDULES: dict[str, str] = {name: note for name, (_, note) in GD_RECIPES.items()}
-
-
-def gd_schedule(name: str, lr: float, n_steps: int) -> Schedule:
-    """The schedule ``name`` of :data:`GD_SCHEDULES`, with peak rate ``lr``, fitted to ``n_steps``.
-
-    Args:
-        name: a key of GD_SCHEDULES.
-        lr: the peak learning rate (> 0).
-        n_steps: the run length in steps (>= 2).
-
-    Raises:
-        ValueError: unknown name, lr <= 0 or n_steps < 2.
-
-    >>> gd_schedule("cyclic", 0.5, 100)
-    Cyclic(base_lr=0.05, max_lr=0.5, step_size_up=10, step_size_down=None, mode='triangular', gamma=1.0)
-    """
-    check_in("name", name, tuple(GD_RECIPES))
-    lr = check_positive("lr", lr)
-    n = check_int("n_steps", n_steps, minimum=2)
-    return GD_RECIPES[name][0](lr, n)
 
 
 def budget_cut_schedules(lr: float, total_steps: int) -> dict[str, Schedule]:

@@ -3,13 +3,13 @@
 A row (:class:`Entry`) holds every fact about a schedule that used to live in five
 tables: its factory, the example the tests build, the picture(s) of the gallery, the
 explorer controls that differ from the vocabulary's (:data:`~course_lib.schedules.controls.CONTROLS`),
-its recipe "shape fitted to (peak lr, T)" (:mod:`~course_lib.schedules.recipes`) and its
-torch twin (a function building the torch scheduler that gives the same rates; torch is
-imported only when a twin is built). Adding a schedule = its class + its row here.
+and its recipe "shape fitted to (peak lr, T)" (:mod:`~course_lib.schedules.recipes`).
+The torch scheduler that gives a schedule's rates (its twin) lives beside the torch bridge,
+in :mod:`~course_lib.schedules.torch_twins`. Adding a schedule = its class + its row here.
 
 Readers: :data:`CATALOG` (the schedules explorer's list), :func:`param_specs` and
 :func:`build_schedule` (the explorers' controls), :func:`gallery` (figures/), the tests
-(examples and torch cross-checks).
+(the examples).
 
 >>> REGISTRY["cosine_decay"].make()
 CosineDecay(lr=0.1, total_steps=50, min_lr=0.0)
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -50,7 +49,7 @@ from course_lib.schedules.decay import (
     step_decay,
 )
 from course_lib.schedules.momentum import constant_momentum, cyclic_momentum, one_cycle_momentum
-from course_lib.validation import check_in, check_int
+from course_lib.validation import check_in, check_int, check_positive
 
 __all__ = [
     "Entry",
@@ -60,16 +59,9 @@ __all__ = [
     "param_specs",
     "build_schedule",
     "gallery",
-    "with_lr",
-    "NoTorchTwin",
+    "GD_SCHEDULES",
+    "gd_schedule",
 ]
-
-#: A torch twin: (torch.optim.lr_scheduler, optimizer, schedule, **options) -> torch scheduler.
-TorchTwin = Callable[..., Any]
-
-
-class NoTorchTwin(ValueError):
-    """This schedule (or these parameters of it) has no torch scheduler giving the same rates."""
 
 
 @dataclass(frozen=True)
@@ -83,8 +75,8 @@ class Entry:
         gallery: n_steps -> {label: schedule}: its picture(s) in figures/schedule_gallery.png.
         controls: explorer controls that differ from the vocabulary's ``CONTROLS[param]``.
         fit: its recipe ``(lr, total_steps) -> Schedule``, or None.
-        torch_twin: ``(lr_scheduler, optimizer, schedule, **options) -> scheduler``, or None;
-            raises :class:`NoTorchTwin` for parameters torch cannot express.
+        note: what the recipe does, in a few words; a row with a recipe and a note is offered
+            by the GD explorers (:data:`GD_SCHEDULES`, the note is its label).
         catalog: False for compositions (warmup), which the catalog and explorers leave out.
     """
 
@@ -94,101 +86,44 @@ class Entry:
     gallery: Callable[[int], Mapping[str, Schedule]]
     controls: Mapping[str, ParamSpec] = field(default_factory=dict)
     fit: Callable[[float, int], Schedule] | None = None
-    torch_twin: TorchTwin | None = None
+    note: str = ""
     catalog: bool = True
 
     def make(self, **overrides: Any) -> Schedule:
         """The example schedule (``overrides`` replace some of its parameters)."""
         return self.factory(**{**self.example, **overrides})
 
+    @property
+    def schedule_class(self) -> type[Schedule]:
+        """The class the row's factory builds (``History.schedule`` configs name it)."""
+        return type(self.make())
+
     def specs(self, n_steps: int) -> dict[str, ParamSpec]:
-        """One control per factory parameter, in signature order, for a run of n_steps."""
+        """One control per factory parameter, in signature order, for a run of n_steps.
+
+        A parameter starts at the control's default, else the factory's; a required one
+        the control gives no default starts where the row's recipe puts it for this run
+        (or, without a recipe, at the example's value).
+        """
         out = {}
         for p, param in inspect.signature(self.factory).parameters.items():
-            default = None if param.default is inspect.Parameter.empty else param.default
             spec = self.controls.get(p, CONTROLS.get(p))
+            required = param.default is inspect.Parameter.empty
+            default = None if required else param.default
+            if required and (spec is None or (spec.default is None and spec.per_run is None)):
+                default = self.suggested(p, n_steps)
             out[p] = fallback_spec(p, default) if spec is None else resolve(spec, p, n_steps, default)
         return out
 
-    def torch_scheduler(self, optimizer: Any, schedule: Schedule, **options: Any) -> Any:
-        """The torch scheduler twin of ``schedule`` on ``optimizer`` (imports torch)."""
-        if self.torch_twin is None:
-            raise NoTorchTwin(f"{self.name} has no torch twin")
-        from torch.optim import lr_scheduler
-
-        return self.torch_twin(lr_scheduler, optimizer, schedule, **options)
-
-
-def with_lr(optimizer: Any, lr: float) -> Any:
-    """Set every param group's lr (the base rate torch's schedulers multiply) and return the optimizer."""
-    for group in optimizer.param_groups:
-        group["lr"] = lr
-    return optimizer
-
-
-def _require(ok: bool, schedule: Schedule, why: str) -> None:
-    if not ok:
-        raise NoTorchTwin(f"no torch scheduler gives the rates of {schedule!r}: {why}")
-
-
-def _exponential_twin(L: Any, opt: Any, s: Any) -> Any:
-    _require(s.decay_steps == 1 and not s.staircase, s, "torch ExponentialLR decays every step")
-    return L.ExponentialLR(with_lr(opt, s.lr), s.gamma)
-
-
-def _polynomial_twin(L: Any, opt: Any, s: Any) -> Any:
-    _require(s.end_lr == 0, s, "torch PolynomialLR always ends at 0")
-    return L.PolynomialLR(with_lr(opt, s.lr), total_iters=s.total_steps, power=s.power)
-
-
-def _linear_twin(L: Any, opt: Any, s: Any) -> Any:
-    _require(s.end_lr == 0, s, "the twin is LinearLR(start_factor=1, end_factor=0)")
-    return L.LinearLR(with_lr(opt, s.lr), start_factor=1.0, end_factor=0.0, total_iters=s.total_steps)
-
-
-def _restarts_twin(L: Any, opt: Any, s: Any) -> Any:
-    _require(float(s.cycle_mult).is_integer() and s.cycle_decay == 1, s, "torch needs an integer T_mult, no decay")
-    return L.CosineAnnealingWarmRestarts(
-        with_lr(opt, s.lr), T_0=s.cycle_steps, T_mult=int(s.cycle_mult), eta_min=s.min_lr
-    )
-
-
-def _piecewise_twin(L: Any, opt: Any, s: Any) -> Any:
-    ratios = [b / a for a, b in zip(s.values, s.values[1:])]
-    gamma = ratios[0] if ratios else 1.0
-    _require(
-        all(math.isclose(r, gamma, rel_tol=1e-12) for r in ratios),
-        s,
-        "MultiStepLR multiplies by one gamma at every milestone",
-    )
-    return L.MultiStepLR(with_lr(opt, s.values[0]), list(s.boundaries), gamma)
-
-
-def _noam_twin(L: Any, opt: Any, s: Any) -> Any:
-    w = s.warmup_steps  # Hugging Face get_inverse_sqrt_schedule(num_warmup_steps=w), timescale = w
-
-    def multiplier(step: int) -> float:
-        return step / max(1, w) if step < w else 1.0 / math.sqrt((step + w - w) / w)
-
-    return L.LambdaLR(with_lr(opt, s.lr), multiplier)
-
-
-def _wsd_twin(L: Any, opt: Any, s: Any) -> Any:
-    w, d, r = s.warmup_steps, s.decay_steps, s.min_lr / s.lr  # Hugging Face get_wsd_schedule
-    stable = s.total_steps - w - d
-
-    def multiplier(step: int) -> float:
-        if step < w:
-            return step / max(1, w) * (1 - r) + r
-        if step < w + stable:
-            return 1.0
-        if step < w + stable + d:
-            p = (step - w - stable) / max(1, d)
-            v = {"linear": 1.0 - p, "cosine": 0.5 * (1.0 + math.cos(math.pi * p)), "1-sqrt": 1.0 - math.sqrt(p)}
-            return v[s.decay] * (1 - r) + r
-        return r
-
-    return L.LambdaLR(with_lr(opt, s.lr), multiplier)
+    def suggested(self, param: str, n_steps: int) -> Any:
+        """A starting value for ``param``: the recipe's for a run of n_steps at lr 0.1, else the example's."""
+        try:
+            fitted = self.fit(CONTROLS["lr"].default, n_steps) if self.fit is not None else None
+        except (ValueError, TypeError):  # a recipe for longer runs
+            fitted = None
+        if isinstance(fitted, Schedule) and param in {f.name for f in dataclasses.fields(fitted)}:
+            return getattr(fitted, param)
+        return self.example.get(param)
 
 
 def _steps(name: str, per_run: int, low: int = 1) -> ParamSpec:
@@ -202,7 +137,7 @@ _ROWS = [
         dict(lr=0.1),
         lambda n: {"constant": constant(0.1)},
         fit=R.constant_schedule,
-        torch_twin=lambda L, opt, s: L.LambdaLR(with_lr(opt, s.lr), lambda step: 1.0),
+        note="lr",
     ),
     Entry(
         "step_decay",
@@ -210,7 +145,7 @@ _ROWS = [
         dict(lr=0.1, step_size=10),
         lambda n: {"step_decay": step_decay(0.1, step_size=300, gamma=0.3)},
         fit=R.step_thirds_schedule,
-        torch_twin=lambda L, opt, s: L.StepLR(with_lr(opt, s.lr), s.step_size, s.gamma),
+        note="lr x 0.1 every n/3 steps",
     ),
     Entry(
         "multistep_decay",
@@ -218,7 +153,6 @@ _ROWS = [
         dict(lr=0.1, milestones=[10, 30]),
         lambda n: {"multistep_decay": multistep_decay(0.1, [500, 800])},
         fit=R.step_schedule,
-        torch_twin=lambda L, opt, s: L.MultiStepLR(with_lr(opt, s.lr), list(s.milestones), s.gamma),
     ),
     Entry(
         "exponential_decay",
@@ -230,7 +164,7 @@ _ROWS = [
         },
         controls={"gamma": dataclasses.replace(CONTROLS["gamma"], default=0.5)},
         fit=R.exponential_schedule,
-        torch_twin=_exponential_twin,
+        note="lr -> lr/100 over n steps",
     ),
     Entry(
         "inverse_time_decay",
@@ -238,6 +172,7 @@ _ROWS = [
         dict(lr=0.1, decay_rate=0.5),
         lambda n: {"inverse_time_decay": inverse_time_decay(0.1, 0.01)},
         fit=R.inverse_time_schedule,
+        note="lr / (1 + 10 t / n)",
     ),
     Entry(
         "inverse_sqrt_decay",
@@ -250,7 +185,6 @@ _ROWS = [
         polynomial_decay,
         dict(lr=0.1, total_steps=50, power=2.0),
         lambda n: {"polynomial_decay": polynomial_decay(0.1, n, power=2.0)},
-        torch_twin=_polynomial_twin,
     ),
     Entry(
         "linear_decay",
@@ -258,23 +192,23 @@ _ROWS = [
         dict(lr=0.1, total_steps=50),
         lambda n: {"linear_decay": linear_decay(0.1, n)},
         fit=R.linear_decay_schedule,
-        torch_twin=_linear_twin,
+        note="lr -> 0 over n steps",
     ),
     Entry(
         "cosine_decay",
         cosine_decay,
         dict(lr=0.1, total_steps=50),
         lambda n: {"cosine_decay": cosine_decay(0.1, n)},
-        fit=R.cosine_schedule,  # torch rises again past T; equal for t <= T
-        torch_twin=lambda L, opt, s: L.CosineAnnealingLR(with_lr(opt, s.lr), s.total_steps, s.min_lr),
+        fit=R.cosine_schedule,
+        note="cosine lr -> 0 over n steps",
     ),
     Entry(
         "cosine_restarts",
         cosine_restarts,
         dict(lr=0.1, cycle_steps=10, cycle_mult=2),
         lambda n: {"cosine_restarts": cosine_restarts(0.1, 100, cycle_mult=2)},
-        fit=R.sgdr_schedule,
-        torch_twin=_restarts_twin,
+        fit=R.restarts_schedule,
+        note="cosine restarts every n/4",
     ),
     Entry(
         "cyclic",
@@ -282,16 +216,7 @@ _ROWS = [
         dict(base_lr=0.01, max_lr=0.1, step_size_up=5),
         lambda n: {"cyclic": cyclic(0.01, 0.1, step_size_up=100, mode="triangular2")},
         fit=R.cyclic_schedule,
-        torch_twin=lambda L, opt, s, **kw: L.CyclicLR(
-            with_lr(opt, s.base_lr),
-            s.base_lr,
-            s.max_lr,
-            s.step_size_up,
-            s.step_size_down,
-            s.mode,
-            s.gamma,
-            **{"cycle_momentum": False, **kw},
-        ),
+        note="triangle lr/10 .. lr, period n/5",
     ),
     Entry(
         "one_cycle",
@@ -299,26 +224,15 @@ _ROWS = [
         dict(max_lr=0.1, total_steps=50),
         lambda n: {"one_cycle": one_cycle(0.1, n)},
         controls={"total_steps": _steps("total_steps", 1, low=2)},
-        fit=R.one_cycle_schedule,  # torch raises past total_steps; we hold the final rate
-        torch_twin=lambda L, opt, s, **kw: L.OneCycleLR(
-            opt,
-            s.max_lr,
-            total_steps=s.total_steps,
-            pct_start=s.pct_start,
-            anneal_strategy=s.anneal,
-            div_factor=s.div_factor,
-            final_div_factor=s.final_div_factor,
-            three_phase=s.three_phase,
-            **{"cycle_momentum": False, **kw},
-        ),
+        fit=R.one_cycle_schedule,
+        note="1cycle with peak lr",
     ),
-    Entry("noam", noam, dict(lr=0.1, warmup_steps=10), lambda n: {"noam": noam(0.1, 100)}, torch_twin=_noam_twin),
+    Entry("noam", noam, dict(lr=0.1, warmup_steps=10), lambda n: {"noam": noam(0.1, 100)}),
     Entry(
         "piecewise_constant",
         piecewise_constant,
         dict(boundaries=[10, 20], values=[0.1, 0.05, 0.01]),
         lambda n: {"piecewise_constant": piecewise_constant([200, 600], [0.05, 0.1, 0.01])},
-        torch_twin=_piecewise_twin,
     ),
     Entry(
         "warmup",
@@ -326,6 +240,7 @@ _ROWS = [
         dict(schedule=cosine_decay(0.1, 40), warmup_steps=10),
         lambda n: {"warmup + cosine": warmup(cosine_decay(0.1, n - 100), 100)},
         fit=R.warmup_cosine_schedule,
+        note="warm-up n/10, then cosine",
         catalog=False,
     ),
     Entry(
@@ -335,7 +250,7 @@ _ROWS = [
         lambda n: {"warmup_stable_decay": warmup_stable_decay(0.1, n, 100, 200, decay="1-sqrt")},
         controls={"warmup_steps": _steps("warmup_steps", 10, low=0), "decay_steps": _steps("decay_steps", 5)},
         fit=R.wsd_schedule,
-        torch_twin=_wsd_twin,
+        note="WSD: warm-up n/10, decay last n/5",
     ),
 ]
 
@@ -351,6 +266,30 @@ MOMENTUM_CATALOG: dict[str, Callable[..., Schedule]] = {
     "one_cycle_momentum": one_cycle_momentum,
     "cyclic_momentum": cyclic_momentum,
 }
+
+
+#: The GD explorers' schedules: every row with a recipe and a note, name -> what the recipe does.
+GD_SCHEDULES: dict[str, str] = {row.name: row.note for row in _ROWS if row.fit is not None and row.note}
+
+
+def gd_schedule(name: str, lr: float, n_steps: int) -> Schedule:
+    """The recipe of row ``name`` (a key of :data:`GD_SCHEDULES`): peak rate ``lr``, fitted to ``n_steps``.
+
+    Args:
+        name: a key of GD_SCHEDULES.
+        lr: the peak learning rate (> 0).
+        n_steps: the run length in steps (>= 2).
+
+    Raises:
+        ValueError: unknown name, lr <= 0 or n_steps < 2.
+
+    >>> gd_schedule("cyclic", 0.5, 100)
+    Cyclic(base_lr=0.05, max_lr=0.5, step_size_up=10, step_size_down=None, mode='triangular', gamma=1.0)
+    """
+    check_in("name", name, tuple(GD_SCHEDULES))
+    lr = check_positive("lr", lr)
+    n_steps = check_int("n_steps", n_steps, minimum=2)
+    return REGISTRY[name].fit(lr, n_steps)
 
 
 def gallery(n_steps: int = 1000) -> dict[str, Schedule]:

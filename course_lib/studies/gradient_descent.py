@@ -6,6 +6,7 @@ Pure functions (no widgets): :func:`make_problem`, :func:`run_gd_experiment`, :f
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from typing import Any
 
@@ -15,7 +16,7 @@ from course_lib import problems as P
 from course_lib import training as T
 
 # the schedule presets fitted to (peak lr, n_steps): course_lib.schedules.registry after the merge
-from course_lib.schedules.recipes import gd_schedule
+from course_lib.schedules.registry import gd_schedule
 from course_lib.training.history import History
 from course_lib.validation import check_in
 
@@ -90,15 +91,24 @@ def run_gd_experiment(
         raise ValueError(
             f"noisy=True needs a problem with gradient noise (multi_basin), got problem_name={problem_name!r}"
         )
-    schedule = gd_schedule(schedule_name, lr, n_steps)
+    gd_schedule(schedule_name, lr, n_steps)  # checks the name, lr and n_steps before the cache sees them
+    settings = (float(condition_number), float(momentum), bool(noisy), int(seed))
+    run = _cached_run(problem_name, float(lr), schedule_name, int(n_steps), settings)
+    return dataclasses.replace(run, label=schedule_name if label is None else label)  # a copy: callers may relabel
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_run(problem_name: str, lr: float, schedule_name: str, n_steps: int, settings: tuple) -> History:
+    """One run, remembered: an explorer moved back to settings it showed before does not train again."""
+    kappa, momentum, noisy, seed = settings
     return T.run_gd(
-        problem,
-        schedule,
-        int(n_steps),
-        momentum=float(momentum),
+        make_problem(problem_name, kappa),
+        gd_schedule(schedule_name, lr, n_steps),
+        n_steps,
+        momentum=momentum,
         batch_size=1 if noisy else None,
-        seed=int(seed),
-        label=schedule_name if label is None else label,
+        seed=seed,
+        label=schedule_name,
     )
 
 

@@ -53,7 +53,7 @@ def _min_loss(problem: Any) -> float:
 
 
 # ---------------------------------------------------------------------------
-# Fixed learning rates (notebook 01): how far from the minimum, how fast
+# Fixed learning rates: how far from the minimum, how fast
 # ---------------------------------------------------------------------------
 
 
@@ -203,7 +203,7 @@ def steps_to_tolerance(history: History, problem: Any, rel_tol: float = 1e-6, st
 
 
 # ---------------------------------------------------------------------------
-# Decaying rates (notebook 02): how much a schedule moves in total
+# Decaying rates: how much a schedule moves in total
 # ---------------------------------------------------------------------------
 
 
@@ -239,7 +239,7 @@ def partial_sums(schedule: Any, n_steps: int, power: float = 1.0) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------
-# Per-parameter rates (notebook 05): progress along each axis
+# Per-parameter rates: progress along each axis
 # ---------------------------------------------------------------------------
 
 
@@ -285,7 +285,7 @@ def axis_progress(history: History, problem: Any, fraction: float = 0.1) -> list
 
 
 # ---------------------------------------------------------------------------
-# Large batches (notebook 08)
+# Large batches
 # ---------------------------------------------------------------------------
 
 

@@ -66,7 +66,7 @@ def run_plateau_experiment(
     from course_lib.studies.measures import excess_loss
     from course_lib.training.plateau import ReduceLROnPlateau
 
-    policy = ReduceLROnPlateau(
+    ReduceLROnPlateau(  # checks the settings (the runs below may come from the cache)
         lr,
         factor=factor,
         patience=patience,
@@ -76,12 +76,43 @@ def run_plateau_experiment(
         min_lr=min_lr,
     )
     problem = _plateau_problem()
-    common = dict(batch_size=batch_size, seed=seed)
-    constant = T.run_gd(problem, lr, n_steps, label=f"constant lr {lr:.3g}", **common)
-    plateau = T.run_gd(
-        problem, None, n_steps, plateau=policy, plateau_every=plateau_every, label="reduce on plateau", **common
+    constant = _constant_run(float(lr), n_steps, batch_size, seed)
+    settings = (factor, patience, cooldown, threshold, threshold_mode, min_lr)
+    plateau = _plateau_run(float(lr), settings, plateau_every, n_steps, batch_size, seed)
+    return [excess_loss(constant, problem), excess_loss(plateau, problem)]  # new Histories: the cache stays intact
+
+
+# Remembered runs (the explorer moves back and forth over the same settings): the constant run
+# does not depend on the policy's settings, so moving those trains the plateau run only.
+@functools.lru_cache(maxsize=32)
+def _constant_run(lr: float, n_steps: int, batch_size: int, seed: int) -> History:
+    return T.run_gd(_plateau_problem(), lr, n_steps, label=f"constant lr {lr:.3g}", batch_size=batch_size, seed=seed)
+
+
+@functools.lru_cache(maxsize=32)
+def _plateau_run(lr: float, settings: tuple, plateau_every: int, n_steps: int, batch_size: int, seed: int) -> History:
+    from course_lib.training.plateau import ReduceLROnPlateau
+
+    factor, patience, cooldown, threshold, threshold_mode, min_lr = settings
+    policy = ReduceLROnPlateau(
+        lr,
+        factor=factor,
+        patience=patience,
+        threshold=threshold,
+        threshold_mode=threshold_mode,
+        cooldown=cooldown,
+        min_lr=min_lr,
     )
-    return [excess_loss(constant, problem), excess_loss(plateau, problem)]
+    return T.run_gd(
+        _plateau_problem(),
+        None,
+        n_steps,
+        plateau=policy,
+        plateau_every=plateau_every,
+        label="reduce on plateau",
+        batch_size=batch_size,
+        seed=seed,
+    )
 
 
 def describe_plateau(runs: list[History], window: int | None = None) -> str:

@@ -274,6 +274,10 @@ class Claim:
         fresh_sets: number of fresh seed sets (default: :data:`MIN_NUMPY_SEEDS` seeds and
             :data:`MIN_NUMPY_SETS` sets for NumPy, :data:`TORCH_SETS` for torch).
         fast: cheap enough for ``make test``'s replication subset.
+        shares: claims with the same key reuse each other's cached runs (the same configurations on the
+            same seeds), so ``scripts/replicate.py`` replicates them one after the other in one process;
+            default (``""``): the topic, the part of ``name`` before the first ".". A claim whose runs
+            no other claim reads names itself, and the harness can run it beside its topic's others.
         register: add to the registry (``False`` for throw-away claims in tests and docs).
     """
 
@@ -287,6 +291,7 @@ class Claim:
     needs_torch: bool = False
     fresh_sets: int | None = None
     fast: bool = False
+    shares: str = ""
     register: dataclasses.InitVar[bool] = True
 
     def __post_init__(self, register: bool) -> None:
@@ -299,6 +304,11 @@ class Claim:
             if self.name in _REGISTRY and _REGISTRY[self.name].where != self.where:
                 raise ValueError(f"Claim {self.name!r} is already registered (from {_REGISTRY[self.name].where})")
             _REGISTRY[self.name] = self
+
+    @property
+    def run_group(self) -> str:
+        """The key of the claims that share cached runs with this one (:attr:`shares`, else the topic)."""
+        return self.shares or self.name.split(".", 1)[0]
 
     @property
     def set_size(self) -> int:

@@ -20,7 +20,7 @@ from course_lib import schedules as S
 from course_lib.training.factories import LOSSES, OPTIMIZERS, make_optimizer
 from course_lib.training.gd import adam_step
 from course_lib.training.history import History
-from course_lib.training.torch_loop import train_torch
+from course_lib.training.torch_loop import one_thread, train_torch
 from course_lib.validation import check_in, check_int, check_positive
 
 __all__ = ["sharpness", "SharpnessTrace", "sharpness_during_training", "adam_update_sizes", "first_step_ratio"]
@@ -83,20 +83,15 @@ def sharpness(
     params = [p for p in model.parameters() if p.requires_grad]
     generator = torch.Generator().manual_seed(seed)
     v = [torch.randn(p.shape, generator=generator) for p in params]
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # reproducible sums, like the trainers
-    try:
-        with torch.enable_grad():
-            grads = torch.autograd.grad(loss_fn(model(X), y), params, create_graph=True)
-            value = 0.0
-            for _ in range(n_iter):
-                norm = torch.sqrt(sum((a * a).sum() for a in v))
-                v = [a / norm for a in v]
-                hv = torch.autograd.grad(grads, params, grad_outputs=v, retain_graph=True)
-                value = float(sum((a * b).sum() for a, b in zip(hv, v)))
-                v = [a.detach() for a in hv]
-    finally:
-        torch.set_num_threads(threads)
+    with one_thread(), torch.enable_grad():  # one thread: reproducible sums, like the trainers
+        grads = torch.autograd.grad(loss_fn(model(X), y), params, create_graph=True)
+        value = 0.0
+        for _ in range(n_iter):
+            norm = torch.sqrt(sum((a * a).sum() for a in v))
+            v = [a / norm for a in v]
+            hv = torch.autograd.grad(grads, params, grad_outputs=v, retain_graph=True)
+            value = float(sum((a * b).sum() for a, b in zip(hv, v)))
+            v = [a.detach() for a in hv]
     return value
 
 

@@ -13,8 +13,9 @@ process. Everything saved is plain tensors and numbers, so the file loads with
 * :func:`epoch_batches` -- the batch order of an epoch, the same as
   :func:`course_lib.training.torch_loop.train_torch` uses, recomputed from (seed, epoch) so a
   resumed run sees the batches the uninterrupted one would have seen;
-* :func:`train_steps` -- a plain loop (``optimizer.step()`` then ``scheduler.step()``)
-  over updates ``start .. stop - 1``, returning a :class:`~course_lib.training.history.History`.
+* :func:`train_steps` -- updates ``start .. stop - 1`` at a torch scheduler's rates, made by
+  :func:`~course_lib.training.torch_loop.train_torch` (resumed at ``start``), the scheduler
+  stepped once per update, returning a :class:`~course_lib.training.history.History`.
 
 >>> import tempfile, torch
 >>> from pathlib import Path
@@ -40,17 +41,17 @@ True
 
 from __future__ import annotations
 
+import math
 import warnings
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from course_lib.training.history import History
 from course_lib.training.plan import steps_per_epoch
+from course_lib.training.torch_loop import TrainConfig, train_torch
 from course_lib.validation import check_flag, check_int
 
 __all__ = ["save_checkpoint", "load_checkpoint", "epoch_batches", "train_steps", "CheckpointError", "NoCheckpoint"]
@@ -287,26 +288,29 @@ def train_steps(
     batch_size: int = 64,
     seed: int = 0,
 ) -> History:
-    """Updates start, start+1, ..., stop-1 of a classification run: the textbook torch loop.
+    """Updates start, start+1, ..., stop-1 of a classification run driven by a torch scheduler.
 
-    Each update: loss on the next batch, ``zero_grad``, ``backward``,
-    ``optimizer.step()``, then ``scheduler.step()``. Update t uses the batch
-    ``t mod steps_per_epoch`` of epoch ``t // steps_per_epoch`` (:func:`epoch_batches`),
-    so a run split into pieces sees the same batches as a run in one piece. Uses one
-    CPU thread (restored afterwards), as train_torch does.
+    Update t uses the rate the scheduler gives after t ``scheduler.step()`` calls, and the
+    batch ``t mod steps_per_epoch`` of epoch ``t // steps_per_epoch`` (:func:`epoch_batches`),
+    so a run split into pieces sees the same batches and rates as a run in one piece. The
+    updates are :func:`~course_lib.training.torch_loop.train_torch`'s (``start=`` resumes it,
+    a stop rule ends it at ``stop``), with the scheduler's rates as its schedule and torch's
+    global random stream (which :func:`load_checkpoint` restores); afterwards the scheduler
+    has been stepped once per update, as ``optimizer.step(); scheduler.step()`` would. One
+    CPU thread (restored afterwards), a nan loss ends the run, as in train_torch.
 
     Args:
-        model, optimizer, scheduler: the run's objects; ``scheduler.last_epoch`` must
-            equal ``start`` (a fresh scheduler for start = 0, a loaded one to resume).
-        data: a Dataset with X_train and integer y_train.
+        model, optimizer, scheduler: the run's objects (one param group); ``scheduler.last_epoch``
+            must equal ``start`` (a fresh scheduler for start = 0, a loaded one to resume).
+        data: a Dataset with X_train, integer y_train, X_val and y_val.
         start: the first update's step (>= 0).
         stop: one past the last update's step (> start).
         batch_size: examples per update.
         seed: the batch-order seed.
 
     Returns:
-        A History with steps start .. stop-1, the lr each update used (read from the
-        optimizer) and the batch loss before it.
+        A History with steps start .. stop-1, the lr each update used and the batch loss
+        before it (and the validation loss of each epoch completed).
 
     Raises:
         TypeError, ValueError: bad arguments, naming them.
@@ -321,31 +325,38 @@ def train_steps(
             f"start must equal the scheduler's step count ({scheduler.last_epoch}), got start={start}: "
             "load the checkpoint of that step first"
         )
-    X = torch.as_tensor(data.X_train, dtype=torch.float32)
-    y = torch.as_tensor(data.y_train, dtype=torch.int64)
-    per_epoch = steps_per_epoch(len(X), batch_size)
-    lrs, losses, batches, epoch = [], [], None, -1
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        model.train()
-        for t in range(start, stop):
-            if t // per_epoch != epoch:
-                epoch = t // per_epoch
-                batches = epoch_batches(len(X), batch_size, seed, epoch)
-            idx = batches[t % per_epoch]
-            lrs.append(float(optimizer.param_groups[0]["lr"]))
-            loss = F.cross_entropy(model(X[idx]), y[idx])
-            losses.append(loss.item())
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            scheduler.step()
-    finally:
-        torch.set_num_threads(threads)
-    return History(
-        steps=np.arange(start, stop),
-        lr=np.array(lrs),
-        loss=np.array(losses),
-        config=dict(trainer="checkpoint.train_steps", start=start, stop=stop, batch_size=batch_size, seed=seed),
+    rates = _scheduler_rates(optimizer, scheduler, stop - start)
+    config = TrainConfig(
+        epochs=-(-stop // steps_per_epoch(len(data.X_train), batch_size)),
+        batch_size=batch_size,
+        optimizer=optimizer,
+        seed=seed,
+        max_loss=math.inf,
+        stop_when=lambda t, lr, loss: t + 1 >= stop,
+        start=start,
+        global_rng=True,
+        check_horizon=False,
     )
+    model.train()
+    history = train_torch(model, data, lambda t: rates[t - start] if start <= t < stop else 0.0, config)
+    optimizer.param_groups[0]["lr"] = rates[0]
+    for _ in range(history.n_steps):
+        scheduler.step()  # its count of updates, for save_checkpoint
+    history.config.update(trainer="checkpoint.train_steps", start=start, stop=stop)
+    return history
+
+
+def _scheduler_rates(
+    optimizer: torch.optim.Optimizer, scheduler: torch.optim.lr_scheduler.LRScheduler, n: int
+) -> list[float]:
+    """The rates of the scheduler's next ``n`` updates, read by stepping it; then put back as it was."""
+    saved = scheduler.state_dict()
+    rates = []
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Detected call of `lr_scheduler.step\\(\\)` before")
+        for _ in range(n):
+            rates.append(float(optimizer.param_groups[0]["lr"]))
+            scheduler.step()
+    scheduler.load_state_dict(saved)
+    optimizer.param_groups[0]["lr"] = rates[0]
+    return rates

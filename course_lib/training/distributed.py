@@ -64,7 +64,6 @@ import torch
 from torch import nn
 
 from course_lib.training import models as M
-from course_lib.training.gd import rates
 from course_lib.training.history import History
 from course_lib.training.launch import (
     FORKSERVER_PRELOAD,
@@ -79,6 +78,7 @@ from course_lib.training.launch import (
     start_fork_server,
     stop_processes,
 )
+from course_lib.training.plan import rates
 from course_lib.training.torch_loop import as_config, check_data, train_torch
 from course_lib.validation import check_int, check_positive
 

@@ -37,15 +37,14 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass
-from numbers import Real
-from typing import Any, Callable
+from dataclasses import dataclass, fields, replace
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from course_lib import schedules as S
 from course_lib.training.history import History, schedule_config
 from course_lib.training.plan import check_horizon as warn_on_horizon
+from course_lib.training.plan import describe, momenta, rates
 from course_lib.training.plateau import ReduceLROnPlateau
 from course_lib.training.problem_checks import check_learner_problem, real_values
 from course_lib.training.update_rules import (
@@ -80,6 +79,8 @@ __all__ = [
     "adam_step",
     "descend",
     "Descent",
+    "GDConfig",
+    "gd_config",
     "run_gd",
     "run_adaptive",
     "rates",
@@ -88,73 +89,6 @@ __all__ = [
     "METHODS",
     "DEFAULT_EPS",
 ]
-
-# ---------------------------------------------------------------------------
-# Shared argument handling (the torch loop uses rates, momenta and describe too)
-# ---------------------------------------------------------------------------
-
-
-def rates(schedule: Any, n_steps: int, plateau: ReduceLROnPlateau | None = None) -> np.ndarray:
-    """Learning rates schedule(0..n_steps-1); with a plateau policy, the factors schedule(t) / schedule(0).
-
-    ``schedule`` is a course_lib schedule, a function of the step or a number (a constant
-    rate); None only with a plateau policy (factors 1).
-    """
-    if plateau is not None and not isinstance(plateau, ReduceLROnPlateau):
-        raise TypeError(f"plateau must be a ReduceLROnPlateau or None, got plateau={plateau!r}")
-    if schedule is None:
-        if plateau is None:
-            raise TypeError(
-                "schedule must be a course_lib schedule or a learning rate > 0; "
-                "schedule=None is allowed only with a plateau policy"
-            )
-        return np.ones(n_steps)
-    if isinstance(schedule, bool) or not (isinstance(schedule, Real) or callable(schedule)):
-        raise TypeError(
-            f"schedule must be a course_lib schedule, a function of the step or a "
-            f"learning rate > 0, got schedule={schedule!r} ({type(schedule).__name__})"
-        )
-    if isinstance(schedule, Real):
-        value = float(schedule) if abs(schedule) <= MAX_MAGNITUDE else math.inf  # 10**400: no OverflowError
-        if not (math.isfinite(value) and value > 0):
-            raise ValueError(f"schedule (a constant lr) must be a finite number > 0, got schedule={schedule!r}")
-        values = np.full(n_steps, value)
-    else:
-        values = S.evaluate(schedule, n_steps)
-    bad = np.flatnonzero(~((values >= 0) & (values <= MAX_MAGNITUDE)))  # nan fails both
-    if bad.size:
-        t = int(bad[0])
-        raise ValueError(
-            f"schedule must give finite rates >= 0 (at most {MAX_MAGNITUDE:g}); got lr={values[t]!r} at step {t} "
-            f"from schedule={schedule!r}"
-        )
-    if plateau is None:
-        return values
-    if not values[0] > 0:
-        raise ValueError(f"schedule(0) must be > 0 to scale a plateau policy, got schedule(0)={values[0]!r}")
-    return values / values[0]
-
-
-def momenta(momentum: Any, n_steps: int, name: str = "momentum") -> np.ndarray:
-    """Momentum at steps 0..n_steps-1 from a number in [0, 1) or a momentum schedule."""
-    if isinstance(momentum, bool) or not (isinstance(momentum, Real) or callable(momentum)):
-        raise TypeError(f"{name} must be a number in [0, 1) or a momentum schedule, got {name}={momentum!r}")
-    if isinstance(momentum, Real):
-        return np.full(n_steps, check_range(name, momentum, 0.0, 1.0, high_open=True))
-    try:
-        values = S.evaluate(momentum, n_steps)
-    except TypeError as err:  # a function returning no number: said of the momentum, not of "schedule"
-        raise TypeError(f"{name} must be a number in [0, 1) or a momentum schedule: {err}") from None
-    bad = np.flatnonzero(~(np.isfinite(values) & (values >= 0) & (values < 1)))
-    if bad.size:
-        t = int(bad[0])
-        raise ValueError(f"{name} must stay in [0, 1); got {values[t]!r} at step {t} from {name}={momentum!r}")
-    return values
-
-
-def describe(value: Any) -> Any:
-    """A plain, printable description of a setting for ``History.config`` (repr of objects)."""
-    return value if value is None or isinstance(value, (bool, int, float, str)) else repr(value)
 
 
 def _path_losses(problem: Any, path: np.ndarray, chunk: int = 1024) -> np.ndarray:
@@ -305,23 +239,99 @@ def _history(run: Descent, schedule: Any, momentum: np.ndarray | None, label: st
     )
 
 
+@dataclass(frozen=True)
+class GDConfig:
+    """How :func:`run_gd` or :func:`run_adaptive` descends (everything but the problem, the
+    schedule and n_steps). Frozen: use ``dataclasses.replace(config, seed=1)`` for a variant.
+    Keywords build one: ``run_gd(p, s, n, momentum=0.9) == run_gd(p, s, n, GDConfig(momentum=0.9))``.
+
+    Attributes:
+        method: "sgd" (:func:`run_gd`), or "adagrad", "rmsprop", "adam" (:func:`run_adaptive`,
+            which defaults to "adam").
+        w0: start point, shape (dim,); None for ``problem.w0``.
+        momentum: SGD's momentum, a number in [0, 1) or a momentum schedule.
+        nesterov: Nesterov momentum (needs momentum).
+        betas: Adam's (beta1, beta2), each in [0, 1).
+        alpha: RMSProp's averaging constant in [0, 1).
+        eps: added to the adaptive rules' square root; None for torch's default (:data:`DEFAULT_EPS`).
+        batch_size: None for the full gradient, else the mini-batch size (>= 1).
+        seed: seed of the mini-batch sampling (>= 0).
+        plateau: a :class:`~course_lib.training.plateau.ReduceLROnPlateau` (SGD only), or None.
+        plateau_every: steps per plateau evaluation (>= 1).
+        clip_norm: clip each gradient to this Euclidean length (> 0), or None.
+        clip_value: clip each gradient coordinate into [-clip_value, clip_value] (> 0), or None.
+        max_norm: a parameter norm above this counts as divergence (> 0).
+        label: name for legends.
+        check_horizon: warn when the schedule was built for a number of steps other than n_steps
+            (:func:`~course_lib.training.plan.check_horizon`).
+    """
+
+    method: str = "sgd"
+    w0: Any = None
+    momentum: Any = 0.0
+    nesterov: bool = False
+    betas: tuple[float, float] = (0.9, 0.999)
+    alpha: float = 0.99
+    eps: float | None = None
+    batch_size: int | None = None
+    seed: int = 0
+    plateau: ReduceLROnPlateau | None = None
+    plateau_every: int = 100
+    clip_norm: float | None = None
+    clip_value: float | None = None
+    max_norm: float = 1e6
+    label: str = ""
+    check_horizon: bool = True
+
+    def __post_init__(self) -> None:
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        set_("method", check_in("method", self.method, ("sgd", *METHODS)))
+        for flag in ("nesterov", "check_horizon"):
+            set_(flag, check_flag(flag, getattr(self, flag)))
+        if not (isinstance(self.betas, (tuple, list)) and len(self.betas) == 2):
+            raise TypeError(f"betas must be a pair (beta1, beta2), got betas={self.betas!r}")
+        set_("betas", tuple(check_range(f"betas[{i}]", b, 0.0, 1.0, high_open=True) for i, b in enumerate(self.betas)))
+        set_("alpha", check_range("alpha", self.alpha, 0.0, 1.0, high_open=True))
+        set_("eps", None if self.eps is None else check_non_negative("eps", self.eps))
+        set_("batch_size", None if self.batch_size is None else check_int("batch_size", self.batch_size, minimum=1))
+        set_("seed", check_int("seed", self.seed, minimum=0))
+        if self.plateau is not None and not isinstance(self.plateau, ReduceLROnPlateau):
+            raise TypeError(f"plateau must be a ReduceLROnPlateau or None, got plateau={self.plateau!r}")
+        set_("plateau_every", check_int("plateau_every", self.plateau_every, minimum=1))
+        set_("clip_norm", None if self.clip_norm is None else check_positive("clip_norm", self.clip_norm))
+        set_("clip_value", None if self.clip_value is None else check_positive("clip_value", self.clip_value))
+        set_("max_norm", check_positive("max_norm", self.max_norm))
+
+
+_DEFAULTS = GDConfig()
+
+
+def _check_unused(config: GDConfig, names: tuple[str, ...], whose: str) -> None:
+    """Raise if one of ``names`` (options the other entry point reads) differs from its default."""
+    set_ = {n: getattr(config, n) for n in names if getattr(config, n) != getattr(_DEFAULTS, n)}
+    if set_:
+        raise TypeError(f"{', '.join(set_)} are {whose} options, not method={config.method!r}'s; got {set_}")
+
+
+def gd_config(config: GDConfig | None, options: Mapping[str, Any], method: str) -> GDConfig:
+    """``config`` with ``options`` (GDConfig field names) replaced; GDConfig(method=method, **options) without one."""
+    names = [f.name for f in fields(GDConfig)]
+    unknown = sorted(set(options) - set(names))
+    if unknown:
+        raise TypeError(f"unknown option(s) {unknown}; allowed: {names}")
+    if config is None:
+        return GDConfig(**{"method": method, **options})
+    if not isinstance(config, GDConfig):
+        raise TypeError(f"config must be a GDConfig or None, got config={config!r}")
+    return replace(config, **options) if options else config
+
+
 def run_gd(
     problem: Any,
     schedule: Any,
     n_steps: int,
-    *,
-    w0: Any = None,
-    momentum: Any = 0.0,
-    nesterov: bool = False,
-    batch_size: int | None = None,
-    seed: int = 0,
-    plateau: ReduceLROnPlateau | None = None,
-    plateau_every: int = 100,
-    clip_norm: float | None = None,
-    clip_value: float | None = None,
-    max_norm: float = 1e6,
-    label: str = "",
-    check_horizon: bool = True,
+    config: GDConfig | None = None,
+    **options: Any,
 ) -> History:
     """Gradient descent on a NumPy problem: w_{t+1} = w_t - lr(t) * g_t (:func:`sgd_step`).
 
@@ -346,19 +356,9 @@ def run_gd(
         schedule: a course_lib schedule, any function of the step, or a number (constant
             rate); None only together with ``plateau``.
         n_steps: number of updates (>= 1).
-        w0: start point, shape (dim,); default ``problem.w0``.
-        momentum: a number in [0, 1) or a momentum schedule.
-        nesterov: Nesterov momentum (needs momentum).
-        batch_size: None for the full gradient, else the mini-batch size (>= 1).
-        seed: seed of the mini-batch sampling.
-        plateau: a :class:`~course_lib.training.plateau.ReduceLROnPlateau`, or None.
-        plateau_every: steps per plateau evaluation (>= 1).
-        clip_norm: clip each gradient to this Euclidean length (> 0), or None.
-        clip_value: clip each gradient coordinate into [-clip_value, clip_value] (> 0), or None.
-        max_norm: a parameter norm above this counts as divergence (> 0).
-        label: name for legends.
-        check_horizon: warn when the schedule was built for a number of steps other than
-            ``n_steps`` (:func:`~course_lib.training.plan.check_horizon`).
+        config: a :class:`GDConfig` (method "sgd"); ``**options`` (its field names: w0, momentum,
+            nesterov, batch_size, seed, plateau, plateau_every, clip_norm, clip_value, max_norm,
+            label, check_horizon) build or override it.
 
     Returns:
         A :class:`History` with steps, lr, loss (loss before each update), momentum per step,
@@ -367,19 +367,20 @@ def run_gd(
     Raises:
         ValueError, TypeError: for a bad argument (never for a diverging run).
     """
+    c = gd_config(config, options, "sgd")
+    if c.method != "sgd":
+        raise ValueError(f"run_gd runs method='sgd'; for method={c.method!r} call run_adaptive")
+    _check_unused(c, ("betas", "alpha", "eps"), "run_adaptive's")
+    momentum, nesterov, plateau = c.momentum, c.nesterov, c.plateau
     n_steps = check_int("n_steps", n_steps, minimum=1)
-    nesterov, check_horizon = check_flag("nesterov", nesterov), check_flag("check_horizon", check_horizon)
-    batch_size = None if batch_size is None else check_int("batch_size", batch_size, minimum=1)
-    start, grad = _start_and_grad(problem, w0, batch_size, check_int("seed", seed, minimum=0))
-    grad = clipped(grad, clip_norm, clip_value)
-    plateau_every = check_int("plateau_every", plateau_every, minimum=1)
-    max_norm = check_positive("max_norm", max_norm)
+    start, grad = _start_and_grad(problem, c.w0, c.batch_size, c.seed)
+    grad = clipped(grad, c.clip_norm, c.clip_value)
     base = rates(schedule, n_steps, plateau)
     moms = momenta(momentum, n_steps)
     moving = callable(momentum) or moms[0] > 0
     if nesterov and not moving:
         raise ValueError(f"nesterov=True needs momentum > 0, got momentum={momentum!r}")
-    if check_horizon:
+    if c.check_horizon:
         warn_on_horizon(schedule, n_steps)
     if moving:
         m = moms.tolist()
@@ -393,15 +394,15 @@ def run_gd(
         rule,
         base,
         state=np.zeros(problem.dim),
-        max_norm=max_norm,
+        max_norm=c.max_norm,
         plateau=plateau,
-        plateau_every=plateau_every,
+        plateau_every=c.plateau_every,
     )
     return _history(
         run,
         schedule,
         moms[: len(run.loss)],
-        label,
+        c.label,
         dict(
             trainer="run_gd",
             problem=repr(problem),
@@ -410,13 +411,13 @@ def run_gd(
             w0=start.tolist(),
             momentum=describe(momentum),
             nesterov=nesterov,
-            batch_size=batch_size,
-            seed=seed,
+            batch_size=c.batch_size,
+            seed=c.seed,
             plateau=describe(plateau),
-            plateau_every=plateau_every,
-            clip_norm=clip_norm,
-            clip_value=clip_value,
-            max_norm=max_norm,
+            plateau_every=c.plateau_every,
+            clip_norm=c.clip_norm,
+            clip_value=c.clip_value,
+            max_norm=c.max_norm,
             plateau_lrs=run.plateau_lrs,
         ),
     )
@@ -470,19 +471,8 @@ def run_adaptive(
     problem: Any,
     schedule: Any,
     n_steps: int,
-    *,
-    method: str = "adam",
-    w0: Any = None,
-    betas: tuple[float, float] = (0.9, 0.999),
-    alpha: float = 0.99,
-    eps: float | None = None,
-    batch_size: int | None = None,
-    seed: int = 0,
-    clip_norm: float | None = None,
-    clip_value: float | None = None,
-    max_norm: float = 1e6,
-    label: str = "",
-    check_horizon: bool = True,
+    config: GDConfig | None = None,
+    **options: Any,
 ) -> History:
     """AdaGrad, RMSProp or Adam on a NumPy problem, with the global rate lr(t) = schedule(t).
 
@@ -496,18 +486,9 @@ def run_adaptive(
             (and ``stochastic_grad`` for mini-batches).
         schedule: a course_lib schedule, any function of the step, or a number (constant rate).
         n_steps: number of updates (>= 1).
-        method: "adagrad", "rmsprop" or "adam".
-        w0: start point, shape (dim,); default ``problem.w0``.
-        betas: Adam's (beta1, beta2), each in [0, 1).
-        alpha: RMSProp's averaging constant in [0, 1).
-        eps: added to the square root; None for torch's default (:data:`DEFAULT_EPS`).
-        batch_size: None for the full gradient, else the mini-batch size (>= 1).
-        seed: seed of the mini-batch sampling.
-        clip_norm: clip each gradient to this Euclidean length (> 0), or None.
-        clip_value: clip each gradient coordinate into [-clip_value, clip_value] (> 0), or None.
-        max_norm: a parameter norm above this counts as divergence (> 0).
-        label: name for legends.
-        check_horizon: warn when the schedule's horizon differs from ``n_steps``.
+        config: a :class:`GDConfig` (method "adagrad", "rmsprop" or "adam"); ``**options`` (its
+            field names: method (default "adam"), w0, betas, alpha, eps, batch_size, seed,
+            clip_norm, clip_value, max_norm, label, check_horizon) build or override it.
 
     Returns:
         A :class:`History` with steps, lr, loss (before each update), params of shape
@@ -522,22 +503,16 @@ def run_adaptive(
     >>> h.params.shape, h.diverged
     ((201, 2), False)
     """
-    method = check_in("method", method, METHODS)
-    check_horizon = check_flag("check_horizon", check_horizon)
-    if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
-        raise TypeError(f"betas must be a pair (beta1, beta2), got betas={betas!r}")
-    beta1 = check_range("betas[0]", betas[0], 0.0, 1.0, high_open=True)
-    beta2 = check_range("betas[1]", betas[1], 0.0, 1.0, high_open=True)
-    alpha = check_range("alpha", alpha, 0.0, 1.0, high_open=True)
-    eps = DEFAULT_EPS[method] if eps is None else check_non_negative("eps", eps)
+    c = gd_config(config, options, "adam")
+    method = check_in("method", c.method, METHODS)  # "sgd" is run_gd's
+    _check_unused(c, ("momentum", "nesterov", "plateau", "plateau_every"), "run_gd's (Adam's momentum is betas[0])")
+    (beta1, beta2), alpha = c.betas, c.alpha
+    eps = DEFAULT_EPS[method] if c.eps is None else c.eps
     n_steps = check_int("n_steps", n_steps, minimum=1)
-    batch_size = None if batch_size is None else check_int("batch_size", batch_size, minimum=1)
-    seed = check_int("seed", seed, minimum=0)
-    start, grad = _start_and_grad(problem, w0, batch_size, seed)
-    grad = clipped(grad, clip_norm, clip_value)
-    max_norm = check_positive("max_norm", max_norm)
+    start, grad = _start_and_grad(problem, c.w0, c.batch_size, c.seed)
+    grad = clipped(grad, c.clip_norm, c.clip_value)
     lrs = rates(schedule, n_steps, None)
-    if check_horizon:
+    if c.check_horizon:
         warn_on_horizon(schedule, n_steps)
     zeros = np.zeros(problem.dim)
     if method == "adagrad":
@@ -551,27 +526,27 @@ def run_adaptive(
             return w, (m, v)
 
         state = (zeros, zeros)
-    run = descend(problem, grad, start, rule, lrs, state=state, max_norm=max_norm)
+    run = descend(problem, grad, start, rule, lrs, state=state, max_norm=c.max_norm)
     done = len(run.loss)
     return _history(
         run,
         schedule,
         np.full(done, beta1) if method == "adam" else None,
-        label,
+        c.label,
         dict(
             trainer="run_adaptive",
             method=method,
             problem=repr(problem),
-            schedule=schedule if isinstance(schedule, (int, float)) else repr(schedule),
+            schedule=describe(schedule),
             n_steps=n_steps,
             w0=start.tolist(),
             betas=(beta1, beta2),
             alpha=alpha,
             eps=eps,
-            batch_size=batch_size,
-            seed=seed,
-            clip_norm=clip_norm,
-            clip_value=clip_value,
-            max_norm=float(max_norm),
+            batch_size=c.batch_size,
+            seed=c.seed,
+            clip_norm=c.clip_norm,
+            clip_value=c.clip_value,
+            max_norm=c.max_norm,
         ),
     )

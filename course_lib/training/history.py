@@ -76,25 +76,28 @@ def _required(f: dataclasses.Field) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
 
-def _concrete_schedule_classes() -> dict[str, type]:
-    """The schedule classes :func:`schedule_from_config` builds: every class of course_lib.schedules
-    that computes rates (not the bases ``Schedule`` and ``Composite``), by name."""
+def _schedule_classes() -> dict[str, type]:
+    """The classes :func:`schedule_from_config` rebuilds, by name: every registry row's class
+    (no re-export needed), and the other schedule classes of ``course_lib.schedules`` that compute
+    rates (the primitives ramp, join, scaled..., the momentum schedules; not the bases
+    ``Schedule`` and ``Composite``)."""
     from course_lib import schedules
+    from course_lib.schedules.registry import REGISTRY
 
     base = schedules.Schedule
-    found = {}
-    for name in dir(schedules):
-        cls = getattr(schedules, name)
+    classes = {}
+    for cls in vars(schedules).values():
         if not (isinstance(cls, type) and issubclass(cls, base) and dataclasses.is_dataclass(cls)):
             continue
         if cls._value is base._value or getattr(cls, "compose", None) is getattr(schedules.Composite, "compose"):
             continue  # abstract: no formula of its own
-        found[cls.__name__] = cls
-    return found
+        classes[cls.__name__] = cls
+    classes.update({row.schedule_class.__name__: row.schedule_class for row in REGISTRY.values()})
+    return classes
 
 
 def _schedule_class(name: Any) -> type:
-    classes = _concrete_schedule_classes()
+    classes = _schedule_classes()
     if not isinstance(name, str) or name not in classes:
         raise ValueError(
             f"config['class'] must name a schedule class of course_lib.schedules "

@@ -13,10 +13,12 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from types import SimpleNamespace
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -26,6 +28,7 @@ from course_lib.training.suggest import (
     SUGGESTERS,
     check_sweep,
     lr_sweep,
+    smooth_losses,
 )
 from course_lib.validation import (
     check_in,
@@ -35,7 +38,7 @@ from course_lib.validation import (
     check_range,
 )
 
-__all__ = ["RangeTestResult", "lr_range_test", "lr_range_test_numpy", "RANGE_TEST_RULES"]
+__all__ = ["RangeTestResult", "StopOnDivergence", "lr_range_test", "lr_range_test_numpy", "RANGE_TEST_RULES"]
 
 # ---------------------------------------------------------------------------
 # The result
@@ -153,25 +156,42 @@ def _suggest_all(lrs: np.ndarray, smoothed: np.ndarray, skip_start: int, skip_en
 # ---------------------------------------------------------------------------
 
 
-def _run_sweep(
-    step: Callable[[float], float], lrs: np.ndarray, beta: float, diverge_factor: float | None
-) -> tuple[np.ndarray, np.ndarray, int | None]:
-    """Call ``step(lr)`` (returns the loss before its update) for each rate until divergence."""
-    losses, smoothed = [], []
-    avg, best = 0.0, math.inf
-    for k, lr in enumerate(lrs):
-        loss = float(step(float(lr)))
+@dataclass
+class StopOnDivergence:
+    """A stop rule (``TrainConfig.stop_when``): stop once the smoothed loss diverges, fastai's ``stop_div``.
+
+    Called as ``rule(step, lr, loss)`` after each update, it keeps the bias-corrected moving
+    average of :func:`~course_lib.training.suggest.smooth_losses`,
+    avg_k = beta * avg_{k-1} + (1 - beta) * loss_k and smoothed_k = avg_k / (1 - beta ** (k + 1)),
+    and says stop (True) at the first k where smoothed_k is not finite or exceeds
+    ``factor`` times its best so far (factor None: only a non-finite one stops). It counts the
+    calls itself, so one rule serves one run (train_torch copies it for each run).
+
+    >>> rule = StopOnDivergence(factor=4.0, beta=0.0)
+    >>> [rule(k, 0.1, loss) for k, loss in enumerate([2.0, 1.0, 3.0, 5.0])]
+    [False, False, False, True]
+    """
+
+    factor: float | None = 4.0
+    beta: float = 0.98
+    avg: float = field(default=0.0, init=False, repr=False)
+    best: float = field(default=math.inf, init=False, repr=False)
+    calls: int = field(default=0, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.beta = check_range("beta", self.beta, 0.0, 1.0, high_open=True)
+        if self.factor is not None and not check_positive("factor", self.factor) > 1:
+            raise ValueError(f"factor must be > 1 (or None to stop only on nan/inf), got factor={self.factor!r}")
+
+    def __call__(self, step: int, lr: float, loss: float) -> bool:
         with np.errstate(all="ignore"):
-            avg = beta * avg + (1 - beta) * loss
-            smooth = avg / (1 - beta ** (k + 1))
-        losses.append(loss)
-        smoothed.append(smooth)
+            self.avg = self.beta * self.avg + (1 - self.beta) * loss
+            smooth = self.avg / (1 - self.beta ** (self.calls + 1))
+        self.calls += 1
         if not (math.isfinite(loss) and math.isfinite(smooth)):
-            return np.array(losses), np.array(smoothed), k
-        best = min(best, smooth)
-        if diverge_factor is not None and smooth > diverge_factor * best:
-            return np.array(losses), np.array(smoothed), k
-    return np.array(losses), np.array(smoothed), None
+            return True
+        self.best = min(self.best, smooth)
+        return self.factor is not None and smooth > self.factor * self.best
 
 
 def _check_common(
@@ -207,10 +227,12 @@ def _check_common(
     )
 
 
-def _result(
-    losses: np.ndarray, smoothed: np.ndarray, stop: int | None, lrs: np.ndarray, cfg: dict[str, Any], label: str
-) -> RangeTestResult:
-    lrs = lrs[: len(losses)].copy()
+def _result(losses: np.ndarray, lrs: np.ndarray, cfg: dict[str, Any], label: str) -> RangeTestResult:
+    """The result of a sweep that recorded ``losses``; where its stop rule fired is found by replaying it."""
+    lrs, losses = lrs[: len(losses)].copy(), np.asarray(losses, dtype=np.float64)
+    smoothed = smooth_losses(losses, cfg["smooth"])
+    rule = StopOnDivergence(cfg["diverge_factor"], cfg["smooth"])
+    stop = next((k for k, loss in enumerate(losses) if rule(k, lrs[k], loss)), None)
     stopped_early = stop is not None
     suggestions, note = _suggest_all(lrs, smoothed, cfg["skip_start"], cfg["skip_end"])
     return RangeTestResult(
@@ -298,9 +320,13 @@ def lr_range_test_numpy(
         return loss
 
     lrs = lr_sweep(cfg["start_lr"], cfg["end_lr"], cfg["num_steps"])
-    losses, smoothed, stop = _run_sweep(step, lrs, cfg["smooth"], cfg["diverge_factor"])
+    rule, losses = StopOnDivergence(cfg["diverge_factor"], cfg["smooth"]), []
+    for k, lr in enumerate(lrs):  # the torch test's loop is train_torch's; this one is a NumPy update
+        losses.append(step(float(lr)))
+        if rule(k, lr, losses[-1]):
+            break
     label = "GD range test" if batch_size is None else f"SGD range test (batch {batch_size})"
-    return _result(losses, smoothed, stop, lrs, cfg, label)
+    return _result(np.array(losses), lrs, cfg, label)
 
 
 # ---------------------------------------------------------------------------
@@ -346,19 +372,18 @@ def _loss_function(loss: Any, y: Any) -> Callable[[Any, Any], Any]:
     return mse
 
 
-def _optimizer(optimizer: Any, net: Any, lr: float, momentum: float, weight_decay: float) -> Any:
-    import torch
+def _sweep_data(X: Any, y: Any, batch_size: int, num_steps: int, seed: int, name: Any) -> SimpleNamespace:
+    """The sweep's batches laid end to end, for train_torch to visit in order (``shuffle=False``).
 
-    if isinstance(optimizer, torch.optim.Optimizer):
-        own = {id(p) for p in net.parameters()}
-        if not all(id(p) in own for g in optimizer.param_groups for p in g["params"]):
-            raise ValueError(
-                "optimizer must hold the parameters of model (pass model as the nn.Module the optimizer was built on)"
-            )
-        return optimizer
-    from course_lib.training.factories import make_optimizer
-
-    return make_optimizer(optimizer, net.parameters(), lr, momentum=momentum, weight_decay=weight_decay)
+    Passes over the data in orders from ``np.random.default_rng(seed)``, each cut into
+    ``len(X) // batch_size`` full batches (the incomplete last one dropped, as fastai does),
+    until ``num_steps`` batches; no validation split.
+    """
+    rng, per_pass = np.random.default_rng(seed), len(X) // batch_size * batch_size
+    passes = -(-num_steps * batch_size // per_pass)
+    order = np.concatenate([rng.permutation(len(X))[:per_pass] for _ in range(passes)])[: num_steps * batch_size]
+    X, y = X.numpy(), y.numpy()  # NumPy's gather: several times faster than torch's here
+    return SimpleNamespace(X_train=X[order], y_train=y[order], X_val=X[:0], y_val=y[:0], name=name)
 
 
 def lr_range_test(
@@ -383,7 +408,10 @@ def lr_range_test(
 
     One mini-batch per rate lr_k = start_lr * (end_lr / start_lr) ** (k / num_steps);
     stop early when the smoothed loss exceeds diverge_factor times its best or
-    a loss is nan/inf. The model's state_dict (weights and buffers), its
+    a loss is nan/inf. It is a :func:`~course_lib.training.torch_loop.train_torch` run (one
+    epoch over the sweep's batches, the rising rates as its schedule, a
+    :class:`StopOnDivergence` rule as ``stop_when``), as fastai's LRFinder is a callback on
+    ``fit``. The model's state_dict (weights and buffers), its
     train/eval mode and gradients, and the optimizer's state (if you pass an
     optimizer instance) are restored afterwards. Runs on one CPU thread and
     leaves torch's global random state untouched; same seed, same result.
@@ -413,7 +441,7 @@ def lr_range_test(
     import torch
 
     from course_lib.training.factories import LOSSES, OPTIMIZERS
-    from course_lib.training.torch_loop import check_model_fits
+    from course_lib.training.torch_loop import TrainConfig, train_torch
 
     cfg = _check_common(start_lr, end_lr, num_steps, smooth, diverge_factor, skip_start, skip_end, seed)
     batch_size = check_int("batch_size", batch_size, minimum=1)
@@ -442,48 +470,53 @@ def lr_range_test(
     )
 
     lrs = lr_sweep(cfg["start_lr"], cfg["end_lr"], cfg["num_steps"])
-    rng = np.random.default_rng(cfg["seed"])
-    n_batches = len(X) // batch_size
-    order: list[np.ndarray] = []
+    instance = isinstance(optimizer, torch.optim.Optimizer)
+    config = TrainConfig(
+        epochs=1,  # one pass over the sweep's batches, in their order
+        batch_size=batch_size,
+        optimizer=optimizer,
+        momentum=momentum if optimizer == "sgd" else 0.0,
+        betas=(momentum, 0.999) if optimizer in ("adam", "adamw") else (0.9, 0.999),
+        weight_decay=0.0 if instance else weight_decay,
+        loss=loss_fn,
+        seed=cfg["seed"],
+        max_loss=math.inf,  # every loss is recorded: the stop rule reads nan/inf and explosions
+        stop_when=StopOnDivergence(cfg["diverge_factor"], cfg["smooth"]),
+        shuffle=False,
+        check_horizon=False,
+    )
+    sweep = _sweep_data(X, y, batch_size, cfg["num_steps"], cfg["seed"], getattr(data, "name", None))
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
+    def build() -> torch.nn.Module:  # a model built by the run, in training mode
+        net = model()
+        if not isinstance(net, torch.nn.Module):
+            raise TypeError(f"model() must return an nn.Module, got {type(net).__name__}")
+        return net.train()
+
+    given = isinstance(model, torch.nn.Module)
+    with _put_back(model, optimizer if instance else None) if given else contextlib.nullcontext():
+        history = train_torch(model if given else build, sweep, lrs.__getitem__, config)  # lr_k = lrs[k]
+    losses = history.loss
+    if history.diverged and history.diverged_step < cfg["num_steps"]:  # a nan loss (not applied): the end
+        losses = np.append(losses, math.nan)
+    return _result(losses, lrs, cfg, f"range test ({cfg['optimizer']})")
+
+
+@contextlib.contextmanager
+def _put_back(net: Any, optimizer: Any) -> Iterator[None]:
+    """Train ``net`` in the block, then put back its weights, buffers, mode and gradients (and the
+    state of ``optimizer``, if one is given): the range test is a measurement, not training."""
+    state = copy.deepcopy(net.state_dict())
+    grads = [None if p.grad is None else p.grad.detach().clone() for p in net.parameters()]
+    training = net.training
+    opt_state = None if optimizer is None else copy.deepcopy(optimizer.state_dict())
+    net.train()
     try:
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(cfg["seed"])
-            net = model if isinstance(model, torch.nn.Module) else model()
-            if not isinstance(net, torch.nn.Module):
-                raise TypeError(f"model() must return an nn.Module, got {type(net).__name__}")
-            check_model_fits(net, [(X, y)], loss_fn, loss == "cross_entropy", data)
-            saved_state = copy.deepcopy(net.state_dict())
-            saved_grads = [None if p.grad is None else p.grad.detach().clone() for p in net.parameters()]
-            was_training = net.training
-            opt = _optimizer(optimizer, net, float(lrs[0]), momentum, weight_decay)
-            saved_opt = copy.deepcopy(opt.state_dict()) if opt is optimizer else None
-
-            def step(lr: float) -> float:
-                if not order:
-                    perm = rng.permutation(len(X))
-                    order.extend(perm[i * batch_size : (i + 1) * batch_size] for i in range(n_batches))
-                idx = torch.as_tensor(order.pop(0))
-                for group in opt.param_groups:
-                    group["lr"] = lr
-                opt.zero_grad(set_to_none=True)
-                batch_loss = loss_fn(net(X[idx]), y[idx])
-                batch_loss.backward()
-                opt.step()
-                return float(batch_loss.detach())
-
-            try:
-                net.train()
-                losses, smoothed, stop = _run_sweep(step, lrs, cfg["smooth"], cfg["diverge_factor"])
-            finally:
-                net.load_state_dict(saved_state)
-                net.train(was_training)
-                for p, g in zip(net.parameters(), saved_grads):
-                    p.grad = g
-                if saved_opt is not None:
-                    opt.load_state_dict(saved_opt)
+        yield
     finally:
-        torch.set_num_threads(threads)
-    return _result(losses, smoothed, stop, lrs, cfg, f"range test ({cfg['optimizer']})")
+        net.load_state_dict(state)
+        net.train(training)
+        for p, g in zip(net.parameters(), grads):
+            p.grad = g
+        if opt_state is not None:
+            optimizer.load_state_dict(opt_state)

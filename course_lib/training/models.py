@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 import torch
 from torch import nn
 
+from course_lib.training.torch_loop import seeded
 from course_lib.validation import check_in, check_int, check_non_negative
 
 __all__ = ["ACTIVATIONS", "INIT_SCHEMES", "mlp", "linear", "n_params", "initialize", "build_seeded"]
@@ -43,10 +44,7 @@ def build_seeded(make: Callable[[], nn.Module], seed: int | None) -> nn.Module:
     if seed is None:
         return make()
     seed = check_int("seed", seed, minimum=0)
-    with torch.random.fork_rng(devices=[]):
-        # the CPU generator only: what fork_rng(devices=[]) restores, and what torch.manual_seed
-        # seeds on a CPU machine, without its ~1 ms of seeding every accelerator backend
-        torch.default_generator.manual_seed(seed)
+    with seeded(seed):
         return make()
 
 

@@ -27,9 +27,8 @@ import torch
 from torch import nn
 
 from course_lib.training.factories import LOSSES, OPTIMIZERS, make_loss, make_optimizer
-from course_lib.training.gd import describe, momenta, rates
 from course_lib.training.history import History, schedule_config
-from course_lib.training.plan import RunPlan, check_horizon
+from course_lib.training.plan import RunPlan, check_horizon, describe, momenta, rates
 from course_lib.training.plateau import ReduceLROnPlateau
 from course_lib.validation import check_flag, check_in, check_int, check_non_negative, check_positive, check_range
 
@@ -40,6 +39,8 @@ __all__ = [
     "check_data",
     "check_model_fits",
     "Shard",
+    "one_thread",
+    "seeded",
     "seeded_one_thread",
     "evaluate",
     "step_too_large",
@@ -54,7 +55,8 @@ class TrainConfig:
     Attributes:
         epochs: passes over the training set (>= 1).
         batch_size: examples per update (>= 1); the last batch of an epoch may be smaller.
-        optimizer: "sgd", "adam" or "adamw".
+        optimizer: "sgd", "adam" or "adamw", or a torch optimizer with one param group built on the
+            model's parameters (used as it is, its state kept; the loop sets its lr).
         momentum: SGD momentum in [0, 1), or a momentum schedule (for Adam/AdamW it drives beta1).
         nesterov: Nesterov momentum (SGD only).
         weight_decay: the optimizer's weight decay (>= 0).
@@ -63,14 +65,25 @@ class TrainConfig:
             (``torch.nn.utils.clip_grad_norm_``: an SGD step is then at most lr * clip_grad_norm long).
         clip_grad_value: clip every gradient entry into [-clip_grad_value, clip_grad_value] before
             each update (``torch.nn.utils.clip_grad_value_``; before the norm clipping), or None.
-        loss: "cross_entropy" (integer labels; also reports accuracy) or "mse".
+        loss: "cross_entropy" (integer labels; also reports accuracy), "mse", or a function
+            ``(outputs, targets) -> scalar tensor`` (targets keep the data's dtype).
         seed: seed of the batch order and of the model building (>= 0).
         progress: show a tqdm bar over epochs.
         plateau: a :class:`~course_lib.training.plateau.ReduceLROnPlateau`, or None.
-        max_loss: a training loss above this counts as divergence.
+        max_loss: a training loss above this counts as divergence (``math.inf``: only nan does).
         label: name for legends.
         callback: called after each epoch as ``callback(epoch, model, metrics)`` with
             metrics = {"step", "train_loss", "val_loss", "val_acc"}; return True to stop.
+        stop_when: called after each update as ``stop_when(step, lr, loss)`` (loss: the batch loss
+            before that update); return True to end the run there, without the epoch's validation
+            (fastai's CancelFitException). Copied for each run, so it may keep state.
+        shuffle: visit the training set in a new seeded order each epoch (True), or in its order.
+        start: resume at this update of the plan (>= 0): the batch order and the rates go on from
+            there, as if updates 0 .. start-1 had just been made (the model and optimizer as a
+            checkpoint left them; see :mod:`~course_lib.training.checkpoint`).
+        global_rng: draw dropout and the like from torch's global random stream as it stands
+            (advancing it), not from a stream seeded with ``seed``: what a run that is saved and
+            resumed needs (``load_checkpoint`` restores the stream).
         check_horizon: warn when the schedule's horizon differs from the plan's T
             (False when a cut is deliberate).
     """
@@ -92,12 +105,18 @@ class TrainConfig:
     label: str = ""
     callback: Callable[[int, nn.Module, dict], Any] | None = None
     check_horizon: bool = True
+    stop_when: Callable[[int, float, float], Any] | None = None
+    shuffle: bool = True
+    start: int = 0
+    global_rng: bool = False
 
     def __post_init__(self) -> None:
-        for flag in ("nesterov", "progress", "check_horizon"):
+        for flag in ("nesterov", "progress", "check_horizon", "shuffle", "global_rng"):
             object.__setattr__(self, flag, check_flag(flag, getattr(self, flag)))
-        check_in("optimizer", self.optimizer, OPTIMIZERS)
-        check_in("loss", self.loss, LOSSES)
+        if not isinstance(self.optimizer, torch.optim.Optimizer):
+            check_in("optimizer", self.optimizer, OPTIMIZERS)
+        if not callable(self.loss):
+            check_in("loss", self.loss, LOSSES)
         if not (isinstance(self.betas, Sequence) and len(self.betas) == 2):
             raise TypeError(f"betas must be a pair (beta1, beta2), got betas={self.betas!r}")
         fixed = not callable(self.momentum)
@@ -117,6 +136,8 @@ class TrainConfig:
             raise TypeError(
                 f"callback must be a function (epoch, model, metrics) or None, got callback={self.callback!r}"
             )
+        if self.stop_when is not None and not callable(self.stop_when):
+            raise TypeError(f"stop_when must be a function (step, lr, loss) or None, got stop_when={self.stop_when!r}")
         if self.plateau is not None and not isinstance(self.plateau, ReduceLROnPlateau):
             raise TypeError(f"plateau must be a ReduceLROnPlateau or None, got plateau={self.plateau!r}")
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
@@ -139,7 +160,8 @@ class TrainConfig:
             None if self.clip_grad_value is None else check_positive("clip_grad_value", self.clip_grad_value),
         )
         set_("seed", check_int("seed", self.seed, minimum=0))
-        set_("max_loss", check_positive("max_loss", self.max_loss))
+        set_("start", check_int("start", self.start, minimum=0))
+        set_("max_loss", math.inf if self.max_loss == math.inf else check_positive("max_loss", self.max_loss))
 
     def plan(self, n_examples: int) -> RunPlan:
         """The :class:`RunPlan` of this config on ``n_examples`` training examples."""
@@ -170,16 +192,31 @@ class Shard(Protocol):
 
 
 @contextlib.contextmanager
-def seeded_one_thread(seed: int) -> Iterator[None]:
-    """Run the block on one CPU thread under ``torch.manual_seed(seed)``; restore both afterwards."""
+def one_thread() -> Iterator[None]:
+    """Run the block on one CPU thread (reproducible sums), then restore the thread count."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        with torch.random.fork_rng(devices=[]):
-            torch.default_generator.manual_seed(seed)  # CPU only, as fork_rng restores
-            yield
+        yield
     finally:
         torch.set_num_threads(threads)
+
+
+@contextlib.contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Run the block under ``torch.manual_seed(seed)``, then restore torch's random state."""
+    with torch.random.fork_rng(devices=[]):
+        # the CPU generator only: what fork_rng(devices=[]) restores, and what torch.manual_seed
+        # seeds on a CPU machine, without its ~1 ms of seeding every accelerator backend
+        torch.default_generator.manual_seed(seed)
+        yield
+
+
+@contextlib.contextmanager
+def seeded_one_thread(seed: int) -> Iterator[None]:
+    """Run the block on one CPU thread under ``torch.manual_seed(seed)``; restore both afterwards."""
+    with one_thread(), seeded(seed):
+        yield
 
 
 def evaluate(
@@ -206,9 +243,12 @@ def train_torch(
 ) -> History:
     """Train ``model`` on ``data`` with lr = ``schedule(t)`` at update t (t counts updates, not epochs).
 
-    Each epoch visits the training set once in an order from ``torch.Generator().manual_seed(seed)``;
-    the model is built (if ``model`` is a function) and trained under ``torch.manual_seed(seed)``
-    on one CPU thread, both restored afterwards: same arguments, same History. With a plateau
+    Each epoch visits the training set once in an order from ``torch.Generator().manual_seed(seed)``
+    (``shuffle=False``: in its order); the model is built (if ``model`` is a function) and trained
+    under ``torch.manual_seed(seed)`` (``global_rng``: torch's own stream) on one CPU thread, both
+    restored afterwards: same arguments, same History. This is the course's one torch loop: the
+    range test is a run of it with a rising schedule and a ``stop_when`` rule, and
+    ``checkpoint.train_steps`` resumes it at ``start``. With a plateau
     policy lr = plateau.lr * schedule(t) / schedule(0), the policy stepped after each epoch with
     the validation loss. Divergence (a training loss not finite or above ``max_loss``, a step too
     large for float32, a non-finite validation loss) stops the run without raising:
@@ -230,20 +270,21 @@ def train_torch(
     """
     config = as_config(config, options)
     run = _Run(data, schedule, config, shard)  # checked tensors, the plan, the rates, the loss
-    with seeded_one_thread(config.seed):
+    with one_thread() if config.global_rng else seeded_one_thread(config.seed):
         net = run.build(model)
         opt = run.optimizer(net)
         group = opt.param_groups[0]  # one group: the whole model
         forward = net if shard is None else shard.wrap(net)
-        shuffle = torch.Generator().manual_seed(config.seed)
-        t = 0
+        shuffle = run.generator()  # torch.Generator().manual_seed(seed), past the epochs of a resumed run
+        t = config.start  # 0, or where a resumed run goes on
         for epoch in run.epochs():
-            for idx in run.batches(torch.randperm(len(run.X), generator=shuffle)):
+            order = torch.randperm(len(run.X), generator=shuffle) if config.shuffle else torch.arange(len(run.X))
+            for idx in run.batches(order):
                 group["lr"] = lr = run.lr(t)  # the schedule sets the rate itself: lr = schedule(t)
                 run.set_momentum(group, t)  # a momentum schedule drives SGD's momentum or Adam's beta1
                 batch_loss = run.loss_fn(forward(run.X[idx]), run.y[idx])
                 value = batch_loss.item() if shard is None else shard.mean(batch_loss.item())
-                if not value <= config.max_loss or step_too_large(config.optimizer, group, t):
+                if not value <= config.max_loss or step_too_large(run.kind, group, t):
                     run.bad = (t, lr)  # nan, inf, too large: stop before applying it
                     break
                 run.lrs.append(lr)
@@ -256,7 +297,9 @@ def train_torch(
                     nn.utils.clip_grad_norm_(list(net.parameters()), config.clip_grad_norm)
                 opt.step()
                 t += 1
-            if run.bad is not None or run.end_epoch(epoch, net, t, value):  # validate, plateau, callback
+                if run.stop_now(t - 1, lr, value):  # a stop rule, e.g. the range test's "loss exploded"
+                    break
+            if run.stopped or run.bad is not None or run.end_epoch(epoch, net, t, value):  # validate, plateau, callback
                 break
     return run.history(net, t)
 
@@ -346,6 +389,15 @@ def _stop_requested(answer: Any) -> bool:
     )
 
 
+def optimizer_kind(optimizer: str | torch.optim.Optimizer) -> str:
+    """The name in :data:`OPTIMIZERS` of an optimizer or its name ("sgd" for another class: lr alone checked)."""
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        return optimizer
+    if isinstance(optimizer, torch.optim.AdamW):
+        return "adamw"
+    return "adam" if isinstance(optimizer, torch.optim.Adam) else "sgd"
+
+
 def step_too_large(optimizer: str, group: dict, t: int) -> bool:
     """True if ``optimizer.step()`` at update t (from 0) would hand torch a float32 scalar past 3.4e38.
 
@@ -366,7 +418,7 @@ class _Run:
     def __init__(self, data: Any, schedule: Any, config: TrainConfig, shard: Shard | None) -> None:
         check_data(data, config)
         self.classify = config.loss == "cross_entropy"
-        target = torch.int64 if self.classify else torch.float32
+        target = torch.int64 if self.classify else None if callable(config.loss) else torch.float32
         inputs = torch.int64 if np.issubdtype(np.asarray(data.X_train).dtype, np.integer) else torch.float32
         self.X, self.Xv = (torch.as_tensor(a, dtype=inputs) for a in (data.X_train, data.X_val))  # token ids stay ints
         self.y, self.yv = (torch.as_tensor(a, dtype=target) for a in (data.y_train, data.y_val))
@@ -377,15 +429,19 @@ class _Run:
             )
         n_local = len(self.X) if shard is None else len(shard.indices(torch.arange(len(self.X))))
         self.plan = config.plan(n_local)  # a worker's share of each epoch in a data-parallel run
+        if config.start >= self.plan.total_steps:
+            raise ValueError(f"start must be < the plan's {self.plan.total_steps} updates, got start={config.start}")
+        self.skip = config.start % self.plan.steps_per_epoch
         if config.check_horizon:
-            check_horizon(schedule, self.plan.total_steps, stacklevel=5)
+            check_horizon(schedule, self.plan.total_steps)
         self.base = rates(schedule, self.plan.total_steps, config.plateau).tolist()
         self.moms = momenta(config.momentum, self.plan.total_steps) if callable(config.momentum) else None
-        self.fixed_mom = float(config.momentum) if self.moms is None and config.optimizer == "sgd" else None
-        self.policy = copy.deepcopy(config.plateau)  # yours is not changed
-        self.loss_fn = make_loss(config.loss, (self.y, self.yv))
+        self.kind = optimizer_kind(config.optimizer)
+        self.fixed_mom = float(config.momentum) if self.moms is None and self.kind == "sgd" else None
+        self.policy, self.stop_when = copy.deepcopy((config.plateau, config.stop_when))  # yours are not changed
+        self.loss_fn = config.loss if callable(config.loss) else make_loss(config.loss, (self.y, self.yv))
         self.config, self.shard, self.data, self.schedule = config, shard, data, schedule
-        self.lrs, self.losses, self.val, self.bad = [], [], [], None
+        self.lrs, self.losses, self.val, self.bad, self.stopped = [], [], [], None, False
 
     def build(self, model: Any) -> nn.Module:
         net = model() if not isinstance(model, nn.Module) and callable(model) else model
@@ -400,6 +456,14 @@ class _Run:
 
     def optimizer(self, net: nn.Module) -> torch.optim.Optimizer:
         c = self.config
+        if isinstance(c.optimizer, torch.optim.Optimizer):
+            own, groups = {id(p) for p in net.parameters()}, c.optimizer.param_groups
+            if len(groups) != 1 or not all(id(p) in own for p in groups[0]["params"]):
+                raise ValueError(
+                    "optimizer must be built on the model's parameters in one param group (pass model as the "
+                    f"nn.Module the optimizer was built on), got optimizer={c.optimizer!r}"
+                )
+            return c.optimizer
         first = self.fixed_mom if self.moms is None else float(self.moms[0])
         return make_optimizer(
             c.optimizer,
@@ -416,7 +480,7 @@ class _Run:
 
     def set_momentum(self, group: dict, t: int) -> None:
         if self.moms is not None:
-            if self.config.optimizer == "sgd":
+            if self.kind == "sgd":
                 group["momentum"] = float(self.moms[t])
             else:
                 group["betas"] = (float(self.moms[t]), self.config.betas[1])
@@ -425,15 +489,28 @@ class _Run:
         from course_lib.display import progress_bar
 
         c = self.config
+        epochs = range(c.start // self.plan.steps_per_epoch, c.epochs)
         if not c.progress:  # no bar to build: a one-epoch run stays as cheap as a hand-written loop
             self.bar = None
-            yield from range(c.epochs)
+            yield from epochs
             return
-        with progress_bar(range(c.epochs), desc=c.label or "train") as self.bar:
+        with progress_bar(epochs, desc=c.label or "train") as self.bar:
             yield from self.bar
 
+    def generator(self) -> torch.Generator:
+        shuffle = torch.Generator().manual_seed(self.config.seed)
+        for _ in range(self.config.start // self.plan.steps_per_epoch if self.config.shuffle else 0):
+            torch.randperm(len(self.X), generator=shuffle)  # the orders of the epochs already done
+        return shuffle
+
     def batches(self, order: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        return (order if self.shard is None else self.shard.indices(order)).split(self.config.batch_size)
+        parts = (order if self.shard is None else self.shard.indices(order)).split(self.config.batch_size)
+        done, self.skip = self.skip, 0  # a resumed run starts mid-epoch
+        return parts[done:]
+
+    def stop_now(self, t: int, lr: float, value: float) -> bool:
+        self.stopped = self.stop_when is not None and bool(self.stop_when(t, lr, value))
+        return self.stopped
 
     def end_epoch(self, epoch: int, net: nn.Module, t: int, value: float) -> bool:
         """Validate (the mean training loss of the epoch if there is no validation split), step the
@@ -462,12 +539,12 @@ class _Run:
     def history(self, net: nn.Module, t: int) -> History:
         c, done, bad = self.config, len(self.losses), self.bad
         used = (
-            self.moms[:t].copy()
+            self.moms[c.start : t].copy()
             if self.moms is not None
-            else np.full(t, self.fixed_mom if self.fixed_mom is not None else c.betas[0])
+            else np.full(t - c.start, self.fixed_mom if self.fixed_mom is not None else c.betas[0])
         )
         return History(
-            steps=np.arange(done),
+            steps=np.arange(c.start, c.start + done),
             lr=np.array(self.lrs),
             loss=np.array(self.losses),
             momentum=used,
@@ -487,7 +564,7 @@ class _Run:
                 n_params=sum(p.numel() for p in net.parameters()),
                 data=getattr(self.data, "name", None),
                 schedule=describe(self.schedule),
-                optimizer=c.optimizer,
+                optimizer=describe(c.optimizer),
                 epochs=c.epochs,
                 batch_size=c.batch_size,
                 steps_per_epoch=self.plan.steps_per_epoch,
@@ -497,7 +574,7 @@ class _Run:
                 betas=c.betas,
                 clip_grad_norm=c.clip_grad_norm,
                 clip_grad_value=c.clip_grad_value,
-                loss=c.loss,
+                loss=describe(c.loss),
                 seed=c.seed,
                 plateau=describe(c.plateau),
                 max_loss=c.max_loss,

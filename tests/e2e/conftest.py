@@ -179,10 +179,17 @@ def lab():
 
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
-    """tests/e2e/screenshots/ (git-ignored), emptied of the last run's pictures."""
+    """tests/e2e/screenshots/ (git-ignored), emptied of the last run's pictures.
+
+    Under pytest-xdist several workers share it: the first of this run (``.run`` holds the run's
+    id) empties it, the others keep what it has taken since.
+    """
     SCREENSHOTS.mkdir(exist_ok=True)
-    for old in [*SCREENSHOTS.glob("*.png"), *SCREENSHOTS.glob("report.json")]:
-        old.unlink()
+    run_id, marker = os.environ.get("PYTEST_XDIST_TESTRUNUID", ""), SCREENSHOTS / ".run"
+    if not run_id or not marker.exists() or marker.read_text() != run_id:
+        marker.write_text(run_id)
+        for old in [*SCREENSHOTS.glob("*.png"), *SCREENSHOTS.glob("report*.json")]:
+            old.unlink(missing_ok=True)
     _REPORT["screenshots"].append(str(SCREENSHOTS))
     return SCREENSHOTS
 
@@ -193,21 +200,19 @@ def e2e_report() -> dict[str, list]:
     return _REPORT
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not any(_REPORT.values()):
-        return
-    tr = terminalreporter
-    tr.section("browser tests (tests/e2e)")
+def summary_lines() -> list[str]:
+    """What the browser tests measured, for the end of the session (and report.json in screenshots/)."""
+    lines = []
     for row in _REPORT["notebooks"]:
-        tr.write_line(
+        lines.append(
             f"{row['notebook']:<34} open {row['open_s']:5.1f} s   run all {row['run_s']:6.1f} s   "
             f"explorers {row['explorers']}   total {row['total_s']:6.1f} s"
         )
     lat = _REPORT["latencies"]
     if lat:
-        tr.write_line(f"widget interactions: {len(lat)} (time from the key/selection to the new plot in the page)")
+        lines.append(f"widget interactions: {len(lat)} (time from the key/selection to the new plot in the page)")
         for row in lat:
-            tr.write_line(
+            lines.append(
                 f"  {row['notebook']:<30} cell {row['cell']:>2} {row['explorer']:<20} "
                 f"{row['action']:<42} {row['latency_s']:6.2f} s"
             )
@@ -215,13 +220,32 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         median = statistics.median(values)
         limit = float(os.environ.get("E2E_WIDGET_LIMIT_S", "1.0"))
         under = sum(v <= limit for v in values)
-        tr.write_line(f"  median {median:.2f} s, max {values[-1]:.2f} s, {under}/{len(values)} within {limit:g} s")
-    for note in _REPORT["notes"]:
-        tr.write_line(f"note: {note}")
+        lines.append(f"  median {median:.2f} s, max {values[-1]:.2f} s, {under}/{len(values)} within {limit:g} s")
+    lines += [f"note: {note}" for note in _REPORT["notes"]]
     if _REPORT["screenshots"] and SCREENSHOTS.is_dir():
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        name = f"report-{worker}.json" if worker else "report.json"
         report = {k: v for k, v in _REPORT.items() if k != "screenshots"}
-        (SCREENSHOTS / "report.json").write_text(json.dumps(report, indent=1))
-        tr.write_line(f"screenshots (one per notebook, one per explorer) and report.json: {SCREENSHOTS}")
+        (SCREENSHOTS / name).write_text(json.dumps(report, indent=1))
+        lines.append(f"screenshots (one per notebook, one per explorer) and {name}: {SCREENSHOTS}")
+    return lines
+
+
+SECTION = "browser tests (tests/e2e)"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A pytest-xdist worker has no terminal: its summary goes to the controller (tests/conftest.py prints it)."""
+    if hasattr(session.config, "workeroutput") and any(_REPORT.values()):
+        session.config.workeroutput.setdefault("summaries", {})[SECTION] = summary_lines()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not any(_REPORT.values()):
+        return
+    terminalreporter.section(SECTION)
+    for line in summary_lines():
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 import ipywidgets  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from _fuzz import scaled
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -97,7 +98,7 @@ def test_build_schedule_never_raises_at_extremes(name):
                 assert np.all(np.isfinite(result(np.arange(N))))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=scaled(150), deadline=None)
 @given(data=st.data(), name=st.sampled_from(sorted(S.CATALOG)))
 def test_build_schedule_never_raises_for_random_control_values(data, name):
     values = {}
@@ -183,6 +184,18 @@ def test_run_gd_experiment_and_status():
     assert "ended in basin" in studies.describe_run(mb, studies.make_problem("multi_basin"))
     with pytest.raises(ValueError, match="noisy"):
         studies.run_gd_experiment("rosenbrock", 1e-3, "constant", 10, noisy=True)
+
+
+def test_runs_are_remembered_but_handed_out_as_copies():
+    a = studies.run_gd_experiment("quadratic", 1.0, "cosine_decay", 50, condition_number=20.0)
+    a.label = "relabelled by a caller"
+    b = studies.run_gd_experiment("quadratic", 1.0, "cosine_decay", 50, condition_number=20.0, label="b")
+    assert b is not a and b.label == "b" and b.params is a.params  # the same run, not trained again
+    assert studies.run_gd_experiment("quadratic", 1.0, "cosine_decay", 50, condition_number=20.0).label == (
+        "cosine_decay"
+    )
+    with pytest.raises(ValueError, match="n_steps"):
+        studies.run_gd_experiment("quadratic", 1.0, "cosine_decay", 1)
 
 
 # ---------------------------------------------------------------------------

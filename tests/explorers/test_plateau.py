@@ -51,6 +51,16 @@ def test_pure_layer_matches_a_by_hand_policy():
     np.testing.assert_allclose(plat.lr, by_hand.lr)
 
 
+def test_pure_layer_remembers_runs_and_hands_out_copies():
+    first = studies.run_plateau_experiment(n_steps=1500, factor=0.3)
+    first[0].label = "relabelled by a caller"
+    again = studies.run_plateau_experiment(n_steps=1500, factor=0.3)
+    assert again[0].label == "constant lr 0.1" and again[1].lr is first[1].lr  # not trained again
+    other = studies.run_plateau_experiment(n_steps=1500, factor=0.6)  # the constant run does not depend on it
+    assert other[0].loss is not first[0].loss and np.array_equal(other[0].loss, first[0].loss)
+    assert not np.array_equal(other[1].lr, first[1].lr)
+
+
 def test_describe_plateau_names_cuts_and_floors():
     runs = studies.run_plateau_experiment(n_steps=2000)
     text = studies.describe_plateau(runs)

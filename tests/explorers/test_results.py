@@ -77,3 +77,20 @@ def test_explorer_errors(comparison):
         W.ResultsExplorer(comparison, metric="accuracy")
     with pytest.raises(TypeError, match="comparison"):
         W.ResultsExplorer(None)
+
+
+def test_results_explorer_blits_the_tuning_panel_exactly(comparison):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from course_lib.plotting.explorer_layout import frame_png
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)))
+
+    explorer = W.explore_results(comparison)
+    for name, value in (("metric", "lr"), ("band", "minmax"), ("schedules", ("cosine",)), ("metric", "val_acc")):
+        explorer.controls[name].value = value
+        np.testing.assert_array_equal(pixels(explorer.snapshot_png()), pixels(frame_png(explorer.figure)))

@@ -103,3 +103,34 @@ def test_fixed_layout_replaces_constrained_layout():
     out = fixed_layout(ax.figure)
     assert out is ax.figure and type(out.get_layout_engine()).__name__ != "ConstrainedLayoutEngine"
     assert frame_png(out).startswith(b"\x89PNG")
+
+
+def test_blit_keeps_a_background_per_key_and_a_revisit_is_the_full_draw(two_runs):
+    fig, (ax_path, ax_loss) = explorer_figure("gd")
+    paths, loss, blit = LivePaths(ax_path), LiveLoss(ax_loss), Blit(fig, size=2)
+    for kappa in (10.0, 100.0, 10.0, 30.0, 10.0):  # 10 comes back from the cache, then again after 30
+        bowl = P.quadratic_bowl(condition_number=kappa)
+        paths.set_problem(bowl, ("bowl", kappa))
+        paths.update(two_runs)
+        loss.update(two_runs)
+        blit.paint(paths.key, [loss.lr_ax, ax_loss], paths.moving())
+        np.testing.assert_array_equal(pixels(frame_png(fig, draw=False)), pixels(frame_png(fig)))
+    assert len(blit.backgrounds) == 2 and blit.key == ("bowl", 10.0)  # the least recently used went
+
+
+def test_text_from_remembered_glyphs_is_what_agg_draws(two_runs):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from course_lib.plotting.explorer_layout import ExplorerCanvas
+
+    fig, (ax_path, ax_loss) = explorer_figure("gd")
+    assert isinstance(fig.canvas, ExplorerCanvas)
+    paths, loss = LivePaths(ax_path), LiveLoss(ax_loss)
+    paths.set_problem(P.quadratic_bowl(), "bowl")
+    for runs in (two_runs, two_runs[:1], two_runs, two_runs):  # the last frames draw their text from the cache
+        paths.update(runs)
+        loss.update(runs)
+        cached = pixels(frame_png(fig))
+        FigureCanvasAgg(fig)  # plain Agg: lays out and rasterises every text
+        np.testing.assert_array_equal(cached, pixels(frame_png(fig)))
+        ExplorerCanvas(fig)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import pickle
 
 import numpy as np
@@ -209,3 +210,29 @@ def test_bad_arguments_are_named(factory, kwargs, error, message):
 def test_replace_validates_too():
     with pytest.raises(ValueError, match="lr must be > 0"):
         dataclasses.replace(S.cosine_decay(0.1, 10), lr=-1)
+
+
+def _schedule_class(obj):
+    cls = getattr(obj, "__annotations__", {}).get("return")
+    return cls if isinstance(cls, type) and issubclass(cls, S.Schedule) else None
+
+
+#: Every public factory of the package and the class it builds.
+FACTORIES = {name: _schedule_class(getattr(S, name)) for name in S.__all__ if _schedule_class(getattr(S, name))}
+
+
+def test_every_public_schedule_has_its_factory():
+    classes = {v for v in vars(S).values() if isinstance(v, type) and issubclass(v, S.Schedule)}
+    assert classes - set(FACTORIES.values()) <= {S.Schedule, S.Composite}
+    assert len(FACTORIES) >= len(S.CATALOG) + len(S.MOMENTUM_CATALOG) + 4  # + ramp, join, scaled, rescaled
+
+
+@pytest.mark.parametrize("name", list(FACTORIES))
+def test_a_factory_is_its_class(name):
+    """One definition: the factory's parameters, defaults and docstring are its class's."""
+    make, cls = getattr(S, name), FACTORIES[name]
+    assert make.__name__ == name and make.__module__ == cls.__module__
+    assert list(inspect.signature(make).parameters.values()) == list(inspect.signature(cls).parameters.values())
+    assert make.__doc__.startswith(cls.__doc__)
+    with pytest.raises(TypeError, match=rf"^{name}\(\) (missing a required argument|got an unexpected keyword)"):
+        make(no_such=1)  # Python's own arity errors, naming the factory

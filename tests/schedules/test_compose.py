@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from _fuzz import scaled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,7 @@ steps = st.integers(1, 500)
 gammas = st.floats(0.01, 1.0)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(lr=lrs, warm=st.integers(1, 200), inner=st.sampled_from(["cos", "exp", "const", "lin"]), start=st.floats(0, 1))
 def test_warmup_reaches_wrapped_first_value_without_jump(lr, warm, inner, start):
     wrapped = {
@@ -36,7 +37,7 @@ def test_warmup_reaches_wrapped_first_value_without_jump(lr, warm, inner, start)
     np.testing.assert_allclose(s(np.arange(warm, warm + 50)), wrapped(np.arange(50)))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(lr=lrs, warm=st.integers(1, 100), total=st.integers(1, 400))
 def test_join_continuous_where_parts_meet(lr, warm, total):
     ramp = S.linear_decay(lr, warm)  # a decay we mirror: use one that starts where the other ends
@@ -57,7 +58,7 @@ def test_join_gives_each_piece_its_local_clock():
     np.testing.assert_allclose(s(np.arange(8)), [1, 1, 1, 0.5, 0.25, 0.125, 0.01, 0.01])
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=scaled(40), deadline=None)
 @given(
     lr=lrs,
     total=st.integers(10, 1000),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _fuzz import scaled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,7 @@ steps = st.integers(1, 500)
 gammas = st.floats(0.01, 1.0)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(lr=lrs, cycle=steps, mult=st.sampled_from([1, 1.5, 2, 3]), decay=st.floats(0.1, 1.0))
 def test_cosine_restarts_restart_at_cycle_starts(lr, cycle, mult, decay):
     s = S.cosine_restarts(lr, cycle, mult, 0.0, decay)
@@ -32,7 +33,7 @@ def test_cosine_restarts_cycle_ends():
     assert S.cosine_restarts(0.1, 5).cycle_ends(20) == [4, 9, 14, 19]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(
     base=lrs,
     ratio=st.floats(1, 100),
@@ -46,7 +47,7 @@ def test_cyclic_stays_in_band(base, ratio, up, down, mode, gamma):
     assert np.all(v >= base * (1 - 1e-12)) and np.all(v <= base * ratio * (1 + 1e-12))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(
     peak=lrs,
     total=st.integers(2, 2000),

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from _fuzz import scaled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,14 +17,14 @@ steps = st.integers(1, 500)
 gammas = st.floats(0.01, 1.0)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(lr=lrs, step_size=steps, gamma=gammas)
 def test_step_decay_monotone(lr, step_size, gamma):
     v = S.step_decay(lr, step_size, gamma)(np.arange(2000))
     assert np.all(np.diff(v) <= 0) and np.all(v >= 0) and v[0] == lr
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(lr=lrs, gamma=gammas, decay_steps=st.floats(0.5, 100), stair=st.booleans())
 def test_exponential_monotone_and_staircase_above(lr, gamma, decay_steps, stair):
     t = np.arange(1000)
@@ -33,7 +34,7 @@ def test_exponential_monotone_and_staircase_above(lr, gamma, decay_steps, stair)
     assert np.all(steps_ >= smooth * (1 - 1e-12))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(lr=lrs, rate=st.floats(0, 10), decay_steps=st.floats(0.5, 100))
 def test_inverse_decays_monotone_positive(lr, rate, decay_steps):
     t = np.arange(2000)
@@ -42,7 +43,7 @@ def test_inverse_decays_monotone_positive(lr, rate, decay_steps):
         assert np.all(np.diff(v) <= 0) and np.all(v > 0) and v[0] == pytest.approx(lr)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(lr=lrs, total=steps, frac=st.floats(0, 1), power=st.floats(0.1, 5))
 def test_polynomial_linear_cosine_monotone_and_end(lr, total, frac, power):
     end = lr * frac
@@ -67,7 +68,7 @@ def test_article_numbers():
     assert S.exponential_decay(1.0, gamma)(half) == pytest.approx(0.5)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=scaled(40), deadline=None)
 @given(lr=lrs, total=steps, frac=st.floats(0, 1))
 def test_one_minus_sqrt_decay_shape(lr, total, frac):
     end = lr * frac

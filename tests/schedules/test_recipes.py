@@ -1,4 +1,4 @@
-"""Recipes: each shape fitted to (peak lr, T) gives the values the old tables gave (commit 423a876)."""
+"""Recipes, each shape fitted to (peak lr, T); the lessons' tables give the old tables' values (commit 423a876)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import pytest
 
 from course_lib import schedules as S
 from course_lib.schedules import recipes as R
+from course_lib.schedules.registry import REGISTRY
 
 
 # Frozen copies of the old tables: experiments.STANDARD_SCHEDULES' seven functions,
-# widgets.gd_schedule, distributed.scaled_schedule and experiments.budget_cut_schedules.
+# distributed.scaled_schedule and experiments.budget_cut_schedules.
 def old_standard(name, lr, T):
     if name == "constant":
         return S.constant(lr)
@@ -28,23 +29,6 @@ def old_standard(name, lr, T):
     if name == "SGDR":
         return S.cosine_restarts(lr, math.ceil(T / 7), cycle_mult=2)
     return S.warmup_stable_decay(lr, T, T // 10, max(T // 5, 1))
-
-
-def old_gd(name, lr, n):
-    tenth, fifth = max(n // 10, 1), max(n // 5, 1)
-    return {
-        "constant": lambda: S.constant(lr),
-        "step_decay": lambda: S.step_decay(lr, max(n // 3, 1), 0.1),
-        "exponential_decay": lambda: S.exponential_decay(lr, 0.01 ** (1.0 / n)),
-        "inverse_time_decay": lambda: S.inverse_time_decay(lr, decay_rate=1.0, decay_steps=tenth),
-        "linear_decay": lambda: S.linear_decay(lr, n),
-        "cosine_decay": lambda: S.cosine_decay(lr, n),
-        "warmup_cosine": lambda: S.warmup(S.cosine_decay(lr, max(n - tenth, 1)), tenth),
-        "cosine_restarts": lambda: S.cosine_restarts(lr, max(n // 4, 1)),
-        "cyclic": lambda: S.cyclic(lr / 10, lr, max(n // 10, 1)),
-        "one_cycle": lambda: S.one_cycle(lr, n),
-        "warmup_stable_decay": lambda: S.warmup_stable_decay(lr, n, tenth if tenth + fifth <= n else 0, fifth),
-    }[name]()
 
 
 def old_scaled(base_lr, k, T, W):
@@ -65,18 +49,34 @@ def test_standard_schedules_are_the_old_ones(name, T):
         np.testing.assert_array_equal(new(t), old(t))
 
 
-@pytest.mark.parametrize("name", list(R.GD_SCHEDULES))
+def test_the_gd_explorers_offer_every_registry_recipe():
+    """One table: the GD explorers' schedules are the registry rows with a recipe and a note."""
+    assert S.GD_SCHEDULES == {name: row.note for name, row in REGISTRY.items() if row.fit and row.note}
+    assert all(REGISTRY[name].fit for name in S.GD_SCHEDULES)
+
+
+@pytest.mark.parametrize("name", list(S.GD_SCHEDULES))
 @pytest.mark.parametrize("n", [2, 3, 5, 9, 10, 11, 100, 1001, 2000])
-def test_gd_schedules_are_the_old_ones(name, n):
+def test_gd_schedules_are_the_registry_recipes(name, n):
     for lr in (0.3, 1.5, 1e-3):
-        assert R.gd_schedule(name, lr, n) == old_gd(name, lr, n)
+        s = S.gd_schedule(name, lr, n)
+        assert s == REGISTRY[name].fit(lr, n)
+        rates = s(np.arange(n))
+        assert np.all(np.isfinite(rates)) and np.all(rates >= 0) and rates.max() <= lr * (1 + 1e-12)
+
+
+def test_gd_cosine_restarts_is_the_registry_recipe_four_equal_cycles():
+    """The row, the GD and compare explorers (notebook 04: "SGDR with 4 cycles") agree."""
+    s = S.gd_schedule("cosine_restarts", 0.1, 400)
+    assert s == REGISTRY["cosine_restarts"].fit(0.1, 400) == S.cosine_restarts(0.1, 100)
+    assert s.cycle_ends(400) == [99, 199, 299, 399]
 
 
 def test_gd_schedule_errors():
     with pytest.raises(ValueError, match="name"):
-        R.gd_schedule("sgdr", 0.1, 100)
+        S.gd_schedule("sgdr", 0.1, 100)
     with pytest.raises(ValueError, match="n_steps"):
-        R.gd_schedule("constant", 0.1, 1)
+        S.gd_schedule("constant", 0.1, 1)
 
 
 @pytest.mark.parametrize("base,k,T,W", [(0.02, 4, 165, 55), (0.1, 1, 50, 0), (0.1, 8, 100, 20), (0.05, 2.5, 7, 6)])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -36,7 +38,12 @@ def test_catalog_is_the_rows_in_order():
 @pytest.mark.parametrize("name", list(REGISTRY))
 def test_every_row_is_consistent(name):
     row = REGISTRY[name]
-    assert row.factory is getattr(S, name) and isinstance(row.make(), S.Schedule)
+    cls, home = row.schedule_class, sys.modules[row.factory.__module__]
+    assert issubclass(cls, S.Schedule) and row.factory.__name__ == name
+    assert {name, cls.__name__} <= set(home.__all__), f"list {name} and {cls.__name__} in {home.__name__}.__all__"
+    assert getattr(S, name, None) is row.factory and getattr(S, cls.__name__, None) is cls and name in S.__all__, (
+        f"import {name} and {cls.__name__} in course_lib/schedules/__init__.py and list {name} in its __all__"
+    )
     pictures = row.gallery(1000)
     assert pictures and all(isinstance(s, S.Schedule) for s in pictures.values())
     if row.fit is not None:  # a recipe peaks at lr and fits the run

@@ -257,24 +257,36 @@ _CHILD = textwrap.dedent("""
 """)
 
 
-@pytest.fixture(scope="module")
-def without_torch() -> dict:
-    """The fast subset replicated and the torch claims tried, in a child process that cannot import torch."""
-    spec = json.dumps([[c.name for c in FAST], [c.name for c in TORCH], FAST_SETS, FAST_START, TORCH_ASK_SECONDS])
+def _run_without_torch(fast: list[Claim], torch: list[Claim]) -> dict:
+    """In a child that cannot import torch: every claim module imported, ``fast`` replicated, ``torch`` tried."""
+    spec = json.dumps([[c.name for c in fast], [c.name for c in torch], FAST_SETS, FAST_START, TORCH_ASK_SECONDS])
     done = subprocess.run([sys.executable, "-c", _CHILD, spec], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert done.returncode == 0, f"the check without torch failed:\n{done.stderr[-3000:]}"
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_claim_modules_import_without_torch(without_torch):
+@pytest.fixture(scope="module")
+def modules_without_torch() -> dict:
+    """Only the claim modules imported without torch (a few seconds: in the unit tests)."""
+    return _run_without_torch([], [])
+
+
+@pytest.fixture(scope="module")
+def without_torch() -> dict:
+    """The fast subset replicated and the torch claims tried without torch (a minute: in ``course.py test``)."""
+    return _run_without_torch(FAST, TORCH)
+
+
+def test_claim_modules_import_without_torch(modules_without_torch):
     """``studies.claim(name)`` imports every claim module: a NumPy notebook must not pay for torch."""
-    failed = without_torch["modules"]
+    failed = modules_without_torch["modules"]
     assert not failed, (
         "claim modules that import torch when imported (import torch-backed code inside the "
         "experiment function instead): " + "; ".join(f"{m}: {e}" for m, e in failed.items())
     )
 
 
+@pytest.mark.integration  # replicates every fast claim on fresh sets: course.py test (CI), not course.py unit
 @pytest.mark.parametrize("name", [c.name for c in FAST])
 def test_fast_claim_replicates_on_fresh_sets_without_torch(without_torch, name):
     module = name.split(".", 1)[0]
@@ -291,6 +303,7 @@ def test_fast_claim_replicates_on_fresh_sets_without_torch(without_torch, name):
     )
 
 
+@pytest.mark.integration  # runs each torch claim until it asks for torch (up to TORCH_ASK_SECONDS)
 @pytest.mark.parametrize("name", [c.name for c in TORCH])
 def test_torch_claim_needs_torch(without_torch, name):
     if name.split(".", 1)[0] in without_torch["modules"]:

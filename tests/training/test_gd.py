@@ -275,3 +275,78 @@ def test_sgd_final_points_are_run_gds_end_points():
         np.testing.assert_array_equal(p, T.run_gd(basin, 0.05, 100, w0=w, batch_size=4, seed=s).params[-1])
     with pytest.raises(TypeError, match="multi_basin"):
         T.sgd_final_points(P.quadratic_bowl(), 0.1, 10, [0])
+
+
+# ---------------------------------------------------------------------------
+# GDConfig: the keywords and the frozen config are one thing
+# ---------------------------------------------------------------------------
+
+
+def same_history(a, b):
+    for name in ("steps", "lr", "loss", "params"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    assert (a.momentum is None) == (b.momentum is None)
+    if a.momentum is not None:
+        np.testing.assert_array_equal(a.momentum, b.momentum)
+    assert (a.diverged, a.diverged_step, a.label, a.config, a.plateau_lrs) == (
+        b.diverged,
+        b.diverged_step,
+        b.label,
+        b.config,
+        b.plateau_lrs,
+    )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        dict(momentum=0.9, nesterov=True, label="nesterov"),
+        dict(batch_size=4, seed=3, clip_norm=1.0, max_norm=1e3),
+        dict(batch_size=4, plateau=T.ReduceLROnPlateau(0.05), plateau_every=50),
+    ],
+)
+def test_run_gd_keywords_and_config_give_the_same_history(options):
+    keywords = T.run_gd(NLS, 0.05, 300, **options)
+    same_history(keywords, T.run_gd(NLS, 0.05, 300, T.GDConfig(**options)))
+    same_history(keywords, T.run_gd(NLS, 0.05, 300, config=T.GDConfig(**options)))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        dict(method="rmsprop", alpha=0.9, batch_size=2, seed=1, clip_value=0.5),
+        dict(method="adagrad", eps=1e-8, w0=np.ones(5)),
+    ],
+)
+def test_run_adaptive_keywords_and_config_give_the_same_history(options):
+    keywords = T.run_adaptive(NLS, 0.01, 300, **options)
+    config = T.GDConfig(**{"method": "adam", **options})
+    same_history(keywords, T.run_adaptive(NLS, 0.01, 300, config))
+
+
+def test_gd_config_is_frozen_checked_and_overridden_by_keywords():
+    import dataclasses
+
+    config = T.GDConfig(momentum=0.9, seed=1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.seed = 2
+    same_history(T.run_gd(BOWL, 0.01, 50, config, seed=2), T.run_gd(BOWL, 0.01, 50, momentum=0.9, seed=2))
+    for bad, name in [
+        (dict(batch_size=0), "batch_size"),
+        (dict(method="lbfgs"), "method"),
+        (dict(betas=(1, 0)), "betas"),
+    ]:
+        with pytest.raises((TypeError, ValueError), match=name):
+            T.GDConfig(**bad)
+    with pytest.raises(TypeError, match="momentun"):
+        T.run_gd(BOWL, 0.01, 50, momentun=0.9)  # a typo is named
+    with pytest.raises(TypeError, match="betas"):
+        T.run_gd(BOWL, 0.01, 50, betas=(0.8, 0.9))  # run_adaptive's option
+    with pytest.raises(TypeError, match="momentum"):
+        T.run_adaptive(BOWL, 0.01, 50, momentum=0.9)  # run_gd's option
+    with pytest.raises(ValueError, match="run_adaptive"):
+        T.run_gd(BOWL, 0.01, 50, method="adam")
+    with pytest.raises(TypeError, match="config"):
+        T.run_gd(BOWL, 0.01, 50, {"momentum": 0.9})

@@ -386,3 +386,92 @@ def test_with_course_problems_if_available():
 def test_module_exports():
     for name in LF.__all__:
         assert hasattr(LF, name)
+
+
+# ---------------------------------------------------------------------------
+# The range test is a train_torch run: the same numbers as the hand-written loop it replaced
+# ---------------------------------------------------------------------------
+
+
+def hand_range_test(make, X, y, lrs, batch_size, seed, momentum, factor, beta):
+    """The loop lr_range_test had before it became a train_torch run, transcribed (SGD, cross-entropy)."""
+    torch.set_num_threads(1)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        net = make()
+        opt = torch.optim.SGD(net.parameters(), lr=float(lrs[0]), momentum=momentum)
+        X, y = torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(y)
+        rng, order, losses = np.random.default_rng(seed), [], []
+        avg, best = 0.0, np.inf
+        for k, lr in enumerate(lrs):
+            if not order:
+                perm = rng.permutation(len(X))
+                order.extend(perm[i * batch_size : (i + 1) * batch_size] for i in range(len(X) // batch_size))
+            idx = torch.as_tensor(order.pop(0))
+            opt.param_groups[0]["lr"] = float(lr)
+            opt.zero_grad(set_to_none=True)
+            loss = torch.nn.functional.cross_entropy(net(X[idx]), y[idx])
+            loss.backward()
+            opt.step()
+            losses.append(float(loss.detach()))
+            avg = beta * avg + (1 - beta) * losses[-1]
+            smooth = avg / (1 - beta ** (k + 1))
+            if not np.isfinite(smooth):
+                return np.array(losses), k
+            best = min(best, smooth)
+            if smooth > factor * best:
+                return np.array(losses), k
+    return np.array(losses), None
+
+
+@pytest.mark.parametrize("end_lr, seed", [(10.0, 0), (1e3, 1), (1.0, 2)])
+def test_torch_range_test_is_the_hand_loop_bit_for_bit(digits, end_lr, seed):
+    threads = torch.get_num_threads()
+    try:
+        lrs = lr_sweep(1e-4, end_lr, 60)
+        losses, stop = hand_range_test(make_mlp, *digits, lrs, 64, seed, 0.9, 4.0, 0.98)
+    finally:
+        torch.set_num_threads(threads)
+    result = lr_range_test(make_mlp, digits, start_lr=1e-4, end_lr=end_lr, num_steps=60, seed=seed)
+    np.testing.assert_array_equal(result.losses, losses)  # same batches, same rates, same updates
+    np.testing.assert_array_equal(result.smoothed, smooth_losses(losses, 0.98))
+    assert result.stop_step == stop and result.stopped_early == (stop is not None)
+
+
+def test_stop_on_divergence_is_fastais_rule():
+    rule = LF.StopOnDivergence(factor=4.0, beta=0.98)
+    losses = [2.0, 1.5, 1.0, 0.8, 0.5, 3.0, 50.0, 1e3, 1e5]
+    smoothed = smooth_losses(losses, 0.98)
+    expected = next(k for k in range(len(losses)) if smoothed[k] > 4 * smoothed[: k + 1].min())
+    assert [rule(k, 0.1, loss) for k, loss in enumerate(losses[: expected + 1])] == [False] * expected + [True]
+    assert LF.StopOnDivergence(factor=None)(0, 0.1, float("nan"))  # nan stops even without a factor
+    assert not LF.StopOnDivergence(factor=None)(0, 0.1, 1e30)
+    with pytest.raises(ValueError, match="factor"):
+        LF.StopOnDivergence(factor=1.0)
+    with pytest.raises(ValueError, match="beta"):
+        LF.StopOnDivergence(beta=1.0)
+
+
+def test_stop_when_ends_a_train_torch_run_where_the_rule_says():
+    from course_lib import problems
+
+    data = problems.spirals_dataset(n_samples=400, seed=0)
+    calls = []
+
+    def rule(t, lr, loss):
+        calls.append(t)
+        return t == 6
+
+    h = LF.train_torch(LF.mlp(2, 3, hidden=(8,), seed=0), data, 0.1, epochs=3, batch_size=30, stop_when=rule)
+    assert h.n_steps == 7 and calls == list(range(7))  # the update that said stop is made and recorded
+    assert len(h.val_loss) == 0 and not h.diverged  # no validation after a stop (fastai's CancelFitException)
+    exploding = LF.train_torch(
+        LF.mlp(2, 3, hidden=(8,), seed=0),
+        data,
+        lambda t: 0.01 * 10 ** (t / 10),  # x10 every 10 updates
+        epochs=10,
+        batch_size=30,
+        stop_when=LF.StopOnDivergence(4.0),
+        check_horizon=False,
+    )
+    assert 0 < exploding.n_steps < 100 and not exploding.diverged

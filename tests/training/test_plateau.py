@@ -8,6 +8,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from _fuzz import scaled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -136,7 +137,7 @@ def test_counters_match_torch():
         )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=scaled(150), deadline=None)
 @given(
     metrics=st.lists(st.floats(-10, 10, allow_nan=False), min_size=1, max_size=40),
     mode=st.sampled_from(["min", "max"]),

@@ -7,6 +7,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -60,6 +61,7 @@ def _adam_holds(r: Runs) -> bool:
 
 Claim(
     "adaptive.adam_noise_floor",
+    shares="adaptive.adam_noise_floor",
     where="05_plateau_and_adaptive §4",
     statement="Adam's noise floor grows with the rate (constant 0.03 more than twice constant 0.01, on average), and "
     "a cosine from 0.03 ends under both floors on every seed, more than 5 times under the 0.03 floor (15 to 19 "
@@ -97,19 +99,32 @@ def digits_configs(n_steps: int) -> dict:
     }
 
 
-def digits_runs(seeds) -> Runs:
-    """MLP 64-64-10 on digits, 20 epochs of batch 64, each configuration over ``seeds``.
+@functools.lru_cache(maxsize=256)
+def digits_run(name: str, seed: int):
+    """One run of 05 §5: configuration ``name`` (of :data:`CONFIGS`) on seed ``seed``, cached.
 
-    Returns Histories and final val loss/acc.
+    Both claims of §5 run the same four configurations on the same seeds: cached by (configuration,
+    seed), the second claim replicated in the same process (``scripts/replicate.py`` runs a topic's
+    claims in one worker) trains nothing. A run is a function of its seed (``train_torch`` seeds the
+    initialisation and the batch order, on one thread), so a cached run is the run.
     """
     digits = problems.load_digits()
     n_steps = EPOCHS * math.ceil(digits.n_train / BATCH)
     model = lambda: training.mlp(64, 10, hidden=(64,), seed=None)  # noqa: E731  a new initialisation per seed
+    schedule, kw = digits_configs(n_steps)[name]
+    return training.train_torch(
+        model, digits, schedule, epochs=EPOCHS, batch_size=BATCH, seed=int(seed), label=name, **kw
+    )
+
+
+def digits_runs(seeds) -> Runs:
+    """MLP 64-64-10 on digits, 20 epochs of batch 64, each configuration over ``seeds`` (cached: :func:`digits_run`).
+
+    Returns Histories and final val loss/acc.
+    """
     out = {}
-    for name, (schedule, kw) in digits_configs(n_steps).items():
-        runs = training.run_many(
-            training.train_torch, seeds, model, digits, schedule, epochs=EPOCHS, batch_size=BATCH, label=name, **kw
-        )
+    for name in CONFIGS:
+        runs = [digits_run(name, int(s)) for s in seeds]
         out[name] = runs
         out[f"{name}: loss"] = [h.final_val_loss for h in runs]
         out[f"{name}: acc"] = [h.final_val_acc for h in runs]
@@ -129,6 +144,7 @@ def _schedule_helps(r: Runs) -> bool:
 
 Claim(
     "adaptive.schedule_helps_adamw",
+    shares="adaptive.digits",  # digits_run's runs
     where="05_plateau_and_adaptive §5",
     statement="On digits at AdamW's large rate 0.05, a cosine and the plateau policy each end with a mean validation "
     "loss under 0.6 times the constant rate's (about 0.3 times; seed by seed, below it on 29 of 30 fresh "
@@ -150,6 +166,7 @@ def _sgd_lowest(r: Runs) -> bool:
 
 Claim(
     "adaptive.sgd_cosine_lowest_loss",
+    shares="adaptive.digits",
     where="05_plateau_and_adaptive §5",
     statement=(
         "On digits, SGD+momentum with a cosine ends with the lowest mean validation loss (over 3 seeds) "

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from course_lib import problems, schedules, training
-from course_lib.studies.measures import late_excess_loss
 from course_lib.studies.replication import (
     Claim,
     Estimate,
@@ -30,6 +29,7 @@ from course_lib.studies.replication import (
     proportion,
     ratio_of_means,
 )
+from course_lib.studies.seed_batch import late_excess_losses
 
 if TYPE_CHECKING:  # torch-backed: imported where used, so this module imports without torch
     from course_lib.studies.comparison import Budget
@@ -140,6 +140,7 @@ PEAK_OVER_SHAPE = Claim(
     effect=lambda r: mean_interval(_shape_ratio(r), "worst / best tuned schedule's mean val loss"),
     notebook_seeds=(0, 1, 2, 3),
     needs_torch=True,
+    shares="choosing.comparison",  # fair_comparison's runs
 )
 # First stated with "the range between schedules is below 4 median seed standard deviations" and a 40%
 # bound: 6 of 10 fresh sets (range 1.6-4.9 stds, one ratio 1.40). The range in stds is now only reported:
@@ -165,6 +166,7 @@ TUNING_CURVES = Claim(
     effect=lambda r: proportion([_tuning_curves(c) for c in _rows(r, "curves")], "seed sets with this pattern"),
     notebook_seeds=(0, 1, 2, 3),
     needs_torch=True,
+    shares="choosing.comparison",  # fair_comparison's runs
 )
 # First stated with "constant and WSD lose less than 2×" and "all best rates within one grid step": 8 of 10
 # fresh sets (WSD lost 2.06× and 2.13× on two); with "less than any of them", 6 of 10 further fresh sets (the
@@ -189,6 +191,7 @@ RATE_COSTS = Claim(
     effect=lambda r: mean_interval(_rate_costs(r)[0], "largest cost of one grid step off the best rate"),
     notebook_seeds=(0, 1, 2, 3),
     needs_torch=True,
+    shares="choosing.comparison",  # fair_comparison's runs
 )
 # First stated as "one step costs 0.04-0.1, two steps 0.3-0.8, the tuned means lie in 0.085-0.125": 2 of 10
 # fresh sets (one step cost up to 0.2, two steps up to 0.92). Two steps: mean_interval(_rate_costs(runs)[1]).
@@ -204,6 +207,7 @@ ONE_SEED_RANKING = Claim(
     effect=lambda r: proportion(r["rankings_differ"], "seed sets whose two rankings differ"),
     notebook_seeds=(0, 1, 2, 3),
     needs_torch=True,
+    shares="choosing.comparison",  # fair_comparison's runs
 )
 
 
@@ -224,6 +228,7 @@ ONE_CYCLE = Claim(
     effect=lambda r: mean_interval(_one_cycle_minus_cosine(r)[0], "one-cycle − cosine, mean val loss"),
     notebook_seeds=(0, 1, 2, 3),
     needs_torch=True,
+    shares="choosing.comparison",  # fair_comparison's runs
 )
 
 
@@ -272,6 +277,7 @@ PROGRESS_LIMITED = Claim(
     ),
     notebook_seeds=(1, 2, 3),
     needs_torch=True,
+    shares="choosing.progress_limited_cut",
 )
 
 
@@ -290,10 +296,10 @@ def noise_limited_runs(seeds: tuple[int, ...] = tuple(range(20))) -> dict:
 def noise_limited_table(seeds: tuple[int, ...]) -> Runs:
     """One row per seed: each cut schedule's excess loss f(w) − f* over its last 10 updates (``CUT_NAMES``)."""
     nls = problems.noisy_least_squares()
-    runs = noise_limited_runs(tuple(seeds))
-    return Runs(
-        seeds, excess=np.array([[late_excess_loss(h, nls, window=NOISE_WINDOW) for h in runs[n]] for n in CUT_NAMES]).T
-    )
+    cut = schedules.budget_cut_schedules(NOISE_LR, NOISE_T)
+    # late_excess_loss of noise_limited_runs(seeds), the runs stepped together (the same numbers to 1e-12)
+    excess = late_excess_losses(nls, [cut[n] for n in CUT_NAMES], NOISE_T // 2, seeds, window=NOISE_WINDOW)
+    return Runs(seeds, excess=excess.T)
 
 
 def _noise_limited(runs: Runs) -> bool:
@@ -312,9 +318,10 @@ NOISE_LIMITED = Claim(
     effect=lambda r: ratio_of_means(r["excess"][:, 2], r["excess"][:, 1], "WSD branch / cosine(T/2), excess loss"),
     notebook_seeds=tuple(range(20)),
     fresh_sets=10,
+    shares="choosing.noise_limited_cut",
 )
-# 20 seeds × 4 runs of 1000 SGD steps (about 0.05 s each, NumPy): 10 fresh sets (200 seeds) keep the
-# replication near its 60 s budget; the default 20 sets would double it.
+# 20 seeds × 4 runs of 1000 SGD steps, stepped together (seed_batch.late_excess_losses): 10 fresh sets are
+# the issue's 200 seeds.
 
 
 def cut_ratio(runs: Runs) -> Estimate:
@@ -353,8 +360,14 @@ def lm_schedules() -> dict:
     }
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)
 def _lm_run(name: str, seed: int):
+    """One run of §5, cached by (schedule, seed): the two LM claims share the constant and WSD runs.
+
+    The cache holds every run of a replication (10 fresh sets x 3 seeds x 3 schedules = 90) and the
+    notebook's 9: with room for 64 only, the second claim's pass over the seeds evicted the runs it was
+    about to read (least recently used) and trained most of them again.
+    """
     from course_lib.studies.language_model import run_lm_schedules
 
     return run_lm_schedules(lm_setup(), {name: lm_schedules()[name]}, seeds=[seed])[name][0]
@@ -390,11 +403,12 @@ LM_COOLDOWN = Claim(
     effect=lambda r: paired_difference(r["constant"], r["WSD"], "constant − WSD, final val loss (nats)"),
     notebook_seeds=(0, 1, 2),
     needs_torch=True,
+    shares="choosing.lm",  # _lm_run's runs
 )
 # 6 runs of 300 Adam updates per set, about 35 s of CPU: 10 fresh sets cost about 345 s, over the 150 s budget
-# of a torch claim. Not cut yet (the notebook's model and T are the claim); a cheaper design would branch WSD
-# from the constant run's step-240 checkpoint (training.save_checkpoint / train_steps), 360 updates per seed
-# instead of 600.
+# of a torch claim. Not cut (the notebook's model and T are the claim); a cheaper design would branch WSD
+# from the constant run's step-240 state, 360 updates per seed instead of 600, but train_torch cannot hand
+# out a run's state mid-run and checkpoint.train_steps trains classifiers on float inputs, not token ids.
 
 
 def _lm_cosine(runs: Runs) -> bool:
@@ -414,5 +428,7 @@ LM_COSINE = Claim(
     effect=lambda r: paired_difference(r["cosine"], r["WSD"], "cosine − WSD, final val loss (nats)"),
     notebook_seeds=(0, 1, 2),
     needs_torch=True,
+    shares="choosing.lm",  # _lm_run's runs
 )
-# 9 runs per set, 6 shared with choosing.lm_cooldown_drop through the cache (3 more: about 17 s of CPU a set).
+# 9 runs per set, 6 shared with choosing.lm_cooldown_drop through the cache (3 more: about 17 s of CPU a set):
+# replicated after it in the same worker (shares="choosing.lm"), 90 trainings for both claims' 10 sets.

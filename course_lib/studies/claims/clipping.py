@@ -153,6 +153,7 @@ def clipped_adam_runs(seeds) -> Runs:
 
 adam_spike_survives_clipping = Claim(
     "clipping.adam_spike_survives_clipping",
+    shares="warmup.student_run",  # its runs without and with warm-up are warmup_runs' (same seeds)
     where=f"{NOTEBOOK} §7",
     statement="teacher-student MLP, Adam at 0.15 without warm-up, clip_grad_norm = 1: the early loss still rises "
     "above 100 times its first value on every seed; the clipped runs end with a mean validation loss "

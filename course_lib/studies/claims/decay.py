@@ -3,8 +3,9 @@
 
 * §5: SGD at batch 1 on ``problems.noisy_least_squares()``; every decay from 0.1 ends far below the
   constant rate's floor. Runs of N1 = 4000 steps, as in the notebook (shorter runs leave the step decay's
-  last drop no time to act). An SGD step costs 0.05-0.15 ms (a Python loop): 5 schedules x 3 seeds x
-  4000 steps is 2-6 s a set, so ``fresh_sets=20`` (60 fresh seeds), 1-2 minutes.
+  last drop no time to act). The 5 schedules x 3 seeds of a set step together
+  (:func:`~course_lib.studies.seed_batch.late_excess_losses`, the runs of ``run_gd``, the same numbers to 1e-12): about
+  0.3 s a set (2 s one run at a time), so ``fresh_sets=20`` (60 fresh seeds) takes seconds.
 * §6: plain SGD on the 8x8 digits, ``training.mlp(64, 10, hidden=(64,))``, batch 16, 5 epochs
   (425 updates), a new initialisation and batch order per seed; constant vs cosine at three peaks.
 * 07 §4: linear decay over the wrong clock (T in examples, or stepped once per epoch) on noisy least
@@ -18,8 +19,8 @@ import math
 import numpy as np
 
 from course_lib import problems, schedules, training
-from course_lib.studies.measures import late_excess_loss
 from course_lib.studies.replication import Claim, Runs, mean_interval, ratio_of_means
+from course_lib.studies.seed_batch import late_excess_losses
 
 SEEDS = (0, 1, 2)
 
@@ -46,13 +47,8 @@ def below_the_floor(seeds) -> Runs:
     """The late excess loss (last 100 steps) of each Experiment 1 schedule, one row per seed."""
     problem = problems.noisy_least_squares()
     names = list(experiment1_schedules())
-    final = [
-        [
-            late_excess_loss(training.run_gd(problem, sch, N1, batch_size=1, seed=s), problem, window=100)
-            for sch in experiment1_schedules().values()
-        ]
-        for s in seeds
-    ]
+    # run_gd(problem, schedule, N1, batch_size=1, seed=s) for every schedule and seed, stepped together
+    final = late_excess_losses(problem, list(experiment1_schedules().values()), N1, seeds, batch_size=1, window=100).T
     return Runs(seeds, final=final, **{"schedule": [names] * len(seeds)})
 
 
@@ -73,6 +69,7 @@ def _below_holds(r: Runs) -> bool:
 
 decay_below_constant_floor = Claim(
     "decay.below_constant_floor",
+    shares="decay.below_constant_floor",  # no run in common with the other decay claims
     where="02_decay §5",
     statement="on noisy least squares (batch 1, 4000 steps) the constant rate 0.1 sits within 2x of its predicted "
     "floor 0.25 * lr, and step, cosine and inverse-time decay from 0.1 each end more than 10 times below "
@@ -130,6 +127,7 @@ def _trend_holds(r: Runs) -> bool:
 
 decay_helps_more_as_peak_grows = Claim(
     "decay.helps_more_as_peak_grows",
+    shares="decay.helps_more_as_peak_grows",  # no run in common with the other decay claims
     where="02_decay §6",
     statement="cosine / constant final validation loss falls as the peak grows: at peak 0.1 the constant rate wins "
     "by more than 20 % on every seed, on every seed the ratio is lower at 0.5 than at 0.1, and its mean "
@@ -164,20 +162,14 @@ def clock_floors(seeds) -> Runs:
     """Late excess loss (last 50 steps) of SGD with batches of 10 under each clock, one row per seed."""
     prob = problems.noisy_least_squares()
     n = CLOCK_STEPS_PER_EPOCH * CLOCK_EPOCHS
-    floors = [
-        [
-            late_excess_loss(
-                training.run_gd(prob, s, n, batch_size=10, seed=seed, check_horizon=False), prob, window=50
-            )
-            for s in clocks().values()
-        ]
-        for seed in seeds
-    ]  # mistakes on purpose
-    return Runs(seeds, right=[f[0] for f in floors], examples=[f[1] for f in floors], per_epoch=[f[2] for f in floors])
+    # run_gd(prob, clock, n, batch_size=10, seed=seed) for every clock and seed, stepped together
+    right, examples, per_epoch = late_excess_losses(prob, list(clocks().values()), n, seeds, batch_size=10, window=50)
+    return Runs(seeds, right=right, examples=examples, per_epoch=per_epoch)
 
 
 wrong_clock_raises_the_floor = Claim(
     "decay.wrong_clock_raises_the_floor",
+    shares="decay.wrong_clock_raises_the_floor",  # no run in common with the other decay claims
     where="07_pitfalls §4",
     statement="linear decay with T in examples leaves more than 2 times, and stepped once per epoch more than 3 "
     "times, the late excess loss of the right clock (mean of 3 seeds; pooled over 201 fresh seeds about "

@@ -125,6 +125,7 @@ post_ln_needs_warmup = Claim(
     "sets",
     experiment=post_ln_runs,
     predicate=_post_ln_holds,
+    shares="transformer.post_ln",  # no run in common with pre-LN: the two can run side by side
     effect=lambda r: paired_difference(
         r["cold_val"], r["warm_val"], "final val loss, no warm-up - 30-step warm-up (nats, paired)"
     ),
@@ -151,6 +152,7 @@ pre_ln_same_without_warmup = Claim(
     "warm-up leaves the unigram level earlier than the same seed with it",
     experiment=pre_ln_runs,
     predicate=_pre_ln_holds,
+    shares="transformer.pre_ln",
     effect=lambda r: paired_difference(
         r["cold_val"], r["warm_val"], "final val loss, no warm-up - 30-step warm-up (nats, paired)"
     ),

@@ -196,6 +196,7 @@ SEEDS = (0, 1, 2)
 
 adam_spike_without_warmup = Claim(
     "warmup.adam_spike_without_warmup",
+    shares="warmup.student_run",  # student_run's runs, also read by clipping.adam_spike_survives_clipping
     where=f"{NOTEBOOK} §3",
     statement="teacher-student MLP, Adam at peak 0.15: without warm-up the training loss rises more than 30-fold "
     "within the first three updates, on every seed; with a 50-step warm-up the loss of the first 50 "
@@ -215,6 +216,7 @@ def _warm_ends_lower(r: Runs) -> bool:
 
 warmup_ends_lower = Claim(
     "warmup.warmup_ends_lower",
+    shares="warmup.student_run",
     where=f"{NOTEBOOK} §3",
     statement="teacher-student MLP, Adam at peak 0.15: with the 50-step warm-up every seed ends with a validation "
     "loss below 0.08 and below the same seed without warm-up, and the mean without warm-up is more "

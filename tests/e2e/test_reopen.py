@@ -197,12 +197,3 @@ def test_a_reopened_notebook_shows_the_explorers_picture_and_how_to_make_it_live
         assert not [c["index"] for c in view if text in c["text"]], f"the reopened notebook shows {text!r}"
     assert shown["pictures"] >= 1, f"the reopened explorer cell shows no picture: {shown['text']!r}"
     assert STORED_PICTURE_LINE in shown["text"], f"the reopened explorer cell lacks the line: {shown['text']!r}"
-
-
-def test_without_the_hook_the_reopened_explorer_shows_the_error(browser, screenshot_dir):
-    """The control: what a learner saw before the hook, and proof the checks above can see it."""
-    view, cell, _ = run_save_restart_reopen(browser, screenshot_dir, hook=False)
-    shown = view[cell]
-    print(f"\n[reopened {NOTEBOOK} without the hook] explorer cell {cell} shows: {shown['text'].strip()!r}")
-    assert "model not found" in shown["text"]
-    assert shown["pictures"] == 0

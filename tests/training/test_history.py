@@ -57,5 +57,5 @@ def test_schedule_from_config_rebuilds_schedule_classes_only():
     assert schedule_from_config(schedule_config(S.ramp(0.0, 0.1, 10))) == S.ramp(0.0, 0.1, 10)
     assert schedule_from_config(schedule_config(S.one_cycle_momentum(100))) == S.one_cycle_momentum(100)
     for name in ("ParamSpec", "Entry", "NoSuchSchedule"):
-        with pytest.raises(ValueError, match="config\\['class'\\] must name a class of course_lib.schedules"):
+        with pytest.raises(ValueError, match="config\\['class'\\] must name a schedule class of course_lib.schedules"):
             schedule_from_config({"class": name})

@@ -9,8 +9,9 @@ stored picture (an <img>) and the line saying how to make it live again, and the
 no "Error displaying widget" / "model not found" text. Saving does not take the live explorer away
 from the open notebook, and a second save opens no "file changed on disk" dialog.
 
-The control runs the same steps on a server without the hook and checks that the reopened cell
-shows JupyterLab's error (what every learner saw before the hook, and what the checks must see).
+Without the hook the same steps showed JupyterLab's "Error displaying widget: model not found" in
+the reopened cell (checked when the hook was written; a server from the course's venv now always
+has it).
 Screenshots of the explorer's cell, live and reopened, land in tests/e2e/screenshots/.
 """
 

@@ -138,6 +138,8 @@ def run_micro(kinds: list[str], quick: bool, workdir: Path) -> list[dict[str, An
         else ["--benchmark-min-rounds=7", "--benchmark-max-time=1.0"]
     )
     env = dict(os.environ, MPLBACKEND="Agg", COURSE_BENCH_QUICK="1" if quick else "0")
+    for name in [k for k in env if k.startswith("PYTEST_XDIST_")]:
+        env.pop(name)  # run from a pytest-xdist worker (the bench smoke test): this pytest is not one
     print("$", " ".join(cmd), flush=True)
     proc = subprocess.run(cmd, cwd=HERE, env=env)
     if not report.exists():

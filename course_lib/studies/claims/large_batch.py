@@ -124,6 +124,11 @@ def sharpness_rows(seeds: tuple[int, ...]) -> Runs:
     for s in seeds:
         init.append(sharpness(training.mlp_factory(64, 10, hidden=(64,), seed=int(s))(), data))
         measured = {}
+
+        def measure_at_end(epoch, net, metrics, measured=measured):  # a callback answers None: go on
+            if epoch == EPOCHS:
+                measured["end"] = sharpness(net, data)
+
         training.train_simulated(
             model,
             data,
@@ -132,9 +137,7 @@ def sharpness_rows(seeds: tuple[int, ...]) -> Runs:
             batch_size=BASE_BATCH,
             epochs=EPOCHS,
             seed=int(s),
-            callback=lambda epoch, net, metrics: (
-                measured.setdefault("end", sharpness(net, data)) if epoch == EPOCHS else None
-            ),
+            callback=measure_at_end,
         )
         end.append(measured["end"])
     return Runs(seeds, lam_init=init, lam_end=end)

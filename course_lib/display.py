@@ -33,6 +33,9 @@ __all__ = [
     "STORED_PICTURE_LINE",
     "STORED_WIDGET_LINE",
     "LINE_MARK",
+    "LINE_TAG",
+    "stored_line",
+    "is_stored_line",
 ]
 
 #: The MIME type of a live widget in a notebook output: a reference to a model in the kernel.
@@ -43,6 +46,8 @@ STORED_PICTURE_LINE = "A stored picture of the explorer: run this cell (Shift+En
 STORED_WIDGET_LINE = "A control that needs the running kernel: run this cell (Shift+Enter) to show it again."
 #: The output metadata key that marks the line as the course's (tests and tools find it by it).
 LINE_MARK = "course_lib_stored_line"
+#: The line's output tag: the website and the decks drop outputs so tagged (no kernel to run there).
+LINE_TAG = "course-stored-line"
 
 
 class Table(str):
@@ -107,12 +112,18 @@ def progress_bar(
     return tqdm(iterable, total=total, desc=desc, disable=disable, leave=False)
 
 
-def _line_output(text: str) -> dict[str, Any]:
+def stored_line(text: str = STORED_PICTURE_LINE) -> dict[str, Any]:
+    """The output that says, in a stored notebook, how to bring a widget back (marked and tagged as ours)."""
     return {
         "output_type": "display_data",
         "data": {"text/markdown": f"*{text}*", "text/plain": text},
-        "metadata": {LINE_MARK: True},
+        "metadata": {LINE_MARK: True, "tags": [LINE_TAG]},
     }
+
+
+def is_stored_line(output: dict[str, Any]) -> bool:
+    """Whether ``output`` is one of :func:`stored_line`'s lines."""
+    return bool((output.get("metadata") or {}).get(LINE_MARK))
 
 
 def without_live_widgets(notebook: dict[str, Any]) -> int:
@@ -146,9 +157,9 @@ def without_live_widgets(notebook: dict[str, Any]) -> int:
             replaced += 1
             del data[WIDGET_VIEW]
             if "image/png" in data:
-                kept += [_line_output(STORED_PICTURE_LINE), output]
+                kept += [stored_line(STORED_PICTURE_LINE), output]
             else:
-                line = _line_output(STORED_WIDGET_LINE)
+                line = stored_line(STORED_WIDGET_LINE)
                 output["data"], output["metadata"] = line["data"], line["metadata"]
                 kept.append(output)
         cell["outputs"] = kept

@@ -14,6 +14,7 @@ Output: build/site/ (git-ignored); open build/site/index.html.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,8 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from course_lib.display import is_stored_line
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "build" / "site"
@@ -36,6 +39,19 @@ lecturing/*
 """
 
 
+def stage_notebook(source: Path, dest: Path) -> None:
+    """Copy a stored notebook for the website, without the lines that tell a lab user to run a cell.
+
+    An explorer's stored picture sits under "run this cell (Shift+Enter) to make it live again"
+    (``course_lib.display.stored_line``); a web page has no kernel, so the page shows the picture alone.
+    """
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if "outputs" in cell:
+            cell["outputs"] = [o for o in cell["outputs"] if not is_stored_line(o)]
+    dest.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def stage(dest: Path, root: Path = ROOT) -> Path:
     """Lay out the site's sources in ``dest``: site/ at the top, the course's files beside it.
 
@@ -46,7 +62,7 @@ def stage(dest: Path, root: Path = ROOT) -> Path:
     shutil.copy2(root / "README.md", dest / "README.md")
     (dest / "notebooks").mkdir(exist_ok=True)
     for nb in sorted((root / "notebooks").glob("*.ipynb")):
-        shutil.copy2(nb, dest / "notebooks" / nb.name)
+        stage_notebook(nb, dest / "notebooks" / nb.name)
     shutil.copytree(root / "figures", dest / "figures", dirs_exist_ok=True)
     lecturing = sorted((root / "lecturing").glob("*.md")) if (root / "lecturing").is_dir() else []
     index = dest / "index.md"

@@ -1,17 +1,24 @@
 """Execute notebooks top to bottom in a fresh kernel and store them clean.
 
     python scripts/execute_notebooks.py notebooks/*.ipynb
+    python scripts/execute_notebooks.py --restore-lines notebooks/*.ipynb   # no execution
 
 Each notebook is run by nbclient in a new ``python3`` kernel (the project's
 environment), from the notebooks/ folder, then saved with execution counts
 1, 2, 3..., kernelspec ``python3`` and no widget-state metadata, so the stored
 copy reads well when browsed and passes tests/test_notebook_hygiene.py.
+Every explorer keeps its picture under the line saying how to make it live again
+(``course_lib.display.without_live_widgets``, what the lab's save hook does), so a
+notebook opened as stored never shows "Error displaying widget: model not found".
+``--restore-lines`` adds that line to stored notebooks without running them (an
+explorer's picture: a PNG shown as the value of a cell that calls ``explorers.explore_*``).
 Prints each notebook's wall time.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -19,7 +26,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from course_lib.display import WIDGET_VIEW
+from course_lib.display import is_stored_line, stored_line, without_live_widgets
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
@@ -29,18 +36,48 @@ def clean(nb: nbformat.NotebookNode) -> None:
 
     Widget models are not saved (no widget-state metadata), so a stored reference
     to one would show "Error displaying widget: model not found" to a reader.
-    We drop the reference and keep the output's other forms: the PNG snapshot
-    explorers add to their display, or the text of progress bars.
+    :func:`course_lib.display.without_live_widgets` replaces each reference: an
+    explorer keeps its PNG snapshot under the line saying how to make it live again.
     """
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("widgets", None)
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if WIDGET_VIEW in data and len(data) > 1:
-                del data[WIDGET_VIEW]
+    if without_live_widgets(nb):  # its new outputs are plain dicts: nbformat writes NotebookNodes
+        for cell in nb.cells:
+            if "outputs" in cell:
+                cell.outputs = [nbformat.from_dict(o) for o in cell.outputs]
+
+
+EXPLORER_CALL = re.compile(r"\bexplorers\.explore_\w+\s*\(")
+
+
+def explorer_pictures(cell: nbformat.NotebookNode) -> list[int]:
+    """The indices of a stored cell's outputs that are an explorer's picture.
+
+    An explorer's cell calls ``explorers.explore_*`` and shows the explorer as its value: an
+    execute_result holding the PNG of its frame (once run, also the widget reference).
+    """
+    if cell.cell_type != "code" or not EXPLORER_CALL.search(cell.source):
+        return []
+    return [
+        i
+        for i, output in enumerate(cell.get("outputs", []))
+        if output.get("output_type") == "execute_result" and "image/png" in output.get("data", {})
+    ]
+
+
+def restore_lines(nb: nbformat.NotebookNode) -> int:
+    """Put the stored-picture line above each explorer's picture that lacks it; returns how many were added."""
+    added = 0
+    for cell in nb.cells:
+        pictures = explorer_pictures(cell)
+        for i in reversed(pictures):
+            if i == 0 or not is_stored_line(cell.outputs[i - 1]):
+                cell.outputs.insert(i, nbformat.from_dict(stored_line()))
+                added += 1
+    return added
 
 
 def execute(path: Path, timeout: int = 600, cwd: Path | None = None) -> float:
@@ -60,6 +97,14 @@ def execute(path: Path, timeout: int = 600, cwd: Path | None = None) -> float:
 
 
 def main(paths: list[str]) -> int:
+    if paths[:1] == ["--restore-lines"]:
+        for p in paths[1:]:
+            nb = nbformat.read(p, as_version=4)
+            added = restore_lines(nb)
+            if added:
+                nbformat.write(nb, p)
+            print(f"{p}: {added} line(s) added")
+        return 0
     total = 0.0
     for p in paths:
         elapsed = execute(Path(p))

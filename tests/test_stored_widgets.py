@@ -146,3 +146,57 @@ def test_a_save_through_the_server_stores_the_picture_and_stays_trusted(tmp_path
     assert lines(stored) == [STORED_PICTURE_LINE]
     assert WIDGET_VIEW not in json.dumps(stored)
     assert manager.notary.check_signature(stored), "the saved notebook is no longer trusted"
+
+
+# ---- the notebooks as committed: opened before any save, they read as a saved one does --------------------
+
+
+def _execute_notebooks():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import execute_notebooks
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    return execute_notebooks
+
+
+def test_executing_a_notebook_stores_explorers_as_the_hook_saves_them():
+    """scripts/execute_notebooks.clean is the hook's transformation (one home), not a second rule."""
+    clean = _execute_notebooks().clean
+    nb = nbformat.from_dict(notebook([explorer_output("execute_result", count=1)]))
+    clean(nb)
+    assert lines(nb) == [STORED_PICTURE_LINE] and WIDGET_VIEW not in json.dumps(nb)
+    assert lines(nbformat.reads(nbformat.writes(nb), as_version=4)) == [STORED_PICTURE_LINE]  # and it is written
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_a_committed_notebook_shows_each_explorers_picture_under_the_line(path):
+    """A learner's first open (or a reload before any save) shows the stored file: the same line as after a save."""
+    execute_notebooks = _execute_notebooks()
+    nb = nbformat.read(path, as_version=4)
+    pictures = [(cell, i) for cell in nb.cells for i in execute_notebooks.explorer_pictures(cell)]
+    assert pictures, f"{path.name}: no explorer found (explorer_pictures no longer recognises them?)"
+    missing = [
+        nb.cells.index(cell) for cell, i in pictures if i == 0 or not display.is_stored_line(cell.outputs[i - 1])
+    ]
+    assert not missing, (
+        f"{path.name}: cells {missing} show an explorer's picture without the line saying how to make it live: "
+        "run `python scripts/execute_notebooks.py --restore-lines notebooks/*.ipynb`"
+    )
+    assert WIDGET_VIEW not in json.dumps(nb)
+
+
+def test_the_website_shows_the_picture_without_the_line(tmp_path):
+    """A web page has no kernel: the site's copy of a notebook drops the line and keeps the picture."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import build_site
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    source = tmp_path / "nb.ipynb"
+    nb = nbformat.from_dict(notebook([explorer_output("execute_result", count=1)]))
+    _execute_notebooks().clean(nb)
+    nbformat.write(nb, source)
+    build_site.stage_notebook(source, tmp_path / "staged.ipynb")
+    staged = nbformat.read(tmp_path / "staged.ipynb", as_version=4)
+    assert lines(staged) == [] and "image/png" in staged.cells[0].outputs[0]["data"]

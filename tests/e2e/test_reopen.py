@@ -198,3 +198,39 @@ def test_a_reopened_notebook_shows_the_explorers_picture_and_how_to_make_it_live
         assert not [c["index"] for c in view if text in c["text"]], f"the reopened notebook shows {text!r}"
     assert shown["pictures"] >= 1, f"the reopened explorer cell shows no picture: {shown['text']!r}"
     assert STORED_PICTURE_LINE in shown["text"], f"the reopened explorer cell lacks the line: {shown['text']!r}"
+
+
+def test_a_notebook_opened_as_stored_shows_the_same_picture_and_line(browser, screenshot_dir):
+    """The first open of a committed notebook, or a reload before any save: the stored file, never an error.
+
+    Before the committed notebooks carried the line (scripts/execute_notebooks.py --restore-lines), the
+    explorer's cell showed the picture with nothing saying it was not live.
+    """
+    home = Path(tempfile.mkdtemp(prefix="e2e-stored-"))
+    root = home / "course"
+    shutil.copytree(
+        REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+    )
+    try:
+        server = Server(home, root, True, "stored")
+        try:
+            server.wait_ready()
+            page = browser.new_page()
+            try:
+                open_notebook(page, server, f"notebooks/{NOTEBOOK}")
+                view = page.evaluate(JS_CELL_VIEW)
+                cell = [c["index"] for c in view if c["pictures"] and STORED_PICTURE_LINE in c["text"]]
+                assert cell, "no cell of the stored notebook shows an explorer's picture under the line"
+                page.wait_for_timeout(1000)
+                view = page.evaluate(JS_CELL_VIEW)
+                cell_node(page, cell[0]).scroll_into_view_if_needed()
+                cell_node(page, cell[0]).screenshot(path=str(screenshot_dir / "reopen-stored.png"))
+            finally:
+                page.close()
+        finally:
+            server.stop()
+        for text in ERROR_TEXTS:
+            assert not [c["index"] for c in view if text in c["text"]], f"the stored notebook shows {text!r}"
+        assert view[cell[0]]["pictures"] >= 1 and STORED_PICTURE_LINE in view[cell[0]]["text"]
+    finally:
+        shutil.rmtree(home, ignore_errors=True)

@@ -36,6 +36,8 @@ from typing import Any, Iterable
 
 import nbformat
 
+from course_lib.display import LINE_TAG, is_stored_line
+
 ROOT = Path(__file__).resolve().parent.parent
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 
@@ -144,6 +146,8 @@ def estimated_height(cell: Any) -> int:
         return _markdown_height(cell.source)
     height = _CODE_LINE_PX * sum(max(1, -(-len(line) // 100)) for line in cell.source.splitlines() or [""]) + 40
     for output in cell.get("outputs", []):
+        if is_stored_line(output):  # not in a deck (deck_options removes it)
+            continue
         png = _png_height(output)
         if png:
             height += png + 10
@@ -320,6 +324,9 @@ def deck_options() -> list[str]:
         "--SlidesExporter.reveal_number=c/t",
         f"--SlidesExporter.reveal_width={width}",
         f"--SlidesExporter.reveal_height={height}",
+        # the stored-picture line tells a lab user to run the cell; a deck has no kernel
+        "--TagRemovePreprocessor.enabled=True",
+        f"--TagRemovePreprocessor.remove_single_output_tags={LINE_TAG}",
     ]
 
 

@@ -121,3 +121,11 @@ def test_deck_shows_every_slide_offline(decks, offline_page, notebook, screensho
         if c.cell_type == "code" and c.metadata.get("slideshow", {}).get("slide_type") != "skip"
         for o in c.get("outputs", [])
     ), f"{deck.name}: stored pictures missing from the slides"
+
+
+def test_decks_show_explorer_pictures_without_the_lab_line(decks):
+    """The line "run this cell (Shift+Enter) to make it live again" is for the lab: a deck has no kernel."""
+    from course_lib.display import STORED_PICTURE_LINE
+
+    shown = [name for name, path in decks.items() if STORED_PICTURE_LINE in path.read_text(encoding="utf-8")]
+    assert not shown, f"decks showing the lab's stored-picture line: {shown}"

@@ -60,6 +60,7 @@ JS_SLIDE = """([width, height]) => {
       outside.push(`${name(el)} at ${Math.round(box.left)},${Math.round(box.top)}-${Math.round(box.right)},${Math.round(box.bottom)}`);
     const style = getComputedStyle(el);
     if (style.overflowX !== 'visible' && el.clientWidth > 4 && el.scrollWidth > el.clientWidth + 24 && !el.closest('.jp-RenderedText pre')
+        && !el.parentElement.closest('mjx-container')   /* MathJax clips its own stretchy glyphs */
         && !(el.tagName === 'SECTION'))
       clipped.push(`${name(el)}: ${el.scrollWidth} px of content in ${el.clientWidth} px`);
     const display = el.tagName === 'MJX-CONTAINER' && el.getAttribute('display') === 'true';

@@ -75,7 +75,8 @@ replicate: $(STAMP)
 bench: $(STAMP)
 	MPLBACKEND=Agg $(PY) benchmarks/run.py --before benchmarks/before.json $(BENCH_ARGS)
 
-# Offline decks: reveal.js, MathJax... are fetched from npm once into build/slides/_assets.
+# Offline decks with Python alone (no npm, no network): reveal.js (scripts/deck/reveal.js) and the
+# website's MathJax (site/_static/mathjax) are copied into build/slides/_assets.
 slides: $(STAMP)
 	$(PY) scripts/slides.py --decks build/slides notebooks/*.ipynb
 

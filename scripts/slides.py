@@ -14,11 +14,14 @@ JupyterLab's live deck (jupyterlab-slideshow) and ``nbconvert --to slides`` read
   by tests/e2e/test_decks.py at 1280x720);
 * ``skip``: code that shows nothing and teaches nothing on a screen (imports, asserts, and
   assignments or loops that only feed asserts); see :func:`is_skippable`;
-* ``-``: everything else continues the current slide.
+* ``-``: everything else continues the current slide, and so does a cell that would start a
+  sub-slide right after a lone heading (no slide holds a heading alone).
 
-The static decks load reveal.js 4.0.2, require.js, jQuery and MathJax 2.7.7 from files beside
-them (``_assets/``, installed from the npm registry on first build), so a projector without
-internet shows every slide, formula and stored explorer picture.
+The static decks load reveal.js 4.0.2 (vendored in scripts/deck/reveal.js) and MathJax 3 (the
+website's copy, site/_static/mathjax) from files beside them (``_assets/``), so building them needs
+Python alone (no npm, no network) and a projector without internet shows every slide, formula and
+stored explorer picture. A deck is a lecture, not the notebook dumped: :func:`deck_notebook` leaves
+out test plumbing and the placeholder verdicts of unanswered exercises.
 """
 
 from __future__ import annotations
@@ -26,17 +29,17 @@ from __future__ import annotations
 import argparse
 import ast
 import base64
+import copy
 import re
 import shutil
 import struct
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Iterable
 
 import nbformat
 
-from course_lib.display import LINE_TAG, is_stored_line
+from course_lib.display import is_stored_line
 
 ROOT = Path(__file__).resolve().parent.parent
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
@@ -47,8 +50,12 @@ PROJECTOR_PX = (1280, 720)
 SLIDE_BUDGET_PX = 600
 #: The cell tag that starts a sub-slide whatever the estimate says.
 BREAK_TAG = "new-subslide"
-#: npm packages a deck loads, served from beside it (the versions nbconvert 7.17's template expects).
-DECK_PACKAGES = ("reveal.js@4.0.2", "requirejs@2.3.7", "jquery@2.2.4", "mathjax@2.7.7")
+#: What a deck loads, copied beside it into ``_assets/``: reveal.js (vendored, see its README) and the
+#: website's MathJax 3 (one copy for site and decks); and the nbconvert template that loads them.
+DECK_DIR = ROOT / "scripts" / "deck"
+REVEAL_DIR = DECK_DIR / "reveal.js"
+MATHJAX_DIR = ROOT / "site" / "_static" / "mathjax"
+TEMPLATE_NAME = "template"
 ASSETS = "_assets"
 
 #: The projector style of a deck: reveal.js lays slides out at PROJECTOR_PX, text at 20 px, code at 19 px
@@ -68,19 +75,22 @@ _TEXT_CHARS_PER_LINE = 118
 # ---------------------------------------------------------------------------
 
 
-def _only_feeds_asserts(stmt: ast.stmt) -> bool:
+def _only_feeds_asserts(stmt: ast.stmt, has_assert: bool = False) -> bool:
     if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assert, ast.Pass)):
         return True
+    if has_assert and isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        return True
     if isinstance(stmt, (ast.For, ast.If)):
-        return all(_only_feeds_asserts(s) for s in [*stmt.body, *stmt.orelse])
+        return all(_only_feeds_asserts(s, has_assert) for s in [*stmt.body, *stmt.orelse])
     return False
 
 
 def is_skippable(cell: Any) -> bool:
     """True for a code cell a class need not see: it displays nothing and only imports or asserts.
 
-    Allowed statements: imports, asserts, ``pass``, loops/ifs of those, and assignments that
-    exist only to feed the asserts (the cell must contain at least one assert then). A cell
+    Allowed statements: imports, asserts, ``pass``, loops/ifs of those, and assignments (also
+    inside those loops) that exist only to feed the asserts (the cell must contain at least one
+    assert then): a cell whose only job is checking stays out of the slides. A cell
     that defines a function or a class, calls anything at top level, or has a stored output
     (a print, a plot, a check's verdict) is never skipped: the lesson may need it.
     """
@@ -94,13 +104,7 @@ def is_skippable(cell: Any) -> bool:
     except SyntaxError:
         return False
     has_assert = any(isinstance(node, ast.Assert) for node in ast.walk(tree))
-    for stmt in tree.body:
-        if _only_feeds_asserts(stmt):
-            continue
-        if has_assert and isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-            continue
-        return False
-    return True
+    return all(_only_feeds_asserts(stmt, has_assert) for stmt in tree.body)
 
 
 def _png_height(output: Any) -> int:
@@ -223,12 +227,22 @@ def _heading_level(cell: Any) -> int:
     return len(match.group(1)) if match else 0
 
 
+def _heading_only(cell: Any) -> bool:
+    """True for a markdown cell that is one heading line and nothing else."""
+    lines = cell.source.strip().splitlines() if cell.cell_type == "markdown" else []
+    return len(lines) == 1 and _heading_level(cell) > 0
+
+
 def slide_types(nb: Any, budget_px: int = SLIDE_BUDGET_PX) -> list[str]:
-    """The slide type of each cell of ``nb`` by the rules in the module docstring."""
+    """The slide type of each cell of ``nb`` by the rules in the module docstring.
+
+    No slide holds a lone heading: a cell that would start a sub-slide (``###``, the break tag,
+    or its height) right after a slide that so far holds only a heading continues that slide.
+    """
     if budget_px <= 0:
         raise ValueError(f"budget_px must be > 0 (CSS px), got budget_px={budget_px}")
     types: list[str] = []
-    used = 0
+    used, lone_heading = 0, False
     for i, cell in enumerate(nb.cells):
         height = estimated_height(cell)
         level = _heading_level(cell)
@@ -237,11 +251,14 @@ def slide_types(nb: Any, budget_px: int = SLIDE_BUDGET_PX) -> list[str]:
         elif is_skippable(cell):
             types.append("skip")
             continue
+        elif lone_heading:
+            kind = "-"
         elif level == 3 or BREAK_TAG in cell.metadata.get("tags", ()) or used + height > budget_px:
             kind = "subslide"
         else:
             kind = "-"
         used = height if kind != "-" else used + height
+        lone_heading = kind != "-" and _heading_only(cell)
         types.append(kind)
     return types
 
@@ -281,57 +298,107 @@ def problems(nb: Any, name: str = "notebook") -> list[str]:
 
 
 def install_assets(out_dir: Path) -> Path:
-    """npm-install :data:`DECK_PACKAGES` into ``out_dir/_assets`` (once); returns its node_modules."""
-    prefix = out_dir / ASSETS
-    modules = prefix / "node_modules"
-    if all((modules / spec.rsplit("@", 1)[0]).is_dir() for spec in DECK_PACKAGES):
-        return modules
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError(
-            "npm is needed once to fetch reveal.js, require.js, jQuery and MathJax for the "
-            "offline decks: apt-get install -y npm"
-        )
-    prefix.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            npm,
-            "install",
-            "--prefix",
-            str(prefix),
-            "--no-audit",
-            "--no-fund",
-            "--no-save",
-            "--loglevel=error",
-            *DECK_PACKAGES,
-        ],
-        check=True,
-    )
-    return modules
+    """Copy reveal.js and MathJax into ``out_dir/_assets`` (plain file copies: no npm, no network)."""
+    assets = Path(out_dir) / ASSETS
+    for source, name in ((REVEAL_DIR, "reveal.js"), (MATHJAX_DIR, "mathjax")):
+        if not source.is_dir():
+            raise FileNotFoundError(f"{source} is missing: the decks load it (see scripts/deck/README.md)")
+        shutil.copytree(source, assets / name, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
+    return assets
 
 
-def deck_options() -> list[str]:
-    """nbconvert options that make a deck load everything from ``_assets/`` beside it."""
-    nm = f"{ASSETS}/node_modules"
+def deck_config() -> dict[str, dict[str, Any]]:
+    """nbconvert settings of a deck: the course template, loading everything from ``_assets/``."""
     width, height = PROJECTOR_PX
-    return [
-        f"--SlidesExporter.reveal_url_prefix={nm}/reveal.js",
-        f"--SlidesExporter.require_js_url={nm}/requirejs/require.js",
-        f"--SlidesExporter.jquery_url={nm}/jquery/dist/jquery.min.js",
-        f"--SlidesExporter.mathjax_url={nm}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
-        "--SlidesExporter.reveal_theme=white",  # the default theme fetches web fonts
-        "--SlidesExporter.reveal_transition=none",
-        "--SlidesExporter.reveal_number=c/t",
-        f"--SlidesExporter.reveal_width={width}",
-        f"--SlidesExporter.reveal_height={height}",
-        # the stored-picture line tells a lab user to run the cell; a deck has no kernel
-        "--TagRemovePreprocessor.enabled=True",
-        f"--TagRemovePreprocessor.remove_single_output_tags={LINE_TAG}",
-    ]
+    return {
+        "SlidesExporter": {
+            "extra_template_basedirs": [str(DECK_DIR)],
+            "template_name": TEMPLATE_NAME,
+            "reveal_url_prefix": f"{ASSETS}/reveal.js",
+            "mathjax_url": f"{ASSETS}/mathjax/tex-chtml.js",
+            "reveal_theme": "white",  # the default theme fetches web fonts
+            "reveal_transition": "none",
+            "reveal_number": "c/t",
+            "reveal_width": str(width),
+            "reveal_height": str(height),
+        }
+    }
+
+
+# ---------------------------------------------------------------------------
+# A deck is a lecture: what the notebook keeps for its tests stays out of the slides
+# ---------------------------------------------------------------------------
+
+#: A code comment line that is test plumbing: nbval's markers and the notes about what nbval compares.
+PLUMBING_LINE = re.compile(r"^\s*#.*(\bNBVAL_[A-Z_]+|\bnbval\b)")
+#: The verdict a check prints for an exercise nobody answered yet (the stored notebooks are blank),
+#: with its hint: from this line to the end of the output.
+PLACEHOLDER_VERDICT = re.compile(r"^Not yet\. .*", re.MULTILINE | re.DOTALL)
+
+
+def deck_notebook(nb: Any) -> Any:
+    """A copy of ``nb`` as its deck shows it (``nb`` is unchanged).
+
+    * comment lines of test plumbing (:data:`PLUMBING_LINE`) are dropped from the code;
+    * the placeholder verdict of an unanswered exercise (:data:`PLACEHOLDER_VERDICT`) is dropped
+      from its output, and an output left empty goes;
+    * the lab's stored-picture line above an explorer's picture goes (a deck has no kernel);
+    * a skipped cell (:func:`is_skippable`, marked ``skip``) stays out, as nbconvert does.
+    """
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.source = "\n".join(line for line in cell.source.splitlines() if not PLUMBING_LINE.match(line))
+        outputs = []
+        for output in cell.get("outputs", []):
+            if is_stored_line(output):  # "run this cell to make it live again": a deck has no kernel
+                continue
+            if output.get("output_type") == "stream":
+                output.text = PLACEHOLDER_VERDICT.sub("", output.text)
+                if not output.text.strip():
+                    continue
+            outputs.append(output)
+        cell.outputs = outputs
+    return nb
+
+
+def _deck_exporter() -> Any:
+    """nbconvert's SlidesExporter with :func:`deck_config`, rendering tables inside quotes and lists.
+
+    nbconvert's markdown (mistune 3) parses a table only at the top level, so a table in a
+    ``>`` misconception box came out as raw ``| --- |`` text; JupyterLab and the site render it.
+    """
+    from jinja2 import pass_context
+    from mistune.plugins import import_plugin
+    from mistune.plugins.table import table_in_list, table_in_quote
+    from nbconvert import SlidesExporter
+    from nbconvert.filters.markdown_mistune import MarkdownWithMath
+    from traitlets.config import Config
+
+    class DeckMarkdown(MarkdownWithMath):
+        def __init__(self, renderer: Any) -> None:
+            plugins = [import_plugin(name) for name in MarkdownWithMath.DEFAULT_PLUGINS]
+            super().__init__(renderer, plugins=[*plugins, table_in_quote, table_in_list])
+
+    class DeckExporter(SlidesExporter):
+        @pass_context
+        def markdown2html(self, context: Any, source: str) -> str:
+            import nbconvert.exporters.html as html_module
+
+            original = html_module.MarkdownWithMath
+            html_module.MarkdownWithMath = DeckMarkdown
+            try:
+                return super().markdown2html(context, source)
+            finally:
+                html_module.MarkdownWithMath = original
+
+    return DeckExporter(config=Config(deck_config()))
 
 
 #: Added to every deck: the projector style (pictures at most IMAGE_MAX_PX high) and a fit step that,
-#: on each slide shown, shrinks that slide's pictures (never its text) until it fits the slide.
+#: on each slide shown (and once the formulas are typeset), shrinks that slide's pictures (never its
+#: text) until it fits the slide, then has reveal.js centre the slide again at its final height.
 DECK_STYLE = f"""<style>
 .reveal .jp-OutputArea-output img {{ max-height: {IMAGE_MAX_PX}px; width: auto; max-width: 100%; }}
 .reveal .slides section {{ overflow: hidden; }}
@@ -361,59 +428,46 @@ function courseFitSlide(section) {{
     if (scale < {IMAGE_MIN_SCALE} || !images.length) break;
     for (const img of images) img.style.maxHeight = Math.round({IMAGE_MAX_PX} * scale) + 'px';
   }}
-  section.dataset.courseFitted = '1';
+  if (window.courseMathTypeset) section.dataset.courseFitted = '1';   // measure again once math is set
 }}
-require(['{ASSETS}/node_modules/reveal.js/dist/reveal.js'], function (Reveal) {{
-  const fit = () => {{ const all = document.querySelectorAll('.reveal .slides section.present');
-                      courseFitSlide(all[all.length - 1]); }};
-  Reveal.on('ready', fit); Reveal.on('slidechanged', fit); fit();
-}});
+window.courseFitCurrent = () => {{
+  const all = document.querySelectorAll('.reveal .slides section.present');
+  courseFitSlide(all[all.length - 1]);
+  Reveal.layout();   // centre the slide at its final height (reveal.js measured it before MathJax)
+}};
+if (Reveal.isReady()) window.courseFitCurrent(); else Reveal.on('ready', window.courseFitCurrent);
+Reveal.on('slidechanged', window.courseFitCurrent);
 </script>"""
 
 
-_MERMAID_IMPORT = re.compile(r'<script type="module">\s*import mermaid from [^<]*</script>')
-
-
 def style_deck(html: str) -> str:
-    """``html`` of an nbconvert deck with :data:`DECK_STYLE` and :data:`DECK_FIT_JS` added.
-
-    Also drops the template's Mermaid import: it comes from a CDN (nbconvert 7.17 offers no
-    setting for its URL) and the course draws no Mermaid diagrams.
-    """
+    """``html`` of an nbconvert deck with :data:`DECK_STYLE` and :data:`DECK_FIT_JS` added."""
     if "</head>" not in html or "</body>" not in html:
         raise ValueError("html is not a complete deck page (no </head> or </body>)")
-    html = _MERMAID_IMPORT.sub("", html)
     html = html.replace("</head>", DECK_STYLE + "\n</head>", 1)
-    head, body_end, tail = html.rpartition("</body>")
+    head, body_end, tail = html.rpartition("</html>")
     return head + DECK_FIT_JS + "\n" + body_end + tail
 
 
 def build_decks(notebooks: Iterable[Path], out_dir: Path) -> list[Path]:
-    """Write ``out_dir/<name>.slides.html`` for each notebook (stored outputs, no execution)."""
+    """Write ``out_dir/<name>.slides.html`` for each notebook (stored outputs, no execution).
+
+    Python alone: nbconvert runs in this process, the assets are copied from the repository.
+    """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    install_assets(out_dir)
     paths = [Path(p) for p in notebooks]
     if not paths:
         raise ValueError("notebooks is empty: pass at least one .ipynb")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "nbconvert",
-            "--to",
-            "slides",
-            *deck_options(),
-            f"--output-dir={out_dir}",
-            *map(str, paths),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    decks = [out_dir / f"{p.stem}.slides.html" for p in paths]
-    for deck in decks:
-        deck.write_text(style_deck(deck.read_text(encoding="utf-8")), encoding="utf-8")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    install_assets(out_dir)
+    exporter = _deck_exporter()
+    decks = []
+    for path in paths:
+        nb = deck_notebook(nbformat.read(path, as_version=4))
+        html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+        deck = out_dir / f"{path.stem}.slides.html"
+        deck.write_text(style_deck(html), encoding="utf-8")
+        decks.append(deck)
     return decks
 
 

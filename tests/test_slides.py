@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html as html_lib
+import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -51,10 +54,120 @@ def test_title_slide_is_required():
     assert any("title slide" in p for p in slides.problems(nb))
 
 
-def test_deck_style_drops_the_cdn_mermaid_import():
-    html = (
-        '<html><head><script type="module">\n  import mermaid from \'https://cdn/m.mjs\';\n'
-        '  mermaid.initialize({ startOnLoad: true });\n</script></head><body></body></html>'
-    )
+def test_deck_style_adds_the_projector_style_and_fit_step():
+    html = "<html><head></head><body></body>\n<script>Reveal.initialize()</script>\n</html>"
     styled = slides.style_deck(html)
-    assert "mermaid" not in styled and slides.DECK_STYLE in styled and slides.DECK_FIT_JS in styled
+    assert slides.DECK_STYLE in styled and styled.index("Reveal.initialize") < styled.index(slides.DECK_FIT_JS)
+
+
+def _shown_groups(nb) -> list[list]:
+    """The cells of each slide or sub-slide of ``nb``, as its stored metadata lays them out."""
+    groups: list[list] = []
+    for cell in nb.cells:
+        kind = cell.metadata["slideshow"]["slide_type"]
+        if kind == "skip":
+            continue
+        if kind in ("slide", "subslide") or not groups:
+            groups.append([])
+        groups[-1].append(cell)
+    return groups
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_slide_holds_a_lone_heading(path):
+    nb = nbformat.read(path, as_version=4)
+    lone = [g[0].source for g in _shown_groups(nb) if len(g) == 1 and slides._heading_only(g[0])]
+    assert lone == [], f"{path.name}: slides that hold only a heading: {lone}"
+
+
+def test_lone_heading_takes_the_next_cell():
+    md = nbformat.v4.new_markdown_cell
+    tall = md("word " * 3000)  # alone taller than a slide: would open a sub-slide
+    nb = nbformat.v4.new_notebook(cells=[md("# T"), md("## Summary"), tall, md("### next"), md("text")])
+    assert slides.slide_types(nb) == ["slide", "slide", "-", "subslide", "-"]
+
+
+def test_checking_cells_stay_out():
+    code = nbformat.v4.new_code_cell
+    assert slides.is_skippable(code("for k in ks:\n    rho = (k - 1) / (k + 1)\n    assert rho < 1, k"))
+    assert not slides.is_skippable(code("for k in ks:\n    rho = (k - 1) / (k + 1)"))  # no assert: a set-up
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_deck_leaves_out_plumbing_and_placeholders(path):
+    """What a deck shows of each notebook: no nbval plumbing, no verdict of an unanswered exercise."""
+    nb = nbformat.read(path, as_version=4)
+    deck = slides.deck_notebook(nb)
+    shown = [c for c in deck.cells if c.metadata["slideshow"]["slide_type"] != "skip"]
+    sources = "\n".join(c.source for c in shown if c.cell_type == "code")
+    outputs = "\n".join(o.get("text", "") for c in shown if c.cell_type == "code" for o in c.outputs)
+    for plumbing in ("NBVAL_", "nbval does not compare", "last digits vary"):
+        assert plumbing not in sources, f"{path.name}: the deck shows {plumbing!r}"
+    assert "Not yet." not in outputs and "Not answered yet" not in outputs, path.name
+    assert nbformat.read(path, as_version=4) == nb  # the notebook itself is unchanged
+    # the lesson's code stays: only comment lines of plumbing go
+    kept = [c.source for c in deck.cells if c.cell_type == "code"]
+    assert len(kept) == sum(c.cell_type == "code" for c in nb.cells)
+
+
+def test_placeholder_verdict_goes_but_the_printed_options_stay():
+    cell = nbformat.v4.new_code_cell(
+        "# NBVAL_CHECK_OUTPUT\nprint(OPTIONS)\nanswer = None  # your answer\ncheck(answer)",
+        outputs=[
+            nbformat.v4.new_output(
+                "stream", text="('a', 'b')\nNot yet. Not answered yet: your answer is None.\nHint: x\n"
+            )
+        ],
+    )
+    cell.metadata["slideshow"] = {"slide_type": "-"}
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    shown = slides.deck_notebook(nb).cells[0]
+    assert shown.source.splitlines()[0] == "print(OPTIONS)"
+    assert shown.outputs[0].text == "('a', 'b')\n"
+
+
+@pytest.fixture(scope="module")
+def offline_deck(tmp_path_factory) -> Path:
+    """Deck 01 built with npm off the PATH and every socket connection refused."""
+    import os
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError("network blocked by the test")
+
+    out = tmp_path_factory.mktemp("slides")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(
+            "PATH", os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not (Path(p) / "npm").exists())
+        )
+        mp.setattr(socket.socket, "connect", refuse)
+        mp.setattr(socket, "create_connection", refuse)
+        assert shutil.which("npm") is None
+        (deck,) = slides.build_decks([ROOT / "notebooks" / "01_fixed_rate.ipynb"], out)
+    return deck
+
+
+def test_deck_builds_offline_with_python_alone(offline_deck):
+    html = offline_deck.read_text(encoding="utf-8")
+    refs = re.findall(r'<(?:script|link|img)\b[^>]*?(?:src|href)="([^"]+)"', html)
+    local = [r for r in refs if not r.startswith("data:")]
+    assert local and all(not re.match(r"[a-z]+://", r) for r in local), local
+    missing = [r for r in local if not (offline_deck.parent / r.split("?")[0]).is_file()]
+    assert missing == [], f"the deck loads files that are not beside it: {missing}"
+    assert any("mathjax" in r for r in local) and any("reveal.js" in r for r in local)
+
+
+def test_deck_renders_tables_in_quotes_and_gives_every_picture_its_alt_text(offline_deck):
+    html = offline_deck.read_text(encoding="utf-8")
+    assert not re.search(r"\|\s*-{3,}\s*\|", html), "a markdown table was left as text"
+    nb = nbformat.read(ROOT / "notebooks" / "01_fixed_rate.ipynb", as_version=4)
+    stored = [
+        o["metadata"]["image/png"]["alt"]
+        for c in nb.cells
+        if c.cell_type == "code" and c.metadata["slideshow"]["slide_type"] != "skip"
+        for o in c.outputs
+        if "image/png" in o.get("data", {})
+    ]
+    imgs = re.findall(r"<img\b[^>]*>", html)
+    alts = [html_lib.unescape(m.group(1)) for i in imgs if (m := re.search(r'\balt="([^"]*)"', i))]
+    assert len(imgs) == len(stored) and alts == stored, (len(imgs), len(alts), len(stored))

@@ -1,16 +1,21 @@
 """The static decks (``make slides``) work on a projector without internet.
 
-Builds every notebook's deck with scripts/slides.py (stored outputs, assets beside the decks),
-then opens each from disk in headless Chromium at 1280x720 with every network request blocked,
+Builds every notebook's deck with scripts/slides.py (stored outputs, assets beside the decks) with
+npm off the PATH and every socket connection refused (Python alone, offline), then opens each from disk in headless Chromium at 1280x720 with every network request blocked,
 and steps through it with the keyboard (Space: every slide and sub-slide). On every slide:
-nothing overflows the 1280x720 slide (after the deck's own picture fitting), every picture has
-loaded, no formula failed to typeset. Over the whole deck: reveal.js started, MathJax typeset
+no element (text, table, picture, code, formula, list) reaches outside the 1280x720 slide area
+or hides part of its content (after the deck's own picture fitting), no formula is broken over
+lines, no markdown is left unrendered, every picture has loaded, no formula failed to typeset. Over the whole deck: reveal.js started, MathJax typeset
 the formulas, no request failed or needed the network, no JavaScript error.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
 import time
+from pathlib import Path
 
 import pytest
 import slides  # scripts/slides.py (tests/conftest.py puts scripts/ on the path)
@@ -21,37 +26,88 @@ pytestmark = pytest.mark.e2e
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 DECK_DIR = REPO / "build" / "slides"
 
-JS_MATH_IDLE = (
-    "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0"
-)
+#: MathJax finished: MathJax 3 (the course's decks) sets courseMathTypeset; MathJax 2 has a queue.
+JS_MATH_IDLE = """() => window.MathJax && (window.courseMathTypeset === true
+  || (MathJax.Hub && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0))"""
+JS_TYPESET = "() => document.querySelectorAll('.MathJax_CHTML, .mjx-chtml, mjx-container').length"
 
+#: One slide as the projector shows it. Every element is measured against reveal.js's slide area
+#: (.reveal .slides, 1280x720 at scale 1), not against its section: reveal.js centres a section at
+#: the height it had before MathJax typeset it, so a section that grew afterwards starts low and is
+#: cut at the bottom of the screen while its own height still looks fine. Tables, pictures, code,
+#: formulas and list items count like any element; only what scrolls in its own box (a long printed
+#: output) is skipped. Also: elements that hide part of their content (overflow), a formula broken
+#: over lines (inline math much taller than its text: a squashed table column), and markdown that
+#: was not rendered (a literal "| --- |" or "**" in a markdown cell's text).
 JS_SLIDE = """([width, height]) => {
   const present = document.querySelectorAll('.reveal .slides section.present');
   const section = present[present.length - 1];
   if (!section) return null;
-  const box = section.getBoundingClientRect(), scale = box.width / width;
-  let bottom = 0, right = 0;
+  const frame = document.querySelector('.reveal .slides').getBoundingClientRect();
+  const scale = frame.width / width;
+  let top = 0, bottom = 0, left = 0, right = 0;
+  const outside = [], clipped = [], brokenMath = [], rawMarkdown = [];
+  const name = el => el.tagName.toLowerCase() + ': ' + (el.textContent || el.getAttribute('alt') || '').trim().slice(0, 50);
   for (const el of section.querySelectorAll('*')) {
     if (el.parentElement.closest('.jp-RenderedText pre')) continue;   // a long printed output scrolls in its box
     const r = el.getBoundingClientRect();
-    if (r.height > 0 && r.width > 0) { bottom = Math.max(bottom, r.bottom - box.top); right = Math.max(right, r.right - box.left); }
+    if (!(r.height > 0 && r.width > 0)) continue;
+    const box = {top: (r.top - frame.top) / scale, bottom: (r.bottom - frame.top) / scale,
+                 left: (r.left - frame.left) / scale, right: (r.right - frame.left) / scale};
+    top = Math.min(top, box.top); bottom = Math.max(bottom, box.bottom);
+    left = Math.min(left, box.left); right = Math.max(right, box.right);
+    if (box.bottom > 1.01 * height || box.right > 1.01 * width || box.top < -0.01 * height || box.left < -0.01 * width)
+      outside.push(`${name(el)} at ${Math.round(box.left)},${Math.round(box.top)}-${Math.round(box.right)},${Math.round(box.bottom)}`);
+    const style = getComputedStyle(el);
+    if (style.overflowX !== 'visible' && el.clientWidth > 4 && el.scrollWidth > el.clientWidth + 24 && !el.closest('.jp-RenderedText pre')
+        && !el.parentElement.closest('mjx-container')   /* MathJax clips its own stretchy glyphs */
+        && !(el.tagName === 'SECTION'))
+      clipped.push(`${name(el)}: ${el.scrollWidth} px of content in ${el.clientWidth} px`);
+    const display = el.tagName === 'MJX-CONTAINER' && el.getAttribute('display') === 'true';
+    if ((el.tagName === 'MJX-CONTAINER' && !display) || el.classList.contains('MathJax_CHTML')) {
+      const font = parseFloat(getComputedStyle(el.parentElement).fontSize);
+      if (r.height / scale > 3.5 * font) brokenMath.push(`${name(el)}: ${Math.round(r.height / scale)} px high`);
+    }
+  }
+  for (const md of section.querySelectorAll('.jp-RenderedMarkdown')) {
+    const walker = document.createTreeWalker(md, NodeFilter.SHOW_TEXT, {acceptNode: n =>
+      n.parentElement.closest('code, pre, script, mjx-container, .MathJax_CHTML, .MathJax_Preview')
+        ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const m = n.textContent.match(/\\|\\s*:?-{3,}:?\\s*\\||\\*\\*\\S/);
+      if (m) rawMarkdown.push(n.textContent.trim().slice(0, 60));
+    }
   }
   const images = Array.from(section.querySelectorAll('img'));
-  return {hash: location.hash, height: Math.round(bottom / scale), width: Math.round(right / scale),
+  return {hash: location.hash, height: Math.round(bottom - top), width: Math.round(right - left),
+          bottom: Math.round(bottom), right: Math.round(right),
+          outside: outside.slice(0, 3), clipped: clipped.slice(0, 3), brokenMath: brokenMath.slice(0, 3),
+          rawMarkdown: rawMarkdown.slice(0, 3),
           cells: section.querySelectorAll('.jp-Cell').length,
           text: (section.textContent || '').trim().slice(0, 80),
           brokenImages: images.filter(i => !(i.complete && i.naturalWidth > 0)).length,
           images: images.length,
-          mathErrors: section.querySelectorAll('.MathJax_Error, merror').length};
+          mathErrors: section.querySelectorAll('.MathJax_Error, merror, mjx-merror').length};
 }"""
 
 
 @pytest.fixture(scope="module")
 def decks() -> dict[str, object]:
-    """``make slides``: every notebook's deck in build/slides (npm assets fetched on first use)."""
+    """``make slides`` with Python alone: npm off the PATH and every socket connection refused."""
+
+    def refuse(*args, **kwargs):
+        raise OSError("network blocked by the test: make slides must build offline")
+
     start = time.perf_counter()
-    paths = slides.build_decks(NOTEBOOKS, DECK_DIR)
-    print(f"built {len(paths)} decks in {time.perf_counter() - start:.1f} s")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(
+            "PATH", os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not (Path(p) / "npm").exists())
+        )
+        mp.setattr(socket.socket, "connect", refuse)
+        mp.setattr(socket, "create_connection", refuse)
+        assert shutil.which("npm") is None
+        paths = slides.build_decks(NOTEBOOKS, DECK_DIR)
+    print(f"built {len(paths)} decks in {time.perf_counter() - start:.1f} s (npm absent, network blocked)")
     return {p.name: p for p in paths}
 
 
@@ -85,7 +141,7 @@ def test_deck_shows_every_slide_offline(decks, offline_page, notebook, screensho
     page.goto(deck.as_uri())
     page.wait_for_selector(".reveal.ready", state="attached", timeout=30_000)
     page.wait_for_function(JS_MATH_IDLE, timeout=60_000)
-    typeset = page.evaluate("() => document.querySelectorAll('.MathJax_CHTML, .mjx-chtml').length")
+    typeset = page.evaluate(JS_TYPESET)
     has_math = "$" in notebook.read_text()
     assert typeset > 0 or not has_math, f"{deck.name}: MathJax typeset no formula"
 
@@ -105,10 +161,18 @@ def test_deck_shows_every_slide_offline(decks, offline_page, notebook, screensho
     page.screenshot(path=str(screenshot_dir / f"deck_{notebook.stem}.png"))
 
     width, height = slides.PROJECTOR_PX
+    report = "\n".join(
+        f"- {r['hash']} content to {r['right']}x{r['bottom']} px: {r['text']!r}\n    "
+        + "\n    ".join(
+            r["outside"] + r["clipped"] + r["brokenMath"] + [f"raw markdown: {t!r}" for t in r["rawMarkdown"]]
+        )
+        for r in rows
+        if r["outside"] or r["clipped"] or r["brokenMath"] or r["rawMarkdown"]
+    )
+    print(f"{deck.name}: tallest slides", sorted((r["bottom"], r["hash"]) for r in rows)[-3:])
     # 1% for rounding and the cells' own padding
-    too_big = [r for r in rows if r["height"] > 1.01 * height or r["width"] > 1.01 * width]
-    assert not too_big, f"{deck.name}: slides overflow the {width}x{height} projector:\n" + "\n".join(
-        f"- {r['hash']} {r['width']}x{r['height']} px: {r['text']!r}" for r in too_big
+    assert not report, (
+        f"{deck.name}: slides that do not fit the {width}x{height} projector or show raw markdown:\n{report}"
     )
     assert not [r for r in rows if r["brokenImages"]], f"{deck.name}: pictures that did not load"
     assert not [r for r in rows if r["mathErrors"]], f"{deck.name}: formulas that failed to typeset"

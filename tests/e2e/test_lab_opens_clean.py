@@ -6,7 +6,8 @@ as the app settings folder a venv would hold), and nothing else: no test-only us
 news toast or a restored tab would show here as it would to a learner.
 
 Day one: notebook 00 opens with no "Jupyter news" toast; the learner opens three more notebooks
-(four kernels). The server is stopped and started again as ``course.py lab`` does (a fresh
+(four kernels); the tab in front, 01, shows its assert-only cell collapsed (a "…" bar, the
+source one click away: scripts/plumbing_to_tags.py). The server is stopped and started again as ``course.py lab`` does (a fresh
 workspaces folder): the lab opens on notebook 00 alone, with one kernel, not four.
 """
 
@@ -114,10 +115,20 @@ def test_the_lab_opens_without_news_and_restores_no_kernels(browser, course, tmp
         toasts, text = _toasts(page), page.inner_text("body")
         assert not [t for t in toasts if any(n in t for n in NEWS)], f"news toast shown: {toasts}"
         assert not any(n in text for n in NEWS), "the page mentions Jupyter news"
-        for name in names[1:]:
+        for name in reversed(names[1:]):  # 01 last: the tab in front
             page.evaluate(
                 "async name => { await window.jupyterapp.commands.execute('docmanager:open', {path: name}); }", name
             )
+        page.wait_for_timeout(3000)
+        hidden = page.evaluate(
+            """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')]
+                     .filter(c => c.querySelector('.jp-InputPlaceholder')).length"""
+        )
+        stored = sum(
+            c["metadata"].get("jupyter", {}).get("source_hidden", False)
+            for c in json.loads((root / names[1]).read_text())["cells"]
+        )
+        assert stored >= 1 and hidden == stored, f"{names[1]}: {stored} assert-only cells, {hidden} collapsed"
         day1 = _wait_kernels(base_url, token, len(names))
         assert day1 == len(names), f"{len(names)} notebooks open, {day1} kernels"
         page.wait_for_timeout(3000)  # the workspace (open tabs) is saved after a change

@@ -1,6 +1,7 @@
 """Learning Rates, Hands-On: set up and run the course on Windows, macOS or Linux. Python 3.11.5+, nothing else.
 
-    python course.py lab            open the course in JupyterLab (creates .venv on first use)
+    python course.py lab            open the course in JupyterLab (creates .venv on first use); Ctrl+C stops it
+    python course.py reset NAME     put back the course's version of one of your notebooks (my-notebooks/NAME)
     python course.py test           unit tests, every notebook (nbval), website, browser tests: what CI runs
     python course.py unit           the unit tests only (no browser, no website build)
     python course.py test-notorch   unit tests + notebooks 00-02 in a venv without PyTorch (.venv-notorch)
@@ -21,7 +22,13 @@ The first run creates the venv and installs ``requirements-torch.lock`` (torch, 
 ``--no-deps``), then ``requirements.lock``, then the course itself (editable). Where PyPI has no
 torch wheel for the machine (an Intel Mac, Windows on ARM, macOS 13 or older), the torch step
 fails, the script says so and goes on: the NumPy lessons run and each torch cell prints one line
-saying what it needs (course_lib.torch_optional). ``--no-torch`` skips torch on purpose.
+saying what it needs (course_lib.torch_optional). ``--no-torch`` skips torch on purpose. Each step
+says which it is ("step 2 of 4") and pip shows what it downloads with its own progress bar.
+
+Your notebooks: ``course.py lab`` opens ``my-notebooks/``, your own copy of ``notebooks/`` (made
+once, git-ignored), so running and editing never touch a tracked file and ``git pull`` never
+conflicts. A notebook the course adds later is copied in on the next start; one you have is never
+overwritten (``course.py reset NAME`` does that, keeping your version beside it).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -47,7 +55,22 @@ KERNEL_CONFIG = (
 #: a save replaces each live explorer in the file by its stored picture and one line saying how to
 #: make it live again (course_lib.display.pre_save_hook), so a notebook reopened another day never
 #: shows "Error displaying widget: model not found". The browser's open notebook stays live.
-SERVER_CONFIG = {"ContentsManager": {"pre_save_hook": "course_lib.display.pre_save_hook"}}
+#: LabApp: no news feed and no update check (JupyterLab opens without its "Jupyter news?" toast and
+#: fetches nothing from the internet).
+SERVER_CONFIG = {
+    "ContentsManager": {"pre_save_hook": "course_lib.display.pre_save_hook"},
+    "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
+}
+#: JupyterLab settings the set-up writes into each venv (share/jupyter/lab/settings/overrides.json,
+#: defaults a learner can still change in the Settings Editor): never ask about or fetch news,
+#: never check for updates, so the first screen is the notebook and nothing else.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+#: The learner's own copy of notebooks/ that ``course.py lab`` opens (git-ignored, see .gitignore).
+WORKING_COPY = ROOT / "my-notebooks"
+#: The notebook the lab opens on.
+FIRST_NOTEBOOK = "00_start_here.ipynb"
 #: The test command CI runs (.ci/run calls `python3 course.py test`): every property test with
 #: all its examples (the "thorough" hypothesis profile of tests/conftest.py).
 PYTEST_ALL = [
@@ -115,8 +138,40 @@ def write_server_config(config_dir: Path) -> Path:
     return path
 
 
+def write_lab_settings(settings_dir: Path) -> Path:
+    """Merge :data:`LAB_SETTINGS` into ``settings_dir``/overrides.json; returns its path.
+
+    In a venv's share/jupyter/lab/settings, every JupyterLab started from that venv reads it.
+    """
+    path = settings_dir / "overrides.json"
+    try:
+        settings = json.loads(path.read_text())
+    except (OSError, ValueError):
+        settings = {}
+    for plugin, values in LAB_SETTINGS.items():
+        settings.setdefault(plugin, {}).update(values)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(settings, indent=1) + "\n")
+    return path
+
+
+def write_jupyter_config(venv: Path) -> None:
+    """The server config and the lab settings of :func:`write_server_config` and :func:`write_lab_settings`."""
+    write_server_config(venv / "etc" / "jupyter")
+    write_lab_settings(venv / "share" / "jupyter" / "lab" / "settings")
+
+
+def _say(text: str) -> None:
+    print(f"course.py: {text}", flush=True)
+
+
+def _packages(lock: Path) -> int:
+    """How many packages a lock file pins (its ``name==version`` lines)."""
+    return sum("==" in line and not line.lstrip().startswith("#") for line in lock.read_text().splitlines())
+
+
 def setup(
-    venv: Path = ROOT / ".venv", *, torch: bool = True, lock: str = "requirements.lock", quiet: bool = True
+    venv: Path = ROOT / ".venv", *, torch: bool = True, lock: str = "requirements.lock", quiet: bool = False
 ) -> Path:
     """Create ``venv`` (if missing) and install the locked set into it; returns its python.
 
@@ -127,7 +182,7 @@ def setup(
         venv: where the virtual environment lives.
         torch: install torch from requirements-torch.lock (a missing wheel is reported, not fatal).
         lock: the lock of everything else ("requirements.lock"; test-oldest uses its own).
-        quiet: pass --quiet to pip.
+        quiet: pass --quiet to pip (it hides pip's download progress; off by default).
     """
     if sys.version_info < (3, 11, 5):
         sys.exit(f"course.py: Python 3.11.5 or newer is needed, this is {sys.version.split()[0]} ({sys.executable})")
@@ -135,27 +190,44 @@ def setup(
     files = (*LOCKS, lock) if lock not in LOCKS else LOCKS
     fingerprint = _fingerprint(files, torch)
     if python.exists() and stamp.exists() and stamp.read_text().strip() == fingerprint:
-        write_server_config(venv / "etc" / "jupyter")  # a venv set up before the hook existed gets it too
+        write_jupyter_config(venv)  # a venv set up before a setting existed gets it too
         return python
-    if not python.exists():
-        print(f"course.py: creating {venv}", flush=True)
+    steps = ["upgrading pip", *(["installing PyTorch"] if torch else []), f"installing {lock}", "installing the course"]
+    first = not python.exists()
+    if first:
+        steps.insert(0, "creating the virtual environment")
+        _say(
+            f"setting up {venv} in {len(steps)} steps. The first time this downloads a few hundred MB "
+            "(PyTorch is the largest); pip shows each download and its progress bar."
+        )
+    step = iter(range(1, len(steps) + 1))
+
+    def announce(what: str) -> None:
+        _say(f"step {next(step)} of {len(steps)}: {what}")
+
+    pip = [python, "-m", "pip", "install", "--disable-pip-version-check", *(["--quiet"] if quiet else [])]
+    if first:
+        announce(f"creating the virtual environment {venv}")
         _check([sys.executable, "-m", "venv", venv], "creating the virtual environment")
-    pip = [python, "-m", "pip", "install", *(["--quiet"] if quiet else [])]
+    announce("upgrading pip")
     _check([*pip, "--upgrade", "pip"], "upgrading pip")
     if torch:
+        announce("installing PyTorch, CPU build (requirements-torch.lock; the largest download)")
         if _run([*pip, "--no-deps", "-r", "requirements-torch.lock"]):
-            print(
-                "course.py: PyTorch could not be installed on this machine (PyPI has no torch 2.13 wheel for "
+            _say(
+                "PyTorch could not be installed on this machine (PyPI has no torch 2.13 wheel for "
                 "Intel Macs, Windows on ARM or macOS 13 and older). Going on without it: the NumPy lessons "
-                "run, and each torch cell prints one line instead.",
-                flush=True,
+                "run, and each torch cell prints one line instead."
             )
+    announce(f"installing {_packages(ROOT / lock)} packages from {lock}")
     _check([*pip, "-r", lock], f"installing {lock}")
+    announce("installing the course itself (course_lib, editable)")
     _check([*pip, "--no-deps", "--no-build-isolation", "-e", "."], "installing the course (course_lib)")
     config = venv / "etc" / "ipython"
     config.mkdir(parents=True, exist_ok=True)
     (config / "ipython_kernel_config.py").write_text(KERNEL_CONFIG)
-    write_server_config(venv / "etc" / "jupyter")
+    write_jupyter_config(venv)
+    _say(f"{venv} is ready")
     stamp.write_text(fingerprint + "\n")
     return python
 
@@ -164,23 +236,99 @@ def _env() -> dict[str, str]:
     return {**os.environ, "MPLBACKEND": "Agg"}
 
 
-def lab(port: int, torch: bool) -> int:
-    """Open JupyterLab on notebook 00 (127.0.0.1, token auth); --allow-root when run as root."""
-    python = setup(torch=torch)
+def working_copy(source: Path = ROOT / "notebooks", dest: Path = WORKING_COPY) -> list[str]:
+    """Copy each course notebook the learner does not have yet into ``dest``; returns the names copied.
+
+    A notebook already in ``dest`` is never overwritten, whatever it holds: it is the learner's.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for nb in sorted(source.glob("*.ipynb")):
+        if not (dest / nb.name).exists():
+            shutil.copy2(nb, dest / nb.name)
+            copied.append(nb.name)
+    return copied
+
+
+def reset(name: str, source: Path = ROOT / "notebooks", dest: Path = WORKING_COPY) -> Path | None:
+    """Put the course's version of notebook ``name`` back into ``dest``; returns where the old copy went.
+
+    ``name`` may omit ``.ipynb`` or be a path. The learner's version is renamed
+    ``NAME.mine-YYYYMMDD-HHMMSS.ipynb`` beside it (None when there was none), never deleted.
+
+    Raises:
+        FileNotFoundError: the course has no notebook of that name (the message lists them).
+    """
+    stem = Path(name).name.removesuffix(".ipynb")
+    original = source / f"{stem}.ipynb"
+    if not original.is_file():
+        names = ", ".join(p.stem for p in sorted(source.glob("*.ipynb")))
+        raise FileNotFoundError(f"the course has no notebook {stem!r}; its notebooks: {names}")
+    target = dest / original.name
+    kept = None
+    if target.exists():
+        kept = target.with_name(f"{stem}.mine-{time.strftime('%Y%m%d-%H%M%S')}.ipynb")
+        target.rename(kept)
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(original, target)
+    return kept
+
+
+def fresh_workspaces(venv: Path) -> Path:
+    """An empty folder for JupyterLab's workspaces (the open tabs it restores), emptied on every start.
+
+    Each ``course.py lab`` then opens on one notebook with one kernel, instead of restoring every
+    tab of the last session and starting a kernel for each.
+    """
+    path = venv / "share" / "jupyter" / "lab" / "course-workspaces"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def lab_command(python: Path, port: int, root_dir: Path = WORKING_COPY, workspaces: Path | None = None) -> list[str]:
+    """The JupyterLab command of ``course.py lab``: 127.0.0.1, token auth, opened on notebook 00."""
     root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    return _run(
-        [
-            python,
-            "-m",
-            "jupyterlab",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            "--no-browser",
-            *root,
-            f"--ServerApp.root_dir={ROOT}",
-            "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb",
-        ]
+    return [
+        str(python),
+        "-m",
+        "jupyterlab",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--no-browser",
+        *root,
+        f"--ServerApp.root_dir={root_dir}",
+        f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}",
+        *([f"--LabApp.workspaces_dir={workspaces}"] if workspaces else []),
+    ]
+
+
+def lab(port: int, torch: bool) -> int:
+    """Open JupyterLab on the learner's copy of notebook 00 (my-notebooks/); --allow-root when run as root."""
+    venv = ROOT / ".venv"
+    python = setup(venv, torch=torch)
+    copied = working_copy()
+    where = WORKING_COPY.relative_to(ROOT)
+    if copied:
+        _say(f"copied {len(copied)} notebooks into {where}/, your own copy: run and edit them freely")
+    _say(
+        f"the lab opens {where}/. Open the address printed below (with its token) in your browser. "
+        "To stop the lab press Ctrl+C here (twice, or once and answer y). "
+        f"To start a notebook over: python course.py reset NAME (e.g. reset {FIRST_NOTEBOOK.removesuffix('.ipynb')})."
     )
+    return _serve(lab_command(python, port, WORKING_COPY, fresh_workspaces(venv)))
+
+
+def _serve(cmd: list[str]) -> int:
+    """Run the server until it exits. Ctrl+C reaches it too (same terminal): it asks, or stops on the
+    second, and shuts its kernels down; this script waits for that instead of killing it mid-way."""
+    print("+ " + " ".join(cmd), flush=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    while True:
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            continue
 
 
 def test(pytest_args: list[str]) -> int:
@@ -253,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     p_lab = sub.add_parser("lab", help="open the course in JupyterLab")
     p_lab.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8888")))
     p_lab.add_argument("--no-torch", action="store_true", help="do not install PyTorch (the NumPy lessons only)")
+    p_reset = sub.add_parser("reset", help="put back the course's version of one of your notebooks")
+    p_reset.add_argument("name", help="the notebook, e.g. 03_warmup (your version is kept beside it)")
     p_setup = sub.add_parser("setup", help="only create/update .venv")
     p_setup.add_argument("--no-torch", action="store_true")
     for name in ("test", "unit", "test-notorch", "test-oldest"):
@@ -262,6 +412,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "lab":
         return lab(args.port, torch=not args.no_torch)
+    if args.command == "reset":
+        try:
+            kept = reset(args.name)
+        except FileNotFoundError as err:
+            parser.exit(2, f"course.py: {err}\n")
+        where = WORKING_COPY.relative_to(ROOT)
+        note = f"; your version is now {where}/{kept.name}" if kept else ""
+        _say(f"{where}/{Path(args.name).name.removesuffix('.ipynb')}.ipynb is the course's version again{note}")
+        return 0
     if args.command == "setup":
         setup(torch=not args.no_torch)
         return 0

@@ -24,9 +24,10 @@ import copy
 import inspect
 import re
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import nbformat
 
@@ -182,18 +183,34 @@ def verdicts(nb: Any) -> dict[int, str]:
     return found
 
 
-def build(notebooks: Iterable[Path], out: Path, execute_instructor: bool = True) -> dict[str, list[Path]]:
-    """Write ``out/student/*.ipynb`` and ``out/instructor/*.ipynb`` (executed unless told not to)."""
+def build(
+    notebooks: Iterable[Path],
+    out: Path,
+    execute_instructor: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, list[Path]]:
+    """Write ``out/student/*.ipynb`` and ``out/instructor/*.ipynb`` (executed unless told not to).
+
+    ``progress`` (e.g. ``print``) gets one line per notebook before its instructor edition runs
+    ("[3/9] 02_decay.ipynb: executing the instructor edition ...") and one when it is done, with
+    its time in seconds: executing every notebook takes minutes.
+    """
     written: dict[str, list[Path]] = {"student": [], "instructor": []}
-    for path in map(Path, notebooks):
+    paths = list(map(Path, notebooks))
+    say = progress or (lambda line: None)
+    for number, path in enumerate(paths, 1):
         nb = nbformat.read(path, as_version=4)
+        counter = f"[{number}/{len(paths)}] {path.name}"
         for edition, make in (("student", student_edition), ("instructor", instructor_source)):
             target = Path(out) / edition / path.name
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(make(nb), target)
             written[edition].append(target)
             if edition == "instructor" and execute_instructor:
-                execute(target, cwd=path.parent)
+                say(f"{counter}: student edition written; executing the instructor edition ...")
+                say(f"{counter}: instructor edition executed in {execute(target, cwd=path.parent):.0f} s")
+            elif edition == "instructor":
+                say(f"{counter}: both editions written")
     return written
 
 
@@ -203,7 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-execute", action="store_true", help="do not execute the instructor edition")
     parser.add_argument("notebooks", nargs="+")
     args = parser.parse_args(argv)
-    written = build(args.notebooks, Path(args.out), execute_instructor=not args.no_execute)
+    start = time.perf_counter()
+    say = lambda line: print(line, flush=True)  # noqa: E731
+    written = build(args.notebooks, Path(args.out), execute_instructor=not args.no_execute, progress=say)
     status = 0
     for path in written["instructor"]:
         wrong = {i: v for i, v in verdicts(nbformat.read(path, as_version=4)).items() if v != CORRECT}
@@ -212,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             status = 1
     print(f"student edition: {len(written['student'])} notebooks in {Path(args.out) / 'student'}")
     print(f"instructor edition: {len(written['instructor'])} notebooks in {Path(args.out) / 'instructor'}")
+    print(f"editions built in {time.perf_counter() - start:.0f} s")
     return status
 
 

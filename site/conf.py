@@ -27,14 +27,17 @@ nb_execution_mode = "off"                 # the stored outputs are the site's ou
 nb_render_markdown_format = "myst"        # markdown outputs (08's printed tables) as tables
 nb_merge_streams = True
 
-exclude_patterns = ["_build", "README.md", "_static", "**/.ipynb_checkpoints", "site_hooks.py"]
+exclude_patterns = ["_build", "README.md", "_static", "_templates", "**/.ipynb_checkpoints", "site_hooks.py"]
 suppress_warnings: list[str] = []
 nitpicky = True
 
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["_static"]
+templates_path = ["_templates"]  # layout.html: the home page's title is not "X — X"
 html_css_files = ["course.css"]
+# Search results' snippets: the article's text, without the theme's menus and with formulas as text.
+html_js_files = ["course-search.js"]
 html_context = {"default_mode": "light"}
 html_last_updated_fmt = None
 html_copy_source = False

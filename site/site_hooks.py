@@ -37,8 +37,9 @@ _render_image_with_alt.__wrapped__ = _render_image  # type: ignore[attr-defined]
 
 def run_live_note(docname: str) -> str:
     """The "run it live" note of a page (HTML)."""
-    where = (f", where you open <code>{html.escape(docname)}.ipynb</code>" if docname.startswith("notebooks/")
-             else "")
+    name = docname.removeprefix("notebooks/")
+    where = (f", where you open <code>{html.escape(name)}.ipynb</code> in <code>my-notebooks/</code>, your own copy"
+             if docname.startswith("notebooks/") else "")
     return f'<div class="admonition note course-run-live" role="note"><p>{RUN_LIVE.format(where=where)}</p></div>\n'
 
 

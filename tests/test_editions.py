@@ -140,3 +140,19 @@ def test_instructor_edition_executes_with_every_check_correct(path, tmp_path):
     wrong = {i: v for i, v in editions.verdicts(nb).items() if v != editions.CORRECT}
     assert not wrong, f"{path.name}: exercises not answered correctly by the instructor edition: {wrong}"
     print(f"{path.name}: instructor edition ({len(nb.cells)} cells) executed in {time.perf_counter() - start:.0f} s")
+
+
+def test_build_reports_progress_per_notebook(tmp_path, monkeypatch):
+    """`make editions` runs minutes: each notebook says which of how many it is and how long it took."""
+    monkeypatch.setattr(editions, "execute", lambda path, cwd=None: 12.3)  # no kernel: only the messages
+    lines: list[str] = []
+    editions.build(NOTEBOOKS[:2], tmp_path, progress=lines.append)
+    n = len(NOTEBOOKS[:2])
+    assert lines == [
+        line
+        for i, nb in enumerate(NOTEBOOKS[:2], 1)
+        for line in (
+            f"[{i}/{n}] {nb.name}: student edition written; executing the instructor edition ...",
+            f"[{i}/{n}] {nb.name}: instructor edition executed in 12 s",
+        )
+    ]

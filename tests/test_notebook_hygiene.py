@@ -6,6 +6,7 @@ Run ``make execute-notebooks`` to refresh them after editing.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,10 +39,38 @@ def test_notebook_is_clean(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_checks_its_numbers(path):
-    """At least one cell's printed, seeded numbers are compared by nbval (lax mode)."""
+    """At least one cell's printed, seeded numbers are compared by nbval (lax mode): its tag says so."""
     nb = json.loads(path.read_text())
-    marked = [c for c in nb["cells"] if c["cell_type"] == "code" and "# NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
-    assert marked, f"{path.name}: mark at least one cell with # NBVAL_CHECK_OUTPUT"
+    marked = [c for c in nb["cells"] if "nbval-check-output" in c["metadata"].get("tags", [])]
+    assert marked, f"{path.name}: tag at least one cell nbval-check-output"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_test_plumbing_is_out_of_the_learners_sight(path):
+    """nbval's markers and the "last digits vary between CPUs" note are tags, not comments in the code,
+    and assert-only cells are collapsed in the lab (scripts/plumbing_to_tags.py does all three)."""
+    nb = json.loads(path.read_text())
+    shown = [
+        (i, line.strip())
+        for i, c in enumerate(nb["cells"])
+        if c["cell_type"] == "code"
+        for line in "".join(c["source"]).splitlines()
+        if line.strip().startswith("#") and ("NBVAL_" in line or "last digits vary" in line)
+    ]
+    assert not shown, f"{path.name}: plumbing in the code (run scripts/plumbing_to_tags.py): {shown[:3]}"
+    sys.path.insert(0, str(path.parent.parent / "scripts"))
+    try:
+        from plumbing_to_tags import is_assert_only
+    finally:
+        sys.path.pop(0)
+    open_asserts = [
+        i
+        for i, c in enumerate(nb["cells"])
+        if c["cell_type"] == "code"
+        and is_assert_only("".join(c["source"]))
+        and not c["metadata"].get("jupyter", {}).get("source_hidden")
+    ]
+    assert not open_asserts, f"{path.name}: assert-only cells not collapsed: {open_asserts}"
 
 
 MAX_MARKDOWN_WORDS = 300

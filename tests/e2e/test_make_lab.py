@@ -3,8 +3,8 @@
 Starts ``python3 course.py lab --port <free port>`` (what the README says on every system; ``make lab``
 is an alias for it) with private Jupyter config/runtime/settings dirs,
 finds the token the server generated (``jupyter server list --json`` over the same
-runtime dir), lists notebooks/ through the contents API with it, and checks that the
-same requests without it are refused. The server (course.py and jupyter: one process group)
+runtime dir), lists the learner's copy of the notebooks (my-notebooks/, the lab's root) through the
+contents API with it, and checks that the same requests without it are refused. The server (course.py and jupyter: one process group)
 is stopped at the end whatever happens. The token is never printed.
 
 course.py re-installs only when a lock file changed since the last set-up (its fingerprint in .venv);
@@ -65,14 +65,14 @@ def test_make_lab_serves_the_notebooks_behind_a_token(tmp_path, e2e_report):
         token = server_token(env, port, proc)
         labserver.wait_ready(proc, base_url, token, timeout=60)
 
-        status, _, body = labserver.http_get(f"{base_url}/api/contents/notebooks?token={token}")
-        assert status == 200, f"GET /api/contents/notebooks with the token: HTTP {status}"
+        status, _, body = labserver.http_get(f"{base_url}/api/contents?token={token}")
+        assert status == 200, f"GET /api/contents (my-notebooks/) with the token: HTTP {status}"
         listed = {item["name"] for item in json.loads(body)["content"]}
         on_disk = {p.name for p in (REPO / "notebooks").glob("*.ipynb")}
         assert on_disk and on_disk <= listed, f"notebooks missing from the listing: {sorted(on_disk - listed)}"
 
-        status, _, _ = labserver.http_get(f"{base_url}/api/contents/notebooks")
-        assert status == 403, f"GET /api/contents/notebooks without a token must be refused, got HTTP {status}"
+        status, _, _ = labserver.http_get(f"{base_url}/api/contents")
+        assert status == 403, f"GET /api/contents without a token must be refused, got HTTP {status}"
         status, headers, _ = labserver.http_get(f"{base_url}/lab", follow=False)
         location = headers.get("Location", "")
         assert status in (302, 303) and "/login" in location, (

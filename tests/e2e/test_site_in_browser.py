@@ -170,3 +170,63 @@ def test_replication_table_does_not_scroll_the_page_sideways(browser, site_serve
     finally:
         page.close()
     assert scroll <= inner, f"the page is {scroll} px wide in a {inner} px window"
+
+
+def test_the_home_page_opens_on_a_picture_of_what_the_course_shows(browser, site_server, screenshot_dir):
+    """A newcomer sees a figure of the course (a run, not a sitemap) before the first section."""
+    page, problems = _open(browser, f"{site_server}/index.html", site_server)
+    try:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        hero = page.evaluate(
+            """() => {
+              const article = document.querySelector('article');
+              const first = article.querySelector('h2');
+              const img = [...article.querySelectorAll('img')].find(i =>
+                  first && (i.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING));
+              return img ? {alt: img.alt, width: img.naturalWidth, shown: img.getBoundingClientRect().width} : null;
+            }"""
+        )
+        page.screenshot(path=str(screenshot_dir / "site-home.png"))
+    finally:
+        page.close()
+    assert not problems, problems
+    assert hero, "the home page has no picture before its first section"
+    assert hero["width"] > 0 and hero["shown"] >= 400 and len(hero["alt"]) > 20, hero
+
+
+def test_page_titles_are_not_doubled_and_prose_fits_a_phone(browser, site_server):
+    """No "X — X" title; at 390 px no page scrolls sideways (code and tables scroll in their own box)."""
+    page = browser.new_page()
+    wrong = []
+    try:
+        page.set_viewport_size({"width": 390, "height": 844})
+        for path in PAGES:
+            page.goto(f"{site_server}/{path}", wait_until="load")
+            title = page.title()
+            parts = [p.strip() for p in title.split("—")]
+            if len(parts) != len(set(parts)):
+                wrong.append(f"{path}: doubled title {title!r}")
+            scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            if scroll > inner:
+                wrong.append(f"{path}: {scroll} px wide on a {inner} px phone")
+    finally:
+        page.close()
+    assert not wrong, "\n  ".join(wrong)
+
+
+def test_search_snippets_are_plain_text(browser, site_server, screenshot_dir):
+    """A result's snippet shows the article's words: no TeX source, no theme menu ("System Settings Light Dark")."""
+    page, problems = _open(browser, f"{site_server}/search.html?q=stability+limit", site_server)
+    try:
+        page.wait_for_selector("#search-results li p.context", timeout=30_000)
+        page.wait_for_timeout(1500)  # every found page's snippet fetched
+        snippets = page.eval_on_selector_all("#search-results li p.context", "els => els.map(e => e.innerText)")
+        page.screenshot(path=str(screenshot_dir / "site-search.png"), full_page=True)
+    finally:
+        page.close()
+    assert not problems, problems
+    assert len(snippets) >= 2, snippets
+    text = "\n".join(snippets)
+    for junk in ("\\(", "\\)", "\\eta", "$$", "System Settings", "Light Dark"):
+        assert junk not in text, f"{junk!r} in the search snippets:\n{text[:1500]}"
+    assert "η" in text or "2/L" in text, f"the formulas are gone from the snippets:\n{text[:1500]}"

@@ -29,7 +29,7 @@ def test_results_table_mean_std_and_nan_runs():
     )
     lines = table.splitlines()
     assert lines[0].startswith("| configuration | runs | final_val_acc (mean ± std)")
-    assert "| cosine | 2 | 0.85 ± 0.07071 | 0.8 | 0.9 | 0 |" in lines
+    assert "| cosine | 2 | 0.850 ± 0.071 | 0.800 | 0.900 | 0 |" in lines
     assert "| too big | 2 | 0.5 ± 0 | 0.5 | 0.5 | 1 |" in lines
     assert "| none | 1 | n/a | n/a | n/a | 1 |" in lines
 
@@ -55,3 +55,12 @@ def test_results_table_callable_metric_and_errors():
         viz.results_table({"a": []})
     with pytest.raises(ValueError, match="metric"):
         viz.results_table({"a": [val_history([0.5])]}, metric="accuracy")
+
+
+def test_mean_and_std_are_rounded_alike():
+    """The newcomer review's "0.1159 ± 0.008177": mean and std to the same decimal place."""
+    table = viz.results_table({"cosine": [History(val_acc=np.array([v])) for v in (0.1073, 0.1161, 0.1243)]}, digits=4)
+    row = next(line for line in str(table).splitlines() if line.startswith("| cosine"))
+    mean, std = row.split(" | ")[2].split(" ± ")
+    assert len(mean.split(".")[1]) == len(std.split(".")[1]), row
+    assert (mean, std) == ("0.1159", "0.0085"), row

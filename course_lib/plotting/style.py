@@ -21,6 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from course_lib import schedules as S
+from course_lib.plotting.legends import place_legend
 from course_lib.validation import check_flag
 
 __all__ = [
@@ -366,7 +367,7 @@ def finish_axes(ax: Axes, xlabel: str, ylabel: str, legend: bool = True, *, live
     ax.grid(True, alpha=COURSE_STYLE["grid.alpha"])
     plain_log_ticks(ax)
     if legend and ax.get_legend_handles_labels()[0]:  # no labelled line: no empty legend (and no warning)
-        ax.legend(loc="best")
+        place_legend(ax)  # "best", else another place that covers no data
 
 
 def shorten(text: str, width: int = 48) -> str:

@@ -164,10 +164,28 @@ def _env() -> dict[str, str]:
     return {**os.environ, "MPLBACKEND": "Agg"}
 
 
-def lab(port: int, torch: bool) -> int:
-    """Open JupyterLab on notebook 00 (127.0.0.1, token auth); --allow-root when run as root."""
+#: JupyterLab's text sizes under ``lab --projector`` (the theme's CSS variables). The figures'
+#: projector sizes live in course_lib/plotting/style.py (PROJECTOR_STYLE).
+PROJECTOR_LAB_FONTS = {"content-font-size1": "22px", "code-font-size": "19px", "ui-font-size1": "17px"}
+
+
+def projector_env(venv: Path = ROOT / ".venv") -> dict[str, str]:
+    """The environment of ``lab --projector``: COURSE_PROJECTOR=1 (every kernel draws in the projector
+    style from its first cell) and a JupyterLab settings folder with :data:`PROJECTOR_LAB_FONTS`
+    (your own JupyterLab settings are not read while projecting)."""
+    settings = venv / "projector-settings"
+    themes = settings / "@jupyterlab" / "apputils-extension"
+    themes.mkdir(parents=True, exist_ok=True)
+    (themes / "themes.jupyterlab-settings").write_text(json.dumps({"overrides": PROJECTOR_LAB_FONTS}, indent=1))
+    return {**os.environ, "COURSE_PROJECTOR": "1", "JUPYTERLAB_SETTINGS_DIR": str(settings)}
+
+
+def lab(port: int, torch: bool, projector: bool = False) -> int:
+    """Open JupyterLab on notebook 00 (127.0.0.1, token auth); --allow-root when run as root.
+    ``projector``: figures, explorers and the lab's text sized for a projector (:func:`projector_env`)."""
     python = setup(torch=torch)
     root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    extra = {"env": projector_env()} if projector else {}
     return _run(
         [
             python,
@@ -179,7 +197,8 @@ def lab(port: int, torch: bool) -> int:
             *root,
             f"--ServerApp.root_dir={ROOT}",
             "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb",
-        ]
+        ],
+        **extra,
     )
 
 
@@ -253,6 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     p_lab = sub.add_parser("lab", help="open the course in JupyterLab")
     p_lab.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8888")))
     p_lab.add_argument("--no-torch", action="store_true", help="do not install PyTorch (the NumPy lessons only)")
+    p_lab.add_argument(
+        "--projector", action="store_true", help="teaching in a room: projector-sized figures and larger text"
+    )
     p_setup = sub.add_parser("setup", help="only create/update .venv")
     p_setup.add_argument("--no-torch", action="store_true")
     for name in ("test", "unit", "test-notorch", "test-oldest"):
@@ -261,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     if rest and args.command not in ("test", "unit", "test-notorch", "test-oldest"):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "lab":
-        return lab(args.port, torch=not args.no_torch)
+        return lab(args.port, torch=not args.no_torch, projector=args.projector)
     if args.command == "setup":
         setup(torch=not args.no_torch)
         return 0

@@ -323,6 +323,8 @@ def deck_options() -> list[str]:
     ]
 
 
+#: The course's CJK font subset (scripts/cjk_font.py), copied beside the decks.
+CJK_FONT = Path(__file__).resolve().parent.parent / "site" / "_static" / "fonts" / "NotoSansSC-course.woff"
 #: Added to every deck: the projector style (pictures at most IMAGE_MAX_PX high) and a fit step that,
 #: on each slide shown, shrinks that slide's pictures (never its text) until it fits the slide.
 DECK_STYLE = f"""<style>
@@ -333,6 +335,10 @@ DECK_STYLE = f"""<style>
 .reveal pre {{ white-space: pre-wrap; overflow-wrap: anywhere; }}
 .reveal table {{ font-size: {TABLE_FONT_PX}px; }}
 .reveal .jp-RenderedText pre {{ max-height: {TEXT_OUTPUT_MAX_PX}px; overflow-y: auto; }}
+@font-face {{ font-family: "Course Noto Sans SC"; src: url("{CJK_FONT.name}") format("woff");
+  unicode-range: U+2E80-2FDF, U+3000-303F, U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF, U+FF00-FFEF; }}
+.reveal {{ font-family: "Course Noto Sans SC", var(--r-main-font, sans-serif); }}
+.reveal h1, .reveal h2, .reveal h3 {{ font-family: "Course Noto Sans SC", var(--r-heading-font, sans-serif); }}
 </style>"""
 DECK_FIT_JS = f"""<script>
 // Fit each slide to the projector: shrink its pictures (down to {IMAGE_MIN_SCALE}) while it overflows.
@@ -405,6 +411,7 @@ def build_decks(notebooks: Iterable[Path], out_dir: Path) -> list[Path]:
         capture_output=True,
     )
     decks = [out_dir / f"{p.stem}.slides.html" for p in paths]
+    shutil.copy2(CJK_FONT, out_dir / CJK_FONT.name)  # the Chinese terms' font (DECK_STYLE), beside the decks
     for deck in decks:
         deck.write_text(style_deck(deck.read_text(encoding="utf-8")), encoding="utf-8")
     return decks

@@ -236,6 +236,22 @@ def _env() -> dict[str, str]:
     return {**os.environ, "MPLBACKEND": "Agg"}
 
 
+#: JupyterLab's text sizes under ``lab --projector`` (the theme's CSS variables). The figures'
+#: projector sizes live in course_lib/plotting/style.py (PROJECTOR_STYLE).
+PROJECTOR_LAB_FONTS = {"content-font-size1": "22px", "code-font-size": "19px", "ui-font-size1": "17px"}
+
+
+def projector_env(venv: Path = ROOT / ".venv") -> dict[str, str]:
+    """The environment of ``lab --projector``: COURSE_PROJECTOR=1 (every kernel draws in the projector
+    style from its first cell) and a JupyterLab settings folder with :data:`PROJECTOR_LAB_FONTS`
+    (your own JupyterLab settings are not read while projecting)."""
+    settings = venv / "projector-settings"
+    themes = settings / "@jupyterlab" / "apputils-extension"
+    themes.mkdir(parents=True, exist_ok=True)
+    (themes / "themes.jupyterlab-settings").write_text(json.dumps({"overrides": PROJECTOR_LAB_FONTS}, indent=1))
+    return {**os.environ, "COURSE_PROJECTOR": "1", "JUPYTERLAB_SETTINGS_DIR": str(settings)}
+
+
 def working_copy(source: Path = ROOT / "notebooks", dest: Path = WORKING_COPY) -> list[str]:
     """Copy each course notebook the learner does not have yet into ``dest``; returns the names copied.
 
@@ -303,8 +319,9 @@ def lab_command(python: Path, port: int, root_dir: Path = WORKING_COPY, workspac
     ]
 
 
-def lab(port: int, torch: bool) -> int:
-    """Open JupyterLab on the learner's copy of notebook 00 (my-notebooks/); --allow-root when run as root."""
+def lab(port: int, torch: bool, projector: bool = False) -> int:
+    """Open JupyterLab on the learner's copy of notebook 00 (my-notebooks/); --allow-root when run as root.
+    ``projector``: figures, explorers and the lab's text sized for a projector (:func:`projector_env`)."""
     venv = ROOT / ".venv"
     python = setup(venv, torch=torch)
     copied = working_copy()
@@ -316,14 +333,15 @@ def lab(port: int, torch: bool) -> int:
         "To stop the lab press Ctrl+C here (twice, or once and answer y). "
         f"To start a notebook over: python course.py reset NAME (e.g. reset {FIRST_NOTEBOOK.removesuffix('.ipynb')})."
     )
-    return _serve(lab_command(python, port, WORKING_COPY, fresh_workspaces(venv)))
+    env = projector_env(venv) if projector else None
+    return _serve(lab_command(python, port, WORKING_COPY, fresh_workspaces(venv)), env)
 
 
-def _serve(cmd: list[str]) -> int:
+def _serve(cmd: list[str], env: dict[str, str] | None = None) -> int:
     """Run the server until it exits. Ctrl+C reaches it too (same terminal): it asks, or stops on the
     second, and shuts its kernels down; this script waits for that instead of killing it mid-way."""
     print("+ " + " ".join(cmd), flush=True)
-    proc = subprocess.Popen(cmd, cwd=ROOT)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     while True:
         try:
             return proc.wait()
@@ -401,6 +419,9 @@ def main(argv: list[str] | None = None) -> int:
     p_lab = sub.add_parser("lab", help="open the course in JupyterLab")
     p_lab.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8888")))
     p_lab.add_argument("--no-torch", action="store_true", help="do not install PyTorch (the NumPy lessons only)")
+    p_lab.add_argument(
+        "--projector", action="store_true", help="teaching in a room: projector-sized figures and larger text"
+    )
     p_reset = sub.add_parser("reset", help="put back the course's version of one of your notebooks")
     p_reset.add_argument("name", help="the notebook, e.g. 03_warmup (your version is kept beside it)")
     p_setup = sub.add_parser("setup", help="only create/update .venv")
@@ -411,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     if rest and args.command not in ("test", "unit", "test-notorch", "test-oldest"):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "lab":
-        return lab(args.port, torch=not args.no_torch)
+        return lab(args.port, torch=not args.no_torch, projector=args.projector)
     if args.command == "reset":
         try:
             kept = reset(args.name)

@@ -25,6 +25,9 @@ from typing import Any, Iterable
 
 __all__ = [
     "Table",
+    "DIGITS",
+    "READOUT",
+    "readable_number",
     "progress_bar",
     "in_kernel",
     "pre_save_hook",
@@ -48,6 +51,34 @@ STORED_WIDGET_LINE = "A control that needs the running kernel: run this cell (Sh
 LINE_MARK = "course_lib_stored_line"
 #: The line's output tag: the website and the decks drop outputs so tagged (no kernel to run there).
 LINE_TAG = "course-stored-line"
+
+
+#: Significant digits of a number a learner reads in an explorer (titles, slider readouts, status lines).
+DIGITS = 4
+#: The sliders' readout format (d3-format, as ipywidgets takes it): DIGITS significant digits,
+#: trailing zeros dropped (d3-format with no type is "~g"), the same text as :func:`readable_number`.
+READOUT = f".{DIGITS}"
+
+
+def readable_number(x: float, digits: int = DIGITS) -> str:
+    """``x`` as a learner reads it: ``digits`` significant digits, no trailing zeros, plain decimals
+    from 0.0001 to 99999, else "1.995e-5" (no "+", no leading zeros in the exponent).
+
+    >>> readable_number(19.952623149688797), readable_number(0.1995262314968879), readable_number(10.0)
+    ('19.95', '0.1995', '10')
+    >>> readable_number(1e-05), readable_number(3), readable_number(float("nan")), readable_number(123456.0)
+    ('1e-5', '3', 'nan', '1.235e5')
+    """
+    x = float(x)
+    if x != x or x in (float("inf"), float("-inf")):
+        return str(x)
+    if x == 0:
+        return "0"
+    if 1e-4 <= abs(x) < 1e5:
+        text = f"{float(f'{x:.{digits}g}'):.{digits + 5}f}".rstrip("0").rstrip(".")
+        return text
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
 
 
 class Table(str):

@@ -150,7 +150,7 @@ def estimated_height(cell: Any) -> int:
         return _markdown_height(cell.source)
     height = _CODE_LINE_PX * sum(max(1, -(-len(line) // 100)) for line in cell.source.splitlines() or [""]) + 40
     for output in cell.get("outputs", []):
-        if is_stored_line(output):  # not in a deck (deck_options removes it)
+        if is_stored_line(output):  # not in a deck (deck_notebook drops it)
             continue
         png = _png_height(output)
         if png:
@@ -396,6 +396,8 @@ def _deck_exporter() -> Any:
     return DeckExporter(config=Config(deck_config()))
 
 
+#: The course's CJK font subset (scripts/cjk_font.py), copied beside the decks.
+CJK_FONT = Path(__file__).resolve().parent.parent / "site" / "_static" / "fonts" / "NotoSansSC-course.woff"
 #: Added to every deck: the projector style (pictures at most IMAGE_MAX_PX high) and a fit step that,
 #: on each slide shown (and once the formulas are typeset), shrinks that slide's pictures (never its
 #: text) until it fits the slide, then has reveal.js centre the slide again at its final height.
@@ -407,6 +409,10 @@ DECK_STYLE = f"""<style>
 .reveal pre {{ white-space: pre-wrap; overflow-wrap: anywhere; }}
 .reveal table {{ font-size: {TABLE_FONT_PX}px; }}
 .reveal .jp-RenderedText pre {{ max-height: {TEXT_OUTPUT_MAX_PX}px; overflow-y: auto; }}
+@font-face {{ font-family: "Course Noto Sans SC"; src: url("{CJK_FONT.name}") format("woff");
+  unicode-range: U+2E80-2FDF, U+3000-303F, U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF, U+FF00-FFEF; }}
+.reveal {{ font-family: "Course Noto Sans SC", var(--r-main-font, sans-serif); }}
+.reveal h1, .reveal h2, .reveal h3 {{ font-family: "Course Noto Sans SC", var(--r-heading-font, sans-serif); }}
 </style>"""
 DECK_FIT_JS = f"""<script>
 // Fit each slide to the projector: shrink its pictures (down to {IMAGE_MIN_SCALE}) while it overflows.
@@ -468,6 +474,7 @@ def build_decks(notebooks: Iterable[Path], out_dir: Path) -> list[Path]:
         deck = out_dir / f"{path.stem}.slides.html"
         deck.write_text(style_deck(html), encoding="utf-8")
         decks.append(deck)
+    shutil.copy2(CJK_FONT, out_dir / CJK_FONT.name)  # the Chinese terms' font (DECK_STYLE), beside the decks
     return decks
 
 

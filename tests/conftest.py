@@ -91,12 +91,25 @@ def close_figures():
 
 @pytest.fixture
 def shown(monkeypatch):
-    """Record the frames the explorers render (their figure, once per frame)."""
+    """Record the frames the explorers render (their figure, once per frame), and check every
+    frame: no legend covers a data point (:func:`course_lib.plotting.legends.covered_points`)."""
     from course_lib.explorers import base
+    from course_lib.plotting.legends import CROWDED_MARK, covered_points
 
     figures = []
-    monkeypatch.setattr(base, "show_frame", figures.append)
-    return figures
+    covered = []
+
+    def record(fig):
+        figures.append(fig)
+        counts = [
+            0 if getattr(ax.get_legend(), CROWDED_MARK, False) else covered_points(ax, draw=False) for ax in fig.axes
+        ]
+        if any(counts):
+            covered.append((len(figures), [ax.get_title() for ax in fig.axes], counts))
+
+    monkeypatch.setattr(base, "show_frame", record)
+    yield figures
+    assert not covered, f"legends cover data points in these explorer frames (frame, titles, points): {covered}"
 
 
 @pytest.fixture(scope="session")

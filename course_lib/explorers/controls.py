@@ -29,6 +29,7 @@ import ipywidgets as widgets
 import traitlets
 
 from course_lib import schedules as S
+from course_lib.display import READOUT, readable_number
 from course_lib.schedules.controls import ParamSpec
 from course_lib.schedules.controls import control_value as convert
 from course_lib.schedules.registry import GD_SCHEDULES, build_schedule, gd_schedule, param_specs
@@ -38,6 +39,7 @@ __all__ = [
     "Control",
     "make_control",
     "short_name",
+    "readable_repr",
     "ParamSpec",
     "param_specs",
     "build_schedule",
@@ -65,13 +67,14 @@ class Control(ParamSpec):
 
     Attributes:
         label: the text beside the control (default: ``name``).
-        readout: the slider's number format (e.g. ".3g").
+        readout: the slider's number format (d3-format; default :data:`course_lib.display.READOUT`,
+            the digits of :func:`course_lib.display.readable_number`).
         continuous: redraw while a slider is dragged (False: on release; for controls that train).
         width: the control's CSS width.
     """
 
     label: str = ""
-    readout: str = ".3g"
+    readout: str = READOUT
     continuous: bool = True
     width: str = "380px"
 
@@ -187,7 +190,7 @@ def make_control(spec: ParamSpec, *, continuous_update: bool | None = None) -> w
 def short_name(schedule: Any, limit: int = 3) -> str:
     """A title-sized name of a schedule: its catalog name and its first ``limit`` non-default parameters.
 
-    A warm-up wrapper reads "warm-up 100 + <inner>"; numbers print with 3 significant digits.
+    A warm-up wrapper reads "warm-up 100 + <inner>"; numbers print as :func:`readable_number` does.
     """
     if isinstance(schedule, S.Warmup):
         return f"warm-up {schedule.warmup_steps} + {short_name(schedule.schedule, limit)}"
@@ -198,5 +201,24 @@ def short_name(schedule: Any, limit: int = 3) -> str:
         ][:limit]  # parameters left at their default: not shown
     except TypeError:  # not a dataclass
         return name
-    shown = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in items)
+    shown = ", ".join(f"{k}={readable_number(v)}" if isinstance(v, float) else f"{k}={v}" for k, v in items)
     return f"{name}({shown})"
+
+
+def readable_repr(thing: Any) -> str:
+    """``repr(thing)`` with every float field as :func:`readable_number` prints it (a schedule's
+    repr in an explorer: ``CosineDecay(lr=0.1995, ...)``, not ``lr=0.1995262314968879``).
+
+    >>> readable_repr(S.cosine_decay(10 ** -0.7, 500))
+    'CosineDecay(lr=0.1995, total_steps=500, min_lr=0)'
+    """
+    if isinstance(thing, float):
+        return readable_number(thing)
+    if isinstance(thing, (list, tuple)):
+        inner = ", ".join(readable_repr(v) for v in thing)
+        return f"[{inner}]" if isinstance(thing, list) else f"({inner}{',' if len(thing) == 1 else ''})"
+    try:
+        items = [(f.name, getattr(thing, f.name)) for f in fields(thing) if f.repr]
+    except TypeError:  # not a dataclass
+        return repr(thing)
+    return f"{type(thing).__name__}({', '.join(f'{k}={readable_repr(v)}' for k, v in items)})"

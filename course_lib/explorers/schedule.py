@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import ipywidgets as widgets
+import numpy as np
 
 from course_lib import schedules as S
 from course_lib.explorers.base import Explorer, message_html
-from course_lib.explorers.controls import Control, build_schedule, param_specs, short_name
+from course_lib.explorers.controls import Control, build_schedule, param_specs, readable_repr, short_name
 from course_lib.plotting.live import LiveCurves
 from course_lib.validation import check_in, check_int
 
@@ -30,7 +33,9 @@ class ScheduleExplorer(Explorer):
         self.n_steps = check_int("n_steps", n_steps, minimum=2)
         check_in("schedule", schedule, tuple(S.CATALOG))
         self.info = widgets.HTML()
-        self._params = list(param_specs(schedule, self.n_steps))
+        self._specs = dict(param_specs(schedule, self.n_steps))
+        self._params = list(self._specs)
+        self._top: float | None = None
         super().__init__(
             [
                 Control("schedule", "choice", schedule, options=tuple(S.CATALOG)),
@@ -57,7 +62,7 @@ class ScheduleExplorer(Explorer):
     def _new_schedule(self, name: str) -> dict:
         specs = param_specs(name, self.n_steps)
         self.replace_controls(self._params, list(specs.values()))
-        self._params = list(specs)
+        self._params, self._specs, self._top = list(specs), dict(specs), None
         return {}
 
     def compute(self, v: dict) -> S.Schedule | str:
@@ -65,12 +70,41 @@ class ScheduleExplorer(Explorer):
             v["schedule"], {k: v[k] for k in self._params}, n_steps=self.n_steps, warmup_steps=v["warmup"]
         )
 
+    def y_limits(self, schedule: S.Schedule, v: dict) -> tuple[float, float] | None:
+        """The y axis, fixed so that moving a rate moves the curve (not only the tick labels).
+
+        Log scale: the range of the schedule's rate sliders (their lowest low to highest high).
+        Linear: 0 to the first of 1, 2, 5 x 10^k at or above the curve's peak (x 1.05); it drops
+        only when the peak falls below a fifth of it, so most moves of a rate keep the axis.
+        None (fit the data) for a curve with no finite value.
+        """
+        rates = [self._specs[k] for k in self._params if self._specs[k].kind == "log"]
+        if v["log"] and rates:
+            return min(s.low for s in rates), max(s.high for s in rates)
+        values = np.asarray(schedule(np.arange(self.n_steps)), dtype=np.float64)
+        finite = values[np.isfinite(values)]
+        if not finite.size or finite.max() <= 0:
+            return None
+        peak = 1.05 * float(finite.max())
+        top = self._top
+        if top is None or peak > top or peak < top / 5:
+            exponent = math.floor(math.log10(peak))
+            top = next(m * 10.0**exponent for m in (1, 2, 5, 10) if m * 10.0**exponent >= peak)
+        self._top = top
+        return min(0.0, float(finite.min())), top
+
     def draw(self, schedule: S.Schedule, v: dict) -> None:
-        self.curves.update({v["schedule"]: schedule}, self.n_steps, log=v["log"], title=short_name(schedule))
+        self.curves.update(
+            {v["schedule"]: schedule},
+            self.n_steps,
+            log=v["log"],
+            title=short_name(schedule),
+            ylim=self.y_limits(schedule, v),
+        )
         formula = schedule.formula
         if isinstance(schedule, S.Warmup):
             formula += "\n  with schedule: " + schedule.schedule.formula
-        self.info.value = message_html(f"{schedule!r}\n{formula}")
+        self.info.value = message_html(f"{readable_repr(schedule)}\n{formula}")
 
     def on_message(self, message: str) -> None:
         self.info.value = ""

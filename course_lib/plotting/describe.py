@@ -9,6 +9,7 @@ import matplotlib.ticker  # noqa: F401  (mpl.ticker)
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from course_lib.plotting.legends import place_legends
 from course_lib.plotting.style import plain_number
 
 __all__ = ['describe_figure', 'install_alt_text']
@@ -134,6 +135,7 @@ def _alt_text_bundle(fig: Figure) -> tuple[dict[str, str], dict[str, dict[str, s
 
     The PNG itself still comes from the inline backend's formatter; IPython merges the two.
     """
+    place_legends(fig)  # a line drawn after the legend (a notebook's axvline): the legend moves off it
     text = describe_figure(fig)
     return {"text/plain": text}, {"image/png": {"alt": text}}
 

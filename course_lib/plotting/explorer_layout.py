@@ -28,6 +28,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
+from course_lib.plotting.legends import FIXED_MARGINS, OUTSIDE_MARK, place_legend
 from course_lib.plotting.style import course_style, fit_to_slide
 from course_lib.validation import check_in
 
@@ -90,6 +91,7 @@ def _space(fig: Figure, nrows: int, ncols: int, twin_columns: set[int], suptitle
     panel_w = max((inner_w - (ncols - 1) * gap) / ncols, 0.5)
     panel_h = max((inner_h - (nrows - 1) * ROW_GAP_IN) / nrows, 0.5)
     fig.set_layout_engine("none")
+    setattr(fig, FIXED_MARGINS, True)  # legends stay inside the axes (place_legend)
     # what fig.subplots_adjust does (it refuses to run on a figure that had constrained layout)
     fig.subplotpars.update(
         left=MARGINS_IN["left"] / width,
@@ -126,6 +128,10 @@ def fixed_layout(fig: Figure) -> Figure:
         if ax.yaxis.get_label_position() == "right" and ax.yaxis.get_label().get_text()
     }
     _space(fig, nrows, ncols, twin_columns, fig._suptitle is not None)
+    for ax in fig.axes:  # a legend put outside the axes would be cut off by the fixed margins
+        legend = ax.get_legend()
+        if legend is not None and getattr(legend, OUTSIDE_MARK, False):
+            place_legend(ax, outside=False, draw=False)
     return fig
 
 

@@ -26,6 +26,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 
+from course_lib.plotting.legends import place_legend
 from course_lib.plotting.records import as_histories, diverged_text, run_label
 from course_lib.plotting.runs import loss_scale
 from course_lib.plotting.schedules import as_named, say_not_drawn, schedule_values
@@ -74,16 +75,18 @@ def _set_text(current: str, new: str, setter) -> None:
 
 
 def _legend(ax: Axes, state: dict, handles: Sequence[Any] | None = None) -> None:
-    """(Re)build the legend only when its labels changed."""
+    """(Re)build the legend only when its labels changed; every frame, move it off the data
+    (:func:`place_legend`, inside the axes: an explorer's figure has fixed margins)."""
     handles = list(handles) if handles is not None else ax.get_legend_handles_labels()[0]
     labels = tuple(h.get_label() for h in handles)
-    if labels == state.get("legend"):
-        return
-    state["legend"] = labels
+    if labels != state.get("legend"):
+        state["legend"] = labels
+        if handles:
+            ax.legend(handles=handles, loc="best")
+        elif ax.get_legend() is not None:
+            ax.get_legend().remove()
     if handles:
-        ax.legend(handles=handles, loc="best")
-    elif ax.get_legend() is not None:
-        ax.get_legend().remove()
+        place_legend(ax, outside=False, draw=False)
 
 
 def _fit(lines: list, n: int, make) -> list:
@@ -114,8 +117,12 @@ class LiveCurves:
         *,
         log: bool = False,
         title: str | None = None,
+        ylim: tuple[float, float] | None = None,
     ) -> None:
-        """Draw ``schedules`` (as :func:`plot_schedules` takes them) over steps 0 .. n_steps-1."""
+        """Draw ``schedules`` (as :func:`plot_schedules` takes them) over steps 0 .. n_steps-1.
+
+        ``ylim``: fixed y limits (the rate's units), so that a change of the rate moves the curve
+        instead of the axis; None: fit the data (from 0 on a linear axis)."""
         named = as_named(schedules)
         ax, steps = self.ax, np.arange(n_steps)
         drawn, blank, masked = [], [], False
@@ -142,7 +149,9 @@ class LiveCurves:
                 self._note = ax.texts[-1]
             _set_scale(ax, "y", "log" if log and drawn else "linear")
             _autoscale(ax)
-            if not (log and drawn):
+            if ylim is not None and drawn:
+                ax.set_ylim(*ylim)
+            elif not (log and drawn):
                 ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
             ylabel = LR_LABEL + (" (log scale; zeros not shown)" if log and masked else " (log scale)" if log else "")
             if "grid" not in self._state:

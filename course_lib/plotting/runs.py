@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from course_lib.plotting.legends import place_legend
 from course_lib.plotting.records import as_histories, diverged_text, run_label
 from course_lib.plotting.style import (
     EPOCH_LABEL,
@@ -128,7 +129,7 @@ def plot_history(
             ax.patch.set_visible(False)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         finish_axes(ax, STEP_LABEL, ylabel, legend=False)
-        ax.legend(handles=handles, loc="best")
+        place_legend(ax, handles=handles)
         ax.lr_axis = lr_ax
     return ax
 
@@ -343,7 +344,7 @@ def plot_val_history(
         finish_axes(
             ax, EPOCH_LABEL, "validation loss" + (" (log scale)" if ax.get_yscale() == "log" else ""), legend=False
         )
-        ax.legend(handles=handles, loc="best")
+        place_legend(ax, handles=handles)
         ax.lr_axis = lr_ax
     return ax
 
@@ -498,5 +499,5 @@ def plot_runs_by_epoch(
                 ylabel + (" (log scale)" if log else ""),
                 legend=False,
             )
-        axes[0][0].legend(loc="best")
+        place_legend(axes[0][0])
     return fig

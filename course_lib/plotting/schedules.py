@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from course_lib import schedules as S
+from course_lib.plotting.legends import place_legend
 from course_lib.plotting.style import (
     COURSE_STYLE,
     LR_LABEL,
@@ -279,5 +280,5 @@ def plot_partial_sums(
             log_scale(ax, "y")
             ylabel = _SUM_LABELS.get(p, f"Σ lr(s)^{p:g}, s ≤ t")
             finish_axes(ax, "t (optimizer updates, log scale)", ylabel + " (log scale)", legend=False)
-        axes.flat[0].legend(loc="best")
+        place_legend(axes.flat[0])
     return fig

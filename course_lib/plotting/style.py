@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import os
 from typing import Any, Callable, Iterator, TypeVar
 
 import matplotlib as mpl
@@ -21,6 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from course_lib import schedules as S
+from course_lib.plotting.legends import place_legend
 from course_lib.validation import check_flag
 
 __all__ = [
@@ -39,6 +41,8 @@ __all__ = [
     'use_course_style',
     'use_projector_style',
     'projector_on',
+    'PROJECTOR_ENV',
+    'projector_from_environment',
     'fit_to_slide',
     'course_style',
     'new_axes',
@@ -170,6 +174,12 @@ PROJECTOR_MAX_FIGSIZE: tuple[float, float] = (11.5, 4.3)
 
 _active_style: dict[str, Any] = COURSE_STYLE
 
+#: The one switch for teaching in a room: ``COURSE_PROJECTOR=1`` in the environment of the kernel
+#: (``python course.py lab --projector`` sets it, and larger text in JupyterLab) switches
+#: :data:`PROJECTOR_STYLE` on when course_lib is imported, so Run All draws every static figure and
+#: every explorer in it from the first cell on.
+PROJECTOR_ENV = "COURSE_PROJECTOR"
+
 
 # ---------------------------------------------------------------------------
 # Style
@@ -222,6 +232,15 @@ def fit_to_slide(fig: Figure) -> Figure:
         if scale < 1.0:
             fig.set_size_inches(width * scale, height * scale)
     return fig
+
+
+def projector_from_environment(environ: Any = None) -> bool:
+    """Switch the projector style on if :data:`PROJECTOR_ENV` is "1" (also "true", "yes", "on");
+    called when this module is imported. Returns whether it is on."""
+    value = (os.environ if environ is None else environ).get(PROJECTOR_ENV, "")
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        use_projector_style(True)
+    return projector_on()
 
 
 @contextlib.contextmanager
@@ -366,7 +385,7 @@ def finish_axes(ax: Axes, xlabel: str, ylabel: str, legend: bool = True, *, live
     ax.grid(True, alpha=COURSE_STYLE["grid.alpha"])
     plain_log_ticks(ax)
     if legend and ax.get_legend_handles_labels()[0]:  # no labelled line: no empty legend (and no warning)
-        ax.legend(loc="best")
+        place_legend(ax)  # "best", else another place that covers no data
 
 
 def shorten(text: str, width: int = 48) -> str:
@@ -394,3 +413,6 @@ def positive_for_log(values: np.ndarray) -> np.ndarray:
 
 def any_finite(values: np.ndarray) -> bool:
     return bool(np.any(np.isfinite(values)))
+
+
+projector_from_environment()

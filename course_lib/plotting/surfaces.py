@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm
 
+from course_lib.plotting.legends import place_legend
 from course_lib.plotting.records import as_histories, diverged_text, run_label
 from course_lib.plotting.style import LR_LABEL, checked_plot, course_style, finish_axes, new_axes, series_color
 from course_lib.training.history import History
@@ -208,6 +209,7 @@ def _landscape_legend(ax: Axes) -> None:
         i for i, lab in enumerate(labels) if lab in static
     ]
     ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="best")
+    place_legend(ax)
 
 
 # ---------------------------------------------------------------------------
@@ -301,4 +303,5 @@ def plot_contraction(problem: Any, *, max_lr: float | None = None, ax: Axes | No
         ax.set_ylim(0, top)
         finish_axes(ax, LR_LABEL + " η", "factor on the error per step")
         ax.legend(loc="upper center")
+        place_legend(ax)
     return ax

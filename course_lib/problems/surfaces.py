@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from course_lib.display import readable_number
 from course_lib.problems.base import Problem, as_generator, as_vector, frozen_array, newton_minimize
 from course_lib.validation import check_at_least, check_non_negative, check_positive, check_real
 
@@ -56,7 +57,7 @@ class Quadratic(Problem):
         )
         self.stability_limit = 2.0 / self.L
         self.optimal_lr = 2.0 / (self.L + self.mu)
-        self.name = f"quadratic (kappa={self.condition_number:g})"
+        self.name = f"quadratic (kappa={readable_number(self.condition_number)})"
 
     def contraction(self, lr: Any) -> Any:
         """max(|1 - lr*L|, |1 - lr*mu|): per-step factor on the GD error (< 1 iff GD converges).

@@ -14,6 +14,7 @@ import numpy as np
 
 from course_lib import problems as P
 from course_lib import training as T
+from course_lib.display import readable_number
 
 # the schedule presets fitted to (peak lr, n_steps): course_lib.schedules.registry after the merge
 from course_lib.schedules.registry import gd_schedule
@@ -124,7 +125,7 @@ def describe_run(history: History, problem: Any) -> str:
     """
     name = history.label or "run"
     if history.diverged:
-        lr = "?" if history.diverged_lr is None else f"{history.diverged_lr:.3g}"
+        lr = "?" if history.diverged_lr is None else readable_number(history.diverged_lr)
         text = f"{name}: DIVERGED at step {history.diverged_step} (lr={lr})"
     else:
         excess = history.final_loss - float(getattr(problem, "min_loss", 0.0))
@@ -141,13 +142,14 @@ def describe_run(history: History, problem: Any) -> str:
     if hasattr(problem, "stability_limit"):
         side = "above" if peak >= problem.stability_limit else "below"
         text += (
-            f"; peak lr {peak:.3g} is {side} the stability limit 2/L = {problem.stability_limit:.3g}"
-            f" (best constant lr 2/(L+mu) = {problem.optimal_lr:.3g})"
+            f"; peak lr {readable_number(peak)} is {side} the stability limit"
+            f" 2/L = {readable_number(problem.stability_limit)}"
+            f" (best constant lr 2/(L+mu) = {readable_number(problem.optimal_lr)})"
         )
     elif hasattr(problem, "curvature") and not hasattr(problem, "basin_of") and history.params is not None:
         curvature = float(problem.curvature(history.params[0]))
         if curvature > 0:
-            text += f"; local stability limit at the start 2/curvature = {2 / curvature:.3g}"
+            text += f"; local stability limit at the start 2/curvature = {readable_number(2 / curvature)}"
     if hasattr(problem, "basin_of") and history.params is not None and not history.diverged:
         basin = problem.basin_of(history.params[-1])
         kind = "the deepest" if basin == problem.deepest else "a shallow one"

@@ -230,3 +230,30 @@ def test_search_snippets_are_plain_text(browser, site_server, screenshot_dir):
     for junk in ("\\(", "\\)", "\\eta", "$$", "System Settings", "Light Dark"):
         assert junk not in text, f"{junk!r} in the search snippets:\n{text[:1500]}"
     assert "η" in text or "2/L" in text, f"the formulas are gone from the snippets:\n{text[:1500]}"
+
+
+# The Chinese glossary terms of notebook 07: is the shipped subset (scripts/cjk_font.py) what draws them?
+CJK_FACTS = """async () => {
+  await document.fonts.ready;
+  const walker = document.createTreeWalker(document.querySelector('article') || document.body, NodeFilter.SHOW_TEXT);
+  let node = null;
+  while (walker.nextNode()) { if (/[\\u4e00-\\u9fff]/.test(walker.currentNode.textContent)) { node = walker.currentNode; break; } }
+  if (!node) return null;
+  const char = node.textContent.match(/[\\u4e00-\\u9fff]/)[0];
+  const faces = [...document.fonts].filter(f => f.family.replace(/"/g, '') === 'Course Noto Sans SC');
+  return {char: char, family: getComputedStyle(node.parentElement).fontFamily,
+          statuses: faces.map(f => f.status), check: document.fonts.check('16px "Course Noto Sans SC"', char)};
+}"""
+
+
+def test_chinese_terms_render_with_the_shipped_font(browser, site_server):
+    """Without a system CJK font the terms were boxes; the site now loads its own subset for them."""
+    page, problems = _open(browser, f"{site_server}/notebooks/07_pitfalls.html", site_server)
+    try:
+        facts = page.evaluate(CJK_FACTS)
+    finally:
+        page.close()
+    assert not problems, problems
+    assert facts is not None, "no Chinese character on the page"
+    assert "Course Noto Sans SC" in facts["family"], facts
+    assert "loaded" in facts["statuses"] and facts["check"], facts

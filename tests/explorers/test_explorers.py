@@ -177,7 +177,7 @@ def test_run_gd_experiment_and_status():
     status = studies.describe_run(bad, studies.make_problem("quadratic"))
     assert status.startswith(f"big: DIVERGED at step {bad.diverged_step} (lr=3)") and "above" in status
     rb = studies.run_gd_experiment("rosenbrock", 1e-3, "constant", 20)
-    assert "local stability limit at the start 2/curvature = 0.000956" in studies.describe_run(
+    assert "local stability limit at the start 2/curvature = 0.0009559" in studies.describe_run(
         rb, studies.make_problem("rosenbrock")
     )
     mb = studies.run_gd_experiment("multi_basin", 0.5, "cosine_restarts", 300, noisy=True)

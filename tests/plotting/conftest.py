@@ -19,7 +19,17 @@ def close_figures(monkeypatch):
 
     monkeypatch.setattr(plt, "show", no_show)
     yield
+    covered = {n: _covered(plt.figure(n)) for n in plt.get_fignums()}
     plt.close("all")
+    covered = {n: c for n, c in covered.items() if any(c)}
+    assert not covered, f"legends cover data points (figure number: points per axes): {covered}"
+
+
+def _covered(fig):
+    """Data points under each axes' legend, the figure as a plotting function left it."""
+    from course_lib.plotting.legends import covered_points
+
+    return [covered_points(ax) for ax in fig.axes]
 
 
 @pytest.fixture(scope="module")

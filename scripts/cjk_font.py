@@ -1,0 +1,91 @@
+"""The course's CJK font: a subset of Noto Sans SC with only the Chinese characters the course uses.
+
+The glossary terms (notebooks 01, 03, 07, the decks, the lecturer's guide) are Chinese; a reader
+without a CJK system font would see boxes. The site (site/_static/course.css) and the decks
+(scripts/slides.py) load this subset with ``@font-face`` for CJK code points only
+(``unicode-range``), so Latin text keeps its font. Noto Sans CJK is under the SIL Open Font Licence
+1.1 (site/_static/fonts/OFL.txt), which allows a subset to be shipped under the same licence.
+
+    python scripts/cjk_font.py [--source /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc]
+
+rebuilds site/_static/fonts/NotoSansSC-course.woff (Debian's fonts-noto-cjk has the source);
+``tests/test_cjk_font.py`` fails when a character the course uses is missing from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FONT = ROOT / "site" / "_static" / "fonts" / "NotoSansSC-course.woff"
+#: The family name the CSS gives the subset.
+FAMILY = "Course Noto Sans SC"
+#: The code points the subset covers and the CSS' unicode-range: CJK symbols and punctuation,
+#: CJK ideographs (and extension A, radicals), compatibility ideographs, full-width forms.
+RANGES = ((0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+UNICODE_RANGE = ", ".join(f"U+{a:04X}-{b:04X}" for a, b in RANGES)
+#: Where the course's text is: every CJK character in these files must be in the font.
+TEXT_GLOBS = ("notebooks/*.ipynb", "lecturing/**/*.md", "site/**/*.md", "README.md", "course_lib/**/*.py")
+DEFAULT_SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+#: In the .ttc collection: the Simplified Chinese face.
+SC_FACE = "Noto Sans CJK SC"
+
+
+def is_cjk(char: str) -> bool:
+    return any(a <= ord(char) <= b for a, b in RANGES)
+
+
+def course_characters(root: Path = ROOT) -> set[str]:
+    """Every CJK character in the course's text (notebooks, lecturing notes, site pages, README, course_lib)."""
+    chars: set[str] = set()
+    for pattern in TEXT_GLOBS:
+        for path in root.glob(pattern):
+            if path.is_file():
+                chars |= {c for c in path.read_text(encoding="utf-8", errors="ignore") if is_cjk(c)}
+    return chars
+
+
+def _sc_index(source: Path) -> int:
+    from fontTools.ttLib import TTCollection
+
+    if source.suffix.lower() != ".ttc":
+        return 0
+    for i, font in enumerate(TTCollection(str(source)).fonts):
+        if font["name"].getDebugName(1) == SC_FACE:
+            return i
+    raise SystemExit(f"cjk_font.py: no '{SC_FACE}' face in {source}")
+
+
+def build(source: Path = DEFAULT_SOURCE, out: Path = FONT) -> set[str]:
+    """Write the subset of ``source`` with the course's characters to ``out`` (WOFF); returns them."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    chars = course_characters()
+    options = subset.Options()
+    options.flavor = "woff"  # zlib: no brotli needed
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = TTFont(str(source), fontNumber=_sc_index(source), lazy=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(ord(c) for c in chars))
+    subsetter.subset(font)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    subset.save_font(font, str(out), options)
+    return chars
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    args = parser.parse_args(argv)
+    chars = build(args.source)
+    print(f"{FONT.relative_to(ROOT)}: {len(chars)} characters, {FONT.stat().st_size / 1024:.0f} KiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -176,12 +176,15 @@ def descend(
     max_norm: float = 1e6,
     plateau: ReduceLROnPlateau | None = None,
     plateau_every: int = 100,
+    segment: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> Descent:
     """Apply ``rule`` at rates ``base`` from ``start``: w_{t+1}, state = rule(w_t, grad(w_t), state, t, lr_t).
 
     lr_t = base[t], or plateau.lr * base[t] with a policy (stepped every ``plateau_every``
     steps with the mean loss of that window; a copy is used). Divergence is checked once
     per window of steps (a cheap vectorised test); the run stops at the first bad point.
+    ``segment(w, lrs)``, if given, returns the points after each step of a stretch at rates
+    ``lrs`` from ``w`` at once (the same run as ``rule`` and ``grad``, which it replaces).
     """
     n_steps = len(base)
     policy = copy.deepcopy(plateau)
@@ -190,24 +193,29 @@ def descend(
     path[0] = start
     max_sq = max_norm * max_norm  # inf, not OverflowError, past 1e154
     chunk = 1024 if policy is None else plateau_every
-    done, bad = n_steps, None
+    done, bad, known = n_steps, None, [np.zeros(0)]  # known: the losses of the windows the policy saw
     with np.errstate(all="ignore"):
         for begin in range(0, n_steps, chunk):
             end = min(begin + chunk, n_steps)
             if policy is not None:
                 lrs[begin:end] = policy.lr * base[begin:end]
             w = path[begin]
-            for t, lr in enumerate(lrs[begin:end].tolist(), start=begin):
-                w, state = rule(w, grad(w), state, t, lr)
-                path[t + 1] = w
+            if segment is not None:
+                path[begin + 1 : end + 1] = segment(w, lrs[begin:end])
+            else:
+                for t, lr in enumerate(lrs[begin:end].tolist(), start=begin):
+                    w, state = rule(w, grad(w), state, t, lr)
+                    path[t + 1] = w
             rows = path[begin + 1 : end + 1]
             worse = np.flatnonzero(~(np.einsum("ij,ij->i", rows, rows) <= max_sq))  # nan fails <= too
             if worse.size:  # update begin + k produced a bad point
                 done = bad = begin + int(worse[0])
                 break
             if policy is not None:
-                policy.step(float(np.mean(_path_losses(problem, path[begin:end]))))
-        losses = _path_losses(problem, path[:done])
+                known.append(_path_losses(problem, path[begin:end]))
+                policy.step(float(np.mean(known[-1])))
+        known = np.concatenate(known)[:done]
+        losses = np.concatenate([known, _path_losses(problem, path[len(known) : done])])
     nonfinite = np.flatnonzero(~np.isfinite(losses))
     if nonfinite.size:
         done = bad = int(nonfinite[0])
@@ -219,6 +227,20 @@ def descend(
         diverged_lr=None if bad is None else float(lrs[bad]),
         plateau_lrs=None if policy is None else list(policy.history),
     )
+
+
+def _sgd_segment(problem: Any, n_steps: int, c: GDConfig) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
+    """Plain mini-batch SGD many steps at a time, where the problem has a closed form for it.
+
+    ``problem.sgd_steps`` (course_lib's least squares: the update is linear in w) on a stream of
+    seed ``c.seed``, the one the step-by-step mini-batch gradient draws from, so the run is the
+    same up to rounding; None (step by step) for an exact gradient, clipping, or a problem
+    without one (a learner's problem is checked at every step).
+    """
+    own = type(problem).__module__.startswith("course_lib.") and hasattr(type(problem), "sgd_steps")
+    if not own or c.batch_size is None or c.clip_norm is not None or c.clip_value is not None:
+        return None
+    return problem.sgd_steps(n_steps, np.random.default_rng(c.seed), c.batch_size)
 
 
 def _history(run: Descent, schedule: Any, momentum: np.ndarray | None, label: str, config: dict) -> History:
@@ -397,6 +419,7 @@ def run_gd(
         max_norm=c.max_norm,
         plateau=plateau,
         plateau_every=c.plateau_every,
+        segment=None if moving else _sgd_segment(problem, n_steps, c),
     )
     return _history(
         run,

@@ -92,3 +92,43 @@ def test_bad_arguments_name_the_argument(call, name):
 def test_wrong_types_name_the_argument(call, name):
     with pytest.raises(TypeError, match=name):
         call()
+
+
+def _sgd_loop(p, w, lrs, rng, batch_size):
+    """The step-by-step run that ``sgd_steps`` replaces."""
+    path = []
+    for lr in lrs:
+        w = w - lr * p.stochastic_grad(w, rng, batch_size)
+        path.append(w)
+    return np.array(path)
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 10])
+def test_sgd_steps_is_the_step_by_step_run(batch_size):
+    # stretches of different lengths and rates (as a plateau policy asks for them), across blocks
+    p = P.noisy_least_squares()
+    lrs = np.concatenate([np.full(150, 0.2), np.full(7, 0.05), np.full(300, 0.01), np.linspace(0.1, 0.0, 43)])
+    expected = _sgd_loop(p, p.w0, lrs, np.random.default_rng(3), batch_size)
+    advance = p.sgd_steps(len(lrs), np.random.default_rng(3), batch_size)
+    w, parts, at = p.w0, [], 0
+    for n in (150, 7, 1, 299, 43):
+        parts.append(advance(w, lrs[at : at + n]))
+        w, at = parts[-1][-1], at + n
+    got = np.concatenate(parts)
+    assert got.shape == expected.shape == (500, 10)
+    np.testing.assert_allclose(got, expected, rtol=1e-11, atol=1e-13)
+
+
+def test_sgd_steps_diverges_like_the_loop_and_refuses_extra_steps():
+    p = P.noisy_least_squares()
+    lrs = np.full(600, 2.5)  # far above 2 / L: the run overflows
+    with np.errstate(all="ignore"):
+        expected = _sgd_loop(p, p.w0, lrs, np.random.default_rng(0), 1)
+        got = p.sgd_steps(600, np.random.default_rng(0))(p.w0, lrs)
+        big = ~(np.linalg.norm(expected, axis=1) <= 1e6)
+        first = int(np.argmax(big))
+        assert big.any() and not np.linalg.norm(got[first]) <= 1e6
+        assert np.all(np.linalg.norm(got[:first], axis=1) <= 1e6)
+    np.testing.assert_allclose(got[:first], expected[:first], rtol=1e-8)
+    with pytest.raises(ValueError, match="n_steps=3"):
+        p.sgd_steps(3, np.random.default_rng(0))(p.w0, np.full(4, 0.1))

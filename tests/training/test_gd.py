@@ -350,3 +350,28 @@ def test_gd_config_is_frozen_checked_and_overridden_by_keywords():
         T.run_gd(BOWL, 0.01, 50, method="adam")
     with pytest.raises(TypeError, match="config"):
         T.run_gd(BOWL, 0.01, 50, {"momentum": 0.9})
+
+
+def test_minibatch_least_squares_runs_many_steps_at_once_as_the_loop_would():
+    # run_gd on noisy least squares with mini-batches takes the problem's closed form (sgd_steps);
+    # the run, with or without a plateau policy, is the step-by-step one up to rounding
+    p = P.noisy_least_squares()
+    rng, w, loss = np.random.default_rng(5), p.w0.copy(), []
+    for _ in range(700):
+        loss.append(p.loss(w))
+        w = w - 0.1 * p.stochastic_grad(w, rng, 2)
+    h = T.run_gd(p, 0.1, 700, batch_size=2, seed=5)
+    np.testing.assert_allclose(h.loss, loss, rtol=1e-11)
+    np.testing.assert_allclose(h.params[-1], w, rtol=1e-11, atol=1e-13)
+    policy = T.ReduceLROnPlateau(0.3, factor=0.5, patience=0)
+    h = T.run_gd(p, None, 700, batch_size=1, seed=5, plateau=policy, plateau_every=50)
+    rng, w, loss, lrs, lr = np.random.default_rng(5), p.w0.copy(), [], [], 0.3
+    policy = T.ReduceLROnPlateau(0.3, factor=0.5, patience=0)
+    for t in range(700):
+        loss.append(p.loss(w))
+        lrs.append(lr)
+        w = w - lr * p.stochastic_grad(w, rng, 1)
+        if (t + 1) % 50 == 0:
+            lr = policy.step(np.mean(loss[-50:]))
+    assert h.lr.tolist() == lrs and len(set(lrs)) > 2  # the policy cut the rate, at the same steps
+    np.testing.assert_allclose(h.loss, loss, rtol=1e-10)

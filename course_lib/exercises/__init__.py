@@ -73,9 +73,11 @@ True
 from __future__ import annotations
 
 from course_lib.exercises.adaptive import (
+    ADAM_SCHEDULE_OPTIONS,
     PLATEAU_METRICS,
     check_adam_first_step,
     check_adam_floor_batch,
+    check_adam_schedule,
     check_plateau_lrs,
 )
 from course_lib.exercises.choosing import (
@@ -90,6 +92,8 @@ from course_lib.exercises.framework import (
     CheckResult,
     CheckSetupError,
     Wrong,
+    reset_tries,
+    worked_answer,
     as_function,
     as_int,
     as_number,
@@ -108,8 +112,10 @@ from course_lib.exercises.schedules import (
     SCHEDULER_ORDER_OPTIONS,
     SGDR_PEAK_GRID,
     WARMUP_GRID,
+    check_cosine_rate,
     check_exponential_value,
     check_half_life,
+    check_keras_boundary,
     check_linear_decay,
     check_loop_rates,
     check_one_cycle_peak_step,
@@ -119,14 +125,23 @@ from course_lib.exercises.schedules import (
     check_shortest_warmup,
     check_total_steps,
     check_warmup,
+    check_wrong_order_first_rate,
 )
-from course_lib.exercises.stability import GD_REGIME_OPTIONS, check_gd_regime, check_stability_limit
+from course_lib.exercises.stability import (
+    GD_REGIME_OPTIONS,
+    LR_INIT_OPTIONS,
+    check_gd_regime,
+    check_lr_init,
+    check_stability_limit,
+)
 
 __all__ = [
     "CheckResult",
     "Wrong",
     "CheckSetupError",
     "CHECKS",
+    "worked_answer",
+    "reset_tries",
     "exercise_check",
     "check_setup",
     "passed",
@@ -144,6 +159,8 @@ __all__ = [
     "check_stability_limit",
     "check_gd_regime",
     "GD_REGIME_OPTIONS",
+    "check_lr_init",
+    "LR_INIT_OPTIONS",
     "check_half_life",
     "check_exponential_value",
     "check_linear_decay",
@@ -158,9 +175,14 @@ __all__ = [
     "check_sgdr_escape_peak",
     "SGDR_PEAK_GRID",
     "check_loop_rates",
+    "check_cosine_rate",
+    "check_wrong_order_first_rate",
+    "check_keras_boundary",
     "check_plateau_lrs",
     "PLATEAU_METRICS",
     "check_adam_first_step",
+    "check_adam_schedule",
+    "ADAM_SCHEDULE_OPTIONS",
     "check_adam_floor_batch",
     "check_schedule_choice",
     "SCHEDULE_CHOICES",

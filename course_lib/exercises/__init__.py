@@ -6,6 +6,16 @@ In a notebook::
     exercises.check_exponential_value(0.1 * 0.95 ** 10)      # prints "Correct! ..."
     exercises.check_linear_decay(my_linear_decay)             # a function of the step t
 
+Feedback is graded, per exercise and per kernel: a first wrong answer gets the diagnosis of
+its mistake and a hint, never the answer; the second wrong try adds the worked answer (the
+value and the reference code from ``solutions.py``), and so does ``show_answer=True`` at
+any time::
+
+    exercises.check_total_steps(answer, n_examples=1000, batch_size=10, epochs=5, show_answer=True)
+
+A notebook never writes an answer in its cells: each question has its own check, which knows
+the answer (``tests/test_editions.py`` scans the notebooks).
+
 Every check prints its verdict and returns a :class:`CheckResult`, which is truthy when the
 answer is right (``assert exercises.check_...(...)`` works in tests). A wrong answer, an answer
 of the wrong type, nan, ``None``, the ``...`` placeholder, or a learner function that raises,
@@ -20,7 +30,8 @@ The room, by concept:
   :data:`CHECKS` registry (name -> check), the answer readers (:func:`as_number`, ...) and
   the verdicts (:func:`number_verdict`, :func:`sequence_verdict`, :func:`schedule_verdict`).
 * ``generic``: :func:`check_value` (a number or an array), :func:`check_schedule_function`
-  (a learner function of t against a reference schedule), :func:`check_choice` (one option).
+  (a learner function of t against a reference schedule), :func:`check_choice` (one option):
+  they take the answer as an argument, so they are for questions outside the notebooks.
 * ``stability``: the stability limit 2/L, the regime of fixed-rate GD.
 * ``schedules``: half-life, a decayed value, linear decay, warm-up, SGDR cycle ends, the
   one-cycle peak, the order of optimizer and scheduler steps, a run's total steps; and three
@@ -59,9 +70,10 @@ Adding a check (the whole pattern), in the module of its concept::
   they raise :class:`Wrong` with a friendly message. ``raise Wrong(message, hint)`` yourself
   for any other wrong answer, and ``return passed(detail)`` for a right one (or reuse the
   verdicts, which do both).
-* Re-export it below, add its solution to ``solutions.py`` and a row (solution, one wrong
-  answer) to the table in ``tests/exercises/test_solutions.py``; a test fails until every
-  registered check has one.
+* Re-export it below, add its solution to ``solutions.py`` (and to ``solutions.SOLUTION_OF``:
+  the worked answer and the instructor edition come from there) and a row (solution, wrong
+  answers) to the table in ``tests/exercises/cases.py``; a test fails until every registered
+  check has one.
 
 >>> from course_lib import exercises
 >>> from course_lib.exercises import solutions
@@ -92,8 +104,6 @@ from course_lib.exercises.framework import (
     CheckResult,
     CheckSetupError,
     Wrong,
-    reset_tries,
-    worked_answer,
     as_function,
     as_int,
     as_number,
@@ -103,8 +113,10 @@ from course_lib.exercises.framework import (
     exercise_check,
     number_verdict,
     passed,
+    reset_tries,
     schedule_verdict,
     sequence_verdict,
+    worked_answer,
 )
 from course_lib.exercises.generic import check_choice, check_schedule_function, check_value
 from course_lib.exercises.large_batch import check_ddp_lr, check_noise_floor_batch, check_scaled_lr

@@ -227,8 +227,7 @@ ADAM_SCHEDULE_OPTIONS = (
 @exercise_check
 def check_adam_schedule(
     answer: Any,
-    hint: str = "Look at Adam's step size: about lr, whatever the gradient. What lowered the noise floor in "
-    "section 4?",
+    hint: str = "Look at Adam's step size: about lr, whatever the gradient. What lowered the noise floor in section 4?",
 ) -> CheckResult:
     """Whether a schedule still matters with Adam (notebook 05): one of :data:`ADAM_SCHEDULE_OPTIONS`, or its letter."""
     mistakes = {

@@ -84,8 +84,8 @@ SCHEDULE_SCENARIOS: dict[str, tuple[str, tuple[str, ...], str, dict[str, str]]] 
             "cannot be extended without changing the curve already run.",
             "linear": "Linear decay is planned for one T too: its rate at any step depends on T.",
             "one-cycle": "One-cycle is planned for one T: its peak and its annealing are placed by T.",
-            "constant": "Close: a constant rate can be stopped anywhere, but it ends at a high rate. Add a short "
-            "decay at the end: that is WSD.",
+            "constant": "Close: a constant rate can be stopped anywhere, but it ends at a high rate. Which "
+            "schedule keeps that and still ends with a decay?",
             "reduce-on-plateau": "Possible, but its cuts depend on noisy validation checks and it never gives a "
             "clean final anneal; a branch you can decay at any step is simpler.",
         },

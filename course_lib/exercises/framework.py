@@ -488,10 +488,8 @@ def _direction(value: float, expected: float) -> str:
     if 0.9 < ratio < 1.1:
         return "is close but not close enough (within 10%)"
     if ratio > 1:
-        size = "more than 10 times the right value" if ratio > 10 else "up to 10 times the right value"
-        return f"is too large ({size})"
-    size = "less than a tenth of the right value" if ratio < 0.1 else "between a tenth and the right value"
-    return f"is too small ({size})"
+        return "is too large (more than 10 times the right value)" if ratio > 10 else "is too large"
+    return "is too small (less than a tenth of the right value)" if ratio < 0.1 else "is too small"
 
 
 def number_verdict(

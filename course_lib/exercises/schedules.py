@@ -303,8 +303,7 @@ def check_one_cycle_peak_step(
         mistakes=[
             (
                 expected + 1,
-                f"One too late: the warm-up phase ends at pct_start * total_steps - 1 = "
-                f"{format_number(pct_start * total_steps - 1)}, because step 0 is the first update.",
+                "Off by one: where does the warm-up phase end when step 0 is the first update?",
             ),
             (pct_start, "That is the fraction pct_start; the question asks for a step number."),
         ],
@@ -602,8 +601,10 @@ def check_cosine_rate(
     mistakes = [
         (lr, "That is the peak, the rate at t = 0: by update t the cosine has come down."),
         (0.0, "That is where the cosine ends, at t = total_steps; the run is cut before that."),
-        (lr * math.cos(math.pi * t / total_steps), "That is lr * cos(...) alone: a cosine decay is shifted and "
-         "halved so that it runs from lr down to 0."),
+        (
+            lr * math.cos(math.pi * t / total_steps),
+            "That is lr * cos(...) alone: a cosine decay is shifted and halved so that it runs from lr down to 0.",
+        ),
     ]
     mistakes = [(v, m) for v, m in mistakes if not math.isclose(v, expected, rel_tol=1e-3)]
     return number_verdict(answer, expected, rtol=1e-3, what="your rate", mistakes=mistakes, hint=hint)
@@ -630,8 +631,11 @@ def check_wrong_order_first_rate(
         return lr * min(1.0, t / warmup_steps)
 
     mistakes = [
-        (s(0), "That is s(0), what the first update uses in the right order. Here the scheduler has already "
-         "stepped once when the first update runs."),
+        (
+            s(0),
+            "That is s(0), what the first update uses in the right order. Here the scheduler has already "
+            "stepped once when the first update runs.",
+        ),
         (lr, "That is the base rate. LambdaLR multiplies it by the lambda at the scheduler's count."),
         (s(2), "That is s(2): the scheduler has stepped only once before the first update."),
     ]
@@ -647,12 +651,13 @@ def check_keras_boundary(
     hint: str = "Keras uses values[i] for boundaries[i-1] < t <= boundaries[i]: which interval holds "
     "t = boundary itself?",
 ) -> CheckResult:
-    """The first step that uses the second value of Keras' ``PiecewiseConstantDecay(boundaries=[boundary])`` (notebook 07)."""
+    """The first step using the second value of ``PiecewiseConstantDecay(boundaries=[boundary])`` (notebook 07)."""
     with check_setup():
         boundary = check_int("boundary", boundary, minimum=1)
     mistakes = [
         (boundary, "That is torch's and optax's convention (switch at t = b); Keras switches one step later."),
         (boundary - 1, "That is timm's MultiStep convention (switch at t = b - 1)."),
     ]
-    return number_verdict(answer, boundary + 1, what="your first step at the second value", mistakes=mistakes,
-                          hint=hint)
+    return number_verdict(
+        answer, boundary + 1, what="your first step at the second value", mistakes=mistakes, hint=hint
+    )

@@ -31,6 +31,7 @@ __all__ = [
     "MEASURED",
     "solution_source",
     "solution_call",
+    "solution_imports",
     "worked_answer",
     "LR_INIT",
     "ADAM_SCHEDULE",
@@ -441,6 +442,22 @@ def solution_source(name: str) -> str:
     used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
     helpers = [nodes[h] for h in sorted(used) if h.startswith("_") and isinstance(nodes.get(h), ast.FunctionDef)]
     return "\n\n\n".join(ast.get_source_segment(source, n) for n in [*helpers, node])
+
+
+def solution_imports(code: str) -> list[str]:
+    """The import lines (of this module's own) that ``code``, cut out of this module, needs to run on its own."""
+    imports: dict[str, str] = {}
+    for node in ast.parse(_module_source()).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and getattr(node, "module", "") != "__future__":
+            for alias in node.names:
+                line = (
+                    f"import {alias.name}" + (f" as {alias.asname}" if alias.asname else "")
+                    if isinstance(node, ast.Import)
+                    else f"from {node.module} import {alias.name}"
+                )
+                imports[alias.asname or alias.name] = line
+    used = {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name)}
+    return [line for name, line in imports.items() if name in used]
 
 
 def _argument_text(value: Any) -> str | None:

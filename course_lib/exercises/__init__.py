@@ -26,6 +26,7 @@ the result without printing.
 
 The room, by concept:
 
+* ``grading``: graded feedback, per exercise and per kernel (:func:`reset_tries`, :func:`worked_answer`).
 * ``framework``: :class:`CheckResult`, :class:`Wrong`, :func:`exercise_check` and the
   :data:`CHECKS` registry (name -> check), the answer readers (:func:`as_number`, ...) and
   the verdicts (:func:`number_verdict`, :func:`sequence_verdict`, :func:`schedule_verdict`).
@@ -38,7 +39,8 @@ The room, by concept:
   experiments: the shortest warm-up that removes a spike, the smallest SGDR peak that escapes,
   the rates of a training loop with its schedule bug fixed.
 * ``adaptive``: reduce-on-plateau's rates, Adam's first step; experiment: Adam's noise floor vs B.
-* ``choosing``: which schedule fits a scenario; experiment: tune a cosine's peak on a grid.
+* ``pitfalls``: the rate of the first update with the two step() calls swapped, Keras' boundary convention.
+* ``choosing``: where a cut cosine stands, which schedule fits a scenario; experiment: tune a cosine's peak on a grid.
 * ``large_batch``: the linear scaling rule, and the rate for DDP; experiment: SGD's noise floor vs B.
 
 An *experiment* check judges a number the learner measured: it passes the spread the
@@ -96,6 +98,7 @@ from course_lib.exercises.choosing import (
     PEAK_GRID,
     SCHEDULE_CHOICES,
     SCHEDULE_SCENARIOS,
+    check_cosine_rate,
     check_schedule_choice,
     check_tuned_peak,
 )
@@ -113,21 +116,19 @@ from course_lib.exercises.framework import (
     exercise_check,
     number_verdict,
     passed,
-    reset_tries,
     schedule_verdict,
     sequence_verdict,
-    worked_answer,
 )
 from course_lib.exercises.generic import check_choice, check_schedule_function, check_value
+from course_lib.exercises.grading import reset_tries, worked_answer
 from course_lib.exercises.large_batch import check_ddp_lr, check_noise_floor_batch, check_scaled_lr
+from course_lib.exercises.pitfalls import check_keras_boundary, check_wrong_order_first_rate
 from course_lib.exercises.schedules import (
     SCHEDULER_ORDER_OPTIONS,
     SGDR_PEAK_GRID,
     WARMUP_GRID,
-    check_cosine_rate,
     check_exponential_value,
     check_half_life,
-    check_keras_boundary,
     check_linear_decay,
     check_loop_rates,
     check_one_cycle_peak_step,
@@ -137,7 +138,6 @@ from course_lib.exercises.schedules import (
     check_shortest_warmup,
     check_total_steps,
     check_warmup,
-    check_wrong_order_first_rate,
 )
 from course_lib.exercises.stability import (
     GD_REGIME_OPTIONS,

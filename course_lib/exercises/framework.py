@@ -21,9 +21,8 @@ Not yet. That is x itself.
 Hint: Multiply by 2.
 >>> _ = CHECKS.pop("double")
 
-Feedback is graded, per exercise and per kernel: a first wrong answer gets the diagnosis and a
-hint; the worked answer (:func:`worked_answer`, from ``solutions.py``) comes with the second
-wrong try, or at once with ``show_answer=True``; a right answer gets "Correct!".
+Feedback is graded per exercise and kernel (``grading``): a first wrong answer gets a hint, the
+second (or ``show_answer=True``) the worked answer from ``solutions.py``.
 """
 
 from __future__ import annotations
@@ -38,6 +37,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from course_lib.exercises import grading
 from course_lib.validation import check_int
 
 __all__ = [
@@ -67,10 +67,6 @@ __all__ = [
     "sequence_verdict",
     "schedule_verdict",
     "interval_verdict",
-    "WORKED",
-    "WORKED_AFTER",
-    "worked_answer",
-    "reset_tries",
 ]
 
 
@@ -112,7 +108,7 @@ class CheckResult:
         if self.worked:
             text += f"\nWorked answer: {self.worked}"
         elif self.offer and not self.passed:
-            text += f"\n{OFFER}"
+            text += f"\n{grading.OFFER}"
         return text
 
     def __str__(self) -> str:
@@ -171,70 +167,15 @@ def passed(message: str = "") -> CheckResult:
 #: name -> check, for every check defined with :func:`exercise_check`.
 CHECKS: dict[str, Callable[..., CheckResult]] = {}
 
-#: name -> a function of the check's arguments (by parameter name) giving the worked answer; a check
-#: absent here gets its worked answer from ``solutions.py`` (:func:`worked_answer`).
-WORKED: dict[str, Callable[[dict[str, Any]], str]] = {}
-
-#: the wrong try (1st, 2nd, ...) of an exercise that shows its worked answer
-WORKED_AFTER = 2
-
-#: what a first wrong try adds (when the check has a worked answer)
-OFFER = "Try again: a second wrong try, or show_answer=True in the check, shows the worked answer."
-
-#: (check name, its other arguments) -> wrong tries so far in this kernel; a right answer resets it
-_WRONG_TRIES: dict[tuple[str, str], int] = {}
-
-
-def reset_tries() -> None:
-    """Forget every exercise's wrong tries (as a fresh kernel does)."""
-    _WRONG_TRIES.clear()
-
-
-def _stable(value: Any) -> str:
-    """A text for an argument that is the same each time the cell runs (objects by type, not by id)."""
-    if value is None or isinstance(value, (bool, Integral, Real, str)):
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_stable(v) for v in value) + "]"
-    return type(value).__name__
-
-
-def _exercise_key(name: str, arguments: dict[str, Any], answer_parameter: str) -> tuple[str, str]:
-    """Which exercise a call is: the check and its arguments other than the answer and the hint."""
-    rest = ", ".join(f"{k}={_stable(v)}" for k, v in arguments.items() if k not in (answer_parameter, "hint"))
-    return name, rest
-
-
-def worked_answer(name: str, arguments: dict[str, Any]) -> str:
-    """The worked answer of check ``name`` called with ``arguments`` (by parameter name); '' if it has none."""
-    try:
-        if name in WORKED:
-            return WORKED[name](arguments)
-        from course_lib.exercises import solutions
-
-        return solutions.worked_answer(name, arguments)
-    except CheckSetupError:
-        raise
-    except Exception:  # noqa: BLE001 - feedback never raises; without a worked answer the hint stays
-        return ""
-
-
-def _has_worked_answer(name: str) -> bool:
-    from course_lib.exercises import solutions
-
-    return name in WORKED or name in solutions.SOLUTION_OF
-
 
 def exercise_check(fn: Callable[..., Any]) -> Callable[..., CheckResult]:
     """Decorator: make ``fn`` a learner-safe check and register it in :data:`CHECKS`.
 
-    ``fn(answer, ...)`` returns a :class:`CheckResult` (or a bool) and may
-    raise :class:`Wrong`. The wrapped check prints the verdict (unless
-    ``quiet=True``) and returns the result. It counts the wrong tries of each exercise (the check
-    and its other arguments) in this kernel: the second wrong try, or ``show_answer=True``,
-    adds the worked answer (:func:`worked_answer`); a right answer resets the count. Any error coming from the answer
-    becomes a failed result; wrong *check* arguments (a :class:`CheckSetupError`,
-    or a call that does not match the signature) raise.
+    ``fn(answer, ...)`` returns a :class:`CheckResult` (or a bool) and may raise :class:`Wrong`.
+    The wrapped check prints the verdict (unless ``quiet=True``) and returns the result, graded
+    (:mod:`course_lib.exercises.grading`: the worked answer from the second wrong try, or with
+    ``show_answer=True``). Any error coming from the answer becomes a failed result; wrong
+    *check* arguments (a :class:`CheckSetupError`, or a call that does not match the signature) raise.
     """
     name = fn.__name__.removeprefix("check_")
     signature = inspect.signature(fn)
@@ -265,15 +206,12 @@ def exercise_check(fn: Callable[..., Any]) -> Callable[..., CheckResult]:
         if not isinstance(result, CheckResult):  # pragma: no cover - a badly written check
             raise TypeError(f"check {name} must return a CheckResult or a bool, got {result!r}")
         result.name = name
-        key = _exercise_key(name, bound.arguments, answer_parameter)
-        if result.passed:
-            _WRONG_TRIES.pop(key, None)
-        elif counts:
-            _WRONG_TRIES[key] = _WRONG_TRIES.get(key, 0) + 1
-        if show_answer or (not result.passed and _WRONG_TRIES.get(key, 0) >= WORKED_AFTER):
-            result.worked = worked_answer(name, dict(bound.arguments))
-        elif not result.passed and counts:
-            result.offer = _has_worked_answer(name)
+        try:
+            grading.grade(result, dict(bound.arguments), answer_parameter, counts=counts, show_answer=show_answer)
+        except CheckSetupError:
+            raise
+        except Exception:  # noqa: BLE001 - feedback never raises; without a worked answer the hint stays
+            pass
         if not quiet:
             print(result.text)
             result._printed = True

@@ -16,7 +16,6 @@ import numpy as np
 
 from course_lib.exercises.framework import (
     LETTERS,
-    WORKED,
     CheckResult,
     Mistakes,
     Wrong,
@@ -33,6 +32,7 @@ from course_lib.exercises.framework import (
     sequence_verdict,
     short_repr,
 )
+from course_lib.exercises.grading import WORKED
 from course_lib.validation import check_non_negative
 
 __all__ = ["check_value", "check_schedule_function", "check_choice", "choice_verdict"]

@@ -50,9 +50,6 @@ __all__ = [
     "check_sgdr_escape_peak",
     "SGDR_PEAK_GRID",
     "check_loop_rates",
-    "check_cosine_rate",
-    "check_wrong_order_first_rate",
-    "check_keras_boundary",
 ]
 
 
@@ -580,84 +577,4 @@ def check_loop_rates(
         f"Your rates are not a cosine from {format_number(lr)} to 0 over {T} updates (first: "
         f"{format_number(rates[0])}, last: {format_number(rates[-1])}).",
         hint,
-    )
-
-
-@exercise_check
-def check_cosine_rate(
-    answer: Any,
-    lr: float = 0.1,
-    t: int = 44,
-    total_steps: int = 88,
-    hint: str = "A cosine decay goes from lr at t = 0 to 0 at t = total_steps along half a cosine wave: "
-    "how far along is t?",
-) -> CheckResult:
-    """The rate of a cosine decay from lr to 0 over total_steps, at update t (notebook 06: where a cut run stands)."""
-    with check_setup():
-        lr = check_positive("lr", lr)
-        total_steps = check_int("total_steps", total_steps, minimum=1)
-        t = check_int("t", t, minimum=0)
-    expected = lr * (1 + math.cos(math.pi * min(t, total_steps) / total_steps)) / 2
-    mistakes = [
-        (lr, "That is the peak, the rate at t = 0: by update t the cosine has come down."),
-        (0.0, "That is where the cosine ends, at t = total_steps; the run is cut before that."),
-        (
-            lr * math.cos(math.pi * t / total_steps),
-            "That is lr * cos(...) alone: a cosine decay is shifted and halved so that it runs from lr down to 0.",
-        ),
-    ]
-    mistakes = [(v, m) for v, m in mistakes if not math.isclose(v, expected, rel_tol=1e-3)]
-    return number_verdict(answer, expected, rtol=1e-3, what="your rate", mistakes=mistakes, hint=hint)
-
-
-@exercise_check
-def check_wrong_order_first_rate(
-    answer: Any,
-    lr: float = 0.1,
-    warmup_steps: int = 10,
-    hint: str = "In the wrong order, the scheduler has already stepped when the first update runs: which "
-    "value of the schedule has it moved to? (The table above shows it for ExponentialLR.)",
-) -> CheckResult:
-    """The rate of the first update when scheduler.step() runs before optimizer.step() (notebook 07).
-
-    The schedule is a linear warm-up, ``LambdaLR(opt, lambda t: min(1.0, t / warmup_steps))`` on base
-    rate lr: s(t) = lr * min(1, t / warmup_steps).
-    """
-    with check_setup():
-        lr = check_positive("lr", lr)
-        warmup_steps = check_int("warmup_steps", warmup_steps, minimum=2)
-
-    def s(t: int) -> float:
-        return lr * min(1.0, t / warmup_steps)
-
-    mistakes = [
-        (
-            s(0),
-            "That is s(0), what the first update uses in the right order. Here the scheduler has already "
-            "stepped once when the first update runs.",
-        ),
-        (lr, "That is the base rate. LambdaLR multiplies it by the lambda at the scheduler's count."),
-        (s(2), "That is s(2): the scheduler has stepped only once before the first update."),
-    ]
-    return number_verdict(
-        answer, s(1), rtol=1e-6, atol=1e-12, what="your rate of the first update", mistakes=mistakes, hint=hint
-    )
-
-
-@exercise_check
-def check_keras_boundary(
-    answer: Any,
-    boundary: int = 30,
-    hint: str = "Keras uses values[i] for boundaries[i-1] < t <= boundaries[i]: which interval holds "
-    "t = boundary itself?",
-) -> CheckResult:
-    """The first step using the second value of ``PiecewiseConstantDecay(boundaries=[boundary])`` (notebook 07)."""
-    with check_setup():
-        boundary = check_int("boundary", boundary, minimum=1)
-    mistakes = [
-        (boundary, "That is torch's and optax's convention (switch at t = b); Keras switches one step later."),
-        (boundary - 1, "That is timm's MultiStep convention (switch at t = b - 1)."),
-    ]
-    return number_verdict(
-        answer, boundary + 1, what="your first step at the second value", mistakes=mistakes, hint=hint
     )

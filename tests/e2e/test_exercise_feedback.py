@@ -35,12 +35,13 @@ def feedback_notebook() -> dict:
     """The exercise three times (wrong, wrong again, right), after the cells it needs, as nbformat JSON."""
     nb = nbformat.read(NOTEBOOK, as_version=4)
     by_id = {c.get("id"): c.source for c in nb.cells}
-    imports = next(c.source for c in nb.cells if c.cell_type == "code" and c.source.startswith("from course_lib"))
+    imports = next(c.source for c in nb.cells if c.cell_type == "code" and "from course_lib import" in c.source)
     regime = by_id[REGIME_CELL]
     assert PLACEHOLDER in regime, "notebook 01's exercise 2 changed: update this test"
     tries = [regime.replace(PLACEHOLDER, f'answer_regime = "{answer}"') for answer in ("diverges", "a", "b")]
     cells = [imports, by_id[BOWL_CELL], *tries]
-    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    # notebook 01's metadata: its kernelspec, so the lab starts the kernel without asking
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells], metadata=nb.metadata)
 
 
 def _text(cell: dict) -> str:

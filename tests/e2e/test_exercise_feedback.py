@@ -64,8 +64,9 @@ def test_a_wrong_answer_shows_a_hint_and_not_the_answer(browser, lab, screenshot
         # 1. a hint that names the mistake, and not the answer
         assert "Not yet. 'diverges' is not what happens" in first and "Hint:" in first, first
         assert "show_answer=True" in first, first
-        for answer_text in ("< lr <", "1/L =", "shrinks", "Worked answer", "oscillates but converges'"):
-            assert answer_text not in first, f"the first wrong try shows {answer_text!r}: {first}"
+        verdict = first[first.index("Not yet.") :]  # the cell prints the options first, then the verdict
+        for answer_text in ("< lr <", "1/L =", "shrinks", "Worked answer", "oscillates but converges"):
+            assert answer_text not in verdict, f"the first wrong try shows {answer_text!r}: {verdict}"
         # the page shows what the model holds (the learner sees the same)
         shown = nodes.nth(2).locator(".jp-OutputArea").inner_text()
         assert "Hint:" in shown and "Worked answer" not in shown and "< lr <" not in shown, shown

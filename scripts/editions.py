@@ -4,16 +4,20 @@
 
 * **student**: outputs and execution counts cleared, every exercise blank (its placeholder
   ``answer = None  # your answer here`` / ``return None  # your code here``), so a class
-  predicts before it runs. Its code is the notebooks' code, cell for cell.
-* **instructor**: every exercise solved from ``course_lib.exercises.solutions`` (the reference solutions
-  the unit tests run through every check), executed top to bottom in a fresh kernel, every
-  check printing "Correct!".
+  predicts before it runs. Its code is the notebooks' code, cell for cell; no cell carries an
+  answer or points to the solutions (``tests/test_editions.py`` scans them).
+* **instructor**: every exercise solved with the reference solution from
+  ``course_lib/exercises/solutions.py`` (the one home of the solutions, which the unit tests run
+  through every check), copied into the cell as readable code, executed top to bottom in a
+  fresh kernel, every check printing "Correct!". An experiment's empty cell
+  (``# your experiment: ...``) gets the experiment's code.
 
 An exercise is a code cell that calls a check ``exercises.check_<name>(answer, ...)`` and holds one
-placeholder line. Its solution is the reference solution of that check called with the
-check's own arguments (``solutions.total_steps(n_examples=1348, batch_size=128, epochs=8)``); the
-generic checks ``check_value`` and ``check_choice`` carry their answer as their ``expected``
-and ``correct`` argument. Both editions are generated into a git-ignored folder: never edit them.
+placeholder line. Its solution is the reference solution of that check (``solutions.SOLUTION_OF``),
+defined in the cell as ``reference_<name>`` and called with the check's own arguments
+(``answer = reference_total_steps(n_examples=1348, batch_size=128, epochs=8)``); a constant
+solution is written in place of the placeholder. Both editions are generated into a git-ignored
+folder: never edit them.
 """
 
 from __future__ import annotations
@@ -36,39 +40,16 @@ from course_lib.exercises import CHECKS, solutions
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from execute_notebooks import execute  # noqa: E402
 
-#: check name (its key in CHECKS) -> name in course_lib.exercises.solutions; absent for the generic checks
-SOLUTION_OF = {
-    "stability_limit": "stability_limit",
-    "half_life": "half_life",
-    "exponential_value": "EXPONENTIAL_VALUE",
-    "linear_decay": "linear_decay_fn",
-    "warmup": "warmup_cosine_fn",
-    "sgdr_cycle_ends": "sgdr_cycle_ends",
-    "one_cycle_peak_step": "one_cycle_peak_step",
-    "scaled_lr": "scaled_lr",
-    "scheduler_order": "SCHEDULER_ORDER",
-    "total_steps": "total_steps",
-    "gd_regime": "gd_regime",
-    "plateau_lrs": "plateau_lrs",
-    "adam_first_step": "adam_first_step",
-    "schedule_choice": "schedule_choice",
-    "ddp_lr": "ddp_lr",
-    "noise_floor_batch": "noise_floor_batch",
-    "adam_floor_batch": "adam_floor_batch",
-    "tuned_peak": "tuned_peak",
-    "shortest_warmup": "shortest_warmup",
-    "sgdr_escape_peak": "sgdr_escape_peak",
-    "loop_rates": "loop_rates",
-}
-#: generic checks: the argument that holds the right answer
-ANSWER_ARGUMENT = {"value": "expected", "choice": "correct"}
+#: check name (its key in CHECKS) -> name of its solution in course_lib.exercises.solutions (one home)
+SOLUTION_OF = solutions.SOLUTION_OF
 
 _CHECK_CALL = re.compile(r"\bexercises\.check_(\w+)\s*\(")
 _VALUE_PLACEHOLDER = re.compile(r"^(?P<indent>\s*)(?P<name>\w+) = None  #.*$", re.M)
 _CODE_PLACEHOLDER = re.compile(r"^(?P<indent>\s+)return None  # your code here.*$", re.M)
+_EXPERIMENT_PLACEHOLDER = re.compile(r"^# your experiment\b.*$", re.M)
 CORRECT, NOT_YET = "Correct!", "Not yet."
-#: the line an instructor edition adds at the top of each solved cell
-IMPORT_SOLUTIONS = "from course_lib.exercises import solutions"
+#: the prefix of a solution's name in the instructor edition (not to shadow a notebook's own names)
+PREFIX = "reference_"
 
 
 @dataclass(frozen=True)
@@ -122,28 +103,49 @@ def _check_arguments(source: str, check: str) -> dict[str, str]:
     raise ValueError(f"no call of exercises.check_{check} in {source!r}")
 
 
-def solution_expression(source: str, exercise: Exercise, first_arg: str = "") -> str:
-    """Python source of the reference answer of ``exercise`` (``first_arg``: the step ``t`` of a function)."""
-    args = _check_arguments(source, exercise.check)
-    if exercise.check in ANSWER_ARGUMENT:
-        return args[ANSWER_ARGUMENT[exercise.check]]
-    name = SOLUTION_OF.get(exercise.check)
+def solution_code(check: str) -> str:
+    """The reference solution of ``check`` as code for a cell: its imports, then the function as ``reference_...``.
+
+    Empty for a solution that is a constant (:func:`solution_expression` writes its value in place).
+    """
+    name = SOLUTION_OF.get(check)
     if name is None:
         raise KeyError(
-            f"check {exercise.check!r} has no reference solution: add it to SOLUTION_OF "
-            "and course_lib/exercises/solutions.py"
+            f"check {check!r} has no reference solution: add it to SOLUTION_OF in course_lib/exercises/solutions.py"
         )
+    if not callable(getattr(solutions, name)):
+        return ""
+    code = solutions.solution_source(check)
+    code = re.sub(rf"^def {name}\(", f"def {PREFIX}{name}(", code, count=1, flags=re.M)
+    imports = solutions.solution_imports(code)
+    return "\n".join(imports) + ("\n\n\n" if imports else "") + code
+
+
+def solution_expression(source: str, exercise: Exercise, first_arg: str = "") -> str:
+    """Python source of the reference answer of ``exercise`` (``first_arg``: the step ``t`` of a function).
+
+    A call of the cell's ``reference_...`` function with the check's own arguments, as written in the
+    cell; a constant solution is its expression.
+    """
+    name = SOLUTION_OF.get(exercise.check)
+    if name is None:
+        solution_code(exercise.check)  # raises KeyError, naming what to add
     target = getattr(solutions, name)
     if not callable(target):
-        return f"solutions.{name}"
+        return solutions.solution_source(exercise.check).split(" = ", 1)[1]
+    args = _check_arguments(source, exercise.check)
     accepted = inspect.signature(target).parameters
     passed = [first_arg] if first_arg else []
     passed += [f"{k}={v}" for k, v in args.items() if k in accepted and k != "answer"]
-    return f"solutions.{name}({', '.join(passed)})"
+    return f"{PREFIX}{name}({', '.join(passed)})"
 
 
-def solved_source(source: str, exercise: Exercise) -> str:
-    """``source`` with its placeholder replaced by the reference solution (and ``solutions`` imported)."""
+def solved_source(source: str, exercise: Exercise, with_code: bool = True) -> str:
+    """``source`` with its placeholder replaced by the reference solution.
+
+    ``with_code``: the solution's code comes first in the cell (False when an experiment cell before
+    it holds the code, see :func:`instructor_source`).
+    """
     if exercise.kind == "value":
         m = _VALUE_PLACEHOLDER.search(source)
         line = f"{m['indent']}{m['name']} = {solution_expression(source, exercise)}  # reference solution"
@@ -153,7 +155,23 @@ def solved_source(source: str, exercise: Exercise) -> str:
         line = (
             f"{m['indent']}return {solution_expression(source, exercise, func.args.args[0].arg)}  # reference solution"
         )
-    return IMPORT_SOLUTIONS + "\n" + source.replace(m.group(0), line, 1)
+    solved = source.replace(m.group(0), line, 1)
+    code = solution_code(exercise.check) if with_code else ""
+    return f"{code}\n\n\n{solved}" if code else solved
+
+
+def experiment_cell(nb: Any, exercise: Exercise) -> int | None:
+    """The index of the empty experiment cell (``# your experiment: ...``, comments only) just before ``exercise``."""
+    i = exercise.index - 1
+    while i >= 0 and nb.cells[i].cell_type != "code":
+        i -= 1
+    if i < 0:
+        return None
+    source = nb.cells[i].source.strip()
+    lines = source.splitlines()
+    if lines and _EXPERIMENT_PLACEHOLDER.match(lines[0]) and all(line.startswith("#") for line in lines):
+        return i
+    return None
 
 
 def student_edition(nb: Any) -> Any:
@@ -167,10 +185,17 @@ def student_edition(nb: Any) -> Any:
 
 
 def instructor_source(nb: Any) -> Any:
-    """A copy of ``nb`` (not executed) with every exercise solved from ``course_lib.exercises.solutions``."""
+    """A copy of ``nb`` (not executed) with every exercise solved from ``course_lib.exercises.solutions``.
+
+    The solution's code goes into the experiment cell before the exercise if there is one (the
+    experiment, done), else at the top of the exercise cell.
+    """
     out = student_edition(nb)
     for ex in exercises(out):
-        out.cells[ex.index].source = solved_source(out.cells[ex.index].source, ex)
+        experiment = experiment_cell(out, ex)
+        if experiment is not None and solution_code(ex.check):
+            out.cells[experiment].source = out.cells[experiment].source.rstrip() + "\n" + solution_code(ex.check)
+        out.cells[ex.index].source = solved_source(out.cells[ex.index].source, ex, with_code=experiment is None)
     return out
 
 

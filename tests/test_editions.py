@@ -44,21 +44,150 @@ def test_student_edition_is_the_notebook_blank_and_cleared(path):
 
 def test_every_check_the_notebooks_use_has_a_reference_solution():
     used = {ex.check for p in NOTEBOOKS for ex in editions.exercises(nbformat.read(p, as_version=4))}
-    assert used <= set(editions.SOLUTION_OF) | set(editions.ANSWER_ARGUMENT)
+    assert used <= set(editions.SOLUTION_OF)
     assert set(editions.SOLUTION_OF) <= set(exercises.CHECKS)
 
 
-def test_solved_source_calls_the_reference_with_the_checks_arguments(capsys):
+# ---------------------------------------------------------------------------------------------
+# No student-facing cell carries its answer (issue 20, section 3)
+# ---------------------------------------------------------------------------------------------
+
+#: checks that take the right answer as an argument: fine outside the course, never in a notebook
+GENERIC_CHECKS = {"value", "choice", "schedule_function"}
+#: keyword arguments that carry an answer, or a diagnosis / hint written in the cell (they live in course_lib)
+ANSWER_KEYWORDS = {"expected", "correct", "mistakes", "reference_schedule", "hint"}
+
+
+def _plain(node: ast.AST) -> bool:
+    """A literal, a name or an attribute (``quiz_bowl.L``): an argument that computes nothing."""
+    if isinstance(node, (ast.Constant, ast.Name)):
+        return True
+    if isinstance(node, ast.Attribute):
+        return _plain(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return _plain(node.operand)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return all(_plain(e) for e in node.elts)
+    return False
+
+
+def answer_leaks(source: str) -> list[str]:
+    """What in a cell's ``exercises.check_...(...)`` calls carries the answer (empty: nothing).
+
+    A generic check (its answer is an argument), an answer-carrying keyword, or an argument that
+    computes something in the cell (a call, a formula, an item of a list of options).
+    """
+    leaks = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if not (isinstance(node.func.value, ast.Name) and node.func.value.id == "exercises"):
+            continue
+        name = node.func.attr.removeprefix("check_")
+        if not node.func.attr.startswith("check_"):
+            continue
+        if name in GENERIC_CHECKS:
+            leaks.append(f"check_{name} takes its answer as an argument")
+        arguments = [*node.args[1:], *(kw.value for kw in node.keywords)]
+        leaks += [f"{kw.arg}= in the cell" for kw in node.keywords if kw.arg in ANSWER_KEYWORDS]
+        leaks += [f"computes {ast.unparse(a)!r} in the cell" for a in arguments if not _plain(a)]
+    return leaks
+
+
+#: the exercise cells as they were before issue 20 (01, 05, 06, 07 twice): each carried its answer
+BEFORE = [
+    'answer_lr_init = None  # your answer here\nexercises.check_choice(answer_lr_init, '
+    'correct=lr_init_options[1], options=lr_init_options, hint="How many numbers...")',
+    'answer = None  # copy one option\nexercises.check_choice(answer, correct=ADAM_OPTIONS[1], '
+    'options=ADAM_OPTIONS, hint="Look at Adam\'s step size")',
+    'answer_rate_at_cut = None  # your answer here\nexercises.check_value(answer_rate_at_cut, '
+    'schedules.cosine_schedule(lr, 88)(44), rtol=1e-3, name="rate at t = 44", hint="Evaluate ...")',
+    'answer = None  # your answer here\nexercises.check_value(answer, expected=0.01, '
+    'name="rate of the first update", mistakes=[(0.0, "That is s(0)")], hint="...")',
+    'answer = None  # your answer here\nexercises.check_value(answer, expected=31, name="first step at 0.01")',
+]
+
+
+@pytest.mark.parametrize("source", BEFORE, ids=["01", "05", "06", "07a", "07b"])
+def test_the_scan_finds_the_answers_the_cells_carried_before(source):
+    assert answer_leaks(source)
+
+
+def test_the_scan_passes_a_check_that_gets_its_answer_from_course_lib():
+    source = "answer_regime = None  # your answer\nexercises.check_gd_regime(answer_regime, lr=0.3, L=quiz_bowl.L)"
+    assert answer_leaks(source) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_exercise_cell_carries_its_answer(path):
+    nb = nbformat.read(path, as_version=4)
+    for edition, book in (("notebook", nb), ("student edition", editions.student_edition(nb))):
+        leaks = {i: answer_leaks(book.cells[i].source) for i in editions.check_cells(book)}
+        assert not {i: v for i, v in leaks.items() if v}, f"{path.name} ({edition}): {leaks}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_student_edition_does_not_point_to_the_solutions(path):
+    student = editions.student_edition(nbformat.read(path, as_version=4))
+    for i, cell in enumerate(student.cells):
+        assert not re.search(r"solutions\b|solutions\.py|\bsolution\(", cell.source), f"{path.name} cell {i}"
+        if cell.cell_type == "code":
+            assert "show_answer" not in cell.source, f"{path.name} cell {i} asks for the worked answer"
+
+
+# ---------------------------------------------------------------------------------------------
+# The instructor edition: each solution as readable code in the cell (not executed here)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_solved_source_defines_the_reference_and_calls_it_with_the_checks_arguments(capsys):
     source = (
         "answer = None  # your answer here\n"
         "exercises.check_total_steps(answer, n_examples=1348, batch_size=128, epochs=8)"
     )
     ex = editions.exercises(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]))[0]
     solved = editions.solved_source(source, ex)
-    assert solved.splitlines()[0] == "from course_lib.exercises import solutions"
-    assert "answer = solutions.total_steps(n_examples=1348, batch_size=128, epochs=8)" in solved
+    assert "solutions" not in solved, "the code itself, not an opaque call"
+    assert solved.startswith("import math\n") and "def reference_total_steps(" in solved
+    assert "per_epoch = n_examples // batch_size if drop_last else math.ceil(n_examples / batch_size)" in solved
+    assert "answer = reference_total_steps(n_examples=1348, batch_size=128, epochs=8)" in solved
     exec(solved, {"exercises": exercises})
     assert capsys.readouterr().out.startswith(editions.CORRECT)
+
+
+def test_the_instructor_edition_shows_every_solution_as_code_and_does_the_experiments():
+    nb = nbformat.read(ROOT / "notebooks" / "01_fixed_rate.ipynb", as_version=4)
+    solved = editions.instructor_source(nb)
+    text = "\n".join(c.source for c in solved.cells if c.cell_type == "code")
+    assert "solutions" not in text
+    cells = {ex.check: ex.index for ex in editions.exercises(nb)}
+    assert "def reference_stability_limit(problem" in solved.cells[cells["stability_limit"]].source
+    assert (
+        "answer_limit = reference_stability_limit(problem=quiz_bowl)" in solved.cells[cells["stability_limit"]].source
+    )
+    assert "answer_lr_init = \"choosing the optimizer's step size" in solved.cells[cells["lr_init"]].source
+    # the experiment's empty cell gets the experiment, the exercise cell its call
+    experiment = editions.experiment_cell(nb, next(e for e in editions.exercises(nb) if e.check == "noise_floor_batch"))
+    assert nb.cells[experiment].source.startswith("# your experiment")
+    code = solved.cells[experiment].source
+    assert "def reference_noise_floor_batch(" in code and "def _floor_ratio(" in code and "late_excess_loss" in code
+    ast.parse(code)
+    assert "reference_noise_floor_batch(batch_size=1, lr=0.03)" in solved.cells[cells["noise_floor_batch"]].source
+
+
+def test_every_experiment_cell_is_filled_in_the_instructor_edition():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        solved = editions.instructor_source(nb)
+        blank = [
+            i
+            for i, c in enumerate(solved.cells)
+            if c.cell_type == "code"
+            and c.source.strip().startswith("#")
+            and all(line.startswith("#") for line in c.source.strip().splitlines())
+            and "your experiment" in c.source
+        ]
+        assert not blank, f"{path.name}: experiment cells left blank in the instructor edition: {blank}"
 
 
 def test_an_exercise_without_its_placeholder_is_reported():

@@ -6,6 +6,16 @@ In a notebook::
     exercises.check_exponential_value(0.1 * 0.95 ** 10)      # prints "Correct! ..."
     exercises.check_linear_decay(my_linear_decay)             # a function of the step t
 
+Feedback is graded, per exercise and per kernel: a first wrong answer gets the diagnosis of
+its mistake and a hint, never the answer; the second wrong try adds the worked answer (the
+value and the reference code from ``solutions.py``), and so does ``show_answer=True`` at
+any time::
+
+    exercises.check_total_steps(answer, n_examples=1000, batch_size=10, epochs=5, show_answer=True)
+
+A notebook never writes an answer in its cells: each question has its own check, which knows
+the answer (``tests/test_editions.py`` scans the notebooks).
+
 Every check prints its verdict and returns a :class:`CheckResult`, which is truthy when the
 answer is right (``assert exercises.check_...(...)`` works in tests). A wrong answer, an answer
 of the wrong type, nan, ``None``, the ``...`` placeholder, or a learner function that raises,
@@ -16,18 +26,21 @@ the result without printing.
 
 The room, by concept:
 
+* ``grading``: graded feedback, per exercise and per kernel (:func:`reset_tries`, :func:`worked_answer`).
 * ``framework``: :class:`CheckResult`, :class:`Wrong`, :func:`exercise_check` and the
   :data:`CHECKS` registry (name -> check), the answer readers (:func:`as_number`, ...) and
   the verdicts (:func:`number_verdict`, :func:`sequence_verdict`, :func:`schedule_verdict`).
 * ``generic``: :func:`check_value` (a number or an array), :func:`check_schedule_function`
-  (a learner function of t against a reference schedule), :func:`check_choice` (one option).
+  (a learner function of t against a reference schedule), :func:`check_choice` (one option):
+  they take the answer as an argument, so they are for questions outside the notebooks.
 * ``stability``: the stability limit 2/L, the regime of fixed-rate GD.
 * ``schedules``: half-life, a decayed value, linear decay, warm-up, SGDR cycle ends, the
   one-cycle peak, the order of optimizer and scheduler steps, a run's total steps; and three
   experiments: the shortest warm-up that removes a spike, the smallest SGDR peak that escapes,
   the rates of a training loop with its schedule bug fixed.
 * ``adaptive``: reduce-on-plateau's rates, Adam's first step; experiment: Adam's noise floor vs B.
-* ``choosing``: which schedule fits a scenario; experiment: tune a cosine's peak on a grid.
+* ``pitfalls``: the rate of the first update with the two step() calls swapped, Keras' boundary convention.
+* ``choosing``: where a cut cosine stands, which schedule fits a scenario; experiment: tune a cosine's peak on a grid.
 * ``large_batch``: the linear scaling rule, and the rate for DDP; experiment: SGD's noise floor vs B.
 
 An *experiment* check judges a number the learner measured: it passes the spread the
@@ -59,9 +72,10 @@ Adding a check (the whole pattern), in the module of its concept::
   they raise :class:`Wrong` with a friendly message. ``raise Wrong(message, hint)`` yourself
   for any other wrong answer, and ``return passed(detail)`` for a right one (or reuse the
   verdicts, which do both).
-* Re-export it below, add its solution to ``solutions.py`` and a row (solution, one wrong
-  answer) to the table in ``tests/exercises/test_solutions.py``; a test fails until every
-  registered check has one.
+* Re-export it below, add its solution to ``solutions.py`` (and to ``solutions.SOLUTION_OF``:
+  the worked answer and the instructor edition come from there) and a row (solution, wrong
+  answers) to the table in ``tests/exercises/cases.py``; a test fails until every registered
+  check has one.
 
 >>> from course_lib import exercises
 >>> from course_lib.exercises import solutions
@@ -73,15 +87,18 @@ True
 from __future__ import annotations
 
 from course_lib.exercises.adaptive import (
+    ADAM_SCHEDULE_OPTIONS,
     PLATEAU_METRICS,
     check_adam_first_step,
     check_adam_floor_batch,
+    check_adam_schedule,
     check_plateau_lrs,
 )
 from course_lib.exercises.choosing import (
     PEAK_GRID,
     SCHEDULE_CHOICES,
     SCHEDULE_SCENARIOS,
+    check_cosine_rate,
     check_schedule_choice,
     check_tuned_peak,
 )
@@ -103,7 +120,9 @@ from course_lib.exercises.framework import (
     sequence_verdict,
 )
 from course_lib.exercises.generic import check_choice, check_schedule_function, check_value
+from course_lib.exercises.grading import reset_tries, worked_answer
 from course_lib.exercises.large_batch import check_ddp_lr, check_noise_floor_batch, check_scaled_lr
+from course_lib.exercises.pitfalls import check_keras_boundary, check_wrong_order_first_rate
 from course_lib.exercises.schedules import (
     SCHEDULER_ORDER_OPTIONS,
     SGDR_PEAK_GRID,
@@ -120,13 +139,21 @@ from course_lib.exercises.schedules import (
     check_total_steps,
     check_warmup,
 )
-from course_lib.exercises.stability import GD_REGIME_OPTIONS, check_gd_regime, check_stability_limit
+from course_lib.exercises.stability import (
+    GD_REGIME_OPTIONS,
+    LR_INIT_OPTIONS,
+    check_gd_regime,
+    check_lr_init,
+    check_stability_limit,
+)
 
 __all__ = [
     "CheckResult",
     "Wrong",
     "CheckSetupError",
     "CHECKS",
+    "worked_answer",
+    "reset_tries",
     "exercise_check",
     "check_setup",
     "passed",
@@ -144,6 +171,8 @@ __all__ = [
     "check_stability_limit",
     "check_gd_regime",
     "GD_REGIME_OPTIONS",
+    "check_lr_init",
+    "LR_INIT_OPTIONS",
     "check_half_life",
     "check_exponential_value",
     "check_linear_decay",
@@ -158,9 +187,14 @@ __all__ = [
     "check_sgdr_escape_peak",
     "SGDR_PEAK_GRID",
     "check_loop_rates",
+    "check_cosine_rate",
+    "check_wrong_order_first_rate",
+    "check_keras_boundary",
     "check_plateau_lrs",
     "PLATEAU_METRICS",
     "check_adam_first_step",
+    "check_adam_schedule",
+    "ADAM_SCHEDULE_OPTIONS",
     "check_adam_floor_batch",
     "check_schedule_choice",
     "SCHEDULE_CHOICES",

@@ -21,9 +21,17 @@ from course_lib.exercises.framework import (
     number_verdict,
     sequence_verdict,
 )
+from course_lib.exercises.generic import choice_verdict
 from course_lib.validation import check_int, check_non_negative, check_positive, check_range, check_real
 
-__all__ = ["check_plateau_lrs", "PLATEAU_METRICS", "check_adam_first_step", "check_adam_floor_batch"]
+__all__ = [
+    "check_plateau_lrs",
+    "PLATEAU_METRICS",
+    "check_adam_first_step",
+    "check_adam_schedule",
+    "ADAM_SCHEDULE_OPTIONS",
+    "check_adam_floor_batch",
+]
 
 
 #: The validation losses of :func:`check_plateau_lrs` (small gains below 1%, a cut, a new best, a rise).
@@ -206,3 +214,26 @@ def check_adam_floor_batch(
         "gradient noise. So with Adam a batch k times larger allows a rate only about sqrt(k) times "
         "larger for the same floor: the square-root scaling rule (Malladi et al. 2022).",
     )
+
+
+#: Statements about Adam and a learning-rate schedule: the options of :func:`check_adam_schedule`.
+ADAM_SCHEDULE_OPTIONS = (
+    "Adam picks the learning rate itself, so a schedule on top has no effect",
+    "Adam rescales each parameter's step; the global rate still sets the step size and decaying it still helps",
+    "Adam only works with a constant learning rate",
+)
+
+
+@exercise_check
+def check_adam_schedule(
+    answer: Any,
+    hint: str = "Look at Adam's step size: about lr, whatever the gradient. What lowered the noise floor in section 4?",
+) -> CheckResult:
+    """Whether a schedule still matters with Adam (notebook 05): one of :data:`ADAM_SCHEDULE_OPTIONS`, or its letter."""
+    mistakes = {
+        ADAM_SCHEDULE_OPTIONS[0]: "Adam does not pick a rate: it divides each gradient by its own running size. "
+        "Change lr and watch what happens to the size of the first step (section 1).",
+        ADAM_SCHEDULE_OPTIONS[2]: "Nothing in Adam's update needs lr to stay fixed: torch's schedulers drive "
+        "Adam like any other optimizer, and this notebook runs it with schedules.",
+    }
+    return choice_verdict(answer, ADAM_SCHEDULE_OPTIONS[1], ADAM_SCHEDULE_OPTIONS, hint, mistakes)

@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from course_lib.exercises.framework import (
@@ -22,11 +23,20 @@ from course_lib.exercises.framework import (
     exercise_check,
     interval_verdict,
     not_an_option,
+    number_verdict,
     option_listing,
     passed,
 )
+from course_lib.validation import check_int, check_positive
 
-__all__ = ["check_schedule_choice", "SCHEDULE_CHOICES", "SCHEDULE_SCENARIOS", "check_tuned_peak", "PEAK_GRID"]
+__all__ = [
+    "check_schedule_choice",
+    "SCHEDULE_CHOICES",
+    "SCHEDULE_SCENARIOS",
+    "check_tuned_peak",
+    "PEAK_GRID",
+    "check_cosine_rate",
+]
 
 
 #: The schedules of notebook 06's decision guide, in order a, b, c, ...
@@ -84,8 +94,8 @@ SCHEDULE_SCENARIOS: dict[str, tuple[str, tuple[str, ...], str, dict[str, str]]] 
             "cannot be extended without changing the curve already run.",
             "linear": "Linear decay is planned for one T too: its rate at any step depends on T.",
             "one-cycle": "One-cycle is planned for one T: its peak and its annealing are placed by T.",
-            "constant": "Close: a constant rate can be stopped anywhere, but it ends at a high rate. Add a short "
-            "decay at the end: that is WSD.",
+            "constant": "Close: a constant rate can be stopped anywhere, but it ends at a high rate. Which "
+            "schedule keeps that and still ends with a decay?",
             "reduce-on-plateau": "Possible, but its cuts depend on noisy validation checks and it never gives a "
             "clean final anneal; a branch you can decay at any step is simpler.",
         },
@@ -239,3 +249,30 @@ def check_tuned_peak(
         "either side costs 2 to 20 times more loss, or a divergence. The valley is wide at the bottom "
         "and steep at the edges: tune the peak on a log grid first, then the shape.",
     )
+
+
+@exercise_check
+def check_cosine_rate(
+    answer: Any,
+    lr: float = 0.1,
+    t: int = 44,
+    total_steps: int = 88,
+    hint: str = "A cosine decay goes from lr at t = 0 to 0 at t = total_steps along half a cosine wave: "
+    "how far along is t?",
+) -> CheckResult:
+    """The rate of a cosine decay from lr to 0 over total_steps, at update t (notebook 06: where a cut run stands)."""
+    with check_setup():
+        lr = check_positive("lr", lr)
+        total_steps = check_int("total_steps", total_steps, minimum=1)
+        t = check_int("t", t, minimum=0)
+    expected = lr * (1 + math.cos(math.pi * min(t, total_steps) / total_steps)) / 2
+    mistakes = [
+        (lr, "That is the peak, the rate at t = 0: by update t the cosine has come down."),
+        (0.0, "That is where the cosine ends, at t = total_steps; the run is cut before that."),
+        (
+            lr * math.cos(math.pi * t / total_steps),
+            "That is lr * cos(...) alone: a cosine decay is shifted and halved so that it runs from lr down to 0.",
+        ),
+    ]
+    mistakes = [(v, m) for v, m in mistakes if not math.isclose(v, expected, rel_tol=1e-3)]
+    return number_verdict(answer, expected, rtol=1e-3, what="your rate", mistakes=mistakes, hint=hint)

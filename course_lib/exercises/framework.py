@@ -20,6 +20,9 @@ True
 Not yet. That is x itself.
 Hint: Multiply by 2.
 >>> _ = CHECKS.pop("double")
+
+Feedback is graded per exercise and kernel (``grading``): a first wrong answer gets a hint, the
+second (or ``show_answer=True``) the worked answer from ``solutions.py``.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from course_lib.exercises import grading
 from course_lib.validation import check_int
 
 __all__ = [
@@ -75,12 +79,17 @@ class CheckResult:
         message: what was right or wrong, in one or two sentences.
         hint: a nudge towards the answer (empty when passed).
         name: the check's name (its key in :data:`CHECKS`).
+        worked: the worked answer, shown after the second wrong try or with ``show_answer=True``
+            (empty before).
+        offer: a wrong try that does not show the worked answer yet says how to get it.
     """
 
     passed: bool
     message: str
     hint: str = ""
     name: str = ""
+    worked: str = ""
+    offer: bool = False
     _printed: bool = field(default=False, repr=False, compare=False)
 
     def __bool__(self) -> bool:
@@ -91,10 +100,15 @@ class CheckResult:
         """The full verdict as printed: 'Correct! ...' or 'Not yet. ...' plus the hint."""
         message = self.message[:1].upper() + self.message[1:]
         if self.passed:
-            return f"Correct! {message}".rstrip()
-        text = f"Not yet. {message}".rstrip()
-        if self.hint:
-            text += f"\nHint: {self.hint}"
+            text = f"Correct! {message}".rstrip()
+        else:
+            text = f"Not yet. {message}".rstrip()
+            if self.hint:
+                text += f"\nHint: {self.hint}"
+        if self.worked:
+            text += f"\nWorked answer: {self.worked}"
+        elif self.offer and not self.passed:
+            text += f"\n{grading.OFFER}"
         return text
 
     def __str__(self) -> str:
@@ -113,12 +127,17 @@ class CheckResult:
 
 
 class Wrong(Exception):
-    """Raise inside a check to fail it with ``message`` (and an optional ``hint``)."""
+    """Raise inside a check to fail it with ``message`` (and an optional ``hint``).
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    ``counts=False`` for a try that is no answer (the placeholder): it does not count
+    towards the worked answer.
+    """
+
+    def __init__(self, message: str, hint: str = "", *, counts: bool = True) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.counts = counts
 
 
 class CheckSetupError(ValueError):
@@ -152,11 +171,11 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {}
 def exercise_check(fn: Callable[..., Any]) -> Callable[..., CheckResult]:
     """Decorator: make ``fn`` a learner-safe check and register it in :data:`CHECKS`.
 
-    ``fn(answer, ...)`` returns a :class:`CheckResult` (or a bool) and may
-    raise :class:`Wrong`. The wrapped check prints the verdict (unless
-    ``quiet=True``) and returns the result. Any error coming from the answer
-    becomes a failed result; wrong *check* arguments (a :class:`CheckSetupError`,
-    or a call that does not match the signature) raise.
+    ``fn(answer, ...)`` returns a :class:`CheckResult` (or a bool) and may raise :class:`Wrong`.
+    The wrapped check prints the verdict (unless ``quiet=True``) and returns the result, graded
+    (:mod:`course_lib.exercises.grading`: the worked answer from the second wrong try, or with
+    ``show_answer=True``). Any error coming from the answer becomes a failed result; wrong
+    *check* arguments (a :class:`CheckSetupError`, or a call that does not match the signature) raise.
     """
     name = fn.__name__.removeprefix("check_")
     signature = inspect.signature(fn)
@@ -164,16 +183,20 @@ def exercise_check(fn: Callable[..., Any]) -> Callable[..., CheckResult]:
     if "hint" in signature.parameters and signature.parameters["hint"].default is not inspect.Parameter.empty:
         default_hint = signature.parameters["hint"].default or ""
 
+    answer_parameter = next(iter(signature.parameters))
+
     @functools.wraps(fn)
-    def check(*args: Any, quiet: bool = False, **kwargs: Any) -> CheckResult:
+    def check(*args: Any, quiet: bool = False, show_answer: bool = False, **kwargs: Any) -> CheckResult:
         bound = signature.bind(*args, **kwargs)  # a wrong call raises TypeError: the author's bug
         hint = bound.arguments.get("hint", default_hint) or ""
+        counts = True
         try:
             result = fn(*bound.args, **bound.kwargs)
         except CheckSetupError:
             raise
         except Wrong as wrong:
             result = CheckResult(False, wrong.message, wrong.hint or hint)
+            counts = wrong.counts
         except Exception as err:  # noqa: BLE001 - a learner never sees a traceback
             result = CheckResult(False, f"Your answer could not be checked: {_describe_error(err)}.", hint)
         if isinstance(result, (bool, np.bool_)):
@@ -183,6 +206,12 @@ def exercise_check(fn: Callable[..., Any]) -> Callable[..., CheckResult]:
         if not isinstance(result, CheckResult):  # pragma: no cover - a badly written check
             raise TypeError(f"check {name} must return a CheckResult or a bool, got {result!r}")
         result.name = name
+        try:
+            grading.grade(result, dict(bound.arguments), answer_parameter, counts=counts, show_answer=show_answer)
+        except CheckSetupError:
+            raise
+        except Exception:  # noqa: BLE001 - feedback never raises; without a worked answer the hint stays
+            pass
         if not quiet:
             print(result.text)
             result._printed = True
@@ -192,6 +221,7 @@ def exercise_check(fn: Callable[..., Any]) -> Callable[..., CheckResult]:
         parameters=[
             *signature.parameters.values(),
             inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=False),
+            inspect.Parameter("show_answer", inspect.Parameter.KEYWORD_ONLY, default=False),
         ]
     )
     CHECKS[name] = check
@@ -214,11 +244,13 @@ def not_answered(value: Any, what: str) -> None:
         raise Wrong(
             f"not answered yet: {what} is still the placeholder `...`.",
             "Replace the ... with your answer and run the cell.",
+            counts=False,
         )
     if value is None:
         raise Wrong(
             f"not answered yet: {what} is None.",
             "Assign your answer to the variable (or, in a function, did you forget `return`?).",
+            counts=False,
         )
 
 
@@ -385,19 +417,17 @@ def _close(a: Any, b: Any, rtol: float, atol: float) -> bool:
 
 
 def _direction(value: float, expected: float) -> str:
+    """How a wrong number is off, in words too coarse to give the right value back (a first try gets no answer)."""
     if expected != 0 and value != 0 and np.sign(value) != np.sign(expected):
         return "has the wrong sign"
     if expected == 0 or value == 0:
         return "is not right"
     ratio = value / expected
     if 0.9 < ratio < 1.1:
-        return f"is close but not close enough (off by {abs(ratio - 1):.1%})"
+        return "is close but not close enough (within 10%)"
     if ratio > 1:
-        times = f"about {ratio:.3g} times" if math.isfinite(ratio) else "hundreds of orders of magnitude above"
-        return f"is too large ({times} the right value)"
-    inverse = expected / value  # not 1 / ratio: the ratio of a tiny answer underflows to 0
-    part = f"about 1/{inverse:.3g} of" if math.isfinite(inverse) else "hundreds of orders of magnitude below"
-    return f"is too small ({part} the right value)"
+        return "is too large (more than 10 times the right value)" if ratio > 10 else "is too large"
+    return "is too small (less than a tenth of the right value)" if ratio < 0.1 else "is too small"
 
 
 def number_verdict(
@@ -499,7 +529,8 @@ def _values_of(fn: Callable[[int], Any], steps: list[int], name: str) -> np.ndar
     for i, t in enumerate(steps):
         out = call_learner(fn, t, what=f"{name}({t})")
         if out is None:
-            raise Wrong(f"{name}({t}) returned None.", "Did you forget the `return` statement?")
+            # the placeholder of a function exercise is `return None`: not answered yet, not a wrong try
+            raise Wrong(f"{name}({t}) returned None.", "Did you forget the `return` statement?", counts=False)
         values[i] = as_number(out, what=f"{name}({t})")
     return values
 

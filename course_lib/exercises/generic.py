@@ -32,9 +32,10 @@ from course_lib.exercises.framework import (
     sequence_verdict,
     short_repr,
 )
+from course_lib.exercises.grading import WORKED
 from course_lib.validation import check_non_negative
 
-__all__ = ["check_value", "check_schedule_function", "check_choice"]
+__all__ = ["check_value", "check_schedule_function", "check_choice", "choice_verdict"]
 
 
 @exercise_check
@@ -130,17 +131,14 @@ def _matches(answer: Any, option: Any) -> bool:
         return False
 
 
-@exercise_check
-def check_choice(answer: Any, correct: Any, options: Sequence[Any], hint: str = "") -> CheckResult:
-    """One of ``options``: given as the option itself, or its letter ("a", "b", ... in order).
+def choice_verdict(
+    answer: Any, correct: Any, options: Sequence[Any], hint: str = "", mistakes: dict[Any, str] | None = None
+) -> CheckResult:
+    """Pass the option ``correct``, given as the option itself or its letter ("a", "b", ... in order).
 
+    ``mistakes`` maps a wrong option to its own message (what that choice gets wrong).
     Text options are compared ignoring case, extra spaces and "()".
     """
-    with check_setup():
-        if isinstance(options, (str, bytes)) or not isinstance(options, Sequence) or len(options) < 2:
-            raise TypeError(f"options must be a list of at least two choices, got options={options!r}")
-        if correct not in options:
-            raise ValueError(f"correct must be one of options, got correct={correct!r}")
     not_answered(answer, "your answer")
     letters = LETTERS[: len(options)]
     listing = option_listing(options)
@@ -151,5 +149,27 @@ def check_choice(answer: Any, correct: Any, options: Sequence[Any], hint: str = 
     if chosen is None:
         raise not_an_option(answer, listing)
     if chosen != correct:
-        raise Wrong(f"{short_repr(chosen)} is not the right choice.", hint)
+        raise Wrong((mistakes or {}).get(chosen) or f"{short_repr(chosen)} is not the right choice.", hint)
     return passed()
+
+
+@exercise_check
+def check_choice(answer: Any, correct: Any, options: Sequence[Any], hint: str = "") -> CheckResult:
+    """One of ``options``: given as the option itself, or its letter ("a", "b", ... in order).
+
+    Text options are compared ignoring case, extra spaces and "()". The right option is an
+    argument here: a notebook uses a question's own check instead (``tests/test_editions.py``
+    keeps answers out of the notebooks), this one is for quick questions outside the course.
+    """
+    with check_setup():
+        if isinstance(options, (str, bytes)) or not isinstance(options, Sequence) or len(options) < 2:
+            raise TypeError(f"options must be a list of at least two choices, got options={options!r}")
+        if correct not in options:
+            raise ValueError(f"correct must be one of options, got correct={correct!r}")
+    return choice_verdict(answer, correct, options, hint)
+
+
+# the generic checks carry their answer as an argument: that is their worked answer
+WORKED["value"] = lambda arguments: short_repr(arguments["expected"])
+WORKED["choice"] = lambda arguments: short_repr(arguments["correct"])
+WORKED["schedule_function"] = lambda arguments: f"the reference schedule {short_repr(arguments['reference_schedule'])}"

@@ -121,8 +121,8 @@ def check_exponential_value(
             0,
             (
                 0.003,
-                "0.003 is what article 003 claims, but it is wrong: compute 0.1 * 0.95 ** 10 "
-                "yourself. (Keeping 95% per step for 10 steps keeps about 60%.)",
+                "0.003 is what article 003 claims, but it is wrong: compute lr * gamma ** t "
+                "yourself. (Keeping 95% per step for 10 steps cannot lose 97% of the rate.)",
             ),
         )
     return number_verdict(
@@ -300,8 +300,7 @@ def check_one_cycle_peak_step(
         mistakes=[
             (
                 expected + 1,
-                f"One too late: the warm-up phase ends at pct_start * total_steps - 1 = "
-                f"{format_number(pct_start * total_steps - 1)}, because step 0 is the first update.",
+                "Off by one: where does the warm-up phase end when step 0 is the first update?",
             ),
             (pct_start, "That is the fraction pct_start; the question asks for a step number."),
         ],
@@ -513,9 +512,8 @@ def check_loop_rates(
     n_examples: int = 256,
     batch_size: int = 32,
     epochs: int = 4,
-    hint: str = "Record opt.param_groups[0]['lr'] before each opt.step(); call scheduler.step() "
-    "once after each opt.step(), and build CosineAnnealingLR with T_max = the number "
-    "of updates of the whole run.",
+    hint: str = "Record opt.param_groups[0]['lr'] before each opt.step(), and compare the rates with the "
+    "cosine that was meant: where do they first differ, and which line of the loop decides that?",
 ) -> CheckResult:
     """The rates a fixed training loop used: a cosine from lr to 0 over all the run's updates (notebook 06).
 

@@ -3,7 +3,10 @@
 Written the way a learner would (plain formulas, no course_lib schedules), so
 that running each through its check tests the check as well as the solution.
 Defaults match the checks' defaults: ``exercises.check_linear_decay(solutions.linear_decay_fn)``
-passes. The instructor edition (``scripts/editions.py``) fills every exercise from here.
+passes. This is the one home of the solutions: :data:`SOLUTION_OF` names each check's solution,
+:func:`worked_answer` is what a check shows after the second wrong try (or with
+``show_answer=True``), and the instructor edition (``scripts/editions.py``) copies
+:func:`solution_source` into every exercise cell, as readable code.
 
 >>> from course_lib import exercises
 >>> from course_lib.exercises import solutions
@@ -15,12 +18,26 @@ True
 
 from __future__ import annotations
 
+import ast
+import inspect
 import math
+import sys
 from typing import Any
 
 import numpy as np
 
 __all__ = [
+    "SOLUTION_OF",
+    "MEASURED",
+    "solution_source",
+    "solution_call",
+    "solution_imports",
+    "worked_answer",
+    "LR_INIT",
+    "ADAM_SCHEDULE",
+    "cosine_rate",
+    "wrong_order_first_rate",
+    "keras_boundary",
     "stability_limit",
     "half_life",
     "EXPONENTIAL_VALUE",
@@ -194,6 +211,40 @@ def ddp_lr(base_lr: float = 0.02, base_batch: int = 32, per_worker_batch: int = 
     return base_lr * world_size * per_worker_batch / base_batch
 
 
+#: Notebook 01: choosing the starting learning rate means choosing the step size (one number).
+LR_INIT: str = "choosing the optimizer's step size eta before the first update"
+
+#: Notebook 05: Adam normalises each parameter's step, but lr still sets its size.
+ADAM_SCHEDULE: str = (
+    "Adam rescales each parameter's step; the global rate still sets the step size and decaying it still helps"
+)
+
+
+def cosine_rate(lr: float = 0.1, t: int = 44, total_steps: int = 88) -> float:
+    """A cosine decay from lr to 0 over total_steps, at update t: lr * (1 + cos(pi * t / total_steps)) / 2."""
+    return lr * (1 + math.cos(math.pi * t / total_steps)) / 2
+
+
+def wrong_order_first_rate(lr: float = 0.1, warmup_steps: int = 10) -> float:
+    """scheduler.step() runs first, so update t uses s(t + 1): the first update uses s(1).
+
+    s(t) = lr * min(1, t / warmup_steps), the LambdaLR warm-up.
+    """
+
+    def s(t: int) -> float:
+        return lr * min(1.0, t / warmup_steps)
+
+    return s(0 + 1)
+
+
+def keras_boundary(boundary: int = 30) -> int:
+    """Keras' PiecewiseConstantDecay uses values[1] for t > boundary: the first such step is boundary + 1."""
+    t = 0
+    while t <= boundary:  # values[0] for t <= boundaries[0]
+        t += 1
+    return t
+
+
 # ---------------------------------------------------------------------------
 # Experiments (each runs in a few seconds; the checks judge what they measure)
 # ---------------------------------------------------------------------------
@@ -321,3 +372,156 @@ def loop_rates(lr: float = 0.1, n_examples: int = 256, batch_size: int = 32, epo
             opt.step()
             scheduler.step()
     return used
+
+
+# ---------------------------------------------------------------------------
+# The registry: which solution answers which check, as code and as a worked answer
+# ---------------------------------------------------------------------------
+
+#: check name (its key in ``exercises.CHECKS``) -> the name of its solution in this module
+SOLUTION_OF: dict[str, str] = {
+    "stability_limit": "stability_limit",
+    "gd_regime": "gd_regime",
+    "lr_init": "LR_INIT",
+    "half_life": "half_life",
+    "exponential_value": "EXPONENTIAL_VALUE",
+    "linear_decay": "linear_decay_fn",
+    "warmup": "warmup_cosine_fn",
+    "sgdr_cycle_ends": "sgdr_cycle_ends",
+    "one_cycle_peak_step": "one_cycle_peak_step",
+    "scaled_lr": "scaled_lr",
+    "scheduler_order": "SCHEDULER_ORDER",
+    "total_steps": "total_steps",
+    "cosine_rate": "cosine_rate",
+    "wrong_order_first_rate": "wrong_order_first_rate",
+    "keras_boundary": "keras_boundary",
+    "plateau_lrs": "plateau_lrs",
+    "adam_first_step": "adam_first_step",
+    "adam_schedule": "ADAM_SCHEDULE",
+    "schedule_choice": "schedule_choice",
+    "ddp_lr": "ddp_lr",
+    "noise_floor_batch": "noise_floor_batch",
+    "adam_floor_batch": "adam_floor_batch",
+    "tuned_peak": "tuned_peak",
+    "shortest_warmup": "shortest_warmup",
+    "sgdr_escape_peak": "sgdr_escape_peak",
+    "loop_rates": "loop_rates",
+}
+
+#: The experiments (seconds of training each): what the reference run measures at the defaults,
+#: quoted by the worked answer instead of running it (tests/exercises/test_experiments.py runs them).
+MEASURED: dict[str, str] = {
+    "noise_floor_batch": "about 0.45 (SGD's floor halves with the batch)",
+    "adam_floor_batch": "about 0.67 (near 1/sqrt(2): Adam's floor falls more slowly)",
+    "tuned_peak": "0.03",
+    "shortest_warmup": "20 updates",
+    "sgdr_escape_peak": "0.3",
+}
+
+
+def _module_source() -> str:
+    return inspect.getsource(sys.modules[__name__])
+
+
+def solution_source(name: str) -> str:
+    """The code of check ``name``'s solution, as a learner would write it in the cell.
+
+    A function comes with the private helpers it calls (defined first); a constant is its assignment.
+    """
+    target_name = SOLUTION_OF[name]
+    tree = ast.parse(_module_source())
+    nodes = {
+        node.name if isinstance(node, ast.FunctionDef) else node.target.id: node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) or (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name))
+    }
+    source = _module_source()
+    node = nodes[target_name]
+    if isinstance(node, ast.AnnAssign):  # NAME: type = value
+        return f"{target_name} = {ast.get_source_segment(source, node.value)}"
+    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    helpers = [nodes[h] for h in sorted(used) if h.startswith("_") and isinstance(nodes.get(h), ast.FunctionDef)]
+    return "\n\n\n".join(ast.get_source_segment(source, n) for n in [*helpers, node])
+
+
+def solution_imports(code: str) -> list[str]:
+    """The import lines (of this module's own) that ``code``, cut out of this module, needs to run on its own."""
+    imports: dict[str, str] = {}
+    for node in ast.parse(_module_source()).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and getattr(node, "module", "") != "__future__":
+            for alias in node.names:
+                line = (
+                    f"import {alias.name}" + (f" as {alias.asname}" if alias.asname else "")
+                    if isinstance(node, ast.Import)
+                    else f"from {node.module} import {alias.name}"
+                )
+                imports[alias.asname or alias.name] = line
+    used = {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name)}
+    return [line for name, line in imports.items() if name in used]
+
+
+def _argument_text(value: Any) -> str | None:
+    """``value`` as source text if it is a plain literal, else None (the caller names the argument)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return repr(value)
+    if isinstance(value, (list, tuple)) and all(_argument_text(v) is not None for v in value):
+        return repr(tuple(value) if isinstance(value, tuple) else list(value))
+    return None
+
+
+def solution_call(name: str, arguments: dict[str, Any], first: str = "") -> str:
+    """The call of check ``name``'s solution with the check's arguments (by parameter name) as source text.
+
+    ``first`` is passed first (the step ``t`` of a function answer). An argument that is no plain
+    literal keeps its parameter name: the text names the variable of the notebook only by chance.
+    """
+    target = getattr(sys.modules[__name__], SOLUTION_OF[name])
+    parameters = inspect.signature(target).parameters
+    parts = [first] if first else []
+    for key, value in arguments.items():
+        if key in parameters and key != first:
+            text = _argument_text(value)
+            parts.append(f"{key}={text}" if text is not None else f"{key}={key}")
+    return f"{target.__name__}({', '.join(parts)})"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (list, tuple)):
+        shown = [_show(v) for v in value]
+        if len(shown) > 8:
+            shown = [*shown[:4], "...", shown[-1]]
+            return "[" + ", ".join(shown) + f"] ({len(value)} values)"
+        return "[" + ", ".join(shown) + "]"
+    return repr(value)
+
+
+def worked_answer(name: str, arguments: dict[str, Any]) -> str:
+    """The worked answer of check ``name`` called with ``arguments`` (by parameter name): the value and its code.
+
+    ``arguments`` holds the answer too (ignored). An experiment quotes what its reference run
+    measures (:data:`MEASURED`) instead of running it.
+
+    >>> text = worked_answer("total_steps", {"answer": 7, "n_examples": 1000, "batch_size": 10, "epochs": 5})
+    >>> print(text.splitlines()[0])
+    total_steps(n_examples=1000, batch_size=10, epochs=5) = 500, computed by
+    >>> text.splitlines()[1]
+    'def total_steps(n_examples: int = 1797, batch_size: int = 64, epochs: int = 10, drop_last: bool = False) -> int:'
+    """
+    if name not in SOLUTION_OF:
+        return ""
+    target = getattr(sys.modules[__name__], SOLUTION_OF[name])
+    code = solution_source(name)
+    if not callable(target):
+        return f"{_show(target)}\n{code}"
+    parameters = inspect.signature(target).parameters
+    if next(iter(parameters)) == "t":  # the answer is a function of the step
+        return f"the function t -> {solution_call(name, arguments, first='t')}, with\n{code}"
+    kwargs = {k: v for k, v in arguments.items() if k in parameters}
+    call = solution_call(name, arguments)
+    if name in MEASURED:
+        defaults = all(parameters[k].default == v for k, v in kwargs.items())
+        result = MEASURED[name] if defaults else "what the check accepts"
+        return f"{call} measures {result}: run this experiment\n{code}"
+    return f"{call} = {_show(target(**kwargs))}, computed by\n{code}"

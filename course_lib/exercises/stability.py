@@ -28,9 +28,10 @@ from course_lib.exercises.framework import (
     option_listing,
     passed,
 )
+from course_lib.exercises.generic import choice_verdict
 from course_lib.validation import check_non_negative, check_positive
 
-__all__ = ["check_stability_limit", "check_gd_regime", "GD_REGIME_OPTIONS"]
+__all__ = ["check_stability_limit", "check_gd_regime", "GD_REGIME_OPTIONS", "check_lr_init", "LR_INIT_OPTIONS"]
 
 
 def _curvature(problem: Any) -> float:
@@ -185,5 +186,34 @@ def check_gd_regime(
             f"lr <= 1/L = {format_number(1 / L)}."
         )
     if chosen != expected:
-        raise Wrong(f"{chosen!r} is not what happens: {why}", hint)
+        # name the mistake, not the regime: the worked answer (second try) has the factors
+        if chosen == GD_REGIME_OPTIONS[2]:
+            mistake = "no direction grows at this rate: compare the size of each factor with 1."
+        elif expected == GD_REGIME_OPTIONS[2]:
+            mistake = "at this rate one direction does not shrink: compare the size of each factor with 1."
+        else:
+            mistake = "look at the sign of the steep direction's factor 1 - lr * L."
+        raise Wrong(f"{chosen!r} is not what happens: {mistake}", hint)
     return passed(why)
+
+
+#: What "learning-rate initialization" (article 000's term) could mean: the options of :func:`check_lr_init`.
+LR_INIT_OPTIONS = (
+    "setting an initial value for every weight of the network",
+    "choosing the optimizer's step size eta before the first update",
+    "choosing the random seed of the mini-batch order",
+)
+
+
+@exercise_check
+def check_lr_init(
+    answer: Any, hint: str = "How many numbers does each option set, and which one appears in w - eta * grad?"
+) -> CheckResult:
+    """What choosing the starting learning rate means (notebook 01): one of :data:`LR_INIT_OPTIONS`, or its letter."""
+    mistakes = {
+        LR_INIT_OPTIONS[0]: "That is weight initialisation: one starting value per weight. Article 000's term "
+        "mixes the two up.",
+        LR_INIT_OPTIONS[2]: "The seed fixes the order of the mini-batches: it changes which examples an update "
+        "sees, not how far it moves.",
+    }
+    return choice_verdict(answer, LR_INIT_OPTIONS[1], LR_INIT_OPTIONS, hint, mistakes)

@@ -120,6 +120,11 @@ CASES: dict[str, Case] = {
     ),
     "schedule_choice": Case(sol.schedule_choice(), {}, ["cosine", "constant", "a", "warmup cosine"]),
     "ddp_lr": Case(sol.ddp_lr(), {}, [0.04, 0.01, 0.02, 0.02 * 2**0.5]),
+    "lr_init": Case(sol.LR_INIT, {}, ["a", "c", "setting an initial value for every weight of the network"]),
+    "adam_schedule": Case(sol.ADAM_SCHEDULE, {}, ["a", "c", "Adam only works with a constant learning rate"]),
+    "cosine_rate": Case(sol.cosine_rate(lr=0.0155), dict(lr=0.0155), [0.0155, 0.0, 0.02, -0.01]),
+    "wrong_order_first_rate": Case(sol.wrong_order_first_rate(), {}, [0.0, 0.1, 0.02, 0.5]),
+    "keras_boundary": Case(sol.keras_boundary(), {}, [30, 29, 32, 3.5]),
     # experiments: the solution is what the reference run measures (tests/exercises/test_experiments.py
     # runs the reference solutions themselves); wrong answers are the typical wrong measurements
     "noise_floor_batch": Case(0.45, {}, [1.0, 2.2, 0.24, -0.5, 0.0]),

@@ -50,7 +50,7 @@ def test_wrong_answers_are_rejected_with_a_hint(name):
         ("scheduler_order", "lr_scheduler.step(); optimizer.step()", "schedule(1)"),
         ("total_steps", 1797, "training set"),
         ("scaled_lr", 0.2, "square-root"),
-        ("one_cycle_peak_step", 300, "One too late"),
+        ("one_cycle_peak_step", 300, "Off by one"),
         ("plateau_lrs", sol.plateau_lrs(patience=1), "too early"),
         ("plateau_lrs", sol.plateau_lrs(patience=3), "too late"),
         ("plateau_lrs", sol.plateau_lrs(threshold=0.0), "threshold"),

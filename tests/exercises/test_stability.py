@@ -28,7 +28,7 @@ def test_solution_and_check_agree(lr, L, mu, expected):
     for other in E.GD_REGIME_OPTIONS:
         if other != expected:
             result = E.check_gd_regime(other, lr, L, mu, quiet=True)
-            assert not result and "1 - lr*L" in result.message
+            assert not result and "factor" in result.message
 
 
 @pytest.mark.parametrize("answer", ["b", "B)", "oscillates", "it zig-zags but converges", "Oscillates but converges."])

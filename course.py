@@ -78,11 +78,12 @@ PYTEST_UNIT = [
 ]
 #: pytest-xdist: one worker per core, a test file's tests on one worker (they share its fixtures;
 #: a notebook is one file, so nbval runs each in one kernel). The browser tests start their own
-#: JupyterLab and Chromium per worker, on a free port, in temporary folders. The files go out in
-#: collection order, which tests/conftest.py sets: the longest first (LONGEST_FIRST), so that no
-#: long file starts last while the other worker waits (xdist's default order, most tests first,
-#: would start the browser run of every notebook last).
-PARALLEL = ["-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
+#: JupyterLab and Chromium per worker, on a free port, in temporary folders.
+PARALLEL = ["-n", "auto", "--dist", "loadfile"]
+#: With tests/ collected, the files go out in collection order, which tests/conftest.py sets: the
+#: longest first (LONGEST_FIRST), so that no long file starts last while the other worker waits
+#: (xdist's default order, most tests first, would start the browser run of every notebook last).
+IN_ORDER = ["--no-loadscope-reorder"]
 #: The notebooks the no-torch variant runs (the NumPy lessons; their torch cells print one line).
 NOTORCH_NOTEBOOKS = ("00_start_here.ipynb", "01_fixed_rate.ipynb", "02_decay.ipynb")
 
@@ -198,13 +199,13 @@ def lab(port: int, torch: bool) -> int:
 def test(pytest_args: list[str]) -> int:
     """The whole suite, as CI runs it, one pytest worker per core."""
     python = setup()
-    return _timed("test", [("the whole suite", [*PYTEST_ALL, *PARALLEL, *pytest_args])], python)
+    return _timed("test", [("the whole suite", [*PYTEST_ALL, *PARALLEL, *IN_ORDER, *pytest_args])], python)
 
 
 def unit(pytest_args: list[str]) -> int:
     """The unit tests and doctests in .venv: no browser, nothing marked integration."""
     python = setup()
-    return _timed("unit", [("unit tests", [*PYTEST_UNIT, *PARALLEL, *pytest_args])], python)
+    return _timed("unit", [("unit tests", [*PYTEST_UNIT, *PARALLEL, *IN_ORDER, *pytest_args])], python)
 
 
 def _timed(label: str, steps: list[tuple[str, list[str]]], python: Path) -> int:
@@ -223,7 +224,8 @@ def test_notorch(pytest_args: list[str]) -> int:
     start = time.perf_counter()
     python = setup(ROOT / ".venv-notorch", torch=False)
     print(f"course.py: .venv-notorch ready in {time.perf_counter() - start:.0f} s", flush=True)
-    return _timed("test-notorch", [("unit tests + notebooks 00-02", [*PYTEST_UNIT, *PARALLEL, *pytest_args])], python)
+    steps = [("unit tests + notebooks 00-02", [*PYTEST_UNIT, *PARALLEL, *IN_ORDER, *pytest_args])]
+    return _timed("test-notorch", steps, python)
 
 
 def test_oldest(pytest_args: list[str]) -> int:
@@ -234,7 +236,7 @@ def test_oldest(pytest_args: list[str]) -> int:
     return _timed(
         "test-oldest",
         [
-            ("unit tests", [*PYTEST_UNIT, *PARALLEL, *pytest_args]),
+            ("unit tests", [*PYTEST_UNIT, *PARALLEL, *IN_ORDER, *pytest_args]),
             (
                 "notebooks",
                 [

@@ -15,33 +15,34 @@ matplotlib.use("Agg")
 import os  # noqa: E402
 
 
-def _defer_rfc3987_grammar() -> None:
-    """Let jsonschema import ``rfc3987_syntax`` without building its grammar until an IRI is checked.
-
-    nbformat imports jsonschema, whose format checker imports rfc3987_syntax (when installed, as
-    jupyter's tools install it), which compiles three Earley grammars at import: about 2 s of CPU
-    in every pytest process that reads a notebook, for a check no notebook schema uses (nbformat
-    has no "iri" format). The stand-in loads the real module on the first call, so an IRI check
-    answers exactly as before. ``course.py unit`` runs without nbval (``-p no:nbval``), so nothing
-    imported jsonschema before this file; under nbval the real module is already loaded and this
-    does nothing.
+def load_on_first_call(name: str, function: str) -> bool:
+    """Put a stand-in for module ``name`` in sys.modules whose ``function`` imports the real module
+    on its first call and answers as it does. False (nothing done) if the module is loaded already
+    or not installed.
     """
-    name = "rfc3987_syntax"
     if name in sys.modules or importlib.util.find_spec(name) is None:
-        return
-    stand_in = types.ModuleType(name, "rfc3987_syntax, loaded on first use (tests/conftest.py)")
+        return False
+    stand_in = types.ModuleType(name, f"{name}, loaded on the first call of {function} (tests/conftest.py)")
 
-    def is_valid_syntax(term: str, value: str) -> bool:
-        del sys.modules[name]
-        real = importlib.import_module(name)
-        stand_in.is_valid_syntax = real.is_valid_syntax
-        return real.is_valid_syntax(term, value)
+    def first_call(*args, **kwargs):
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        real = getattr(importlib.import_module(name), function)
+        setattr(stand_in, function, real)
+        return real(*args, **kwargs)
 
-    stand_in.is_valid_syntax = is_valid_syntax
+    setattr(stand_in, function, first_call)
     sys.modules[name] = stand_in
+    return True
 
 
-_defer_rfc3987_grammar()
+# nbformat imports jsonschema, whose format checker imports rfc3987_syntax (when installed, as
+# jupyter's tools install it), which compiles three Earley grammars at import: about 2 s of CPU in
+# every pytest process that reads a notebook, for a check no notebook schema uses (nbformat has no
+# "iri" format). With the stand-in, an IRI check still answers exactly as before, on first use.
+# course.py unit runs without nbval (-p no:nbval), so nothing has imported jsonschema before this
+# file; under nbval (course.py test) the real module is loaded already and this does nothing.
+load_on_first_call("rfc3987_syntax", "is_valid_syntax")
 
 # the classroom tools (scripts/slides.py, scripts/editions.py) import as top-level modules in tests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))

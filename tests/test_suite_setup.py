@@ -58,14 +58,32 @@ def test_each_instructor_edition_is_a_unit_of_work_of_its_own(conftest):
     assert scheduler._split_scope("notebooks/03_warmup.ipynb::Cell 4") == "notebooks/03_warmup.ipynb"
 
 
-def test_a_run_without_nbval_builds_no_iri_grammar_until_an_iri_is_checked(pytestconfig):
+def test_a_run_without_nbval_builds_no_iri_grammar_on_reading_notebooks(pytestconfig):
     if pytestconfig.pluginmanager.has_plugin("nbval"):
         pytest.skip("nbval imported jsonschema before tests/conftest.py (course.py unit runs with -p no:nbval)")
     import jsonschema
     import nbformat  # noqa: F401 - jsonschema's format checker, as the notebooks' tests load it
 
     assert "rfc3987_syntax.syntax_helpers" not in sys.modules
-    checker = jsonschema.FormatChecker()
-    assert checker.conforms("https://example.org/a?b#c", "iri")
-    assert not checker.conforms("no scheme here", "iri")
-    assert "rfc3987_syntax.syntax_helpers" in sys.modules
+    assert {"iri", "iri-reference"} <= set(jsonschema.FormatChecker().checkers)  # still registered
+
+
+def test_the_stand_in_loads_the_module_on_its_first_call_and_answers_as_it(conftest, tmp_path, monkeypatch):
+    (tmp_path / "slow_grammar_for_test.py").write_text(
+        "import sys\nLOADS = sys.modules.setdefault('slow_grammar_loads', [])\nLOADS.append(1)\n"
+        "def is_valid(term, value):\n    return (term, value.startswith('http'))\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(sys.modules, "slow_grammar_loads", [])
+    monkeypatch.delitem(sys.modules, "slow_grammar_for_test", raising=False)
+    assert conftest.load_on_first_call("slow_grammar_for_test", "is_valid")
+    from slow_grammar_for_test import is_valid  # what jsonschema does: the stand-in's function
+
+    assert sys.modules["slow_grammar_loads"] == []  # not loaded yet
+    assert is_valid("iri", "https://example.org") == ("iri", True)
+    assert is_valid("iri", "no scheme") == ("iri", False)
+    assert sys.modules["slow_grammar_loads"] == [1]  # loaded once
+    assert sys.modules["slow_grammar_for_test"].LOADS == [1]
+    assert not conftest.load_on_first_call("slow_grammar_for_test", "is_valid")  # loaded: left alone
+    assert not conftest.load_on_first_call("no_such_module_here", "f")
+    monkeypatch.delitem(sys.modules, "slow_grammar_for_test")

@@ -85,14 +85,27 @@ PYTEST_ALL = [
     "no:randomly",
 ]
 #: The unit tests: no browser, nothing marked integration (editions, website, the network), the
-#: property tests with a fifth of their examples (the default "quick" profile).
-PYTEST_UNIT = ["tests", "--ignore=tests/e2e", "-m", "not integration and not e2e", "-p", "no:randomly", "-q"]
+#: property tests with a fifth of their examples (the default "quick" profile). They run no
+#: notebook through nbval, so its plugin stays unloaded (it imports nbformat and jupyter_client in
+#: every pytest process; see tests/conftest.py's _defer_rfc3987_grammar).
+PYTEST_UNIT = [
+    "tests",
+    "--ignore=tests/e2e",
+    "-m",
+    "not integration and not e2e",
+    "-p",
+    "no:randomly",
+    "-p",
+    "no:nbval",
+    "-q",
+]
 #: pytest-xdist: one worker per core, a test file's tests on one worker (they share its fixtures;
 #: a notebook is one file, so nbval runs each in one kernel). The browser tests start their own
 #: JupyterLab and Chromium per worker, on a free port, in temporary folders.
 PARALLEL = ["-n", "auto", "--dist", "loadfile"]
-#: For the whole suite, the files in collection order (tests/e2e first): the browser run of every
-#: notebook is the longest file, and xdist's default order (most tests first) would start it last.
+#: With tests/ collected, the files go out in collection order, which tests/conftest.py sets: the
+#: longest first (LONGEST_FIRST), so that no long file starts last while the other worker waits
+#: (xdist's default order, most tests first, would start the browser run of every notebook last).
 IN_ORDER = ["--no-loadscope-reorder"]
 #: The notebooks the no-torch variant runs (the NumPy lessons; their torch cells print one line).
 NOTORCH_NOTEBOOKS = ("00_start_here.ipynb", "01_fixed_rate.ipynb", "02_decay.ipynb")
@@ -358,7 +371,7 @@ def test(pytest_args: list[str]) -> int:
 def unit(pytest_args: list[str]) -> int:
     """The unit tests and doctests in .venv: no browser, nothing marked integration."""
     python = setup()
-    return _timed("unit", [("unit tests", [*PYTEST_UNIT, *PARALLEL, *pytest_args])], python)
+    return _timed("unit", [("unit tests", [*PYTEST_UNIT, *PARALLEL, *IN_ORDER, *pytest_args])], python)
 
 
 def _timed(label: str, steps: list[tuple[str, list[str]]], python: Path) -> int:
@@ -377,7 +390,8 @@ def test_notorch(pytest_args: list[str]) -> int:
     start = time.perf_counter()
     python = setup(ROOT / ".venv-notorch", torch=False)
     print(f"course.py: .venv-notorch ready in {time.perf_counter() - start:.0f} s", flush=True)
-    return _timed("test-notorch", [("unit tests + notebooks 00-02", [*PYTEST_UNIT, *PARALLEL, *pytest_args])], python)
+    steps = [("unit tests + notebooks 00-02", [*PYTEST_UNIT, *PARALLEL, *IN_ORDER, *pytest_args])]
+    return _timed("test-notorch", steps, python)
 
 
 def test_oldest(pytest_args: list[str]) -> int:
@@ -388,7 +402,7 @@ def test_oldest(pytest_args: list[str]) -> int:
     return _timed(
         "test-oldest",
         [
-            ("unit tests", [*PYTEST_UNIT, *PARALLEL, *pytest_args]),
+            ("unit tests", [*PYTEST_UNIT, *PARALLEL, *IN_ORDER, *pytest_args]),
             (
                 "notebooks",
                 [

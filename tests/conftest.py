@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import sys
+import types
 from pathlib import Path
 
 import matplotlib
@@ -10,6 +13,36 @@ import matplotlib
 matplotlib.use("Agg")
 
 import os  # noqa: E402
+
+
+def load_on_first_call(name: str, function: str) -> bool:
+    """Put a stand-in for module ``name`` in sys.modules whose ``function`` imports the real module
+    on its first call and answers as it does. False (nothing done) if the module is loaded already
+    or not installed.
+    """
+    if name in sys.modules or importlib.util.find_spec(name) is None:
+        return False
+    stand_in = types.ModuleType(name, f"{name}, loaded on the first call of {function} (tests/conftest.py)")
+
+    def first_call(*args, **kwargs):
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        real = getattr(importlib.import_module(name), function)
+        setattr(stand_in, function, real)
+        return real(*args, **kwargs)
+
+    setattr(stand_in, function, first_call)
+    sys.modules[name] = stand_in
+    return True
+
+
+# nbformat imports jsonschema, whose format checker imports rfc3987_syntax (when installed, as
+# jupyter's tools install it), which compiles three Earley grammars at import: about 2 s of CPU in
+# every pytest process that reads a notebook, for a check no notebook schema uses (nbformat has no
+# "iri" format). With the stand-in, an IRI check still answers exactly as before, on first use.
+# course.py unit runs without nbval (-p no:nbval), so nothing has imported jsonschema before this
+# file; under nbval (course.py test) the real module is loaded already and this does nothing.
+load_on_first_call("rfc3987_syntax", "is_valid_syntax")
 
 # the classroom tools (scripts/slides.py, scripts/editions.py) import as top-level modules in tests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
@@ -73,6 +106,61 @@ def pytest_testnodedown(node, error):
     summaries = getattr(node, "workeroutput", {}).get("summaries")
     if summaries:
         _WORKER_SUMMARIES[node.gateway.id] = summaries
+
+
+#: The longest units of work of ``course.py test`` and ``course.py unit``, longest first (seconds of one
+#: worker on a quiet 2-core machine, roughly). pytest-xdist hands a free worker the next file in
+#: collection order (course.py passes --no-loadscope-reorder), so these run first and the short
+#: files fill the gaps at the end: a long file started last would keep one worker busy while the
+#: other waits. A file not listed keeps its place after them; a stale entry costs time, not tests.
+LONGEST_FIRST = (
+    "tests/e2e/test_notebooks_in_browser.py",
+    "tests/test_editions.py",
+    "notebooks/03_warmup.ipynb",
+    "notebooks/06_choosing_a_schedule.ipynb",
+    "tests/test_site_build.py",
+    "notebooks/05_plateau_and_adaptive.ipynb",
+    "notebooks/08_large_batch.ipynb",
+    "notebooks/02_decay.ipynb",
+    "notebooks/04_restarts.ipynb",
+    "notebooks/07_pitfalls.ipynb",
+    "notebooks/01_fixed_rate.ipynb",
+    "tests/explorers/test_plateau.py",
+    "tests/explorers/test_explorers.py",
+    "tests/explorers/test_fuzz.py",
+    "tests/test_bad_inputs.py",
+    "tests/exercises/test_experiments.py",
+    "tests/training/test_distributed.py",
+    "tests/problems/test_surfaces.py",
+    "tests/studies/test_measures.py",
+)
+#: Parametrized tests whose cases share nothing but the module and each take a minute: under
+#: pytest-xdist each case is its own unit of work (the rest of its file stays together).
+SPLIT_BY_CASE = ("tests/test_editions.py::test_instructor_edition_executes_with_every_check_correct[",)
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The files of LONGEST_FIRST first, in its order; the others after them, in collection order."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(_file_of(item.nodeid), len(rank)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile, except that each case of SPLIT_BY_CASE is a unit of work of its own."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class LoadFileSplitting(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return nodeid if nodeid.startswith(SPLIT_BY_CASE) else super()._split_scope(nodeid)
+
+    return LoadFileSplitting(config, log)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

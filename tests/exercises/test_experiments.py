@@ -21,6 +21,9 @@ EXPERIMENTS = [
 ]
 
 
+# each runs a reference experiment (up to seconds of training); the instructor editions run them
+# again, inside their notebooks (tests/test_editions.py): course.py test, not course.py unit
+@pytest.mark.integration
 @pytest.mark.parametrize(
     "name", ["noise_floor_batch", "adam_floor_batch", "tuned_peak", "sgdr_escape_peak", "loop_rates"]
 )

@@ -88,6 +88,7 @@ def test_scaled_schedule_is_goyal_warmup_then_cosine():
         S.scaled_schedule(0.1, 0, 10)
 
 
+@pytest.mark.integration  # starts the fork server (a process that imports torch.distributed): course.py test
 def test_start_fork_server_is_idempotent():
     assert D.start_fork_server() is True
     assert D.start_fork_server() is True
@@ -204,6 +205,11 @@ def sleep_on_rank1(epoch, model, metrics):
         time.sleep(120)
 
 
+#: The tests that start two worker processes (torch.distributed over gloo, about 20 s of CPU in all):
+#: course.py test (CI) runs them, course.py unit leaves them out.
+LAUNCHES = pytest.mark.integration
+
+
 @pytest.fixture(scope="module")
 def launch(digits):
     """One launch, two runs: (0) the full run, (1) a run that rank 1 alone asks to stop."""
@@ -221,6 +227,7 @@ def launch(digits):
     return results, time.perf_counter() - start
 
 
+@LAUNCHES
 def test_both_ranks_use_identical_rates_and_end_with_identical_parameters(launch):
     (result, _), _ = launch
     assert result.world_size == 2 and len(result.histories) == 2
@@ -236,6 +243,7 @@ def test_both_ranks_use_identical_rates_and_end_with_identical_parameters(launch
     assert result.startup_seconds > 0 and result.train_seconds > 0
 
 
+@LAUNCHES
 def test_two_workers_of_batch_b_match_one_process_of_batch_2b(launch, digits):
     (result, _), _ = launch
     net = M.mlp(64, 10, hidden=(32,), seed=0)
@@ -252,6 +260,7 @@ def test_two_workers_of_batch_b_match_one_process_of_batch_2b(launch, digits):
         result.load_into(loaded, rank=2)
 
 
+@LAUNCHES
 def test_a_stop_requested_by_one_worker_stops_both(launch):
     (_, stopped), _ = launch
     assert [len(h.val_loss) for h in stopped.histories] == [2, 2]
@@ -275,6 +284,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
+@LAUNCHES
 @pytest.mark.parametrize("where", ["callback", "model_fn"])
 def test_a_crashing_worker_fails_cleanly_with_its_rank_and_error(launch, digits, where):
     model_fn = model_failing_on_rank1 if where == "model_fn" else D.mlp_factory(64, 10, hidden=(16,))
@@ -291,6 +301,7 @@ def test_a_crashing_worker_fails_cleanly_with_its_rank_and_error(launch, digits,
     assert len(err.pids) == 2 and not any(_alive(pid) for pid in err.pids), "no worker may be left running"
 
 
+@LAUNCHES
 def test_the_launch_times_out_and_stops_its_workers(launch, digits):
     start = time.perf_counter()
     with pytest.raises(TimeoutError, match="timeout") as info:

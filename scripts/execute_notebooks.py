@@ -84,7 +84,9 @@ def execute(path: Path, timeout: int = 600, cwd: Path | None = None) -> float:
     """Run ``path`` in a fresh kernel from ``cwd`` (default: its own folder) and store it clean."""
     nb = nbformat.read(path, as_version=4)
     clean(nb)
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # the stored notebook keeps its figures: the inline backend, whatever the shell set (MPLBACKEND=Agg, as
+    # the test commands use, stores none, and the website and the decks would show no figure)
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd or path.parent)}}
     )

@@ -231,3 +231,15 @@ def built_site(tmp_path_factory):
         if not done.exists():
             done.write_text(json.dumps(module.build(shared / "html")))
         return shared / "html", json.loads(done.read_text()), module
+
+
+@pytest.fixture()
+def course():
+    """The course's launcher, course.py at the repository's root (a script, not a package module)."""
+    root = str(Path(__file__).resolve().parent.parent)
+    sys.path.insert(0, root)
+    try:
+        import course as launcher
+    finally:
+        sys.path.remove(root)
+    return launcher

@@ -23,16 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture()
-def course():
-    sys.path.insert(0, str(ROOT))
-    try:
-        import course
-    finally:
-        sys.path.remove(str(ROOT))
-    return course
-
-
-@pytest.fixture()
 def fake_pip(course, monkeypatch):
     """Every command course.py would run, recorded instead of run; ``venv`` commands create the venv."""
     calls: list[list[str]] = []

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 import slides  # scripts/slides.py (tests/conftest.py puts scripts/ on the path)
+from _offline import no_npm_no_network
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -129,20 +129,9 @@ def test_placeholder_verdict_goes_but_the_printed_options_stay():
 @pytest.fixture(scope="module")
 def offline_deck(tmp_path_factory) -> Path:
     """Deck 01 built with npm off the PATH and every socket connection refused."""
-    import os
-    import socket
-
-    def refuse(*args, **kwargs):
-        raise OSError("network blocked by the test")
 
     out = tmp_path_factory.mktemp("slides")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(
-            "PATH", os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not (Path(p) / "npm").exists())
-        )
-        mp.setattr(socket.socket, "connect", refuse)
-        mp.setattr(socket, "create_connection", refuse)
-        assert shutil.which("npm") is None
+    with no_npm_no_network():
         (deck,) = slides.build_decks([ROOT / "notebooks" / "01_fixed_rate.ipynb"], out)
     return deck
 

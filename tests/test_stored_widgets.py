@@ -111,33 +111,23 @@ def test_the_hook_touches_only_notebooks():
     assert model == untouched
 
 
-@pytest.fixture()
-def course_module():
-    sys.path.insert(0, str(ROOT))
-    try:
-        import course
-    finally:
-        sys.path.remove(str(ROOT))
-    return course
-
-
-def test_course_py_merges_the_hook_into_the_server_config(tmp_path, course_module):
+def test_course_py_merges_the_hook_into_the_server_config(tmp_path, course):
     (tmp_path / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {"port_retries": 0}}))
-    path = course_module.write_server_config(tmp_path)
+    path = course.write_server_config(tmp_path)
     config = json.loads(path.read_text())
     assert config["ServerApp"] == {"port_retries": 0}
     assert config["ContentsManager"]["pre_save_hook"] == "course_lib.display.pre_save_hook"
-    assert course_module.write_server_config(tmp_path).read_text() == path.read_text()  # rewriting changes nothing
+    assert course.write_server_config(tmp_path).read_text() == path.read_text()  # rewriting changes nothing
 
 
-def test_a_save_through_the_server_stores_the_picture_and_stays_trusted(tmp_path, monkeypatch, course_module):
+def test_a_save_through_the_server_stores_the_picture_and_stays_trusted(tmp_path, monkeypatch, course):
     """What JupyterLab's Ctrl+S does: PUT the notebook to the contents manager, configured as course.py does."""
     pytest.importorskip("jupyter_server")
     from jupyter_server.services.contents.filemanager import FileContentsManager
     from traitlets.config import Config
 
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))  # the notary's secret and database
-    manager = FileContentsManager(root_dir=str(tmp_path), config=Config(course_module.SERVER_CONFIG))
+    manager = FileContentsManager(root_dir=str(tmp_path), config=Config(course.SERVER_CONFIG))
     nb = notebook([explorer_output("execute_result", count=1)])
     for cell in nb["cells"]:
         cell["metadata"]["trusted"] = True  # JupyterLab sends a trusted notebook's cells so

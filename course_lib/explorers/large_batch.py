@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 from course_lib.explorers.base import GREEN, Explorer
 from course_lib.explorers.controls import Control
 from course_lib.plotting.explorer_layout import fixed_layout
+from course_lib.plotting.legends import placed_later
 from course_lib.plotting.runs import plot_runs_by_epoch
 from course_lib.studies.large_batch import describe_large_batch, run_large_batch_experiment
 from course_lib.validation import check_in, check_int
@@ -54,7 +55,8 @@ class LargeBatchExplorer(Explorer):
 
     def draw(self, runs: dict, v: dict) -> None:
         # a training explorer: the figure is drawn anew (its cost is small next to the training)
-        fig = plot_runs_by_epoch(runs, smooth_epochs=0.25)
+        with placed_later():  # fixed_layout places the legends in the frame's own layout
+            fig = plot_runs_by_epoch(runs, smooth_epochs=0.25)
         plt.close(fig)  # not pyplot's: the explorer shows it
         fig.suptitle(f"k = {v['k']}: {v['k']} simulated workers x batch 32 (same math as DDP)", fontsize=12)
         self.figure, self.axes = fixed_layout(fig), fig.axes

@@ -28,7 +28,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
-from course_lib.plotting.legends import FIXED_MARGINS, OUTSIDE_MARK, place_legend
+from course_lib.plotting.legends import FIXED_MARGINS, LATER_MARK, OUTSIDE_MARK, place_legend
 from course_lib.plotting.style import course_style, fit_to_slide
 from course_lib.validation import check_in
 
@@ -130,7 +130,9 @@ def fixed_layout(fig: Figure) -> Figure:
     _space(fig, nrows, ncols, twin_columns, fig._suptitle is not None)
     for ax in fig.axes:  # a legend put outside the axes would be cut off by the fixed margins
         legend = ax.get_legend()
-        if legend is not None and getattr(legend, OUTSIDE_MARK, False):
+        if legend is not None and (getattr(legend, OUTSIDE_MARK, False) or getattr(legend, LATER_MARK, False)):
+            ax.autoscale_view()  # the limits the frame will show: the legend is placed against them
+            setattr(legend, LATER_MARK, False)
             place_legend(ax, outside=False, draw=False)
     return fig
 

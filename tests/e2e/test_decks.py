@@ -11,14 +11,11 @@ the formulas, no request failed or needed the network, no JavaScript error.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
 import time
-from pathlib import Path
 
 import pytest
 import slides  # scripts/slides.py (tests/conftest.py puts scripts/ on the path)
+from _offline import no_npm_no_network
 from labserver import REPO
 
 pytestmark = pytest.mark.e2e
@@ -95,17 +92,8 @@ JS_SLIDE = """([width, height]) => {
 def decks() -> dict[str, object]:
     """``make slides`` with Python alone: npm off the PATH and every socket connection refused."""
 
-    def refuse(*args, **kwargs):
-        raise OSError("network blocked by the test: make slides must build offline")
-
     start = time.perf_counter()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(
-            "PATH", os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not (Path(p) / "npm").exists())
-        )
-        mp.setattr(socket.socket, "connect", refuse)
-        mp.setattr(socket, "create_connection", refuse)
-        assert shutil.which("npm") is None
+    with no_npm_no_network():
         paths = slides.build_decks(NOTEBOOKS, DECK_DIR)
     print(f"built {len(paths)} decks in {time.perf_counter() - start:.1f} s (npm absent, network blocked)")
     return {p.name: p for p in paths}

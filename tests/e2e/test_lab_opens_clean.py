@@ -29,16 +29,6 @@ pytestmark = pytest.mark.e2e
 NEWS = ("Jupyter news", "official Jupyter news")
 
 
-@pytest.fixture()
-def course():
-    sys.path.insert(0, str(REPO))
-    try:
-        import course
-    finally:
-        sys.path.remove(str(REPO))
-    return course
-
-
 def _environment(home: Path, token: str) -> dict[str, str]:
     """Private Jupyter folders (empty user settings: the learner's first day), course.py's config."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY"))}
@@ -120,9 +110,9 @@ def test_the_lab_opens_without_news_and_restores_no_kernels(browser, course, tmp
                 "async name => { await window.jupyterapp.commands.execute('docmanager:open', {path: name}); }", name
             )
         page.wait_for_timeout(3000)
+        # the notebook's cell widgets, rendered or not (JupyterLab draws only the cells in view): input hidden
         hidden = page.evaluate(
-            """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')]
-                     .filter(c => c.querySelector('.jp-InputPlaceholder')).length"""
+            """() => window.jupyterapp.shell.currentWidget.content.widgets.filter(w => w.inputHidden).length"""
         )
         stored = sum(
             c["metadata"].get("jupyter", {}).get("source_hidden", False)

@@ -2,7 +2,8 @@
 
     make test-portable                      # every variant, one after the other
     make test-portable VARIANTS="avx2"      # some of them
-    python scripts/test_portable.py avx2 --quick   # what .ci/run does (see below)
+    python scripts/test_portable.py avx2 --notebooks   # what .ci/run does (see below)
+    python scripts/test_portable.py baseline threads1 threads4 --quick   # before a stop
     python scripts/test_portable.py --list  # what each variant sets
 
 numpy, OpenBLAS, MKL/oneDNN and torch each pick their kernels for the CPU they run on,
@@ -16,9 +17,11 @@ only where it holds by construction, tolerances elsewhere), not by this matrix.
 Each variant runs ``pytest tests notebooks --nbval-lax`` without the browser tests in a
 fresh process with its variables set (one pytest worker per core, every property test with all
 its examples), and the script prints one line per variant (passed, failed, skipped, seconds) and
-exits non-zero if any variant failed. ``--quick`` is the lighter form CI runs after the whole
-suite: the unit tests (``course.py unit``'s selection: nothing marked integration, the property
-tests with a fifth of their examples) and every notebook, so every lesson's numbers and asserts
+exits non-zero if any variant failed. ``--notebooks`` is what CI runs after the whole suite:
+every notebook under nbval, so every lesson's printed numbers and asserts meet the AVX2 kernels
+(within .ci/run's 20 minutes). ``--quick`` is what a maintainer runs before a stop: the unit
+tests (``course.py unit``'s selection: nothing marked integration, the property tests with a
+fifth of their examples) and every notebook, so every lesson's numbers and asserts
 still meet the variant's kernels; the integration tests run once, in ``course.py test`` (the
 editions and the benchmark harness compute what the notebooks and unit tests compute, the website
 nothing, and the fast claims' fresh-seed replication holds with a margin, not to the last bit).
@@ -102,8 +105,28 @@ VARIANTS: tuple[Variant, ...] = (
 BY_NAME = {v.name: v for v in VARIANTS}
 
 
-def pytest_command(junit: Path, extra: list[str], quick: bool = False) -> list[str]:
-    """The suite a variant runs: unit tests and every notebook, no browser tests (``quick``: see --quick)."""
+def pytest_command(junit: Path, extra: list[str], quick: bool = False, notebooks: bool = False) -> list[str]:
+    """The suite a variant runs: unit tests and every notebook, no browser tests (``quick``, ``notebooks``: see
+    --quick, --notebooks)."""
+    if notebooks:  # the lessons alone: what a learner's CPU changes most (printed numbers nbval compares, asserts)
+        return [
+            sys.executable,
+            "-m",
+            "pytest",
+            "notebooks",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "--nbval-cell-timeout=300",
+            "-n",
+            "auto",
+            "--dist",
+            "loadfile",
+            "-p",
+            "no:randomly",
+            "-q",
+            f"--junitxml={junit}",
+            *extra,
+        ]
     return [
         sys.executable,
         "-m",
@@ -120,6 +143,7 @@ def pytest_command(junit: Path, extra: list[str], quick: bool = False) -> list[s
         "auto",
         "--dist",
         "loadfile",
+        "--no-loadscope-reorder",  # tests/conftest.py's order: the longest files (notebooks 03, 06) go out first
         "--ignore=tests/e2e",
         "-p",
         "no:randomly",
@@ -142,7 +166,9 @@ def counts(junit: Path) -> dict[str, int]:
     return {"passed": total - fail - skipped, "failed": fail, "skipped": skipped}
 
 
-def run(variant: Variant, extra: list[str], quick: bool = False) -> tuple[int, dict[str, int], float]:
+def run(
+    variant: Variant, extra: list[str], quick: bool = False, notebooks: bool = False
+) -> tuple[int, dict[str, int], float]:
     """Run the suite under one variant; returns (exit code, counts, seconds)."""
     junit = ROOT / ".portable" / f"{variant.name}.xml"
     junit.parent.mkdir(exist_ok=True)
@@ -152,7 +178,7 @@ def run(variant: Variant, extra: list[str], quick: bool = False) -> tuple[int, d
     if variant.env:
         print("   " + " ".join(f"{k}={v!r}" for k, v in variant.env.items()), flush=True)
     start = time.perf_counter()
-    code = subprocess.call(pytest_command(junit, extra, quick), cwd=ROOT, env=env)
+    code = subprocess.call(pytest_command(junit, extra, quick, notebooks), cwd=ROOT, env=env)
     return code, counts(junit), time.perf_counter() - start
 
 
@@ -165,6 +191,11 @@ def main(argv: list[str] | None = None) -> int:
         "--quick",
         action="store_true",
         help="the unit tests (no integration tests, fewer hypothesis examples) and every notebook: what .ci/run runs",
+    )
+    parser.add_argument(
+        "--notebooks",
+        action="store_true",
+        help="every notebook under nbval, nothing else: what .ci/run runs after the whole suite (about 2 minutes)",
     )
     args = parser.parse_args(argv)
     if args.list:
@@ -184,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         if variant.x86_only and not x86:
             rows.append(f"{variant.name:9s} skipped: its variables name x86 kernels, this is {platform.machine()}")
             continue
-        code, c, seconds = run(variant, args.pytest_args.split(), args.quick)
+        code, c, seconds = run(variant, args.pytest_args.split(), args.quick, args.notebooks)
         worst = max(worst, code)
         rows.append(
             f"{variant.name:9s} {c['passed']:5d} passed, {c['failed']} failed, {c['skipped']} skipped "

@@ -47,7 +47,7 @@ def test_linux_runs_what_ci_runs_here(workflow):
     runs = _runs(workflow["jobs"]["linux"])
     ci = (ROOT / ".ci" / "run").read_text()
     assert "python course.py test" in runs and "python3 course.py test" in ci
-    assert any("test_portable.py avx2 --quick" in r for r in runs) and "test_portable.py avx2 --quick" in ci
+    assert any("test_portable.py avx2 --notebooks" in r for r in runs) and "test_portable.py avx2 --notebooks" in ci
     assert "python course.py test-notorch" in runs
 
 

@@ -139,16 +139,7 @@ def write_server_config(config_dir: Path) -> Path:
 
     In a venv's etc/jupyter, every Jupyter server started from that venv reads it.
     """
-    path = config_dir / "jupyter_server_config.json"
-    try:
-        config = json.loads(path.read_text())
-    except (OSError, ValueError):
-        config = {}
-    for section, values in SERVER_CONFIG.items():
-        config.setdefault(section, {}).update(values)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(config, indent=1) + "\n")
-    return path
+    return _merge_json(config_dir / "jupyter_server_config.json", SERVER_CONFIG)
 
 
 def write_lab_settings(settings_dir: Path) -> Path:
@@ -156,15 +147,19 @@ def write_lab_settings(settings_dir: Path) -> Path:
 
     In a venv's share/jupyter/lab/settings, every JupyterLab started from that venv reads it.
     """
-    path = settings_dir / "overrides.json"
+    return _merge_json(settings_dir / "overrides.json", LAB_SETTINGS)
+
+
+def _merge_json(path: Path, sections: dict) -> Path:
+    """Merge ``sections`` (name -> values) into the JSON object in ``path`` (made if missing); returns ``path``."""
     try:
-        settings = json.loads(path.read_text())
+        current = json.loads(path.read_text())
     except (OSError, ValueError):
-        settings = {}
-    for plugin, values in LAB_SETTINGS.items():
-        settings.setdefault(plugin, {}).update(values)
+        current = {}
+    for name, values in sections.items():
+        current.setdefault(name, {}).update(values)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(settings, indent=1) + "\n")
+    path.write_text(json.dumps(current, indent=1) + "\n")
     return path
 
 

@@ -7,6 +7,7 @@ plateau explorer (``course_lib.explorers.plateau``) draws them.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import numpy as np
 
@@ -64,9 +65,21 @@ def run_plateau_experiment(
     True
     """
     from course_lib.studies.measures import excess_loss
+
+    settings = (factor, patience, cooldown, threshold, threshold_mode, min_lr)
+    _policy(lr, settings)  # checks the settings (the runs below may come from the cache)
+    problem = _plateau_problem()
+    constant = _constant_run(float(lr), n_steps, batch_size, seed)
+    plateau = _plateau_run(float(lr), settings, plateau_every, n_steps, batch_size, seed)
+    return [excess_loss(constant, problem), excess_loss(plateau, problem)]  # new Histories: the cache stays intact
+
+
+def _policy(lr: float, settings: tuple) -> Any:
+    """A fresh ReduceLROnPlateau from ``settings`` = (factor, patience, cooldown, threshold, threshold_mode, min_lr)."""
     from course_lib.training.plateau import ReduceLROnPlateau
 
-    ReduceLROnPlateau(  # checks the settings (the runs below may come from the cache)
+    factor, patience, cooldown, threshold, threshold_mode, min_lr = settings
+    return ReduceLROnPlateau(
         lr,
         factor=factor,
         patience=patience,
@@ -75,11 +88,6 @@ def run_plateau_experiment(
         cooldown=cooldown,
         min_lr=min_lr,
     )
-    problem = _plateau_problem()
-    constant = _constant_run(float(lr), n_steps, batch_size, seed)
-    settings = (factor, patience, cooldown, threshold, threshold_mode, min_lr)
-    plateau = _plateau_run(float(lr), settings, plateau_every, n_steps, batch_size, seed)
-    return [excess_loss(constant, problem), excess_loss(plateau, problem)]  # new Histories: the cache stays intact
 
 
 # Remembered runs (the explorer moves back and forth over the same settings): the constant run
@@ -91,18 +99,7 @@ def _constant_run(lr: float, n_steps: int, batch_size: int, seed: int) -> Histor
 
 @functools.lru_cache(maxsize=32)
 def _plateau_run(lr: float, settings: tuple, plateau_every: int, n_steps: int, batch_size: int, seed: int) -> History:
-    from course_lib.training.plateau import ReduceLROnPlateau
-
-    factor, patience, cooldown, threshold, threshold_mode, min_lr = settings
-    policy = ReduceLROnPlateau(
-        lr,
-        factor=factor,
-        patience=patience,
-        threshold=threshold,
-        threshold_mode=threshold_mode,
-        cooldown=cooldown,
-        min_lr=min_lr,
-    )
+    policy = _policy(lr, settings)
     return T.run_gd(
         _plateau_problem(),
         None,

@@ -296,7 +296,7 @@ class WarmupStableDecay(Composite):
 
     The default decay differs from Hugging Face's on purpose: ours is "linear", theirs
     is "cosine" (pytorch_optimizer's and timm's is "1-sqrt"). The linear cool-down is the
-    trapezoid that the WSD papers compare against (Hägele et al. 2024), and the course's
+    trapezoid that Hägele et al. (2024) start from and compare 1-sqrt against, and the course's
     WSD recipe (:func:`~course_lib.schedules.recipes.wsd_schedule`), its studies' claims and
     the stored notebooks are measured with it. Pass ``decay="cosine"`` (or its alias
     ``decay_type="cosine"``) for Hugging Face's default curve.
@@ -447,14 +447,15 @@ def timm_noise(seed: int, noise_type: str = "normal", noise_pct: float = 0.67, n
 class Noisy(Schedule):
     """lr(t) = schedule(t) * (1 + n_t) for t in noise_range, else schedule(t); |n_t| < noise_pct
 
-    timm's learning-rate noise (``noise_range_t``, ``noise_pct``, ``noise_std``,
-    ``noise_type``, ``noise_seed`` of every timm scheduler): a deterministic, multiplicative
+    timm's learning-rate noise (``noise_range_t``, ``noise_pct``, ``noise_std``, ``noise_seed``
+    of every timm scheduler; ``noise_type`` of its base class): a deterministic, multiplicative
     jitter, re-drawn at each step from a generator seeded with noise_seed + t, so a rerun (or a
     resumed run) gets the same rates. n_t is dimensionless: "normal" draws N(0, noise_std**2)
     and redraws until |n_t| < noise_pct (a truncated normal); "uniform" draws
     U(-noise_pct, noise_pct). noise_range is a step (noise from it on) or a pair
     (start, end): start <= t < end. Units: t, start and end are optimizer steps, timm's
-    t of ``step_update(t)`` (t = 0 the first update; a fractional t uses floor(t)).
+    t of ``step_update(t)`` (t = 0 the first update; a fractional t uses floor(t)); timm's
+    default ``t_in_epochs=True`` draws once per epoch instead, its t being the epoch.
     The draws replay torch's generator (:func:`timm_noise`), so the rates equal timm's.
     """
 

@@ -134,7 +134,8 @@ class MultiStepDecay(Schedule):
 class ExponentialDecay(Schedule):
     """lr(t) = max(lr * gamma ** (max(t - B, 0) / decay_steps), end_lr); the exponent floored if staircase
 
-    B = transition_begin.
+    B = transition_begin (optax's name): the steps held at lr before the decay starts.
+
     Units: lr and end_lr are rates; t, B = transition_begin and decay_steps are optimizer
     steps (t = 0 is the first update, as optax's ``count`` read before its increment).
     With decay_steps=1 this is torch ``ExponentialLR(gamma)``; in general Keras

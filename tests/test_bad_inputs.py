@@ -59,6 +59,8 @@ ALIASED_BASE = {
     "noam": dict(lr=0.1, warmup_steps=10),
     "cosine_restarts": dict(lr=0.1, cycle_steps=10),
     "one_cycle": dict(max_lr=0.1, total_steps=100),
+    "k_decay": dict(schedule=S.cosine_decay(0.1, 100), k=2.0),
+    "noisy": dict(schedule=S.constant(0.1), noise_range=10),
 }
 ALIASES = [
     (name, alias, ours)

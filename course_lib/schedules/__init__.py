@@ -21,6 +21,7 @@ Where things are (one file per family, as optax):
 * ``cycles`` - cosine restarts (SGDR), cyclic, one-cycle;
 * ``compose`` - the primitives :func:`ramp`, :func:`join`, :func:`scaled`, :func:`rescaled`
   and the composites built from them: :func:`warmup`, :func:`warmup_stable_decay`, :func:`noam`;
+  timm's :func:`k_decay` (a decay's clock warped by a power) and :func:`noisy` (its seeded noise);
 * ``momentum`` - momentum (or beta1) schedules;
 * ``recipes`` - each shape fitted to (peak lr, T): :data:`STANDARD_SCHEDULES`, :func:`wsd_schedule`...;
 * ``controls`` and ``registry`` - one row per schedule (:data:`REGISTRY`): factory, example,
@@ -42,7 +43,8 @@ the end of each factory's docstring), e.g. ``cosine_decay(0.1, T_max=100, eta_mi
     base_lr       cyclic's LOW end                      base_lr           -                       -                  -
     min_lr        where a decay ends (cosine, SGDR,     eta_min, min_lr   alpha * lr (a ratio)    end_value          lr_end,
      = end_lr      WSD: min_lr; polynomial, linear,                                                                  min_lr_ratio * lr
-                   1-sqrt: end_lr; each takes both)
+                   1-sqrt, exponential's floor:
+                   end_lr; each takes both)
     total_steps   the horizon T where the decay ends    T_max,            decay_steps (Cosine-,   decay_steps,       num_training_steps
                                                         total_iters       PolynomialDecay)        transition_steps
     warmup_steps  the warm-up's length W                -                 warmup_steps            warmup_steps       num_warmup_steps
@@ -55,6 +57,7 @@ the end of each factory's docstring), e.g. ``cosine_decay(0.1, T_max=100, eta_mi
     cycle_decay   SGDR's decay of the peaks             -                 m_mul                   -                  -
     anneal        one_cycle's shape, "cos" / "linear"   anneal_strategy   -                       -                  -
     decay         WSD's decay shape                     -                 -                       -                  decay_type
+    k             k_decay's power on the clock          -                 -                       -                  -     (timm k_decay)
 
 Decided, not renamed (so every repr, plot title, History config and notebook reads as
 before): ``cyclic(base_lr, max_lr)`` keeps torch CyclicLR's names, where base_lr is the
@@ -82,14 +85,18 @@ from course_lib.schedules.compose import (
     WSD_DECAYS,
     Composite,
     Join,
+    KDecay,
     Noam,
+    Noisy,
     Ramp,
     Rescaled,
     Scaled,
     Warmup,
     WarmupStableDecay,
     join,
+    k_decay,
     noam,
+    noisy,
     ramp,
     rescaled,
     scaled,
@@ -188,6 +195,8 @@ __all__ = [
     "warmup",
     "join",
     "warmup_stable_decay",
+    "k_decay",
+    "noisy",
     "scaled",
     "rescaled",
     "one_cycle_momentum",

@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -38,6 +38,7 @@ from course_lib.schedules.base import (
     check_min_lr,
     check_schedule,
     factory,
+    int_if_whole,
 )
 from course_lib.schedules.decay import (
     constant,
@@ -57,6 +58,8 @@ __all__ = [
     "Warmup",
     "WarmupStableDecay",
     "Noam",
+    "KDecay",
+    "Noisy",
     "ramp",
     "join",
     "scaled",
@@ -64,7 +67,10 @@ __all__ = [
     "warmup",
     "warmup_stable_decay",
     "noam",
+    "k_decay",
+    "noisy",
     "WSD_DECAYS",
+    "NOISE_TYPES",
 ]
 
 
@@ -281,11 +287,19 @@ class WarmupStableDecay(Composite):
     stable, and over the decay p = (t - (T - D)) / D goes 1 - p ("linear"),
     (1 + cos(pi p)) / 2 ("cosine") or 1 - sqrt(p) ("1-sqrt"); min_lr from T on.
     f is ``join([ramp(0, 1, W), constant(1), <decay>(1, D)], [W, T - D])``, rescaled
-    to [min_lr, lr]. Hugging Face ``get_wsd_schedule`` with min_lr_ratio = min_lr / lr; MiniCPM's
+    to [min_lr, lr]. Hugging Face ``get_wsd_schedule(W, D, T, decay_type=decay)`` with
+    min_lr_ratio = min_lr / lr (a LambdaLR: step t = 0 is the first update); MiniCPM's
     WSD. Unlike cosine, the stable branch does not need to know T in advance:
     you can decay from any point of it. Here decay_steps is the length D of the
     decay phase (Hugging Face's num_decay_steps), not a time constant as in
     :func:`exponential_decay`.
+
+    The default decay differs from Hugging Face's on purpose: ours is "linear", theirs
+    is "cosine" (pytorch_optimizer's and timm's is "1-sqrt"). The linear cool-down is the
+    trapezoid that Hägele et al. (2024) start from and compare 1-sqrt against, and the course's
+    WSD recipe (:func:`~course_lib.schedules.recipes.wsd_schedule`), its studies' claims and
+    the stored notebooks are measured with it. Pass ``decay="cosine"`` (or its alias
+    ``decay_type="cosine"``) for Hugging Face's default curve.
     """
 
     lr: float
@@ -343,6 +357,155 @@ class Noam(Composite):
         return join([ramp(0.0, self.lr, w), inverse_sqrt_decay(self.lr, 1.0, w)], [w])
 
 
+@dataclass(frozen=True)
+class KDecay(Schedule):
+    """lr(t) = schedule(T * (t / T) ** k) for t < T, then schedule(t),  T = schedule.horizon
+
+    k-decay (Zhang & Li 2020), timm's ``k_decay`` argument: the decay's clock warped by the
+    power k (dimensionless, > 0). Units: t and T are optimizer steps (t = 0 the first
+    update), the rate is the schedule's. ``k_decay(cosine_decay(lr, T, min_lr), k)`` is
+    timm ``CosineLRScheduler(t_initial=T, lr_min=min_lr, k_decay=k)``:
+    min_lr + (lr - min_lr) * (1 + cos(pi * t**k / T**k)) / 2, and
+    ``k_decay(polynomial_decay(lr, T, end_lr, power), k)`` is timm ``PolyLRScheduler``:
+    end_lr + (lr - end_lr) * (1 - t**k / T**k) ** power (timm's t is what the loop passes
+    to ``step_update(t)``; its ``_get_lr(0)`` is applied at construction, so the first
+    update uses t = 0 as here). k > 1 keeps the rate high longer and decays it sharply
+    at the end; k < 1 decays early; k = 1 is the schedule itself. Works on any schedule
+    with a horizon (the decay it warps).
+    """
+
+    schedule: Schedule
+    k: float
+
+    def __post_init__(self) -> None:
+        check_schedule("schedule", self.schedule)
+        object.__setattr__(self, "k", int_if_whole(check_positive("k", self.k)))
+        if self.schedule.horizon is None:
+            raise ValueError(
+                f"schedule must have a horizon (a decay that ends, e.g. S.cosine_decay(0.1, 1000)) for k-decay "
+                f"to warp its clock, got schedule={self.schedule!r}"
+            )
+
+    @property
+    def horizon(self) -> int | None:
+        """The schedule's horizon (the warp keeps both ends of the decay)."""
+        return self.schedule.horizon
+
+    def _value(self, t: np.ndarray) -> np.ndarray:
+        T = float(self.schedule.horizon)
+        warped = T * (np.clip(t, 0.0, T) / T) ** self.k
+        return np.where(t < T, self.schedule(warped), self.schedule(t))
+
+
+#: The noise draws of :func:`noisy` (timm's noise_type).
+NOISE_TYPES = ("normal", "uniform")
+
+
+_MT19937 = np.random.RandomState(0)  # reseeded by each draw; RandomState.seed(int) is init_genrand, as torch's
+
+
+def _mt19937_words(seed: int) -> Iterator[int]:
+    """The 32-bit outputs of MT19937 seeded as torch's ``Generator.manual_seed(seed)`` (init_genrand).
+
+    Reseeds one shared RandomState (58 us, where a new RandomState costs 0.7 ms): read it at once,
+    as :func:`timm_noise` does, before the next call reseeds it.
+    """
+    _MT19937.seed(seed & 0xFFFFFFFF)
+    while True:
+        yield from (int(w) for w in _MT19937.randint(0, 2**32, size=8, dtype=np.uint32))
+
+
+@functools.lru_cache(maxsize=65536)
+def timm_noise(seed: int, noise_type: str = "normal", noise_pct: float = 0.67, noise_std: float = 1.0) -> float:
+    """timm's relative noise n for one step, seeded with ``seed`` (timm's noise_seed + t), in NumPy.
+
+    timm ``Scheduler._calculate_noise``: a fresh ``torch.Generator`` seeded with seed;
+    "normal" redraws ``torch.randn(1) * noise_std`` until ``|n| < noise_pct``; "uniform" is
+    ``(2 * torch.rand(1) - 1) * noise_pct``. This replays torch's CPU draws bit for bit
+    (a double u = 53 bits of two 32-bit words; randn = Box-Muller, cos then the cached sin;
+    rand = 24 bits; both rounded to float32), so no torch is needed.
+    """
+    words = _mt19937_words(seed)
+    if noise_type == "uniform":
+        u = np.float32((next(words) & 0xFFFFFF) * 2.0**-24)
+        return 2 * (float(u) - 0.5) * noise_pct
+
+    def double() -> float:
+        high, low = next(words), next(words)
+        return (((high << 32) | low) & ((1 << 53) - 1)) * 2.0**-53
+
+    while True:
+        u1, u2 = double(), double()
+        r, theta = math.sqrt(-2.0 * math.log1p(-u2)), 2.0 * math.pi * u1
+        for z in (r * math.cos(theta), r * math.sin(theta)):
+            noise = float(np.float32(z)) * noise_std
+            if abs(noise) < noise_pct:
+                return noise
+
+
+@dataclass(frozen=True)
+class Noisy(Schedule):
+    """lr(t) = schedule(t) * (1 + n_t) for t in noise_range, else schedule(t); |n_t| < noise_pct
+
+    timm's learning-rate noise (``noise_range_t``, ``noise_pct``, ``noise_std``, ``noise_seed``
+    of every timm scheduler; ``noise_type`` of its base class): a deterministic, multiplicative
+    jitter, re-drawn at each step from a generator seeded with noise_seed + t, so a rerun (or a
+    resumed run) gets the same rates. n_t is dimensionless: "normal" draws N(0, noise_std**2)
+    and redraws until |n_t| < noise_pct (a truncated normal); "uniform" draws
+    U(-noise_pct, noise_pct). noise_range is a step (noise from it on) or a pair
+    (start, end): start <= t < end. Units: t, start and end are optimizer steps, timm's
+    t of ``step_update(t)`` (t = 0 the first update; a fractional t uses floor(t)); timm's
+    default ``t_in_epochs=True`` draws once per epoch instead, its t being the epoch.
+    The draws replay torch's generator (:func:`timm_noise`), so the rates equal timm's.
+    """
+
+    schedule: Schedule
+    noise_range: int | tuple[int, int]
+    noise_pct: float = 0.67
+    noise_std: float = 1.0
+    noise_type: str = "normal"
+    noise_seed: int = 42
+
+    def __post_init__(self) -> None:
+        check_schedule("schedule", self.schedule)
+        if isinstance(self.noise_range, Sequence) and not isinstance(self.noise_range, str):
+            if len(self.noise_range) != 2:
+                raise ValueError(
+                    f"noise_range must be a step or a pair (start, end), got noise_range={self.noise_range!r}"
+                )
+            start = check_int("noise_range[0]", self.noise_range[0], minimum=0)
+            end = check_int("noise_range[1]", self.noise_range[1], minimum=start + 1)
+            object.__setattr__(self, "noise_range", (start, end))
+        else:
+            object.__setattr__(self, "noise_range", check_int("noise_range", self.noise_range, minimum=0))
+        object.__setattr__(self, "noise_pct", check_positive("noise_pct", self.noise_pct))
+        object.__setattr__(self, "noise_std", check_positive("noise_std", self.noise_std))
+        check_in("noise_type", self.noise_type, NOISE_TYPES)
+        object.__setattr__(self, "noise_seed", check_int("noise_seed", self.noise_seed, minimum=0))
+
+    @property
+    def horizon(self) -> int | None:
+        """The schedule's horizon (the noise does not move its end)."""
+        return self.schedule.horizon
+
+    def noise(self, t: np.ndarray) -> np.ndarray:
+        """n_t at each step of t (0 outside noise_range): the relative change of the rate."""
+        steps = np.floor(np.asarray(t, dtype=np.float64))
+        if isinstance(self.noise_range, tuple):
+            inside = (steps >= self.noise_range[0]) & (steps < self.noise_range[1])
+        else:
+            inside = steps >= self.noise_range
+        out = np.zeros_like(steps)
+        unique, index = np.unique(steps[inside], return_inverse=True)
+        draws = [timm_noise(self.noise_seed + int(u), self.noise_type, self.noise_pct, self.noise_std) for u in unique]
+        out[inside] = np.asarray(draws, dtype=np.float64)[index]
+        return out
+
+    def _value(self, t: np.ndarray) -> np.ndarray:
+        rate = self.schedule(t)
+        return rate + rate * self.noise(t)  # timm's v + v * noise, rounding as timm does
+
+
 # ---------------------------------------------------------------------------
 # Factories: the public names (each is its class, plus other libraries' names for its parameters)
 # ---------------------------------------------------------------------------
@@ -362,3 +525,5 @@ warmup_stable_decay = factory(
     decay_type="decay",
 )
 noam = factory(Noam, "noam", num_warmup_steps="warmup_steps")
+k_decay = factory(KDecay, "k_decay", k_decay="k")
+noisy = factory(Noisy, "noisy", noise_range_t="noise_range")

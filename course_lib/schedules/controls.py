@@ -95,6 +95,9 @@ CONTROLS: dict[str, ParamSpec] = {
         _steps("step_size_up", 10),
         _steps("warmup_steps", 10),
         ParamSpec(
+            "transition_begin", "int", NO_DEFAULT, 0, None, 1, help="steps held at lr before the decay starts (optax)"
+        ),
+        ParamSpec(
             "step_size_down", "optional_int", 0, 0, None, 1, help="steps down; 0 means None (same as step_size_up)"
         ),
         _fraction("gamma"),

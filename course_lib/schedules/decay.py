@@ -132,32 +132,47 @@ class MultiStepDecay(Schedule):
 
 @dataclass(frozen=True)
 class ExponentialDecay(Schedule):
-    """lr(t) = lr * gamma ** (t / decay_steps); the exponent is floored if staircase
+    """lr(t) = max(lr * gamma ** (max(t - B, 0) / decay_steps), end_lr); the exponent floored if staircase
 
+    B = transition_begin (optax's name): the steps held at lr before the decay starts.
+
+    Units: lr and end_lr are rates; t, B = transition_begin and decay_steps are optimizer
+    steps (t = 0 is the first update, as optax's ``count`` read before its increment).
     With decay_steps=1 this is torch ``ExponentialLR(gamma)``; in general Keras
-    ``ExponentialDecay(lr, decay_steps, decay_rate=gamma, staircase)``. Its
-    half-life is decay_steps * ln(2) / ln(1/gamma) steps.
+    ``ExponentialDecay(lr, decay_steps, decay_rate=gamma, staircase)`` and optax
+    ``exponential_decay(init_value=lr, transition_steps=decay_steps, decay_rate=gamma,
+    transition_begin=B, staircase, end_value=end_lr)``: it holds lr for t <= B, then decays,
+    and never goes below the floor end_lr (optax's end_value; 0, the default, is no floor).
+    Its half-life is decay_steps * ln(2) / ln(1/gamma) steps, and it reaches the floor after
+    B + decay_steps * ln(lr / end_lr) / ln(1/gamma) steps.
     """
 
     lr: float
     gamma: float
     decay_steps: float = 1
     staircase: bool = False
+    transition_begin: int = 0
+    end_lr: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lr", check_lr("lr", self.lr))
         object.__setattr__(self, "gamma", check_decay_gamma("gamma", self.gamma))
         object.__setattr__(self, "decay_steps", int_if_whole(check_positive("decay_steps", self.decay_steps)))
         check_bool("staircase", self.staircase)
+        object.__setattr__(self, "transition_begin", check_int("transition_begin", self.transition_begin, minimum=0))
+        object.__setattr__(self, "end_lr", check_min_lr("end_lr", self.end_lr, self.lr))
 
     @property
     def horizon(self) -> None:
-        """None: it decays without an end."""
+        """None: it decays without an end (or holds its floor end_lr, fine in any longer run)."""
         return None
 
     def _value(self, t: np.ndarray) -> np.ndarray:
-        p = np.floor(t / self.decay_steps) if self.staircase else t / self.decay_steps
-        return self.lr * self.gamma**p
+        p = np.maximum(t - self.transition_begin, 0.0) / self.decay_steps
+        if self.staircase:
+            p = np.floor(p)
+        rate = self.lr * self.gamma**p
+        return np.maximum(rate, self.end_lr) if self.end_lr > 0 else rate
 
 
 @dataclass(frozen=True)
@@ -309,8 +324,11 @@ class OneMinusSqrtDecay(Schedule):
     """lr(t) = end_lr + (lr - end_lr) * (1 - sqrt(min(t, T) / T)),  T = total_steps
 
     The "1-sqrt" cooldown (Hägele et al. 2024) that ends a WSD run: it drops fast at
-    first, then flattens into end_lr. Hugging Face ``get_wsd_schedule(decay_type="1-sqrt")``'s
-    decay phase and timm's WSD default. Holds end_lr after T steps.
+    first, then flattens into end_lr. The decay phase of Hugging Face
+    ``get_wsd_schedule(decay_type="1-sqrt")`` (its default decay_type is "cosine"); the
+    default cool-down of pytorch_optimizer's ``get_wsd_schedule`` (cooldown_type="1-sqrt",
+    which ignores min_lr_ratio until the cool-down ends) and of timm's ``WSDLRScheduler``
+    (decay_fn="1-sqrt"; timm 1.0.31 ships it). Holds end_lr after T steps.
     """
 
     lr: float
@@ -373,7 +391,14 @@ constant = factory(Constant, "constant")
 step_decay = factory(StepDecay, "step_decay", initial_learning_rate="lr", init_value="lr")
 multistep_decay = factory(MultiStepDecay, "multistep_decay", initial_learning_rate="lr", init_value="lr")
 exponential_decay = factory(
-    ExponentialDecay, "exponential_decay", initial_learning_rate="lr", init_value="lr", decay_rate="gamma"
+    ExponentialDecay,
+    "exponential_decay",
+    initial_learning_rate="lr",
+    init_value="lr",
+    decay_rate="gamma",
+    transition_steps="decay_steps",
+    end_value="end_lr",
+    min_lr="end_lr",
 )
 inverse_time_decay = factory(InverseTimeDecay, "inverse_time_decay", initial_learning_rate="lr")
 inverse_sqrt_decay = factory(InverseSqrtDecay, "inverse_sqrt_decay")

@@ -129,7 +129,7 @@ def wsd_schedule(lr: float, total_steps: int, min_warmup_steps: int = 0) -> Sche
     total_steps = check_int("total_steps", total_steps, minimum=1)
     fifth = max(total_steps // 5, 1)
     warm = max(total_steps // 10, min_warmup_steps)
-    return warmup_stable_decay(lr, total_steps, warm if warm + fifth <= total_steps else 0, fifth)
+    return warmup_stable_decay(lr, total_steps, warm if warm + fifth <= total_steps else 0, fifth, decay="linear")
 
 
 #: The seven schedules notebook 06 compares: name -> make(lr, total_steps) -> Schedule.

@@ -33,7 +33,7 @@ from typing import Any, Callable, Mapping
 
 from course_lib.schedules import recipes as R
 from course_lib.schedules.base import Schedule
-from course_lib.schedules.compose import noam, warmup, warmup_stable_decay
+from course_lib.schedules.compose import k_decay, noam, noisy, warmup, warmup_stable_decay
 from course_lib.schedules.controls import CONTROLS, ParamSpec, control_value, fallback_spec, resolve
 from course_lib.schedules.cycles import cosine_restarts, cyclic, one_cycle
 from course_lib.schedules.decay import (
@@ -161,6 +161,9 @@ _ROWS = [
         lambda n: {
             "exponential_decay": exponential_decay(0.1, 0.997),
             "exponential (staircase)": exponential_decay(0.1, 0.7, decay_steps=100, staircase=True),
+            "exponential (delay, floor)": exponential_decay(
+                0.1, 0.9, decay_steps=20, transition_begin=200, end_lr=0.02
+            ),
         },
         controls={"gamma": dataclasses.replace(CONTROLS["gamma"], default=0.5)},
         fit=R.exponential_schedule,
@@ -251,6 +254,20 @@ _ROWS = [
         controls={"warmup_steps": _steps("warmup_steps", 10, low=0), "decay_steps": _steps("decay_steps", 5)},
         fit=R.wsd_schedule,
         note="WSD: warm-up n/10, decay last n/5",
+    ),
+    Entry(
+        "k_decay",
+        k_decay,
+        dict(schedule=cosine_decay(0.1, 50), k=2.0),
+        lambda n: {"k_decay (timm, k=2)": k_decay(cosine_decay(0.1, n), 2.0)},
+        catalog=False,
+    ),
+    Entry(
+        "noisy",
+        noisy,
+        dict(schedule=cosine_decay(0.1, 50), noise_range=(10, 40)),
+        lambda n: {"noisy (timm noise)": noisy(cosine_decay(0.1, n), (n // 10, 9 * n // 10), noise_pct=0.2)},
+        catalog=False,
     ),
 ]
 

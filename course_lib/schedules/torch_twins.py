@@ -62,6 +62,7 @@ def _require(ok: bool, schedule: Schedule, why: str) -> None:
 
 def _exponential(opt: Any, s: ExponentialDecay) -> L.LRScheduler:
     _require(s.decay_steps == 1 and not s.staircase, s, "torch ExponentialLR decays every step")
+    _require(s.transition_begin == 0 and s.end_lr == 0, s, "torch ExponentialLR has no delay and no floor")
     return L.ExponentialLR(with_lr(opt, s.lr), s.gamma)
 
 

@@ -33,7 +33,7 @@ from course_lib.studies.seed_batch import descent_paths, minibatch_rows
 from course_lib.training.averaging import ema, schedule_free_path, swa, tail_average
 from course_lib.validation import check_int, check_positive
 
-__all__ = ["ARMS", "SGD_ARMS", "arm_schedules", "schedule_free_paths", "averaging_finals", "tuned_finals"]
+__all__ = ["ARMS", "AVERAGING_ARMS", "SGD_ARMS", "arm_schedules", "schedule_free_paths", "averaging_finals", "tuned_finals"]
 
 #: Every arm of the comparison, in the order figures and tables show them.
 ARMS = (
@@ -45,6 +45,8 @@ ARMS = (
     "WSD",
     "schedule-free",
 )
+#: The same tuple under the name the studies room exports.
+AVERAGING_ARMS = ARMS
 #: The arms that anneal the rate (scored at their last iterate).
 SGD_ARMS = ("constant", "cosine", "WSD")
 

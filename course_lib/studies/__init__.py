@@ -58,6 +58,7 @@ _EXPORTS = {
     'paired_drop': 'language_model',
     'AVERAGING_ARMS': 'averaging',
     'averaging_finals': 'averaging',
+    'averaged_history': 'averaging',
     'tuned_finals': 'averaging',
     'schedule_free_paths': 'averaging',
     'descent_paths': 'seed_batch',

@@ -24,6 +24,7 @@ schedule-free ones those of ``training.run_schedule_free(problem, lr, n_steps, b
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Sequence
 
 import numpy as np
@@ -31,9 +32,19 @@ import numpy as np
 from course_lib import schedules as S
 from course_lib.studies.seed_batch import descent_paths, minibatch_rows
 from course_lib.training.averaging import ema, schedule_free_path, swa, tail_average
+from course_lib.training.history import History
 from course_lib.validation import check_int, check_positive
 
-__all__ = ["ARMS", "AVERAGING_ARMS", "SGD_ARMS", "arm_schedules", "schedule_free_paths", "averaging_finals", "tuned_finals"]
+__all__ = [
+    "ARMS",
+    "AVERAGING_ARMS",
+    "SGD_ARMS",
+    "averaged_history",
+    "arm_schedules",
+    "schedule_free_paths",
+    "averaging_finals",
+    "tuned_finals",
+]
 
 #: Every arm of the comparison, in the order figures and tables show them.
 ARMS = (
@@ -49,6 +60,20 @@ ARMS = (
 AVERAGING_ARMS = ARMS
 #: The arms that anneal the rate (scored at their last iterate).
 SGD_ARMS = ("constant", "cosine", "WSD")
+
+
+def averaged_history(history: History, problem: Any, params: Any, label: str) -> History:
+    """A copy of ``history`` whose params are an averaged path and whose loss is its excess f(w_bar_t) - f*.
+
+    ``params``: the averaged path (``training.tail_average(history.params, ...)`` and the like), the shape of
+    ``history.params``; ``loss[t]`` is the excess loss at ``params[t]``, t < n (loss units), ready for
+    ``plotting.plot_runs(..., log=True)``.
+    """
+    params = np.asarray(params, dtype=np.float64)
+    if history.params is None or params.shape != np.shape(history.params):
+        raise ValueError(f"params must have the shape of history.params, got {params.shape}")
+    excess = np.asarray(problem.loss(params[:-1]), dtype=np.float64) - problem.min_loss
+    return dataclasses.replace(history, params=params, loss=excess, label=label)
 
 
 def arm_schedules(lr: float, n_steps: int) -> dict[str, Any]:
@@ -145,8 +170,9 @@ def tuned_finals(
         (best rate per arm, final excess loss per arm at that rate (per seed), the whole table of shape
         (len(lrs), len(ARMS), len(seeds))).
     """
-    table = np.stack([np.stack([v for v in averaging_finals(problem, lr, n_steps, seeds, **options).values()])
-                      for lr in lrs])
+    table = np.stack(
+        [np.stack([v for v in averaging_finals(problem, lr, n_steps, seeds, **options).values()]) for lr in lrs]
+    )
     best = np.argmin(table.mean(axis=-1), axis=0)  # one rate index per arm
     rates = {arm: float(lrs[best[j]]) for j, arm in enumerate(ARMS)}
     finals = {arm: table[best[j], j] for j, arm in enumerate(ARMS)}

@@ -256,8 +256,8 @@ def run_schedule_free(
         loss=np.asarray(problem.loss(xs[:-1]), dtype=np.float64),
         params=xs,
         label=label or f"schedule-free SGD (beta={beta})",
-        config=dict(optimizer="schedule-free SGD", beta=beta, warmup_steps=warmup_steps, batch_size=batch_size,
-                    seed=seed),
+        config=dict(
+            optimizer="schedule-free SGD", beta=beta, warmup_steps=warmup_steps, batch_size=batch_size, seed=seed
+        ),
         schedule=schedule_config(lr),
     )
-

@@ -51,8 +51,16 @@ class ScheduleFreeSGD(torch.optim.Optimizer):
         if weight_decay < 0:
             raise ValueError(f"weight_decay must be >= 0, got weight_decay={weight_decay!r}")
         defaults = dict(
-            lr=lr, beta=beta, weight_decay=weight_decay, warmup_steps=int(warmup_steps), r=r,
-            weight_lr_power=weight_lr_power, k=0, lr_max=0.0, weight_sum=0.0, train_mode=True,
+            lr=lr,
+            beta=beta,
+            weight_decay=weight_decay,
+            warmup_steps=int(warmup_steps),
+            r=r,
+            weight_lr_power=weight_lr_power,
+            k=0,
+            lr_max=0.0,
+            weight_sum=0.0,
+            train_mode=True,
         )
         super().__init__(params, defaults)
 

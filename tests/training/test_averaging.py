@@ -64,8 +64,13 @@ def test_averagers_keep_the_shape_of_batched_paths():
 
 @pytest.mark.parametrize(
     "call",
-    [lambda: ema(_path(), 1.0), lambda: ema(_path(), -0.1), lambda: tail_average(_path(), 30),
-     lambda: swa(_path(), 0, 0), lambda: training.ema_memory(1.0)],
+    [
+        lambda: ema(_path(), 1.0),
+        lambda: ema(_path(), -0.1),
+        lambda: tail_average(_path(), 30),
+        lambda: swa(_path(), 0, 0),
+        lambda: training.ema_memory(1.0),
+    ],
 )
 def test_bad_arguments_raise(call):
     with pytest.raises(ValueError):
@@ -75,8 +80,13 @@ def test_bad_arguments_raise(call):
 def test_schedule_free_matches_the_schedulefree_reference_optimizer():
     H, a = np.array(REFERENCE["H"]), np.array(REFERENCE["a"])
     x, y, _ = schedule_free_path(
-        lambda w, t: (w - a) @ H, REFERENCE["p0"], REFERENCE["lr"], 8, beta=REFERENCE["momentum"],
-        warmup_steps=REFERENCE["warmup_steps"], weight_decay=REFERENCE["weight_decay"],
+        lambda w, t: (w - a) @ H,
+        REFERENCE["p0"],
+        REFERENCE["lr"],
+        8,
+        beta=REFERENCE["momentum"],
+        warmup_steps=REFERENCE["warmup_steps"],
+        weight_decay=REFERENCE["weight_decay"],
     )
     assert np.allclose(x[1:], REFERENCE["x"], rtol=0, atol=1e-12)
     assert np.allclose(y[1:], REFERENCE["y"], rtol=0, atol=1e-12)
@@ -107,3 +117,30 @@ def test_averaging_removes_the_constant_rate_floor_without_annealing():
     assert 0.4 < floor / (0.25 * 0.1) < 2.5  # the last iterate sits near the predicted floor
     assert finals["constant + tail average"].mean() < floor / 5
     assert finals["cosine"].mean() < floor / 5
+
+
+def test_averaged_history_scores_the_averaged_path():
+    nls = problems.noisy_least_squares()
+    h = training.run_gd(nls, 0.1, 200, batch_size=1, seed=0)
+    avg = training.tail_average(h.params, 100)
+    a = studies.averaged_history(h, nls, avg, "tail")
+    assert a.label == "tail" and np.array_equal(a.params, avg)
+    assert np.allclose(a.loss, nls.loss(avg[:-1]) - nls.min_loss)
+    with pytest.raises(ValueError):
+        studies.averaged_history(h, nls, avg[:-1], "short")
+
+
+def test_plot_finals_labels_its_axes_and_draws_a_mean_per_method():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from course_lib import plotting
+
+    ax = plotting.plot_finals({"a": [1e-3, 2e-3], "b + c": [3e-3, 5e-3]})
+    assert "final excess loss" in ax.get_ylabel() and "log" in ax.get_ylabel()
+    assert ax.get_xlabel().startswith("method")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b +\nc"]
+    means = [line.get_ydata()[0] for line in ax.lines if line.get_color() == "black"]
+    assert np.allclose(means, [1.5e-3, 4e-3])
+    with pytest.raises(TypeError):
+        plotting.plot_finals([1, 2])

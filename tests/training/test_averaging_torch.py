@@ -22,7 +22,10 @@ def _quadratic_run(opt_kind="reference"):
     a = torch.tensor(REFERENCE["a"], dtype=torch.float64)
     p = torch.nn.Parameter(torch.tensor(REFERENCE["p0"], dtype=torch.float64))
     opt = training.ScheduleFreeSGD(
-        [p], lr=REFERENCE["lr"], beta=REFERENCE["momentum"], warmup_steps=REFERENCE["warmup_steps"],
+        [p],
+        lr=REFERENCE["lr"],
+        beta=REFERENCE["momentum"],
+        warmup_steps=REFERENCE["warmup_steps"],
         weight_decay=REFERENCE["weight_decay"],
     )
     xs, ys = [], []

@@ -6,9 +6,9 @@ rules), ``gd`` (the one descent loop that drives them; ``problem_checks`` tries 
 problem before it), ``factories`` (optimizer and loss by
 name), ``torch_loop`` (TrainConfig and the torch loop on one screen), ``seeds`` (repeats,
 mean ± band), ``plateau``, ``models``, ``transformer`` (a small causal Transformer language
-model, post-LN or pre-LN), ``checkpoint``, ``snapshots``, ``averaging`` (tail average, EMA and SWA of the iterates; schedule-free SGD) and its torch twins
-``averaging_torch``, ``suggest`` and ``lr_finder`` (the
-range test), ``distributed`` (data-parallel training) and ``launch`` (its worker processes).
+model, post-LN or pre-LN), ``checkpoint``, ``snapshots``, ``averaging`` (tail average, EMA and
+SWA of the iterates; schedule-free SGD) and its torch twins ``averaging_torch``, ``suggest`` and
+``lr_finder`` (the range test), ``distributed`` (data-parallel training) and ``launch`` (its worker processes).
 Result tables and progress bars are ``course_lib.display``'s.
 Importing this room does not import torch; reading a torch-backed name does.
 

@@ -31,7 +31,8 @@ The rooms, from the bottom up (a room imports only rooms above it in this list):
     Running a schedule: the run plan (epochs, batch size, steps per epoch, T), one NumPy descent
     loop with SGD/momentum/AdaGrad/RMSProp/Adam update rules, the torch loop on one screen with its
     frozen config, seeds (mean and band), plateau policy, models (an MLP, a small Transformer
-    language model), checkpoints, snapshot ensembles,
+    language model), checkpoints, snapshot ensembles, averaging the iterates (Polyak, EMA, SWA)
+    and schedule-free SGD,
     the range test and large batches on ``torch.distributed``. Every run returns a ``History``.
     Importing it does not import torch; reading a torch-backed name does.
 
@@ -41,7 +42,8 @@ The rooms, from the bottom up (a room imports only rooms above it in this list):
 
 ``studies``
     The measurements and experiments the lessons assert on: excess loss, partial sums, sharpness,
-    budget-matched comparisons tuned over seeds, the plateau and large-batch studies, a small
+    budget-matched comparisons tuned over seeds (averaging against annealing among them), the plateau
+    and large-batch studies, a small
     Transformer language model under a schedule over seeds.
 
 ``plotting``

@@ -42,6 +42,7 @@ The room, by concept:
 * ``pitfalls``: the rate of the first update with the two step() calls swapped, Keras' boundary convention.
 * ``choosing``: where a cut cosine stands, which schedule fits a scenario; experiment: tune a cosine's peak on a grid.
 * ``large_batch``: the linear scaling rule, and the rate for DDP; experiment: SGD's noise floor vs B.
+* ``averaging``: experiment: how far the tail average of a constant-rate run lies below its last iterate.
 
 An *experiment* check judges a number the learner measured: it passes the spread the
 experiment's seeds allow, and explains each typical wrong result (what it means, what to try).
@@ -94,6 +95,7 @@ from course_lib.exercises.adaptive import (
     check_adam_schedule,
     check_plateau_lrs,
 )
+from course_lib.exercises.averaging import check_tail_average_gain
 from course_lib.exercises.choosing import (
     PEAK_GRID,
     SCHEDULE_CHOICES,
@@ -197,6 +199,7 @@ __all__ = [
     "ADAM_SCHEDULE_OPTIONS",
     "check_adam_floor_batch",
     "check_schedule_choice",
+    "check_tail_average_gain",
     "SCHEDULE_CHOICES",
     "SCHEDULE_SCENARIOS",
     "check_tuned_peak",

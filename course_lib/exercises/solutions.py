@@ -281,6 +281,17 @@ def adam_floor_batch(batch_size: int = 1, lr: float = 0.01) -> float:
     return _floor_ratio(training.run_adaptive, batch_size, lr)
 
 
+def tail_average_gain(lr: float = 0.05, seeds: Any = range(5), n_steps: int = 4000) -> float:
+    """Final excess loss of the last iterate / of the mean of the second half of the iterates (constant rate)."""
+    from course_lib import problems, training
+
+    nls = problems.noisy_least_squares()
+    runs = [training.run_gd(nls, lr, n_steps, batch_size=1, seed=s) for s in seeds]
+    last = np.mean([nls.loss(h.params[-1]) - nls.min_loss for h in runs])
+    tail = np.mean([nls.loss(training.tail_average(h.params, n_steps // 2)[-1]) - nls.min_loss for h in runs])
+    return float(last / tail)
+
+
 def tuned_peak(peaks: Any = (0.01, 0.03, 0.1, 0.3, 1.0), seeds: Any = range(5), n_steps: int = 1000) -> float:
     """The peak of a cosine decay with the lowest mean late excess loss (a diverged run is inf)."""
     from course_lib import problems, schedules, studies, training
@@ -403,6 +414,7 @@ SOLUTION_OF: dict[str, str] = {
     "noise_floor_batch": "noise_floor_batch",
     "adam_floor_batch": "adam_floor_batch",
     "tuned_peak": "tuned_peak",
+    "tail_average_gain": "tail_average_gain",
     "shortest_warmup": "shortest_warmup",
     "sgdr_escape_peak": "sgdr_escape_peak",
     "loop_rates": "loop_rates",
@@ -414,6 +426,7 @@ MEASURED: dict[str, str] = {
     "noise_floor_batch": "about 0.45 (SGD's floor halves with the batch)",
     "adam_floor_batch": "about 0.67 (near 1/sqrt(2): Adam's floor falls more slowly)",
     "tuned_peak": "0.03",
+    "tail_average_gain": "about 18 (the tail average lies far below the constant rate's floor)",
     "shortest_warmup": "20 updates",
     "sgdr_escape_peak": "0.3",
 }

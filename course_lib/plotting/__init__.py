@@ -36,6 +36,7 @@ from course_lib.plotting.diagnostics import (
 )
 from course_lib.plotting.records import as_histories, diverged_text, run_label
 from course_lib.plotting.runs import (
+    plot_finals,
     plot_history,
     plot_loss_levels,
     plot_runs,
@@ -94,6 +95,7 @@ __all__ = [
     "plot_history",
     "plot_runs",
     "plot_loss_levels",
+    "plot_finals",
     "plot_range_test",
     "results_table",
     "plot_contraction",

@@ -40,6 +40,7 @@ __all__ = [
     'plot_history',
     'plot_runs',
     'plot_loss_levels',
+    'plot_finals',
     'plot_val_history',
     'plot_step_sizes',
     'plot_runs_by_epoch',
@@ -252,6 +253,53 @@ def plot_loss_levels(levels: Mapping[str, float], *, ax: Axes | None = None) -> 
                 fontsize=9,
                 color="0.3",
             )
+    return ax
+
+
+def plot_finals(
+    finals: Mapping[str, Sequence[float]],
+    *,
+    ax: Axes | None = None,
+    log: bool = True,
+    ylabel: str = "final excess loss f(w_T) − f*",
+    xlabel: str = "method (each at its own tuned rate)",
+    title: str = "",
+) -> Axes:
+    """One number per seed for each method: a dot per seed and a bar at the mean (a paired comparison's raw data).
+
+    Args:
+        finals: method -> one value per seed (e.g. ``studies.averaging_finals``' result).
+        ax: the Axes to draw into; None makes a new figure.
+        log: log-scale y axis (values must then be positive).
+        ylabel, xlabel, title: the axis labels (units in the label) and the title.
+
+    Returns:
+        The Axes; each method has its own colour and marker, and the mean is a black bar.
+    """
+    if not isinstance(finals, Mapping):
+        raise TypeError(f"finals must be a dict method -> values per seed, got finals={finals!r}")
+    check_nonempty("finals", finals)
+    values = {str(k): np.asarray(v, dtype=np.float64).ravel() for k, v in finals.items()}
+    with course_style():
+        ax = new_axes(ax, figsize=(8, 3.8))
+        for i, (name, v) in enumerate(values.items()):
+            jitter = np.linspace(-0.18, 0.18, len(v)) if len(v) > 1 else np.zeros(1)
+            ax.plot(
+                i + jitter,
+                positive_for_log(v) if log else v,
+                linestyle="none",
+                marker=MARKERS[i % len(MARKERS)],
+                color=series_color(i),
+                alpha=0.75,
+                markersize=5,
+            )
+            ax.plot([i - 0.28, i + 0.28], [np.mean(v)] * 2, color="black", linestyle="-", linewidth=2.2)
+        ax.set_xticks(range(len(values)), [name.replace(" + ", " +\n") for name in values], fontsize=9)
+        if log:
+            log_scale(ax)
+        if title:
+            ax.set_title(title, fontsize=12)
+        finish_axes(ax, xlabel, ylabel + (" (log scale)" if log and "log" not in ylabel else ""), legend=False)
     return ax
 
 

@@ -3,7 +3,8 @@
 ``measures`` (one number from a History: excess loss, steps to a tolerance, partial sums,
 progress per axis, the early spike), ``comparison`` (Budget, tune_lr, compare_schedules),
 ``warmup`` (sharpness, Adam's first steps), ``language_model`` (a small Transformer LM on generated
-text under a schedule, over seeds), and the studies behind the explorers: ``gradient_descent``
+text under a schedule, over seeds), ``averaging`` (averaging the iterates against cosine and WSD at an
+equal budget), and the studies behind the explorers: ``gradient_descent``
 (a schedule on a 2-D problem), ``plateau``, ``results``, ``large_batch``;
 ``replication`` (a claim a lesson draws from random runs, as one re-runnable function of seeds) and
 ``claims`` (the registered claims, one module per topic: ``studies.claim(name).run(seeds)``).
@@ -55,6 +56,12 @@ _EXPORTS = {
     'run_lm_schedules': 'language_model',
     'first_step_below': 'language_model',
     'paired_drop': 'language_model',
+    'AVERAGING_ARMS': 'averaging',
+    'averaging_finals': 'averaging',
+    'averaged_history': 'averaging',
+    'tuned_finals': 'averaging',
+    'schedule_free_paths': 'averaging',
+    'descent_paths': 'seed_batch',
     'Claim': 'replication',
     'Runs': 'replication',
     'Estimate': 'replication',

@@ -6,8 +6,9 @@ rules), ``gd`` (the one descent loop that drives them; ``problem_checks`` tries 
 problem before it), ``factories`` (optimizer and loss by
 name), ``torch_loop`` (TrainConfig and the torch loop on one screen), ``seeds`` (repeats,
 mean ± band), ``plateau``, ``models``, ``transformer`` (a small causal Transformer language
-model, post-LN or pre-LN), ``checkpoint``, ``snapshots``, ``suggest`` and ``lr_finder`` (the
-range test), ``distributed`` (data-parallel training) and ``launch`` (its worker processes).
+model, post-LN or pre-LN), ``checkpoint``, ``snapshots``, ``averaging`` (tail average, EMA and
+SWA of the iterates; schedule-free SGD) and its torch twins ``averaging_torch``, ``suggest`` and
+``lr_finder`` (the range test), ``distributed`` (data-parallel training) and ``launch`` (its worker processes).
 Result tables and progress bars are ``course_lib.display``'s.
 Importing this room does not import torch; reading a torch-backed name does.
 
@@ -109,6 +110,14 @@ _EXPORTS = {
     'predict_proba': 'snapshots',
     'ensemble_proba': 'snapshots',
     'score_snapshots': 'snapshots',
+    'tail_average': 'averaging',
+    'ema': 'averaging',
+    'ema_memory': 'averaging',
+    'swa': 'averaging',
+    'schedule_free_path': 'averaging',
+    'run_schedule_free': 'averaging',
+    'ScheduleFreeSGD': 'averaging_torch',
+    'averaged_model': 'averaging_torch',
 }
 
 __all__ = sorted(_EXPORTS)

@@ -130,6 +130,7 @@ CASES: dict[str, Case] = {
     "noise_floor_batch": Case(0.45, {}, [1.0, 2.2, 0.24, -0.5, 0.0]),
     "adam_floor_batch": Case(0.67, {}, [0.5, 1.0, 1.5, -0.7]),
     "tuned_peak": Case(0.03, {}, [0.01, 0.3, 1.0, -0.1, 0.0]),
+    "tail_average_gain": Case(18.0, {}, [1.0, 0.05, -3.0, 0.0, 200.0]),
     "shortest_warmup": Case(20, {}, [0, 2, 5, 10, 15, 50, -20]),
     "sgdr_escape_peak": Case(0.3, {}, [0.1, 0.2, 0.25, 0.4, 0.5, -0.3]),
     "loop_rates": Case(

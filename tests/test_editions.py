@@ -40,6 +40,9 @@ def test_student_edition_is_the_notebook_blank_and_cleared(path):
     # what the class sees when it runs the student edition (stored from a fresh kernel)
     assert set(editions.verdicts(nb).values()) <= {editions.NOT_YET}, f"{path.name}: {editions.verdicts(nb)}"
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    # nor a traceback printed on stderr (the browser run checks only the cells its explorers need)
+    stderr = [o.text for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
+    assert not [t for t in stderr if "Traceback" in t], f"{path.name}: a traceback on stderr"
 
 
 def test_every_check_the_notebooks_use_has_a_reference_solution():

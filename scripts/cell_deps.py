@@ -99,19 +99,16 @@ def cell_names(source: str) -> tuple[set[str], set[str], set[str]] | None:
     return bound, read, imported
 
 
-def _shows_something(cell: Any) -> bool:
-    """The stored cell displays a picture, a widget or HTML (more than plain text)."""
-    return any(
-        o.output_type in ("display_data", "execute_result") and set(o.get("data", {})) - {"text/plain"}
-        for o in cell.get("outputs", [])
-    )
+def _quiet(cell: Any) -> bool:
+    """The stored cell has no output (a seed, a style, a setting; a print or a plot shows something)."""
+    return not cell.get("outputs")
 
 
 def cells_needed(nb: Any, start: set[int], shown: Any = None) -> list[int]:
     """The code cells of ``nb`` to execute so that the cells ``start`` run as they do in the whole notebook.
 
     Kept: ``start``; every later cell that reads a name they bind, and so on forward; cells that bind
-    nothing and show nothing in ``shown`` (the stored notebook, default ``nb``: a seed, a style, cheap);
+    nothing and have no output in ``shown`` (the stored notebook, default ``nb``: a seed, a style, cheap);
     a cell that does not parse; and, backward, for every name a kept cell reads, the last cell before
     it that binds it (assigns, defines, imports or changes it in place). Cell indices, in order.
     """
@@ -126,7 +123,7 @@ def cells_needed(nb: Any, start: set[int], shown: Any = None) -> list[int]:
         if i in needed or names[i] is None or names[i][1] & tainted:
             needed.add(i)
             tainted |= bound[i] or set()
-        elif not bound[i] and not _shows_something(shown.cells[i]):
+        elif not bound[i] and _quiet(shown.cells[i]):
             needed.add(i)
     todo = sorted(needed)
     while todo:

@@ -216,7 +216,7 @@ def test_the_instructor_check_keeps_what_an_answer_reaches_and_what_it_reads():
         EXERCISE,  # 3
         "y = answer + 1",  # 4: reads the answer
         "print(y)",  # 5: reads what the answer reached
-        "np.random.seed(0)",  # 6: binds nothing, shows nothing: kept
+        "np.random.seed(0)",  # 6: binds nothing, no output: kept
     )
     nb.cells[2].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "AA==", "text/plain": "F"})]
     assert editions.instructor_cells(nb) == [0, 3, 4, 5, 6]

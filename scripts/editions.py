@@ -38,6 +38,7 @@ import nbformat
 from course_lib.exercises import CHECKS, solutions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cell_deps import cells_needed  # noqa: E402
 from execute_notebooks import execute  # noqa: E402
 
 #: check name (its key in CHECKS) -> name of its solution in course_lib.exercises.solutions (one home)
@@ -196,6 +197,37 @@ def instructor_source(nb: Any) -> Any:
         if experiment is not None and solution_code(ex.check):
             out.cells[experiment].source = out.cells[experiment].source.rstrip() + "\n" + solution_code(ex.check)
         out.cells[ex.index].source = solved_source(out.cells[ex.index].source, ex, with_code=experiment is None)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The instructor edition's check: only the cells that can answer differently from the notebook
+# ---------------------------------------------------------------------------------------------
+
+
+def instructor_cells(nb: Any) -> list[int]:
+    """The code cells of the instructor edition of ``nb`` that can answer differently from ``nb`` itself.
+
+    The instructor edition is ``nb`` with its exercise (and experiment) cells solved; nbval runs ``nb``
+    top to bottom. So its check needs: the solved cells; every cell that reads a name they bind (its
+    answer, its function), and so on forward; cells that bind nothing and show nothing (a seed, a
+    style: cheap, kept); a cell that does not parse; and, backward, for every name a kept cell reads,
+    the last cell before it that binds it (assigns, defines, imports or changes it in place). The
+    other cells (a plot, an explorer, a study no solution reads) run as in ``nb``, where nbval runs them.
+    Cell indices, in order.
+    """
+    found = exercises(nb)
+    changed = {ex.index for ex in found} | {
+        e for ex in found if (e := experiment_cell(nb, ex)) is not None and solution_code(ex.check)
+    }
+    return cells_needed(instructor_source(nb), changed, shown=nb)
+
+
+def instructor_check(nb: Any) -> Any:
+    """The instructor edition of ``nb`` cut to :func:`instructor_cells` (what the suite executes)."""
+    out = instructor_source(nb)
+    keep = set(instructor_cells(nb))
+    out.cells = [c for i, c in enumerate(out.cells) if i in keep]
     return out
 
 

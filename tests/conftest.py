@@ -119,6 +119,7 @@ LONGEST_FIRST = (
     "notebooks/03_warmup.ipynb",
     "notebooks/06_choosing_a_schedule.ipynb",
     "tests/test_site_build.py",
+    "tests/test_figures.py",
     "notebooks/05_plateau_and_adaptive.ipynb",
     "notebooks/08_large_batch.ipynb",
     "notebooks/02_decay.ipynb",

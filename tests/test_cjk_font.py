@@ -42,3 +42,11 @@ def test_site_and_decks_load_the_font():
     slides = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(slides)
     assert script.FAMILY in slides.DECK_STYLE and script.FONT.name in slides.DECK_STYLE
+
+
+def test_the_scan_finds_exactly_the_characters_of_the_ranges():
+    script = _script()
+    edges = [chr(c) for a, b in script.RANGES for c in (a - 1, a, b, b + 1)]
+    assert {c for c in edges if script.is_cjk(c)} == {chr(c) for a, b in script.RANGES for c in (a, b)}
+    text = "learning rate 学习率, warm-up 预热（" + "".join(edges) + "é∞"
+    assert {c for c in text if any(a <= ord(c) <= b for a, b in script.RANGES)} == set(script.CJK.findall(text))

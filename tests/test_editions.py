@@ -4,7 +4,7 @@ The student edition is the notebooks' own code with outputs cleared: the stored 
 executed top to bottom in a fresh kernel (tests/test_notebook_hygiene.py) and re-run by nbval in
 ``make test``, so their stored verdicts are what a class sees: every check "Not yet.", no error.
 The instructor edition is built and executed here: every check must answer "Correct!" (as far as
-it differs from the notebook nbval runs: ``instructor_to_execute``).
+it differs from the notebook nbval runs: ``editions.instructor_cells``).
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ def test_student_edition_is_the_notebook_blank_and_cleared(path):
     # what the class sees when it runs the student edition (stored from a fresh kernel)
     assert set(editions.verdicts(nb).values()) <= {editions.NOT_YET}, f"{path.name}: {editions.verdicts(nb)}"
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    # nor a traceback printed on stderr (the browser run checks only the cells its explorers need)
+    stderr = [o.text for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
+    assert not [t for t in stderr if "Traceback" in t], f"{path.name}: a traceback on stderr"
 
 
 def test_every_check_the_notebooks_use_has_a_reference_solution():
@@ -196,46 +199,52 @@ def test_an_exercise_without_its_placeholder_is_reported():
         editions.exercises(nb)
 
 
-def bound_names(source: str) -> set[str]:
-    """The names a cell assigns or defines at its top level (an exercise's answer or function)."""
-    names = set()
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        for target in node.targets if isinstance(node, ast.Assign) else []:
-            names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-    return names
+def _nb(*sources):
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in sources])
 
 
-def instructor_to_execute(nb):
-    """The instructor edition of ``nb`` as far as it differs from what nbval already runs.
-
-    The instructor edition is the notebook with its exercise cells solved; nbval executes the
-    notebook itself in ``make test``. After the last exercise the cells are the same and see the
-    same state, unless they use a name an exercise binds (its answer or function): then the whole
-    edition is kept. So the cells after the last exercise are cut when none of them uses such a
-    name: they are executed once, by nbval, not twice.
-    """
-    solved = editions.instructor_source(nb)
-    found = editions.exercises(nb)
-    last = max(ex.index for ex in found)
-    names = set().union(*(bound_names(nb.cells[ex.index].source) for ex in found))
-    later = "\n".join(c.source for c in nb.cells[last + 1 :] if c.cell_type == "code")
-    if not any(re.search(rf"\b{re.escape(name)}\b", later) for name in names):
-        solved.cells = solved.cells[: last + 1]
-    return solved
+EXERCISE = (
+    "answer = None  # your answer here\nexercises.check_total_steps(answer, n_examples=10, batch_size=5, epochs=1)"
+)
 
 
-def test_the_instructor_edition_is_cut_only_where_nothing_later_uses_an_answer():
-    cells = [
-        "x = 1",
-        "answer = None  # your answer here\nexercises.check_total_steps(answer, n_examples=10, batch_size=5, epochs=1)",
-        "y = x + 1",
+def test_the_instructor_check_keeps_what_an_answer_reaches_and_what_it_reads():
+    nb = _nb(
+        "from course_lib import exercises\nimport numpy as np",  # 0: read by the exercise (exercises)
+        "x = 1",  # 1: nothing kept reads it
+        "plot(x)",  # 2: shows a picture (below), reads no answer
+        EXERCISE,  # 3
+        "y = answer + 1",  # 4: reads the answer
+        "print(y)",  # 5: reads what the answer reached
+        "np.random.seed(0)",  # 6: binds nothing, no output: kept
+    )
+    nb.cells[2].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "AA==", "text/plain": "F"})]
+    assert editions.instructor_cells(nb) == [0, 3, 4, 5, 6]
+    assert [c.source for c in editions.instructor_check(nb).cells] == [
+        nb.cells[0].source,
+        editions.instructor_source(nb).cells[3].source,
+        *(nb.cells[i].source for i in (4, 5, 6)),
     ]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    assert len(instructor_to_execute(nb).cells) == 2
-    nb.cells.append(nbformat.v4.new_code_cell("print(answer)"))
-    assert len(instructor_to_execute(nb).cells) == 4
+
+
+def test_the_instructor_check_follows_names_back_through_changes_in_place_and_functions():
+    nb = _nb(
+        "from course_lib import exercises",
+        "runs = []",  # 1: bound, then changed in place by 2
+        "runs.append(3)",  # 2
+        "def total(n):\n    return n * len(runs)",  # 3: reads runs from outside
+        "z = 5",  # 4: only a local of the function below uses the name
+        "def other(z):\n    z = 2\n    return z",  # 5
+        "answer = None  # your answer here\n"
+        "exercises.check_total_steps(answer, n_examples=total(10), batch_size=5, epochs=1)",
+        "k = 0",  # 7
+        "k += answer",  # 8: reads k and the answer
+    )
+    assert editions.instructor_cells(nb) == [0, 1, 2, 3, 6, 7, 8]
+
+
+def test_a_cell_that_does_not_parse_is_kept():
+    assert editions.instructor_cells(_nb("from course_lib import exercises", "x = (", EXERCISE)) == [0, 1, 2]
 
 
 def test_build_writes_both_editions(tmp_path):
@@ -256,12 +265,12 @@ def test_build_writes_both_editions(tmp_path):
 WITH_EXERCISES = [p for p in NOTEBOOKS if editions.exercises(nbformat.read(p, as_version=4))]
 
 
-@pytest.mark.integration  # executes the instructor edition (up to its last exercise, see instructor_to_execute)
+@pytest.mark.integration  # executes the instructor edition's cells that can differ (editions.instructor_cells)
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.stem)
 def test_instructor_edition_executes_with_every_check_correct(path, tmp_path):
     start = time.perf_counter()
     target = tmp_path / path.name
-    nbformat.write(instructor_to_execute(nbformat.read(path, as_version=4)), target)
+    nbformat.write(editions.instructor_check(nbformat.read(path, as_version=4)), target)
     execute(target, cwd=path.parent)  # the way editions.build executes it
     nb = nbformat.read(target, as_version=4)
     errors = [o.get("ename") for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]

@@ -35,6 +35,9 @@ def drawn(tmp_path_factory):
     return script, out
 
 
+#: Drawing every figure (nets trained for the warm-up figure) is building the course, as the website
+#: and the editions are: ``course.py test`` runs it, ``course.py unit`` does not (issue 21: unit < 60 s).
+@pytest.mark.integration
 def test_make_figures_matches_the_committed_figures(drawn):
     import matplotlib
 
@@ -54,6 +57,7 @@ def test_make_figures_matches_the_committed_figures(drawn):
             )
 
 
+@pytest.mark.integration
 def test_make_figures_is_deterministic(drawn, tmp_path):
     """The same machine draws the same bytes twice (the figure with trained nets is the test):
     once in ``make figures`` (the ``drawn`` fixture), once more here."""

@@ -4,6 +4,12 @@ For each notebooks/*.ipynb (served from a temporary copy, never saved): open it 
 URL, clear the stored outputs, Run > Run All Cells from the menu, wait until the kernel
 is idle and no cell shows [*], then check, in the page and in the notebook model:
 
+(The copy holds the cells the explorers need, :func:`explorer_copy`: every cell that displays
+one, what it reads back to where that is bound, what reads its names, and the cheap cells that
+bind nothing. The other cells, studies and plots, are run whole by nbval in ``course.py test``, and
+their stored outputs, from a fresh kernel, are checked for errors and tracebacks by
+tests/test_editions.py::test_student_edition_is_the_notebook_blank_and_cleared.)
+
 - every non-empty code cell ran (execution counts 1, 2, 3... in a fresh kernel);
 - no error output, no traceback on stderr, no "Error displaying widget", no widget
   left at "Loading widget...";
@@ -34,7 +40,9 @@ import re
 import statistics
 import time
 
+import nbformat
 import pytest
+from cell_deps import cells_needed  # scripts/cell_deps.py (tests/conftest.py puts scripts/ on the path)
 from labserver import REPO
 
 pytestmark = pytest.mark.e2e
@@ -440,6 +448,23 @@ def new_page(browser):
     return page, console_errors
 
 
+def explorer_cells(nb) -> list[int]:
+    """The code cells of ``nb`` the browser run needs: its explorers and what they need (cell_deps)."""
+    shown = {i for i, c in enumerate(nb.cells) if c.cell_type == "code" and displayed_explorer(c.source)}
+    return cells_needed(nb, shown) if shown else []
+
+
+def explorer_copy(lab, name: str) -> str:
+    """Write the cells of notebooks/``name`` the explorers need (:func:`explorer_cells`, markdown kept)
+    next to the server's copy; its path relative to the server root."""
+    nb = nbformat.read(REPO / "notebooks" / name, as_version=4)
+    keep = set(explorer_cells(nb))
+    nb.cells = [c for i, c in enumerate(nb.cells) if c.cell_type != "code" or i in keep]
+    copy = f"notebooks/{name.removesuffix('.ipynb')}.explorers.ipynb"
+    nbformat.write(nb, lab.root / copy)
+    return copy
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_and_explorers_respond(name, browser, lab, screenshot_dir, e2e_report):
     t_start = time.monotonic()
@@ -447,7 +472,7 @@ def test_notebook_runs_and_explorers_respond(name, browser, lab, screenshot_dir,
     stem = name.removesuffix(".ipynb")
     ok = False
     try:
-        t_open, t_run, how = open_and_run(page, lab, f"notebooks/{name}")
+        t_open, t_run, how = open_and_run(page, lab, explorer_copy(lab, name))
         print(f"\n[{name}] opened in {t_open:.1f} s; ran all cells ({how}) in {t_run:.1f} s")
         row = {"notebook": name, "open_s": t_open, "run_s": t_run, "explorers": 0, "total_s": 0.0}
         e2e_report["notebooks"].append(row)

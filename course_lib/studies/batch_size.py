@@ -48,6 +48,7 @@ __all__ = [
     "noise_scale",
     "two_batch_noise_scale",
     "sampled_noise_scale",
+    "noise_scale_at_loss",
     "Phase",
     "run_phases",
     "steps_to_target",
@@ -137,8 +138,29 @@ def sampled_noise_scale(
     """
     n_draws = check_int("n_draws", n_draws, minimum=1)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
-    sq = {b: [float(np.sum(problem.stochastic_grad(w, rng, b) ** 2)) for _ in range(n_draws)] for b in (b_small, b_big)}
+    sq = {}
+    for b in (check_int("b_small", b_small, minimum=1), check_int("b_big", b_big, minimum=1)):
+        if hasattr(problem, "X") and hasattr(problem, "y"):  # least squares: the n_draws batches at once
+            rows = rng.integers(0, problem.n_samples, size=(n_draws, b))
+            Xb = problem.X[rows]
+            g = np.einsum("kbi,kb->ki", Xb, Xb @ np.asarray(w, dtype=np.float64) - problem.y[rows]) / b
+            sq[b] = np.einsum("ki,ki->k", g, g)
+        else:
+            sq[b] = [float(np.sum(problem.stochastic_grad(w, rng, b) ** 2)) for _ in range(n_draws)]
     return two_batch_noise_scale(sq[b_small], sq[b_big], b_small, b_big)
+
+
+def noise_scale_at_loss(problem: Any, excess: float, max_steps: int = 100_000) -> tuple[np.ndarray, NoiseScale]:
+    """(w, its exact noise scale) at the first point of full-batch GD (rate 1/L, from ``problem.w0``) whose
+    excess loss f(w) - f* is at most ``excess``: the noise scale "when the loss is down to" that level.
+    """
+    excess = check_positive("excess", excess)
+    w = np.asarray(problem.w0, dtype=np.float64)
+    for _ in range(check_int("max_steps", max_steps, minimum=1)):
+        if problem.loss(w) - problem.min_loss <= excess:
+            return w, noise_scale(problem.example_grads(w))
+        w = w - problem.grad(w) / problem.L
+    raise ValueError(f"full-batch GD did not reach excess loss {excess} in {max_steps} steps")
 
 
 # ---- SGD runs with a rate and a batch per phase, many seeds at once -------------------------------

@@ -4,7 +4,9 @@
 progress per axis, the early spike), ``comparison`` (Budget, tune_lr, compare_schedules),
 ``warmup`` (sharpness, Adam's first steps), ``language_model`` (a small Transformer LM on generated
 text under a schedule, over seeds), and the studies behind the explorers: ``gradient_descent``
-(a schedule on a 2-D problem), ``plateau``, ``results``, ``large_batch``;
+(a schedule on a 2-D problem), ``plateau``, ``results``, ``large_batch``; ``batch_size`` (beyond linear
+scaling: the gradient noise scale, steps to a target against the batch, the critical batch, a batch
+grown instead of a rate decayed);
 ``replication`` (a claim a lesson draws from random runs, as one re-runnable function of seeds) and
 ``claims`` (the registered claims, one module per topic: ``studies.claim(name).run(seeds)``).
 
@@ -55,6 +57,21 @@ _EXPORTS = {
     'run_lm_schedules': 'language_model',
     'first_step_below': 'language_model',
     'paired_drop': 'language_model',
+    'NoiseScale': 'batch_size',
+    'noise_scale': 'batch_size',
+    'two_batch_noise_scale': 'batch_size',
+    'sampled_noise_scale': 'batch_size',
+    'noise_scale_at_loss': 'batch_size',
+    'model_noise_scale': 'batch_size',
+    'Phase': 'batch_size',
+    'run_phases': 'batch_size',
+    'examples_seen': 'batch_size',
+    'steps_to_target': 'batch_size',
+    'BatchSweep': 'batch_size',
+    'batch_size_sweep': 'batch_size',
+    'Tradeoff': 'batch_size',
+    'fit_tradeoff': 'batch_size',
+    'decay_or_grow': 'batch_size',
     'Claim': 'replication',
     'Runs': 'replication',
     'Estimate': 'replication',

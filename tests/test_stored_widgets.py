@@ -165,6 +165,9 @@ def test_a_committed_notebook_shows_each_explorers_picture_under_the_line(path):
     execute_notebooks = _execute_notebooks()
     nb = nbformat.read(path, as_version=4)
     pictures = [(cell, i) for cell in nb.cells for i in execute_notebooks.explorer_pictures(cell)]
+    calls = [cell for cell in nb.cells if cell.cell_type == "code" and "explorers.explore_" in cell.source]
+    if not calls:
+        return  # a lesson without an explorer (23) stores no explorer picture
     assert pictures, f"{path.name}: no explorer found (explorer_pictures no longer recognises them?)"
     missing = [
         nb.cells.index(cell) for cell, i in pictures if i == 0 or not display.is_stored_line(cell.outputs[i - 1])

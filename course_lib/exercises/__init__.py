@@ -122,7 +122,12 @@ from course_lib.exercises.framework import (
 )
 from course_lib.exercises.generic import check_choice, check_schedule_function, check_value
 from course_lib.exercises.grading import reset_tries, worked_answer
-from course_lib.exercises.large_batch import check_critical_batch, check_ddp_lr, check_noise_floor_batch, check_scaled_lr
+from course_lib.exercises.large_batch import (
+    check_critical_batch,
+    check_ddp_lr,
+    check_noise_floor_batch,
+    check_scaled_lr,
+)
 from course_lib.exercises.pitfalls import check_keras_boundary, check_wrong_order_first_rate
 from course_lib.exercises.schedules import (
     SCHEDULER_ORDER_OPTIONS,

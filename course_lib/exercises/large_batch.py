@@ -217,8 +217,7 @@ def check_critical_batch(
         (
             -1e300,
             0.0,
-            "A batch size is a positive number of examples. Take fit.b_crit (E_min / S_min) of the fitted "
-            "trade-off.",
+            "A batch size is a positive number of examples. Take fit.b_crit (E_min / S_min) of the fitted trade-off.",
         ),
     ]
     return interval_verdict(

@@ -77,9 +77,17 @@ def plot_steps_to_target(
             if label in fits:
                 fit = fits[label]
                 grid = np.geomspace(B.min(), B.max(), 100)
-                ax.plot(grid, fit.steps(grid), linestyle="--", color=color, label=f"S_min + E_min/B, B_crit = {fit.b_crit:.0f}")
+                ax.plot(
+                    grid,
+                    fit.steps(grid),
+                    linestyle="--",
+                    color=color,
+                    label=f"S_min + E_min/B, B_crit = {fit.b_crit:.0f}",
+                )
                 ax.plot([fit.b_crit], [2 * fit.s_min], marker="*", markersize=14, color=color, linestyle="none")
-        ax.plot(B, sweeps[next(iter(sweeps))].steps[0] / B, color="0.5", linestyle=":", label="perfect scaling: S ∝ 1/B")
+        ax.plot(
+            B, sweeps[next(iter(sweeps))].steps[0] / B, color="0.5", linestyle=":", label="perfect scaling: S ∝ 1/B"
+        )
         log_scale(ax, "x")
         log_scale(ax, "y")
         finish_axes(ax, BATCH_LABEL, "steps to the target, rate tuned per B (log scale)")

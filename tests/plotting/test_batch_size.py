@@ -51,7 +51,9 @@ def test_tradeoff_points_lie_near_the_hyperbola(sweeps):
 
 def test_decay_or_grow_draws_both_runs_against_data_and_steps():
     pair = X.decay_or_grow(0.1, 4, 5, 2, 400)
-    runs = {name: (phases, np.linspace(1, 0.01, sum(p.steps for p in phases) + 1)[:, None]) for name, phases in pair.items()}
+    runs = {
+        name: (phases, np.linspace(1, 0.01, sum(p.steps for p in phases) + 1)[:, None]) for name, phases in pair.items()
+    }
     fig = plotting.plot_decay_or_grow(runs, floors=[0.05, 0.01])
     ax_data, ax_steps = fig.axes
     assert ax_data.get_xlabel() == "examples seen" and "step" in ax_steps.get_xlabel()

@@ -346,10 +346,14 @@ class Tradeoff:
         return self.e_min / self.s_min
 
     def steps(self, batch_size: Any) -> Any:
-        return self.s_min + self.e_min / np.asarray(batch_size, dtype=np.float64)
+        """S(B) in steps: a float for one batch size, an array for an array of them."""
+        out = self.s_min + self.e_min / np.asarray(batch_size, dtype=np.float64)
+        return float(out) if out.ndim == 0 else out
 
     def examples(self, batch_size: Any) -> Any:
-        return np.asarray(batch_size, dtype=np.float64) * self.steps(batch_size)
+        """E(B) = B S(B) in examples: a float for one batch size, an array for an array of them."""
+        out = np.asarray(batch_size, dtype=np.float64) * self.steps(batch_size)
+        return float(out) if out.ndim == 0 else out
 
     def misfit(self, sweep: BatchSweep) -> float:
         """Largest |S_measured / S_model - 1| over the sweep's batch sizes."""

@@ -43,7 +43,8 @@ The rooms, from the bottom up (a room imports only rooms above it in this list):
 ``studies``
     The measurements and experiments the lessons assert on: excess loss, partial sums, sharpness,
     budget-matched comparisons tuned over seeds (averaging against annealing among them), the plateau
-    and large-batch studies, a small
+    and large-batch studies, the gradient noise scale and the critical batch size (steps against the
+    batch), a small
     Transformer language model under a schedule over seeds.
 
 ``plotting``

@@ -165,7 +165,7 @@ def test_a_committed_notebook_shows_each_explorers_picture_under_the_line(path):
     execute_notebooks = _execute_notebooks()
     nb = nbformat.read(path, as_version=4)
     pictures = [(cell, i) for cell in nb.cells for i in execute_notebooks.explorer_pictures(cell)]
-    # a lesson without an explorer (21_averaging) has nothing to show; one that builds an explorer must have its picture
+    # a lesson without an explorer (averaging, batch size) has nothing to show; one that builds one shows it
     builds = any(c.cell_type == "code" and "explorers." in c.source for c in nb.cells)
     assert pictures or not builds, f"{path.name}: no explorer found (explorer_pictures no longer recognises them?)"
     missing = [

@@ -42,6 +42,8 @@ The room, by concept:
 * ``pitfalls``: the rate of the first update with the two step() calls swapped, Keras' boundary convention.
 * ``choosing``: where a cut cosine stands, which schedule fits a scenario; experiment: tune a cosine's peak on a grid.
 * ``large_batch``: the linear scaling rule, and the rate for DDP; experiment: SGD's noise floor vs B.
+* ``large_batch``: the linear scaling rule, and the rate for DDP; experiments: SGD's noise floor vs B,
+  the critical batch size at a target.
 * ``averaging``: experiment: how far the tail average of a constant-rate run lies below its last iterate.
 
 An *experiment* check judges a number the learner measured: it passes the spread the
@@ -123,7 +125,12 @@ from course_lib.exercises.framework import (
 )
 from course_lib.exercises.generic import check_choice, check_schedule_function, check_value
 from course_lib.exercises.grading import reset_tries, worked_answer
-from course_lib.exercises.large_batch import check_ddp_lr, check_noise_floor_batch, check_scaled_lr
+from course_lib.exercises.large_batch import (
+    check_critical_batch,
+    check_ddp_lr,
+    check_noise_floor_batch,
+    check_scaled_lr,
+)
 from course_lib.exercises.pitfalls import check_keras_boundary, check_wrong_order_first_rate
 from course_lib.exercises.schedules import (
     SCHEDULER_ORDER_OPTIONS,
@@ -207,4 +214,5 @@ __all__ = [
     "check_scaled_lr",
     "check_ddp_lr",
     "check_noise_floor_batch",
+    "check_critical_batch",
 ]

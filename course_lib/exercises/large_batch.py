@@ -7,6 +7,8 @@ True
 True
 >>> exercises.check_noise_floor_batch(0.46, quiet=True).passed
 True
+>>> exercises.check_critical_batch(50, quiet=True).passed
+True
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from course_lib.exercises.framework import (
 )
 from course_lib.validation import check_int, check_positive
 
-__all__ = ["check_scaled_lr", "check_ddp_lr", "check_noise_floor_batch"]
+__all__ = ["check_scaled_lr", "check_ddp_lr", "check_noise_floor_batch", "check_critical_batch"]
 
 
 @exercise_check
@@ -171,4 +173,62 @@ def check_noise_floor_batch(
         detail=f"Doubling the batch halves the noise floor at a fixed rate (lr = {format_number(lr)}): the floor "
         "goes like lr / B, so a batch k times larger allows a rate about k times larger for the "
         "same floor: the linear scaling rule of notebook 08.",
+    )
+
+
+@exercise_check
+def check_critical_batch(
+    answer: Any,
+    target: float = 0.03,
+    hint: str = "sweep = studies.batch_size_sweep(nls, 0.03, seeds=range(4)), then "
+    "fit = studies.fit_tradeoff(sweep): the critical batch is fit.b_crit = E_min / S_min.",
+) -> CheckResult:
+    """A measured critical batch B_crit = E_min / S_min (examples) on noisy least squares (notebook 23).
+
+    Steps to reach and stay below an excess loss of 0.03, the rate tuned per batch (1 to 1024), seeds
+    0-3, fitted by S = S_min + E_min / B: B_crit = 46 (other 4-seed sets: 40 to 66). Accepted: 30 to 80.
+    Between the critical batches at 0.1 (about 23) and at 0.01 (about 115), and below the noise scale
+    B_simple = 104 at this loss.
+    """
+    with check_setup():
+        target = check_positive("target", target)
+        if target != 0.03:
+            raise ValueError(f"check_critical_batch knows the measurement at target=0.03 only, got target={target}")
+    mistakes = [
+        (
+            0.0,
+            1.0,
+            "Below 1 example: that is S_min / E_min, the inverse. The critical batch is E_min / S_min, "
+            "in examples: the batch at which a run takes twice the fewest steps and twice the fewest examples.",
+        ),
+        (
+            15.0,
+            29.9,
+            "That is about the critical batch of the higher target 0.1 (about 23). Did the sweep use "
+            "target=0.03? A lower target has a larger critical batch.",
+        ),
+        (
+            85.0,
+            170.0,
+            "That is about the noise scale B_simple at this loss (104), or the critical batch of the lower "
+            "target 0.01 (about 115). The question asks for B_crit = E_min / S_min of the fitted curve at 0.03, "
+            "which comes out at about half of B_simple here.",
+        ),
+        (
+            -1e300,
+            0.0,
+            "A batch size is a positive number of examples. Take fit.b_crit (E_min / S_min) of the fitted trade-off.",
+        ),
+    ]
+    return interval_verdict(
+        answer,
+        30.0,
+        80.0,
+        what="your critical batch",
+        mistakes=mistakes,
+        hint=hint,
+        detail="At an excess loss of 0.03 the critical batch is about 45 to 65 examples: below it, twice the "
+        "batch nearly halves the steps; above it, most of the extra examples are wasted. It lies between "
+        "the critical batches of the targets 0.1 and 0.01: the lower the target, the larger the batch "
+        "that still pays.",
     )

@@ -9,7 +9,8 @@ Functions take the records the rest of course_lib produces (schedules,
 Where things are: ``style`` (THE look: labels, palette, markers, rcParams, axes helpers),
 ``describe`` (alt text), ``schedules`` (rate curves), ``surfaces`` (paths on 2-D problems),
 ``runs`` (loss and metric curves), ``tables`` (result tables), ``diagnostics`` (range test,
-sweeps, sharpness, Adam's update sizes), ``records`` (reading Histories), ``explorer_layout``
+sweeps, sharpness, Adam's update sizes), ``batch_size`` (the noise scale, steps against the batch,
+the critical batch's trade-off, a decay against a growing batch), ``records`` (reading Histories), ``explorer_layout``
 (the explorers' figure sizes, fixed margins and fast PNG frames) and ``live`` (the explorers' panels,
 drawn once and then updated in place; blitting of static layers).
 
@@ -26,6 +27,7 @@ unless it says epochs; y is "learning rate" or the loss.
 
 from __future__ import annotations
 
+from course_lib.plotting.batch_size import plot_decay_or_grow, plot_noise_scale, plot_steps_to_target, plot_tradeoff
 from course_lib.plotting.describe import describe_figure, install_alt_text
 from course_lib.plotting.diagnostics import (
     plot_adam_update_sizes,
@@ -107,4 +109,8 @@ __all__ = [
     "plot_adam_update_sizes",
     "plot_noise_floors",
     "plot_runs_by_epoch",
+    "plot_noise_scale",
+    "plot_steps_to_target",
+    "plot_tradeoff",
+    "plot_decay_or_grow",
 ]

@@ -87,6 +87,19 @@ class NoisyLeastSquares(Problem):
         with np.errstate(over="ignore", invalid="ignore"):
             return Xb.T @ (Xb @ w - self.y[idx]) / batch_size
 
+    def example_grads(self, w: Any) -> np.ndarray:
+        """Every example's gradient at one point, shape (n_samples, dim): row i is x_i (x_i . w - y_i).
+
+        Their mean is ``grad(w)``; their spread is the mini-batch noise: a batch of B rows drawn with
+        replacement has covariance C(w) / B, C(w) the covariance of these rows (units: loss^2 / parameter^2).
+
+        >>> p = noisy_least_squares(n_samples=50, dim=3)
+        >>> bool(np.allclose(p.example_grads(p.w0).mean(axis=0), p.grad(p.w0)))
+        True
+        """
+        w, _ = self._check_stochastic(w, 1)
+        return self.X * (self.X @ w - self.y)[:, None]
+
     def sgd_steps(self, n_steps: int, rng: np.random.Generator, batch_size: int = 1) -> LeastSquaresSGD:
         """Plain mini-batch SGD on this problem, a stretch of steps per call (:class:`LeastSquaresSGD`):
         the run of n_steps updates ``w = w - lr_t * stochastic_grad(w, rng, batch_size)``, up to

@@ -5,7 +5,9 @@ progress per axis, the early spike), ``comparison`` (Budget, tune_lr, compare_sc
 ``warmup`` (sharpness, Adam's first steps), ``language_model`` (a small Transformer LM on generated
 text under a schedule, over seeds), ``averaging`` (averaging the iterates against cosine and WSD at an
 equal budget), and the studies behind the explorers: ``gradient_descent``
-(a schedule on a 2-D problem), ``plateau``, ``results``, ``large_batch``;
+(a schedule on a 2-D problem), ``plateau``, ``results``, ``large_batch``; ``batch_size`` (beyond linear
+scaling: the gradient noise scale, steps to a target against the batch, the critical batch, a batch
+grown instead of a rate decayed);
 ``replication`` (a claim a lesson draws from random runs, as one re-runnable function of seeds) and
 ``claims`` (the registered claims, one module per topic: ``studies.claim(name).run(seeds)``).
 
@@ -62,6 +64,21 @@ _EXPORTS = {
     'tuned_finals': 'averaging',
     'schedule_free_paths': 'averaging',
     'descent_paths': 'seed_batch',
+    'NoiseScale': 'batch_size',
+    'noise_scale': 'batch_size',
+    'two_batch_noise_scale': 'batch_size',
+    'sampled_noise_scale': 'batch_size',
+    'noise_scale_at_loss': 'batch_size',
+    'model_noise_scale': 'batch_size',
+    'Phase': 'batch_size',
+    'run_phases': 'batch_size',
+    'examples_seen': 'batch_size',
+    'steps_to_target': 'batch_size',
+    'BatchSweep': 'batch_size',
+    'batch_size_sweep': 'batch_size',
+    'Tradeoff': 'batch_size',
+    'fit_tradeoff': 'batch_size',
+    'decay_or_grow': 'batch_size',
     'Claim': 'replication',
     'Runs': 'replication',
     'Estimate': 'replication',

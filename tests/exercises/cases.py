@@ -129,6 +129,7 @@ CASES: dict[str, Case] = {
     # runs the reference solutions themselves); wrong answers are the typical wrong measurements
     "noise_floor_batch": Case(0.45, {}, [1.0, 2.2, 0.24, -0.5, 0.0]),
     "adam_floor_batch": Case(0.67, {}, [0.5, 1.0, 1.5, -0.7]),
+    "critical_batch": Case(46.0, {}, [0.02, 23.0, 104.0, 115.0, -5.0, 500.0]),
     "tuned_peak": Case(0.03, {}, [0.01, 0.3, 1.0, -0.1, 0.0]),
     "tail_average_gain": Case(18.0, {}, [1.0, 0.05, -3.0, 0.0, 200.0]),
     "shortest_warmup": Case(20, {}, [0, 2, 5, 10, 15, 50, -20]),

@@ -14,6 +14,7 @@ from .cases import CASES
 EXPERIMENTS = [
     "noise_floor_batch",
     "adam_floor_batch",
+    "critical_batch",
     "tuned_peak",
     "shortest_warmup",
     "sgdr_escape_peak",
@@ -25,7 +26,7 @@ EXPERIMENTS = [
 # again, inside their notebooks (tests/test_editions.py): course.py test, not course.py unit
 @pytest.mark.integration
 @pytest.mark.parametrize(
-    "name", ["noise_floor_batch", "adam_floor_batch", "tuned_peak", "sgdr_escape_peak", "loop_rates"]
+    "name", ["noise_floor_batch", "adam_floor_batch", "critical_batch", "tuned_peak", "sgdr_escape_peak", "loop_rates"]
 )
 def test_the_reference_experiment_passes_its_check(name):
     assert E.CHECKS[name](getattr(sol, name)(), quiet=True)
@@ -67,6 +68,10 @@ def test_nonsense_is_rejected_without_a_traceback(name, nonsense):
         ("noise_floor_batch", -0.5, "positive"),
         ("adam_floor_batch", 0.5, "run_gd"),
         ("adam_floor_batch", 1.0, "did not move"),
+        ("critical_batch", 0.02, "inverse"),
+        ("critical_batch", 23, "target 0.1"),
+        ("critical_batch", 104, "noise scale B_simple"),
+        ("critical_batch", -3, "positive"),
         ("tuned_peak", 0.01, "too small"),
         ("tuned_peak", 0.3, "too large"),
         ("tuned_peak", 1.0, "diverge"),
@@ -92,3 +97,9 @@ def test_a_right_result_says_what_it_means():
     assert "linear scaling rule" in E.check_noise_floor_batch(0.5, quiet=True).message
     assert "square-root" in E.check_adam_floor_batch(0.7, quiet=True).message
     assert math.isclose(sol.noise_floor_batch(), 0.45, abs_tol=0.1)
+
+
+def test_the_critical_batch_reference_is_what_its_check_quotes():
+    """check_critical_batch's docstring: B_crit = 46 on seeds 0-3 (deterministic NumPy, about 3 s)."""
+    assert 44 < sol.critical_batch() < 48
+    assert "half of B_simple" in E.check_critical_batch(104, quiet=True).message

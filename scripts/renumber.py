@@ -64,7 +64,8 @@ SECTIONS: list[dict[tuple[str, str], tuple[str, str]]] = [
 #: This file and what the script must not rewrite (its own tables are written in old names).
 SKIP = {"scripts/renumber.py", "tests/test_renumber.py"}
 
-NUM = r"(?<![\d.,])(\d\d)(?!\d|\.\d)"
+MARK = "\ue000"  # a number already rewritten on this pass
+NUM = r"(?<![\d.,\ue000])(\d\d)(?!\d|\.\d)"
 
 
 def _git(*args: str) -> str:
@@ -128,13 +129,14 @@ def rewrite_numbers(line: str, i: int) -> str:
         return line
 
     def sec(m: re.Match) -> str:
-        num, s = m.group(1), m.group(2)
-        if (num, s) in sections:
-            n, t = sections[num, s]
-            return f"{n} §{t}"
-        return f"{numbers.get(num, num)} §{s}"
+        num, s, sep, s2 = m.group(1), m.group(2), m.group(3), m.group(4)
+        n, t = sections.get((num, s), (numbers.get(num, num), s))
+        if sep is None:
+            return f"{MARK}{n} §{t}"
+        n2, t2 = sections.get((num, s2), (numbers.get(num, num), s2))
+        return f"{MARK}{n} §{t}{sep}{t2}" if n2 == n else f"{MARK}{n} §{t}{sep}{MARK}{n2} §{t2}"
 
-    line = re.sub(NUM + r" §(\d+)", sec, line)
+    line = re.sub(NUM + r" §(\d+)(?:(–|-)(\d+))?", sec, line)
 
     def listed(m: re.Match) -> str:
         return re.sub(NUM, lambda k: numbers.get(k.group(1), k.group(1)), m.group(0))
@@ -149,7 +151,7 @@ def rewrite_numbers(line: str, i: int) -> str:
         return m.group(1) + numbers.get(m.group(2), m.group(2)) + m.group(3)
 
     line = re.sub(r"^(\s*\"?#+ )" + NUM + r"( ·)", title, line)
-    return line
+    return line.replace(MARK, "")
 
 
 def rewrite_names(text: str) -> str:

@@ -151,6 +151,7 @@ def rewrite_numbers(line: str, i: int) -> str:
         return m.group(1) + numbers.get(m.group(2), m.group(2)) + m.group(3)
 
     line = re.sub(r"^(\s*\"?#+ )" + NUM + r"( ·)", title, line)
+    line = re.sub(r"(\[|«)" + NUM + r"( · | \d)", title, line)  # "[05 · Plateau](...)", "«04 3. What ...»"
     return line.replace(MARK, "")
 
 

@@ -29,8 +29,8 @@ def test_every_page_says_how_to_run_it_live(built_site):
             continue  # theme assets; Sphinx's generated search and index pages
         text = page.read_text(encoding="utf-8")
         assert "make lab" in text and "make test" in text, page
-    note = (out / "notebooks" / "03_warmup.html").read_text(encoding="utf-8")
-    assert "<code>03_warmup.ipynb</code> in <code>my-notebooks/</code>" in note  # the learner's copy (course.py lab)
+    note = (out / "notebooks" / "04_warmup.html").read_text(encoding="utf-8")
+    assert "<code>04_warmup.ipynb</code> in <code>my-notebooks/</code>" in note  # the learner's copy (course.py lab)
 
 
 def test_math_and_everything_else_come_from_the_site_itself(built_site):

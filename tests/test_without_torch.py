@@ -1,4 +1,4 @@
-"""The NumPy lessons without PyTorch: notebooks 00-02 run to the end, each torch cell in one line.
+"""The NumPy lessons without PyTorch: notebooks 00-03 run to the end, each torch cell in one line.
 
 Runs only where torch is not installed (``python course.py test-notorch`` builds such a venv,
 .venv-notorch, and runs the unit tests there); with torch installed it skips. The notebooks run
@@ -16,7 +16,7 @@ import pytest
 from course_lib import torch_optional as O
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ("00_start_here.ipynb", "01_fixed_rate.ipynb", "02_decay.ipynb")
+NOTEBOOKS = ("00_start_here.ipynb", "01_fixed_rate.ipynb", "03_decay.ipynb")
 
 pytestmark = pytest.mark.skipif(O.torch_available(), reason="torch is installed: this checks the set-up without it")
 

@@ -214,7 +214,7 @@ def ddp_lr(base_lr: float = 0.02, base_batch: int = 32, per_worker_batch: int = 
 #: Notebook 01: choosing the starting learning rate means choosing the step size (one number).
 LR_INIT: str = "choosing the optimizer's step size eta before the first update"
 
-#: Notebook 06: Adam normalises each parameter's step, but lr still sets its size.
+#: Notebook 02: Adam normalises each parameter's step, but lr still sets its size.
 ADAM_SCHEDULE: str = (
     "Adam rescales each parameter's step; the global rate still sets the step size and decaying it still helps"
 )

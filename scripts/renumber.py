@@ -122,7 +122,7 @@ def _section_map(i: int) -> dict[tuple[str, str], tuple[str, str]]:
     return {(_num(o), s): (_num(n), t) for (o, s), (n, t) in SECTIONS[i].items()}
 
 
-def rewrite_numbers(line: str, i: int) -> str:
+def rewrite_numbers(line: str, i: int, everywhere: bool = False) -> str:
     """Bare notebook numbers of step ``i`` on one line: "05 §2", "notebook 03", "notebooks 00-02", titles."""
     numbers, sections = _number_map(i), _section_map(i)
     if not numbers:
@@ -139,7 +139,7 @@ def rewrite_numbers(line: str, i: int) -> str:
     line = re.sub(NUM + r" §(\d+)(?:(–|-)(\d+))?", sec, line)
 
     def listed(m: re.Match) -> str:
-        return re.sub(NUM, lambda k: numbers.get(k.group(1), k.group(1)), m.group(0))
+        return re.sub(NUM, lambda k: MARK + numbers.get(k.group(1), k.group(1)), m.group(0))
 
     line = re.sub(
         r"(?<![A-Za-z])([Nn]otebooks?|[Nn]otebook_)\s?" + NUM + r"((?:\s?(?:,|and|or|-|–|to)\s?" + NUM + r")*)",
@@ -148,10 +148,12 @@ def rewrite_numbers(line: str, i: int) -> str:
     )
 
     def title(m: re.Match) -> str:
-        return m.group(1) + numbers.get(m.group(2), m.group(2)) + m.group(3)
+        return m.group(1) + MARK + numbers.get(m.group(2), m.group(2)) + m.group(3)
 
     line = re.sub(r"^(\s*\"?#+ )" + NUM + r"( ·)", title, line)
-    line = re.sub(r"(\[|«)" + NUM + r"( · | \d)", title, line)  # "[05 · Plateau](...)", "«04 3. What ...»"
+    line = re.sub(r"(\[|«)" + NUM + r"( · | )", title, line)  # "[05 · Plateau](...)", "«04 3. What ...»"
+    if everywhere:  # the lecturer's guide: a bare "04" is always a notebook (tests/_guide.py)
+        line = re.sub(r"(?<![\w.§-])" + NUM + r"(?!\w|\.\d)", lambda m: numbers.get(m.group(1), m.group(1)), line)
     return line.replace(MARK, "")
 
 
@@ -168,7 +170,8 @@ def rewrite_names(text: str) -> str:
 def rewrite_file(path: str, text: str) -> str:
     """The new text of tracked file ``path`` (names everywhere, bare numbers on old lines)."""
     lines = text.splitlines(keepends=True)
-    if all(rewrite_numbers(line, i) == line for line in lines for i in range(len(STEPS))):
+    guide = path.startswith("lecturing/")
+    if all(rewrite_numbers(line, i, guide) == line for line in lines for i in range(len(STEPS))):
         return rewrite_names(text)
     commits = line_commits(path)
     out = []
@@ -180,7 +183,7 @@ def rewrite_file(path: str, text: str) -> str:
             if uncommitted:
                 continue  # written under the current numbering (or not committed yet: commit first)
             if era is None or commit not in descendants(era):
-                line = rewrite_numbers(line, i)
+                line = rewrite_numbers(line, i, guide)
         out.append(line)
     return rewrite_names("".join(out))
 

@@ -90,3 +90,12 @@ def test_a_lecturing_folder_becomes_the_lecturers_guide(tmp_path, built_site):
     module.stage(tmp_path / "with", root)
     index = (tmp_path / "with" / "index.md").read_text(encoding="utf-8")
     assert "lecturing/*" in index and (tmp_path / "with" / "lecturing" / "01_plan.md").is_file()
+
+
+def test_the_concept_index_is_a_page(built_site):
+    out, _, _ = built_site
+    from course_lib.references import concepts
+
+    page = (out / "concepts.html").read_text(encoding="utf-8")
+    assert all(c.term in page for c in concepts.CONCEPTS.values())
+    assert 'href="notebooks/02_momentum_and_adaptive.html"' in page

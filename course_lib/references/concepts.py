@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+__all__ = ["CONCEPTS", "Concept"]
+
 
 @dataclass(frozen=True)
 class Concept:
@@ -49,50 +51,148 @@ class Concept:
 
 _ROWS: list[tuple[str, str, str, str]] = [
     # term, where, pattern, gloss
-    ("stability limit", "01_fixed_rate §3", r"(?i)stability limit", "the largest stable fixed rate, 2/L on a quadratic"),
-    ("oscillation", "01_fixed_rate §3", r"(?i)\bzig-?zag", "a zig-zagging path is not divergence: |1 − ηλ| < 1 still shrinks"),
-    ("condition number", "01_fixed_rate §5", r"(?i)condition number|ill-conditioned", "κ = L/μ, which sets how slow GD is"),
+    (
+        "stability limit",
+        "01_fixed_rate §3",
+        r"(?i)stability limit",
+        "the largest stable fixed rate, 2/L on a quadratic",
+    ),
+    (
+        "oscillation",
+        "01_fixed_rate §3",
+        r"(?i)\bzig-?zag",
+        "a zig-zagging path is not divergence: |1 − ηλ| < 1 still shrinks",
+    ),
+    (
+        "condition number",
+        "01_fixed_rate §5",
+        r"(?i)condition number|ill-conditioned",
+        "κ = L/μ, which sets how slow GD is",
+    ),
     ("noise floor", "01_fixed_rate §6", r"(?i)noise floor", "the excess loss where SGD at a fixed rate stalls, ∝ η"),
-    ("mini-batch", "01_fixed_rate §6", r"(?i)mini-?batch", "a gradient averaged over B examples; its noise falls as 1/B"),
-    ("gradient accumulation", "01_fixed_rate §7", r"(?i)gradient accumulation|accumulat\w+ gradients",
-     "summing micro-batch gradients before one step: a bigger B without the memory"),
-    ("LR range test", "01_fixed_rate §8", r"(?i)range test|LR finder|lr_find", "a short run with a rising rate that suggests a starting rate"),
+    (
+        "mini-batch",
+        "01_fixed_rate §6",
+        r"(?i)mini-?batch",
+        "a gradient averaged over B examples; its noise falls as 1/B",
+    ),
+    (
+        "gradient accumulation",
+        "01_fixed_rate §7",
+        r"(?i)gradient accumulation|accumulat\w+ gradients",
+        "summing micro-batch gradients before one step: a bigger B without the memory",
+    ),
+    (
+        "LR range test",
+        "01_fixed_rate §8",
+        r"(?i)range test|LR finder|lr_find",
+        "a short run with a rising rate that suggests a starting rate",
+    ),
     ("momentum", "02_momentum_and_adaptive §1", r"(?i)\bmomentum\b", "a velocity that sums past gradients: v ← βv + g"),
     ("heavy ball", "02_momentum_and_adaptive §1", r"(?i)heavy[- ]ball", "Polyak's momentum, w ← w − ηv"),
     ("Nesterov", "02_momentum_and_adaptive §1", r"\bNesterov", "momentum with a look-ahead: w ← w − η(g + βv)"),
-    ("effective rate", "02_momentum_and_adaptive §1", r"(?i)effective (learning )?rate|η/\(1\s*[−-]\s*β",
-     "η/(1−β), the rate momentum amounts to along a steady direction"),
-    ("per-parameter rate", "02_momentum_and_adaptive §2", r"(?i)per-parameter (learning )?(rate|step)",
-     "each parameter's own step size, from its gradient history"),
-    ("AdaGrad", "02_momentum_and_adaptive §2", r"(?i)\badagrad\b", "divides by the root of the summed squared gradients"),
-    ("RMSProp", "02_momentum_and_adaptive §2", r"(?i)\brmsprop\b", "divides by the root of an average of squared gradients"),
-    ("Adam", "02_momentum_and_adaptive §2", r"\bAdam\b(?!W)", "momentum over RMSProp's normalisation, with bias correction"),
+    (
+        "effective rate",
+        "02_momentum_and_adaptive §1",
+        r"(?i)effective (learning )?rate|η/\(1\s*[−-]\s*β",
+        "η/(1−β), the rate momentum amounts to along a steady direction",
+    ),
+    (
+        "per-parameter rate",
+        "02_momentum_and_adaptive §2",
+        r"(?i)per-parameter (learning )?(rate|step)",
+        "each parameter's own step size, from its gradient history",
+    ),
+    (
+        "AdaGrad",
+        "02_momentum_and_adaptive §2",
+        r"(?i)\badagrad\b",
+        "divides by the root of the summed squared gradients",
+    ),
+    (
+        "RMSProp",
+        "02_momentum_and_adaptive §2",
+        r"(?i)\brmsprop\b",
+        "divides by the root of an average of squared gradients",
+    ),
+    (
+        "Adam",
+        "02_momentum_and_adaptive §2",
+        r"\bAdam\b(?!W)",
+        "momentum over RMSProp's normalisation, with bias correction",
+    ),
     ("bias correction", "02_momentum_and_adaptive §2", r"(?i)bias[- ]correct", "dividing Adam's averages by 1 − β^t"),
-    ("AdamW", "02_momentum_and_adaptive §3", r"\bAdamW\b|(?i:decoupled (weight )?decay)",
-     "Adam with weight decay applied outside its division, scaled by η_t"),
+    (
+        "AdamW",
+        "02_momentum_and_adaptive §3",
+        r"\bAdamW\b|(?i:decoupled (weight )?decay)",
+        "Adam with weight decay applied outside its division, scaled by η_t",
+    ),
     ("step decay", "03_decay §2", r"(?i)step decay|multi-?step", "the rate cut by a factor at fixed steps"),
-    ("exponential decay", "03_decay §2", r"(?i)\bexponential(?! moving| average|ly)", "η₀γ^t, continuous or as a staircase"),
+    (
+        "exponential decay",
+        "03_decay §2",
+        r"(?i)\bexponential(?! moving| average|ly)",
+        "η₀γ^t, continuous or as a staircase",
+    ),
     ("staircase", "03_decay §2", r"(?i)staircase", "an exponential decay applied in steps"),
     ("inverse-time decay", "03_decay §2", r"(?i)inverse[- ]time", "η₀/(1 + kt)"),
     ("inverse square root", "03_decay §2", r"(?i)inverse[- ]sqrt|inverse square root", "η₀/√t decay"),
-    ("polynomial decay", "03_decay §2", r"(?i)\bpolynomial (decay|schedule)|polynomial/linear|\| polynomial \|", "η₀(1 − t/T)^p; p = 1 is linear"),
+    (
+        "polynomial decay",
+        "03_decay §2",
+        r"(?i)\bpolynomial (decay|schedule)|polynomial/linear|\| polynomial \|",
+        "η₀(1 − t/T)^p; p = 1 is linear",
+    ),
     ("cosine decay", "03_decay §2", r"(?i)cosine (decay|annealing|schedule)|\bcosine\b", "η₀(1 + cos(πt/T))/2"),
     ("half-life", "03_decay §3", r"(?i)half-li(fe|ves)", "the steps in which a decay halves the rate"),
     ("Robbins–Monro", "03_decay §4", r"(?i)robbins", "Σηt = ∞ and Σηt² < ∞: conditions for SGD to converge"),
     ("warm-up", "04_warmup §1", r"(?i)warm-?up", "a rising rate at the start of training"),
-    ("linear scaling rule", "01_fixed_rate §7", r"(?i)linear scaling rule|scal\w+ the rate with the batch",
-     "k times the batch, k times the rate (Goyal et al. 2017)"),
-    ("WSD", "04_warmup §2", r"\bWSD\b|(?i:warmup[- ]stable[- ]decay|warm-up[- ]stable[- ]decay)",
-     "warm-up, a long constant phase, then a short cool-down"),
+    (
+        "linear scaling rule",
+        "01_fixed_rate §7",
+        r"(?i)linear scaling rule|scal\w+ the rate with the batch",
+        "k times the batch, k times the rate (Goyal et al. 2017)",
+    ),
+    (
+        "WSD",
+        "04_warmup §2",
+        r"\bWSD\b|(?i:warmup[- ]stable[- ]decay|warm-up[- ]stable[- ]decay)",
+        "warm-up, a long constant phase, then a short cool-down",
+    ),
     ("noam", "04_warmup §2", r"(?i)\bnoam\b", "the Transformer paper's warm-up then inverse-sqrt schedule"),
-    ("gradient clipping", "04_warmup §7", r"(?i)\bclipp(ing|ed)\b|clip_grad", "a cap on the gradient's norm, so on the step"),
-    ("SGDR", "05_restarts §1", r"\bSGDR\b|(?i:warm restarts?)", "cosine cycles with restarts (Loshchilov & Hutter 2017)"),
+    (
+        "gradient clipping",
+        "04_warmup §7",
+        r"(?i)\bclipp(ing|ed)\b|clip_grad",
+        "a cap on the gradient's norm, so on the step",
+    ),
+    (
+        "SGDR",
+        "05_restarts §1",
+        r"\bSGDR\b|(?i:warm restarts?)",
+        "cosine cycles with restarts (Loshchilov & Hutter 2017)",
+    ),
     ("snapshot ensemble", "05_restarts §4", r"(?i)snapshot ensembl", "one model saved per cycle, averaged"),
-    ("cyclical learning rate", "05_restarts §5", r"(?i)cyclical (learning )?rates?|triangular", "a rate bouncing between bounds"),
+    (
+        "cyclical learning rate",
+        "05_restarts §5",
+        r"(?i)cyclical (learning )?rates?|triangular",
+        "a rate bouncing between bounds",
+    ),
     ("one-cycle", "05_restarts §6", r"(?i)one-?cycle", "one rise and one fall of the rate, momentum inverted"),
-    ("reduce-on-plateau", "06_plateau_and_adam §1", r"(?i)reduce[- ]on[- ]plateau|ReduceLROnPlateau|plateau (policy|schedule)",
-     "cut the rate when the monitored metric stops improving"),
-    ("DDP", "09_large_batch §1", r"\bDDP\b|DistributedDataParallel|(?i:data-parallel)", "data-parallel training: workers average gradients"),
+    (
+        "reduce-on-plateau",
+        "06_plateau_and_adam §1",
+        r"(?i)reduce[- ]on[- ]plateau|ReduceLROnPlateau|plateau (policy|schedule)",
+        "cut the rate when the monitored metric stops improving",
+    ),
+    (
+        "DDP",
+        "09_large_batch §1",
+        r"\bDDP\b|DistributedDataParallel|(?i:data-parallel)",
+        "data-parallel training: workers average gradients",
+    ),
 ]
 
 #: term -> Concept, in the order the course teaches them.
@@ -113,3 +213,24 @@ def find(text: str) -> list[str]:
     clean = prose(text)
     return [c.term for c in CONCEPTS.values() if c.regex().search(clean)]
 
+
+def markdown_page() -> str:
+    """The index as a Markdown page for the website: term, the section that defines it, a gloss."""
+    rows = [
+        f"| {c.term} | [{c.notebook[:2]} §{'.'.join(map(str, c.section))}](notebooks/{c.notebook}.ipynb) | {c.gloss} |"
+        for c in CONCEPTS.values()
+    ]
+    return "\n".join(
+        [
+            "# Concept index",
+            "",
+            "Each term the course defines, and the notebook section that defines it, in the order the course",
+            "teaches them. No notebook uses a term before this section without a link to it",
+            "(`tests/test_concept_order.py`).",
+            "",
+            "| term | defined in | what it is |",
+            "|---|---|---|",
+            *rows,
+            "",
+        ]
+    )

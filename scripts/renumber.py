@@ -18,8 +18,12 @@ It is idempotent, and it is meant to be re-run after merging a branch written un
   commit does not exist yet (the first run). Lines not yet committed count as already renumbered, so
   commit a merge before re-running the script on it.
 
-A step for a new notebook written elsewhere (``21_batch_size`` -> ``10_batch_size``) needs only its
-entry; the script moves the notebook and its lecturing page and rewrites references to it.
+Placing a notebook written elsewhere under a provisional name (``notebooks/21_batch_size.ipynb``):
+append a step, ``{"21_batch_size": "10_batch_size"}``, or, to put it between 04 and 05, a step that
+also shifts the rest (``{"21_batch_size": "05_batch_size", "05_restarts": "06_restarts", ...}``),
+plus its ``SECTIONS`` entry (``{}`` when no section moves). Commit the merge, run the script, commit
+its result in its own commit (that commit becomes the step's era). Never edit an applied step: the
+old names in it are how the script recognises references written before it.
 """
 
 from __future__ import annotations
@@ -114,12 +118,17 @@ def line_commits(path: str) -> list[str] | None:
     return commits
 
 
+def _sections(i: int) -> dict[tuple[str, str], tuple[str, str]]:
+    """Step ``i``'s moved sections ({} when the step moved none or has no entry)."""
+    return SECTIONS[i] if i < len(SECTIONS) else {}
+
+
 def _number_map(i: int) -> dict[str, str]:
     return {_num(old): _num(new) for old, new in STEPS[i].items()}
 
 
 def _section_map(i: int) -> dict[tuple[str, str], tuple[str, str]]:
-    return {(_num(o), s): (_num(n), t) for (o, s), (n, t) in SECTIONS[i].items()}
+    return {(_num(o), s): (_num(n), t) for (o, s), (n, t) in _sections(i).items()}
 
 
 def rewrite_numbers(line: str, i: int, everywhere: bool = False) -> str:
@@ -160,7 +169,7 @@ def rewrite_numbers(line: str, i: int, everywhere: bool = False) -> str:
 def rewrite_names(text: str) -> str:
     """Full names, all steps composed: stems, '<stem> §N' with moved sections."""
     for i, step in enumerate(STEPS):
-        for (old, s), (new, t) in SECTIONS[i].items():
+        for (old, s), (new, t) in _sections(i).items():
             text = re.sub(rf"(?<![\w/]){re.escape(old)} §{s}\b", f"{new} §{t}", text)
         for old, new in step.items():
             text = re.sub(rf"(?<![\w]){re.escape(old)}(?!\w)", new, text)

@@ -85,3 +85,25 @@ def test_a_merged_line_in_the_old_order_is_rewritten(series):
     _git(repo, "commit", "-qam", "renumbered the merge")
     _fresh(module)
     assert module.main(["--check"]) == 0
+
+
+def test_a_provisional_notebook_is_placed_by_a_later_step(series, monkeypatch):
+    repo, module = series
+    module.main([])
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "renumbered")
+    (repo / "notebooks" / "21_c.ipynb").write_text('{\n "cells": [\n  "# 21 · C\\n",\n  "after notebook 03"\n ]\n}\n')
+    (repo / "lecturing" / "21_c.md").write_text("# 21 · C (lecturer)\n")
+    (repo / "README.md").write_text((repo / "README.md").read_text() + "3. [21_c](notebooks/21_c.ipynb)\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "merged a new lesson")
+    monkeypatch.setattr(module, "STEPS", [*module.STEPS, {"21_c": "04_c"}])
+    _fresh(module)
+    module.main([])
+    assert (repo / "notebooks" / "04_c.ipynb").read_text() == '{\n "cells": [\n  "# 04 · C\\n",\n  "after notebook 03"\n ]\n}\n'
+    assert (repo / "lecturing" / "04_c.md").is_file()
+    assert (repo / "README.md").read_text().endswith("3. [04_c](notebooks/04_c.ipynb)\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "placed")
+    _fresh(module)
+    assert module.main(["--check"]) == 0

@@ -100,7 +100,8 @@ def test_a_provisional_notebook_is_placed_by_a_later_step(series, monkeypatch):
     monkeypatch.setattr(module, "STEPS", [*module.STEPS, {"21_c": "04_c"}])
     _fresh(module)
     module.main([])
-    assert (repo / "notebooks" / "04_c.ipynb").read_text() == '{\n "cells": [\n  "# 04 · C\\n",\n  "after notebook 03"\n ]\n}\n'
+    placed = (repo / "notebooks" / "04_c.ipynb").read_text()
+    assert placed == '{\n "cells": [\n  "# 04 · C\\n",\n  "after notebook 03"\n ]\n}\n'
     assert (repo / "lecturing" / "04_c.md").is_file()
     assert (repo / "README.md").read_text().endswith("3. [04_c](notebooks/04_c.ipynb)\n")
     _git(repo, "add", "-A")

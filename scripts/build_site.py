@@ -56,7 +56,8 @@ def stage(dest: Path, root: Path = ROOT) -> Path:
     """Lay out the site's sources in ``dest``: site/ at the top, the course's files beside it.
 
     A ``lecturing/`` folder of Markdown pages, when the course has one, gets its own part of
-    the navigation ("Lecturer's guide").
+    the navigation ("Lecturer's guide"). The concept index (course_lib/references/concepts.py)
+    becomes concepts.md.
     """
     shutil.copytree(root / "site", dest, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
     shutil.copy2(root / "README.md", dest / "README.md")
@@ -65,6 +66,10 @@ def stage(dest: Path, root: Path = ROOT) -> Path:
         stage_notebook(nb, dest / "notebooks" / nb.name)
     shutil.copytree(root / "figures", dest / "figures", dirs_exist_ok=True)
     lecturing = sorted((root / "lecturing").glob("*.md")) if (root / "lecturing").is_dir() else []
+    if (root / "course_lib" / "references" / "concepts.py").is_file():
+        from course_lib.references.concepts import markdown_page
+
+        (dest / "concepts.md").write_text(markdown_page(), encoding="utf-8")
     index = dest / "index.md"
     text = index.read_text(encoding="utf-8")
     if lecturing:

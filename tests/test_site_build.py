@@ -29,8 +29,8 @@ def test_every_page_says_how_to_run_it_live(built_site):
             continue  # theme assets; Sphinx's generated search and index pages
         text = page.read_text(encoding="utf-8")
         assert "make lab" in text and "make test" in text, page
-    note = (out / "notebooks" / "03_warmup.html").read_text(encoding="utf-8")
-    assert "<code>03_warmup.ipynb</code> in <code>my-notebooks/</code>" in note  # the learner's copy (course.py lab)
+    note = (out / "notebooks" / "04_warmup.html").read_text(encoding="utf-8")
+    assert "<code>04_warmup.ipynb</code> in <code>my-notebooks/</code>" in note  # the learner's copy (course.py lab)
 
 
 def test_math_and_everything_else_come_from_the_site_itself(built_site):
@@ -90,3 +90,12 @@ def test_a_lecturing_folder_becomes_the_lecturers_guide(tmp_path, built_site):
     module.stage(tmp_path / "with", root)
     index = (tmp_path / "with" / "index.md").read_text(encoding="utf-8")
     assert "lecturing/*" in index and (tmp_path / "with" / "lecturing" / "01_plan.md").is_file()
+
+
+def test_the_concept_index_is_a_page(built_site):
+    out, _, _ = built_site
+    from course_lib.references import concepts
+
+    page = (out / "concepts.html").read_text(encoding="utf-8")
+    assert all(c.term in page for c in concepts.CONCEPTS.values())
+    assert 'href="notebooks/02_momentum_and_adaptive.html"' in page

@@ -1,4 +1,4 @@
-"""The NumPy lessons without PyTorch: notebooks 00-02 run to the end, each torch cell in one line.
+"""The NumPy lessons without PyTorch: notebooks 00-03 run to the end, each torch cell in one line.
 
 Runs only where torch is not installed (``python course.py test-notorch`` builds such a venv,
 .venv-notorch, and runs the unit tests there); with torch installed it skips. The notebooks run
@@ -8,6 +8,7 @@ here, so the check is that no cell ends in an error and that the torch cells sai
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -16,7 +17,10 @@ import pytest
 from course_lib import torch_optional as O
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ("00_start_here.ipynb", "01_fixed_rate.ipynb", "02_decay.ipynb")
+_SPEC = importlib.util.spec_from_file_location("course_launcher", ROOT / "course.py")
+_COURSE = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(_COURSE)
+NOTEBOOKS = _COURSE.NOTORCH_NOTEBOOKS  # one home: course.py's list, which test-notorch runs
 
 pytestmark = pytest.mark.skipif(O.torch_available(), reason="torch is installed: this checks the set-up without it")
 

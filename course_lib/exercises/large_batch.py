@@ -172,7 +172,7 @@ def check_noise_floor_batch(
         hint=hint,
         detail=f"Doubling the batch halves the noise floor at a fixed rate (lr = {format_number(lr)}): the floor "
         "goes like lr / B, so a batch k times larger allows a rate about k times larger for the "
-        "same floor: the linear scaling rule of notebook 08.",
+        "same floor: the linear scaling rule of notebook 09.",
     )
 
 

@@ -9,6 +9,8 @@ The room, by source:
   Needs torch, imported only when one of these names is first read.
 * ``articles``: the formulas of the five articles the course corrects, as written, errors kept
   (``a000_exponential_decay`` ... ``a004_exponential_decay``). NumPy only. Do not train with them.
+* ``concepts``: the course's own index, each term it defines -> the notebook section that defines
+  it (``CONCEPTS``; tests/test_concept_order.py keeps the notebooks in that order).
 
 Every name is read from the room (``references.trace_torch_lrs``); the module that defines it is
 imported the first time it is read, so ``import course_lib.references`` does not import torch.
@@ -52,6 +54,8 @@ _EXPORTS = {
     'FAMILY_DEFAULTS': 'libraries',
     'convention_curves': 'libraries',
     'convention_table': 'libraries',
+    'Concept': 'concepts',
+    'CONCEPTS': 'concepts',
 }
 
 __all__ = sorted(_EXPORTS)

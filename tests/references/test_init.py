@@ -6,14 +6,14 @@ import subprocess
 import sys
 
 import course_lib.references as references
-from course_lib.references import articles, libraries
+from course_lib.references import articles, concepts, libraries
 
 
 def test_every_name_of_the_modules_is_read_from_the_room():
-    for module in (articles, libraries):
+    for module in (articles, libraries, concepts):
         for name in module.__all__:
             assert getattr(references, name) is getattr(module, name), name
-    assert sorted(references.__all__) == sorted([*articles.__all__, *libraries.__all__])
+    assert sorted(references.__all__) == sorted([*articles.__all__, *libraries.__all__, *concepts.__all__])
 
 
 def test_importing_the_room_and_the_articles_leaves_torch_out():

@@ -50,6 +50,12 @@ STEPS: list[dict[str, str]] = [
         "07_pitfalls": "08_pitfalls",
         "08_large_batch": "09_large_batch",
     },
+    # Issue 23 §2: the lessons written under provisional numbers take their places after 09.
+    {
+        "23_batch_size_and_noise": "10_batch_size_and_noise",
+        "22_weight_decay_and_groups": "11_weight_decay_and_groups",
+        "21_averaging": "12_averaging",
+    },
 ]
 
 #: Sections that moved to another notebook (or were renumbered inside one), per step:
@@ -63,6 +69,7 @@ SECTIONS: list[dict[tuple[str, str], tuple[str, str]]] = [
         ("05_plateau_and_adaptive", "6"): ("06_plateau_and_adam", "4"),
         ("05_plateau_and_adaptive", "7"): ("06_plateau_and_adam", "5"),
     },
+    {},
 ]
 
 #: This file and what the script must not rewrite (its own tables are written in old names).

@@ -152,7 +152,7 @@ def rewrite_numbers(line: str, i: int, everywhere: bool = False) -> str:
         n2, t2 = sections.get((num, s2), (numbers.get(num, num), s2))
         return f"{MARK}{n} §{t}{sep}{t2}" if n2 == n else f"{MARK}{n} §{t}{sep}{MARK}{n2} §{t2}"
 
-    line = re.sub(NUM + r" §(\d+)(?:(–|-)(\d+))?", sec, line)
+    line = re.sub(r"(?<![Ii]ssue )(?<![Ii]ssues )" + NUM + r" §(\d+)(?:(–|-)(\d+))?", sec, line)  # not "issue 21 §2"
 
     def listed(m: re.Match) -> str:
         return re.sub(NUM, lambda k: MARK + numbers.get(k.group(1), k.group(1)), m.group(0))
@@ -169,7 +169,8 @@ def rewrite_numbers(line: str, i: int, everywhere: bool = False) -> str:
     line = re.sub(r"^(\s*\"?#+ )" + NUM + r"( ·)", title, line)
     line = re.sub(r"(\[|«)" + NUM + r"( · | )", title, line)  # "[05 · Plateau](...)", "«04 3. What ...»"
     if everywhere:  # the lecturer's guide: a bare "04" is always a notebook (tests/_guide.py)
-        line = re.sub(r"(?<![\w.§-])" + NUM + r"(?!\w|\.\d)", lambda m: numbers.get(m.group(1), m.group(1)), line)
+        # only a zero-led number: "14–22" minutes and a provisional "22" are not bare notebook numbers
+        line = re.sub(r"(?<![\w.§–-])(0\d)(?![\w–]|\.\d)", lambda m: numbers.get(m.group(1), m.group(1)), line)
     return line.replace(MARK, "")
 
 

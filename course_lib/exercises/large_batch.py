@@ -183,7 +183,7 @@ def check_critical_batch(
     hint: str = "sweep = studies.batch_size_sweep(nls, 0.03, seeds=range(4)), then "
     "fit = studies.fit_tradeoff(sweep): the critical batch is fit.b_crit = E_min / S_min.",
 ) -> CheckResult:
-    """A measured critical batch B_crit = E_min / S_min (examples) on noisy least squares (notebook 23).
+    """A measured critical batch B_crit = E_min / S_min (examples) on noisy least squares (notebook 10).
 
     Steps to reach and stay below an excess loss of 0.03, the rate tuned per batch (1 to 1024), seeds
     0-3, fitted by S = S_min + E_min / B: B_crit = 46 (other 4-seed sets: 40 to 66). Accepted: 30 to 80.

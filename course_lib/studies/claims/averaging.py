@@ -1,4 +1,4 @@
-"""Claims of the averaging lesson (notebook 12, provisional number): averaging the iterates instead of annealing.
+"""Claims of the averaging lesson (notebook 12): averaging the iterates instead of annealing.
 
 All runs: SGD at batch 1 on ``problems.noisy_least_squares()`` (1000 examples, 10 weights, sigma = 0.5),
 from ``problem.w0``, a budget of T = 4000 updates, 10 seeds per set (the final point of one run is a

@@ -490,6 +490,7 @@ DECK_STYLE = f"""<style>
   unicode-range: U+2E80-2FDF, U+3000-303F, U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF, U+FF00-FFEF; }}
 .reveal {{ font-family: "Course Noto Sans SC", var(--r-main-font, sans-serif); }}
 .reveal h1, .reveal h2, .reveal h3 {{ font-family: "Course Noto Sans SC", var(--r-heading-font, sans-serif); }}
+.reveal .jp-RenderedHTMLCommon {{ font-family: "Course Noto Sans SC", var(--jp-content-font-family, sans-serif); }}
 </style>"""
 DECK_FIT_JS = f"""<script>
 // Fit each slide to the projector: shrink its pictures (down to {IMAGE_MIN_SCALE}) while it overflows.

@@ -287,6 +287,27 @@ def is_lone_sentence(cell: Any) -> bool:
     )
 
 
+def _split_list_tail(group: list[Any], budget_px: int) -> Any | None:
+    """Cut the trailing items of the bulleted list that ends ``group`` (its last cell, markdown) so that
+    the rest fits :data:`SLIDE_BUDGET_PX` with a margin; returns a new sub-slide cell holding those items
+    (None: no such list, or fewer than two items)."""
+    last = group[-1]
+    if last.cell_type != "markdown":
+        return None
+    lines = last.source.rstrip().splitlines()
+    starts = [k for k, line in enumerate(lines) if re.match(r"[-*+] ", line)]
+    if len(starts) < 2 or starts[0] != 0:
+        return None
+    others = sum(estimated_height(c) for c in group[:-1])
+    cut = len(starts) - 1
+    while cut > 1 and others + _markdown_height("\n".join(lines[: starts[cut]])) > 0.85 * budget_px:
+        cut -= 1
+    last.source = "\n".join(lines[: starts[cut]])
+    tail = nbformat.v4.new_markdown_cell("\n".join(lines[starts[cut] :]))
+    tail.metadata["slideshow"] = {"slide_type": "subslide"}
+    return tail
+
+
 def merge_lone_sentences(nb: Any, budget_px: int = SLIDE_BUDGET_PX) -> int:
     """Join each slide of ``nb`` that holds only a lone sentence (:func:`is_lone_sentence`) to a neighbour,
     by its cells' ``slide_type`` (in place); returns how many were joined.
@@ -323,6 +344,11 @@ def merge_lone_sentences(nb: Any, budget_px: int = SLIDE_BUDGET_PX) -> int:
         if after is not None and kind(after[0]) == "subslide" and (fits(after) or not fits(before)):
             after[0].metadata["slideshow"] = {"slide_type": "-"}
             groups[i : i + 2] = [group + after]
+        elif before is not None and not fits(before) and (moved := _split_list_tail(before, budget_px)) is not None:
+            # the previous slide is full (a long summary list): its last items come onto this one
+            nb.cells.insert(nb.cells.index(group[0]), moved)
+            group[0].metadata["slideshow"] = {"slide_type": "-"}
+            groups[i] = [moved, group[0]]
         elif before is not None:
             group[0].metadata["slideshow"] = {"slide_type": "-"}
             groups[i - 1 : i + 1] = [before + group]

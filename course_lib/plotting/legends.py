@@ -220,6 +220,18 @@ def _overlapped(extent: Bbox, fig: Figure, renderer: Any) -> list[str]:
     return [t.get_text() for t in _figure_texts(fig) if t.get_window_extent(renderer).overlaps(inner)]
 
 
+def _remake(legend: Legend, ax: Axes, size: float) -> Legend:
+    """The same legend made again at ``size`` points (at "best"; the course's marks kept)."""
+    title = legend.get_title().get_text() or None
+    handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    flags = (LATER_MARK, OUTSIDE_MARK, CROWDED_MARK)
+    marks = {flag: getattr(legend, flag) for flag in flags if hasattr(legend, flag)}
+    legend = ax.legend(handles, labels, loc="best", fontsize=size, title=title, ncols=legend._ncols)
+    for flag, value in marks.items():
+        setattr(legend, flag, value)
+    return legend
+
+
 def _fit_font(legend: Legend, ax: Axes, renderer: Any) -> Legend:
     """``legend``, or the same legend made again in a smaller font if it is wider or taller than its axes
     (its markers do not shrink with the font: a few tries, down to :data:`MIN_FONTSIZE`)."""
@@ -230,15 +242,7 @@ def _fit_font(legend: Legend, ax: Axes, renderer: Any) -> Legend:
         if (extent.width <= box.width - 4 and extent.height <= box.height - 4) or size <= MIN_FONTSIZE:
             return legend
         scale = min((box.width - 4) / extent.width, (box.height - 4) / extent.height)
-        size = max(size * scale * 0.97, MIN_FONTSIZE)
-        title = legend.get_title().get_text() or None
-        handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
-        marks = {
-            flag: getattr(legend, flag) for flag in (LATER_MARK, OUTSIDE_MARK, CROWDED_MARK) if hasattr(legend, flag)
-        }
-        legend = ax.legend(handles, labels, loc="best", fontsize=size, title=title, ncols=legend._ncols)
-        for flag, value in marks.items():
-            setattr(legend, flag, value)
+        legend = _remake(legend, ax, max(size * scale * 0.97, MIN_FONTSIZE))
     return legend
 
 
@@ -310,7 +314,23 @@ def place_legend(ax: Axes, *, outside: bool | None = None, draw: bool = True, **
         if best is None or n < best[0]:
             best = (n, loc, anchor)
     assert best is not None
-    if not outside:  # no room outside: make room above the data (raise the top of the y axes)
+    if not outside:  # no room outside: a smaller font first (the explorers at the projector's size)
+        size = legend.prop.get_size_in_points()
+        for scale in (0.8, 0.65):
+            if size * scale < MIN_FONTSIZE:
+                break
+            legend = _remake(legend, ax, size * scale)
+            setattr(legend, CROWDED_MARK, False)
+            for loc in ("best", *INSIDE):
+                _set_place(legend, loc, None, ax)
+                extent = legend.get_window_extent(renderer)
+                if (
+                    _count(points, extent) == 0
+                    and _within(extent, ax, renderer)
+                    and not _overlapped(extent, fig, renderer)
+                ):
+                    return legend
+    if not outside:  # still no room: make room above the data for the (smaller) legend (raise the y axes' top)
         _set_place(legend, "upper right", None, ax)
         _headroom(ax, legend.get_window_extent(renderer).height)
         extent = legend.get_window_extent(renderer)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -80,6 +81,27 @@ def restore_lines(nb: nbformat.NotebookNode) -> int:
     return added
 
 
+#: lines of the kernel's own log (its stderr) that :func:`execute` drops, each named here, every other line passes.
+#: ipykernel >= 7 warns once per kernel that its local ZeroMQ sockets are not encrypted: ``make editions``
+#: printed it once per notebook, nothing a class or a maintainer can act on (jupyter_client starts the kernel
+#: on localhost TCP, the only transport on Windows).
+KERNEL_NOISE: tuple[str, ...] = ("Kernel is running over TCP without encryption.",)
+
+
+def is_kernel_noise(line: str) -> bool:
+    """Whether ``line`` of a kernel's stderr is one of :data:`KERNEL_NOISE`."""
+    return any(noise in line for noise in KERNEL_NOISE)
+
+
+def _pass_kernel_stderr(read_fd: int) -> None:
+    """Copy the kernel's stderr (pipe ``read_fd``) to ours, line by line, without :data:`KERNEL_NOISE`."""
+    with os.fdopen(read_fd, "r", encoding="utf-8", errors="replace") as pipe:
+        for line in pipe:
+            if not is_kernel_noise(line):
+                sys.stderr.write(line)
+                sys.stderr.flush()
+
+
 def execute(path: Path, timeout: int = 600, cwd: Path | None = None) -> float:
     """Run ``path`` in a fresh kernel from ``cwd`` (default: its own folder) and store it clean."""
     nb = nbformat.read(path, as_version=4)
@@ -90,8 +112,15 @@ def execute(path: Path, timeout: int = 600, cwd: Path | None = None) -> float:
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd or path.parent)}}
     )
+    read_fd, write_fd = os.pipe()  # the kernel's stderr, filtered by a thread (named lines only: KERNEL_NOISE)
+    relay = threading.Thread(target=_pass_kernel_stderr, args=(read_fd,), daemon=True)
+    relay.start()
     start = time.perf_counter()
-    client.execute()
+    try:
+        client.execute(stderr=write_fd)
+    finally:
+        os.close(write_fd)  # the kernel has exited: the relay reads to the end of the pipe
+        relay.join(timeout=5)
     elapsed = time.perf_counter() - start
     clean(nb)
     nbformat.write(nb, path)

@@ -17,6 +17,11 @@ JupyterLab's live deck (jupyterlab-slideshow) and ``nbconvert --to slides`` read
 * ``-``: everything else continues the current slide, and so does a cell that would start a
   sub-slide right after a lone heading (no slide holds a heading alone).
 
+In a deck (not in the notebook's metadata) a slide that holds one short paragraph and nothing else
+(fewer than :data:`LONE_SENTENCE_WORDS` words, no formula block, no picture: "First, the tuning
+curves: ...", "Next: 02_decay ...") joins the slide after it, or the one before it when it is the
+last or the next one opens a section (:func:`merge_lone_sentences`).
+
 The static decks load reveal.js 4.0.2 (vendored in scripts/deck/reveal.js) and MathJax 3 (the
 website's copy, site/_static/mathjax) from files beside them (``_assets/``), so building them needs
 Python alone (no npm, no network) and a projector without internet shows every slide, formula and
@@ -263,6 +268,102 @@ def slide_types(nb: Any, budget_px: int = SLIDE_BUDGET_PX) -> list[str]:
     return types
 
 
+#: A slide holding one markdown paragraph of fewer words than this, and nothing else, joins a neighbour.
+LONE_SENTENCE_WORDS = 40
+_NOT_A_SENTENCE = re.compile(r"\$\$|!\[|<img|^\s*(#|[-*+] |\d+[.)] |>|\|)", re.M)
+
+
+def is_lone_sentence(cell: Any) -> bool:
+    """True for a markdown cell that is one short paragraph (< LONE_SENTENCE_WORDS words): no heading, list,
+    quote, table, formula block or picture."""
+    if cell.cell_type != "markdown":
+        return False
+    text = cell.source.strip()
+    return (
+        bool(text)
+        and "\n\n" not in text
+        and not _NOT_A_SENTENCE.search(text)
+        and len(text.split()) < LONE_SENTENCE_WORDS
+    )
+
+
+def _split_list_tail(group: list[Any], budget_px: int) -> Any | None:
+    """Cut the trailing items of the bulleted list that ends ``group`` (its last cell, markdown) so that
+    the rest fits :data:`SLIDE_BUDGET_PX` with a margin; returns a new sub-slide cell holding those items
+    (None: no such list, or fewer than two items)."""
+    last = group[-1]
+    if last.cell_type != "markdown":
+        return None
+    lines = last.source.rstrip().splitlines()
+    starts = [k for k, line in enumerate(lines) if re.match(r"[-*+] ", line)]
+    if len(starts) < 2 or starts[0] != 0:
+        return None
+    others = sum(estimated_height(c) for c in group[:-1])
+    cut = len(starts) - 1
+    while cut > 1 and others + _markdown_height("\n".join(lines[: starts[cut]])) > 0.85 * budget_px:
+        cut -= 1
+    last.source = "\n".join(lines[: starts[cut]])
+    tail = nbformat.v4.new_markdown_cell("\n".join(lines[starts[cut] :]))
+    tail.metadata["slideshow"] = {"slide_type": "subslide"}
+    return tail
+
+
+def merge_lone_sentences(nb: Any, budget_px: int = SLIDE_BUDGET_PX) -> int:
+    """Join each slide of ``nb`` that holds only a lone sentence (:func:`is_lone_sentence`) to a neighbour,
+    by its cells' ``slide_type`` (in place); returns how many were joined.
+
+    It joins the next slide (a lead-in to the picture or code there) when that one is a sub-slide and
+    both fit :data:`SLIDE_BUDGET_PX`; else the previous one (the closing "Next: ..." line), if it fits;
+    else the next one anyway (the deck shrinks a picture that does not fit, never text).
+    """
+
+    def kind(cell: Any) -> str:
+        return cell.metadata.get("slideshow", {}).get("slide_type", "-")
+
+    groups: list[list[Any]] = []
+    for cell in nb.cells:
+        if kind(cell) in ("skip", "notes"):
+            continue
+        if kind(cell) in ("slide", "subslide") or not groups:
+            groups.append([])
+        groups[-1].append(cell)
+    merged = 0
+    i = 0
+    while i < len(groups):
+        group = groups[i]
+        if len(group) != 1 or not is_lone_sentence(group[0]):
+            i += 1
+            continue
+        height = estimated_height(group[0])
+        after = groups[i + 1] if i + 1 < len(groups) else None
+        before = groups[i - 1] if i > 0 else None
+
+        def fits(other: list[Any] | None) -> bool:
+            return other is not None and height + sum(map(estimated_height, other)) <= budget_px
+
+        if after is not None and kind(after[0]) == "subslide" and (fits(after) or not fits(before)):
+            after[0].metadata["slideshow"] = {"slide_type": "-"}
+            groups[i : i + 2] = [group + after]
+        elif before is not None and not fits(before) and (moved := _split_list_tail(before, budget_px)) is not None:
+            # the previous slide is full (a long summary list): its last items come onto this one
+            nb.cells.insert(nb.cells.index(group[0]), moved)
+            group[0].metadata["slideshow"] = {"slide_type": "-"}
+            groups[i] = [moved, group[0]]
+        elif before is not None:
+            group[0].metadata["slideshow"] = {"slide_type": "-"}
+            groups[i - 1 : i + 1] = [before + group]
+            i -= 1
+        elif after is not None:
+            after[0].metadata["slideshow"] = {"slide_type": "-"}
+            groups[i : i + 2] = [group + after]
+        else:
+            i += 1
+            continue
+        merged += 1
+        i += 1
+    return merged
+
+
 def mark(nb: Any) -> bool:
     """Write :func:`slide_types` into ``nb``'s cell metadata; True if anything changed."""
     changed = False
@@ -343,9 +444,11 @@ def deck_notebook(nb: Any) -> Any:
     * the placeholder verdict of an unanswered exercise (:data:`PLACEHOLDER_VERDICT`) is dropped
       from its output, and an output left empty goes;
     * the lab's stored-picture line above an explorer's picture goes (a deck has no kernel);
-    * a skipped cell (:func:`is_skippable`, marked ``skip``) stays out, as nbconvert does.
+    * a skipped cell (:func:`is_skippable`, marked ``skip``) stays out, as nbconvert does;
+    * a slide holding one short sentence alone joins a neighbour (:func:`merge_lone_sentences`).
     """
     nb = copy.deepcopy(nb)
+    merge_lone_sentences(nb)
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -413,6 +516,7 @@ DECK_STYLE = f"""<style>
   unicode-range: U+2E80-2FDF, U+3000-303F, U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF, U+FF00-FFEF; }}
 .reveal {{ font-family: "Course Noto Sans SC", var(--r-main-font, sans-serif); }}
 .reveal h1, .reveal h2, .reveal h3 {{ font-family: "Course Noto Sans SC", var(--r-heading-font, sans-serif); }}
+.reveal .jp-RenderedHTMLCommon {{ font-family: "Course Noto Sans SC", var(--jp-content-font-family, sans-serif); }}
 </style>"""
 DECK_FIT_JS = f"""<script>
 // Fit each slide to the projector: shrink its pictures (down to {IMAGE_MIN_SCALE}) while it overflows.

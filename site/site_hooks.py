@@ -4,9 +4,11 @@
   ``{"image/png": {"alt": ...}}`` (written by course_lib.plotting.install_alt_text and the
   explorers' snapshots). myst-nb 1.4 reads only width/height from there, so we extend its
   image renderer.
-* Every page starts with how to run it live: ``make lab`` / ``make test`` and, on a
+* Every page starts with how to run it live: ``python course.py lab`` / ``python course.py test``
+  (as the README says: it works where there is no ``make``, as on Windows) and, on a
   notebook's page, the notebook's path in the repository.
 """
+
 from __future__ import annotations
 
 import html
@@ -14,8 +16,10 @@ from typing import Any
 
 from myst_nb.core.render import NbElementRenderer
 
-RUN_LIVE = ("<strong>Run it live:</strong> clone the course, then <code>make lab</code> opens it in "
-            "JupyterLab{where}; <code>make test</code> runs every notebook and checks its claims.")
+RUN_LIVE = (
+    "<strong>Run it live:</strong> clone the course, then <code>python course.py lab</code> opens it in "
+    "JupyterLab{where}; <code>python course.py test</code> runs every notebook and checks its claims."
+)
 
 
 def _render_image_with_alt(self: NbElementRenderer, data: Any) -> list:
@@ -38,8 +42,11 @@ _render_image_with_alt.__wrapped__ = _render_image  # type: ignore[attr-defined]
 def run_live_note(docname: str) -> str:
     """The "run it live" note of a page (HTML)."""
     name = docname.removeprefix("notebooks/")
-    where = (f", where you open <code>{html.escape(name)}.ipynb</code> in <code>my-notebooks/</code>, your own copy"
-             if docname.startswith("notebooks/") else "")
+    where = (
+        f", where you open <code>{html.escape(name)}.ipynb</code> in <code>my-notebooks/</code>, your own copy"
+        if docname.startswith("notebooks/")
+        else ""
+    )
     return f'<div class="admonition note course-run-live" role="note"><p>{RUN_LIVE.format(where=where)}</p></div>\n'
 
 

@@ -185,9 +185,10 @@ def close_figures():
 @pytest.fixture
 def shown(monkeypatch):
     """Record the frames the explorers render (their figure, once per frame), and check every
-    frame: no legend covers a data point (:func:`course_lib.plotting.legends.covered_points`)."""
+    frame: no legend covers a data point (:func:`course_lib.plotting.legends.covered_points`) nor a
+    tick label, axis label or title (:func:`course_lib.plotting.legends.covered_labels`)."""
     from course_lib.explorers import base
-    from course_lib.plotting.legends import CROWDED_MARK, covered_points
+    from course_lib.plotting.legends import CROWDED_MARK, covered_labels, covered_points
 
     figures = []
     covered = []
@@ -197,12 +198,15 @@ def shown(monkeypatch):
         counts = [
             0 if getattr(ax.get_legend(), CROWDED_MARK, False) else covered_points(ax, draw=False) for ax in fig.axes
         ]
-        if any(counts):
-            covered.append((len(figures), [ax.get_title() for ax in fig.axes], counts))
+        words = [covered_labels(ax, draw=False) for ax in fig.axes]
+        if any(counts) or any(words):
+            covered.append((len(figures), [ax.get_title() for ax in fig.axes], counts, words))
 
     monkeypatch.setattr(base, "show_frame", record)
     yield figures
-    assert not covered, f"legends cover data points in these explorer frames (frame, titles, points): {covered}"
+    assert not covered, (
+        f"legends cover data or labels in these explorer frames (frame, titles, points, labels): {covered}"
+    )
 
 
 @pytest.fixture(scope="session")

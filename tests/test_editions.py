@@ -294,3 +294,39 @@ def test_build_reports_progress_per_notebook(tmp_path, monkeypatch):
             f"[{i}/{n}] {nb.name}: instructor edition executed in 12 s",
         )
     ]
+
+
+@pytest.mark.integration  # executes a notebook in a kernel, as make editions does
+def test_the_editions_build_prints_no_kernel_transport_warning(tmp_path):
+    """``make editions`` printed ipykernel's "Kernel is running over TCP without encryption ..." once per notebook
+    (the kernel's own log on its stderr, nothing a class can act on); execute_notebooks drops that line, only it."""
+    import subprocess
+    import sys
+
+    nb = ROOT / "notebooks" / "00_start_here.ipynb"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "editions.py"), "--out", str(tmp_path), str(nb)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "instructor edition executed" in run.stdout  # the notebook did run in a kernel
+    output = run.stdout + run.stderr
+    assert "over TCP" not in output, [line for line in output.splitlines() if "over TCP" in line]
+
+
+@pytest.mark.integration  # starts a kernel
+def test_executing_drops_only_the_named_kernel_noise(tmp_path, capfd):
+    """The kernel's other stderr lines (a crash, a library's warning at start-up) still reach the terminal."""
+    import execute_notebooks
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os\nos.write(2, b'kernel says hello\\n')")])
+    path = tmp_path / "hello.ipynb"
+    nbformat.write(nb, path)
+    execute(path)
+    err = capfd.readouterr().err
+    assert "kernel says hello" in err and "over TCP" not in err
+    assert execute_notebooks.is_kernel_noise("[IPKernelApp] WARNING | Kernel is running over TCP without encryption.")
+    assert not execute_notebooks.is_kernel_noise("[IPKernelApp] WARNING | something else")

@@ -160,3 +160,17 @@ def test_deck_renders_tables_in_quotes_and_gives_every_picture_its_alt_text(offl
     imgs = re.findall(r"<img\b[^>]*>", html)
     alts = [html_lib.unescape(m.group(1)) for i in imgs if (m := re.search(r'\balt="([^"]*)"', i))]
     assert len(imgs) == len(stored) and alts == stored, (len(imgs), len(alts), len(stored))
+
+
+def test_a_lone_sentence_joins_the_next_slide_or_the_previous_one():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    cells = [md("# T"), md("Some words.\n\nMore words."), md("First, the curves:"), code("plot()"), md("Next: 02.")]
+    for cell, kind in zip(cells, ["slide", "subslide", "subslide", "subslide", "subslide"]):
+        cell.metadata["slideshow"] = {"slide_type": kind}
+    nb = nbformat.v4.new_notebook(cells=cells)
+    deck = slides.deck_notebook(nb)
+    # the lead-in takes the code after it; the closing "Next:" line joins the slide before it
+    assert [c.metadata["slideshow"]["slide_type"] for c in deck.cells] == ["slide", "subslide", "subslide", "-", "-"]
+    assert [c.metadata["slideshow"]["slide_type"] for c in nb.cells][3:] == ["subslide", "subslide"]  # unchanged
+    assert not slides.is_lone_sentence(md("$$x$$")) and not slides.is_lone_sentence(md("## heading"))
+    assert not slides.is_lone_sentence(md("word " * slides.LONE_SENTENCE_WORDS))

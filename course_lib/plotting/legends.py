@@ -6,6 +6,11 @@ area, such as the twin axis of a rate line) lies inside the legend's box on scre
 its segments every :data:`SAMPLE_PX` pixels (a straight segment under a legend has no vertex
 there but is still hidden), and the points of scatter plots. Only what is inside the axes' box
 counts (a line is clipped there). Contours, bands and grid lines are background, not counted.
+A legend must not hide the figure's words either: :func:`covered_labels` counts the tick labels,
+axis labels and titles of every axes of the figure (and its title) that the legend's box overlaps
+(a legend wider than its axes stuck out over the y axis' "0.10" and "0.12" in the large-batch
+explorer). A legend wider or taller than its axes is made again in a smaller font
+(:data:`MIN_FONTSIZE` at least) before it is placed.
 
 :func:`place_legend` tries matplotlib's ``loc="best"``, then each of the nine places inside the
 axes, and, if every one covers something, puts the legend outside the axes (right of it), where a
@@ -52,6 +57,8 @@ __all__ = [
     "OUTSIDE_MARK",
     "CROWDED_MARK",
     "covered_points",
+    "covered_labels",
+    "MIN_FONTSIZE",
     "place_legend",
     "place_legends",
     "fixed_margins",
@@ -78,6 +85,8 @@ INSIDE = (
 #: (a wide one would squeeze the plot); "below" hangs under the x axis' label.
 OUTSIDE = (("upper left", (1.02, 1.0)), ("upper center", (0.5, 0.0)))
 RIGHT_MAX = 0.4
+#: The smallest font (points) a legend shrinks to, to fit inside its axes.
+MIN_FONTSIZE = 6.5
 
 
 def _renderer(fig: Figure) -> Any:
@@ -172,6 +181,71 @@ def covered_points(ax: Axes, renderer: Any = None, *, draw: bool = True) -> int:
     return _count(_data_points(ax), legend.get_window_extent(renderer))
 
 
+def _figure_texts(fig: Figure) -> list[Any]:
+    """The words of ``fig`` a legend must not hide: every axes' drawn tick labels, axis labels and
+    title, and the figure's title."""
+    texts = [fig._suptitle] if getattr(fig, "_suptitle", None) is not None else []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        box = ax.bbox
+        for axis, ticks in ((0, ax.get_xticklabels()), (1, ax.get_yticklabels())):
+            for label in ticks:
+                if not label.get_visible() or not label.get_text():
+                    continue
+                # tick labels outside the view (not drawn) are kept by the axis too: skip them
+                x, y = label.get_transform().transform(label.get_position())
+                at = (x, box.x0, box.x1) if axis == 0 else (y, box.y0, box.y1)
+                if at[1] - 1 <= at[0] <= at[2] + 1:
+                    texts.append(label)
+        texts += [ax.xaxis.label, ax.yaxis.label, ax.title, ax._left_title, ax._right_title]
+    return [t for t in texts if t.get_visible() and t.get_text()]
+
+
+def covered_labels(ax: Axes, renderer: Any = None, *, draw: bool = True) -> list[str]:
+    """The tick labels, axis labels and titles of ``ax``'s figure that its legend overlaps on screen
+    ([]: none, or no legend). ``draw``: as :func:`covered_points`."""
+    legend = ax.get_legend()
+    if legend is None or not legend.get_visible():
+        return []
+    fig = ax.figure
+    if draw:
+        fig.draw_without_rendering()
+    renderer = renderer or _renderer(fig)
+    return _overlapped(legend.get_window_extent(renderer), fig, renderer)
+
+
+def _overlapped(extent: Bbox, fig: Figure, renderer: Any) -> list[str]:
+    inner = Bbox.from_extents(extent.x0 + 1, extent.y0 + 1, extent.x1 - 1, extent.y1 - 1)  # touching is fine
+    return [t.get_text() for t in _figure_texts(fig) if t.get_window_extent(renderer).overlaps(inner)]
+
+
+def _remake(legend: Legend, ax: Axes, size: float) -> Legend:
+    """The same legend made again at ``size`` points (at "best"; the course's marks kept)."""
+    title = legend.get_title().get_text() or None
+    handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    flags = (LATER_MARK, OUTSIDE_MARK, CROWDED_MARK)
+    marks = {flag: getattr(legend, flag) for flag in flags if hasattr(legend, flag)}
+    legend = ax.legend(handles, labels, loc="best", fontsize=size, title=title, ncols=legend._ncols)
+    for flag, value in marks.items():
+        setattr(legend, flag, value)
+    return legend
+
+
+def _fit_font(legend: Legend, ax: Axes, renderer: Any) -> Legend:
+    """``legend``, or the same legend made again in a smaller font if it is wider or taller than its axes
+    (its markers do not shrink with the font: a few tries, down to :data:`MIN_FONTSIZE`)."""
+    box = ax.bbox
+    for _ in range(4):
+        extent = legend.get_window_extent(renderer)
+        size = legend.prop.get_size_in_points()
+        if (extent.width <= box.width - 4 and extent.height <= box.height - 4) or size <= MIN_FONTSIZE:
+            return legend
+        scale = min((box.width - 4) / extent.width, (box.height - 4) / extent.height)
+        legend = _remake(legend, ax, max(size * scale * 0.97, MIN_FONTSIZE))
+    return legend
+
+
 def _set_place(legend: Legend, loc: str, anchor: tuple[float, float] | None, ax: Axes) -> None:
     transform = ax.transAxes if anchor is not None else None
     if anchor is not None and anchor[1] <= 0.0:  # below: under the x axis' ticks and label
@@ -215,10 +289,12 @@ def place_legend(ax: Axes, *, outside: bool | None = None, draw: bool = True, **
     if draw:
         fig.draw_without_rendering()
     renderer = _renderer(fig)
+    if not outside:  # it has to fit inside the axes
+        legend = _fit_font(legend, ax, renderer)
     points = _data_points(ax)
     extent = legend.get_window_extent(renderer)
     setattr(legend, CROWDED_MARK, False)
-    if _count(points, extent) == 0 and _within(extent, ax, renderer):
+    if _count(points, extent) == 0 and _within(extent, ax, renderer) and not _overlapped(extent, fig, renderer):
         return legend
     tries: list[tuple[str, tuple[float, float] | None]] = [(loc, None) for loc in INSIDE]
     if outside:
@@ -232,15 +308,33 @@ def place_legend(ax: Axes, *, outside: bool | None = None, draw: bool = True, **
             points = _data_points(ax)
         extent = legend.get_window_extent(renderer)
         n = _count(points, extent) + (0 if anchor is not None or _within(extent, ax, renderer) else 1)
+        n += len(_overlapped(extent, fig, renderer))
         if n == 0:
             return legend
         if best is None or n < best[0]:
             best = (n, loc, anchor)
     assert best is not None
-    if not outside:  # no room outside: make room above the data (raise the top of the y axes)
+    if not outside:  # no room outside: a smaller font first (the explorers at the projector's size)
+        size = legend.prop.get_size_in_points()
+        for scale in (0.8, 0.65):
+            if size * scale < MIN_FONTSIZE:
+                break
+            legend = _remake(legend, ax, size * scale)
+            setattr(legend, CROWDED_MARK, False)
+            for loc in ("best", *INSIDE):
+                _set_place(legend, loc, None, ax)
+                extent = legend.get_window_extent(renderer)
+                if (
+                    _count(points, extent) == 0
+                    and _within(extent, ax, renderer)
+                    and not _overlapped(extent, fig, renderer)
+                ):
+                    return legend
+    if not outside:  # still no room: make room above the data for the (smaller) legend (raise the y axes' top)
         _set_place(legend, "upper right", None, ax)
         _headroom(ax, legend.get_window_extent(renderer).height)
-        if _count(_data_points(ax), legend.get_window_extent(renderer)) == 0:
+        extent = legend.get_window_extent(renderer)
+        if _count(_data_points(ax), extent) == 0 and not _overlapped(extent, fig, renderer):
             return legend
     _set_place(legend, best[1], best[2], ax)
     setattr(legend, CROWDED_MARK, True)  # data everywhere (a noisy path filling the view): the least covered place

@@ -181,3 +181,41 @@ def test_decks_show_explorer_pictures_without_the_lab_line(decks):
 
     shown = [name for name, path in decks.items() if STORED_PICTURE_LINE in path.read_text(encoding="utf-8")]
     assert not shown, f"decks showing the lab's stored-picture line: {shown}"
+
+
+#: A slide whose only content is a paragraph shorter than this (words) is a lone sentence (scripts/slides.py
+#: merges it into a neighbour: slides.LONE_SENTENCE_WORDS).
+LONE_WORDS = slides.LONE_SENTENCE_WORDS
+
+
+def lone_slides(html: str) -> list[str]:
+    """The text of each slide of a built deck (innermost ``<section>``) that holds nothing but one short
+    paragraph (< LONE_WORDS words, no formula, no picture) or one heading."""
+    from bs4 import BeautifulSoup
+
+    found = []
+    for section in BeautifulSoup(html, "html.parser").select(".reveal .slides section"):
+        if section.find("section") is not None:
+            continue  # a vertical stack: its sub-slides are checked
+        cells = section.select(".jp-Cell")
+        if len(cells) != 1 or "jp-MarkdownCell" not in cells[0].get("class", []):
+            continue
+        blocks = [el for el in cells[0].select(".jp-RenderedMarkdown > *") if el.name not in ("style", "script")]
+        if len(blocks) != 1 or cells[0].find(["img", "table", "pre", "ul", "ol"]) is not None:
+            continue
+        block = blocks[0]
+        text = " ".join(block.get_text(" ").split()).replace("¶", "").strip()
+        heading = block.name in ("h1", "h2", "h3", "h4", "h5", "h6")
+        if (
+            heading
+            and block.name != "h1"
+            or (block.name == "p" and "$$" not in text and len(text.split()) < LONE_WORDS)
+        ):
+            found.append(text)
+    return found
+
+
+def test_no_slide_holds_a_lone_sentence_or_heading(decks):
+    """A slide with one short sentence alone (or a heading alone) wastes a projector slide: every built deck."""
+    lone = {name: found for name, path in decks.items() if (found := lone_slides(path.read_text(encoding="utf-8")))}
+    assert not lone, f"slides holding one short sentence or a heading alone: {lone}"

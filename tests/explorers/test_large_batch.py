@@ -119,3 +119,19 @@ def test_explorer_trains_on_release_and_redraws(shown):
     assert len(shown) == 3 and isinstance(explorer.last_result, dict)
     with pytest.raises(ValueError, match="k"):
         W.LargeBatchExplorer(k=3)
+
+
+@pytest.mark.parametrize("projector", [False, True], ids=["notebook", "projector"])
+def test_explorer_legends_leave_the_tick_labels_readable(shown, projector):
+    """The notebook's explorer (08: k=4, warm-up 5 epochs): its legend was wider than the rate panel
+    and hid the y tick labels "0.10" and "0.12" (``shown`` checks every frame: no data point, tick label,
+    axis label or title under a legend), at the notebook's size and at the projector's."""
+    viz.use_projector_style(projector)
+    try:
+        explorer = W.explore_large_batch(k=4, warmup_epochs=5, epochs=15)
+        explorer.controls["k"].value = 16
+    finally:
+        viz.use_projector_style(False)
+    assert len(shown) == 2
+    legend = shown[0].axes[0].get_legend()
+    assert legend is not None and legend.get_window_extent().x0 >= shown[0].axes[0].bbox.x0 - 1

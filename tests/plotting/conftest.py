@@ -22,14 +22,15 @@ def close_figures(monkeypatch):
     covered = {n: _covered(plt.figure(n)) for n in plt.get_fignums()}
     plt.close("all")
     covered = {n: c for n, c in covered.items() if any(c)}
-    assert not covered, f"legends cover data points (figure number: points per axes): {covered}"
+    assert not covered, f"legends cover data points or labels (figure number: per axes): {covered}"
 
 
 def _covered(fig):
-    """Data points under each axes' legend, the figure as a plotting function left it."""
-    from course_lib.plotting.legends import covered_points
+    """Data points and the words (tick labels, axis labels, titles) under each axes' legend, the figure as
+    a plotting function left it."""
+    from course_lib.plotting.legends import covered_labels, covered_points
 
-    return [covered_points(ax) for ax in fig.axes]
+    return [covered_points(ax) or covered_labels(ax, draw=False) for ax in fig.axes]
 
 
 @pytest.fixture(scope="module")

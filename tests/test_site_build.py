@@ -34,8 +34,8 @@ def test_every_page_says_how_to_run_it_live(built_site):
         # course.py works everywhere (Windows learners have no make), like the README says
         assert "<code>python course.py lab</code>" in notes[0] and "<code>python course.py test</code>" in notes[0]
         assert "make" not in notes[0], page
-    note = (out / "notebooks" / "03_warmup.html").read_text(encoding="utf-8")
-    assert "<code>03_warmup.ipynb</code> in <code>my-notebooks/</code>" in note  # the learner's copy (course.py lab)
+    note = (out / "notebooks" / "04_warmup.html").read_text(encoding="utf-8")
+    assert "<code>04_warmup.ipynb</code> in <code>my-notebooks/</code>" in note  # the learner's copy (course.py lab)
 
 
 def test_math_and_everything_else_come_from_the_site_itself(built_site):

@@ -42,6 +42,7 @@ The room, by concept:
 * ``pitfalls``: the rate of the first update with the two step() calls swapped, Keras' boundary convention.
 * ``choosing``: where a cut cosine stands, which schedule fits a scenario; experiment: tune a cosine's peak on a grid.
 * ``large_batch``: the linear scaling rule, and the rate for DDP; experiment: SGD's noise floor vs B.
+* ``weight_decay``: experiment: the AdamW weight decay that turns normalised weights as fast as SGD's.
 
 An *experiment* check judges a number the learner measured: it passes the spread the
 experiment's seeds allow, and explains each typical wrong result (what it means, what to try).
@@ -146,6 +147,7 @@ from course_lib.exercises.stability import (
     check_lr_init,
     check_stability_limit,
 )
+from course_lib.exercises.weight_decay import check_adamw_matching_decay
 
 __all__ = [
     "CheckResult",
@@ -204,4 +206,5 @@ __all__ = [
     "check_scaled_lr",
     "check_ddp_lr",
     "check_noise_floor_batch",
+    "check_adamw_matching_decay",
 ]

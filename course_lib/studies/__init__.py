@@ -4,7 +4,8 @@
 progress per axis, the early spike), ``comparison`` (Budget, tune_lr, compare_schedules),
 ``warmup`` (sharpness, Adam's first steps), ``language_model`` (a small Transformer LM on generated
 text under a schedule, over seeds), and the studies behind the explorers: ``gradient_descent``
-(a schedule on a 2-D problem), ``plateau``, ``results``, ``large_batch``;
+(a schedule on a 2-D problem), ``plateau``, ``results``, ``large_batch``; ``weight_decay`` (scale-invariant
+weights under weight decay: steady norm, turn per update);
 ``replication`` (a claim a lesson draws from random runs, as one re-runnable function of seeds) and
 ``claims`` (the registered claims, one module per topic: ``studies.claim(name).run(seeds)``).
 
@@ -20,6 +21,10 @@ from course_lib.lazy import lazy_exports
 #: exported name -> the module of this room that defines it
 _EXPORTS = {
     'check_history': 'measures',
+    'ScaleInvariantRun': 'weight_decay',
+    'run_scale_invariant': 'weight_decay',
+    'rms_turn': 'weight_decay',
+    'relaxation_step': 'weight_decay',
     'excess_loss': 'measures',
     'late_excess_loss': 'measures',
     'noise_floor': 'measures',

@@ -7,7 +7,9 @@ problem before it), ``factories`` (optimizer and loss by
 name), ``torch_loop`` (TrainConfig and the torch loop on one screen), ``seeds`` (repeats,
 mean ± band), ``plateau``, ``models``, ``transformer`` (a small causal Transformer language
 model, post-LN or pre-LN), ``checkpoint``, ``snapshots``, ``suggest`` and ``lr_finder`` (the
-range test), ``distributed`` (data-parallel training) and ``launch`` (its worker processes).
+range test), ``distributed`` (data-parallel training) and ``launch`` (its worker processes),
+``weight_decay`` (decoupled decay and the rate: formulas, the NumPy AdamW step) and ``param_groups``
+(no decay on biases and norms, one group per layer).
 Result tables and progress bars are ``course_lib.display``'s.
 Importing this room does not import torch; reading a torch-backed name does.
 
@@ -109,6 +111,14 @@ _EXPORTS = {
     'predict_proba': 'snapshots',
     'ensemble_proba': 'snapshots',
     'score_snapshots': 'snapshots',
+    'decay_factors': 'weight_decay',
+    'decay_timescale': 'weight_decay',
+    'timescale_weight_decay': 'weight_decay',
+    'equilibrium_angular_update': 'weight_decay',
+    'equilibrium_norm': 'weight_decay',
+    'adamw_step': 'weight_decay',
+    'decay_groups': 'param_groups',
+    'layer_groups': 'param_groups',
 }
 
 __all__ = sorted(_EXPORTS)

@@ -18,6 +18,7 @@ EXPERIMENTS = [
     "shortest_warmup",
     "sgdr_escape_peak",
     "loop_rates",
+    "adamw_matching_decay",
 ]
 
 
@@ -25,7 +26,8 @@ EXPERIMENTS = [
 # again, inside their notebooks (tests/test_editions.py): course.py test, not course.py unit
 @pytest.mark.integration
 @pytest.mark.parametrize(
-    "name", ["noise_floor_batch", "adam_floor_batch", "tuned_peak", "sgdr_escape_peak", "loop_rates"]
+    "name",
+    ["noise_floor_batch", "adam_floor_batch", "tuned_peak", "sgdr_escape_peak", "loop_rates", "adamw_matching_decay"],
 )
 def test_the_reference_experiment_passes_its_check(name):
     assert E.CHECKS[name](getattr(sol, name)(), quiet=True)
@@ -92,3 +94,9 @@ def test_a_right_result_says_what_it_means():
     assert "linear scaling rule" in E.check_noise_floor_batch(0.5, quiet=True).message
     assert "square-root" in E.check_adam_floor_batch(0.7, quiet=True).message
     assert math.isclose(sol.noise_floor_batch(), 0.45, abs_tol=0.1)
+
+
+def test_the_adamw_decay_check_explains_the_same_product_mistake():
+    # lr * wd equal to SGD's (0.1 * 0.01 / 0.005 = 0.2): the momentum factor forgotten
+    message = E.check_adamw_matching_decay(0.2, quiet=True).message
+    assert "same lr * wd" in message and "momentum" in message

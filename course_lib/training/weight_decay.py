@@ -96,14 +96,17 @@ def equilibrium_angular_update(lr: float, weight_decay: float, momentum: float =
     orthogonal to w. The steps grow the norm, ``|w'|^2 = (1 - lr wd)^2 |w|^2 + |step|^2``; the decay shrinks
     it. At the steady state ``|step|^2 = (1 - (1 - lr wd)^2) |w|^2``: the turn ``|step| / |w|`` is
     ``sqrt(2 lr wd - (lr wd)^2)`` whatever the gradients' size (van Laarhoven 2017; Wan et al. 2021). The
-    rate and the decay act only through their product. With momentum (SGD's, or AdamW's beta1 = momentum) the
-    noisy steps are correlated over about 1/(1 - momentum) updates, so they grow the norm (1 + m)/(1 - m)
-    times faster than independent steps of the same size, and the steady turn per update is that much
-    smaller (a random walk of AR(1) steps; measured in notebook 22 to within 10 %).
+    rate and the decay act only through their product (the *intrinsic* rate of Li, Lyu & Arora 2020). With
+    momentum and a *decoupled* decay (AdamW's beta1 = momentum) the noisy steps are correlated over about
+    1/(1 - momentum) updates, so they grow the norm (1 + m)/(1 - m) times faster than independent steps of the
+    same size, and the steady turn per update is that much smaller (measured in notebook 22 to within 10 %).
+    torch's ``SGD(momentum=m, weight_decay=wd)`` puts the decay *into* the momentum buffer, which multiplies it
+    by 1/(1 - m) too: there the turn is ``sqrt(2 lr wd / (1 + m))`` (Wan et al. 2021), i.e. this function
+    with ``weight_decay / (1 - m)``.
 
     Args:
         lr: the rate (> 0); weight_decay: lambda (> 0), with lr * weight_decay < 1.
-        momentum: SGD's momentum or Adam's beta1, in [0, 1).
+        momentum: the momentum of a decoupled decay (AdamW's beta1), in [0, 1).
 
     >>> round(equilibrium_angular_update(0.01, 0.1, momentum=0.9), 4)
     0.0103

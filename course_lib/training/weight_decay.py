@@ -15,7 +15,7 @@ is a number of updates.
 >>> decay_timescale(1e-3, 0.1)                           # updates
 10000.0
 >>> round(equilibrium_angular_update(0.1, 0.01), 5)      # radians per update
-0.04472
+0.04471
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def equilibrium_norm(lr: float, weight_decay: float, grad_scale: float) -> float
     product train a normalised network alike).
 
     >>> round(equilibrium_norm(0.1, 0.01, 2.0), 4)
-    1.7783
+    2.1147
     """
     lr, wd = check_positive("lr", lr), check_positive("weight_decay", weight_decay)
     return (lr * check_positive("grad_scale", grad_scale) ** 2 / (2 * wd)) ** 0.25

@@ -41,10 +41,10 @@ The room, by concept:
 * ``adaptive``: reduce-on-plateau's rates, Adam's first step; experiment: Adam's noise floor vs B.
 * ``pitfalls``: the rate of the first update with the two step() calls swapped, Keras' boundary convention.
 * ``choosing``: where a cut cosine stands, which schedule fits a scenario; experiment: tune a cosine's peak on a grid.
-* ``large_batch``: the linear scaling rule, and the rate for DDP; experiment: SGD's noise floor vs B.
 * ``large_batch``: the linear scaling rule, and the rate for DDP; experiments: SGD's noise floor vs B,
   the critical batch size at a target.
 * ``averaging``: experiment: how far the tail average of a constant-rate run lies below its last iterate.
+* ``weight_decay``: experiment: the AdamW weight decay that turns normalised weights as fast as SGD's.
 
 An *experiment* check judges a number the learner measured: it passes the spread the
 experiment's seeds allow, and explains each typical wrong result (what it means, what to try).
@@ -155,6 +155,7 @@ from course_lib.exercises.stability import (
     check_lr_init,
     check_stability_limit,
 )
+from course_lib.exercises.weight_decay import check_adamw_matching_decay
 
 __all__ = [
     "CheckResult",
@@ -215,4 +216,5 @@ __all__ = [
     "check_ddp_lr",
     "check_noise_floor_batch",
     "check_critical_batch",
+    "check_adamw_matching_decay",
 ]

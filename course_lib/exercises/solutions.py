@@ -60,6 +60,7 @@ __all__ = [
     "shortest_warmup",
     "sgdr_escape_peak",
     "loop_rates",
+    "adamw_matching_decay",
 ]
 
 
@@ -303,6 +304,21 @@ def critical_batch(target: float = 0.03, seeds: Any = range(4)) -> float:
     return fit.b_crit
 
 
+def adamw_matching_decay(lr: float = 0.005, target_lr: float = 0.1, target_wd: float = 0.01) -> float:
+    """The AdamW weight decay (a log grid, refined) whose steady turn per update matches SGD's, measured."""
+    from course_lib import studies
+
+    def turn(optimizer: str, rate: float, wd: float) -> float:
+        run = studies.run_scale_invariant(rate, wd, 4000, seeds=range(3), optimizer=optimizer)
+        return float(np.mean(studies.rms_turn(run, 2000)))
+
+    goal = turn("sgd", target_lr, target_wd)
+    grid = np.geomspace(0.1, 10, 9)
+    turns = np.array([turn("adamw", lr, wd) for wd in grid])
+    # the turn grows like sqrt(wd): interpolate log(turn) against log(wd) between the two grid points around the goal
+    return float(np.exp(np.interp(np.log(goal), np.log(turns), np.log(grid))))
+
+
 def tuned_peak(peaks: Any = (0.01, 0.03, 0.1, 0.3, 1.0), seeds: Any = range(5), n_steps: int = 1000) -> float:
     """The peak of a cosine decay with the lowest mean late excess loss (a diverged run is inf)."""
     from course_lib import problems, schedules, studies, training
@@ -430,6 +446,7 @@ SOLUTION_OF: dict[str, str] = {
     "shortest_warmup": "shortest_warmup",
     "sgdr_escape_peak": "sgdr_escape_peak",
     "loop_rates": "loop_rates",
+    "adamw_matching_decay": "adamw_matching_decay",
 }
 
 #: The experiments (seconds of training each): what the reference run measures at the defaults,
@@ -442,6 +459,7 @@ MEASURED: dict[str, str] = {
     "tail_average_gain": "about 18 (the tail average lies far below the constant rate's floor)",
     "shortest_warmup": "20 updates",
     "sgdr_escape_peak": "0.3",
+    "adamw_matching_decay": "3.8 (SGD's turn 0.0447 per update; AdamW's at wd 3.8: 0.0451)",
 }
 
 

@@ -4,7 +4,7 @@ One declarative base (``base``): each explorer declares its controls (``controls
 one factory), a pure compute function (the experiments live in ``course_lib.studies``) and a
 draw function that updates its figure in place (``course_lib.plotting.live``), rendered once
 per change into a persistent image. One file per explorer: ``schedule``, ``gd``, ``compare``,
-``conventions``, ``plateau``, ``results``, ``large_batch``.
+``conventions``, ``plateau``, ``results``, ``large_batch``, ``weight_decay``.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ _EXPORTS = {
     'explore_results': 'results',
     'LargeBatchExplorer': 'large_batch',
     'explore_large_batch': 'large_batch',
+    'WeightDecayExplorer': 'weight_decay',
+    'explore_weight_decay': 'weight_decay',
 }
 
 __all__ = sorted(_EXPORTS)

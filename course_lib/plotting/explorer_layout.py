@@ -54,6 +54,7 @@ EXPLORER_FIGURES: dict[str, dict[str, Any]] = {
     "plateau": {"figsize": (8.0, 4.5), "ncols": 1, "twins": (0,)},
     "results": {"figsize": (13.0, 4.8), "ncols": 2},
     "large_batch": {"figsize": (14.1, 4.3), "ncols": 3, "suptitle": True},
+    "weight_decay": {"figsize": (13.0, 4.5), "ncols": 2},
 }
 
 GAP_IN = 1.05  # between panels of a row: the next panel's y tick labels and label

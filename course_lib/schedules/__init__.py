@@ -26,6 +26,7 @@ Where things are (one file per family, as optax):
 * ``recipes`` - each shape fitted to (peak lr, T): :data:`STANDARD_SCHEDULES`, :func:`wsd_schedule`...;
 * ``controls`` and ``registry`` - one row per schedule (:data:`REGISTRY`): factory, example,
   gallery picture, explorer controls, recipe (:func:`gd_schedule`). Add a schedule: its class + its row (README);
+* ``groups`` - a rate per parameter group: :func:`discriminative_rates` (fastai's slice), :func:`layerwise_rates`;
 * ``torch_bridge`` - :func:`as_torch_scheduler` drives any torch optimizer (imports torch,
   loaded only when you read ``schedules.as_torch_scheduler``);
 * ``torch_twins`` - for each schedule class, torch's own scheduler giving the same rates (imports torch).
@@ -138,6 +139,7 @@ from course_lib.schedules.decay import (
     polynomial_decay,
     step_decay,
 )
+from course_lib.schedules.groups import discriminative_rates, layerwise_rates
 from course_lib.schedules.momentum import (
     ConstantMomentum,
     CyclicMomentum,
@@ -226,6 +228,8 @@ __all__ = [
     "one_cycle_schedule",
     "sgdr_schedule",
     "wsd_schedule",
+    "discriminative_rates",
+    "layerwise_rates",
     "as_torch_scheduler",
     "CourseScheduler",
 ]

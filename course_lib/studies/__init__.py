@@ -7,7 +7,8 @@ text under a schedule, over seeds), ``averaging`` (averaging the iterates agains
 equal budget), and the studies behind the explorers: ``gradient_descent``
 (a schedule on a 2-D problem), ``plateau``, ``results``, ``large_batch``; ``batch_size`` (beyond linear
 scaling: the gradient noise scale, steps to a target against the batch, the critical batch, a batch
-grown instead of a rate decayed);
+grown instead of a rate decayed); ``weight_decay`` (scale-invariant weights under weight decay: steady norm,
+turn per update);
 ``replication`` (a claim a lesson draws from random runs, as one re-runnable function of seeds) and
 ``claims`` (the registered claims, one module per topic: ``studies.claim(name).run(seeds)``).
 
@@ -23,6 +24,10 @@ from course_lib.lazy import lazy_exports
 #: exported name -> the module of this room that defines it
 _EXPORTS = {
     'check_history': 'measures',
+    'ScaleInvariantRun': 'weight_decay',
+    'run_scale_invariant': 'weight_decay',
+    'rms_turn': 'weight_decay',
+    'relaxation_step': 'weight_decay',
     'excess_loss': 'measures',
     'late_excess_loss': 'measures',
     'noise_floor': 'measures',

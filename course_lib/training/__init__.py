@@ -8,7 +8,9 @@ name), ``torch_loop`` (TrainConfig and the torch loop on one screen), ``seeds`` 
 mean ± band), ``plateau``, ``models``, ``transformer`` (a small causal Transformer language
 model, post-LN or pre-LN), ``checkpoint``, ``snapshots``, ``averaging`` (tail average, EMA and
 SWA of the iterates; schedule-free SGD) and its torch twins ``averaging_torch``, ``suggest`` and
-``lr_finder`` (the range test), ``distributed`` (data-parallel training) and ``launch`` (its worker processes).
+``lr_finder`` (the range test), ``distributed`` (data-parallel training) and ``launch`` (its worker processes),
+``weight_decay`` (decoupled decay and the rate: formulas, the NumPy AdamW step) and ``param_groups``
+(no decay on biases and norms, one group per layer).
 Result tables and progress bars are ``course_lib.display``'s.
 Importing this room does not import torch; reading a torch-backed name does.
 
@@ -118,6 +120,14 @@ _EXPORTS = {
     'run_schedule_free': 'averaging',
     'ScheduleFreeSGD': 'averaging_torch',
     'averaged_model': 'averaging_torch',
+    'decay_factors': 'weight_decay',
+    'decay_timescale': 'weight_decay',
+    'timescale_weight_decay': 'weight_decay',
+    'equilibrium_angular_update': 'weight_decay',
+    'equilibrium_norm': 'weight_decay',
+    'adamw_step': 'weight_decay',
+    'decay_groups': 'param_groups',
+    'layer_groups': 'param_groups',
 }
 
 __all__ = sorted(_EXPORTS)

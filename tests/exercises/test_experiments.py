@@ -19,6 +19,7 @@ EXPERIMENTS = [
     "shortest_warmup",
     "sgdr_escape_peak",
     "loop_rates",
+    "adamw_matching_decay",
 ]
 
 
@@ -26,7 +27,16 @@ EXPERIMENTS = [
 # again, inside their notebooks (tests/test_editions.py): course.py test, not course.py unit
 @pytest.mark.integration
 @pytest.mark.parametrize(
-    "name", ["noise_floor_batch", "adam_floor_batch", "critical_batch", "tuned_peak", "sgdr_escape_peak", "loop_rates"]
+    "name",
+    [
+        "noise_floor_batch",
+        "adam_floor_batch",
+        "critical_batch",
+        "tuned_peak",
+        "sgdr_escape_peak",
+        "loop_rates",
+        "adamw_matching_decay",
+    ],
 )
 def test_the_reference_experiment_passes_its_check(name):
     assert E.CHECKS[name](getattr(sol, name)(), quiet=True)
@@ -103,3 +113,9 @@ def test_the_critical_batch_reference_is_what_its_check_quotes():
     """check_critical_batch's docstring: B_crit = 46 on seeds 0-3 (deterministic NumPy, about 3 s)."""
     assert 44 < sol.critical_batch() < 48
     assert "half of B_simple" in E.check_critical_batch(104, quiet=True).message
+
+
+def test_the_adamw_decay_check_explains_the_same_product_mistake():
+    # lr * wd equal to SGD's (0.1 * 0.01 / 0.005 = 0.2): the momentum factor forgotten
+    message = E.check_adamw_matching_decay(0.2, quiet=True).message
+    assert "same lr * wd" in message and "momentum" in message

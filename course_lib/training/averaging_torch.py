@@ -32,6 +32,19 @@ class ScheduleFreeSGD(torch.optim.Optimizer):
         weight_decay: L2 decay added to the gradient at y.
         warmup_steps: linear warm-up (t + 1) / warmup_steps of the rate.
         r, weight_lr_power: the averaging weight (t + 1)^r * max_lr^weight_lr_power.
+
+    Train at y, evaluate at x (on w^2, x trails y toward the minimum at 0):
+
+    >>> w = torch.nn.Parameter(torch.tensor([1.0]))
+    >>> opt = ScheduleFreeSGD([w], lr=0.1, beta=0.9)
+    >>> for _ in range(20):
+    ...     opt.zero_grad()
+    ...     (w**2).sum().backward()
+    ...     _ = opt.step()
+    >>> opt.eval()
+    >>> 0.0 < w.item() < 1.0
+    True
+    >>> opt.train()
     """
 
     def __init__(

@@ -24,7 +24,7 @@ def raw_digits() -> P.Dataset:
     return P.load_digits(standardize=False)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=32)
 def _large_batch_base(base_lr: float, base_batch: int, epochs: int, hidden: tuple[int, ...], seed: int) -> History:
     """The small-batch reference run, cached: it does not depend on k or the warm-up."""
     from course_lib.training import distributed as D

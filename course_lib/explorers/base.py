@@ -84,8 +84,10 @@ QUIET_WARNINGS: tuple[tuple[type[Warning], str], ...] = (
 COALESCE_S = 0.01
 
 #: Seconds the kernel's event loop waits after a frame before an explorer that warms ahead
-#: (:attr:`Explorer.warm_ahead`) computes the next neighbouring setting.
-WARM_DELAY_S = 0.05
+#: (:attr:`Explorer.warm_ahead`) computes the next neighbouring setting: a learner still moving
+#: (or a test clicking through) makes that warming stale before it starts, and it is skipped;
+#: one looking at the frame gets the next step trained meanwhile.
+WARM_DELAY_S = 0.5
 
 
 def message_html(text: str, color: str = "#222") -> str:
@@ -389,13 +391,14 @@ class Explorer:
         ]
         return settings[: self.warm_limit]
 
-    def _when_idle(self, fn: Callable[..., Any], *args: Any) -> None:
+    def _when_idle(self, fn: Callable[..., Any], *args: Any, delay: float = WARM_DELAY_S) -> None:
+        """Run ``fn(*args)`` when the kernel is idle (``delay`` seconds on its loop), or hand it to :attr:`idle`."""
         idle = self.idle
         if idle is None:
             loop = _running_loop()
             if loop is None:
                 return  # outside a kernel nobody waits between changes: no warming
-            idle = lambda fn, *args: loop.call_later(WARM_DELAY_S, fn, *args)  # noqa: E731
+            idle = lambda fn, *args: loop.call_later(delay, fn, *args)  # noqa: E731
         idle(fn, *args)
 
     def _warm(self, generation: int, settings: list[dict[str, Any]]) -> None:
@@ -408,8 +411,8 @@ class Explorer:
                 self.compute(settings[0])
             except Exception:  # noqa: BLE001 - a setting that fails fails again, visibly, when chosen
                 pass
-        if len(settings) > 1:
-            self._when_idle(self._warm, generation, settings[1:])
+        if len(settings) > 1:  # the next one after the messages that arrived meanwhile (a change stops it)
+            self._when_idle(self._warm, generation, settings[1:], delay=COALESCE_S)
 
     def flush(self) -> None:
         """Draw a pending change now (before the explorer is displayed, say)."""

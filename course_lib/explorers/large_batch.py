@@ -37,6 +37,7 @@ class LargeBatchExplorer(Explorer):
         check_in("k", k, (1, 2, 4, 8, 16))
         epochs = check_int("epochs", epochs, minimum=5)
         slow = dict(continuous=False)
+        self._epoch_figure = None  # the figure of plot_runs_by_epoch being shown, once drawn
         super().__init__(
             [
                 Control("k", "steps", k, options=(1, 2, 4, 8, 16), label="batch multiplier k", **slow),
@@ -62,10 +63,10 @@ class LargeBatchExplorer(Explorer):
 
     def draw(self, runs: dict, v: dict) -> None:
         title = f"k = {v['k']}: {v['k']} simulated workers x batch 32 (same math as DDP)"
-        if getattr(self, "_epoch_figure", None) is self.figure and update_runs_by_epoch(
+        if self._epoch_figure is self.figure and update_runs_by_epoch(
             self.figure, runs, smooth_epochs=SMOOTH_EPOCHS
         ):  # the same panels and runs: new data in the lines, the figure and its layout kept
-            self.figure._suptitle.set_text(title)
+            self.figure.suptitle(title, fontsize=12)  # the same Text, new words
             place_legend(self.axes[0], outside=False, draw=False)
             return
         with placed_later():  # fixed_layout places the legends in the frame's own layout
@@ -74,6 +75,7 @@ class LargeBatchExplorer(Explorer):
         fig.suptitle(title, fontsize=12)
         self.figure, self.axes = fixed_layout(fig), fig.axes
         self._epoch_figure = fig
+
 
 def explore_large_batch(**kwargs) -> LargeBatchExplorer:
     """A :class:`LargeBatchExplorer` (keyword arguments: the starting control values)."""

@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import html
 import re
 import warnings
@@ -401,18 +402,28 @@ class Explorer:
             idle = lambda fn, *args: loop.call_later(delay, fn, *args)  # noqa: E731
         idle(fn, *args)
 
-    def _warm(self, generation: int, settings: list[dict[str, Any]]) -> None:
-        """Compute the first of ``settings`` (for its cache; the result is dropped), then ask for the next."""
-        if generation != self._generation or not settings:
+    def warm_steps(self, values: dict[str, Any]) -> list[Callable[[], Any]]:
+        """What computing ``values`` takes, as calls run one per turn of the kernel's loop when it
+        warms ahead (default: one call, ``compute``). An explorer whose compute trains several runs
+        returns one call per run, so a learner's move waits for one run at most."""
+        return [functools.partial(self.compute, values)]
+
+    def _warm(self, generation: int, queue: list[Any]) -> None:
+        """Run the next warming call of ``queue`` (settings, expanded into their :meth:`warm_steps`),
+        for its cache (the result is dropped), then ask for the next turn."""
+        if generation != self._generation:
             return  # a newer change: its own neighbours come next
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a neighbour's warnings are said when it is drawn
             try:
-                self.compute(settings[0])
+                while queue and isinstance(queue[0], dict):
+                    queue[:1] = self.warm_steps(queue[0])
+                if queue:
+                    queue.pop(0)()
             except Exception:  # noqa: BLE001 - a setting that fails fails again, visibly, when chosen
                 pass
-        if len(settings) > 1:  # the next one after the messages that arrived meanwhile (a change stops it)
-            self._when_idle(self._warm, generation, settings[1:], delay=COALESCE_S)
+        if queue:  # the next one after the messages that arrived meanwhile (a change stops it)
+            self._when_idle(self._warm, generation, queue, delay=COALESCE_S)
 
     def flush(self) -> None:
         """Draw a pending change now (before the explorer is displayed, say)."""

@@ -9,7 +9,7 @@ from course_lib.explorers.controls import Control
 from course_lib.plotting.explorer_layout import fixed_layout
 from course_lib.plotting.legends import place_legend, placed_later
 from course_lib.plotting.runs import plot_runs_by_epoch, update_runs_by_epoch
-from course_lib.studies.large_batch import describe_large_batch, run_large_batch_experiment
+from course_lib.studies.large_batch import describe_large_batch, large_batch_steps, run_large_batch_experiment
 from course_lib.validation import check_in, check_int
 
 __all__ = ["LargeBatchExplorer", "explore_large_batch"]
@@ -52,11 +52,13 @@ class LargeBatchExplorer(Explorer):
         self.update()
 
     def compute(self, v: dict) -> dict | str:
-        warm = min(float(v["warmup_epochs"]), v["epochs"] - 1)  # longer than the run: clamped
         try:
-            return run_large_batch_experiment(v["k"], warm, base_lr=v["base_lr"], epochs=v["epochs"])
+            return run_large_batch_experiment(v["k"], _warmup(v), base_lr=v["base_lr"], epochs=v["epochs"])
         except (ValueError, TypeError) as err:
             return str(err)
+
+    def warm_steps(self, v: dict) -> list:
+        return large_batch_steps(v["k"], _warmup(v), base_lr=v["base_lr"], epochs=v["epochs"])  # one per run
 
     def describe(self, runs: dict, v: dict) -> tuple[str, str]:
         return describe_large_batch(runs), GREEN
@@ -75,6 +77,11 @@ class LargeBatchExplorer(Explorer):
         fig.suptitle(title, fontsize=12)
         self.figure, self.axes = fixed_layout(fig), fig.axes
         self._epoch_figure = fig
+
+
+def _warmup(v: dict) -> float:
+    """The warm-up of the runs: the slider's, clamped to the run (longer than the run: epochs - 1)."""
+    return min(float(v["warmup_epochs"]), v["epochs"] - 1)
 
 
 def explore_large_batch(**kwargs) -> LargeBatchExplorer:

@@ -175,3 +175,21 @@ def test_explorer_reuses_its_figure_and_draws_a_warmed_step_without_training(sho
         idle.clear()  # the learner moves on at once: nothing more warmed
         explorer.controls[name].value = {"warmup_epochs": 1.5, "k": 2, "epochs": 5}[name]  # back: cached
     assert "(d)" in explorer.status.value and explorer.figure is fig
+
+
+def test_explorer_warms_one_run_per_turn_of_the_loop(monkeypatch):
+    """A learner's move that arrives while the kernel warms ahead waits for one run, not four."""
+    explorer = W.explore_large_batch(k=2, warmup_epochs=1, epochs=5)
+    idle = []
+    explorer.idle = lambda fn, *args: idle.append((fn, args))
+    explorer.controls["base_lr"].value = explorer.controls["base_lr"].value * 10**0.05
+    trained = []
+    real_simulated, real_torch = D.train_simulated, T.train_torch
+    monkeypatch.setattr(D, "train_simulated", lambda *a, **k: trained.append(1) or real_simulated(*a, **k))
+    monkeypatch.setattr(T, "train_torch", lambda *a, **k: trained.append(1) or real_torch(*a, **k))
+    for _ in range(4):  # the next base_lr: (a), (b), (c), (d), one per turn
+        before = len(trained)
+        fn, args = idle.pop(0)
+        fn(*args)
+        assert len(trained) == before + 1
+    assert len(large_batch.large_batch_steps(2, 1, base_lr=0.02, epochs=5)) == 4

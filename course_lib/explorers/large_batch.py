@@ -8,7 +8,8 @@ from course_lib.explorers.base import GREEN, Explorer
 from course_lib.explorers.controls import Control
 from course_lib.plotting.explorer_layout import fixed_layout
 from course_lib.plotting.legends import place_legend, placed_later
-from course_lib.plotting.runs import plot_runs_by_epoch, update_runs_by_epoch
+from course_lib.plotting.live import update_runs_by_epoch
+from course_lib.plotting.runs import plot_runs_by_epoch
 from course_lib.studies.large_batch import describe_large_batch, large_batch_steps, run_large_batch_experiment
 from course_lib.validation import check_in, check_int
 
@@ -27,7 +28,7 @@ class LargeBatchExplorer(Explorer):
     trains on release. ``last_result`` is the dict of runs (or the message of a refused setting).
     The runs are memoised and warmed ahead (:attr:`Explorer.warm_ahead`): a slider's next step is
     trained while the learner looks at the frame. The figure is drawn once and updated in place
-    (:func:`course_lib.plotting.runs.update_runs_by_epoch`) while the runs fit it.
+    (:func:`course_lib.plotting.live.update_runs_by_epoch`) while the runs fit it.
     """
 
     figure_kind = "large_batch"

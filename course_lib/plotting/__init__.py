@@ -45,7 +45,6 @@ from course_lib.plotting.runs import (
     plot_runs_by_epoch,
     plot_step_sizes,
     plot_val_history,
-    update_runs_by_epoch,
 )
 from course_lib.plotting.schedules import plot_partial_sums, plot_schedule_gallery, plot_schedules
 from course_lib.plotting.style import (
@@ -114,5 +113,4 @@ __all__ = [
     "plot_steps_to_target",
     "plot_tradeoff",
     "plot_decay_or_grow",
-    "update_runs_by_epoch",
 ]

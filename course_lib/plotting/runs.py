@@ -44,7 +44,6 @@ __all__ = [
     'plot_val_history',
     'plot_step_sizes',
     'plot_runs_by_epoch',
-    'update_runs_by_epoch',
     'loss_scale',
 ]
 
@@ -510,7 +509,7 @@ def plot_runs_by_epoch(
             per_step = not field.startswith("val_")
             log = log_loss and metric in ("loss", "val_loss")
             for i, (name, runs) in enumerate(named.items()):
-                x, mean, lo, hi = _epoch_series(name, runs, metric, smooth_epochs, band)
+                x, mean, lo, hi = epoch_series(name, runs, metric, smooth_epochs, band)
                 color = series_color(i)
                 ax.plot(
                     x,
@@ -546,7 +545,7 @@ def plot_runs_by_epoch(
     return fig
 
 
-def _epoch_series(
+def epoch_series(
     name: str, runs: list[History], metric: str, smooth_epochs: float, band: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """x (epochs), mean, low and high of one group's ``metric``, as :func:`plot_runs_by_epoch` draws it."""
@@ -560,65 +559,3 @@ def _epoch_series(
     per_step = not field.startswith("val_")
     x = np.arange(table.shape[1]) / per_epoch if per_step else np.arange(1, table.shape[1] + 1)
     return x, mean, lo, hi
-
-
-def update_runs_by_epoch(
-    fig: Figure,
-    groups: Mapping[str, History],
-    *,
-    metrics: Sequence[str] = ("lr", "loss", "val_loss"),
-    smooth_epochs: float = 0.0,
-    log_loss: bool = True,
-) -> bool:
-    """Redraw a figure of :func:`plot_runs_by_epoch` in place for new runs (one History per label).
-
-    The lines get the new data and labels (the legend's texts too), the axes their new limits; the
-    figure keeps its layout, so an explorer renders it again without building a new one. Placing
-    the legend again is the caller's (its layout is final: ``place_legend(ax, draw=False)``).
-
-    Returns:
-        True if it was redrawn; False (the figure untouched) if the new runs do not fit it: another
-        number of runs or panels, a series with no finite value, a log axis whose data would have
-        no positive value, a label the figure did not have. Then draw a new figure.
-    """
-    axes = fig.axes
-    if not isinstance(groups, Mapping) or len(axes) != len(metrics) or not groups:
-        return False
-    if any(not isinstance(h, History) for h in groups.values()):
-        return False
-    series = []
-    try:
-        for ax, metric in zip(axes, metrics):
-            lines = ax.get_lines()
-            if len(lines) != len(groups) or ax.collections:
-                return False
-            log = log_loss and metric in ("loss", "val_loss")
-            if (ax.get_yscale() == "log") != log:
-                return False
-            for name, h in groups.items():
-                x, mean, _, _ = _epoch_series(name, [h], metric, smooth_epochs, "none")
-                y = positive_for_log(mean) if log else mean
-                if not np.any(np.isfinite(y)):
-                    return False
-                series.append((x, y))
-    except ValueError:
-        return False
-    done = iter(series)
-    for ax, metric in zip(axes, metrics):
-        per_step = not _METRICS[metric][0].startswith("val_")
-        for i, (line, name) in enumerate(zip(ax.get_lines(), groups)):
-            x, y = next(done)
-            line.set_data(x, y)
-            line.set_label(name)
-            if per_step:
-                line.set_markevery(marker_spacing(i, len(x)))
-        legend = ax.get_legend()
-        if legend is not None:
-            for text, name in zip(legend.get_texts(), groups):
-                text.set_text(name)
-        ax.relim()
-        ax.set_autoscale_on(True)
-        ax.autoscale_view()
-        if metric == "lr":
-            ax.set_ylim(bottom=0)
-    return True

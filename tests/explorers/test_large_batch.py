@@ -18,6 +18,7 @@ from course_lib import studies  # noqa: E402
 from course_lib import studies as X  # noqa: E402
 from course_lib import training as T  # noqa: E402
 from course_lib.explorers import base, controls  # noqa: E402,F401
+from course_lib.plotting.live import update_runs_by_epoch  # noqa: E402
 from course_lib.studies import large_batch  # noqa: E402
 from course_lib.training import distributed as D  # noqa: E402
 from course_lib.training.history import History  # noqa: E402
@@ -141,7 +142,7 @@ def test_update_runs_by_epoch_redraws_in_place_as_a_new_figure_would(runs):
     other = studies.run_large_batch_experiment(k=2, warmup_epochs=0.5, epochs=2)
     fig = viz.plot_runs_by_epoch(runs, smooth_epochs=0.25)
     lines = [line for ax in fig.axes for line in ax.get_lines()]
-    assert viz.update_runs_by_epoch(fig, other, smooth_epochs=0.25)
+    assert update_runs_by_epoch(fig, other, smooth_epochs=0.25)
     fresh = viz.plot_runs_by_epoch(other, smooth_epochs=0.25)
     assert [line for ax in fig.axes for line in ax.get_lines()] == lines  # the same artists
     for ax, new in zip(fig.axes, fresh.axes):
@@ -152,8 +153,8 @@ def test_update_runs_by_epoch_redraws_in_place_as_a_new_figure_would(runs):
         assert ax.get_ylim() == pytest.approx(new.get_ylim())
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == list(other)
     # runs that do not fit the figure: it is left as it was
-    assert not viz.update_runs_by_epoch(fig, dict(list(other.items())[:3]), smooth_epochs=0.25)
-    assert not viz.update_runs_by_epoch(fig, other, metrics=["lr", "loss"])
+    assert not update_runs_by_epoch(fig, dict(list(other.items())[:3]), smooth_epochs=0.25)
+    assert not update_runs_by_epoch(fig, other, metrics=["lr", "loss"])
 
 
 def test_explorer_reuses_its_figure_and_draws_a_warmed_step_without_training(shown, monkeypatch):

@@ -31,6 +31,9 @@ PAIR_ROUNDS = 2 if QUICK else 7
 #: rounds of one explorer update (+ render), per control (a 95th percentile needs a few).
 WIDGET_ROUNDS = 1 if QUICK else 9
 WARMUP_ROUNDS = 0 if QUICK else 1
+#: seconds a learner looks at an explorer's frame before the next move (untimed): the kernel is
+#: idle, and an explorer that warms ahead computes the next step of its sliders meanwhile.
+THINK_S = 0.0 if QUICK else 2.0
 
 
 def pedantic(benchmark, fn, *, rounds: int, warmup_rounds: int = WARMUP_ROUNDS, setup=None):

@@ -268,6 +268,7 @@ def widget_rows(micro: list[dict]) -> list[dict[str, Any]]:
             "median": b["median"],
             "p95": _p95(b.get("data") or []) or b["median"],
             "cpu": b["extra"].get("cpu"),
+            "cold": b["extra"].get("cold"),
             "compute": b["extra"]["compute"],
             "draw": b["extra"]["draw"],
             "render": b["extra"]["render"],
@@ -493,6 +494,9 @@ def render(raw: dict[str, Any], before: dict[str, Any] | None, make_test: str) -
             "`frame_png`: RGB PNG, rows unfiltered, zlib level 1) into its image widget. "
             "compute = the update without draw and render; draw = updating the figure; render = the frame; "
             "cpu = the CPU time of an update (median; less sensitive than the wall clock to a shared machine). "
+            "Between two moves (untimed) the learner looks at the frame for up to 2 s: the idle kernel runs "
+            "what the explorer left for it (the training explorers train the next step of each slider, "
+            "`Explorer.warm_ahead`); first = the first move, with nothing warmed (a jump costs that). "
             f"Target: median < {WIDGET_SECONDS * 1e3:.0f} ms on a quiet machine; this machine drew the bare "
             f"figures ×{limit / WIDGET_SECONDS:.2f} as slowly as the reference, so the target here is "
             f"{limit * 1e3:.0f} ms.",
@@ -501,8 +505,8 @@ def render(raw: dict[str, Any], before: dict[str, Any] | None, make_test: str) -
             "rendered the same way: the floor for one frame of that size.",
             "",
             "| explorer | control | " + ("before | " if prev else "") + "median | p95 | cpu | compute | draw | "
-            "render | figure | bare figure | vs bare | rounds | status |",
-            "|---|---|" + ("---|" if prev else "") + "---|---|---|---|---|---|---|---|---|---|---|",
+            "render | first | figure | bare figure | vs bare | rounds | status |",
+            "|---|---|" + ("---|" if prev else "") + "---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in s["widgets"]:
             old = prev.get(_widget_key(r))
@@ -513,6 +517,7 @@ def render(raw: dict[str, Any], before: dict[str, Any] | None, make_test: str) -
                 _t(r["compute"]),
                 _t(r["draw"]),
                 _t(r["render"]),
+                _t(r.get("cold")),
                 r.get("figure") or "—",
                 _t(r.get("bare")),
                 f"{r['median'] / r['bare']:.1f}×" if r.get("bare") else "—",

@@ -15,6 +15,9 @@ and on a change runs compute -> draw -> one PNG (:func:`course_lib.plotting.expl
 into a persistent ``ipywidgets.Image``. In a kernel, rapid moves coalesce: a change schedules
 the redraw a few milliseconds later on the kernel's event loop, and only the newest change
 redraws (older ones are skipped). Outside a kernel (tests, scripts) a change redraws at once.
+An explorer whose computation is slow (it trains) and memoised can set ``warm_ahead``: after
+each change, while the kernel is idle, it computes the settings one step away on each control
+(the moved control's next step first), so the learner's next step draws from the cache.
 
 Every explorer has ``.controls`` (name -> widget), ``.update()``, ``.last_result``,
 ``.figure``, ``.image``, ``.snapshot_png()`` and ``.widget``; it displays itself in a notebook
@@ -29,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import html
 import re
 import warnings
@@ -37,7 +41,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import ipywidgets as widgets
 
 from course_lib.display import in_kernel
-from course_lib.explorers.controls import Control, ParamSpec, make_control
+from course_lib.explorers.controls import Control, ParamSpec, make_control, neighbours
 from course_lib.plotting.describe import describe_figure
 from course_lib.plotting.explorer_layout import explorer_figure, frame_png
 from course_lib.warn import CourseWarning
@@ -50,6 +54,7 @@ __all__ = [
     "message_html",
     "show_frame",
     "COALESCE_S",
+    "WARM_DELAY_S",
     "RED",
     "GREEN",
     "ALT_CLASS",
@@ -78,6 +83,12 @@ QUIET_WARNINGS: tuple[tuple[type[Warning], str], ...] = (
 #: Seconds a change waits on the kernel's event loop before it redraws: changes that arrive
 #: meanwhile replace it (the latest value wins; no queue of stale redraws).
 COALESCE_S = 0.01
+
+#: Seconds the kernel's event loop waits after a frame before an explorer that warms ahead
+#: (:attr:`Explorer.warm_ahead`) computes the next neighbouring setting: a learner still moving
+#: (or a test clicking through) makes that warming stale before it starts, and it is skipped;
+#: one looking at the frame gets the next step trained meanwhile.
+WARM_DELAY_S = 0.5
 
 
 def message_html(text: str, color: str = "#222") -> str:
@@ -184,6 +195,17 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
+def _direction(old: Any, new: Any, control: Any) -> int:
+    """+1 if a control moved up (or to a later option), -1 if down, +1 if that cannot be told."""
+    try:
+        if isinstance(control, (widgets.SelectionSlider, widgets.Dropdown)):
+            options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+            old, new = options.index(old), options.index(new)
+        return -1 if new < old else 1
+    except (TypeError, ValueError):
+        return 1
+
+
 class Explorer:
     """The shared machinery; subclasses declare ``figure`` and define ``compute`` and ``draw``.
 
@@ -202,6 +224,16 @@ class Explorer:
     #: a callable ``defer(fn, *args)`` that schedules a redraw; None: the kernel's loop if one
     #: runs, else at once. Tests set it to collect the redraws and run them later.
     defer: Callable[..., Any] | None = None
+    #: after a change, compute the settings one step away on each control while the kernel is
+    #: idle (:func:`~course_lib.explorers.controls.neighbours`; the moved control's next step
+    #: first), one per turn of the event loop, stopped by the next change: for an explorer whose
+    #: ``compute`` is slow, pure and memoised (keyed by the settings), so a next step is a cache hit.
+    warm_ahead = False
+    #: at most this many neighbouring settings computed after one change
+    warm_limit = 8
+    #: a callable ``idle(fn, *args)`` that runs a warming step when the kernel is idle; None: the
+    #: kernel's loop if one runs, else no warming. The benchmark sets it (the learner looks at a frame).
+    idle: Callable[..., Any] | None = None
 
     def __init__(
         self,
@@ -227,6 +259,7 @@ class Explorer:
         self._alt = ""
         self._holding = False
         self._generation = self._drawn = 0
+        self._moved: tuple[str | None, int] = (None, 1)  # the control a change moved, and which way
         self._resets = dict(resets or {})
         self._visible = dict(visible or {})
         self._controls: dict[str, widgets.Widget] = {}
@@ -312,6 +345,7 @@ class Explorer:
         if self._holding:
             return
         owner = next((n for n, c in self._controls.items() if c is change["owner"]), None)
+        self._moved = (owner, _direction(change.get("old"), change.get("new"), change["owner"]))
         if owner in self._resets:
             with self.hold():
                 for name, value in self._resets[owner](change["new"]).items():
@@ -340,6 +374,56 @@ class Explorer:
         except Exception as err:  # noqa: BLE001 - shown in the status line: an observer has no cell to fail
             self.last_error = err  # the tests read it: an explorer that raises is a bug
             self.status.value = message_html(f"{type(err).__name__}: {err}", RED)
+            return
+        if self.warm_ahead and not isinstance(self.last_result, str):
+            self._when_idle(self._warm, generation, self.ahead())
+
+    def ahead(self) -> list[dict[str, Any]]:
+        """The settings one step away from the current one on each shown control, at most
+        :attr:`warm_limit`: the moved control's next step (the way it moved) first."""
+        values = self.values()
+        moved, direction = self._moved
+        names = sorted(self._controls, key=lambda n: n != moved)  # the moved control first, the rest in order
+        settings = [
+            {**values, name: value}
+            for name in names
+            if self._controls[name].layout.display != "none"
+            for value in neighbours(self._controls[name], direction if name == moved else 1)
+        ]
+        return settings[: self.warm_limit]
+
+    def _when_idle(self, fn: Callable[..., Any], *args: Any, delay: float = WARM_DELAY_S) -> None:
+        """Run ``fn(*args)`` when the kernel is idle (``delay`` seconds on its loop), or hand it to :attr:`idle`."""
+        idle = self.idle
+        if idle is None:
+            loop = _running_loop()
+            if loop is None:
+                return  # outside a kernel nobody waits between changes: no warming
+            idle = lambda fn, *args: loop.call_later(delay, fn, *args)  # noqa: E731
+        idle(fn, *args)
+
+    def warm_steps(self, values: dict[str, Any]) -> list[Callable[[], Any]]:
+        """What computing ``values`` takes, as calls run one per turn of the kernel's loop when it
+        warms ahead (default: one call, ``compute``). An explorer whose compute trains several runs
+        returns one call per run, so a learner's move waits for one run at most."""
+        return [functools.partial(self.compute, values)]
+
+    def _warm(self, generation: int, queue: list[Any]) -> None:
+        """Run the next warming call of ``queue`` (settings, expanded into their :meth:`warm_steps`),
+        for its cache (the result is dropped), then ask for the next turn."""
+        if generation != self._generation:
+            return  # a newer change: its own neighbours come next
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a neighbour's warnings are said when it is drawn
+            try:
+                while queue and isinstance(queue[0], dict):
+                    queue[:1] = self.warm_steps(queue[0])
+                if queue:
+                    queue.pop(0)()
+            except Exception:  # noqa: BLE001 - a setting that fails fails again, visibly, when chosen
+                pass
+        if queue:  # the next one after the messages that arrived meanwhile (a change stops it)
+            self._when_idle(self._warm, generation, queue, delay=COALESCE_S)
 
     def flush(self) -> None:
         """Draw a pending change now (before the explorer is displayed, say)."""

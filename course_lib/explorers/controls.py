@@ -38,6 +38,7 @@ from course_lib.validation import check_in
 __all__ = [
     "Control",
     "make_control",
+    "neighbours",
     "short_name",
     "readable_repr",
     "ParamSpec",
@@ -185,6 +186,39 @@ def make_control(spec: ParamSpec, *, continuous_update: bool | None = None) -> w
     return forgiving(widgets.Text)(
         value=str(spec.default), continuous_update=False, tooltip=spec.help or None, **common
     )
+
+
+def neighbours(control: widgets.Widget, direction: int = 1) -> list[Any]:
+    """The values one step away from a control's current value: the step in ``direction`` (+1 up, -1 down) first.
+
+    A slider: one ``step`` either way (a log slider: one step of its exponent), inside its range;
+    a selection slider or a dropdown: the options beside the current one; a checkbox: the other
+    value. Other controls (multiple choice, text): none. What an explorer that computes slowly
+    prepares while the learner looks at a frame (:attr:`course_lib.explorers.base.Explorer.warm_ahead`).
+
+    >>> neighbours(make_control(Control("n", "int", 5, 0, 10)), -1)
+    [4, 6]
+    >>> [round(v, 4) for v in neighbours(make_control(Control("lr", "log", 0.1, 1e-4, 0.1, 0.5)))]
+    [0.0316]
+    """
+    value = control.value
+    if isinstance(control, (widgets.FloatLogSlider, widgets.FloatSlider, widgets.IntSlider)):
+        log = isinstance(control, widgets.FloatLogSlider)
+        here = math.log(value, control.base) if log else value
+        at = round((here - control.min) / control.step)
+        ticks = [at + direction, at - direction]
+        span = round((control.max - control.min) / control.step)
+        walk = [control.min + t * control.step for t in ticks if 0 <= t <= span and t != at]
+        if log:
+            return [control.base**x for x in walk]
+        return [int(round(x)) if isinstance(control, widgets.IntSlider) else round(x, 10) for x in walk]
+    if isinstance(control, widgets.Checkbox):
+        return [not value]
+    if isinstance(control, (widgets.SelectionSlider, widgets.Dropdown)):
+        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        at = options.index(value)
+        return [options[i] for i in (at + direction, at - direction) if 0 <= i < len(options)]
+    return []
 
 
 def short_name(schedule: Any, limit: int = 3) -> str:

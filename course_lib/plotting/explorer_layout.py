@@ -106,6 +106,21 @@ def _space(fig: Figure, nrows: int, ncols: int, twin_columns: set[int], suptitle
         spec = ax.get_subplotspec()
         if spec is not None:
             ax.set_position(spec.get_position(fig))
+        fixed_title_position(ax)
+
+
+def fixed_title_position(ax: Axes) -> None:
+    """Keep ``ax``'s title at the top of the axes instead of placing it again at every draw.
+
+    Matplotlib's automatic placement lifts a title above whatever sits at the top of the axes
+    and its twins (top ticks, a top x label, an offset text), measuring their boxes at every
+    draw: a quarter of an explorer's frame (the plateau panel and its twin). An explorer's axes
+    have nothing at the top (their x axis is at the bottom): the title's place is fixed, as a
+    title given ``y=`` is. Axes with top ticks or a top x label keep the automatic placement.
+    """
+    if ax.xaxis.get_ticks_position() in ("top", "unknown") or ax.xaxis.get_label_position() == "top":
+        return
+    ax._autotitlepos = False  # what set_title(y=...) and rcParams["axes.titley"] set; no public setter
 
 
 def fixed_layout(fig: Figure) -> Figure:

@@ -25,10 +25,11 @@ from typing import Any, Mapping, Sequence
 import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from course_lib.plotting.legends import place_legend
 from course_lib.plotting.records import as_histories, diverged_text, run_label
-from course_lib.plotting.runs import loss_scale
+from course_lib.plotting.runs import epoch_series, loss_scale
 from course_lib.plotting.schedules import as_named, say_not_drawn, schedule_values
 from course_lib.plotting.style import (
     LR_LABEL,
@@ -36,6 +37,7 @@ from course_lib.plotting.style import (
     any_finite,
     course_style,
     finish_axes,
+    marker_spacing,
     plain_log_ticks,
     positive_for_log,
     series_color,
@@ -44,7 +46,7 @@ from course_lib.plotting.style import (
 from course_lib.plotting.surfaces import draw_landscape, exit_point, path_view
 from course_lib.training.history import History
 
-__all__ = ["LiveCurves", "LivePaths", "LiveLoss", "Blit"]
+__all__ = ["LiveCurves", "LivePaths", "LiveLoss", "Blit", "update_runs_by_epoch"]
 
 
 def _set_scale(ax: Axes, axis: str, scale: str) -> None:
@@ -346,3 +348,65 @@ class Blit:
             artist.set_animated(False)  # a plain figure again for anyone else who draws it
         for ax in sorted(moving_axes, key=lambda a: a.get_zorder()):
             ax.draw(renderer)
+
+
+def update_runs_by_epoch(
+    fig: Figure,
+    groups: Mapping[str, History],
+    *,
+    metrics: Sequence[str] = ("lr", "loss", "val_loss"),
+    smooth_epochs: float = 0.0,
+    log_loss: bool = True,
+) -> bool:
+    """Redraw a figure of :func:`plot_runs_by_epoch` in place for new runs (one History per label).
+
+    The lines get the new data and labels (the legend's texts too), the axes their new limits; the
+    figure keeps its layout, so an explorer renders it again without building a new one. Placing
+    the legend again is the caller's (its layout is final: ``place_legend(ax, draw=False)``).
+
+    Returns:
+        True if it was redrawn; False (the figure untouched) if the new runs do not fit it: another
+        number of runs or panels, a series with no finite value, a log axis whose data would have
+        no positive value, a label the figure did not have. Then draw a new figure.
+    """
+    axes = fig.axes
+    if not isinstance(groups, Mapping) or len(axes) != len(metrics) or not groups:
+        return False
+    if any(not isinstance(h, History) for h in groups.values()):
+        return False
+    series = []
+    try:
+        for ax, metric in zip(axes, metrics):
+            lines = ax.get_lines()
+            if len(lines) != len(groups) or ax.collections:
+                return False
+            log = log_loss and metric in ("loss", "val_loss")
+            if (ax.get_yscale() == "log") != log:
+                return False
+            for name, h in groups.items():
+                x, mean, _, _ = epoch_series(name, [h], metric, smooth_epochs, "none")
+                y = positive_for_log(mean) if log else mean
+                if not np.any(np.isfinite(y)):
+                    return False
+                series.append((x, y))
+    except ValueError:
+        return False
+    done = iter(series)
+    for ax, metric in zip(axes, metrics):
+        per_step = not metric.startswith("val_")  # a per-step metric (not "val_loss", "val_acc")
+        for i, (line, name) in enumerate(zip(ax.get_lines(), groups)):
+            x, y = next(done)
+            line.set_data(x, y)
+            line.set_label(name)
+            if per_step:
+                line.set_markevery(marker_spacing(i, len(x)))
+        legend = ax.get_legend()
+        if legend is not None:
+            for text, name in zip(legend.get_texts(), groups):
+                text.set_text(name)
+        ax.relim()
+        ax.set_autoscale_on(True)
+        ax.autoscale_view()
+        if metric == "lr":
+            ax.set_ylim(bottom=0)
+    return True

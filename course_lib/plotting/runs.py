@@ -509,13 +509,7 @@ def plot_runs_by_epoch(
             per_step = not field.startswith("val_")
             log = log_loss and metric in ("loss", "val_loss")
             for i, (name, runs) in enumerate(named.items()):
-                if all(len(getattr(h, field)) == 0 for h in runs):
-                    raise ValueError(f"groups[{name!r}] has no {metric} values (metric={metric!r})")
-                per_epoch = runs[0].steps_per_epoch
-                _, table = stack_runs(runs, field)
-                window = int(round(smooth_epochs * per_epoch)) if metric == "loss" else 1
-                mean, lo, hi = mean_and_band(table, band, window)
-                x = np.arange(table.shape[1]) / per_epoch if per_step else np.arange(1, table.shape[1] + 1)
+                x, mean, lo, hi = epoch_series(name, runs, metric, smooth_epochs, band)
                 color = series_color(i)
                 ax.plot(
                     x,
@@ -549,3 +543,19 @@ def plot_runs_by_epoch(
             )
         place_legend(axes[0][0])
     return fig
+
+
+def epoch_series(
+    name: str, runs: list[History], metric: str, smooth_epochs: float, band: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """x (epochs), mean, low and high of one group's ``metric``, as :func:`plot_runs_by_epoch` draws it."""
+    field = _METRICS[metric][0]
+    if all(len(getattr(h, field)) == 0 for h in runs):
+        raise ValueError(f"groups[{name!r}] has no {metric} values (metric={metric!r})")
+    per_epoch = runs[0].steps_per_epoch
+    _, table = stack_runs(runs, field)
+    window = int(round(smooth_epochs * per_epoch)) if metric == "loss" else 1
+    mean, lo, hi = mean_and_band(table, band, window)
+    per_step = not field.startswith("val_")
+    x = np.arange(table.shape[1]) / per_epoch if per_step else np.arange(1, table.shape[1] + 1)
+    return x, mean, lo, hi

@@ -7,7 +7,7 @@ the large-batch explorer (``course_lib.explorers.large_batch``) draws them.
 from __future__ import annotations
 
 import functools
-from typing import Mapping
+from typing import Callable, Mapping
 
 from course_lib import problems as P
 from course_lib import schedules as S
@@ -15,7 +15,7 @@ from course_lib import training as T
 from course_lib.training.history import History
 from course_lib.validation import check_int, check_positive
 
-__all__ = ["raw_digits", "run_large_batch_experiment", "describe_large_batch"]
+__all__ = ["raw_digits", "run_large_batch_experiment", "large_batch_steps", "describe_large_batch"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -24,7 +24,7 @@ def raw_digits() -> P.Dataset:
     return P.load_digits(standardize=False)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=32)
 def _large_batch_base(base_lr: float, base_batch: int, epochs: int, hidden: tuple[int, ...], seed: int) -> History:
     """The small-batch reference run, cached: it does not depend on k or the warm-up."""
     from course_lib.training import distributed as D
@@ -86,6 +86,36 @@ def run_large_batch_experiment(
     [32, 64, 64, 64]
     """
 
+    return {
+        h.label: h
+        for h in (
+            train()
+            for train in large_batch_steps(
+                k, warmup_epochs, base_lr=base_lr, base_batch=base_batch, epochs=epochs, hidden=hidden, seed=seed
+            )
+        )
+    }
+
+
+def large_batch_steps(
+    k: int = 4,
+    warmup_epochs: float = 5.0,
+    *,
+    base_lr: float = 0.02,
+    base_batch: int = 32,
+    epochs: int = 15,
+    hidden: tuple[int, ...] = (64,),
+    seed: int = 0,
+) -> list[Callable[[], History]]:
+    """The runs of :func:`run_large_batch_experiment` (same arguments), one call each, not run yet.
+
+    Each call trains its run, or takes it from the cache: (a), (b), (c), (d) in order. An explorer
+    warming its cache runs them one per turn of the kernel's loop, so a learner's move waits for
+    one run at most, not four.
+
+    Raises:
+        ValueError, TypeError: a bad setting, naming it (now, before any training).
+    """
     k = check_int("k", k, minimum=1)
     base_batch = check_int("base_batch", base_batch, minimum=1)
     epochs = check_int("epochs", epochs, minimum=1)
@@ -98,8 +128,6 @@ def run_large_batch_experiment(
     per_epoch = T.steps_per_epoch(data.n_train, k * base_batch)
     total, warm = epochs * per_epoch, int(round(warmup_epochs * per_epoch))
     big = k * base_batch
-    reference = _large_batch_base(base_lr, base_batch, epochs, hidden, seed)
-    runs = {reference.label: reference}
     configs = {
         f"(b) batch {big}, lr {base_lr:.3g}": S.scaled_schedule(base_lr, 1, total),
         f"(c) batch {big}, lr {k * base_lr:.3g}, no warm-up": S.scaled_schedule(base_lr, k, total),
@@ -107,9 +135,10 @@ def run_large_batch_experiment(
             base_lr, k, total, min(warm, total - 1)
         ),
     }
-    for label, schedule in configs.items():
-        runs[label] = _large_batch_run(label, schedule, k, base_batch, epochs, hidden, seed)
-    return runs
+    return [functools.partial(_large_batch_base, base_lr, base_batch, epochs, hidden, seed)] + [
+        functools.partial(_large_batch_run, label, schedule, k, base_batch, epochs, hidden, seed)
+        for label, schedule in configs.items()
+    ]
 
 
 @functools.lru_cache(maxsize=256)

@@ -92,12 +92,12 @@ def _policy(lr: float, settings: tuple) -> Any:
 
 # Remembered runs (the explorer moves back and forth over the same settings): the constant run
 # does not depend on the policy's settings, so moving those trains the plateau run only.
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=128)
 def _constant_run(lr: float, n_steps: int, batch_size: int, seed: int) -> History:
     return T.run_gd(_plateau_problem(), lr, n_steps, label=f"constant lr {lr:.3g}", batch_size=batch_size, seed=seed)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=128)
 def _plateau_run(lr: float, settings: tuple, plateau_every: int, n_steps: int, batch_size: int, seed: int) -> History:
     policy = _policy(lr, settings)
     return T.run_gd(

@@ -18,6 +18,7 @@ from course_lib import studies  # noqa: E402
 from course_lib import studies as X  # noqa: E402
 from course_lib import training as T  # noqa: E402
 from course_lib.explorers import base, controls  # noqa: E402,F401
+from course_lib.plotting.live import update_runs_by_epoch  # noqa: E402
 from course_lib.studies import large_batch  # noqa: E402
 from course_lib.training import distributed as D  # noqa: E402
 from course_lib.training.history import History  # noqa: E402
@@ -135,3 +136,61 @@ def test_explorer_legends_leave_the_tick_labels_readable(shown, projector):
     assert len(shown) == 2
     legend = shown[0].axes[0].get_legend()
     assert legend is not None and legend.get_window_extent().x0 >= shown[0].axes[0].bbox.x0 - 1
+
+
+def test_update_runs_by_epoch_redraws_in_place_as_a_new_figure_would(runs):
+    other = studies.run_large_batch_experiment(k=2, warmup_epochs=0.5, epochs=2)
+    fig = viz.plot_runs_by_epoch(runs, smooth_epochs=0.25)
+    lines = [line for ax in fig.axes for line in ax.get_lines()]
+    assert update_runs_by_epoch(fig, other, smooth_epochs=0.25)
+    fresh = viz.plot_runs_by_epoch(other, smooth_epochs=0.25)
+    assert [line for ax in fig.axes for line in ax.get_lines()] == lines  # the same artists
+    for ax, new in zip(fig.axes, fresh.axes):
+        for line, want in zip(ax.get_lines(), new.get_lines()):
+            np.testing.assert_allclose(line.get_xdata(), want.get_xdata())
+            np.testing.assert_allclose(line.get_ydata(), want.get_ydata())
+            assert line.get_label() == want.get_label()
+        assert ax.get_ylim() == pytest.approx(new.get_ylim())
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == list(other)
+    # runs that do not fit the figure: it is left as it was
+    assert not update_runs_by_epoch(fig, dict(list(other.items())[:3]), smooth_epochs=0.25)
+    assert not update_runs_by_epoch(fig, other, metrics=["lr", "loss"])
+
+
+def test_explorer_reuses_its_figure_and_draws_a_warmed_step_without_training(shown, monkeypatch):
+    explorer = W.explore_large_batch(k=2, warmup_epochs=1, epochs=5)
+    fig = explorer.figure
+    idle = []
+    explorer.idle = lambda fn, *args: idle.append((fn, args))
+    explorer.controls["warmup_epochs"].value = 1.5
+    assert explorer.figure is fig  # updated in place, not drawn anew
+    while idle:  # the learner looks at the frame: the kernel warms the neighbouring settings
+        fn, args = idle.pop(0)
+        fn(*args)
+    trained = []
+    monkeypatch.setattr(D, "train_simulated", lambda *a, **k: trained.append(k) or pytest.fail("trained"))
+    monkeypatch.setattr(T, "train_torch", lambda *a, **k: trained.append(k) or pytest.fail("trained"))
+    for name, value in (("warmup_epochs", 2.0), ("k", 4), ("epochs", 6)):
+        explorer.controls[name].value = value
+        assert explorer.last_error is None and not trained, name
+        idle.clear()  # the learner moves on at once: nothing more warmed
+        explorer.controls[name].value = {"warmup_epochs": 1.5, "k": 2, "epochs": 5}[name]  # back: cached
+    assert "(d)" in explorer.status.value and explorer.figure is fig
+
+
+def test_explorer_warms_one_run_per_turn_of_the_loop(monkeypatch):
+    """A learner's move that arrives while the kernel warms ahead waits for one run, not four."""
+    explorer = W.explore_large_batch(k=2, warmup_epochs=1, epochs=5)
+    idle = []
+    explorer.idle = lambda fn, *args: idle.append((fn, args))
+    explorer.controls["base_lr"].value = explorer.controls["base_lr"].value * 10**0.05
+    trained = []
+    real_simulated, real_torch = D.train_simulated, T.train_torch
+    monkeypatch.setattr(D, "train_simulated", lambda *a, **k: trained.append(1) or real_simulated(*a, **k))
+    monkeypatch.setattr(T, "train_torch", lambda *a, **k: trained.append(1) or real_torch(*a, **k))
+    for _ in range(4):  # the next base_lr: (a), (b), (c), (d), one per turn
+        before = len(trained)
+        fn, args = idle.pop(0)
+        fn(*args)
+        assert len(trained) == before + 1
+    assert len(large_batch.large_batch_steps(2, 1, base_lr=0.02, epochs=5)) == 4

@@ -137,3 +137,24 @@ def test_text_from_remembered_glyphs_is_what_agg_draws(two_runs):
         FigureCanvasAgg(fig)  # plain Agg: lays out and rasterises every text
         np.testing.assert_array_equal(cached, pixels(frame_png(fig)))
         ExplorerCanvas(fig)
+
+
+def test_explorer_titles_are_not_placed_again_at_each_draw_and_sit_where_matplotlib_puts_them():
+    """Matplotlib places a title again at every draw (a quarter of the plateau explorer's frame);
+    an explorer's axes have nothing at the top, so its place is fixed: the same pixels."""
+    from matplotlib.figure import Figure
+
+    from course_lib import explorers as W
+
+    ex = W.explore_plateau()
+    ax = ex.axes[0]
+    assert ax.get_title() and ax._autotitlepos is False
+    fixed = ax.title.get_window_extent(ex.figure.canvas.get_renderer()).bounds
+    ax._autotitlepos = True  # matplotlib's automatic placement
+    ex.figure.canvas.draw()
+    assert ax.title.get_window_extent(ex.figure.canvas.get_renderer()).bounds == pytest.approx(fixed)
+    fig = Figure()
+    top = fig.add_subplot()
+    top.xaxis.tick_top()
+    fixed_layout(fig)
+    assert top._autotitlepos is not False  # ticks at the top: placed automatically

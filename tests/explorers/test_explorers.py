@@ -258,6 +258,7 @@ def test_schedule_explorer_initial_picture(shown):
     assert "StepDecay(" in ex.info.value and "gamma" in ex.info.value
 
 
+@pytest.mark.integration  # an exhaustive sweep (about 10 s): course.py test runs it, unit does not
 def test_schedule_explorer_every_schedule_every_control(shown):
     ex = W.ScheduleExplorer(n_steps=N)
     calls = count_updates(ex)
@@ -319,6 +320,7 @@ def test_gd_explorer_initial_picture_and_status(shown):
     assert f"DIVERGED at step {ex.last_result.diverged_step} (lr=3)" in ex.status.value
 
 
+@pytest.mark.integration  # an exhaustive sweep (about 10 s): course.py test runs it, unit does not
 def test_gd_explorer_every_control_to_its_extremes(shown):
     ex = W.GDExplorer()
     calls = count_updates(ex)
@@ -374,6 +376,7 @@ def test_gd_explorer_hides_only_the_controls_a_problem_does_not_use(shown):
         assert {k for k, c in ex.controls.items() if c.layout.display == "none"} == hidden, problem
 
 
+@pytest.mark.integration  # an exhaustive sweep (about 10 s): course.py test runs it, unit does not
 def test_compare_explorer_every_control_to_its_extremes(shown):
     ex = W.explore_comparison(schedules=("constant", "cosine_decay"))
     assert isinstance(ex, W.CompareExplorer)

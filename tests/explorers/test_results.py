@@ -109,6 +109,7 @@ def seven(comparison):
     return X.compare_schedules(S.STANDARD_SCHEDULES, [0.03, 0.3], budget, seeds=(1, 2))
 
 
+@pytest.mark.integration  # every metric x band x schedule at two sizes (about 45 s): course.py test runs it
 @pytest.mark.parametrize("projector", [False, True], ids=["notebook", "projector"])
 def test_no_legend_covers_data_in_any_setting(seven, shown, projector):
     """Every metric (lr: linear axis; val_loss, loss: log), both bands, all seven schedules and each alone,

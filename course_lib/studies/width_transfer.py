@@ -25,11 +25,11 @@ m = n / n0:
 
 Many models train at once: one stacked tensor per layer over (seed, rate) pairs and batched matrix
 products, with Adam's update written out (:func:`adam_step`; tests check it against
-``torch.optim.Adam`` with one param group per layer, as :func:`param_groups` builds for a real
+``torch.optim.Adam`` with one param group per layer, as :func:`width_param_groups` builds for a real
 ``nn.Sequential``). Each seed draws its own init and its own mini-batch order; all rates of a seed see
 the same batches.
 
->>> sweep = rate_sweep([32], [1e-3, 1e-2], "muP", seeds=[0], n_steps=20)
+>>> sweep = width_sweep([32], [1e-3, 1e-2], "muP", seeds=[0], n_steps=20)
 >>> sweep.final_loss.shape, sweep.best_lr(32) in (1e-3, 1e-2)
 ((1, 1, 2), True)
 """
@@ -48,10 +48,10 @@ __all__ = [
     "PARAMETERISATIONS",
     "BASE_WIDTH",
     "layer_rates",
-    "param_groups",
+    "width_param_groups",
     "adam_step",
     "WidthSweep",
-    "rate_sweep",
+    "width_sweep",
     "best_lr_drift",
 ]
 
@@ -88,13 +88,15 @@ def layer_rates(lr: float, width: int, parameterisation: str, base_width: int = 
     return {"input": lr, "hidden": lr / m, "readout": lr, "readout_multiplier": 1.0 / m}
 
 
-def param_groups(model: Any, lr: float, parameterisation: str, base_width: int = BASE_WIDTH) -> list[dict[str, Any]]:
+def width_param_groups(
+    model: Any, lr: float, parameterisation: str, base_width: int = BASE_WIDTH
+) -> list[dict[str, Any]]:
     """torch param groups for ``nn.Sequential(Linear(d, n), ReLU(), Linear(n, n), ReLU(), Linear(n, k))``.
 
     One group per weight (``name`` "input", "hidden", "readout", rate from :func:`layer_rates`) and one
     group of the biases at ``lr``: pass them to ``torch.optim.Adam``. Under "muP" this also zeroes the
     readout weight (its 1/m output multiplier is the caller's: multiply the last layer's input by
-    ``layer_rates(...)["readout_multiplier"]``, as :func:`rate_sweep`'s model does).
+    ``layer_rates(...)["readout_multiplier"]``, as :func:`width_sweep`'s model does).
     """
     import torch
 
@@ -228,7 +230,7 @@ def _train_width(data, width: int, lrs, parameterisation: str, seeds, n_steps: i
     return np.where(np.isfinite(final), final, np.inf)
 
 
-def rate_sweep(
+def width_sweep(
     widths: Sequence[int],
     lrs: Sequence[float],
     parameterisation: str,

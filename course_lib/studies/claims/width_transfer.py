@@ -1,6 +1,6 @@
 """Claims of the width-transfer lesson (notebook 24, provisional number): does a tuned rate transfer to a wider model?
 
-All runs (:func:`course_lib.studies.width_transfer.rate_sweep`): an MLP with two hidden layers of width
+All runs (:func:`course_lib.studies.width_transfer.width_sweep`): an MLP with two hidden layers of width
 16, 64 and 256 on ``problems.load_digits()``, Adam for 120 updates of batch 32, each width swept over the
 rates 2^-11 ... 2^-3 (a factor 2 apart), under the standard parameterisation (SP) and the µP-style one
 (base width 16), scored by the training cross-entropy after the last update (nats). A set is 2 seeds
@@ -27,9 +27,9 @@ N_STEPS, BATCH = 120, 32
 
 @functools.lru_cache(maxsize=64)
 def _sweep_of_seed(parameterisation: str, seed: int) -> np.ndarray:
-    from course_lib.studies.width_transfer import rate_sweep
+    from course_lib.studies.width_transfer import width_sweep
 
-    return rate_sweep(WIDTHS, LRS, parameterisation, seeds=[seed], n_steps=N_STEPS, batch_size=BATCH).final_loss[:, 0]
+    return width_sweep(WIDTHS, LRS, parameterisation, seeds=[seed], n_steps=N_STEPS, batch_size=BATCH).final_loss[:, 0]
 
 
 def width_sweeps(seeds) -> Runs:

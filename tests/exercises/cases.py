@@ -132,6 +132,7 @@ CASES: dict[str, Case] = {
     "critical_batch": Case(46.0, {}, [0.02, 23.0, 104.0, 115.0, -5.0, 500.0]),
     "tuned_peak": Case(0.03, {}, [0.01, 0.3, 1.0, -0.1, 0.0]),
     "tail_average_gain": Case(18.0, {}, [1.0, 0.05, -3.0, 0.0, 200.0]),
+    "mup_wide_rate": Case(2.0**-6, {}, [2.0**-8, 2.0**-10, 2.0**-3, 0.5, -0.01, 0.0]),
     "shortest_warmup": Case(20, {}, [0, 2, 5, 10, 15, 50, -20]),
     "sgdr_escape_peak": Case(0.3, {}, [0.1, 0.2, 0.25, 0.4, 0.5, -0.3]),
     "loop_rates": Case(

@@ -86,6 +86,7 @@ _EXPORTS = {
     'WidthSweep': 'width_transfer',
     'width_sweep': 'width_transfer',
     'best_lr_drift': 'width_transfer',
+    'transfer_losses': 'width_transfer',
     'Claim': 'replication',
     'Runs': 'replication',
     'Estimate': 'replication',

@@ -53,6 +53,7 @@ __all__ = [
     "WidthSweep",
     "width_sweep",
     "best_lr_drift",
+    "transfer_losses",
 ]
 
 #: The two parameterisations compared.
@@ -266,6 +267,26 @@ def width_sweep(
     with one_thread():  # small batched products: one thread is faster than two fighting (as train_torch)
         final = np.stack([_train_width(data, n, lrs, parameterisation, seeds, n_steps, batch_size) for n in widths])
     return WidthSweep(parameterisation, widths, lrs, seeds, final, n_steps, batch_size)
+
+
+def transfer_losses(final_loss: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The widest model's final loss at the rate tuned at the narrowest width, and at its own best rate.
+
+    Args:
+        final_loss: final losses (nats), shape (seeds, widths, rates), widths narrowest first (one
+            parameterisation of a :class:`WidthSweep`'s ``final_loss`` with its first two axes swapped).
+
+    Returns:
+        two arrays with one loss per seed (nats), paired by seed: both rates are chosen on the mean over seeds.
+
+    >>> moved, own = transfer_losses(np.array([[[2.0, 1.0], [1.0, 3.0]]]))
+    >>> float(moved[0]), float(own[0])
+    (3.0, 1.0)
+    """
+    losses = np.asarray(final_loss, dtype=np.float64)
+    mean = losses.mean(axis=0)
+    transferred, own = int(np.argmin(mean[0])), int(np.argmin(mean[-1]))
+    return losses[:, -1, transferred], losses[:, -1, own]
 
 
 def best_lr_drift(sweep: WidthSweep) -> float:

@@ -23,13 +23,13 @@ def test_every_claim_is_registered_in_its_section_and_asserted_by_the_notebook()
     source = "\n".join("".join(c["source"]) for c in json.loads(NOTEBOOK.read_text())["cells"])
     for name in NAMES:
         assert claims[name].where.startswith("24_width_transfer §"), name
-        assert claims[name].notebook_seeds == (0, 1) and claims[name].needs_torch
+        assert claims[name].notebook_seeds == (0, 1, 2) and claims[name].needs_torch
         assert f'studies.claim("{name}")' in source, name
 
 
 def test_the_claims_hold_on_the_notebook_seeds():
     runs = WT.width_sweeps(WT.SEEDS)
-    assert runs["SP"].shape == (2, len(WT.WIDTHS), len(WT.LRS))
+    assert runs["SP"].shape == (3, len(WT.WIDTHS), len(WT.LRS))
     for name in NAMES:
         c = studies.claim(name)
         assert c.holds(runs), c.check(runs)

@@ -3,9 +3,9 @@
 All runs (:func:`course_lib.studies.width_transfer.width_sweep`): an MLP with two hidden layers of width
 16, 64 and 256 on ``problems.load_digits()``, Adam for 120 updates of batch 32, each width swept over the
 rates 2^-11 ... 2^-3 (a factor 2 apart), under the standard parameterisation (SP) and the µP-style one
-(base width 16), scored by the training cross-entropy after the last update (nats). A set is 2 seeds
+(base width 16), scored by the training cross-entropy after the last update (nats). A set is 3 seeds
 (each seed its own init and batch order); a set's best rate is the grid rate with the lowest mean over
-its seeds. One set trains 2 x 3 x 9 x 2 = 108 models, stepped together per width: about 15 s on one
+its seeds. One set trains 2 x 3 x 9 x 3 = 162 models, stepped together per width: about 25 s on one
 busy core. Torch claims: 10 fresh sets (:data:`~course_lib.studies.replication.TORCH_SETS`).
 """
 
@@ -18,7 +18,7 @@ import numpy as np
 from course_lib.studies.replication import Claim, Estimate, Runs, mean_interval, ratio_of_means
 
 NOTEBOOK = "24_width_transfer"
-SEEDS = (0, 1)
+SEEDS = (0, 1, 2)
 #: The hidden widths, the rate grid (Adam units), the budget (updates) and the batch.
 WIDTHS = (16, 64, 256)
 LRS = tuple(2.0**k for k in range(-11, -2))
@@ -75,7 +75,7 @@ sp_best_rate_drifts = Claim(
     where=f"{NOTEBOOK} §2",
     statement="under the standard parameterisation (torch's init, one Adam rate for all layers), the best rate "
     "of the grid 2^-11..2^-3 never rises with width and is at least 4 times smaller at width 256 than at "
-    "width 16 (MLP on digits, 120 updates, mean of 2 seeds)",
+    "width 16 (MLP on digits, 120 updates, mean of 3 seeds)",
     experiment=width_sweeps,
     predicate=_sp_drifts,
     effect=_octaves_effect("SP"),
@@ -95,7 +95,7 @@ mup_best_rate_stays = Claim(
     where=f"{NOTEBOOK} §3",
     statement="under the µP-style parameterisation (hidden-layer rate / m, readout zero-initialised and "
     "multiplied by 1/m, m = width / 16), the best rates at widths 16, 64 and 256 lie within a factor 2 "
-    "(one grid step) of each other (mean of 2 seeds)",
+    "(one grid step) of each other (mean of 3 seeds)",
     experiment=width_sweeps,
     predicate=_mup_stays,
     effect=_octaves_effect("muP"),
@@ -110,10 +110,9 @@ def transfer_cost(runs: Runs, parameterisation: str) -> tuple[np.ndarray, np.nda
 
     Both rates are the set's (the runs' mean), so the two arrays are paired by seed.
     """
-    losses = np.asarray(runs[parameterisation])
-    mean = losses.mean(axis=0)
-    transferred, own = int(np.argmin(mean[0])), int(np.argmin(mean[-1]))
-    return losses[:, -1, transferred], losses[:, -1, own]
+    from course_lib.studies.width_transfer import transfer_losses
+
+    return transfer_losses(runs[parameterisation])
 
 
 def _transfer_holds(r: Runs) -> bool:
@@ -127,7 +126,7 @@ transfer_costs_little_under_mup = Claim(
     where=f"{NOTEBOOK} §4",
     statement="taking the rate tuned at width 16 to width 256: under SP the wide model ends more than 3 times "
     "above its own best loss, under µP less than 1.5 times above it, and under µP less than half of SP's "
-    "loss at the transferred rate (final training loss, mean of 2 seeds)",
+    "loss at the transferred rate (final training loss, mean of 3 seeds)",
     experiment=width_sweeps,
     predicate=_transfer_holds,
     effect=lambda r: ratio_of_means(

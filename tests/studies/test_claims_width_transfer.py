@@ -44,3 +44,17 @@ def test_the_predicates_fail_when_the_best_rates_say_otherwise():
     runs = studies.Runs((0, 1), SP=np.stack([flat, flat]), muP=np.stack([drift, drift]))
     assert not studies.claim(NAMES[0]).holds(runs)
     assert not studies.claim(NAMES[1]).holds(runs)
+
+
+def test_the_notebook_and_the_exercise_sweep_the_claims_grid():
+    """One grid: the notebook's plotting constants and the exercise's solution use the claims' widths and rates."""
+    import re
+
+    from course_lib.exercises import solutions
+
+    source = "\n".join("".join(c["source"]) for c in json.loads(NOTEBOOK.read_text())["cells"])
+    line = re.search(r"^SEEDS, WIDTHS, LRS = (.*)$", source, re.M)
+    assert line, "the notebook defines SEEDS, WIDTHS, LRS on one line"
+    seeds, widths, lrs = eval(line.group(1))  # a literal line of the notebook
+    assert tuple(seeds) == WT.SEEDS and tuple(widths) == WT.WIDTHS and tuple(lrs) == WT.LRS
+    assert "range(-11, -2)" in __import__("inspect").getsource(solutions.mup_wide_rate)

@@ -45,6 +45,7 @@ The room, by concept:
   the critical batch size at a target.
 * ``averaging``: experiment: how far the tail average of a constant-rate run lies below its last iterate.
 * ``weight_decay``: experiment: the AdamW weight decay that turns normalised weights as fast as SGD's.
+* ``width_transfer``: experiment: the µP-style MLP's best rate at a width the lesson did not run.
 
 An *experiment* check judges a number the learner measured: it passes the spread the
 experiment's seeds allow, and explains each typical wrong result (what it means, what to try).
@@ -156,6 +157,7 @@ from course_lib.exercises.stability import (
     check_stability_limit,
 )
 from course_lib.exercises.weight_decay import check_adamw_matching_decay
+from course_lib.exercises.width_transfer import check_mup_wide_rate
 
 __all__ = [
     "CheckResult",
@@ -208,6 +210,7 @@ __all__ = [
     "check_adam_floor_batch",
     "check_schedule_choice",
     "check_tail_average_gain",
+    "check_mup_wide_rate",
     "SCHEDULE_CHOICES",
     "SCHEDULE_SCENARIOS",
     "check_tuned_peak",

@@ -294,6 +294,15 @@ def tail_average_gain(lr: float = 0.05, seeds: Any = range(5), n_steps: int = 40
     return float(last / tail)
 
 
+def mup_wide_rate(width: int = 128, seeds: Any = (0, 1)) -> float:
+    """The best base rate of the µP-style MLP at ``width`` on the lesson's grid (notebook 24's setting)."""
+    from course_lib import studies
+
+    grid = [2.0**k for k in range(-11, -2)]
+    sweep = studies.width_sweep([width], grid, "muP", seeds=seeds, n_steps=120, batch_size=32)
+    return sweep.best_lr(width)
+
+
 def critical_batch(target: float = 0.03, seeds: Any = range(4)) -> float:
     """B_crit = E_min / S_min (examples) from steps to ``target`` against the batch, the rate tuned per batch."""
     from course_lib import problems, studies
@@ -443,6 +452,7 @@ SOLUTION_OF: dict[str, str] = {
     "critical_batch": "critical_batch",
     "tuned_peak": "tuned_peak",
     "tail_average_gain": "tail_average_gain",
+    "mup_wide_rate": "mup_wide_rate",
     "shortest_warmup": "shortest_warmup",
     "sgdr_escape_peak": "sgdr_escape_peak",
     "loop_rates": "loop_rates",
@@ -457,6 +467,7 @@ MEASURED: dict[str, str] = {
     "critical_batch": "about 46 examples (other seed sets: 40 to 66)",
     "tuned_peak": "0.03",
     "tail_average_gain": "about 18 (the tail average lies far below the constant rate's floor)",
+    "mup_wide_rate": "2**-6 = 0.0156 (the rate tuned at width 16: it transferred)",
     "shortest_warmup": "20 updates",
     "sgdr_escape_peak": "0.3",
     "adamw_matching_decay": "3.8 (SGD's turn 0.0447 per update; AdamW's at wd 3.8: 0.0451)",

@@ -8,7 +8,8 @@ equal budget), and the studies behind the explorers: ``gradient_descent``
 (a schedule on a 2-D problem), ``plateau``, ``results``, ``large_batch``; ``batch_size`` (beyond linear
 scaling: the gradient noise scale, steps to a target against the batch, the critical batch, a batch
 grown instead of a rate decayed); ``weight_decay`` (scale-invariant weights under weight decay: steady norm,
-turn per update);
+turn per update); ``width_transfer`` (does a tuned rate transfer to a wider MLP: the standard
+parameterisation against a µP-style one, rate sweeps per width);
 ``replication`` (a claim a lesson draws from random runs, as one re-runnable function of seeds) and
 ``claims`` (the registered claims, one module per topic: ``studies.claim(name).run(seeds)``).
 
@@ -84,6 +85,13 @@ _EXPORTS = {
     'Tradeoff': 'batch_size',
     'fit_tradeoff': 'batch_size',
     'decay_or_grow': 'batch_size',
+    'PARAMETERISATIONS': 'width_transfer',
+    'layer_rates': 'width_transfer',
+    'width_param_groups': 'width_transfer',
+    'WidthSweep': 'width_transfer',
+    'width_sweep': 'width_transfer',
+    'best_lr_drift': 'width_transfer',
+    'transfer_losses': 'width_transfer',
     'Claim': 'replication',
     'Runs': 'replication',
     'Estimate': 'replication',

@@ -20,6 +20,7 @@ EXPERIMENTS = [
     "sgdr_escape_peak",
     "loop_rates",
     "adamw_matching_decay",
+    "mup_wide_rate",
 ]
 
 
@@ -40,6 +41,12 @@ EXPERIMENTS = [
 )
 def test_the_reference_experiment_passes_its_check(name):
     assert E.CHECKS[name](getattr(sol, name)(), quiet=True)
+
+
+@pytest.mark.integration  # about 5 s of torch training
+def test_the_mup_wide_rate_experiment_passes_its_check():
+    assert sol.mup_wide_rate() == 2.0**-6
+    assert E.check_mup_wide_rate(sol.mup_wide_rate(), quiet=True)
 
 
 @pytest.mark.integration  # a few seconds of torch training

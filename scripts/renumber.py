@@ -201,8 +201,9 @@ def rewrite_numbers(line: str, i: int, everywhere: bool = False) -> str:
     line = re.sub(r"^(\s*\"?#+ )" + NUM + r"( ·)", title, line)
     line = re.sub(r"(\[|«)" + NUM + r"( · | )", title, line)  # "[05 · Plateau](...)", "«04 3. What ...»"
     if everywhere:  # the lecturer's guide: a bare "04" is always a notebook (tests/_guide.py)
-        # only a zero-led number: "14–22" minutes and a provisional "22" are not bare notebook numbers
-        line = re.sub(r"(?<![\w.§–-])(0\d)(?![\w–]|\.\d)", lambda m: numbers.get(m.group(1), m.group(1)), line)
+        # only a zero-led number: "14–22" minutes and a provisional "22" are not bare notebook numbers;
+        # not one the rules above already rewrote ("# 02 ·" became "# 03 ·": not "# 04 ·" as well)
+        line = re.sub(r"(?<![\w.§–\ue000-])(0\d)(?![\w–]|\.\d)", lambda m: numbers.get(m.group(1), m.group(1)), line)
     return line.replace(MARK, "")
 
 

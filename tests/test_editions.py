@@ -159,7 +159,7 @@ def test_solved_source_defines_the_reference_and_calls_it_with_the_checks_argume
 
 
 def test_the_instructor_edition_shows_every_solution_as_code_and_does_the_experiments():
-    nb = nbformat.read(ROOT / "notebooks" / "01_fixed_rate.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "notebooks" / "01_gradient_descent.ipynb", as_version=4)
     solved = editions.instructor_source(nb)
     text = "\n".join(c.source for c in solved.cells if c.cell_type == "code")
     assert "solutions" not in text

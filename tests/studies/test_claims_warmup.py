@@ -1,4 +1,4 @@
-"""Notebook 04's claims: registered where the notebook makes them, worded at their replicated strength.
+"""Notebook 05's claims: registered where the notebook makes them, worded at their replicated strength.
 
 The experiments themselves run in the notebook (on its seeds) and in ``make replicate`` (on fresh ones);
 here only the cheap bowl claim runs, and the rest is checked without training anything.
@@ -21,10 +21,10 @@ NAMES = [
 ]
 
 
-def test_every_claim_of_notebook_04_is_registered_in_its_section():
+def test_every_claim_of_notebook_05_is_registered_in_its_section():
     claims = studies.all_claims()
     for name in NAMES:
-        assert claims[name].where.startswith("04_warmup §"), name
+        assert claims[name].where.startswith("05_warmup §"), name
         assert max(claims[name].notebook_seeds) < 1_000_000
 
 

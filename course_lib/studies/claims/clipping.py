@@ -1,4 +1,4 @@
-"""Claims of notebook 04 §7 (gradient clipping): what a cap on the gradient does, and does not, rescue.
+"""Claims of notebook 06 §4 (gradient clipping): what a cap on the gradient does, and does not, rescue.
 
 * ``clipping.rescues_far_starts``: gradient descent on Rosenbrock (b = 100) from 8 random starts far up the
   valley's wall (2 <= |x| <= 3, -1 <= y <= 1; start i drawn from ``default_rng(seed_i)``), 3000 steps at

@@ -2,7 +2,7 @@
 
 All runs are SGD (or Adam) on ``problems.noisy_least_squares()`` (1000 examples, 10 weights,
 sigma = 0.5, tr(H) = 4.09). The first-order floor is ``floor_coefficient(problem) * lr / B`` with
-``floor_coefficient = sigma^2 tr(H) / 4`` (about 0.255): derived in notebook 01 §6.
+``floor_coefficient = sigma^2 tr(H) / 4`` (about 0.255): derived in notebook 02 §1.
 
 Sizes: every floor here is ``studies.noise_floor``: a run started at the minimum (no transient to wait
 out) of N_STEPS = 1200 steps, the last WINDOW = 1000 averaged; the notebook asserts the same runs. The
@@ -19,7 +19,7 @@ from course_lib import problems
 from course_lib.studies.replication import Claim, Runs, mean_interval, ratio_of_means
 from course_lib.studies.seed_batch import late_excess_losses
 
-NOTEBOOK = "01_fixed_rate"
+NOTEBOOK = "01_gradient_descent"
 SEEDS = (0, 1, 2)
 
 #: §6: three constant rates at batch 1 (floors measured from the minimum, like §7's).

@@ -1,4 +1,4 @@
-"""Claims of notebook 04 §4: warm-up for a small Transformer language model, post-LN against pre-LN.
+"""Claims of notebook 06 §1: warm-up for a small Transformer language model, post-LN against pre-LN.
 
 The setup (``studies.LMSetup``): 6 Transformer blocks of width 64 (4 heads, feed-forward 128), context 32,
 Adam with torch's defaults, batch 16, T = 100 updates over fresh generated text, a cosine from 5e-3 to 0

@@ -1,4 +1,4 @@
-"""Claims of notebook 04 (warm-up), §1.1 and §3 and Exercise 3: sharpness at the start, Adam's early spike.
+"""Claims of notebook 05 (warm-up), §1.1 and §3 and Exercise 3: sharpness at the start, Adam's early spike.
 
 * §1.1 ``warmup.sharpness_tracks_rate``: the digits MLP (128, 128) trained with SGD (batch 64) under a
   10-epoch cosine, on raw pixels at peak 0.1, on raw pixels at peak 0.02 (the control), and on
@@ -24,7 +24,7 @@ import numpy as np
 from course_lib import problems, schedules, training
 from course_lib.studies.replication import Claim, Runs, proportion, ratio_of_means
 
-NOTEBOOK = "04_warmup"
+NOTEBOOK = "05_warmup"
 
 # ---- §1.1: the sharpness at initialisation, and what the rate does to it ----------------------------
 

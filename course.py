@@ -108,7 +108,13 @@ PARALLEL = ["-n", "auto", "--dist", "loadfile"]
 #: (xdist's default order, most tests first, would start the browser run of every notebook last).
 IN_ORDER = ["--no-loadscope-reorder"]
 #: The notebooks the no-torch variant runs (the NumPy lessons; their torch cells print one line).
-NOTORCH_NOTEBOOKS = ("00_start_here.ipynb", "01_gradient_descent.ipynb", "03_momentum_and_adaptive.ipynb", "04_decay.ipynb")
+NOTORCH_NOTEBOOKS = (
+    "00_start_here.ipynb",
+    "01_gradient_descent.ipynb",
+    "02_stochastic_gradients.ipynb",
+    "03_momentum_and_adaptive.ipynb",
+    "04_decay.ipynb",
+)
 
 
 def venv_python(venv: Path) -> Path:

@@ -152,8 +152,8 @@ def refs(text: str, own: str) -> list[Ref]:
     out = []
     for raw in GUILLEMET.findall(text):
         name, key = squash(raw), own
-        m = re.match(r"(0\d) (.+)$", name)
-        if m:
+        m = re.match(r"(\d\d) (.+)$", name)  # «07 §3», «10 13. Minor slips» (not «10. Explore»)
+        if m and m.group(1) in {p.stem[:2] for p in NOTEBOOKS}:
             key, name = m.group(1), m.group(2)
         out.append(Ref(squash(raw), key, notebook(key).resolve(name)))
     return out

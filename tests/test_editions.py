@@ -168,6 +168,10 @@ def test_the_instructor_edition_shows_every_solution_as_code_and_does_the_experi
     assert (
         "answer_limit = reference_stability_limit(problem=quiz_bowl)" in solved.cells[cells["stability_limit"]].source
     )
+    # the second half of the fixed rate (notebook 02): a choice, and an experiment
+    nb = nbformat.read(ROOT / "notebooks" / "02_stochastic_gradients.ipynb", as_version=4)
+    solved = editions.instructor_source(nb)
+    cells = {ex.check: ex.index for ex in editions.exercises(nb)}
     assert "answer_lr_init = \"choosing the optimizer's step size" in solved.cells[cells["lr_init"]].source
     # the experiment's empty cell gets the experiment, the exercise cell its call
     experiment = editions.experiment_cell(nb, next(e for e in editions.exercises(nb) if e.check == "noise_floor_batch"))

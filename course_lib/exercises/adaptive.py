@@ -182,7 +182,7 @@ def check_adam_floor_batch(
         (
             0.4,
             0.58,
-            "About 1/2: that is plain SGD's answer (notebook 01). Did you run training.run_gd instead "
+            "About 1/2: that is plain SGD's answer (notebook 02). Did you run training.run_gd instead "
             "of training.run_adaptive? Adam's floor falls more slowly with B.",
         ),
         (

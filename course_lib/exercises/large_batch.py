@@ -127,7 +127,7 @@ def check_noise_floor_batch(
     "and 3 seeds, average studies.late_excess_loss(h, nls, window=1500) "
     "per B, and divide the floor at 2B by the floor at B.",
 ) -> CheckResult:
-    """A measured ratio: SGD's noise floor at batch 2B divided by its floor at batch B (notebook 01).
+    """A measured ratio: SGD's noise floor at batch 2B divided by its floor at batch B (notebook 02).
 
     The floor is about lr * sigma^2 * tr(H) / (4B) (units: loss), so doubling B at a fixed rate
     halves it: the expected ratio is 1/2. Measured on ``noisy_least_squares`` at lr = 0.03,

@@ -69,7 +69,12 @@ _ROWS: list[tuple[str, str, str, str]] = [
         r"(?i)condition number|ill-conditioned",
         "κ = L/μ, which sets how slow GD is",
     ),
-    ("noise floor", "02_stochastic_gradients §1", r"(?i)noise floor", "the excess loss where SGD at a fixed rate stalls, ∝ η"),
+    (
+        "noise floor",
+        "02_stochastic_gradients §1",
+        r"(?i)noise floor",
+        "the excess loss where SGD at a fixed rate stalls, ∝ η",
+    ),
     (
         "mini-batch",
         "02_stochastic_gradients §1",

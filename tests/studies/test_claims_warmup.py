@@ -1,4 +1,5 @@
-"""Notebook 05's claims: registered where the notebook makes them, worded at their replicated strength.
+"""Notebooks 05 and 06's claims (warm-up, and warm-up in practice): registered where the notebook makes them,
+worded at their replicated strength.
 
 The experiments themselves run in the notebook (on its seeds) and in ``make replicate`` (on fresh ones);
 here only the cheap bowl claim runs, and the rest is checked without training anything.
@@ -8,23 +9,24 @@ from __future__ import annotations
 
 from course_lib import studies
 
-NAMES = [
-    "warmup.sharpness_tracks_rate",
-    "warmup.adam_spike_without_warmup",
-    "warmup.warmup_ends_lower",
-    "warmup.shortest_warmup_on_grid",
-    "clipping.rescues_far_starts",
-    "clipping.bowl_limits",
-    "clipping.adam_spike_survives_clipping",
-    "transformer.post_ln_needs_warmup",
-    "transformer.pre_ln_same_without_warmup",
-]
+#: claim -> the notebook that makes it (05: why and how to warm up; 06: a Transformer, clipping)
+NAMES = {
+    "warmup.sharpness_tracks_rate": "05_warmup",
+    "warmup.adam_spike_without_warmup": "05_warmup",
+    "warmup.warmup_ends_lower": "05_warmup",
+    "warmup.shortest_warmup_on_grid": "05_warmup",
+    "clipping.rescues_far_starts": "06_warmup_in_practice",
+    "clipping.bowl_limits": "06_warmup_in_practice",
+    "clipping.adam_spike_survives_clipping": "06_warmup_in_practice",
+    "transformer.post_ln_needs_warmup": "06_warmup_in_practice",
+    "transformer.pre_ln_same_without_warmup": "06_warmup_in_practice",
+}
 
 
-def test_every_claim_of_notebook_05_is_registered_in_its_section():
+def test_every_claim_of_notebooks_05_and_06_is_registered_in_its_section():
     claims = studies.all_claims()
-    for name in NAMES:
-        assert claims[name].where.startswith("05_warmup §"), name
+    for name, notebook in NAMES.items():
+        assert claims[name].where.startswith(f"{notebook} §"), name
         assert max(claims[name].notebook_seeds) < 1_000_000
 
 

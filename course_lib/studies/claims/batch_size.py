@@ -2,7 +2,7 @@
 
 NumPy claims run mini-batch SGD on ``problems.noisy_least_squares()`` (1000 examples, 10 weights,
 sigma = 0.5, L = 1.06, mu = 0.097); 4 seeds per set, whose mean loss is measured
-(:func:`course_lib.studies.batch_size.run_phases`). The torch claim trains the digits MLP of notebook 01.
+(:func:`course_lib.studies.batch_size.run_phases`). The torch claim trains the digits MLP of notebook 02.
 The runs of one seed set are cached, so the claims of a section share them (``shares`` = the topic).
 """
 

@@ -1,4 +1,4 @@
-"""Claims of notebook 01 (§8, §9) about choosing the starting rate: the LR range test, and the rate
+"""Claims of notebook 02 (§3, §4) about choosing the starting rate: the LR range test, and the rate
 versus the weight initialisation.
 
 The network is ``training.mlp(64, 10, hidden=(64,))`` on the 8x8 digits, plain SGD, batch 64, 5 epochs

@@ -7,17 +7,18 @@
 * §3 ``warmup.adam_spike_without_warmup`` and ``warmup.warmup_ends_lower``: the teacher-student MLP
   (64, 64) with Adam at peak 0.15, a 15-epoch cosine, with and without a 50-step warm-up (two runs of
   360 updates per seed, about 0.4 s each).
-* §9 ``warmup.shortest_warmup_on_grid``: Exercise 3's reference answer (the shortest warm-up on
+* §4 ``warmup.shortest_warmup_on_grid``: Exercise 3's reference answer (the shortest warm-up on
   ``exercises.WARMUP_GRID`` that removes the spike on every seed of a set), 3-epoch runs.
 
-The teacher-student runs are cached by (schedule, seed, clip), so the clipping claims of §7
-(``clipping.py``) reuse the same runs in the notebook and in a replication.
+The teacher-student runs are cached by (schedule, seed, clip), so the clipping claims of notebook 06
+§4 (``clipping.py``) reuse the same runs in the notebook and in a replication.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -154,6 +155,36 @@ def student_run(seed: int, warm: int = WARM, clip: float | None = None, epochs: 
     )
 
 
+class StudentSetup(NamedTuple):
+    """§3's experiment as a later notebook (06, warm-up in practice) uses it without re-running §3.
+
+    ``data`` is the teacher-student dataset; ``peak`` Adam's peak rate; ``warm`` the warm-up (updates);
+    ``epochs`` and ``batch`` the run's length and batch size; ``steps_per_epoch`` and ``total`` the
+    updates per epoch and in the run; ``schedule`` the warmed-up cosine (rate per update).
+    """
+
+    data: Any
+    peak: float
+    warm: int
+    epochs: int
+    batch: int
+    steps_per_epoch: int
+    total: int
+    schedule: Any
+
+
+def student_setup() -> StudentSetup:
+    """The setting of §3 (one home: notebooks 05 and 06 both read it from here).
+
+    >>> setup = student_setup()
+    >>> setup.peak, setup.warm, setup.steps_per_epoch, setup.total
+    (0.15, 50, 24, 360)
+    """
+    data = teacher_student()
+    per_epoch = math.ceil(data.n_train / BATCH)
+    return StudentSetup(data, PEAK, WARM, EPOCHS, BATCH, per_epoch, EPOCHS * per_epoch, student_schedule(WARM))
+
+
 def spike(history, window: int = WARM) -> float:
     """The worst loss of the first ``window`` updates over the first loss."""
     return float(np.max(history.loss[:window]) / history.loss[0])
@@ -250,7 +281,7 @@ def shortest_warmup(r: Runs) -> int:
 
 shortest_warmup_on_grid = Claim(
     "warmup.shortest_warmup_on_grid",
-    where=f"{NOTEBOOK} §9",
+    where=f"{NOTEBOOK} §4",
     statement="Exercise 3's reference answer, 20 updates on seeds 0-2 (the shortest warm-up on the grid 0, 2, 5, 10, "
     "20, 50 whose first 50 losses stay below 1.5 times the first on every seed of 3), comes out on "
     "50 % of fresh 3-seed sets; on the others it is 50 or none",

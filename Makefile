@@ -15,7 +15,7 @@ PORT   ?= 8888
 help:
 	@echo "make lab     - start JupyterLab on the course (http://127.0.0.1:$(PORT), token auth)"
 	@echo "make test    - unit tests + every notebook under nbval (+ browser tests if Chromium is there)"
-	@echo "make test-notorch - unit tests + notebooks 00-03 without PyTorch (.venv-notorch)"
+	@echo "make test-notorch - unit tests + notebooks 00-04 without PyTorch (.venv-notorch)"
 	@echo "make test-oldest - unit tests + every notebook at pyproject's floors (.venv-oldest)"
 	@echo "make test-portable - unit tests + notebooks under other CPUs' kernels (VARIANTS=\"avx2 baseline ...\")"
 	@echo "make e2e     - only the browser tests (JupyterLab + headless Chromium), screenshots in tests/e2e/screenshots"

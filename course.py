@@ -4,7 +4,7 @@
     python course.py reset NAME     put back the course's version of one of your notebooks (my-notebooks/NAME)
     python course.py test           unit tests, every notebook (nbval), website, browser tests: what CI runs
     python course.py unit           the unit tests only (no browser, no website build)
-    python course.py test-notorch   unit tests + notebooks 00-03 in a venv without PyTorch (.venv-notorch)
+    python course.py test-notorch   unit tests + notebooks 00-04 in a venv without PyTorch (.venv-notorch)
     python course.py test-oldest    unit tests + every notebook at the declared floors (.venv-oldest)
     python course.py setup          only create/update .venv
 
@@ -108,7 +108,13 @@ PARALLEL = ["-n", "auto", "--dist", "loadfile"]
 #: (xdist's default order, most tests first, would start the browser run of every notebook last).
 IN_ORDER = ["--no-loadscope-reorder"]
 #: The notebooks the no-torch variant runs (the NumPy lessons; their torch cells print one line).
-NOTORCH_NOTEBOOKS = ("00_start_here.ipynb", "01_fixed_rate.ipynb", "02_momentum_and_adaptive.ipynb", "03_decay.ipynb")
+NOTORCH_NOTEBOOKS = (
+    "00_start_here.ipynb",
+    "01_gradient_descent.ipynb",
+    "02_stochastic_gradients.ipynb",
+    "03_momentum_and_adaptive.ipynb",
+    "04_decay.ipynb",
+)
 
 
 def venv_python(venv: Path) -> Path:
@@ -381,11 +387,11 @@ def _timed(label: str, steps: list[tuple[str, list[str]]], python: Path) -> int:
 
 
 def test_notorch(pytest_args: list[str]) -> int:
-    """The unit tests (torch tests skip) and notebooks 00-03 (tests/test_without_torch.py) without torch."""
+    """The unit tests (torch tests skip) and notebooks 00-04 (tests/test_without_torch.py) without torch."""
     start = time.perf_counter()
     python = setup(ROOT / ".venv-notorch", torch=False)
     print(f"course.py: .venv-notorch ready in {time.perf_counter() - start:.0f} s", flush=True)
-    steps = [("unit tests + notebooks 00-03", [*PYTEST_UNIT, *PARALLEL, *IN_ORDER, *pytest_args])]
+    steps = [("unit tests + notebooks 00-04", [*PYTEST_UNIT, *PARALLEL, *IN_ORDER, *pytest_args])]
     return _timed("test-notorch", steps, python)
 
 
@@ -432,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
         "--projector", action="store_true", help="teaching in a room: projector-sized figures and larger text"
     )
     p_reset = sub.add_parser("reset", help="put back the course's version of one of your notebooks")
-    p_reset.add_argument("name", help="the notebook, e.g. 04_warmup (your version is kept beside it)")
+    p_reset.add_argument("name", help="the notebook, e.g. 05_warmup (your version is kept beside it)")
     p_setup = sub.add_parser("setup", help="only create/update .venv")
     p_setup.add_argument("--no-torch", action="store_true")
     for name in ("test", "unit", "test-notorch", "test-oldest"):

@@ -1,6 +1,6 @@
 """The course's CJK font: a subset of Noto Sans SC with only the Chinese characters the course uses.
 
-The glossary terms (notebooks 01, 04, 08, the decks, the lecturer's guide) are Chinese; a reader
+The glossary terms (notebooks 01, 05, 10, the decks, the lecturer's guide) are Chinese; a reader
 without a CJK system font would see boxes. The site (site/_static/course.css) and the decks
 (scripts/slides.py) load this subset with ``@font-face`` for CJK code points only
 (``unicode-range``), so Latin text keeps its font. Noto Sans CJK is under the SIL Open Font Licence

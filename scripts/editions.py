@@ -249,7 +249,7 @@ def build(
     """Write ``out/student/*.ipynb`` and ``out/instructor/*.ipynb`` (executed unless told not to).
 
     ``progress`` (e.g. ``print``) gets one line per notebook before its instructor edition runs
-    ("[3/9] 03_decay.ipynb: executing the instructor edition ...") and one when it is done, with
+    ("[3/9] 04_decay.ipynb: executing the instructor edition ...") and one when it is done, with
     its time in seconds: executing every notebook takes minutes.
     """
     written: dict[str, list[Path]] = {"student": [], "instructor": []}

@@ -67,7 +67,7 @@ def stability_limit(out: Path) -> None:
 
 
 def warmup(out: Path) -> None:
-    """Notebook 04's experiment: Adam at a high peak rate, with and without a linear warm-up."""
+    """Notebook 05's experiment: Adam at a high peak rate, with and without a linear warm-up."""
     data = P.teacher_student_dataset(n_samples=2000, d_in=20, hidden=32, noise=0.1)
     epochs, batch, peak, warm = 15, 64, 0.15, 50
     steps = epochs * int(np.ceil(len(data.X_train) / batch))

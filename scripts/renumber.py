@@ -56,6 +56,24 @@ STEPS: list[dict[str, str]] = [
         "22_weight_decay_and_groups": "11_weight_decay_and_groups",
         "21_averaging": "12_averaging",
     },
+    # Issue 23 §1, each notebook one lecture: 01 splits into 01_gradient_descent (lecture 1a: §1-5, the
+    # explorer, Exercises 1-2) and 02_stochastic_gradients (1b: §6-9, Exercises 3-4), 04 into 05_warmup
+    # (4a: §1-3) and 06_warmup_in_practice (4b: §4-8), so the rest shift by one (02-04) or two (05-12).
+    # 1a gets a new stem: a full name with a section ("01_fixed_rate §6") must mean one section forever.
+    {
+        "01_fixed_rate": "01_gradient_descent",
+        "02_momentum_and_adaptive": "03_momentum_and_adaptive",
+        "03_decay": "04_decay",
+        "04_warmup": "05_warmup",
+        "05_restarts": "07_restarts",
+        "06_plateau_and_adam": "08_plateau_and_adam",
+        "07_choosing_a_schedule": "09_choosing_a_schedule",
+        "08_pitfalls": "10_pitfalls",
+        "09_large_batch": "11_large_batch",
+        "10_batch_size_and_noise": "12_batch_size_and_noise",
+        "11_weight_decay_and_groups": "13_weight_decay_and_groups",
+        "12_averaging": "14_averaging",
+    },
 ]
 
 #: Sections that moved to another notebook (or were renumbered inside one), per step:
@@ -70,6 +88,20 @@ SECTIONS: list[dict[tuple[str, str], tuple[str, str]]] = [
         ("05_plateau_and_adaptive", "7"): ("06_plateau_and_adam", "5"),
     },
     {},
+    {
+        ("01_fixed_rate", "6"): ("02_stochastic_gradients", "1"),
+        ("01_fixed_rate", "7"): ("02_stochastic_gradients", "2"),
+        ("01_fixed_rate", "8"): ("02_stochastic_gradients", "3"),
+        ("01_fixed_rate", "9"): ("02_stochastic_gradients", "4"),
+        ("01_fixed_rate", "10"): ("01_gradient_descent", "6"),
+        ("01_fixed_rate", "11"): ("01_gradient_descent", "7"),
+        ("04_warmup", "4"): ("06_warmup_in_practice", "1"),
+        ("04_warmup", "5"): ("06_warmup_in_practice", "2"),
+        ("04_warmup", "6"): ("06_warmup_in_practice", "3"),
+        ("04_warmup", "7"): ("06_warmup_in_practice", "4"),
+        ("04_warmup", "8"): ("06_warmup_in_practice", "5"),
+        ("04_warmup", "9"): ("05_warmup", "4"),
+    },
 ]
 
 #: This file and what the script must not rewrite (its own tables are written in old names).
@@ -169,8 +201,9 @@ def rewrite_numbers(line: str, i: int, everywhere: bool = False) -> str:
     line = re.sub(r"^(\s*\"?#+ )" + NUM + r"( ·)", title, line)
     line = re.sub(r"(\[|«)" + NUM + r"( · | )", title, line)  # "[05 · Plateau](...)", "«04 3. What ...»"
     if everywhere:  # the lecturer's guide: a bare "04" is always a notebook (tests/_guide.py)
-        # only a zero-led number: "14–22" minutes and a provisional "22" are not bare notebook numbers
-        line = re.sub(r"(?<![\w.§–-])(0\d)(?![\w–]|\.\d)", lambda m: numbers.get(m.group(1), m.group(1)), line)
+        # only a zero-led number: "14–22" minutes and a provisional "22" are not bare notebook numbers;
+        # not one the rules above already rewrote ("# 02 ·" became "# 03 ·": not "# 04 ·" as well)
+        line = re.sub(r"(?<![\w.§–\ue000-])(0\d)(?![\w–]|\.\d)", lambda m: numbers.get(m.group(1), m.group(1)), line)
     return line.replace(MARK, "")
 
 

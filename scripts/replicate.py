@@ -392,7 +392,7 @@ def _label(name: str) -> str:
 
 
 def _where(where: str, short: bool = False) -> str:
-    """A link to the notebook of ``where`` ("05_restarts §3"; ``short``: "05 §3", for the table)."""
+    """A link to the notebook of ``where`` ("07_restarts §3"; ``short``: "07 §3", for the table)."""
     m = _WHERE.match(where)
     if not m:
         return _escape(where)

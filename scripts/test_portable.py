@@ -143,7 +143,7 @@ def pytest_command(junit: Path, extra: list[str], quick: bool = False, notebooks
         "auto",
         "--dist",
         "loadfile",
-        "--no-loadscope-reorder",  # tests/conftest.py's order: the longest files (notebooks 04, 07) go out first
+        "--no-loadscope-reorder",  # tests/conftest.py's order: the longest files (notebooks 05, 09) go out first
         "--ignore=tests/e2e",
         "-p",
         "no:randomly",

@@ -11,7 +11,7 @@ Shared by tests/test_lecturing.py and tests/test_lecturing_plans.py. The convent
   each starts where the one before ended, and the last ends at the budget in the label.
 - **A section** is named in «guillemets»: the notebook's heading as written (``«2. The decay
   family»``, ``«Explore the shapes»``), or its number (``«§7»``, ``«§1.2»``). A section of
-  another notebook carries that notebook's number first: ``«05 §3»``, ``«05 3. What a restart
+  another notebook carries that notebook's number first: ``«07 §3»``, ``«07 3. What a restart
   does on a landscape with several basins»``.
 - **A notebook section** runs from its heading to the next heading of the same or a higher level
   (``## 7.`` runs to the next ``##``; ``### 1.2`` to the next ``###`` or ``##``), also inside a cell:
@@ -152,8 +152,8 @@ def refs(text: str, own: str) -> list[Ref]:
     out = []
     for raw in GUILLEMET.findall(text):
         name, key = squash(raw), own
-        m = re.match(r"(0\d) (.+)$", name)
-        if m:
+        m = re.match(r"(\d\d) (.+)$", name)  # «07 §3», «10 13. Minor slips» (not «10. Explore»)
+        if m and m.group(1) in {p.stem[:2] for p in NOTEBOOKS}:
             key, name = m.group(1), m.group(2)
         out.append(Ref(squash(raw), key, notebook(key).resolve(name)))
     return out

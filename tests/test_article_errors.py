@@ -1,7 +1,7 @@
 """Every error of the source articles listed in shared/seeds/README.md is named in the course.
 
 The README gives each error a stable ID (S1, S2, ...) and marks it major or minor. Major ones must be
-named (by ID) where a notebook teaches the correct version; minor ones at least in notebook 08's
+named (by ID) where a notebook teaches the correct version; minor ones at least in notebook 10's
 round-up "Minor slips in the articles". Conversely, every ID a notebook cites must exist.
 """
 
@@ -62,10 +62,10 @@ def _cited(text: str) -> set[str]:
 
 
 def _roundup() -> str:
-    """The text of notebook 08's round-up section, up to the next level-2 heading."""
-    text = "\n".join(_sources(ROOT / "notebooks" / "08_pitfalls.ipynb", ("markdown",)))
+    """The text of notebook 10's round-up section, up to the next level-2 heading."""
+    text = "\n".join(_sources(ROOT / "notebooks" / "10_pitfalls.ipynb", ("markdown",)))
     match = re.search(rf"^## [^\n]*{ROUNDUP}[^\n]*\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
-    assert match, f"08_pitfalls.ipynb has no '## ... {ROUNDUP}' section"
+    assert match, f"10_pitfalls.ipynb has no '## ... {ROUNDUP}' section"
     return match.group(1)
 
 
@@ -100,9 +100,9 @@ def test_every_cited_id_exists(path):
 
 
 def test_glossary_names_the_articles_terms():
-    text = "\n".join(_sources(ROOT / "notebooks" / "08_pitfalls.ipynb", ("markdown",)))
+    text = "\n".join(_sources(ROOT / "notebooks" / "10_pitfalls.ipynb", ("markdown",)))
     match = re.search(r"^## [^\n]*Glossary[^\n]*\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
-    assert match, "08_pitfalls.ipynb has no '## ... Glossary' section"
+    assert match, "10_pitfalls.ipynb has no '## ... Glossary' section"
     missing = [term for term in GLOSSARY_TERMS if term not in match.group(1)]
     assert not missing, f"glossary lacks the articles' terms {missing}"
 
@@ -113,5 +113,5 @@ def test_glossary_terms_are_the_articles_own_words():
     assert len(articles) == 5, f"expected the five articles next to {SEEDS_README}"
     absent = [term for term in GLOSSARY_TERMS if not any(term in text for text in articles)]
     assert not absent, f"glossary terms that no article uses: {absent}"
-    glossary = "\n".join(_sources(ROOT / "notebooks" / "08_pitfalls.ipynb", ("markdown",)))
+    glossary = "\n".join(_sources(ROOT / "notebooks" / "10_pitfalls.ipynb", ("markdown",)))
     assert "预热" not in glossary, "article 002 writes 学习率 warm-up, never 预热"

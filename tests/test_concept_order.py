@@ -5,7 +5,7 @@ a regular expression). The notebooks are read in series order, sorted(notebooks/
 by paragraph of their Markdown. A use of a term counts as *before* its definition when it is in an
 earlier notebook, or in the same notebook in an earlier numbered section. Such a use is allowed when
 its paragraph, or an earlier paragraph of the same section, links to the defining notebook (a forward
-pointer: ``[notebook 02](02_momentum_and_adaptive.ipynb)``; inside the defining notebook, "(section 6)").
+pointer: ``[notebook 03](03_momentum_and_adaptive.ipynb)``; inside the defining notebook, "(section 6)").
 The site cannot follow JupyterLab's heading anchors (myst makes its own), so links name the notebook
 only. The defining notebook's own preamble
 (title, "You will learn", before its section 1) may name what it will define.
@@ -111,7 +111,7 @@ def test_no_term_is_used_before_its_defining_section():
     ("text", "found"),
     [
         ("Adam with `training.adam_step` and AdamW", ["Adam", "AdamW"]),
-        ("see [notebook 02](02_momentum_and_adaptive.ipynb)", []),  # a link target is not prose
+        ("see [notebook 03](03_momentum_and_adaptive.ipynb)", []),  # a link target is not prose
         ("a warmup, then a Warm-up", ["warm-up"]),
     ],
 )

@@ -107,28 +107,28 @@ def test_the_working_copy_is_made_once_and_never_overwritten(course, tmp_path):
 
 
 def test_reset_puts_the_course_version_back_and_keeps_the_learners(course, tmp_path):
-    source = _notebooks(tmp_path / "notebooks", "04_warmup.ipynb")
+    source = _notebooks(tmp_path / "notebooks", "05_warmup.ipynb")
     mine = tmp_path / "my-notebooks"
     course.working_copy(source, mine)
-    (mine / "04_warmup.ipynb").write_text("my work")
-    kept = course.reset("04_warmup", source, mine)
-    assert (mine / "04_warmup.ipynb").read_text() == (source / "04_warmup.ipynb").read_text()
+    (mine / "05_warmup.ipynb").write_text("my work")
+    kept = course.reset("05_warmup", source, mine)
+    assert (mine / "05_warmup.ipynb").read_text() == (source / "05_warmup.ipynb").read_text()
     assert kept is not None and kept.parent == mine and kept.read_text() == "my work"
-    assert kept.name.startswith("04_warmup.mine-") and kept.suffix == ".ipynb"
-    assert course.reset("my-notebooks/04_warmup.ipynb", source, mine) is not None  # a path works too
-    (mine / "04_warmup.ipynb").unlink()
-    assert course.reset("04_warmup.ipynb", source, mine) is None  # a deleted copy comes back
-    with pytest.raises(FileNotFoundError, match="04_warmup"):
+    assert kept.name.startswith("05_warmup.mine-") and kept.suffix == ".ipynb"
+    assert course.reset("my-notebooks/05_warmup.ipynb", source, mine) is not None  # a path works too
+    (mine / "05_warmup.ipynb").unlink()
+    assert course.reset("05_warmup.ipynb", source, mine) is None  # a deleted copy comes back
+    with pytest.raises(FileNotFoundError, match="05_warmup"):
         course.reset("3_warmup", source, mine)
 
 
 def test_reset_from_the_command_line(course, tmp_path, monkeypatch, capsys):
-    source = _notebooks(tmp_path / "notebooks", "04_warmup.ipynb")
+    source = _notebooks(tmp_path / "notebooks", "05_warmup.ipynb")
     monkeypatch.setattr(course, "ROOT", tmp_path)
     monkeypatch.setattr(course, "WORKING_COPY", tmp_path / "my-notebooks")
     monkeypatch.setattr(course.reset, "__defaults__", (source, tmp_path / "my-notebooks"))
-    assert course.main(["reset", "04_warmup"]) == 0
-    assert "my-notebooks/04_warmup.ipynb is the course's version again" in capsys.readouterr().out
+    assert course.main(["reset", "05_warmup"]) == 0
+    assert "my-notebooks/05_warmup.ipynb is the course's version again" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         course.main(["reset", "nope"])
     assert "has no notebook 'nope'" in capsys.readouterr().err

@@ -159,7 +159,7 @@ def test_solved_source_defines_the_reference_and_calls_it_with_the_checks_argume
 
 
 def test_the_instructor_edition_shows_every_solution_as_code_and_does_the_experiments():
-    nb = nbformat.read(ROOT / "notebooks" / "01_fixed_rate.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "notebooks" / "01_gradient_descent.ipynb", as_version=4)
     solved = editions.instructor_source(nb)
     text = "\n".join(c.source for c in solved.cells if c.cell_type == "code")
     assert "solutions" not in text
@@ -168,6 +168,10 @@ def test_the_instructor_edition_shows_every_solution_as_code_and_does_the_experi
     assert (
         "answer_limit = reference_stability_limit(problem=quiz_bowl)" in solved.cells[cells["stability_limit"]].source
     )
+    # the second half of the fixed rate (notebook 02): a choice, and an experiment
+    nb = nbformat.read(ROOT / "notebooks" / "02_stochastic_gradients.ipynb", as_version=4)
+    solved = editions.instructor_source(nb)
+    cells = {ex.check: ex.index for ex in editions.exercises(nb)}
     assert "answer_lr_init = \"choosing the optimizer's step size" in solved.cells[cells["lr_init"]].source
     # the experiment's empty cell gets the experiment, the exercise cell its call
     experiment = editions.experiment_cell(nb, next(e for e in editions.exercises(nb) if e.check == "noise_floor_batch"))

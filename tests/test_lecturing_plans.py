@@ -1,6 +1,6 @@
 """The lecturer's plans stay teachable and point where the notebooks are.
 
-- every «section» a page names exists in that notebook (or in the notebook it names first: «05 §3»);
+- every «section» a page names exists in that notebook (or in the notebook it names first: «07 §3»);
 - every S-ID a page places in a section is named in that section's cells (markdown or code), or in
   another notebook the same sentence names ("S6 is dispelled in 04");
 - every section the "Short of time" part tells you to skip is in a plan;

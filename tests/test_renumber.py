@@ -108,3 +108,13 @@ def test_a_provisional_notebook_is_placed_by_a_later_step(series, monkeypatch):
     _git(repo, "commit", "-qm", "placed")
     _fresh(module)
     assert module.main(["--check"]) == 0
+
+
+def test_the_guide_rule_does_not_shift_a_number_twice(monkeypatch):
+    """In lecturing/ every zero-led number is a notebook; one a rule above already rewrote stays rewritten."""
+    module = _load()
+    monkeypatch.setattr(module, "STEPS", [{"02_b": "03_b", "03_c": "04_c"}])
+    monkeypatch.setattr(module, "SECTIONS", [{("01_a", "7"): ("02_n", "2")}])
+    assert module.rewrite_numbers("# 02 · B (lecturer)\n", 0, True) == "# 03 · B (lecturer)\n"
+    line = "recall «01 §7» and «02 3. X», then 03\n"
+    assert module.rewrite_numbers(line, 0, True) == "recall «02 §2» and «03 3. X», then 04\n"

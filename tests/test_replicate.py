@@ -61,7 +61,7 @@ def test_select_takes_claims_or_topics_and_can_leave_torch_out():
 
 def test_claims_that_share_runs_are_one_task_and_the_others_are_not():
     """Issue 19: claims reading the same cached runs replicate in one worker (they train once); claims with
-    nothing in common run side by side (the two placements of notebook 04 §4, the decay claims)."""
+    nothing in common run side by side (the two placements of notebook 06 §1, the decay claims)."""
     claims = rp.all_claims()
     group = {name: script._run_group(c) for name, c in claims.items()}
     assert group["choosing.lm_cooldown_drop"] == group["choosing.lm_cosine_with_wsd"]
@@ -142,10 +142,10 @@ def test_merge_replaces_rows_of_the_claims_run_and_a_full_run_keeps_no_other():
 
 def test_rows_are_in_course_order():
     rows = [
-        {"claim": "b", "where": "05_restarts §10"},
-        {"claim": "a", "where": "05_restarts §3"},
-        {"claim": "c", "where": "01_fixed_rate §7"},
-        {"claim": "d", "where": "05_restarts §3.1"},
+        {"claim": "b", "where": "07_restarts §10"},
+        {"claim": "a", "where": "07_restarts §3"},
+        {"claim": "c", "where": "02_stochastic_gradients §2"},
+        {"claim": "d", "where": "07_restarts §3.1"},
     ]
     assert [r["claim"] for r in sorted(rows, key=script.row_order)] == ["c", "a", "d", "b"]
 

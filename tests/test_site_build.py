@@ -34,15 +34,15 @@ def test_every_page_says_how_to_run_it_live(built_site):
         # course.py works everywhere (Windows learners have no make), like the README says
         assert "<code>python course.py lab</code>" in notes[0] and "<code>python course.py test</code>" in notes[0]
         assert "make" not in notes[0], page
-    note = (out / "notebooks" / "04_warmup.html").read_text(encoding="utf-8")
-    assert "<code>04_warmup.ipynb</code> in <code>my-notebooks/</code>" in note  # the learner's copy (course.py lab)
+    note = (out / "notebooks" / "05_warmup.html").read_text(encoding="utf-8")
+    assert "<code>05_warmup.ipynb</code> in <code>my-notebooks/</code>" in note  # the learner's copy (course.py lab)
 
 
 def test_math_and_everything_else_come_from_the_site_itself(built_site):
     out, _, _ = built_site
     assert (out / "_static" / "mathjax" / "tex-chtml.js").is_file()
     assert any((out / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
-    page = (out / "notebooks" / "01_fixed_rate.html").read_text(encoding="utf-8")
+    page = (out / "notebooks" / "01_gradient_descent.html").read_text(encoding="utf-8")
     assert "_static/mathjax/tex-chtml.js" in page
     for html in out.rglob("*.html"):
         text = html.read_text(encoding="utf-8")
@@ -103,4 +103,4 @@ def test_the_concept_index_is_a_page(built_site):
 
     page = (out / "concepts.html").read_text(encoding="utf-8")
     assert all(c.term in page for c in concepts.CONCEPTS.values())
-    assert 'href="notebooks/02_momentum_and_adaptive.html"' in page
+    assert 'href="notebooks/03_momentum_and_adaptive.html"' in page

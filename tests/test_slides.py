@@ -132,7 +132,7 @@ def offline_deck(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("slides")
     with no_npm_no_network():
-        (deck,) = slides.build_decks([ROOT / "notebooks" / "01_fixed_rate.ipynb"], out)
+        (deck,) = slides.build_decks([ROOT / "notebooks" / "01_gradient_descent.ipynb"], out)
     return deck
 
 
@@ -149,7 +149,7 @@ def test_deck_builds_offline_with_python_alone(offline_deck):
 def test_deck_renders_tables_in_quotes_and_gives_every_picture_its_alt_text(offline_deck):
     html = offline_deck.read_text(encoding="utf-8")
     assert not re.search(r"\|\s*-{3,}\s*\|", html), "a markdown table was left as text"
-    nb = nbformat.read(ROOT / "notebooks" / "01_fixed_rate.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "notebooks" / "01_gradient_descent.ipynb", as_version=4)
     stored = [
         o["metadata"]["image/png"]["alt"]
         for c in nb.cells

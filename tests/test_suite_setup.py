@@ -52,10 +52,10 @@ def test_each_instructor_edition_is_a_unit_of_work_of_its_own(conftest):
             return {"dist": "loadfile", "tx": ["popen"] * 2, "numprocesses": 2}[name]
 
     scheduler = conftest.pytest_xdist_make_scheduler(Config(), None)
-    edition = "tests/test_editions.py::test_instructor_edition_executes_with_every_check_correct[04_warmup]"
+    edition = "tests/test_editions.py::test_instructor_edition_executes_with_every_check_correct[05_warmup]"
     assert scheduler._split_scope(edition) == edition
     assert scheduler._split_scope("tests/test_editions.py::test_build_writes_both_editions") == "tests/test_editions.py"
-    assert scheduler._split_scope("notebooks/04_warmup.ipynb::Cell 4") == "notebooks/04_warmup.ipynb"
+    assert scheduler._split_scope("notebooks/05_warmup.ipynb::Cell 4") == "notebooks/05_warmup.ipynb"
 
 
 def test_a_run_without_nbval_builds_no_iri_grammar_on_reading_notebooks(pytestconfig):

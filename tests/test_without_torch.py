@@ -1,4 +1,4 @@
-"""The NumPy lessons without PyTorch: notebooks 00-03 run to the end, each torch cell in one line.
+"""The NumPy lessons without PyTorch: notebooks 00-04 run to the end, each torch cell in one line.
 
 Runs only where torch is not installed (``python course.py test-notorch`` builds such a venv,
 .venv-notorch, and runs the unit tests there); with torch installed it skips. The notebooks run

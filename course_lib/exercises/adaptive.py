@@ -167,7 +167,7 @@ def check_adam_floor_batch(
     "2B and 3 seeds, average studies.late_excess_loss(h, nls, window=1500) "
     "per B, and divide the floor at 2B by the floor at B.",
 ) -> CheckResult:
-    """A measured ratio: Adam's noise floor at batch 2B divided by its floor at batch B (notebook 06).
+    """A measured ratio: Adam's noise floor at batch 2B divided by its floor at batch B (notebook 08).
 
     Adam divides each step by sqrt(v), about the gradient noise's size sigma / sqrt(B): the
     effective SGD rate lr * sqrt(B) / sigma grows with B while the noise variance sigma^2 / B
@@ -182,7 +182,7 @@ def check_adam_floor_batch(
         (
             0.4,
             0.58,
-            "About 1/2: that is plain SGD's answer (notebook 01). Did you run training.run_gd instead "
+            "About 1/2: that is plain SGD's answer (notebook 02). Did you run training.run_gd instead "
             "of training.run_adaptive? Adam's floor falls more slowly with B.",
         ),
         (
@@ -229,7 +229,7 @@ def check_adam_schedule(
     answer: Any,
     hint: str = "Look at Adam's step size: about lr, whatever the gradient. What lowered the noise floor in section 4?",
 ) -> CheckResult:
-    """Whether a schedule still matters with Adam (notebook 06): one of :data:`ADAM_SCHEDULE_OPTIONS`, or its letter."""
+    """Whether a schedule still matters with Adam (notebook 08): one of :data:`ADAM_SCHEDULE_OPTIONS`, or its letter."""
     mistakes = {
         ADAM_SCHEDULE_OPTIONS[0]: "Adam does not pick a rate: it divides each gradient by its own running size. "
         "Change lr and watch what happens to the size of the first step (section 1).",

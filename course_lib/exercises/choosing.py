@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 
-#: The schedules of notebook 07's decision guide, in order a, b, c, ...
+#: The schedules of notebook 09's decision guide, in order a, b, c, ...
 SCHEDULE_CHOICES = (
     "constant",
     "step",
@@ -79,7 +79,7 @@ _CHOICE_ALIASES = {
     "reduce-on-plateau": ("reduceonplateau", "plateau", "reducelronplateau", "reducelrplateau"),
 }
 
-#: Notebook 07's scenarios: key -> (situation, right choices, why, {wrong choice: why not}).
+#: Notebook 09's scenarios: key -> (situation, right choices, why, {wrong choice: why not}).
 SCHEDULE_SCENARIOS: dict[str, tuple[str, tuple[str, ...], str, dict[str, str]]] = {
     "unknown_budget": (
         "You pre-train a model without knowing how long you will train: you may have to stop early, "
@@ -129,20 +129,20 @@ SCHEDULE_SCENARIOS: dict[str, tuple[str, tuple[str, ...], str, dict[str, str]]] 
         },
     ),
     "small_fast": (
-        "A few epochs on a small dataset (like notebook 07's digits, 88 updates): you want a good model fast, "
+        "A few epochs on a small dataset (like notebook 09's digits, 88 updates): you want a good model fast, "
         "and you can afford a short grid over the peak rate.",
         ("cosine", "warmup+cosine", "linear", "WSD"),
-        "With a known, short budget, a planned decay at a tuned peak is the simple standard. In notebook 07's "
+        "With a known, short budget, a planned decay at a tuned peak is the simple standard. In notebook 09's "
         "fair comparison all seven tuned schedules ended within seed noise of each other: on a budget this "
         "small, tuning the peak rate matters far more than the shape.",
         {
-            "one-cycle": "The course's data do not support it: in notebook 07's fair comparison one-cycle did not "
-            "beat a plain cosine (it ranked last, within seed noise), and in notebook 05 a constant "
+            "one-cycle": "The course's data do not support it: in notebook 09's fair comparison one-cycle did not "
+            "beat a plain cosine (it ranked last, within seed noise), and in notebook 07 a constant "
             "rate at a good peak did as well. Its strength there was tolerating a too-large peak, "
             "not a better model. Tune the peak of a plain decay instead.",
-            "constant": "In notebook 07 a tuned constant did as well over 88 updates, because the run was still "
+            "constant": "In notebook 09 a tuned constant did as well over 88 updates, because the run was still "
             "improving when it ended. But a constant rate never anneals: once a run reaches its noise "
-            "floor, that costs you (notebook 07, section 4). Add a decay.",
+            "floor, that costs you (notebook 09, section 4). Add a decay.",
             "reduce-on-plateau": "With a few epochs there are too few validation checks for it to react.",
         },
     ),
@@ -209,7 +209,7 @@ def check_tuned_peak(
     "average studies.late_excess_loss(h, nls, window=100), and keep the peak with "
     "the lowest mean (a diverged run counts as inf).",
 ) -> CheckResult:
-    """The best peak of a cosine decay on ``noisy_least_squares`` (notebook 03): 1000 steps, batch 1.
+    """The best peak of a cosine decay on ``noisy_least_squares`` (notebook 04): 1000 steps, batch 1.
 
     Measured (5 seeds, mean excess loss over the last 100 steps, units of loss): 0.01 -> 0.064,
     0.03 -> 0.0034, 0.1 -> 0.0040, 0.3 -> 0.0079, 1.0 -> diverged. 0.03 and 0.1 are within
@@ -260,7 +260,7 @@ def check_cosine_rate(
     hint: str = "A cosine decay goes from lr at t = 0 to 0 at t = total_steps along half a cosine wave: "
     "how far along is t?",
 ) -> CheckResult:
-    """The rate of a cosine decay from lr to 0 over total_steps, at update t (notebook 07: where a cut run stands)."""
+    """The rate of a cosine decay from lr to 0 over total_steps, at update t (notebook 09: where a cut run stands)."""
     with check_setup():
         lr = check_positive("lr", lr)
         total_steps = check_int("total_steps", total_steps, minimum=1)

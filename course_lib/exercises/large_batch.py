@@ -127,7 +127,7 @@ def check_noise_floor_batch(
     "and 3 seeds, average studies.late_excess_loss(h, nls, window=1500) "
     "per B, and divide the floor at 2B by the floor at B.",
 ) -> CheckResult:
-    """A measured ratio: SGD's noise floor at batch 2B divided by its floor at batch B (notebook 01).
+    """A measured ratio: SGD's noise floor at batch 2B divided by its floor at batch B (notebook 02).
 
     The floor is about lr * sigma^2 * tr(H) / (4B) (units: loss), so doubling B at a fixed rate
     halves it: the expected ratio is 1/2. Measured on ``noisy_least_squares`` at lr = 0.03,
@@ -172,7 +172,7 @@ def check_noise_floor_batch(
         hint=hint,
         detail=f"Doubling the batch halves the noise floor at a fixed rate (lr = {format_number(lr)}): the floor "
         "goes like lr / B, so a batch k times larger allows a rate about k times larger for the "
-        "same floor: the linear scaling rule of notebook 09.",
+        "same floor: the linear scaling rule of notebook 11.",
     )
 
 
@@ -183,7 +183,7 @@ def check_critical_batch(
     hint: str = "sweep = studies.batch_size_sweep(nls, 0.03, seeds=range(4)), then "
     "fit = studies.fit_tradeoff(sweep): the critical batch is fit.b_crit = E_min / S_min.",
 ) -> CheckResult:
-    """A measured critical batch B_crit = E_min / S_min (examples) on noisy least squares (notebook 10).
+    """A measured critical batch B_crit = E_min / S_min (examples) on noisy least squares (notebook 12).
 
     Steps to reach and stay below an excess loss of 0.03, the rate tuned per batch (1 to 1024), seeds
     0-3, fitted by S = S_min + E_min / B: B_crit = 46 (other 4-seed sets: 40 to 66). Accepted: 30 to 80.

@@ -25,7 +25,7 @@ def check_wrong_order_first_rate(
     hint: str = "In the wrong order, the scheduler has already stepped when the first update runs: which "
     "value of the schedule has it moved to? (The table above shows it for ExponentialLR.)",
 ) -> CheckResult:
-    """The rate of the first update when scheduler.step() runs before optimizer.step() (notebook 08).
+    """The rate of the first update when scheduler.step() runs before optimizer.step() (notebook 10).
 
     The schedule is a linear warm-up, ``LambdaLR(opt, lambda t: min(1.0, t / warmup_steps))`` on base
     rate lr: s(t) = lr * min(1, t / warmup_steps).
@@ -58,7 +58,7 @@ def check_keras_boundary(
     hint: str = "Keras uses values[i] for boundaries[i-1] < t <= boundaries[i]: which interval holds "
     "t = boundary itself?",
 ) -> CheckResult:
-    """The first step using the second value of ``PiecewiseConstantDecay(boundaries=[boundary])`` (notebook 08)."""
+    """The first step using the second value of ``PiecewiseConstantDecay(boundaries=[boundary])`` (notebook 10)."""
     with check_setup():
         boundary = check_int("boundary", boundary, minimum=1)
     mistakes = [

@@ -397,7 +397,7 @@ def check_total_steps(
 
 #: Warm-up lengths (updates) of :func:`check_shortest_warmup`.
 WARMUP_GRID = (0, 2, 5, 10, 20, 50)
-#: Worst early loss / first loss, per seed 0, 1, 2, measured for each warm-up length (notebook 04's setting).
+#: Worst early loss / first loss, per seed 0, 1, 2, measured for each warm-up length (notebook 05's setting).
 _WARMUP_SPIKES = {
     0: (598, 566, 422),
     2: (121, 101, 89),
@@ -416,7 +416,7 @@ def check_shortest_warmup(
     "for W = 0) and compute h.loss[:50].max() / h.loss[0]. Keep the smallest W "
     "where it is below 1.5 on every seed.",
 ) -> CheckResult:
-    """The shortest linear warm-up (in updates) that removes notebook 04's early loss spike.
+    """The shortest linear warm-up (in updates) that removes notebook 05's early loss spike.
 
     Setting: the teacher-student MLP, Adam at peak 0.15, cosine decay, batch 64, 3 epochs,
     seeds 0-2; "removed" means the loss of the first 50 updates never exceeds 1.5 times the
@@ -515,7 +515,7 @@ def check_loop_rates(
     hint: str = "Record opt.param_groups[0]['lr'] before each opt.step(), and compare the rates with the "
     "cosine that was meant: where do they first differ, and which line of the loop decides that?",
 ) -> CheckResult:
-    """The rates a fixed training loop used: a cosine from lr to 0 over all the run's updates (notebook 07).
+    """The rates a fixed training loop used: a cosine from lr to 0 over all the run's updates (notebook 09).
 
     Expected: lr * (1 + cos(pi * t / T)) / 2 for t = 0 .. T-1, T = epochs * ceil(n_examples / batch_size)
     (torch's CosineAnnealingLR with T_max = T, stepped once per update after optimizer.step()).

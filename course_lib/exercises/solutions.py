@@ -195,8 +195,8 @@ def adam_first_step(
 
 
 def schedule_choice(scenario: str = "unknown_budget") -> str:
-    """Notebook 07's decision guide: budget unknown -> WSD; known -> cosine; Adam/Transformer -> warm-up +
-    cosine; few epochs, small data -> cosine at a tuned peak (notebook 07's data: the shape matters less
+    """Notebook 09's decision guide: budget unknown -> WSD; known -> cosine; Adam/Transformer -> warm-up +
+    cosine; few epochs, small data -> cosine at a tuned peak (notebook 09's data: the shape matters less
     than the peak, and one-cycle did not beat cosine); no budget at all -> reduce-on-plateau."""
     guide = {
         "unknown_budget": "WSD",
@@ -216,7 +216,7 @@ def ddp_lr(base_lr: float = 0.02, base_batch: int = 32, per_worker_batch: int = 
 #: Notebook 01: choosing the starting learning rate means choosing the step size (one number).
 LR_INIT: str = "choosing the optimizer's step size eta before the first update"
 
-#: Notebook 02: Adam normalises each parameter's step, but lr still sets its size.
+#: Notebook 03: Adam normalises each parameter's step, but lr still sets its size.
 ADAM_SCHEDULE: str = (
     "Adam rescales each parameter's step; the global rate still sets the step size and decaying it still helps"
 )
@@ -354,7 +354,7 @@ def shortest_warmup(
 ) -> int:
     """The shortest warm-up W (updates) whose first 50 losses stay below threshold * the first, on seeds 0-2.
 
-    Notebook 04's setting: the teacher-student MLP, Adam, cosine decay over 15 epochs of 24
+    Notebook 05's setting: the teacher-student MLP, Adam, cosine decay over 15 epochs of 24
     updates (only the first ``epochs`` are run: the spike is in the first updates).
     """
     from course_lib import problems, schedules, training
@@ -401,7 +401,7 @@ def sgdr_escape_peak(
 
 
 def loop_rates(lr: float = 0.1, n_examples: int = 256, batch_size: int = 32, epochs: int = 4) -> list[float]:
-    """Notebook 07's loop, fixed: CosineAnnealingLR with T_max = all updates, stepped after each optimizer.step()."""
+    """Notebook 09's loop, fixed: CosineAnnealingLR with T_max = all updates, stepped after each optimizer.step()."""
     import torch
 
     X = torch.randn(n_examples, 8, generator=torch.Generator().manual_seed(0))

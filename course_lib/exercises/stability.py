@@ -209,7 +209,7 @@ LR_INIT_OPTIONS = (
 def check_lr_init(
     answer: Any, hint: str = "How many numbers does each option set, and which one appears in w - eta * grad?"
 ) -> CheckResult:
-    """What choosing the starting learning rate means (notebook 01): one of :data:`LR_INIT_OPTIONS`, or its letter."""
+    """What choosing the starting learning rate means (notebook 02): one of :data:`LR_INIT_OPTIONS`, or its letter."""
     mistakes = {
         LR_INIT_OPTIONS[0]: "That is weight initialisation: one starting value per weight. Article 000's term "
         "mixes the two up.",

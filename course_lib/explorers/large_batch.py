@@ -1,4 +1,4 @@
-"""The large-batch explorer (notebook 09): does the linear scaling rule hold, and when does it need warm-up?"""
+"""The large-batch explorer (notebook 11): does the linear scaling rule hold, and when does it need warm-up?"""
 
 from __future__ import annotations
 

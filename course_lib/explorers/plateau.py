@@ -1,4 +1,4 @@
-"""The reduce-on-plateau explorer (notebook 06): patience, factor, cooldown, threshold on a noisy regression."""
+"""The reduce-on-plateau explorer (notebook 08): patience, factor, cooldown, threshold on a noisy regression."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The results explorer (notebook 07): browse a precomputed comparison of schedules (nothing trains)."""
+"""The results explorer (notebook 09): browse a precomputed comparison of schedules (nothing trains)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 One home for "where is X taught?". ``tests/test_concept_order.py`` walks the notebooks in series
 order (``sorted(notebooks/*.ipynb)``) and fails when a notebook's prose uses a term before the
 section that defines it, unless the use carries a forward pointer: a Markdown link to the defining
-notebook (``[momentum](02_momentum_and_adaptive.ipynb)``) in the same paragraph, or earlier in
+notebook (``[momentum](03_momentum_and_adaptive.ipynb)``) in the same paragraph, or earlier in
 the same section. The site renders the index as a page (``scripts/build_site.py``).
 
 A concept's ``where`` is ``"<notebook stem> §<section>"``, the form the replication claims use, so
@@ -13,7 +13,7 @@ LaTeX commands are not prose.
 
 >>> from course_lib.references import concepts
 >>> concepts.CONCEPTS["momentum"].where
-'02_momentum_and_adaptive §1'
+'03_momentum_and_adaptive §1'
 >>> concepts.find("Adam's bias correction makes the first step exactly η")
 ['Adam', 'bias correction']
 """
@@ -37,7 +37,7 @@ class Concept:
 
     @property
     def notebook(self) -> str:
-        """The defining notebook's stem ("02_momentum_and_adaptive")."""
+        """The defining notebook's stem ("03_momentum_and_adaptive")."""
         return self.where.split(" §")[0]
 
     @property
@@ -53,143 +53,148 @@ _ROWS: list[tuple[str, str, str, str]] = [
     # term, where, pattern, gloss
     (
         "stability limit",
-        "01_fixed_rate §3",
+        "01_gradient_descent §3",
         r"(?i)stability limit",
         "the largest stable fixed rate, 2/L on a quadratic",
     ),
     (
         "oscillation",
-        "01_fixed_rate §3",
+        "01_gradient_descent §3",
         r"(?i)\bzig-?zag",
         "a zig-zagging path is not divergence: |1 − ηλ| < 1 still shrinks",
     ),
     (
         "condition number",
-        "01_fixed_rate §5",
+        "01_gradient_descent §5",
         r"(?i)condition number|ill-conditioned",
         "κ = L/μ, which sets how slow GD is",
     ),
-    ("noise floor", "01_fixed_rate §6", r"(?i)noise floor", "the excess loss where SGD at a fixed rate stalls, ∝ η"),
+    (
+        "noise floor",
+        "02_stochastic_gradients §1",
+        r"(?i)noise floor",
+        "the excess loss where SGD at a fixed rate stalls, ∝ η",
+    ),
     (
         "mini-batch",
-        "01_fixed_rate §6",
+        "02_stochastic_gradients §1",
         r"(?i)mini-?batch",
         "a gradient averaged over B examples; its noise falls as 1/B",
     ),
     (
         "gradient accumulation",
-        "01_fixed_rate §7",
+        "02_stochastic_gradients §2",
         r"(?i)gradient accumulation|accumulat\w+ gradients",
         "summing micro-batch gradients before one step: a bigger B without the memory",
     ),
     (
         "LR range test",
-        "01_fixed_rate §8",
+        "02_stochastic_gradients §3",
         r"(?i)range test|LR finder|lr_find",
         "a short run with a rising rate that suggests a starting rate",
     ),
-    ("momentum", "02_momentum_and_adaptive §1", r"(?i)\bmomentum\b", "a velocity that sums past gradients: v ← βv + g"),
-    ("heavy ball", "02_momentum_and_adaptive §1", r"(?i)heavy[- ]ball", "Polyak's momentum, w ← w − ηv"),
-    ("Nesterov", "02_momentum_and_adaptive §1", r"\bNesterov", "momentum with a look-ahead: w ← w − η(g + βv)"),
+    ("momentum", "03_momentum_and_adaptive §1", r"(?i)\bmomentum\b", "a velocity that sums past gradients: v ← βv + g"),
+    ("heavy ball", "03_momentum_and_adaptive §1", r"(?i)heavy[- ]ball", "Polyak's momentum, w ← w − ηv"),
+    ("Nesterov", "03_momentum_and_adaptive §1", r"\bNesterov", "momentum with a look-ahead: w ← w − η(g + βv)"),
     (
         "effective rate",
-        "02_momentum_and_adaptive §1",
+        "03_momentum_and_adaptive §1",
         r"(?i)effective (learning )?rate|η/\(1\s*[−-]\s*β",
         "η/(1−β), the rate momentum amounts to along a steady direction",
     ),
     (
         "per-parameter rate",
-        "02_momentum_and_adaptive §2",
+        "03_momentum_and_adaptive §2",
         r"(?i)per-parameter (learning )?(rate|step)",
         "each parameter's own step size, from its gradient history",
     ),
     (
         "AdaGrad",
-        "02_momentum_and_adaptive §2",
+        "03_momentum_and_adaptive §2",
         r"(?i)\badagrad\b",
         "divides by the root of the summed squared gradients",
     ),
     (
         "RMSProp",
-        "02_momentum_and_adaptive §2",
+        "03_momentum_and_adaptive §2",
         r"(?i)\brmsprop\b",
         "divides by the root of an average of squared gradients",
     ),
     (
         "Adam",
-        "02_momentum_and_adaptive §2",
+        "03_momentum_and_adaptive §2",
         r"\bAdam\b(?!W)",
         "momentum over RMSProp's normalisation, with bias correction",
     ),
-    ("bias correction", "02_momentum_and_adaptive §2", r"(?i)bias[- ]correct", "dividing Adam's averages by 1 − β^t"),
+    ("bias correction", "03_momentum_and_adaptive §2", r"(?i)bias[- ]correct", "dividing Adam's averages by 1 − β^t"),
     (
         "AdamW",
-        "02_momentum_and_adaptive §3",
+        "03_momentum_and_adaptive §3",
         r"\bAdamW\b|(?i:decoupled (weight )?decay)",
         "Adam with weight decay applied outside its division, scaled by η_t",
     ),
-    ("step decay", "03_decay §2", r"(?i)step decay|multi-?step", "the rate cut by a factor at fixed steps"),
+    ("step decay", "04_decay §2", r"(?i)step decay|multi-?step", "the rate cut by a factor at fixed steps"),
     (
         "exponential decay",
-        "03_decay §2",
+        "04_decay §2",
         r"(?i)\bexponential(?! moving| average|ly)",
         "η₀γ^t, continuous or as a staircase",
     ),
-    ("staircase", "03_decay §2", r"(?i)staircase", "an exponential decay applied in steps"),
-    ("inverse-time decay", "03_decay §2", r"(?i)inverse[- ]time", "η₀/(1 + kt)"),
-    ("inverse square root", "03_decay §2", r"(?i)inverse[- ]sqrt|inverse square root", "η₀/√t decay"),
+    ("staircase", "04_decay §2", r"(?i)staircase", "an exponential decay applied in steps"),
+    ("inverse-time decay", "04_decay §2", r"(?i)inverse[- ]time", "η₀/(1 + kt)"),
+    ("inverse square root", "04_decay §2", r"(?i)inverse[- ]sqrt|inverse square root", "η₀/√t decay"),
     (
         "polynomial decay",
-        "03_decay §2",
+        "04_decay §2",
         r"(?i)\bpolynomial (decay|schedule)|polynomial/linear|\| polynomial \|",
         "η₀(1 − t/T)^p; p = 1 is linear",
     ),
-    ("cosine decay", "03_decay §2", r"(?i)cosine (decay|annealing|schedule)|\bcosine\b", "η₀(1 + cos(πt/T))/2"),
-    ("half-life", "03_decay §3", r"(?i)half-li(fe|ves)", "the steps in which a decay halves the rate"),
-    ("Robbins–Monro", "03_decay §4", r"(?i)robbins", "Σηt = ∞ and Σηt² < ∞: conditions for SGD to converge"),
-    ("warm-up", "04_warmup §1", r"(?i)warm-?up", "a rising rate at the start of training"),
+    ("cosine decay", "04_decay §2", r"(?i)cosine (decay|annealing|schedule)|\bcosine\b", "η₀(1 + cos(πt/T))/2"),
+    ("half-life", "04_decay §3", r"(?i)half-li(fe|ves)", "the steps in which a decay halves the rate"),
+    ("Robbins–Monro", "04_decay §4", r"(?i)robbins", "Σηt = ∞ and Σηt² < ∞: conditions for SGD to converge"),
+    ("warm-up", "05_warmup §1", r"(?i)warm-?up", "a rising rate at the start of training"),
     (
         "linear scaling rule",
-        "01_fixed_rate §7",
+        "02_stochastic_gradients §2",
         r"(?i)linear scaling rule|scal\w+ the rate with the batch",
         "k times the batch, k times the rate (Goyal et al. 2017)",
     ),
     (
         "WSD",
-        "04_warmup §2",
+        "05_warmup §2",
         r"\bWSD\b|(?i:warmup[- ]stable[- ]decay|warm-up[- ]stable[- ]decay)",
         "warm-up, a long constant phase, then a short cool-down",
     ),
-    ("noam", "04_warmup §2", r"(?i)\bnoam\b", "the Transformer paper's warm-up then inverse-sqrt schedule"),
+    ("noam", "05_warmup §2", r"(?i)\bnoam\b", "the Transformer paper's warm-up then inverse-sqrt schedule"),
     (
         "gradient clipping",
-        "04_warmup §7",
+        "06_warmup_in_practice §4",
         r"(?i)\bclipp(ing|ed)\b|clip_grad",
         "a cap on the gradient's norm, so on the step",
     ),
     (
         "SGDR",
-        "05_restarts §1",
+        "07_restarts §1",
         r"\bSGDR\b|(?i:warm restarts?)",
         "cosine cycles with restarts (Loshchilov & Hutter 2017)",
     ),
-    ("snapshot ensemble", "05_restarts §4", r"(?i)snapshot ensembl", "one model saved per cycle, averaged"),
+    ("snapshot ensemble", "07_restarts §4", r"(?i)snapshot ensembl", "one model saved per cycle, averaged"),
     (
         "cyclical learning rate",
-        "05_restarts §5",
+        "07_restarts §5",
         r"(?i)cyclical (learning )?rates?|triangular",
         "a rate bouncing between bounds",
     ),
-    ("one-cycle", "05_restarts §6", r"(?i)one-?cycle", "one rise and one fall of the rate, momentum inverted"),
+    ("one-cycle", "07_restarts §6", r"(?i)one-?cycle", "one rise and one fall of the rate, momentum inverted"),
     (
         "reduce-on-plateau",
-        "06_plateau_and_adam §1",
+        "08_plateau_and_adam §1",
         r"(?i)reduce[- ]on[- ]plateau|ReduceLROnPlateau|plateau (policy|schedule)",
         "cut the rate when the monitored metric stops improving",
     ),
     (
         "DDP",
-        "09_large_batch §1",
+        "11_large_batch §1",
         r"\bDDP\b|DistributedDataParallel|(?i:data-parallel)",
         "data-parallel training: workers average gradients",
     ),

@@ -3,7 +3,7 @@
 THE home of "shape x horizon" (fastai's idea): each recipe is a function ``(lr, T) ->
 Schedule``. The registry row of a schedule names its recipe (``REGISTRY[name].fit``), and
 the GD explorers offer every row's recipe (:func:`~course_lib.schedules.registry.gd_schedule`);
-the tables below pick recipes for the lessons: :data:`STANDARD_SCHEDULES` (notebook 07's
+the tables below pick recipes for the lessons: :data:`STANDARD_SCHEDULES` (notebook 09's
 seven), :func:`budget_cut_schedules` and :func:`scaled_schedule` (Goyal et al.'s large-batch recipe).
 
 >>> warmup_cosine_schedule(0.1, 100)
@@ -132,7 +132,7 @@ def wsd_schedule(lr: float, total_steps: int, min_warmup_steps: int = 0) -> Sche
     return warmup_stable_decay(lr, total_steps, warm if warm + fifth <= total_steps else 0, fifth, decay="linear")
 
 
-#: The seven schedules notebook 07 compares: name -> make(lr, total_steps) -> Schedule.
+#: The seven schedules notebook 09 compares: name -> make(lr, total_steps) -> Schedule.
 STANDARD_SCHEDULES: dict[str, Recipe] = {
     "constant": constant_schedule,
     "step": step_schedule,

@@ -47,6 +47,8 @@ _EXPORTS = {
     'sharpness_during_training': 'warmup',
     'adam_update_sizes': 'warmup',
     'first_step_ratio': 'warmup',
+    'student_setup': 'claims.warmup',
+    'StudentSetup': 'claims.warmup',
     'run_plateau_experiment': 'plateau',
     'describe_plateau': 'plateau',
     'run_large_batch_experiment': 'large_batch',

@@ -1,4 +1,4 @@
-"""Choosing a schedule (notebook 07): budget-matched, fairly tuned comparisons.
+"""Choosing a schedule (notebook 09): budget-matched, fairly tuned comparisons.
 
 "Try a few values and watch the loss" made systematic: every schedule gets the same
 budget (model, data, optimizer, number of updates: one :class:`~course_lib.training.plan.RunPlan`),

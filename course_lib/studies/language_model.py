@@ -1,4 +1,4 @@
-"""A small Transformer language model under a schedule, over seeds (notebooks 04 and 07).
+"""A small Transformer language model under a schedule, over seeds (notebooks 05 and 09).
 
 An :class:`LMSetup` fixes everything but the schedule and the seed: the generated corpus
 (:func:`course_lib.problems.text.lm_dataset`, one pass: every batch is fresh text, as in LM

@@ -1,4 +1,4 @@
-"""Large batches (notebook 09): the linear scaling rule and warm-up, k workers simulated in one process.
+"""Large batches (notebook 11): the linear scaling rule and warm-up, k workers simulated in one process.
 
 Pure functions (no widgets): :func:`run_large_batch_experiment` and :func:`describe_large_batch`;
 the large-batch explorer (``course_lib.explorers.large_batch``) draws them.
@@ -52,7 +52,7 @@ def run_large_batch_experiment(
     hidden: tuple[int, ...] = (64,),
     seed: int = 0,
 ) -> dict[str, History]:
-    """The four runs of notebook 09 for a batch multiplier k, simulated in one process.
+    """The four runs of notebook 11 for a batch multiplier k, simulated in one process.
 
     Raw-pixel digits, ``mlp(64, 10, hidden)``, plain SGD, a cosine decay to 0 over ``epochs``:
 

@@ -1,4 +1,4 @@
-"""Reduce-on-plateau on a noisy regression (notebook 06): a constant rate against the plateau policy.
+"""Reduce-on-plateau on a noisy regression (notebook 08): a constant rate against the plateau policy.
 
 Pure functions (no widgets): :func:`run_plateau_experiment` and :func:`describe_plateau`; the
 plateau explorer (``course_lib.explorers.plateau``) draws them.

@@ -264,7 +264,7 @@ class Claim:
 
     Args:
         name: ``topic.short_name``, unique (``restarts.weak_peak_no_difference``).
-        where: the notebook and section that makes it (``05_restarts §3``).
+        where: the notebook and section that makes it (``07_restarts §3``).
         statement: the sentence the notebook prints or says, at the strength it has.
         experiment: ``seeds -> Runs``; deterministic given the seeds.
         predicate: ``Runs -> bool``; what the notebook asserts.

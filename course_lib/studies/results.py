@@ -1,4 +1,4 @@
-"""Browsing a comparison of schedules (notebook 07): which runs to draw, and a ranked summary.
+"""Browsing a comparison of schedules (notebook 09): which runs to draw, and a ranked summary.
 
 Pure functions (no widgets): :func:`select_results` and :func:`describe_results`; the results
 explorer (``course_lib.explorers.results``) draws them.

@@ -1,4 +1,4 @@
-"""Warm-up (notebook 04): the curvature at the start, and Adam's first steps.
+"""Warm-up (notebook 05): the curvature at the start, and Adam's first steps.
 
 >>> u = adam_update_sizes(3, n_params=4, signal=0.0, noise=1.0)
 >>> bool(np.allclose(np.abs(u[0]), 1.0))   # the first step is lr * sign(g)

@@ -1,7 +1,7 @@
 """Averaging the iterates instead of (or with) annealing the rate, and schedule-free SGD.
 
-A constant rate leaves SGD bouncing around the minimum at a noise floor (notebook 01 §6). Two ways
-down: shrink the steps (a decaying schedule, notebook 03), or keep the steps and *average* the points
+A constant rate leaves SGD bouncing around the minimum at a noise floor (notebook 02 §1). Two ways
+down: shrink the steps (a decaying schedule, notebook 04), or keep the steps and *average* the points
 they visit. Each averager below maps a parameter path ``w_0..w_n`` (time on axis 0; any further axes,
 e.g. (steps, runs, dim)) to the path of the averaged point, the same shape: entry ``t`` is what you
 would deploy if you stopped after ``t`` updates.

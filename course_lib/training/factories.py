@@ -17,7 +17,7 @@ from course_lib.validation import check_in
 
 __all__ = ["OPTIMIZERS", "LOSSES", "make_optimizer", "make_loss"]
 
-OPTIMIZERS = ("sgd", "adam", "adamw")
+OPTIMIZERS = ("sgd", "adam", "adamw", "radam")
 LOSSES = ("cross_entropy", "mse")
 
 
@@ -31,7 +31,7 @@ def make_optimizer(
     weight_decay: float = 0.0,
     betas: tuple[float, float] = (0.9, 0.999),
 ) -> torch.optim.Optimizer:
-    """``torch.optim.SGD`` / ``Adam`` / ``AdamW`` for ``name`` in :data:`OPTIMIZERS`.
+    """``torch.optim.SGD`` / ``Adam`` / ``AdamW`` / ``RAdam`` for ``name`` in :data:`OPTIMIZERS`.
 
     ``momentum`` is SGD's momentum (None = 0), and Adam's beta1 when given (else betas[0]).
     """
@@ -39,6 +39,8 @@ def make_optimizer(
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr, momentum=momentum or 0.0, nesterov=nesterov, weight_decay=weight_decay)
     beta1 = betas[0] if momentum is None else momentum
+    if name == "radam":  # Liu et al. 2020: Adam with its early steps rectified (no warm-up needed, they argue)
+        return torch.optim.RAdam(params, lr=lr, betas=(beta1, betas[1]), weight_decay=weight_decay)
     cls = torch.optim.Adam if name == "adam" else torch.optim.AdamW
     return cls(params, lr=lr, betas=(beta1, betas[1]), weight_decay=weight_decay)
 

@@ -4,7 +4,7 @@ The one home of ``steps_per_epoch = ceil(n_examples / batch_size)`` and of
 ``total_steps = epochs * steps_per_epoch`` (T, counted in optimizer updates, not epochs).
 The trainers check a schedule's own horizon against T (:func:`check_horizon`): a schedule
 built for T steps used for a different number of steps (epochs passed where steps were
-meant, or examples where steps were meant) is the mistake notebook 08 teaches. The rates and
+meant, or examples where steps were meant) is the mistake notebook 10 teaches. The rates and
 momenta a run uses, step by step (:func:`rates`, :func:`momenta`), are computed here too: the
 NumPy descent and the torch loop ask the same functions.
 

@@ -1,7 +1,7 @@
 """In the lab, a wrong answer to an exercise gets a hint, not the answer (issue 20, section 3).
 
 Notebook 01's exercise 2 (the regime of GD on ``quiz_bowl``), its own cells taken from
-notebooks/01_fixed_rate.ipynb, run in a real JupyterLab in Chromium as a learner would: a first
+notebooks/01_gradient_descent.ipynb, run in a real JupyterLab in Chromium as a learner would: a first
 wrong answer, a second wrong answer, then the right one, in one kernel. The page must show:
 
 1. first wrong try: "Not yet.", the diagnosis and a hint, and a line saying how to get the worked
@@ -25,7 +25,7 @@ from test_notebooks_in_browser import JS_CELLS, check_cells, new_page, open_and_
 
 pytestmark = pytest.mark.e2e
 
-NOTEBOOK = REPO / "notebooks" / "01_fixed_rate.ipynb"
+NOTEBOOK = REPO / "notebooks" / "01_gradient_descent.ipynb"
 #: the cells of notebook 01: the one that builds quiz_bowl (exercise 1) and exercise 2
 BOWL_CELL, REGIME_CELL = "1c06db87", "47cd6a34"
 PLACEHOLDER = 'answer_regime = None  # your answer here, e.g. "a"'

@@ -232,7 +232,7 @@ def test_search_snippets_are_plain_text(browser, site_server, screenshot_dir):
     assert "η" in text or "2/L" in text, f"the formulas are gone from the snippets:\n{text[:1500]}"
 
 
-# The Chinese glossary terms of notebook 08: is the shipped subset (scripts/cjk_font.py) what draws them?
+# The Chinese glossary terms of notebook 10: is the shipped subset (scripts/cjk_font.py) what draws them?
 CJK_FACTS = """async () => {
   await document.fonts.ready;
   const walker = document.createTreeWalker(document.querySelector('article') || document.body, NodeFilter.SHOW_TEXT);
@@ -248,7 +248,7 @@ CJK_FACTS = """async () => {
 
 def test_chinese_terms_render_with_the_shipped_font(browser, site_server):
     """Without a system CJK font the terms were boxes; the site now loads its own subset for them."""
-    page, problems = _open(browser, f"{site_server}/notebooks/08_pitfalls.html", site_server)
+    page, problems = _open(browser, f"{site_server}/notebooks/10_pitfalls.html", site_server)
     try:
         facts = page.evaluate(CJK_FACTS)
     finally:

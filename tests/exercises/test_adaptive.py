@@ -45,6 +45,6 @@ def test_adam_first_step_solution_matches_the_numpy_adam():
         (lambda: E.check_adam_first_step(1e-3, betas=(1.0, 0.9)), "betas"),
     ],
 )
-def test_notebook_06_author_mistakes_raise(call, name):
+def test_notebook_08_author_mistakes_raise(call, name):
     with pytest.raises((ValueError, TypeError), match=name):
         call()

@@ -1,4 +1,4 @@
-"""check_schedule_choice (notebook 07): every scenario, aliases, the reasons given for wrong choices."""
+"""check_schedule_choice (notebook 09): every scenario, aliases, the reasons given for wrong choices."""
 
 from __future__ import annotations
 

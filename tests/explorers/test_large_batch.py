@@ -1,4 +1,4 @@
-"""Large batches (notebook 09): the pure layer, the epoch-axis plot, early_spike, then the explorer."""
+"""Large batches (notebook 11): the pure layer, the epoch-axis plot, early_spike, then the explorer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The results explorer (notebook 07): pure selection and description, then the widget driven by its controls."""
+"""The results explorer (notebook 09): pure selection and description, then the widget driven by its controls."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """No legend covers the data its figure is about: the counter, the placement, and the figures the
-newcomer review named (04 §1.2's step-1 point, 04 §8's line ends, 06's budget cut, a notebook's
+newcomer review named (05 §1.2's step-1 point, 06 §5's line ends, 06's budget cut, a notebook's
 ``axvline`` drawn after the legend). The explorers' frames are checked by the ``shown`` fixture
 (tests/conftest.py), every plotting test's figures by tests/plotting/conftest.py."""
 
@@ -49,7 +49,7 @@ def test_a_legend_with_no_free_place_inside_goes_outside():
 
 
 def test_adam_update_sizes_show_the_step_1_point():
-    """04 §1.2: |update|/lr = 1 at step 1 is the section's point; the legend sat on it."""
+    """05 §1.2: |update|/lr = 1 at step 1 is the section's point; the legend sat on it."""
     updates = {
         "pure noise (signal 0)": studies.adam_update_sizes(1000),
         "signal = noise": studies.adam_update_sizes(1000, signal=1.0, noise=1.0),
@@ -59,7 +59,7 @@ def test_adam_update_sizes_show_the_step_1_point():
 
 
 def test_article_002_warmup_line_ends_are_not_covered():
-    """04 §8: the legend stuck out past the axes and hid the line ends."""
+    """06 §5: the legend stuck out past the axes and hid the line ends."""
     correct_warm = schedules.warmup(schedules.linear_decay(0.01, 900, end_lr=0.001), 100)
     correct_decay = schedules.linear_decay(0.1, 1000, end_lr=0.01)
     fig, (ax_w, ax_d) = plt.subplots(1, 2, figsize=(13, 4.5), layout="constrained")
@@ -83,7 +83,7 @@ def test_article_002_warmup_line_ends_are_not_covered():
 
 
 def test_budget_cut_and_a_line_drawn_after_the_legend():
-    """07 §4: the cut schedules and the T/2 marker a notebook cell adds after the plot call; the
+    """09 §4: the cut schedules and the T/2 marker a notebook cell adds after the plot call; the
     notebook display hook moves the legend off it."""
     lr, total = 0.0155, 480
     cut = schedules.budget_cut_schedules(lr, total)

@@ -1,6 +1,6 @@
 """plotting.schedules.
 
-plot_schedules and the gallery; plotting.plot_partial_sums and experiments.partial_sums (notebook 03: Robbins-Monro).
+plot_schedules and the gallery; plotting.plot_partial_sums and experiments.partial_sums (notebook 04: Robbins-Monro).
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def _warmup_exponential(lr: float, warmup_steps: int, gamma: float, decay_steps:
 
 
 def test_a_required_parameter_starts_at_the_recipe_or_the_example_not_at_zero():
-    """A new row whose required gamma has no control default (the case of review 2026-12 §4)."""
+    """A new row whose required gamma has no control default (the case of review 2026-14 §4)."""
     row = Entry("warmup_exponential", _warmup_exponential, dict(lr=0.1, warmup_steps=5, gamma=0.9), lambda n: {})
     gamma = row.specs(200)["gamma"]
     assert gamma.default == 0.9 and gamma.low <= gamma.default <= gamma.high

@@ -66,7 +66,7 @@ def test_gd_schedules_are_the_registry_recipes(name, n):
 
 
 def test_gd_cosine_restarts_is_the_registry_recipe_four_equal_cycles():
-    """The row, the GD and compare explorers (notebook 05: "SGDR with 4 cycles") agree."""
+    """The row, the GD and compare explorers (notebook 07: "SGDR with 4 cycles") agree."""
     s = S.gd_schedule("cosine_restarts", 0.1, 400)
     assert s == REGISTRY["cosine_restarts"].fit(0.1, 400) == S.cosine_restarts(0.1, 100)
     assert s.cycle_ends(400) == [99, 199, 299, 399]

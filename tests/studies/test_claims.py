@@ -52,7 +52,7 @@ def where_problems(c: Claim, notebooks: Path = NOTEBOOKS) -> list[str]:
     """What is wrong with ``c.where``: not "NN_stem §N", no such notebook, or no heading numbered N in it."""
     m = WHERE.match(c.where)
     if not m:
-        return [f"{c.name}: where={c.where!r} is not '<notebook stem> §<section>' (e.g. '05_restarts §3')"]
+        return [f"{c.name}: where={c.where!r} is not '<notebook stem> §<section>' (e.g. '07_restarts §3')"]
     nb = _notebook(m["stem"], notebooks)
     if nb is None:
         return [f"{c.name}: where={c.where!r} names no notebook (no notebooks/{m['stem']}.ipynb)"]
@@ -103,7 +103,7 @@ def home_problems(c: Claim, claims_dir: Path = CLAIMS_DIR) -> list[str]:
 def test_the_checks_find_a_wrong_place_a_missing_call_and_a_second_home(tmp_path):
     bad_where = Claim(
         "toy.y",
-        "05_restarts §99",
+        "07_restarts §99",
         "s",
         COIN_FAIR.experiment,
         COIN_FAIR.predicate,

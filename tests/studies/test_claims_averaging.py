@@ -1,4 +1,4 @@
-"""The averaging lesson's claims: registered where notebook 12 makes them, and cheap enough to hold on its seeds."""
+"""The averaging lesson's claims: registered where notebook 14 makes them, and cheap enough to hold on its seeds."""
 
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ NAMES = [
     "averaging.averages_match_cosine",
     "averaging.schedule_free_between",
 ]
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "12_averaging.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "14_averaging.ipynb"
 
 
 def test_every_claim_is_registered_in_its_section_and_asserted_by_the_notebook():
     claims = studies.all_claims()
     source = "\n".join("".join(c["source"]) for c in json.loads(NOTEBOOK.read_text())["cells"])
     for name in NAMES:
-        assert claims[name].where.startswith("12_averaging §"), name
+        assert claims[name].where.startswith("14_averaging §"), name
         assert claims[name].notebook_seeds == tuple(range(10))
         assert f'studies.claim("{name}")' in source, name
 

@@ -1,4 +1,4 @@
-"""Notebook 10's claims: registered in the sections that make them; the cheap ones hold on the notebook's seeds.
+"""Notebook 12's claims: registered in the sections that make them; the cheap ones hold on the notebook's seeds.
 
 The sweeps (seconds) and the torch claim run in the notebook and in ``make replicate``; here only the
 two-batch estimate and the decay-or-grow pair run, plus a check that the claims' thresholds are the
@@ -22,11 +22,11 @@ NAMES = {
 }
 
 
-def test_every_claim_of_notebook_10_is_registered_in_its_section():
+def test_every_claim_of_notebook_12_is_registered_in_its_section():
     registered = studies.all_claims()
     assert {n for n in registered if n.startswith("batch_size.")} == set(NAMES)
     for name, section in NAMES.items():
-        assert registered[name].where == f"10_batch_size_and_noise {section}", name
+        assert registered[name].where == f"12_batch_size_and_noise {section}", name
         assert max(registered[name].notebook_seeds) < 1_000_000
     assert registered["batch_size.network_noise_scale_grows"].needs_torch
 

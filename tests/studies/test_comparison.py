@@ -1,4 +1,4 @@
-"""course_lib.studies, notebook 07 section: budgets, the standard schedules, tuning and comparing."""
+"""course_lib.studies, notebook 09 section: budgets, the standard schedules, tuning and comparing."""
 
 from __future__ import annotations
 

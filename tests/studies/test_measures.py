@@ -51,7 +51,7 @@ def test_steps_to_tolerance_stay_is_none_when_above_at_the_end(bowl):
 
 
 def test_steps_to_tolerance_stay_on_momentum_bowl():
-    # notebook 02 section 1: momentum's loss is not monotone, so the first dip and "stays below" differ;
+    # notebook 03 section 1: momentum's loss is not monotone, so the first dip and "stays below" differ;
     # GD's loss is monotone, so they agree
     b = P.quadratic_bowl(condition_number=100.0)
     gd = T.run_gd(b, b.optimal_lr, 400)

@@ -1,4 +1,4 @@
-"""experiments: sharpness, sharpness_during_training, adam_update_sizes, first_step_ratio (notebook 04)."""
+"""experiments: sharpness, sharpness_during_training, adam_update_sizes, first_step_ratio (notebook 05)."""
 
 from __future__ import annotations
 

@@ -258,7 +258,7 @@ def test_clip_options_are_checked(kwargs):
 
 
 def test_sgd_final_points_are_run_gds_end_points():
-    # notebook 05 runs hundreds of seeds of multi_basin at once; the points must be run_gd's, seed for seed
+    # notebook 07 runs hundreds of seeds of multi_basin at once; the points must be run_gd's, seed for seed
     from course_lib import problems as P
     from course_lib import schedules as S
     from course_lib import training as T

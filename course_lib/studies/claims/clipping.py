@@ -1,11 +1,11 @@
-"""Claims of notebook 04 §7 (gradient clipping): what a cap on the gradient does, and does not, rescue.
+"""Claims of notebook 06 §4 (gradient clipping): what a cap on the gradient does, and does not, rescue.
 
 * ``clipping.rescues_far_starts``: gradient descent on Rosenbrock (b = 100) from 8 random starts far up the
   valley's wall (2 <= |x| <= 3, -1 <= y <= 1; start i drawn from ``default_rng(seed_i)``), 3000 steps at
   lr = 0.0015: the constant rate, a 300-step warm-up to it, and norm clipping at c = 100 (24 NumPy runs per set).
 * ``clipping.bowl_limits``: the quadratic bowl of notebook 01 (L = 1, condition number 10) from random starts:
   clipping hides a rate above 2/L (it bounces for ever) and a tight cap slows a healthy rate.
-* ``clipping.adam_spike_survives_clipping``: §3's Adam run without warm-up, with ``clip_grad_norm=1``
+* ``clipping.adam_spike_survives_clipping``: notebook 05 §3's Adam run without warm-up, with ``clip_grad_norm=1``
   (the runs without clipping are shared with ``warmup.py``'s cache).
 """
 
@@ -14,9 +14,11 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import problems, schedules, training
-from course_lib.studies.claims.warmup import NOTEBOOK, SEEDS, WARM, spike, student_run
+from course_lib.studies.claims.warmup import SEEDS, WARM, spike, student_run
 from course_lib.studies.measures import steps_to_tolerance
 from course_lib.studies.replication import Claim, Runs, ratio_of_means
+
+NOTEBOOK = "06_warmup_in_practice"
 
 # ---- Rosenbrock from far starts -----------------------------------------------------------------------
 
@@ -70,7 +72,7 @@ def _far_holds(r: Runs) -> bool:
 
 rescues_far_starts = Claim(
     "clipping.rescues_far_starts",
-    where=f"{NOTEBOOK} §7",
+    where=f"{NOTEBOOK} §4",
     statement="Rosenbrock from 8 far starts at lr 0.0015: the constant rate diverges within 10 steps from every "
     "start; a 300-step warm-up and clip_norm = 100 both rescue every start, and clipping's median final "
     "loss is below 3 times the warm-up's",
@@ -111,7 +113,7 @@ def bowl_runs(seeds) -> Runs:
 
 bowl_limits = Claim(
     "clipping.bowl_limits",
-    where=f"{NOTEBOOK} §7",
+    where=f"{NOTEBOOK} §4",
     statement="on the bowl (L = 1): at lr 2.2 > 2/L with clip_norm 0.5 no start diverges, none converges (loss "
     "above 0.1 over the last 200 steps) and every late step is clipped; at lr 1.8 the same cap is "
     "harmless; clip_norm 0.05 never reaches 1e-10 of the first loss sooner than no clipping, and on "
@@ -134,6 +136,12 @@ bowl_limits = Claim(
 # ---- Adam at 0.15 without warm-up, clipped -----------------------------------------------------------------
 
 
+def _column(values) -> np.ndarray:
+    column = np.empty(len(values), dtype=object)
+    column[:] = list(values)
+    return column
+
+
 def clipped_adam_runs(seeds) -> Runs:
     """Per seed: §3's runs without warm-up (``cold``), clipped at 1 (``clipped``), and with warm-up (``warm``)."""
     cold = [student_run(s, 0) for s in seeds]
@@ -148,13 +156,15 @@ def clipped_adam_runs(seeds) -> Runs:
         clip_val=[h.final_val_loss for h in clipped],
         warm_val=[h.final_val_loss for h in warm],
         clipped=column,
+        cold=_column(cold),
+        warm=_column(warm),
     )
 
 
 adam_spike_survives_clipping = Claim(
     "clipping.adam_spike_survives_clipping",
     shares="warmup.student_run",  # its runs without and with warm-up are warmup_runs' (same seeds)
-    where=f"{NOTEBOOK} §7",
+    where=f"{NOTEBOOK} §4",
     statement="teacher-student MLP, Adam at 0.15 without warm-up, clip_grad_norm = 1: the early loss still rises "
     "above 100 times its first value on every seed; the clipped runs end with a mean validation loss "
     "below the unclipped runs' mean, but above the warm-up runs' mean",

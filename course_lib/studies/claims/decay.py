@@ -1,4 +1,4 @@
-"""Claims about decaying the rate: notebook 03 (§5 below the noise floor, §6 a small network) and 08 §4
+"""Claims about decaying the rate: notebook 04 (§5 below the noise floor, §6 a small network) and 10 §4
 (the schedule's clock).
 
 * §5: SGD at batch 1 on ``problems.noisy_least_squares()``; every decay from 0.1 ends far below the
@@ -8,7 +8,7 @@
   0.3 s a set (2 s one run at a time), so ``fresh_sets=20`` (60 fresh seeds) takes seconds.
 * §6: plain SGD on the 8x8 digits, ``training.mlp(64, 10, hidden=(64,))``, batch 16, 5 epochs
   (425 updates), a new initialisation and batch order per seed; constant vs cosine at three peaks.
-* 08 §4: linear decay over the wrong clock (T in examples, or stepped once per epoch) on noisy least
+* 10 §4: linear decay over the wrong clock (T in examples, or stepped once per epoch) on noisy least
   squares with batches of 10.
 """
 
@@ -24,13 +24,13 @@ from course_lib.studies.seed_batch import late_excess_losses
 
 SEEDS = (0, 1, 2)
 
-# ---- 03 §5: decay gets below the constant rate's noise floor ---------------------------------------
+# ---- 04 §5: decay gets below the constant rate's noise floor ---------------------------------------
 
 N1 = 4000
 
 
 def experiment1_schedules(n_steps: int = N1) -> dict:
-    """The five schedules of notebook 03's Experiment 1 (two constants, three decays from 0.1)."""
+    """The five schedules of notebook 04's Experiment 1 (two constants, three decays from 0.1)."""
     return {
         "constant 0.1": schedules.constant(0.1),
         "constant 0.001": schedules.constant(0.001),
@@ -70,7 +70,7 @@ def _below_holds(r: Runs) -> bool:
 decay_below_constant_floor = Claim(
     "decay.below_constant_floor",
     shares="decay.below_constant_floor",  # no run in common with the other decay claims
-    where="03_decay §5",
+    where="04_decay §5",
     statement="on noisy least squares (batch 1, 4000 steps) the constant rate 0.1 sits within 2x of its predicted "
     "floor 0.25 * lr, and step, cosine and inverse-time decay from 0.1 each end more than 10 times below "
     "that floor and more than 10 times below the small constant 0.001, on every seed of the set",
@@ -86,7 +86,7 @@ decay_below_constant_floor = Claim(
 )
 
 
-# ---- 03 §6: constant vs cosine on a small network, three peaks --------------------------------------
+# ---- 04 §6: constant vs cosine on a small network, three peaks --------------------------------------
 
 PEAKS = (0.1, 0.3, 0.5)
 BATCH, EPOCHS = 16, 5
@@ -128,7 +128,7 @@ def _trend_holds(r: Runs) -> bool:
 decay_helps_more_as_peak_grows = Claim(
     "decay.helps_more_as_peak_grows",
     shares="decay.helps_more_as_peak_grows",  # no run in common with the other decay claims
-    where="03_decay §6",
+    where="04_decay §6",
     statement="cosine / constant final validation loss falls as the peak grows: at peak 0.1 the constant rate wins "
     "by more than 20 % on every seed, on every seed the ratio is lower at 0.5 than at 0.1, and its mean "
     "over the 3 seeds falls from 0.1 to 0.3 to 0.5 (at 0.5 alone cosine wins only on average, ~0.92)",
@@ -142,7 +142,7 @@ decay_helps_more_as_peak_grows = Claim(
 )
 
 
-# ---- 08 §4: the schedule's clock -----------------------------------------------------------------
+# ---- 10 §4: the schedule's clock -----------------------------------------------------------------
 
 CLOCK_STEPS_PER_EPOCH, CLOCK_EPOCHS = 100, 5
 
@@ -170,7 +170,7 @@ def clock_floors(seeds) -> Runs:
 wrong_clock_raises_the_floor = Claim(
     "decay.wrong_clock_raises_the_floor",
     shares="decay.wrong_clock_raises_the_floor",  # no run in common with the other decay claims
-    where="08_pitfalls §4",
+    where="10_pitfalls §4",
     statement="linear decay with T in examples leaves more than 2 times, and stepped once per epoch more than 3 "
     "times, the late excess loss of the right clock (mean of 3 seeds; pooled over 201 fresh seeds about "
     "4 and 8 times)",

@@ -1,10 +1,10 @@
-"""Claims of notebook 09 (large batches): linear scaling, warm-up, and where the rule stops working.
+"""Claims of notebook 11 (large batches): linear scaling, warm-up, and where the rule stops working.
 
 The notebook trains (b), (c) and (d) with two DDP workers; it builds the rows below from those runs
 (``studies.Runs(SEEDS, val_loss=..., val_acc=..., spike=...)``, one row per seed, columns (a)–(d)) and
 asserts these claims on them. Replication trains the same runs with
 :func:`course_lib.studies.run_large_batch_experiment`, the single-process run with the global batch
-(``training.train_simulated``): notebook 09 §3 checks it equals the DDP run to about 1e-7, and it
+(``training.train_simulated``): notebook 11 §3 checks it equals the DDP run to about 1e-7, and it
 avoids a worker launch per seed set. Raw-pixel digits, ``mlp(64, 10, (64,))``, plain SGD, 15 epochs,
 cosine to 0; base rate 0.02 at batch 32.
 """
@@ -51,7 +51,7 @@ def _col(runs: Runs, key: str, j: int) -> np.ndarray:
 
 WARMUP_MATCHES = Claim(
     "large_batch.warmup_matches_small_batch",
-    where="09_large_batch §3",
+    where="11_large_batch §3",
     statement="With 4× the batch, 4× the rate and a 5-epoch warm-up, (d) ends within 5% of the small batch's "
     "(a) final validation loss and within one point of its accuracy (means over 3 seeds), with a quarter "
     "of the updates.",
@@ -67,7 +67,7 @@ WARMUP_MATCHES = Claim(
 
 BASE_RATE_BEHIND = Claim(
     "large_batch.base_rate_behind",
-    where="09_large_batch §3",
+    where="11_large_batch §3",
     statement="With 4× the batch at the base rate, (b) ends more than 1.3× the small batch's final validation "
     "loss after the same 15 epochs (means over 3 seeds).",
     experiment=lambda seeds: rows(4, seeds),
@@ -79,7 +79,7 @@ BASE_RATE_BEHIND = Claim(
 
 NO_WARMUP_SPIKES = Claim(
     "large_batch.no_warmup_spikes",
-    where="09_large_batch §3",
+    where="11_large_batch §3",
     statement="Without warm-up, (c)'s training loss rises in the first epoch on most seeds (above 1.2× its first "
     "value on about 70% of seeds; in every set of 3 seeds at least one rises above 1.3×), while "
     "(d) never rises above 1.1× and (a) and (b) never above 1.2×.",
@@ -98,7 +98,7 @@ NO_WARMUP_SPIKES = Claim(
 
 NO_WARMUP_WORSE = Claim(
     "large_batch.no_warmup_ends_worse",
-    where="09_large_batch §3",
+    where="11_large_batch §3",
     statement="(c), the scaled rate without warm-up, ends with a higher validation loss than (d) on every seed.",
     experiment=lambda seeds: rows(4, seeds),
     predicate=lambda r: bool(np.all(_col(r, "val_loss", C) > _col(r, "val_loss", D))),
@@ -145,7 +145,7 @@ def sharpness_rows(seeds: tuple[int, ...]) -> Runs:
 
 SHARPNESS = Claim(
     "large_batch.sharpness_limits",
-    where="09_large_batch §3",
+    where="11_large_batch §3",
     statement="On every seed the scaled rate 0.08 is more than 4× the initial stability limit 2/λmax (about "
     "0.014) and below the limit after run (d) (about 0.1), which 8× the base rate (0.16) exceeds.",
     experiment=sharpness_rows,
@@ -173,7 +173,7 @@ def ends_rows(seeds: tuple[int, ...]) -> Runs:
 
 K2 = Claim(
     "large_batch.k2_warmup_barely_matters",
-    where="09_large_batch §4",
+    where="11_large_batch §4",
     statement="At k = 2 (rate 0.04) the failure is mild: without warm-up the loss rises in epoch 1 by less than 2× "
     "on every seed (on about half the seeds not at all), and (c) ends within 25% of (d) on every seed "
     "(on average a few percent above it).",
@@ -193,7 +193,7 @@ K2 = Claim(
 
 K8 = Claim(
     "large_batch.k8_too_large",
-    where="09_large_batch §4",
+    where="11_large_batch §4",
     statement="At k = 8 (rate 0.16) warm-up removes the epoch-1 spike on every seed ((c) above 1.3×, (d) below "
     "1.1×), but on average over 3 seeds both (c) and (d) end more than 2.5× (a)'s final validation "
     "loss, and behind the unscaled (b).",

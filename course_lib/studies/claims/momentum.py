@@ -1,12 +1,12 @@
-"""Claims of notebook 02 §1 (momentum) drawn from runs with gradient noise.
+"""Claims of notebook 03 §1 (momentum) drawn from runs with gradient noise.
 
-The momentum limits and the heavy-ball/Nesterov comparison of 02 §1 are deterministic (full-batch
+The momentum limits and the heavy-ball/Nesterov comparison of 03 §1 are deterministic (full-batch
 gradient descent on a quadratic) and stay plain asserts in the notebook; only the noise floors are
 claims.
 
 >>> from course_lib import studies
 >>> studies.claim("momentum.floor_follows_effective_rate").where
-'02_momentum_and_adaptive §1'
+'03_momentum_and_adaptive §1'
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _holds(r: Runs) -> bool:
 
 Claim(
     "momentum.floor_follows_effective_rate",
-    where="02_momentum_and_adaptive §1",
+    where="03_momentum_and_adaptive §1",
     statement="On noisy_least_squares (batch 1), lr 0.02 without momentum, lr 0.01 with beta 0.5 and lr 0.002 with "
     "beta 0.9 (the same lr/(1-beta)) reach mean noise floors within 10 % of each other, and adding "
     "beta 0.9 at lr 0.02 raises the floor more than tenfold.",

@@ -1,8 +1,8 @@
-"""Claims of notebook 01 (§6, §7) about SGD's noise floor and the batch size.
+"""Claims of notebook 02 (§1, §2) about SGD's noise floor and the batch size.
 
 All runs are SGD (or Adam) on ``problems.noisy_least_squares()`` (1000 examples, 10 weights,
 sigma = 0.5, tr(H) = 4.09). The first-order floor is ``floor_coefficient(problem) * lr / B`` with
-``floor_coefficient = sigma^2 tr(H) / 4`` (about 0.255): derived in notebook 01 §6.
+``floor_coefficient = sigma^2 tr(H) / 4`` (about 0.255): derived in notebook 02 §1.
 
 Sizes: every floor here is ``studies.noise_floor``: a run started at the minimum (no transient to wait
 out) of N_STEPS = 1200 steps, the last WINDOW = 1000 averaged; the notebook asserts the same runs. The
@@ -19,14 +19,14 @@ from course_lib import problems
 from course_lib.studies.replication import Claim, Runs, mean_interval, ratio_of_means
 from course_lib.studies.seed_batch import late_excess_losses
 
-NOTEBOOK = "01_fixed_rate"
+NOTEBOOK = "02_stochastic_gradients"
 SEEDS = (0, 1, 2)
 
-#: §6: three constant rates at batch 1 (floors measured from the minimum, like §7's).
+#: §1: three constant rates at batch 1 (floors measured from the minimum, like §2's).
 FLOOR_RATES = (0.01, 0.03, 0.1)
-#: §7: nine SGD settings (lr, B); three pairs share lr / B = 0.01.
+#: §2: nine SGD settings (lr, B); three pairs share lr / B = 0.01.
 SGD_SETTINGS = tuple((lr, B) for B in (1, 4, 16) for lr in (0.01, 0.04, 0.16))
-#: §7: six Adam settings at fixed betas.
+#: §2: six Adam settings at fixed betas.
 ADAM_SETTINGS = tuple((lr, B) for B in (1, 4, 16) for lr in (0.002, 0.008))
 #: Every floor: a run started at the minimum, this many steps, the last ``WINDOW`` averaged. The slowest
 #: direction (time scale 1/(2 lr mu) ~ 500 steps at lr = 0.01) carries about mu / tr(H) ~ 2 % of the
@@ -83,7 +83,7 @@ def _floors_vs_rate_hold(r: Runs) -> bool:
 
 floor_proportional_to_lr = Claim(
     "noise.floor_proportional_to_lr",
-    where=f"{NOTEBOOK} §6",
+    where=f"{NOTEBOOK} §1",
     statement="SGD at batch 1 stalls at a noise floor that grows about in proportion to the rate: for lr = 0.01, "
     "0.03, 0.1 (mean of 3 seeds) each ratio of two floors is 0.8-1.9 times the ratio of the rates, each "
     "floor is 0.75-1.7 times lr * sigma^2 tr(H)/4, within 30 % of it at the two small rates, and further "
@@ -121,7 +121,7 @@ def gradient_noise_variance(seeds) -> Runs:
 
 gradient_variance_one_over_b = Claim(
     "noise.gradient_variance_one_over_b",
-    where=f"{NOTEBOOK} §7",
+    where=f"{NOTEBOOK} §2",
     statement="at the minimum, B times the mini-batch gradient's noise variance E|g - grad f|^2 is the same for "
     "B = 1, 4, 16, 64 within 10 % (4000 samples per B)",
     experiment=gradient_noise_variance,
@@ -176,7 +176,7 @@ def _collapse_holds(r: Runs) -> bool:
 
 floor_depends_on_lr_over_b = Claim(
     "noise.floor_depends_on_lr_over_b",
-    where=f"{NOTEBOOK} §7",
+    where=f"{NOTEBOOK} §2",
     statement="SGD's noise floor depends on lr / B only: over nine settings (lr 0.01-0.16, B 1-16; mean of 3 seeds) "
     "settings with the same lr / B agree within 40 %, 16 times the batch lowers the floor 11-25 times, "
     "the log-log slope against lr / B (up to 0.04) is 0.9-1.15, those floors are 0.75-1.4 times the "
@@ -228,7 +228,7 @@ def _per_seed(r: Runs, fn) -> list[float]:
 
 adam_floor_depends_on_lr_over_sqrt_b = Claim(
     "noise.adam_floor_depends_on_lr_over_sqrt_b",
-    where=f"{NOTEBOOK} §7",
+    where=f"{NOTEBOOK} §2",
     statement="Adam's noise floor follows lr / sqrt(B), not lr / B: over six settings (lr 0.002, 0.008; B 1, 4, 16) "
     "floor / (lr / sqrt B) varies by less than 1.35x, floor / (lr / B) by more than 2.5x (3 seeds per set)",
     experiment=adam_floors,

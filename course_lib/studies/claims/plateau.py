@@ -1,4 +1,4 @@
-"""Claims of notebook 06 §1 (reduce-on-plateau) drawn from runs with gradient noise.
+"""Claims of notebook 08 §1 (reduce-on-plateau) drawn from runs with gradient noise.
 
 >>> from course_lib import studies
 >>> studies.claim("plateau.lowers_the_floor").set_size
@@ -33,7 +33,7 @@ def plateau_vs_constant(seeds) -> Runs:
 
 Claim(
     "plateau.lowers_the_floor",
-    where="06_plateau_and_adam §1",
+    where="08_plateau_and_adam §1",
     statement="With the same gradient noise, the plateau policy ends with an excess loss more than 10 times below "
     "the constant rate's floor (mean of the last 400 of 4000 steps), seed by seed.",
     experiment=plateau_vs_constant,

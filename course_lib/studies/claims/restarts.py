@@ -1,4 +1,4 @@
-"""Claims of notebook 05 (restarts, snapshot ensembles, one-cycle), each a function of seeds.
+"""Claims of notebook 07 (restarts, snapshot ensembles, one-cycle), each a function of seeds.
 
 §3 runs SGD (batch 1, 1000 steps) on ``problems.multi_basin()`` and counts the runs whose final
 point lies in the deepest basin; the seeds run side by side (``training.sgd_final_points``, the
@@ -7,7 +7,7 @@ same points as ``training.run_gd``). §4 and §6 train the digits MLP with torch
 >>> from course_lib import studies
 >>> c = studies.claim("restarts.from_w0")
 >>> c.where, c.set_size
-('05_restarts §3', 20)
+('07_restarts §3', 20)
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from course_lib import problems, schedules, training
 from course_lib.studies.replication import Claim, Runs, paired_difference, proportion, proportion_difference
 
 N_STEPS = 1000
-#: the three schedules of 05 §3 (the notebook draws the same ones)
+#: the three schedules of 07 §3 (the notebook draws the same ones)
 SMALL = schedules.cosine_decay(0.05, N_STEPS)
 SGDR = schedules.cosine_restarts(0.5, 200)
 ONE_COSINE = schedules.cosine_decay(0.5, N_STEPS)
-#: the weaker peak of 05 §3
+#: the weaker peak of 07 §3
 SGDR_WEAK = schedules.cosine_restarts(0.25, 200)
 ONE_COSINE_WEAK = schedules.cosine_decay(0.25, N_STEPS)
 #: the bound on |rate(SGDR) - rate(one cosine)| that "no difference" means at the weaker peak
@@ -40,7 +40,7 @@ def _deepest(schedule, seeds, w0=None, n_steps=N_STEPS) -> np.ndarray:
 
 
 def random_starts(seeds) -> np.ndarray:
-    """The start of each seed's run in 05 §3: uniform in the box, drawn with seed ``100 + s``."""
+    """The start of each seed's run in 07 §3: uniform in the box, drawn with seed ``100 + s``."""
     basin = _basin()
     return np.array([basin.random_start(100 + s) for s in seeds])
 
@@ -55,7 +55,7 @@ def from_w0(seeds) -> Runs:
 
 Claim(
     "restarts.from_w0",
-    where="05_restarts §3",
+    where="07_restarts §3",
     statement="From w0, SGDR with peak 0.5 and one long cosine with peak 0.5 each reach the deepest basin on "
     "at least 90 % of the seeds (20/20 in the notebook); the small decay (cosine from 0.05) on at most 10 % (0/20).",
     experiment=from_w0,
@@ -89,7 +89,7 @@ def from_random_starts(seeds) -> Runs:
 
 Claim(
     "restarts.random_starts",
-    where="05_restarts §3",
+    where="07_restarts §3",
     statement="From random starts, SGDR (peak 0.5) reaches the deepest basin on at least 95 % of the starts, "
     "and on at least 25 points (of 100) more than the small decay does.",
     experiment=from_random_starts,
@@ -101,7 +101,7 @@ Claim(
 
 Claim(
     "restarts.small_decay_stays_in_catchment",
-    where="05_restarts §3",
+    where="07_restarts §3",
     statement="From random starts, the small decay ends in the basin that noiseless gradient descent from the "
     "same start ends in (the start's catchment) on at least 85 % of the starts (about 92 %).",
     experiment=from_random_starts,
@@ -130,7 +130,7 @@ def _weak_difference(r: Runs):
 
 Claim(
     "restarts.weak_peak_no_difference",
-    where="05_restarts §3",
+    where="07_restarts §3",
     statement=f"At peak 0.25, SGDR and one long cosine reach the deepest basin equally often from w0 (each about "
     f"three runs in four): over 400 seeds the 95 % interval of the difference of their rates lies "
     f"within ±{NO_DIFFERENCE_BOUND}.",
@@ -160,7 +160,7 @@ def loss_at_cycle_ends(seeds) -> Runs:
 
 Claim(
     "restarts.anytime_checkpoints",
-    where="05_restarts §3",
+    where="07_restarts §3",
     statement="From w0, the mean loss (over 20 seeds) at every SGDR cycle end before the last is lower for SGDR "
     "than for one cosine with the same peak; at the last step the two means are within 0.1.",
     experiment=loss_at_cycle_ends,
@@ -217,7 +217,7 @@ def _snapshots_hold(r: Runs) -> bool:
 
 Claim(
     "restarts.snapshot_ensemble_no_gain",
-    where="05_restarts §4",
+    where="07_restarts §4",
     statement="On digits, the snapshot ensemble's accuracy is within 1.5 points of the last snapshot's on every "
     "seed, its validation NLL is higher than the last snapshot's on average (on 29 of 30 fresh seeds), "
     "and the snapshots disagree on under 3 % of the validation images.",
@@ -272,7 +272,7 @@ def _one_cycle_holds(r: Runs) -> bool:
 
 Claim(
     "restarts.one_cycle_vs_constant",
-    where="05_restarts §6",
+    where="07_restarts §6",
     statement="On digits (3 seeds), one-cycle at peak 0.3 beats a constant 0.3 by more than 2 accuracy points on "
     "average, with a lower mean validation loss; a constant 0.1 is as accurate (within 1 point) and has "
     "a lower mean validation loss than one-cycle.",

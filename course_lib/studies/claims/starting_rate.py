@@ -1,4 +1,4 @@
-"""Claims of notebook 01 (§8, §9) about choosing the starting rate: the LR range test, and the rate
+"""Claims of notebook 02 (§3, §4) about choosing the starting rate: the LR range test, and the rate
 versus the weight initialisation.
 
 The network is ``training.mlp(64, 10, hidden=(64,))`` on the 8x8 digits, plain SGD, batch 64, 5 epochs
@@ -71,7 +71,7 @@ def _suggestion_holds(r: Runs) -> bool:
 
 range_test_finds_the_decade = Claim(
     "starting_rate.range_test_finds_the_decade",
-    where="01_fixed_rate §8",
+    where="02_stochastic_gradients §3",
     statement="5 epochs at the range test's 'minimum' suggestion reach > 90 % validation accuracy without "
     "diverging, more than 30 points above 1/100 of it and above 10 times it (mean of 3 seeds)",
     experiment=around_the_suggestion,
@@ -116,7 +116,7 @@ def by_initialisation(seeds) -> Runs:
 
 zero_init_fails_at_a_working_rate = Claim(
     "starting_rate.zero_init_fails_at_a_working_rate",
-    where="01_fixed_rate §9",
+    where="02_stochastic_gradients §4",
     statement="at the rate the range test suggests, Kaiming and PyTorch's default initialisation reach > 90 % "
     "validation accuracy and an all-zero initialisation stays below 20 % (mean of 3 seeds)",
     experiment=by_initialisation,

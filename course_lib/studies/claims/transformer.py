@@ -1,4 +1,4 @@
-"""Claims of notebook 04 §4: warm-up for a small Transformer language model, post-LN against pre-LN.
+"""Claims of notebook 06 §1: warm-up for a small Transformer language model, post-LN against pre-LN.
 
 The setup (``studies.LMSetup``): 6 Transformer blocks of width 64 (4 heads, feed-forward 128), context 32,
 Adam with torch's defaults, batch 16, T = 100 updates over fresh generated text, a cosine from 5e-3 to 0
@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from course_lib import schedules
-from course_lib.studies.claims.warmup import NOTEBOOK, SEEDS
+from course_lib.studies.claims.warmup import SEEDS
 from course_lib.studies.replication import Claim, Runs, paired_difference
+
+NOTEBOOK = "06_warmup_in_practice"
 
 if TYPE_CHECKING:  # torch-backed: imported where used, so this module imports without torch
     from course_lib.studies.language_model import LMSetup
@@ -116,7 +118,7 @@ def strong_pattern(r: Runs) -> bool:
 
 post_ln_needs_warmup = Claim(
     "transformer.post_ln_needs_warmup",
-    where=f"{NOTEBOOK} §4",
+    where=f"{NOTEBOOK} §1",
     statement="6-layer post-LN Transformer LM, Adam at peak 5e-3, 100 updates: without warm-up at least 2 of 3 "
     "seeds end at the unigram level (within 0.05 nats: a collapse onto the unigram predictor), every seed "
     "ends above the same seed with a 30-step warm-up, and the mean by more than 0.1 nats (0.29 nats on "
@@ -146,7 +148,7 @@ def _pre_ln_holds(r: Runs) -> bool:
 
 pre_ln_same_without_warmup = Claim(
     "transformer.pre_ln_same_without_warmup",
-    where=f"{NOTEBOOK} §4",
+    where=f"{NOTEBOOK} §1",
     statement="the same LM with pre-LN, at 5e-3 over 100 updates: with and without the 30-step warm-up the final "
     "validation losses differ by less than 0.03 nats on every seed, and on every seed the run without "
     "warm-up leaves the unigram level earlier than the same seed with it",

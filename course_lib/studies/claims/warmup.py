@@ -1,4 +1,4 @@
-"""Claims of notebook 04 (warm-up), §1.1 and §3 and Exercise 3: sharpness at the start, Adam's early spike.
+"""Claims of notebook 05 (warm-up), §1.1 and §3 and Exercise 3: sharpness at the start, Adam's early spike.
 
 * §1.1 ``warmup.sharpness_tracks_rate``: the digits MLP (128, 128) trained with SGD (batch 64) under a
   10-epoch cosine, on raw pixels at peak 0.1, on raw pixels at peak 0.02 (the control), and on
@@ -7,24 +7,25 @@
 * §3 ``warmup.adam_spike_without_warmup`` and ``warmup.warmup_ends_lower``: the teacher-student MLP
   (64, 64) with Adam at peak 0.15, a 15-epoch cosine, with and without a 50-step warm-up (two runs of
   360 updates per seed, about 0.4 s each).
-* §9 ``warmup.shortest_warmup_on_grid``: Exercise 3's reference answer (the shortest warm-up on
+* §4 ``warmup.shortest_warmup_on_grid``: Exercise 3's reference answer (the shortest warm-up on
   ``exercises.WARMUP_GRID`` that removes the spike on every seed of a set), 3-epoch runs.
 
-The teacher-student runs are cached by (schedule, seed, clip), so the clipping claims of §7
-(``clipping.py``) reuse the same runs in the notebook and in a replication.
+The teacher-student runs are cached by (schedule, seed, clip), so the clipping claims of notebook 06
+§4 (``clipping.py``) reuse the same runs in the notebook and in a replication.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from course_lib import problems, schedules, training
 from course_lib.studies.replication import Claim, Runs, proportion, ratio_of_means
 
-NOTEBOOK = "04_warmup"
+NOTEBOOK = "05_warmup"
 
 # ---- §1.1: the sharpness at initialisation, and what the rate does to it ----------------------------
 
@@ -137,21 +138,65 @@ def student():
 
 
 @functools.lru_cache(maxsize=512)
-def student_run(seed: int, warm: int = WARM, clip: float | None = None, epochs: int = EPOCHS):
-    """One Adam run of §3 (cached: §3, §7 and the exercise share runs)."""
+def student_run(
+    seed: int,
+    warm: int = WARM,
+    clip: float | None = None,
+    epochs: int = EPOCHS,
+    optimizer: str = "adam",
+    beta2: float = 0.999,
+):
+    """One run of §3 (cached: §3, notebook 06's clipping and RAdam sections and the exercise share runs).
+
+    ``optimizer`` "adam" or "radam" (torch's RAdam), ``beta2`` its second-moment decay.
+    """
+    label = "no warm-up" if warm == 0 else f"warm-up {warm} steps"
+    if optimizer != "adam" or beta2 != 0.999:
+        label = f"{'RAdam' if optimizer == 'radam' else 'Adam'}, β₂ = {beta2:g}, {label}"
     return training.train_torch(
         student,
         teacher_student(),
         student_schedule(warm),
         epochs=epochs,
         batch_size=BATCH,
-        optimizer="adam",
+        optimizer=optimizer,
         loss="mse",
         seed=int(seed),
         clip_grad_norm=clip,
+        betas=(0.9, beta2),
         check_horizon=epochs == EPOCHS,
-        label="no warm-up" if warm == 0 else f"warm-up {warm} steps",
+        label=label,
     )
+
+
+class StudentSetup(NamedTuple):
+    """§3's experiment as a later notebook (06, warm-up in practice) uses it without re-running §3.
+
+    ``data`` is the teacher-student dataset; ``peak`` Adam's peak rate; ``warm`` the warm-up (updates);
+    ``epochs`` and ``batch`` the run's length and batch size; ``steps_per_epoch`` and ``total`` the
+    updates per epoch and in the run; ``schedule`` the warmed-up cosine (rate per update).
+    """
+
+    data: Any
+    peak: float
+    warm: int
+    epochs: int
+    batch: int
+    steps_per_epoch: int
+    total: int
+    schedule: Any
+
+
+def student_setup() -> StudentSetup:
+    """The setting of §3 (one home: notebooks 05 and 06 both read it from here).
+
+    >>> setup = student_setup()
+    >>> setup.peak, setup.warm, setup.steps_per_epoch, setup.total
+    (0.15, 50, 24, 360)
+    """
+    data = teacher_student()
+    per_epoch = math.ceil(data.n_train / BATCH)
+    return StudentSetup(data, PEAK, WARM, EPOCHS, BATCH, per_epoch, EPOCHS * per_epoch, student_schedule(WARM))
 
 
 def spike(history, window: int = WARM) -> float:
@@ -250,7 +295,7 @@ def shortest_warmup(r: Runs) -> int:
 
 shortest_warmup_on_grid = Claim(
     "warmup.shortest_warmup_on_grid",
-    where=f"{NOTEBOOK} §9",
+    where=f"{NOTEBOOK} §4",
     statement="Exercise 3's reference answer, 20 updates on seeds 0-2 (the shortest warm-up on the grid 0, 2, 5, 10, "
     "20, 50 whose first 50 losses stay below 1.5 times the first on every seed of 3), comes out on "
     "50 % of fresh 3-seed sets; on the others it is 50 or none",
@@ -260,6 +305,73 @@ shortest_warmup_on_grid = Claim(
         r["spike"][:, WARMUP_GRID.index(20)] < SPIKE_THRESHOLD,
         "seeds whose first 50 losses stay below 1.5x the first at W = 20",
     ),
+    notebook_seeds=SEEDS,
+    needs_torch=True,
+)
+
+
+# ---- notebook 06 §6: warm-up or RAdam? and beta2's unreliable window -----------------------------------
+
+#: Ma & Yarats (2021): Adam's second moment is unreliable for about 2 / (1 - beta2) steps; warm up that long.
+SHORT_BETA2 = 0.95
+RULE_WARM = round(2 / (1 - SHORT_BETA2))  # 40 updates
+
+
+def rectified_runs(seeds) -> Runs:
+    """Per seed, §3's setting without warm-up under RAdam, and Adam at beta2 = 0.95 without and with 40 warm-up steps.
+
+    Numbers: ``adam_spike``, ``radam_spike``, ``b95_spike``, ``b95_warm_spike`` (worst of the first 50
+    losses / first loss), ``adam_val``, ``warm_val``, ``radam_val`` (final validation loss: Adam without and
+    with the 50-step warm-up, RAdam without); the runs as object columns ``radam``, ``b95``, ``b95_warm``.
+    """
+    adam = [student_run(s, 0) for s in seeds]
+    warm = [student_run(s, WARM) for s in seeds]
+    radam = [student_run(s, 0, optimizer="radam") for s in seeds]
+    b95 = [student_run(s, 0, beta2=SHORT_BETA2) for s in seeds]
+    b95_warm = [student_run(s, RULE_WARM, beta2=SHORT_BETA2) for s in seeds]
+    return Runs(
+        seeds,
+        adam_spike=[spike(h) for h in adam],
+        radam_spike=[spike(h) for h in radam],
+        b95_spike=[spike(h) for h in b95],
+        b95_warm_spike=[spike(h) for h in b95_warm],
+        adam_val=[h.final_val_loss for h in adam],
+        warm_val=[h.final_val_loss for h in warm],
+        radam_val=[h.final_val_loss for h in radam],
+        radam=_object_column(radam),
+        b95=_object_column(b95),
+        b95_warm=_object_column(b95_warm),
+    )
+
+
+radam_needs_no_warmup = Claim(
+    "warmup.radam_needs_no_warmup",
+    shares="warmup.student_run",
+    where="06_warmup_in_practice §6",
+    statement="teacher-student MLP at peak 0.15, no warm-up: RAdam's first 50 losses stay below 3 times the first on "
+    "every seed, where Adam's rise above 100 times on every seed, and RAdam's mean final validation loss is "
+    "below Adam's (both without warm-up)",
+    experiment=rectified_runs,
+    predicate=lambda r: bool(
+        np.all(r["radam_spike"] < 3) and np.all(r["adam_spike"] > 100) and r["radam_val"].mean() < r["adam_val"].mean()
+    ),
+    effect=lambda r: ratio_of_means(
+        r["radam_val"], r["warm_val"], "final val loss, RAdam without warm-up / Adam with 50 warm-up steps (paired)"
+    ),
+    notebook_seeds=SEEDS,
+    needs_torch=True,
+)
+
+beta2_sets_the_window = Claim(
+    "warmup.beta2_sets_the_window",
+    shares="warmup.student_run",
+    where="06_warmup_in_practice §6",
+    statement="teacher-student MLP, Adam at peak 0.15 with beta2 = 0.95: without warm-up the first 50 losses still "
+    "rise above 100 times the first on every seed (Adam's first step is the full rate whatever beta2); with a "
+    "warm-up of 2 / (1 - beta2) = 40 updates they stay below 3 times the first on every seed",
+    experiment=rectified_runs,
+    predicate=lambda r: bool(np.all(r["b95_spike"] > 100) and np.all(r["b95_warm_spike"] < 3)),
+    effect=lambda r: proportion(r["b95_warm_spike"] < 3, "seeds below 3x their first loss with the 40-step warm-up"),
     notebook_seeds=SEEDS,
     needs_torch=True,
 )

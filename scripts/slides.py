@@ -19,7 +19,7 @@ JupyterLab's live deck (jupyterlab-slideshow) and ``nbconvert --to slides`` read
 
 In a deck (not in the notebook's metadata) a slide that holds one short paragraph and nothing else
 (fewer than :data:`LONE_SENTENCE_WORDS` words, no formula block, no picture: "First, the tuning
-curves: ...", "Next: 03_decay ...") joins the slide after it, or the one before it when it is the
+curves: ...", "Next: 04_decay ...") joins the slide after it, or the one before it when it is the
 last or the next one opens a section (:func:`merge_lone_sentences`).
 
 The static decks load reveal.js 4.0.2 (vendored in scripts/deck/reveal.js) and MathJax 3 (the

@@ -1,4 +1,4 @@
-"""Weight decay and the rate: an experiment on scale-invariant weights (notebook 11).
+"""Weight decay and the rate: an experiment on scale-invariant weights (notebook 13).
 
 >>> from course_lib import exercises
 >>> exercises.check_adamw_matching_decay(3.8, quiet=True).passed

@@ -1,4 +1,4 @@
-"""The weight-decay explorer (notebook 11): the rate and the decay of normalised weights, by sliders."""
+"""The weight-decay explorer (notebook 13): the rate and the decay of normalised weights, by sliders."""
 
 from __future__ import annotations
 

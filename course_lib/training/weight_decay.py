@@ -99,7 +99,7 @@ def equilibrium_angular_update(lr: float, weight_decay: float, momentum: float =
     rate and the decay act only through their product (the *intrinsic* rate of Li, Lyu & Arora 2020). With
     momentum and a *decoupled* decay (AdamW's beta1 = momentum) the noisy steps are correlated over about
     1/(1 - momentum) updates, so they grow the norm (1 + m)/(1 - m) times faster than independent steps of the
-    same size, and the steady turn per update is that much smaller (measured in notebook 11 to within 10 %).
+    same size, and the steady turn per update is that much smaller (measured in notebook 13 to within 10 %).
     torch's ``SGD(momentum=m, weight_decay=wd)`` puts the decay *into* the momentum buffer, which multiplies it
     by 1/(1 - m) too: there the turn is ``sqrt(2 lr wd / (1 + m))`` (Wan et al. 2021), i.e. this function
     with ``weight_decay / (1 - m)``.

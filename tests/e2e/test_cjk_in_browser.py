@@ -22,8 +22,8 @@ from labserver import REPO
 pytestmark = pytest.mark.e2e
 
 FAMILY = "Course Noto Sans SC"  # scripts/cjk_font.py FAMILY
-TERM = "随机梯度下降"  # a glossary term of notebook 01 ("stochastic gradient descent")
-NOTEBOOK = REPO / "notebooks" / "01_fixed_rate.ipynb"
+TERM = "随机梯度下降"  # a glossary term of notebook 02 ("stochastic gradient descent")
+NOTEBOOK = REPO / "notebooks" / "02_stochastic_gradients.ipynb"
 CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 # Mark the element holding `text`, bring it on screen (a deck: go to its slide), wait for the fonts;

@@ -1,11 +1,11 @@
-"""Claims of notebook 11 (weight decay and the rate) drawn from runs with gradient noise.
+"""Claims of notebook 13 (weight decay and the rate) drawn from runs with gradient noise.
 
 The scale-invariant problem of :mod:`course_lib.studies.weight_decay`: 4000 updates from |w_0| = 1, the steady
 state measured over the last 2000. A seed set costs about 2 s (all settings, the seeds stepped together).
 
 >>> from course_lib import studies
 >>> studies.claim("weight_decay.turn_is_sqrt_2_lr_wd").where
-'11_weight_decay_and_groups §2'
+'13_weight_decay_and_groups §2'
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ N_STEPS, WINDOW = 4000, 2000
 SGD_SETTINGS = ((0.1, 0.01), (0.01, 0.1), (0.4, 0.0025), (0.1, 0.0025))
 #: AdamW (beta1 = 0.9): two settings with lr * wd = 1e-3, one with 2.5e-4
 ADAMW_SETTINGS = ((0.01, 0.1), (0.04, 0.025), (0.01, 0.025))
-WHERE = "11_weight_decay_and_groups §2"
+WHERE = "13_weight_decay_and_groups §2"
 
 
 def scale_invariant(seeds) -> Runs:
@@ -98,7 +98,7 @@ def _relax_holds(r: Runs) -> bool:
 
 Claim(
     "weight_decay.relaxation_follows_1_over_lr_wd",
-    where="11_weight_decay_and_groups §3",
+    where="13_weight_decay_and_groups §3",
     statement="From |w_0| = 1, SGD's norm settles (stays within 10 % of its steady value) 3 to 5 times later "
     "when lr * wd is 4 times smaller (lr 0.1; wd 0.01 against 0.0025): the time scale is 1 / (lr wd).",
     experiment=scale_invariant,

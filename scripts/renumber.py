@@ -74,6 +74,8 @@ STEPS: list[dict[str, str]] = [
         "11_weight_decay_and_groups": "13_weight_decay_and_groups",
         "12_averaging": "14_averaging",
     },
+    # Issue 23 §2 topic 6: the width-transfer lesson, written under a provisional number, ends the series.
+    {"24_width_transfer": "15_width_transfer"},
 ]
 
 #: Sections that moved to another notebook (or were renumbered inside one), per step:
@@ -102,6 +104,7 @@ SECTIONS: list[dict[tuple[str, str], tuple[str, str]]] = [
         ("04_warmup", "8"): ("06_warmup_in_practice", "5"),
         ("04_warmup", "9"): ("05_warmup", "4"),
     },
+    {},
 ]
 
 #: This file and what the script must not rewrite (its own tables are written in old names).

@@ -295,7 +295,7 @@ def tail_average_gain(lr: float = 0.05, seeds: Any = range(5), n_steps: int = 40
 
 
 def mup_wide_rate(width: int = 128, seeds: Any = (0, 1)) -> float:
-    """The best base rate of the µP-style MLP at ``width`` on the lesson's grid (notebook 24's setting)."""
+    """The best base rate of the µP-style MLP at ``width`` on the lesson's grid (notebook 15's setting)."""
     from course_lib import studies
 
     grid = [2.0**k for k in range(-11, -2)]

@@ -20,7 +20,7 @@ def check_mup_wide_rate(
     hint: str = "sweep = studies.width_sweep([128], WT_LRS, 'muP', seeds=[0, 1], n_steps=120, batch_size=32), "
     "with WT_LRS the lesson's grid 2**-11 ... 2**-3; then sweep.best_lr(128).",
 ) -> CheckResult:
-    """The best base rate (Adam units) of the µP-style MLP at width 128 (notebook 24's setting, seeds 0-1).
+    """The best base rate (Adam units) of the µP-style MLP at width 128 (notebook 15's setting, seeds 0-1).
 
     Measured on the grid 2^-11 ... 2^-3: 2^-6 = 0.0156 at seeds 0-1 and on 3 of 4 other pairs of
     seeds (2^-7 on the fourth); the lesson's widths 16, 64 and 256 all chose 2^-6 under µP. Under SP

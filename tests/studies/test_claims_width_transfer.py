@@ -15,14 +15,14 @@ NAMES = [
     "width_transfer.mup_best_rate_stays",
     "width_transfer.transfer_costs_little_under_mup",
 ]
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "24_width_transfer.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "15_width_transfer.ipynb"
 
 
 def test_every_claim_is_registered_in_its_section_and_asserted_by_the_notebook():
     claims = studies.all_claims()
     source = "\n".join("".join(c["source"]) for c in json.loads(NOTEBOOK.read_text())["cells"])
     for name in NAMES:
-        assert claims[name].where.startswith("24_width_transfer §"), name
+        assert claims[name].where.startswith("15_width_transfer §"), name
         assert claims[name].notebook_seeds == (0, 1, 2) and claims[name].needs_torch
         assert f'studies.claim("{name}")' in source, name
 

@@ -1,4 +1,4 @@
-"""Claims of the width-transfer lesson (notebook 24, provisional number): does a tuned rate transfer to a wider model?
+"""Claims of the width-transfer lesson (notebook 15): does a tuned rate transfer to a wider model?
 
 All runs (:func:`course_lib.studies.width_transfer.width_sweep`): an MLP with two hidden layers of width
 16, 64 and 256 on ``problems.load_digits()``, Adam for 120 updates of batch 32, each width swept over the
@@ -17,7 +17,7 @@ import numpy as np
 
 from course_lib.studies.replication import Claim, Estimate, Runs, mean_interval, ratio_of_means
 
-NOTEBOOK = "24_width_transfer"
+NOTEBOOK = "15_width_transfer"
 SEEDS = (0, 1, 2)
 #: The hidden widths, the rate grid (Adam units), the budget (updates) and the batch.
 WIDTHS = (16, 64, 256)

@@ -119,6 +119,7 @@ LONGEST_FIRST = (
     "notebooks/05_warmup.ipynb",
     "notebooks/06_warmup_in_practice.ipynb",
     "notebooks/09_choosing_a_schedule.ipynb",
+    "notebooks/15_width_transfer.ipynb",
     "tests/test_site_build.py",
     "tests/test_figures.py",
     "notebooks/08_plateau_and_adam.ipynb",

@@ -449,8 +449,14 @@ def new_page(browser):
 
 
 def explorer_cells(nb) -> list[int]:
-    """The code cells of ``nb`` the browser run needs: its explorers and what they need (cell_deps)."""
-    shown = {i for i, c in enumerate(nb.cells) if c.cell_type == "code" and displayed_explorer(c.source)}
+    """The code cells of ``nb`` the browser run needs: its explorers and what they need (cell_deps).
+
+    A lesson without an explorer keeps its first code cell (the import line): Run All then has a cell to
+    run, so the run starts and ends as in any notebook (with no code cell it would never start, and the
+    test would wait out E2E_RUN_TIMEOUT_S), and the page is still checked for errors after the run.
+    """
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    shown = {i for i in code if displayed_explorer(nb.cells[i].source)} or set(code[:1])
     return cells_needed(nb, shown) if shown else []
 
 

@@ -12,10 +12,10 @@ translation, or a language with no catalog, is shown in English: a missing trans
 error in a learner's kernel (the tests catch it: ``tests/i18n``).
 
 >>> use_language("en")
-'en'
 >>> tr("{name} must be > 0, got {name}={value}", name="lr", value="-0.1")
 'lr must be > 0, got lr=-0.1'
 >>> use_language(None)  # back to COURSE_LANG (English when it is unset)
+>>> language()
 'en'
 
 **Wrapping a message** (the recipe; ``python scripts/translate.py update`` then finds it):
@@ -79,8 +79,8 @@ def language() -> str:
     return _normalise(os.environ.get(ENVIRONMENT_VARIABLE, "")) or "en"
 
 
-def use_language(name: str | None) -> str:
-    """Show course_lib's messages in ``name`` ('en' or 'zh_CN') from now on in this kernel; returns it.
+def use_language(name: str | None) -> None:
+    """Show course_lib's messages in ``name`` ('en' or 'zh_CN'; 'zh' too) from now on in this kernel.
 
     ``None`` forgets the choice (``COURSE_LANG`` decides again).
 
@@ -88,14 +88,10 @@ def use_language(name: str | None) -> str:
         ValueError: ``name`` is no language course_lib speaks (the message lists them).
     """
     global _chosen
-    if name is None:
-        _chosen = None
-        return language()
     chosen = _normalise(name) if isinstance(name, str) else None
-    if chosen is None:
+    if name is not None and chosen is None:
         raise ValueError(f"name must be one of {', '.join(map(repr, LANGUAGES))} (or None), got name={name!r}")
     _chosen = chosen
-    return chosen
 
 
 def _catalog(lang: str) -> gettext.NullTranslations:

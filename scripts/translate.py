@@ -358,7 +358,7 @@ def _read_notebook(path: Path) -> dict:
 
 
 def _python_messages(root: Path) -> Iterator[Extracted]:
-    """The literal first argument of every ``tr(...)`` / ``mark(...)`` call in course_lib, file by file, line by line."""
+    """The literal first argument of every ``tr(...)`` / ``mark(...)`` call in course_lib, in file and line order."""
     for path in sorted((root / "course_lib").rglob("*.py")):
         rel = path.relative_to(root).as_posix()
         nodes = sorted(ast.walk(ast.parse(path.read_text(encoding="utf-8"))), key=lambda n: getattr(n, "lineno", 0))
@@ -464,10 +464,18 @@ def update(src: Source, root: Path = ROOT, locale: str = LOCALE) -> tuple[bool, 
 
 def translations(src: Source, root: Path = ROOT, locale: str = LOCALE) -> dict[str, str]:
     """msgid -> msgstr for every translated entry of ``src``'s catalog (not empty, not fuzzy)."""
-    catalog = read_catalog(root / src.catalog(locale), locale)
-    if catalog is None:
+    path = root / src.catalog(locale)
+    if not path.is_file():
         return {}
-    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+    stat = path.stat()
+    return dict(_translations(path, stat.st_mtime_ns, stat.st_size, locale))
+
+
+@lru_cache(maxsize=256)
+def _translations(path: Path, mtime_ns: int, size: int, locale: str) -> tuple[tuple[str, str], ...]:
+    """A catalog's translations, read once per version of the file (every build asks for all of them)."""
+    catalog = read_catalog(path, locale)
+    return tuple((m.id, m.string) for m in catalog if m.id and isinstance(m.id, str) and m.string and not m.fuzzy)
 
 
 class Status(NamedTuple):

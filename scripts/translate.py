@@ -140,6 +140,9 @@ class Source:
         return f"{locale}/{self.path}"
 
 
+#: Where a page's part for maintainers starts: from this block on the page stays English (the issue asks
+#: for the README's learner part; contributors read the English source anyway).
+ENGLISH_FROM = {"README.md": "## For contributors"}
 #: Pages another script writes (scripts/replicate.py renders site/replication.md from replication/results.json):
 #: their translation belongs in that script's templates, not in a catalog of its output, whose numbers
 #: change with every run.
@@ -225,13 +228,15 @@ class Segment(NamedTuple):
     is_message: bool
     text: str
     line: int  # where it starts (0-based)
+    prose: bool = False  # a block with words (a message, or English kept as it is): its links are rewritten
 
 
-def split_markdown(text: str) -> list[Segment]:
+def split_markdown(text: str, english_from: str | None = None) -> list[Segment]:
     """``text`` as segments whose concatenation is ``text`` exactly; messages are the blocks with words.
 
     Top-level blocks, except lists, which give one message per item. A block's trailing blank
-    lines and its final newline belong to the copied text, not to the message.
+    lines and its final newline belong to the copied text, not to the message. From the block
+    ``english_from`` on (a heading), nothing is a message: the rest stays English.
     """
     lines = text.splitlines(keepends=True)
     blocks: list[tuple[int, int, bool]] = []
@@ -260,21 +265,25 @@ def split_markdown(text: str) -> list[Segment]:
         chunk = "".join(lines[start:end])
         if is_text and has_words(chunk):
             body = chunk[:-1] if chunk.endswith("\n") else chunk
-            segments.append(Segment(True, body, start))
+            segments.append(Segment(True, body, start, True))
             if body != chunk:
                 segments.append(Segment(False, "\n", end - 1))
             at = end
         else:
             copy_until(end)
     copy_until(len(lines))
+    if english_from is not None:
+        cut = next((i for i, s in enumerate(segments) if s.is_message and s.text == english_from), len(segments))
+        segments = segments[:cut] + [s._replace(is_message=False) for s in segments[cut:]]
     return _merge_copies(segments)
 
 
 def _merge_copies(segments: list[Segment]) -> list[Segment]:
     merged: list[Segment] = []
     for seg in segments:
-        if merged and not seg.is_message and not merged[-1].is_message:
-            merged[-1] = Segment(False, merged[-1].text + seg.text, merged[-1].line)
+        last = merged[-1] if merged else None
+        if last and not seg.is_message and not last.is_message and seg.prose == last.prose:
+            merged[-1] = last._replace(text=last.text + seg.text)
         else:
             merged.append(seg)
     return merged
@@ -323,17 +332,19 @@ def relinker(source: str, output: str, twins: dict[str, str] | None = None) -> C
 
 
 def translated_markdown(
-    text: str, lookup: Callable[[str], str | None], relink: Callable[[str], str] | None = None
+    text: str,
+    lookup: Callable[[str], str | None],
+    relink: Callable[[str], str] | None = None,
+    english_from: str | None = None,
 ) -> str:
-    """``text`` with each message replaced by ``lookup(msgid)`` (None: the English stays), links relinked."""
+    """``text`` with each message replaced by ``lookup(msgid)`` (None: the English stays), links relinked.
+
+    Blocks copied as they are (math, code, markup) are not relinked; the English prose from
+    ``english_from`` on is."""
     out = []
-    for seg in split_markdown(text):
-        if seg.is_message:
-            translated = lookup(seg.text) or seg.text
-            translated = translated.rstrip("\n")
-            out.append(relink_text(translated, relink) if relink else translated)
-        else:
-            out.append(seg.text)
+    for seg in split_markdown(text, english_from):
+        piece = (lookup(seg.text) or seg.text).rstrip("\n") if seg.is_message else seg.text
+        out.append(relink_text(piece, relink) if relink and seg.prose else piece)
     return "".join(out)
 
 
@@ -386,7 +397,8 @@ def extract(src: Source, root: Path = ROOT) -> list[Extracted]:
             if seg.is_message
         ]
     text = path.read_text(encoding="utf-8")
-    return [Extracted(seg.text, (src.path, seg.line + 1)) for seg in split_markdown(text) if seg.is_message]
+    segments = split_markdown(text, ENGLISH_FROM.get(src.path))
+    return [Extracted(seg.text, (src.path, seg.line + 1)) for seg in segments if seg.is_message]
 
 
 # ---------------------------------------------------------------------------
@@ -648,7 +660,8 @@ def build(src: Source, root: Path = ROOT, locale: str = LOCALE, *, write: bool =
         return None
     relink = relinker(src.path, src.output(locale), started(root, locale))
     if src.kind == "markdown":
-        text = translated_markdown((root / src.path).read_text(encoding="utf-8"), table.get, relink)
+        english = (root / src.path).read_text(encoding="utf-8")
+        text = translated_markdown(english, table.get, relink, ENGLISH_FROM.get(src.path))
         current = target.is_file() and target.read_text(encoding="utf-8") == text
         if write and not current:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -83,7 +83,14 @@ SECTIONS: dict[str, tuple[Term, ...]] = {
             wrong_in_seeds="003 writes its loss with x in place of y and gives the loss as its own gradient "
             "(S35, S36); the word is right.",
         ),
-        Term("gradient descent", "梯度下降", (D2L_OPT + "gd.md",), seed_terms=("梯度下降",), en_variants=("GD",)),
+        Term(
+            "gradient descent",
+            "梯度下降",
+            (D2L_OPT + "gd.md",),
+            seed_terms=("梯度下降",),
+            en_variants=("GD",),
+            zh_variants=("GD",),
+        ),
         Term(
             "full-batch gradient descent",
             "批量梯度下降",
@@ -119,7 +126,7 @@ SECTIONS: dict[str, tuple[Term, ...]] = {
             (D2L_OPT + "minibatch-sgd.md",),
             seed_terms=("小批量梯度下降",),
             en_variants=("mini-batch gradient descent", "mini-batch stochastic gradient descent"),
-            zh_variants=("小批量梯度下降",),
+            zh_variants=("小批量梯度下降", "小批量 SGD"),
             glossary=True,
             wrong_in_seeds="003 names it and never says how it differs from the other two (S46).",
             note="Notebook 02 pairs mini-batch SGD with the articles' 小批量梯度下降; d2l-zh says "

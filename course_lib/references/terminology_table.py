@@ -327,11 +327,11 @@ SECTIONS: dict[str, tuple[Term, ...]] = {
         Term("critical batch size", "临界批量大小", zh_variants=("临界批量",)),
         Term("gradient noise scale", "梯度噪声尺度"),
         Term("linear scaling rule", "线性缩放规则", zh_variants=("线性缩放法则",)),
-        Term("noise floor", "噪声下限", zh_variants=("噪声底",)),
+        Term("noise floor", "噪声底", zh_variants=("噪声下限",)),
         Term("μP", "μP", en_variants=("muP", "maximal update parametrization")),
     ),
     "Stability and failure": (
-        Term("stability limit", "稳定性极限", zh_variants=("稳定极限", "稳定性上限")),
+        Term("stability limit", "稳定性上限", zh_variants=("稳定性极限", "稳定极限")),
         Term(
             "oscillation",
             "振荡",

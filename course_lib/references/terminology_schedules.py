@@ -195,7 +195,7 @@ SECTIONS: dict[str, tuple[Term, ...]] = {
             code=("warmup", "LinearLR"),
             glossary=True,
             wrong_in_seeds="002's 'warm-up' holds the rate flat, then jumps at W (S24, S25), and its example "
-            "falls instead of rising (S28); the word is fine.",
+            "falls instead of rising (S28); the word is fine, d2l-zh's is 预热.",
             note="PyTorch's Chinese tutorials also write 预热 for 'warm-starting' a model from another's weights, "
             "a different thing.",
         ),

@@ -192,6 +192,7 @@ SECTIONS: dict[str, tuple[Term, ...]] = {
             en_variants=("overfit", "overfitted"),
             wrong_in_seeds="decay is said to reduce overfitting (000, 002, 003: S7); it is an optimisation "
             "device, its effect on generalisation can go either way.",
+            note="d2l-zh's lr-scheduler.md says so too (小结: 减少模型的过拟合), from one Fashion-MNIST run.",
         ),
         Term(
             "generalisation",

@@ -205,6 +205,36 @@ def test_the_courses_chinese_glosses_are_the_tables_words():
     assert checked >= 4
 
 
+#: Chinese in a paragraph citing an article that the articles do not write, known and reported, not yet fixed:
+#: 06 quotes article 002 as "Learning-rate warm-up (预热)"; 002 writes 学习率 warm-up (d2l-zh writes 预热).
+KNOWN_MISQUOTES = {("06_warmup_in_practice.ipynb", "预热")}
+
+
+@needs_seeds
+def test_the_courses_chinese_is_the_articles_words_or_the_tables():
+    """Where a paragraph cites an article (article 00N, an S-ID), its Chinese is the articles' own words,
+    verbatim; elsewhere it is a term of the table (its zh, a variant, or a seed term)."""
+    articles = _articles()
+    table = {v for t in TERMS for v in (*t.accepted_zh, *t.seed_terms)}
+    run = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff，、：；“”]*")
+    cites = re.compile(r"(?i)\barticles? \d{3}|\bS\d{1,2}\b|\b00\d\b")
+    paths = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "lecturing").glob("*.md"))
+    found, checked = set(), 0
+    for path in paths:
+        for text in _markdown(path):
+            for para in re.split(r"\n\s*\n", text):
+                quoting = bool(cites.search(para))
+                for chinese in run.findall(para):
+                    checked += 1
+                    if not (any(chinese in a for a in articles) if quoting else chinese in table):
+                        found.add((path.name, chinese))
+    assert checked >= 50
+    assert found == KNOWN_MISQUOTES, (
+        f"Chinese the articles do not write, in a paragraph quoting them (or no term of the table): "
+        f"{sorted(found - KNOWN_MISQUOTES)}; fixed since (drop from KNOWN_MISQUOTES): {sorted(KNOWN_MISQUOTES - found)}"
+    )
+
+
 def _term_pattern(t: Term) -> str:
     return terminology._en_regex(t).pattern
 

@@ -57,7 +57,8 @@ def stage(dest: Path, root: Path = ROOT) -> Path:
 
     A ``lecturing/`` folder of Markdown pages, when the course has one, gets its own part of
     the navigation ("Lecturer's guide"). The concept index (course_lib/references/concepts.py)
-    becomes concepts.md.
+    becomes concepts.md, the terminology table (course_lib/references/terminology.py) terminology.md:
+    generated at each build, so the pages cannot drift from the tables the tests check.
     """
     shutil.copytree(root / "site", dest, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
     shutil.copy2(root / "README.md", dest / "README.md")
@@ -70,6 +71,10 @@ def stage(dest: Path, root: Path = ROOT) -> Path:
         from course_lib.references.concepts import markdown_page
 
         (dest / "concepts.md").write_text(markdown_page(), encoding="utf-8")
+    if (root / "course_lib" / "references" / "terminology.py").is_file():
+        from course_lib.references import terminology
+
+        (dest / "terminology.md").write_text(terminology.markdown_page(), encoding="utf-8")
     index = dest / "index.md"
     text = index.read_text(encoding="utf-8")
     if lecturing:

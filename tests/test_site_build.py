@@ -104,3 +104,13 @@ def test_the_concept_index_is_a_page(built_site):
     page = (out / "concepts.html").read_text(encoding="utf-8")
     assert all(c.term in page for c in concepts.CONCEPTS.values())
     assert 'href="notebooks/03_momentum_and_adaptive.html"' in page
+
+
+def test_the_terminology_table_is_a_page_linked_from_the_home_page(built_site):
+    out, _, _ = built_site
+    from course_lib.references import terminology
+
+    page = (out / "terminology.html").read_text(encoding="utf-8")
+    assert all(t.zh in page and t.en in page for t in terminology.TERMS)
+    assert "学习率初始化" in page and "https://zh.d2l.ai/chapter_optimization/lr-scheduler.html" in page
+    assert 'href="terminology.html"' in (out / "index.html").read_text(encoding="utf-8")

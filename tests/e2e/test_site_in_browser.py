@@ -29,6 +29,7 @@ PAGES = [
     "replication.html",
     "search.html",
     "genindex.html",
+    "terminology.html",
     *(f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS),
 ]
 BAD_IMPACTS = ("serious", "critical")

@@ -108,7 +108,8 @@ def _en_regex(term: Term) -> re.Pattern[str]:
     for form in (term.en, *term.en_variants):
         words = [re.escape(w) for w in re.split(r"[-–\s]+", form)]
         forms.append(r"[-–\s]?".join(words) + r"(?:s|es)?")
-    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(forms, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+    # Not after a hyphen: "per-step decay" is not "step decay" (a compound's tail is not the term).
+    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(forms, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
 
 
 def find_terms(text: str, terms: Iterable[Term] = TERMS) -> list[Term]:

@@ -272,6 +272,12 @@ def test_matching_is_word_bounded_case_blind_and_allows_plurals():
     assert find_terms("an alossary, unlossy, postwarm-upx") == []
 
 
+def test_a_hyphenated_compounds_tail_is_not_the_term():
+    """"per-step decay" (S38's per-step multiplier) is not "step decay"; "step decay" alone still is."""
+    assert "step decay" not in [t.en for t in terminology.find_terms("a per-step decay of 0.95")]
+    assert "step decay" in [t.en for t in terminology.find_terms("a step decay of 0.95")]
+
+
 def test_code_formulas_and_link_targets_are_not_words():
     assert _problems("Call `warmup(lr, 10)` with $\\eta$ [here](05_warmup.ipynb).", "调用 `warmup(lr, 10)`。") == []
     assert _problems("See `x`.", "见 `学习率初始化`。") == []

@@ -6,6 +6,11 @@ Every notebook imports the rooms by name, with one line and no aliases::
 
 The rooms, from the bottom up (a room imports only rooms above it in this list):
 
+``i18n``
+    The language course_lib speaks to a learner (English by default; ``COURSE_LANG=zh_CN`` or
+    ``i18n.use_language("zh_CN")`` for Chinese): ``tr(message, **values)`` looks a message up in the
+    compiled gettext catalog; its docstring has the recipe for wrapping a message.
+
 ``validation``, ``warn``, ``lazy``, ``torch_optional``, ``display``
     The argument checks every room uses (errors name the argument, the value and what is allowed),
     the one way course_lib warns (``warn``: blamed on the learner's line, not on course_lib's),

@@ -29,6 +29,9 @@ TypeError: staircase must be True or False, got staircase=array([ True, False]) 
 
 Numbers are refused past :data:`MAX_MAGNITUDE` (1e307): a finite rate near the float limit
 (1.8e308) overflows to inf in the first formula or in matplotlib's axis margins.
+
+The messages are :func:`course_lib.i18n.tr` templates: in a Chinese kernel (``COURSE_LANG=zh_CN``)
+they come out in Chinese, naming the same argument and value.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from numbers import Integral, Real
 from typing import Any, Iterable
 
 import numpy as np
+
+from course_lib.i18n import tr
 
 __all__ = [
     "MAX_MAGNITUDE",
@@ -60,23 +65,41 @@ MAX_MAGNITUDE = 1e307
 def _shown(value: Any) -> str:
     """``repr(value)``, but a huge integer as its number of digits (10**400 has 401)."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
-        return f"an integer of {len(str(abs(value)))} digits"
+        return tr("an integer of {digits} digits", digits=len(str(abs(value))))
     return repr(value)
+
+
+def _type(value: Any) -> str:
+    return type(value).__name__
 
 
 def check_real(name: str, value: Any) -> float:
     """Return ``value`` as a finite float of size at most :data:`MAX_MAGNITUDE`, or raise
     TypeError/ValueError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {name}={value!r} ({type(value).__name__})")
+        raise TypeError(
+            tr(
+                "{name} must be a real number, got {name}={value} ({type})",
+                name=name,
+                value=repr(value),
+                type=_type(value),
+            )
+        )
     try:
         number = float(value)
     except OverflowError:  # a Python int past 1.8e308
         number = MAX_MAGNITUDE * 10
     if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {name}={_shown(value)}")
+        raise ValueError(tr("{name} must be finite, got {name}={value}", name=name, value=_shown(value)))
     if abs(number) > MAX_MAGNITUDE:
-        raise ValueError(f"{name} must be finite and at most {MAX_MAGNITUDE:g} in size, got {name}={_shown(value)}")
+        raise ValueError(
+            tr(
+                "{name} must be finite and at most {limit} in size, got {name}={value}",
+                name=name,
+                limit=f"{MAX_MAGNITUDE:g}",
+                value=_shown(value),
+            )
+        )
     return number
 
 
@@ -84,7 +107,7 @@ def check_positive(name: str, value: Any) -> float:
     """A finite float > 0."""
     value = check_real(name, value)
     if value <= 0:
-        raise ValueError(f"{name} must be > 0, got {name}={value!r}")
+        raise ValueError(tr("{name} must be > 0, got {name}={value}", name=name, value=repr(value)))
     return value
 
 
@@ -92,7 +115,7 @@ def check_non_negative(name: str, value: Any) -> float:
     """A finite float >= 0."""
     value = check_real(name, value)
     if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {name}={value!r}")
+        raise ValueError(tr("{name} must be >= 0, got {name}={value}", name=name, value=repr(value)))
     return value
 
 
@@ -100,7 +123,7 @@ def check_at_least(name: str, value: Any, low: float) -> float:
     """A finite float >= ``low``."""
     value = check_real(name, value)
     if value < low:
-        raise ValueError(f"{name} must be >= {low}, got {name}={value!r}")
+        raise ValueError(tr("{name} must be >= {low}, got {name}={value}", name=name, low=low, value=repr(value)))
     return value
 
 
@@ -110,12 +133,33 @@ def check_int(name: str, value: Any, minimum: int | None = None) -> int:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         else:
-            raise TypeError(f"{name} must be an integer, got {name}={value!r} ({type(value).__name__})")
+            raise TypeError(
+                tr(
+                    "{name} must be an integer, got {name}={value} ({type})",
+                    name=name,
+                    value=repr(value),
+                    type=_type(value),
+                )
+            )
     value = int(value)
     if abs(value) > MAX_MAGNITUDE:
-        raise ValueError(f"{name} must be an integer of at most {MAX_MAGNITUDE:g}, got {name}={_shown(value)}")
+        raise ValueError(
+            tr(
+                "{name} must be an integer of at most {limit}, got {name}={value}",
+                name=name,
+                limit=f"{MAX_MAGNITUDE:g}",
+                value=_shown(value),
+            )
+        )
     if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {name}={value!r}")
+        raise ValueError(
+            tr(
+                "{name} must be an integer >= {minimum}, got {name}={value}",
+                name=name,
+                minimum=minimum,
+                value=repr(value),
+            )
+        )
     return value
 
 
@@ -128,7 +172,9 @@ def check_range(
     too_high = value >= high if high_open else value > high
     if too_low or too_high:
         interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must be in {interval}, got {name}={value!r}")
+        raise ValueError(
+            tr("{name} must be in {interval}, got {name}={value}", name=name, interval=interval, value=repr(value))
+        )
     return value
 
 
@@ -143,14 +189,23 @@ def check_in(name: str, value: Any, allowed: Iterable[Any]) -> Any:
     allowed = tuple(allowed)
     if not any(value is option or _equals(value, option) for option in allowed):
         options = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"{name} must be one of {options}; got {name}={value!r}")
+        raise ValueError(
+            tr("{name} must be one of {options}; got {name}={value}", name=name, options=options, value=repr(value))
+        )
     return value
 
 
 def check_flag(name: str, value: Any) -> bool:
     """True or False (numpy's bools too); an array, a number or text is refused, never truth-tested."""
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {name}={value!r} ({type(value).__name__})")
+        raise TypeError(
+            tr(
+                "{name} must be True or False, got {name}={value} ({type})",
+                name=name,
+                value=repr(value),
+                type=_type(value),
+            )
+        )
     return bool(value)
 
 
@@ -158,22 +213,34 @@ def check_real_array(name: str, value: Any) -> np.ndarray:
     """``value`` (a number, list or array) as a float64 array; complex numbers, text, objects and
     torch tensors that require grad are refused naming ``name`` (numpy would drop an imaginary
     part with a ComplexWarning, or fail with its own message). Values are not checked."""
+    not_numbers = tr(
+        "{name} must be a number or an array of numbers, got {name}={value} ({type})",
+        name=name,
+        value=repr(value),
+        type=_type(value),
+    )
     if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be a number or an array of numbers, got {name}={value!r}")
+        raise TypeError(not_numbers)
     if getattr(value, "requires_grad", False):
         raise TypeError(
-            f"{name} is a torch tensor that requires grad: pass {name}.detach() (a plain tensor or array), "
-            f"got {name} of shape {tuple(value.shape)}"
+            tr(
+                "{name} is a torch tensor that requires grad: pass {name}.detach() (a plain tensor or array), "
+                "got {name} of shape {shape}",
+                name=name,
+                shape=tuple(value.shape),
+            )
         )
     try:
-        if np.iscomplexobj(value):
-            raise TypeError(f"{name} must be real numbers, got complex numbers in {name}={value!r}")
-        return np.asarray(value, dtype=np.float64)
+        is_complex = bool(np.iscomplexobj(value))
+        array = None if is_complex else np.asarray(value, dtype=np.float64)
     except OverflowError:  # a Python int past 1.8e308
-        raise ValueError(f"{name} must be finite numbers of at most {MAX_MAGNITUDE:g} in size") from None
-    except (TypeError, ValueError) as err:
-        if str(err).startswith(name):
-            raise
-        raise TypeError(
-            f"{name} must be a number or an array of numbers, got {name}={value!r} ({type(value).__name__})"
+        raise ValueError(
+            tr("{name} must be finite numbers of at most {limit} in size", name=name, limit=f"{MAX_MAGNITUDE:g}")
         ) from None
+    except (TypeError, ValueError):
+        raise TypeError(not_numbers) from None
+    if is_complex:
+        raise TypeError(
+            tr("{name} must be real numbers, got complex numbers in {name}={value}", name=name, value=repr(value))
+        )
+    return array

@@ -14,6 +14,11 @@ matplotlib.use("Agg")
 
 import os  # noqa: E402
 
+# The suite's expected texts (doctests, messages, the English notebooks' outputs) are English:
+# a COURSE_LANG=zh_CN in the maintainer's shell must not change them, here or in nbval's kernels.
+# The Chinese notebooks choose their language in their first cell (course_lib.i18n.use_language).
+os.environ.pop("COURSE_LANG", None)
+
 
 def load_on_first_call(name: str, function: str) -> bool:
     """Put a stand-in for module ``name`` in sys.modules whose ``function`` imports the real module

@@ -6,6 +6,6 @@ import pytest
 from _doctests import assert_doctests_pass
 
 
-@pytest.mark.parametrize("name", ["course_lib.lazy", "course_lib.validation", "course_lib.warn"])
+@pytest.mark.parametrize("name", ["course_lib.i18n", "course_lib.lazy", "course_lib.validation", "course_lib.warn"])
 def test_doctests(name):
     assert_doctests_pass(name)

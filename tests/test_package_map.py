@@ -22,6 +22,7 @@ import course_lib
 PACKAGE = Path(course_lib.__file__).parent
 #: the rooms in the map's order, bottom first
 ORDER = [
+    "i18n",
     "validation",
     "warn",
     "lazy",

@@ -27,9 +27,10 @@ the result without printing.
 The room, by concept:
 
 * ``grading``: graded feedback, per exercise and per kernel (:func:`reset_tries`, :func:`worked_answer`).
-* ``framework``: :class:`CheckResult`, :class:`Wrong`, :func:`exercise_check` and the
-  :data:`CHECKS` registry (name -> check), the answer readers (:func:`as_number`, ...) and
-  the verdicts (:func:`number_verdict`, :func:`sequence_verdict`, :func:`schedule_verdict`).
+* ``framework``: :class:`CheckResult`, :func:`exercise_check` and the :data:`CHECKS` registry
+  (name -> check) and the verdicts (:func:`number_verdict`, :func:`sequence_verdict`,
+  :func:`schedule_verdict`); it re-exports ``answers``: :class:`Wrong` and the answer readers
+  (:func:`as_number`, ...). Their texts are ``course_lib.i18n`` templates (Chinese in a Chinese kernel).
 * ``generic``: :func:`check_value` (a number or an array), :func:`check_schedule_function`
   (a learner function of t against a reference schedule), :func:`check_choice` (one option):
   they take the answer as an argument, so they are for questions outside the notebooks.

@@ -5,7 +5,8 @@
 * :func:`exercise_check` turns a function into a learner-safe check registered in :data:`CHECKS`;
   :func:`check_setup` marks the block where the *author's* arguments are validated (errors raise).
 * Answer readers (:func:`as_number`, :func:`as_int`, :func:`as_numbers`, :func:`as_function`,
-  :func:`call_learner`) turn whatever a learner hands in into a value, or raise :class:`Wrong`.
+  :func:`call_learner`) turn whatever a learner hands in into a value, or raise :class:`Wrong`
+  (they live in ``answers``; this module re-exports them, the one import a check needs).
 * Verdicts (:func:`number_verdict`, :func:`sequence_verdict`, :func:`schedule_verdict`) compare,
   recognise known mistakes, and explain.
 
@@ -23,6 +24,8 @@ Hint: Multiply by 2.
 
 Feedback is graded per exercise and kernel (``grading``): a first wrong answer gets a hint, the
 second (or ``show_answer=True``) the worked answer from ``solutions.py``.
+
+Every text a learner reads is a :func:`course_lib.i18n.tr` template (Chinese in a Chinese kernel).
 """
 
 from __future__ import annotations
@@ -32,12 +35,31 @@ import functools
 import inspect
 import math
 from dataclasses import dataclass, field
-from numbers import Integral, Real
+from numbers import Integral
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from course_lib.exercises import grading
+from course_lib.exercises.answers import (
+    LETTERS,
+    YOUR_ANSWER,
+    Wrong,
+    as_function,
+    as_int,
+    as_number,
+    as_numbers,
+    as_text,
+    call_learner,
+    describe_error,
+    format_number,
+    normalise_text,
+    not_an_option,
+    not_answered,
+    option_listing,
+    short_repr,
+)
+from course_lib.i18n import mark, tr
 from course_lib.validation import check_int
 
 __all__ = [
@@ -100,15 +122,15 @@ class CheckResult:
         """The full verdict as printed: 'Correct! ...' or 'Not yet. ...' plus the hint."""
         message = self.message[:1].upper() + self.message[1:]
         if self.passed:
-            text = f"Correct! {message}".rstrip()
+            text = tr("Correct! {message}", message=message).rstrip()
         else:
-            text = f"Not yet. {message}".rstrip()
+            text = tr("Not yet. {message}", message=message).rstrip()
             if self.hint:
-                text += f"\nHint: {self.hint}"
+                text += "\n" + tr("Hint: {hint}", hint=self.hint)
         if self.worked:
-            text += f"\nWorked answer: {self.worked}"
+            text += "\n" + tr("Worked answer: {worked}", worked=self.worked)
         elif self.offer and not self.passed:
-            text += f"\n{grading.OFFER}"
+            text += "\n" + tr(grading.OFFER)
         return text
 
     def __str__(self) -> str:
@@ -124,20 +146,6 @@ class CheckResult:
         # when the check is the last line of a cell.
         if not self._printed:
             print(self.text)
-
-
-class Wrong(Exception):
-    """Raise inside a check to fail it with ``message`` (and an optional ``hint``).
-
-    ``counts=False`` for a try that is no answer (the placeholder): it does not count
-    towards the worked answer.
-    """
-
-    def __init__(self, message: str, hint: str = "", *, counts: bool = True) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-        self.counts = counts
 
 
 class CheckSetupError(ValueError):
@@ -198,10 +206,12 @@ def exercise_check(fn: Callable[..., Any]) -> Callable[..., CheckResult]:
             result = CheckResult(False, wrong.message, wrong.hint or hint)
             counts = wrong.counts
         except Exception as err:  # noqa: BLE001 - a learner never sees a traceback
-            result = CheckResult(False, f"Your answer could not be checked: {_describe_error(err)}.", hint)
+            result = CheckResult(
+                False, tr("Your answer could not be checked: {error}.", error=describe_error(err)), hint
+            )
         if isinstance(result, (bool, np.bool_)):
             result = CheckResult(
-                bool(result), "" if result else "That is not the expected answer.", "" if result else hint
+                bool(result), "" if result else tr("That is not the expected answer."), "" if result else hint
             )
         if not isinstance(result, CheckResult):  # pragma: no cover - a badly written check
             raise TypeError(f"check {name} must return a CheckResult or a bool, got {result!r}")
@@ -229,187 +239,13 @@ def exercise_check(fn: Callable[..., Any]) -> Callable[..., CheckResult]:
 
 
 # ---------------------------------------------------------------------------
-# Reading the learner's answer safely
-# ---------------------------------------------------------------------------
-
-
-def _describe_error(err: BaseException) -> str:
-    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__
-
-
-def not_answered(value: Any, what: str) -> None:
-    """Raise :class:`Wrong` if ``value`` is still the ``...`` placeholder or None (``what`` names it)."""
-    if value is Ellipsis:
-        raise Wrong(
-            f"not answered yet: {what} is still the placeholder `...`.",
-            "Replace the ... with your answer and run the cell.",
-            counts=False,
-        )
-    if value is None:
-        raise Wrong(
-            f"not answered yet: {what} is None.",
-            "Assign your answer to the variable (or, in a function, did you forget `return`?).",
-            counts=False,
-        )
-
-
-def format_number(x: float) -> str:
-    """``x`` with 6 significant digits, as messages quote numbers.
-
-    ``format_number(0.1 * 0.95 ** 10)`` is '0.0598737'.
-    """
-    return f"{x:.6g}"
-
-
-def as_number(answer: Any, what: str = "your answer") -> float:
-    """The answer as a finite float, or raise :class:`Wrong` saying what is wrong with it.
-
-    Accepts Python and NumPy numbers, 0-d and one-element arrays and tensors.
-    """
-    not_answered(answer, what)
-    if isinstance(answer, (bool, np.bool_)):
-        raise Wrong(f"{what} is {answer}, a True/False value, but a number is expected.")
-    if isinstance(answer, str):
-        raise Wrong(
-            f"{what} is the text {answer!r}, but a number is expected.",
-            "Write the number (or the expression) without quotes.",
-        )
-    if isinstance(answer, (complex, np.complexfloating)):
-        raise Wrong(f"{what} is a complex number ({answer}); a real number is expected.")
-    if callable(answer) and not hasattr(answer, "__array__"):
-        raise Wrong(
-            f"{what} is a function ({getattr(answer, '__name__', 'callable')}); a number is expected.",
-            "Call the function, or compute the value itself.",
-        )
-    if hasattr(answer, "detach"):  # a torch tensor
-        answer = answer.detach().cpu()
-    if isinstance(answer, Real):
-        try:
-            value = float(answer)
-        except OverflowError:  # a Python int past 1.8e308
-            raise Wrong(
-                f"{what} is an integer of {len(str(abs(int(answer))))} digits: too large for any computation.",
-                "Check the formula for a power or a product that grew without bound.",
-            ) from None
-    else:
-        try:
-            arr = np.asarray(answer, dtype=np.float64)
-        except Exception:  # noqa: BLE001 - anything that is not numeric
-            raise Wrong(
-                f"{what} is a {type(answer).__name__} ({short_repr(answer)}), but a number is expected."
-            ) from None
-        if arr.size != 1:
-            raise Wrong(f"{what} has {arr.size} values (shape {arr.shape}), but a single number is expected.")
-        value = float(arr.reshape(-1)[0])
-    if math.isnan(value):
-        raise Wrong(
-            f"{what} is nan (not a number).",
-            "A nan usually comes from 0/0, inf - inf or a diverging computation; check the formula.",
-        )
-    if math.isinf(value):
-        raise Wrong(f"{what} is {value}: infinite.", "Check for a division by zero or an overflow.")
-    return value
-
-
-def as_int(answer: Any, what: str = "your answer") -> int:
-    """The answer as an int (a float equal to an integer is accepted), or raise :class:`Wrong`."""
-    value = as_number(answer, what)
-    if not float(value).is_integer():
-        raise Wrong(f"{what} is {format_number(value)}, but a whole number of steps is expected.")
-    return int(value)
-
-
-def as_numbers(answer: Any, what: str = "your answer", length: int | None = None) -> np.ndarray:
-    """The answer as a 1-D float array of finite numbers (optionally of a given length)."""
-    not_answered(answer, what)
-    if isinstance(answer, (str, bytes)) or isinstance(answer, Real) or callable(answer):
-        raise Wrong(
-            f"{what} is {short_repr(answer)}, but a list of numbers is expected.",
-            "Write the values in a list, e.g. [9, 29, 69].",
-        )
-    try:
-        arr = np.asarray(list(answer) if not hasattr(answer, "__array__") else answer, dtype=np.float64)
-    except Exception:  # noqa: BLE001
-        raise Wrong(f"{what} ({short_repr(answer)}) is not a list of numbers.") from None
-    arr = arr.reshape(-1) if arr.ndim <= 1 else arr
-    if arr.ndim != 1:
-        raise Wrong(f"{what} has shape {arr.shape}; a flat list of numbers is expected.")
-    if length is not None and arr.size != length:
-        raise Wrong(f"{what} has {arr.size} values, but {length} are expected.")
-    if not np.all(np.isfinite(arr)):
-        raise Wrong(f"{what} contains nan or inf.")
-    return arr
-
-
-def as_function(answer: Any, what: str = "your function") -> Callable[..., Any]:
-    """The answer if it is callable, else raise :class:`Wrong`."""
-    not_answered(answer, what)
-    if not callable(answer):
-        raise Wrong(
-            f"{what} should be a function of the step t, but it is {short_repr(answer)}.",
-            "Define it with `def f(t): ...` and pass the function itself, without calling it: f, not f(0).",
-        )
-    return answer
-
-
-def call_learner(fn: Callable[..., Any], *args: Any, what: str | None = None) -> Any:
-    """Call learner code; if it raises, raise :class:`Wrong` explaining where and what."""
-    name = getattr(fn, "__name__", "your function")
-    call = what or f"{name}({', '.join(repr(a) for a in args)})"
-    try:
-        with np.errstate(all="ignore"):
-            return fn(*args)
-    except Exception as err:  # noqa: BLE001 - any error in learner code is feedback
-        raise Wrong(
-            f"{call} raised {_describe_error(err)}.",
-            "The check calls your function with one argument, the step t = 0, 1, 2, ... "
-            "(an int); make it work for every such t.",
-        ) from None
-
-
-def short_repr(x: Any) -> str:
-    """``repr(x)`` cut to 60 characters, to quote an answer in a message."""
-    text = repr(x)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def normalise_text(text: str) -> str:
-    """A text answer compared loosely: lower case, single spaces, "()" dropped."""
-    return " ".join(str(text).lower().replace("()", "").split())
-
-
-#: The letters a learner may answer a multiple-choice question with, in order.
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def option_listing(options: Sequence[Any], sep: str = "; ") -> str:
-    """The options as a learner reads them, each with its letter: 'a) step; b) cosine'."""
-    return sep.join(f"{LETTERS[i]}) {o}" for i, o in enumerate(options))
-
-
-def as_text(answer: Any, listing: str, what: str, example: str) -> str:
-    """The answer if it is text, else raise :class:`Wrong` asking for ``what`` as text or its letter."""
-    not_answered(answer, "your answer")
-    if not isinstance(answer, str):
-        raise Wrong(
-            f"your answer is {short_repr(answer)}; answer with {what} as text, or its letter: {listing}.", example
-        )
-    return answer
-
-
-def not_an_option(answer: Any, listing: str) -> Wrong:
-    """The :class:`Wrong` for an answer that names none of the options (raise it)."""
-    return Wrong(
-        f"{short_repr(answer)} is not one of the options: {listing}.", "Copy one option exactly, or give its letter."
-    )
-
-
-# ---------------------------------------------------------------------------
 # Verdicts: compare, explain, suggest
 # ---------------------------------------------------------------------------
 
 Mistakes = Iterable[tuple[Any, str]]
+
+#: The hint for a function of t one step ahead or behind.
+STEP_COUNT_HINT = mark("t counts the updates already done, so the first update uses t = 0.")
 
 
 def _close(a: Any, b: Any, rtol: float, atol: float) -> bool:
@@ -417,17 +253,22 @@ def _close(a: Any, b: Any, rtol: float, atol: float) -> bool:
 
 
 def _direction(value: float, expected: float) -> str:
-    """How a wrong number is off, in words too coarse to give the right value back (a first try gets no answer)."""
+    """How a wrong number is off, in words too coarse to give the right value back (a first try gets no
+    answer): a :func:`tr` template of ``what`` and ``value``."""
     if expected != 0 and value != 0 and np.sign(value) != np.sign(expected):
-        return "has the wrong sign"
+        return mark("{what}, {value}, has the wrong sign.")
     if expected == 0 or value == 0:
-        return "is not right"
+        return mark("{what}, {value}, is not right.")
     ratio = value / expected
     if 0.9 < ratio < 1.1:
-        return "is close but not close enough (within 10%)"
+        return mark("{what}, {value}, is close but not close enough (within 10%).")
     if ratio > 1:
-        return "is too large (more than 10 times the right value)" if ratio > 10 else "is too large"
-    return "is too small (less than a tenth of the right value)" if ratio < 0.1 else "is too small"
+        if ratio > 10:
+            return mark("{what}, {value}, is too large (more than 10 times the right value).")
+        return mark("{what}, {value}, is too large.")
+    if ratio < 0.1:
+        return mark("{what}, {value}, is too small (less than a tenth of the right value).")
+    return mark("{what}, {value}, is too small.")
 
 
 def number_verdict(
@@ -436,7 +277,7 @@ def number_verdict(
     *,
     rtol: float = 1e-6,
     atol: float = 0.0,
-    what: str = "your answer",
+    what: str = YOUR_ANSWER,
     mistakes: Mistakes = (),
     detail: str = "",
     hint: str = "",
@@ -452,7 +293,7 @@ def number_verdict(
     for wrong_value, message in mistakes:
         if math.isclose(value, float(wrong_value), rel_tol=max(rtol, 1e-9), abs_tol=atol):
             raise Wrong(message, hint)
-    raise Wrong(f"{what}, {format_number(value)}, {_direction(value, expected)}.", hint)
+    raise Wrong(tr(_direction(value, expected), what=tr(what), value=format_number(value)), hint)
 
 
 def interval_verdict(
@@ -460,7 +301,7 @@ def interval_verdict(
     low: float,
     high: float,
     *,
-    what: str = "your answer",
+    what: str = YOUR_ANSWER,
     mistakes: Sequence[tuple[float, float, str]] = (),
     detail: str = "",
     hint: str = "",
@@ -476,12 +317,12 @@ def interval_verdict(
     for start, stop, message in mistakes:
         if start <= value <= stop:
             raise Wrong(message, hint)
-    side = "below" if value < low else "above"
-    raise Wrong(
-        f"{what}, {format_number(value)}, is {side} what this experiment gives "
-        f"({format_number(low)} to {format_number(high)}).",
-        hint,
-    )
+    if value < low:
+        message = mark("{what}, {value}, is below what this experiment gives ({low} to {high}).")
+    else:
+        message = mark("{what}, {value}, is above what this experiment gives ({low} to {high}).")
+    shown = {"low": format_number(low), "high": format_number(high), "value": format_number(value)}
+    raise Wrong(tr(message, what=tr(what), **shown), hint)
 
 
 def sequence_verdict(
@@ -490,7 +331,7 @@ def sequence_verdict(
     *,
     rtol: float = 1e-6,
     atol: float = 0.0,
-    what: str = "your answer",
+    what: str = YOUR_ANSWER,
     mistakes: Mistakes = (),
     detail: str = "",
     hint: str = "",
@@ -505,10 +346,11 @@ def sequence_verdict(
         if wrong_values.shape == values.shape and _close(values, wrong_values, max(rtol, 1e-9), atol):
             raise Wrong(message, hint)
     i = int(np.flatnonzero(~np.isclose(values, expected, rtol=rtol, atol=atol))[0])
-    raise Wrong(
-        f"entry {i} of {what} ({format_number(values[i])}) is not right{' (the entries before it are)' if i else ''}.",
-        hint,
-    )
+    if i:
+        message = mark("entry {i} of {what} ({value}) is not right (the entries before it are).")
+    else:
+        message = mark("entry {i} of {what} ({value}) is not right.")
+    raise Wrong(tr(message, i=i, what=tr(what), value=format_number(values[i])), hint)
 
 
 def check_steps(steps: int | Iterable[int]) -> list[int]:
@@ -530,7 +372,11 @@ def _values_of(fn: Callable[[int], Any], steps: list[int], name: str) -> np.ndar
         out = call_learner(fn, t, what=f"{name}({t})")
         if out is None:
             # the placeholder of a function exercise is `return None`: not answered yet, not a wrong try
-            raise Wrong(f"{name}({t}) returned None.", "Did you forget the `return` statement?", counts=False)
+            raise Wrong(
+                tr("{call} returned None.", call=f"{name}({t})"),
+                tr("Did you forget the `return` statement?"),
+                counts=False,
+            )
         values[i] = as_number(out, what=f"{name}({t})")
     return values
 
@@ -575,26 +421,29 @@ def schedule_verdict(
     if not allow_negative and values.min() < 0:
         t = steps[int(np.argmax(values < 0))]
         raise Wrong(
-            f"{name}({t}) = {format_number(values[values < 0][0])} is negative: a learning rate must be >= 0 "
-            f"(a negative rate climbs the loss).",
-            hint or "Stop the decay where it should end.",
+            tr(
+                "{call} = {value} is negative: a learning rate must be >= 0 (a negative rate climbs the loss).",
+                call=f"{name}({t})",
+                value=format_number(values[values < 0][0]),
+            ),
+            hint or tr("Stop the decay where it should end."),
         )
     if steps == list(range(len(steps))) and len(steps) > 2:
         ahead = np.array([float(reference(t + 1)) for t in steps])
         if _close(values, ahead, rtol, atol):
             raise Wrong(
-                f"{name} is one step ahead: {name}(t) equals the reference at t + 1.",
-                "t counts the updates already done, so the first update uses t = 0.",
+                tr("{name} is one step ahead: {name}(t) equals the reference at t + 1.", name=name),
+                tr(STEP_COUNT_HINT),
             )
         if _close(values[1:], ref[:-1], rtol, atol):
             raise Wrong(
-                f"{name} is one step behind: {name}(t) equals the reference at t - 1.",
-                "t counts the updates already done, so the first update uses t = 0.",
+                tr("{name} is one step behind: {name}(t) equals the reference at t - 1.", name=name),
+                tr(STEP_COUNT_HINT),
             )
     i = int(np.flatnonzero(~np.isclose(values, ref, rtol=rtol, atol=atol))[0])
-    before = " (all earlier steps match)" if i else ""
-    raise Wrong(
-        f"at t = {steps[i]} {name} gives {format_number(values[i])}, but it should give "
-        f"{format_number(ref[i])}{before}.",
-        hint,
-    )
+    if i:
+        message = mark("at t = {t} {name} gives {value}, but it should give {expected} (all earlier steps match).")
+    else:
+        message = mark("at t = {t} {name} gives {value}, but it should give {expected}.")
+    shown = {"value": format_number(values[i]), "expected": format_number(ref[i])}
+    raise Wrong(tr(message, t=steps[i], name=name, **shown), hint)

@@ -22,6 +22,8 @@ from __future__ import annotations
 from numbers import Integral, Real
 from typing import Any, Callable
 
+from course_lib.i18n import mark
+
 __all__ = ["WORKED", "WORKED_AFTER", "OFFER", "grade", "reset_tries", "worked_answer", "has_worked_answer"]
 
 #: name -> a function of the check's arguments (by parameter name) giving the worked answer; a check
@@ -31,8 +33,8 @@ WORKED: dict[str, Callable[[dict[str, Any]], str]] = {}
 #: the wrong try (1st, 2nd, ...) of an exercise that shows its worked answer
 WORKED_AFTER = 2
 
-#: what a first wrong try adds (when the check has a worked answer)
-OFFER = "Try again: a second wrong try, or show_answer=True in the check, shows the worked answer."
+#: what a first wrong try adds (when the check has a worked answer; shown through ``i18n.tr``)
+OFFER = mark("Try again: a second wrong try, or show_answer=True in the check, shows the worked answer.")
 
 #: (check name, its other arguments) -> wrong tries so far in this kernel; a right answer resets it
 _WRONG_TRIES: dict[tuple[str, str], int] = {}

@@ -24,6 +24,14 @@ import translate  # noqa: E402  (scripts/translate.py; tests/conftest.py puts sc
 COMPLETE = {
     "course_lib",
     "notebooks/00_start_here.ipynb",
+    "notebooks/05_warmup.ipynb",
+    "notebooks/06_warmup_in_practice.ipynb",
+    "notebooks/07_restarts.ipynb",
+    "notebooks/08_plateau_and_adam.ipynb",
+    "lecturing/05_warmup.md",
+    "lecturing/06_warmup_in_practice.md",
+    "lecturing/07_restarts.md",
+    "lecturing/08_plateau_and_adam.md",
 }
 
 

@@ -24,6 +24,12 @@ import translate  # noqa: E402  (scripts/translate.py; tests/conftest.py puts sc
 COMPLETE = {
     "course_lib",
     "notebooks/00_start_here.ipynb",
+    "notebooks/09_choosing_a_schedule.ipynb",
+    "notebooks/10_pitfalls.ipynb",
+    "notebooks/11_large_batch.ipynb",
+    "lecturing/09_choosing_a_schedule.md",
+    "lecturing/10_pitfalls.md",
+    "lecturing/11_large_batch.md",
 }
 
 

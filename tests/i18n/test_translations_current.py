@@ -32,6 +32,12 @@ COMPLETE = {
     "lecturing/06_warmup_in_practice.md",
     "lecturing/07_restarts.md",
     "lecturing/08_plateau_and_adam.md",
+    "notebooks/09_choosing_a_schedule.ipynb",
+    "notebooks/10_pitfalls.ipynb",
+    "notebooks/11_large_batch.ipynb",
+    "lecturing/09_choosing_a_schedule.md",
+    "lecturing/10_pitfalls.md",
+    "lecturing/11_large_batch.md",
 }
 
 

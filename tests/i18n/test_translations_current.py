@@ -24,6 +24,7 @@ import translate  # noqa: E402  (scripts/translate.py; tests/conftest.py puts sc
 COMPLETE = {
     "course_lib",
     "notebooks/00_start_here.ipynb",
+    "notebooks/12_batch_size_and_noise.ipynb",
 }
 
 

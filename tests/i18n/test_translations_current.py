@@ -26,6 +26,7 @@ COMPLETE = {
     "notebooks/00_start_here.ipynb",
     "notebooks/12_batch_size_and_noise.ipynb",
     "notebooks/14_averaging.ipynb",
+    "notebooks/15_width_transfer.ipynb",
 }
 
 

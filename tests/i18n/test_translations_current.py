@@ -27,6 +27,10 @@ COMPLETE = {
     "notebooks/12_batch_size_and_noise.ipynb",
     "notebooks/14_averaging.ipynb",
     "notebooks/15_width_transfer.ipynb",
+    "lecturing/00_start_here.md",
+    "lecturing/12_batch_size_and_noise.md",
+    "lecturing/14_averaging.md",
+    "lecturing/15_width_transfer.md",
 }
 
 

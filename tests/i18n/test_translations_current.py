@@ -31,6 +31,9 @@ COMPLETE = {
     "lecturing/12_batch_size_and_noise.md",
     "lecturing/14_averaging.md",
     "lecturing/15_width_transfer.md",
+    "lecturing/index.md",
+    "site/index.md",
+    "site/gallery.md",
 }
 
 

@@ -34,6 +34,7 @@ COMPLETE = {
     "lecturing/index.md",
     "site/index.md",
     "site/gallery.md",
+    "README.md",
 }
 
 

@@ -25,6 +25,7 @@ COMPLETE = {
     "course_lib",
     "notebooks/00_start_here.ipynb",
     "notebooks/12_batch_size_and_noise.ipynb",
+    "notebooks/13_weight_decay_and_groups.ipynb",
     "notebooks/14_averaging.ipynb",
     "notebooks/15_width_transfer.ipynb",
     "lecturing/00_start_here.md",

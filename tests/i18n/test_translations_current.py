@@ -30,6 +30,7 @@ COMPLETE = {
     "notebooks/15_width_transfer.ipynb",
     "lecturing/00_start_here.md",
     "lecturing/12_batch_size_and_noise.md",
+    "lecturing/13_weight_decay_and_groups.md",
     "lecturing/14_averaging.md",
     "lecturing/15_width_transfer.md",
     "lecturing/index.md",

@@ -38,6 +38,19 @@ COMPLETE = {
     "lecturing/09_choosing_a_schedule.md",
     "lecturing/10_pitfalls.md",
     "lecturing/11_large_batch.md",
+    "notebooks/12_batch_size_and_noise.ipynb",
+    "notebooks/13_weight_decay_and_groups.ipynb",
+    "notebooks/14_averaging.ipynb",
+    "notebooks/15_width_transfer.ipynb",
+    "lecturing/00_start_here.md",
+    "lecturing/12_batch_size_and_noise.md",
+    "lecturing/13_weight_decay_and_groups.md",
+    "lecturing/14_averaging.md",
+    "lecturing/15_width_transfer.md",
+    "lecturing/index.md",
+    "site/index.md",
+    "site/gallery.md",
+    "README.md",
 }
 
 

@@ -81,7 +81,15 @@ FIRST_NOTEBOOK = "00_start_here.ipynb"
 #: (and under my-notebooks/), and the COURSE_LANG its kernels get (course_lib.i18n). English is the default.
 EDITIONS = {"en": ("", "en"), "zh_CN": ("zh_CN", "zh_CN")}
 #: What a learner may type for an edition (--lang or COURSE_LANG), and the edition it means.
-LANG_ALIASES = {"en": "en", "english": "en", "zh": "zh_CN", "zh_cn": "zh_CN", "zh-cn": "zh_CN", "zh-hans": "zh_CN", "cn": "zh_CN"}
+LANG_ALIASES = {
+    "en": "en",
+    "english": "en",
+    "zh": "zh_CN",
+    "zh_cn": "zh_CN",
+    "zh-cn": "zh_CN",
+    "zh-hans": "zh_CN",
+    "cn": "zh_CN",
+}
 
 
 def edition(lang: str | None) -> str:
@@ -96,6 +104,8 @@ def edition(lang: str | None) -> str:
     if key is None:
         raise ValueError(f"lang={lang!r} is not an edition of the course; choose en or zh (zh_CN)")
     return key
+
+
 #: The test command CI runs (.ci/run calls `python3 course.py test`): every property test with
 #: all its examples (the "thorough" hypothesis profile of tests/conftest.py).
 PYTEST_ALL = [

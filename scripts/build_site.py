@@ -148,7 +148,9 @@ def stage_chinese(dest: Path, root: Path = ROOT) -> Path:
             lambda m: m.group(1) + table("README.md").get(m.group(2), m.group(2)) + m.group(3),
             text,
         )
-        text = re.sub(r"^(:caption: )(.+)$", lambda m: m.group(1) + CAPTIONS_ZH.get(m.group(2), m.group(2)), text, flags=re.M)
+        text = re.sub(
+            r"^(:caption: )(.+)$", lambda m: m.group(1) + CAPTIONS_ZH.get(m.group(2), m.group(2)), text, flags=re.M
+        )
         page.write_text(text, encoding="utf-8")
     for nb_path in sorted((root / "notebooks").glob("*.ipynb")):
         source = f"notebooks/{nb_path.name}"

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 from myst_nb.core.render import NbElementRenderer
@@ -115,8 +116,22 @@ def _localise_config(app: Any, config: Any) -> None:
     config.html_theme_options = options
 
 
+def _fix_chinese_stemmer(app: Any, exception: Exception | None) -> None:
+    """Sphinx 9's Chinese search data says ``window.Stemmer = ChineseStemmer`` but ships only the English
+    stemmer it uses for Latin words (sphinx/search/zh.py: js_stemmer_rawcode = 'english-stemmer.js'), so
+    every page of the Chinese site threw "ChineseStemmer is not defined". Point it at the stemmer it has."""
+    if exception is not None or site_language(app.config.language) == "en":
+        return
+    data = Path(app.outdir) / "_static" / "language_data.js"
+    if data.is_file():
+        text = data.read_text(encoding="utf-8")
+        if "ChineseStemmer" in text and "var ChineseStemmer" not in text and "var EnglishStemmer" in text:
+            data.write_text(text.replace("window.Stemmer = ChineseStemmer;", "window.Stemmer = EnglishStemmer;"))
+
+
 def setup(app: Any) -> dict:
     app.add_config_value("course_twin_root", "", "html", str)
+    app.connect("build-finished", _fix_chinese_stemmer)
     app.connect("config-inited", _localise_config)
     app.connect("html-page-context", _page_context)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -23,8 +23,8 @@ help:
 	@echo "make replicate - every claim on fresh seeds (<= 30 min): replication/results.json + site/replication.md"
 	@echo "make site    - build the course website from the stored notebooks into build/site (offline)"
 	@echo "make bench   - run the benchmarks, write benchmarks/results.md"
-	@echo "make slides  - one offline reveal.js deck per notebook in build/slides (open *.slides.html)"
-	@echo "make editions - student and instructor editions of the notebooks in build/editions"
+	@echo "make slides  - one offline reveal.js deck per notebook in build/slides (open *.slides.html); LANG=zh: 中文"
+	@echo "make editions - student and instructor editions of the notebooks in build/editions; LANG=zh: 中文"
 
 $(STAMP): requirements-torch.lock requirements.lock pyproject.toml course.py
 	$(PYTHON) course.py setup
@@ -77,11 +77,15 @@ bench: $(STAMP)
 
 # Offline decks with Python alone (no npm, no network): reveal.js (scripts/deck/reveal.js) and the
 # website's MathJax (site/_static/mathjax) are copied into build/slides/_assets.
+# LANG=zh: the Chinese edition's decks and editions (notebooks/zh_CN -> build/slides/zh_CN, build/editions/zh_CN).
+# Only a LANG given on make's command line counts: the shell's LANG (en_US.UTF-8, the locale) is not a choice.
+COURSE_EDITION := $(if $(filter command line,$(origin LANG)),$(LANG),en)
+
 slides: $(STAMP)
-	$(PY) scripts/slides.py --decks build/slides notebooks/*.ipynb
+	$(PY) scripts/slides.py --decks build/slides --lang $(COURSE_EDITION)
 
 editions: $(STAMP)
-	$(PY) scripts/editions.py --out build/editions notebooks/*.ipynb
+	$(PY) scripts/editions.py --out build/editions --lang $(COURSE_EDITION)
 
 clean-venv:
 	rm -rf $(VENV)

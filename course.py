@@ -1,6 +1,7 @@
 """Learning Rates, Hands-On: set up and run the course on Windows, macOS or Linux. Python 3.11.5+, nothing else.
 
     python course.py lab            open the course in JupyterLab (creates .venv on first use); Ctrl+C stops it
+    python course.py lab --lang zh  the Chinese edition (中文版; or COURSE_LANG=zh_CN): my-notebooks/zh_CN/
     python course.py reset NAME     put back the course's version of one of your notebooks (my-notebooks/NAME)
     python course.py test           unit tests, every notebook (nbval), website, browser tests: what CI runs
     python course.py unit           the unit tests only (no browser, no website build)
@@ -29,6 +30,11 @@ Your notebooks: ``course.py lab`` opens ``my-notebooks/``, your own copy of ``no
 once, git-ignored), so running and editing never touch a tracked file and ``git pull`` never
 conflicts. A notebook the course adds later is copied in on the next start; one you have is never
 overwritten (``course.py reset NAME`` does that, keeping your version beside it).
+
+The Chinese edition: ``course.py lab --lang zh`` (or ``COURSE_LANG=zh_CN`` in the environment) also
+copies ``notebooks/zh_CN/`` into ``my-notebooks/zh_CN/``, opens the lab on its notebook 00 and starts
+the server with ``COURSE_LANG=zh_CN``, so every kernel's course_lib speaks Chinese. A lesson not
+translated yet is the English one beside it (the Chinese notebooks link to it).
 """
 
 from __future__ import annotations
@@ -71,6 +77,35 @@ LAB_SETTINGS = {
 WORKING_COPY = ROOT / "my-notebooks"
 #: The notebook the lab opens on.
 FIRST_NOTEBOOK = "00_start_here.ipynb"
+#: The editions a learner chooses with ``lab --lang``: the folder of its notebooks under notebooks/
+#: (and under my-notebooks/), and the COURSE_LANG its kernels get (course_lib.i18n). English is the default.
+EDITIONS = {"en": ("", "en"), "zh_CN": ("zh_CN", "zh_CN")}
+#: What a learner may type for an edition (--lang or COURSE_LANG), and the edition it means.
+LANG_ALIASES = {
+    "en": "en",
+    "english": "en",
+    "zh": "zh_CN",
+    "zh_cn": "zh_CN",
+    "zh-cn": "zh_CN",
+    "zh-hans": "zh_CN",
+    "cn": "zh_CN",
+}
+
+
+def edition(lang: str | None) -> str:
+    """The edition ``lang`` means ("zh", "zh_CN", "en"; None or "" is English).
+
+    Raises:
+        ValueError: an edition the course does not have (the message says which it has).
+    """
+    if not lang:
+        return "en"
+    key = LANG_ALIASES.get(lang.strip().lower())
+    if key is None:
+        raise ValueError(f"lang={lang!r} is not an edition of the course; choose en or zh (zh_CN)")
+    return key
+
+
 #: The test command CI runs (.ci/run calls `python3 course.py test`): every property test with
 #: all its examples (the "thorough" hypothesis profile of tests/conftest.py).
 PYTEST_ALL = [
@@ -316,8 +351,15 @@ def fresh_workspaces(venv: Path) -> Path:
     return path
 
 
-def lab_command(python: Path, port: int, root_dir: Path = WORKING_COPY, workspaces: Path | None = None) -> list[str]:
-    """The JupyterLab command of ``course.py lab``: 127.0.0.1, token auth, opened on notebook 00."""
+def lab_command(
+    python: Path,
+    port: int,
+    root_dir: Path = WORKING_COPY,
+    workspaces: Path | None = None,
+    first: str = FIRST_NOTEBOOK,
+) -> list[str]:
+    """The JupyterLab command of ``course.py lab``: 127.0.0.1, token auth, opened on ``first`` (notebook 00,
+    a path under ``root_dir``)."""
     root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
     return [
         str(python),
@@ -328,27 +370,50 @@ def lab_command(python: Path, port: int, root_dir: Path = WORKING_COPY, workspac
         "--no-browser",
         *root,
         f"--ServerApp.root_dir={root_dir}",
-        f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}",
+        f"--LabApp.default_url=/lab/tree/{first}",
         *([f"--LabApp.workspaces_dir={workspaces}"] if workspaces else []),
     ]
 
 
-def lab(port: int, torch: bool, projector: bool = False) -> int:
-    """Open JupyterLab on the learner's copy of notebook 00 (my-notebooks/); --allow-root when run as root.
-    ``projector``: figures, explorers and the lab's text sized for a projector (:func:`projector_env`)."""
+def edition_copies(lang: str = "en", root: Path = ROOT, dest: Path = WORKING_COPY) -> tuple[list[str], str]:
+    """Make the learner's copies an edition needs: notebooks/ into ``dest`` always (the Chinese notebooks
+    link to a lesson not translated yet), notebooks/<folder>/ into ``dest/<folder>`` for another edition.
+    Returns (the names copied, with their folder; the notebook the lab opens on, relative to ``dest``)."""
+    folder, _ = EDITIONS[lang]
+    copied = working_copy(root / "notebooks", dest)
+    if not folder:
+        return copied, FIRST_NOTEBOOK
+    source = root / "notebooks" / folder
+    if not (source / FIRST_NOTEBOOK).is_file():
+        raise FileNotFoundError(f"{source / FIRST_NOTEBOOK} is missing: the {lang} edition is not built")
+    copied += [f"{folder}/{name}" for name in working_copy(source, dest / folder)]
+    return copied, f"{folder}/{FIRST_NOTEBOOK}"
+
+
+def lab_env(lang: str = "en", base: dict[str, str] | None = None) -> dict[str, str]:
+    """The lab server's environment (its kernels inherit it): COURSE_LANG for the edition's language."""
+    env = dict(os.environ if base is None else base)
+    env["COURSE_LANG"] = EDITIONS[lang][1]
+    return env
+
+
+def lab(port: int, torch: bool, projector: bool = False, lang: str = "en") -> int:
+    """Open JupyterLab on the learner's copy of notebook 00 (my-notebooks/, or my-notebooks/zh_CN/ for the
+    Chinese edition); --allow-root when run as root. ``projector``: figures, explorers and the lab's text
+    sized for a projector (:func:`projector_env`). ``lang``: the edition (:data:`EDITIONS`)."""
     venv = ROOT / ".venv"
     python = setup(venv, torch=torch)
-    copied = working_copy()
+    copied, first = edition_copies(lang)
     where = WORKING_COPY.relative_to(ROOT)
     if copied:
         _say(f"copied {len(copied)} notebooks into {where}/, your own copy: run and edit them freely")
     _say(
-        f"the lab opens {where}/. Open the address printed below (with its token) in your browser. "
+        f"the lab opens {where}/{first}. Open the address printed below (with its token) in your browser. "
         "To stop the lab press Ctrl+C here (twice, or once and answer y). "
         f"To start a notebook over: python course.py reset NAME (e.g. reset {FIRST_NOTEBOOK.removesuffix('.ipynb')})."
     )
-    env = projector_env(venv) if projector else None
-    return _serve(lab_command(python, port, WORKING_COPY, fresh_workspaces(venv)), env)
+    env = lab_env(lang, projector_env(venv) if projector else None)
+    return _serve(lab_command(python, port, WORKING_COPY, fresh_workspaces(venv), first), env)
 
 
 def _serve(cmd: list[str], env: dict[str, str] | None = None) -> int:
@@ -437,6 +502,11 @@ def main(argv: list[str] | None = None) -> int:
     p_lab.add_argument(
         "--projector", action="store_true", help="teaching in a room: projector-sized figures and larger text"
     )
+    p_lab.add_argument(
+        "--lang",
+        default=os.environ.get("COURSE_LANG", "en"),
+        help="the edition: en (default) or zh, 中文 (default: COURSE_LANG, else en)",
+    )
     p_reset = sub.add_parser("reset", help="put back the course's version of one of your notebooks")
     p_reset.add_argument("name", help="the notebook, e.g. 05_warmup (your version is kept beside it)")
     p_setup = sub.add_parser("setup", help="only create/update .venv")
@@ -447,7 +517,11 @@ def main(argv: list[str] | None = None) -> int:
     if rest and args.command not in ("test", "unit", "test-notorch", "test-oldest"):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "lab":
-        return lab(args.port, torch=not args.no_torch, projector=args.projector)
+        try:
+            lang = edition(args.lang)
+        except ValueError as err:
+            parser.exit(2, f"course.py: {err}\n")
+        return lab(args.port, torch=not args.no_torch, projector=args.projector, lang=lang)
     if args.command == "reset":
         try:
             kept = reset(args.name)

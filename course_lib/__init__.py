@@ -43,7 +43,8 @@ The rooms, from the bottom up (a room imports only rooms above it in this list):
 
 ``references``
     Other libraries' rules (torch, Keras, Hugging Face, timm) and the five articles' formulas, kept
-    as written so the lessons can compare and correct them.
+    as written so the lessons can compare and correct them; the concept index, and the terminology
+    table (each term in English and in the Chinese the translation uses, with the articles' words).
 
 ``studies``
     The measurements and experiments the lessons assert on: excess loss, partial sums, sharpness,

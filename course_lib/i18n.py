@@ -43,7 +43,17 @@ import gettext
 import os
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "ENVIRONMENT_VARIABLE", "DOMAIN", "LOCALE_DIR", "language", "use_language", "tr", "mark"]
+__all__ = [
+    "LANGUAGES",
+    "ENVIRONMENT_VARIABLE",
+    "DOMAIN",
+    "LOCALE_DIR",
+    "language",
+    "use_language",
+    "tr",
+    "tr_in",
+    "mark",
+]
 
 #: The languages course_lib speaks, English first (the default and the source of every message).
 LANGUAGES = ("en", "zh_CN")
@@ -106,7 +116,17 @@ def tr(message: str, /, **values: object) -> str:
     Without a translation (or in English) the English template is used. A translation that names a
     placeholder the call does not give falls back to English rather than raise.
     """
-    lang = language()
+    return tr_in(language(), message, **values)
+
+
+def tr_in(lang: str, message: str, /, **values: object) -> str:
+    """:func:`tr` in ``lang`` whatever language is chosen now: for tools that read the outputs of both
+    editions (the decks, the instructor edition's check recognise a verdict in either language).
+
+    >>> tr_in("en", "Correct! {message}", message="")
+    'Correct! '
+    """
+    lang = _normalise(lang) or "en"
     template = message if lang == "en" else _catalog(lang).gettext(message)
     if not values:
         return template

@@ -1,7 +1,8 @@
 """The course's CJK font: a subset of Noto Sans SC with only the Chinese characters the course uses.
 
-The glossary terms (notebooks 01, 05, 10, the decks, the lecturer's guide) are Chinese; a reader
-without a CJK system font would see boxes. The site (site/_static/course.css) and the decks
+The glossary terms (notebooks 01, 05, 10, the decks, the lecturer's guide) and the whole Chinese
+edition (the Chinese site, decks and notebooks) are Chinese; a reader without a CJK system font
+would see boxes. The site (site/_static/course.css) and the decks
 (scripts/slides.py) load this subset with ``@font-face`` for CJK code points only
 (``unicode-range``), so Latin text keeps its font. Noto Sans CJK is under the SIL Open Font Licence
 1.1 (site/_static/fonts/OFL.txt), which allows a subset to be shipped under the same licence.
@@ -30,8 +31,29 @@ UNICODE_RANGE = ", ".join(f"U+{a:04X}-{b:04X}" for a, b in RANGES)
 #: One character of RANGES, as a regular expression (a scan of megabytes of notebook JSON in C, not
 #: a Python test per character: the course's text is about 10 MB with the stored figures).
 CJK = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in RANGES) + "]")
-#: Where the course's text is: every CJK character in these files must be in the font.
-TEXT_GLOBS = ("notebooks/*.ipynb", "lecturing/**/*.md", "site/**/*.md", "README.md", "course_lib/**/*.py")
+#: Where the course's text is: every CJK character in these files must be in the font. With the Chinese
+#: edition: its catalogs (every translation, built or not), the generated notebooks and pages, the
+#: site's own words (site_hooks.py, templates, build_site.py's captions) and the decks' and editions' scripts.
+TEXT_GLOBS = (
+    "notebooks/*.ipynb",
+    "notebooks/zh_CN/*.ipynb",
+    "lecturing/**/*.md",
+    "site/**/*.md",
+    "site/**/*.py",
+    "site/_templates/*.html",
+    "README.md",
+    "zh_CN/**/*.md",
+    "locales/**/*.po",
+    "course_lib/**/*.py",
+    "scripts/*.py",
+)
+#: The Chinese site's chrome comes from Sphinx's and the themes' own catalogs (language = "zh_CN"):
+#: (package, catalog inside it). Every translation in them is covered (search page, index, buttons).
+UI_CATALOGS = (
+    ("sphinx", "locale/zh_CN/LC_MESSAGES/sphinx.mo"),
+    ("sphinx_book_theme", "theme/sphinx_book_theme/static/locales/zh_CN/LC_MESSAGES/booktheme.mo"),
+    ("pydata_sphinx_theme", "locale/zh/LC_MESSAGES/sphinx.mo"),
+)
 DEFAULT_SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 #: In the .ttc collection: the Simplified Chinese face.
 SC_FACE = "Noto Sans CJK SC"
@@ -41,9 +63,28 @@ def is_cjk(char: str) -> bool:
     return CJK.fullmatch(char) is not None
 
 
-def course_characters(root: Path = ROOT) -> set[str]:
-    """Every CJK character in the course's text (notebooks, lecturing notes, site pages, README, course_lib)."""
+def ui_characters() -> set[str]:
+    """Every CJK character of the Chinese site's chrome (:data:`UI_CATALOGS`; a package not installed adds none)."""
+    import gettext
+    import importlib.util
+
     chars: set[str] = set()
+    for package, catalog in UI_CATALOGS:
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.origin is None:
+            continue
+        path = Path(spec.origin).parent / catalog
+        if path.is_file():
+            with path.open("rb") as f:
+                for text in gettext.GNUTranslations(f)._catalog.values():  # type: ignore[attr-defined]
+                    chars |= set(CJK.findall(text if isinstance(text, str) else ""))
+    return chars
+
+
+def course_characters(root: Path = ROOT) -> set[str]:
+    """Every CJK character in the course's text (notebooks English and Chinese, lecturing notes, site pages,
+    README, the translation catalogs, course_lib, the scripts) and the Chinese site's chrome (:func:`ui_characters`)."""
+    chars: set[str] = ui_characters()
     for pattern in TEXT_GLOBS:
         for path in root.glob(pattern):
             if path.is_file():

@@ -1,6 +1,7 @@
 """The editions a class needs, built from the notebooks (the one source of truth).
 
     python scripts/editions.py --out build/editions notebooks/*.ipynb      (make editions)
+    python scripts/editions.py --lang zh       # the Chinese notebooks (notebooks/zh_CN) into build/editions/zh_CN
 
 * **student**: outputs and execution counts cleared, every exercise blank (its placeholder
   ``answer = None  # your answer here`` / ``return None  # your code here``), so a class
@@ -18,6 +19,12 @@ defined in the cell as ``reference_<name>`` and called with the check's own argu
 (``answer = reference_total_steps(n_examples=1348, batch_size=128, epochs=8)``); a constant
 solution is written in place of the placeholder. Both editions are generated into a git-ignored
 folder: never edit them.
+
+**The Chinese editions** (``--lang zh``, ``make editions LANG=zh``) are made the same way from
+notebooks/zh_CN (the same code cells, Chinese prose). Their first cell selects Chinese for
+course_lib, so the instructor edition's checks print the translated verdict ("正确！", the Chinese of
+"Correct! {message}" in course_lib.po): :func:`verdicts` recognises a verdict in every language
+course_lib speaks, and the instructor check keeps the language cell so it answers in Chinese too.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from typing import Any, Callable, Iterable
 
 import nbformat
 
+from course_lib import i18n
 from course_lib.exercises import CHECKS, solutions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -49,6 +57,14 @@ _VALUE_PLACEHOLDER = re.compile(r"^(?P<indent>\s*)(?P<name>\w+) = None  #.*$", r
 _CODE_PLACEHOLDER = re.compile(r"^(?P<indent>\s+)return None  # your code here.*$", re.M)
 _EXPERIMENT_PLACEHOLDER = re.compile(r"^# your experiment\b.*$", re.M)
 CORRECT, NOT_YET = "Correct!", "Not yet."
+#: A verdict as the checks print it in each language course_lib speaks (course_lib.po): "Correct!", "正确！".
+CORRECT_IN = tuple(i18n.tr_in(lang, "Correct! {message}", message="").strip() for lang in i18n.LANGUAGES)
+NOT_YET_IN = tuple(i18n.tr_in(lang, "Not yet. {message}", message="").strip() for lang in i18n.LANGUAGES)
+#: The generated first cell of a translated notebook (scripts/translate.py: course_lib's language).
+LANGUAGE_TAG = "language"
+ROOT = Path(__file__).resolve().parent.parent
+#: Where each edition's notebooks are and where its editions go (under --out).
+LANG_FOLDERS = {"en": "", "zh": "zh_CN", "zh_CN": "zh_CN"}
 #: the prefix of a solution's name in the instructor edition (not to shadow a notebook's own names)
 PREFIX = "reference_"
 
@@ -220,7 +236,8 @@ def instructor_cells(nb: Any) -> list[int]:
     changed = {ex.index for ex in found} | {
         e for ex in found if (e := experiment_cell(nb, ex)) is not None and solution_code(ex.check)
     }
-    return cells_needed(instructor_source(nb), changed, shown=nb)
+    language = [i for i, c in enumerate(nb.cells) if LANGUAGE_TAG in c.get("metadata", {}).get("tags", [])]
+    return sorted(set(cells_needed(instructor_source(nb), changed, shown=nb)) | set(language))
 
 
 def instructor_check(nb: Any) -> Any:
@@ -232,11 +249,13 @@ def instructor_check(nb: Any) -> Any:
 
 
 def verdicts(nb: Any) -> dict[int, str]:
-    """Cell index -> "Correct!" / "Not yet." / "none" for each check cell of an executed ``nb`` (either edition)."""
+    """Cell index -> "Correct!" / "Not yet." / "none" for each check cell of an executed ``nb`` (either edition),
+    whatever the language the check printed it in (:data:`CORRECT_IN`, :data:`NOT_YET_IN`)."""
     found = {}
     for i in check_cells(nb):
         text = "".join(o.get("text", "") for o in nb.cells[i].get("outputs", []) if o.output_type == "stream")
-        found[i] = CORRECT if CORRECT in text else NOT_YET if NOT_YET in text else "none"
+        correct, not_yet = any(c in text for c in CORRECT_IN), any(n in text for n in NOT_YET_IN)
+        found[i] = CORRECT if correct else NOT_YET if not_yet else "none"
     return found
 
 
@@ -275,19 +294,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="build/editions", help="folder for student/ and instructor/")
     parser.add_argument("--no-execute", action="store_true", help="do not execute the instructor edition")
-    parser.add_argument("notebooks", nargs="+")
+    parser.add_argument(
+        "--lang", default="en", choices=sorted(LANG_FOLDERS), help="zh: the Chinese notebooks, into OUT/zh_CN"
+    )
+    parser.add_argument("notebooks", nargs="*", help="default: every notebook of the language")
     args = parser.parse_args(argv)
+    folder = LANG_FOLDERS[args.lang]
+    notebooks = args.notebooks or sorted(map(str, (ROOT / "notebooks" / folder).glob("*.ipynb")))
+    if not notebooks:
+        parser.error(f"no notebooks in notebooks/{folder}: run python scripts/translate.py build")
+    out = Path(args.out) / folder
     start = time.perf_counter()
     say = lambda line: print(line, flush=True)  # noqa: E731
-    written = build(args.notebooks, Path(args.out), execute_instructor=not args.no_execute, progress=say)
+    written = build(notebooks, out, execute_instructor=not args.no_execute, progress=say)
     status = 0
     for path in written["instructor"]:
         wrong = {i: v for i, v in verdicts(nbformat.read(path, as_version=4)).items() if v != CORRECT}
         if wrong and not args.no_execute:
             print(f"{path}: exercises not answered correctly: {wrong}")
             status = 1
-    print(f"student edition: {len(written['student'])} notebooks in {Path(args.out) / 'student'}")
-    print(f"instructor edition: {len(written['instructor'])} notebooks in {Path(args.out) / 'instructor'}")
+    print(f"student edition: {len(written['student'])} notebooks in {out / 'student'}")
+    print(f"instructor edition: {len(written['instructor'])} notebooks in {out / 'instructor'}")
     print(f"editions built in {time.perf_counter() - start:.0f} s")
     return status
 

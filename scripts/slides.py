@@ -3,6 +3,7 @@
     python scripts/slides.py --split --mark notebooks/*.ipynb  # split tall text, (re)write slide types
     python scripts/slides.py --check notebooks/*.ipynb   # report unsound slide structure
     python scripts/slides.py --decks build/slides        # one offline deck per notebook (make slides)
+    python scripts/slides.py --decks build/slides --lang zh   # Chinese decks: build/slides/zh_CN (make slides LANG=zh)
 
 Slide structure lives in each cell's standard ``metadata.slideshow.slide_type``, which both
 JupyterLab's live deck (jupyterlab-slideshow) and ``nbconvert --to slides`` read:
@@ -27,6 +28,10 @@ website's copy, site/_static/mathjax) from files beside them (``_assets/``), so 
 Python alone (no npm, no network) and a projector without internet shows every slide, formula and
 stored explorer picture. A deck is a lecture, not the notebook dumped: :func:`deck_notebook` leaves
 out test plumbing and the placeholder verdicts of unanswered exercises.
+
+The Chinese decks (``--lang zh``) are built from notebooks/zh_CN (the translated notebooks, executed:
+their outputs speak Chinese) into ``<DIR>/zh_CN``, with ``<html lang="zh-CN">``; their language cell
+is marked ``skip`` like any plumbing, and a placeholder verdict is recognised in either language.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from typing import Any, Iterable
 import nbformat
 
 from course_lib.display import is_stored_line
+from course_lib.i18n import LANGUAGES, tr_in
 
 ROOT = Path(__file__).resolve().parent.parent
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
@@ -408,11 +414,13 @@ def install_assets(out_dir: Path) -> Path:
     return assets
 
 
-def deck_config() -> dict[str, dict[str, Any]]:
-    """nbconvert settings of a deck: the course template, loading everything from ``_assets/``."""
+def deck_config(language_code: str = "en") -> dict[str, dict[str, Any]]:
+    """nbconvert settings of a deck: the course template, loading everything from ``_assets/``;
+    ``language_code`` is the page's ``<html lang>``."""
     width, height = PROJECTOR_PX
     return {
         "SlidesExporter": {
+            "language_code": language_code,
             "extra_template_basedirs": [str(DECK_DIR)],
             "template_name": TEMPLATE_NAME,
             "reveal_url_prefix": f"{ASSETS}/reveal.js",
@@ -433,8 +441,13 @@ def deck_config() -> dict[str, dict[str, Any]]:
 #: A code comment line that is test plumbing: nbval's markers and the notes about what nbval compares.
 PLUMBING_LINE = re.compile(r"^\s*#.*(\bNBVAL_[A-Z_]+|\bnbval\b)")
 #: The verdict a check prints for an exercise nobody answered yet (the stored notebooks are blank),
-#: with its hint: from this line to the end of the output.
-PLACEHOLDER_VERDICT = re.compile(r"^Not yet\. .*", re.MULTILINE | re.DOTALL)
+#: with its hint: from this line to the end of the output; in each language course_lib speaks ("还不对。").
+_NOT_YET = sorted({tr_in(lang, "Not yet. {message}", message="").strip() for lang in LANGUAGES})
+PLACEHOLDER_VERDICT = re.compile(
+    "^(?:" + "|".join(re.escape(v) for v in _NOT_YET) + r")\s?.*", re.MULTILINE | re.DOTALL
+)
+#: The decks of each language: the folder of its notebooks (under notebooks/) and of its decks, its html lang.
+LANG_DECKS = {"en": ("", "en"), "zh": ("zh_CN", "zh-CN"), "zh_CN": ("zh_CN", "zh-CN")}
 
 
 def deck_notebook(nb: Any) -> Any:
@@ -466,7 +479,7 @@ def deck_notebook(nb: Any) -> Any:
     return nb
 
 
-def _deck_exporter() -> Any:
+def _deck_exporter(language_code: str = "en") -> Any:
     """nbconvert's SlidesExporter with :func:`deck_config`, rendering tables inside quotes and lists.
 
     nbconvert's markdown (mistune 3) parses a table only at the top level, so a table in a
@@ -496,7 +509,7 @@ def _deck_exporter() -> Any:
             finally:
                 html_module.MarkdownWithMath = original
 
-    return DeckExporter(config=Config(deck_config()))
+    return DeckExporter(config=Config(deck_config(language_code)))
 
 
 #: The course's CJK font subset (scripts/cjk_font.py), copied beside the decks.
@@ -559,10 +572,11 @@ def style_deck(html: str) -> str:
     return head + DECK_FIT_JS + "\n" + body_end + tail
 
 
-def build_decks(notebooks: Iterable[Path], out_dir: Path) -> list[Path]:
+def build_decks(notebooks: Iterable[Path], out_dir: Path, language_code: str = "en") -> list[Path]:
     """Write ``out_dir/<name>.slides.html`` for each notebook (stored outputs, no execution).
 
     Python alone: nbconvert runs in this process, the assets are copied from the repository.
+    ``language_code``: the decks' ``<html lang>`` ("zh-CN" for the Chinese notebooks).
     """
     out_dir = Path(out_dir)
     paths = [Path(p) for p in notebooks]
@@ -570,12 +584,14 @@ def build_decks(notebooks: Iterable[Path], out_dir: Path) -> list[Path]:
         raise ValueError("notebooks is empty: pass at least one .ipynb")
     out_dir.mkdir(parents=True, exist_ok=True)
     install_assets(out_dir)
-    exporter = _deck_exporter()
+    # nbconvert takes an ISO 639-1 code only ("zh"); the page says the region too (BCP 47 "zh-CN").
+    exporter = _deck_exporter(language_code.split("-")[0])
     decks = []
     for path in paths:
         nb = deck_notebook(nbformat.read(path, as_version=4))
         html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
         deck = out_dir / f"{path.stem}.slides.html"
+        html = html.replace(f'<html lang="{language_code.split("-")[0]}">', f'<html lang="{language_code}">', 1)
         deck.write_text(style_deck(html), encoding="utf-8")
         decks.append(deck)
     shutil.copy2(CJK_FONT, out_dir / CJK_FONT.name)  # the Chinese terms' font (DECK_STYLE), beside the decks
@@ -588,8 +604,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mark", action="store_true", help="rewrite the slide metadata of the notebooks")
     parser.add_argument("--check", action="store_true", help="report unsound slide structure")
     parser.add_argument("--decks", metavar="DIR", help="write static reveal.js decks into DIR")
-    parser.add_argument("notebooks", nargs="*", default=sorted(map(str, (ROOT / "notebooks").glob("*.ipynb"))))
+    parser.add_argument(
+        "--lang", default="en", choices=sorted(LANG_DECKS), help="zh: decks of notebooks/zh_CN into DIR/zh_CN"
+    )
+    parser.add_argument("notebooks", nargs="*", help="default: every notebook of the language")
     args = parser.parse_args(argv)
+    folder, language_code = LANG_DECKS[args.lang]
+    args.notebooks = args.notebooks or sorted(map(str, (ROOT / "notebooks" / folder).glob("*.ipynb")))
+    if folder and (args.split or args.mark):
+        parser.error("--split/--mark rewrite the English notebooks; the Chinese ones mirror them (translate.py build)")
     status = 0
     for path in map(Path, args.notebooks):
         nb = nbformat.read(path, as_version=4)
@@ -604,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(problem)
                 status = 1
     if args.decks:
-        for deck in build_decks(map(Path, args.notebooks), Path(args.decks)):
+        for deck in build_decks(map(Path, args.notebooks), Path(args.decks) / folder, language_code):
             print(deck)
     return status
 

@@ -2,7 +2,7 @@
 
     make test-portable                      # every variant, one after the other
     make test-portable VARIANTS="avx2"      # some of them
-    python scripts/test_portable.py avx2 --notebooks   # what .ci/run does (see below)
+    python scripts/test_portable.py avx2 --notebooks --lang zh_CN   # what .ci/run does (see below)
     python scripts/test_portable.py baseline threads1 threads4 --quick   # before a stop
     python scripts/test_portable.py --list  # what each variant sets
 
@@ -19,7 +19,10 @@ fresh process with its variables set (one pytest worker per core, every property
 its examples), and the script prints one line per variant (passed, failed, skipped, seconds) and
 exits non-zero if any variant failed. ``--notebooks`` is what CI runs after the whole suite:
 every notebook under nbval, so every lesson's printed numbers and asserts meet the AVX2 kernels
-(within .ci/run's 20 minutes). ``--quick`` is what a maintainer runs before a stop: the unit
+(within .ci/run's 20 minutes). With ``--lang zh_CN`` the notebooks are the Chinese twins
+(notebooks/zh_CN): their code cells are the English ones by construction (tests/i18n checks it), so
+one run shows both that every lesson's numbers hold under AVX2 and that the Chinese edition executes
+under nbval with the same asserts (the English series runs natively in ``course.py test``). ``--quick`` is what a maintainer runs before a stop: the unit
 tests (``course.py unit``'s selection: nothing marked integration, the property tests with a
 fifth of their examples) and every notebook, so every lesson's numbers and asserts
 still meet the variant's kernels; the integration tests run once, in ``course.py test`` (the
@@ -105,15 +108,17 @@ VARIANTS: tuple[Variant, ...] = (
 BY_NAME = {v.name: v for v in VARIANTS}
 
 
-def pytest_command(junit: Path, extra: list[str], quick: bool = False, notebooks: bool = False) -> list[str]:
-    """The suite a variant runs: unit tests and every notebook, no browser tests (``quick``, ``notebooks``: see
-    --quick, --notebooks)."""
+def pytest_command(
+    junit: Path, extra: list[str], quick: bool = False, notebooks: bool = False, lang: str = "en"
+) -> list[str]:
+    """The suite a variant runs: unit tests and every notebook, no browser tests (``quick``, ``notebooks``,
+    ``lang``: see --quick, --notebooks, --lang)."""
     if notebooks:  # the lessons alone: what a learner's CPU changes most (printed numbers nbval compares, asserts)
         return [
             sys.executable,
             "-m",
             "pytest",
-            "notebooks",
+            "notebooks" if lang == "en" else f"notebooks/{lang}",
             "--nbval-lax",
             "--nbval-current-env",
             "--nbval-cell-timeout=300",
@@ -167,7 +172,7 @@ def counts(junit: Path) -> dict[str, int]:
 
 
 def run(
-    variant: Variant, extra: list[str], quick: bool = False, notebooks: bool = False
+    variant: Variant, extra: list[str], quick: bool = False, notebooks: bool = False, lang: str = "en"
 ) -> tuple[int, dict[str, int], float]:
     """Run the suite under one variant; returns (exit code, counts, seconds)."""
     junit = ROOT / ".portable" / f"{variant.name}.xml"
@@ -178,7 +183,7 @@ def run(
     if variant.env:
         print("   " + " ".join(f"{k}={v!r}" for k, v in variant.env.items()), flush=True)
     start = time.perf_counter()
-    code = subprocess.call(pytest_command(junit, extra, quick, notebooks), cwd=ROOT, env=env)
+    code = subprocess.call(pytest_command(junit, extra, quick, notebooks, lang), cwd=ROOT, env=env)
     return code, counts(junit), time.perf_counter() - start
 
 
@@ -195,7 +200,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--notebooks",
         action="store_true",
-        help="every notebook under nbval, nothing else: what .ci/run runs after the whole suite (about 2 minutes)",
+        help="every notebook under nbval, nothing else: what .ci/run runs after the whole suite (about 5 minutes)",
+    )
+    parser.add_argument(
+        "--lang",
+        default="en",
+        choices=("en", "zh_CN"),
+        help="with --notebooks: the edition whose notebooks run (zh_CN: notebooks/zh_CN, what .ci/run runs)",
     )
     args = parser.parse_args(argv)
     if args.list:
@@ -215,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         if variant.x86_only and not x86:
             rows.append(f"{variant.name:9s} skipped: its variables name x86 kernels, this is {platform.machine()}")
             continue
-        code, c, seconds = run(variant, args.pytest_args.split(), args.quick, args.notebooks)
+        code, c, seconds = run(variant, args.pytest_args.split(), args.quick, args.notebooks, args.lang)
         worst = max(worst, code)
         rows.append(
             f"{variant.name:9s} {c['passed']:5d} passed, {c['failed']} failed, {c['skipped']} skipped "

@@ -17,7 +17,7 @@ project = "Learning Rates, Hands-On"
 author = "the course authors"
 copyright = "the course authors, MIT licence"
 root_doc = "index"
-language = "en"
+language = "en"  # scripts/build_site.py builds the Chinese site with -D language=zh_CN
 
 extensions = ["myst_nb", "site_hooks"]
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
@@ -49,7 +49,9 @@ html_theme_options = {
     "show_toc_level": 2,
     "home_page_in_toc": True,
     "navigation_with_keys": False,
-    "search_bar_text": "Search the course…",
+    "search_bar_text": "Search the course…",  # site_hooks.SITE_TEXT: in the site's language
+    # The language switch (English ⇄ 中文) before the theme's buttons, on every page.
+    "article_header_end": ["language-switch.html", "article-header-buttons.html"],
 }
 html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
 

@@ -6,6 +6,8 @@
   copied once, never overwritten, so ``git pull`` never conflicts; ``course.py reset NAME`` puts
   one notebook back and keeps the learner's version beside it.
 * The lab it starts opens clean: no news toast, no update check, no restored tabs (one kernel).
+* One setting chooses the Chinese edition: ``course.py lab --lang zh`` (or ``COURSE_LANG=zh_CN``)
+  copies notebooks/zh_CN into my-notebooks/zh_CN, opens its 00 and gives the kernels COURSE_LANG.
 """
 
 from __future__ import annotations
@@ -160,3 +162,40 @@ def test_the_server_config_turns_off_news_and_update_checks(course, tmp_path):
     settings = json.loads(course.write_lab_settings(tmp_path).read_text())
     assert settings["x:y"] == {"a": 1}  # a learner's own overrides stay
     assert settings["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
+
+
+def test_one_setting_chooses_the_chinese_edition(course, tmp_path, monkeypatch):
+    assert [course.edition(x) for x in ("zh", "zh_CN", "ZH-cn", "en", None, "")] == ["zh_CN"] * 3 + ["en"] * 3
+    with pytest.raises(ValueError, match="lang='fr'.*en or zh"):
+        course.edition("fr")
+    chosen = []
+    monkeypatch.setattr(course, "lab", lambda port, torch, projector=False, lang="en": chosen.append(lang) or 0)
+    monkeypatch.delenv("COURSE_LANG", raising=False)
+    assert course.main(["lab", "--lang", "zh"]) == 0 and course.main(["lab"]) == 0
+    monkeypatch.setenv("COURSE_LANG", "zh_CN")
+    assert course.main(["lab"]) == 0 and course.main(["lab", "--lang", "en"]) == 0
+    assert chosen == ["zh_CN", "en", "zh_CN", "en"]
+    with pytest.raises(SystemExit):
+        course.main(["lab", "--lang", "fr"])
+
+
+def test_the_chinese_lab_opens_its_own_copy_with_course_lang_for_the_kernels(course, tmp_path):
+    english = _notebooks(tmp_path / "notebooks", "00_start_here.ipynb", "01_b.ipynb")
+    _notebooks(english / "zh_CN", "00_start_here.ipynb")
+    mine = tmp_path / "my-notebooks"
+    copied, first = course.edition_copies("zh_CN", tmp_path, mine)
+    assert first == "zh_CN/00_start_here.ipynb" and (mine / first).is_file()
+    assert copied == ["00_start_here.ipynb", "01_b.ipynb", "zh_CN/00_start_here.ipynb"]  # untranslated: English beside
+    assert course.edition_copies("en", tmp_path, mine) == ([], "00_start_here.ipynb")
+    assert course.lab_env("zh_CN", {"PATH": "x"}) == {"PATH": "x", "COURSE_LANG": "zh_CN"}
+    assert course.lab_env("en", {"COURSE_LANG": "zh_CN"})["COURSE_LANG"] == "en"
+    cmd = course.lab_command(Path("python"), 8888, mine, None, first)
+    assert "--LabApp.default_url=/lab/tree/zh_CN/00_start_here.ipynb" in cmd
+    # the real course: the Chinese notebook 00 exists, is what the lab opens, and selects Chinese for course_lib
+    nb = json.loads((ROOT / "notebooks" / "zh_CN" / "00_start_here.ipynb").read_text(encoding="utf-8"))
+    assert 'use_language("zh_CN")' in "".join(nb["cells"][0]["source"])
+
+
+def test_the_readme_names_the_chinese_edition(course):
+    english_part = (ROOT / "README.md").read_text().split("## For contributors")[0]
+    assert "python course.py lab --lang zh" in english_part

@@ -334,3 +334,51 @@ def test_executing_drops_only_the_named_kernel_noise(tmp_path, capfd):
     assert "kernel says hello" in err and "over TCP" not in err
     assert execute_notebooks.is_kernel_noise("[IPKernelApp] WARNING | Kernel is running over TCP without encryption.")
     assert not execute_notebooks.is_kernel_noise("[IPKernelApp] WARNING | something else")
+
+
+def _translated(path: Path) -> nbformat.NotebookNode:
+    """The Chinese twin of an English notebook: notebooks/zh_CN's when built, else made now from its catalog
+    (scripts/translate.py; untranslated prose stays English, the language cell is first either way)."""
+    import json
+
+    import translate  # scripts/translate.py
+
+    twin = ROOT / "notebooks" / "zh_CN" / path.name
+    if twin.is_file():
+        return nbformat.read(twin, as_version=4)
+    table = translate.translations(translate.Source(f"notebooks/{path.name}"))
+    nb = translate.translated_notebook(json.loads(path.read_text(encoding="utf-8")), table.get)
+    return nbformat.reads(json.dumps(nb), as_version=4)  # sources as strings, as nbformat.read gives them
+
+
+def test_a_verdict_counts_in_either_language():
+    nb = _nb("exercises.check_total_steps(answer)", "exercises.check_total_steps(answer)", "x = 1")
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", text="正确！ 每个 epoch 有 11 步。\n")]
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="还不对。 提示：...\n")]
+    assert editions.verdicts(nb) == {0: editions.CORRECT, 1: editions.NOT_YET}
+
+
+@pytest.mark.integration  # executes the instructor check of one Chinese notebook
+def test_the_chinese_instructor_edition_answers_correct_in_chinese(tmp_path):
+    """make editions LANG=zh: the Chinese notebooks' first cell selects Chinese, and the instructor check keeps
+    it, so every check prints the translated "Correct!" (course_lib.po), which the build counts as correct."""
+    path = WITH_EXERCISES[0]
+    nb = _translated(path)
+    check = editions.instructor_check(nb)
+    assert "language" in check.cells[0].metadata.get("tags", [])
+    target = tmp_path / path.name
+    nbformat.write(check, target)
+    execute(target, cwd=path.parent)
+    done = nbformat.read(target, as_version=4)
+    found = editions.verdicts(done)
+    assert found and set(found.values()) == {editions.CORRECT}, found
+    correct_zh = _chinese_correct()
+    for i in found:
+        text = "".join(o.get("text", "") for o in done.cells[i].get("outputs", []) if o.output_type == "stream")
+        assert correct_zh in text, f"cell {i} did not answer in Chinese: {text[:200]!r}"
+
+
+def _chinese_correct() -> str:
+    from course_lib import i18n
+
+    return i18n.tr_in("zh_CN", "Correct! {message}", message="").strip()

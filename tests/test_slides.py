@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html as html_lib
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -174,3 +177,44 @@ def test_a_lone_sentence_joins_the_next_slide_or_the_previous_one():
     assert [c.metadata["slideshow"]["slide_type"] for c in nb.cells][3:] == ["subslide", "subslide"]  # unchanged
     assert not slides.is_lone_sentence(md("$$x$$")) and not slides.is_lone_sentence(md("## heading"))
     assert not slides.is_lone_sentence(md("word " * slides.LONE_SENTENCE_WORDS))
+
+
+ZH_NOTEBOOKS = sorted((ROOT / "notebooks" / "zh_CN").glob("*.ipynb"))
+
+
+def test_make_slides_lang_zh_builds_the_chinese_decks_offline(tmp_path):
+    """make slides LANG=zh = slides.py --lang zh: one deck per Chinese notebook in build/slides/zh_CN,
+    <html lang="zh-CN">, the Chinese prose and outputs, the language cell (for a kernel) left out, offline."""
+    assert ZH_NOTEBOOKS, "notebooks/zh_CN has the Chinese notebook 00 on this branch"
+    with no_npm_no_network():
+        assert slides.main(["--decks", str(tmp_path), "--lang", "zh"]) == 0
+    decks = sorted((tmp_path / "zh_CN").glob("*.slides.html"))
+    assert [d.name.removesuffix(".slides.html") for d in decks] == [p.stem for p in ZH_NOTEBOOKS]
+    assert (tmp_path / "zh_CN" / slides.CJK_FONT.name).is_file() and (tmp_path / "zh_CN" / slides.ASSETS).is_dir()
+    html = decks[0].read_text(encoding="utf-8")
+    assert re.search(r'<html lang="zh-CN"', html)
+    title = nbformat.read(ZH_NOTEBOOKS[0], as_version=4).cells[1].source.splitlines()[0].lstrip("# ").strip()
+    assert re.search(r"[\u4e00-\u9fff]", title) and html_lib.escape(title, quote=False) in html, title
+    assert "use_language" not in html
+
+
+def test_the_placeholder_verdict_goes_in_chinese_too():
+    cell = nbformat.v4.new_code_cell(
+        "exercises.check_total_steps(answer)",
+        outputs=[nbformat.v4.new_output("stream", text="还不对。 提示：数一数每个 epoch 的步数。\n")],
+    )
+    cell.metadata["slideshow"] = {"slide_type": "-"}
+    assert slides.deck_notebook(nbformat.v4.new_notebook(cells=[cell])).cells[0].outputs == []
+
+
+def test_make_passes_a_command_line_lang_and_ignores_the_locale(tmp_path):
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("no make here (course.py has no deck command: make slides LANG=zh is the way)")
+    env = {**os.environ, "LANG": "en_US.UTF-8"}
+    for args, lang in ((["LANG=zh"], "zh"), ([], "en")):
+        dry = subprocess.run(
+            [make, "-n", *args, "slides", "editions"], cwd=ROOT, env=env, capture_output=True, text=True
+        ).stdout
+        assert f"scripts/slides.py --decks build/slides --lang {lang}" in dry, dry
+        assert f"scripts/editions.py --out build/editions --lang {lang}" in dry, dry

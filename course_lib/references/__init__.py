@@ -11,6 +11,9 @@ The room, by source:
   (``a000_exponential_decay`` ... ``a004_exponential_decay``). NumPy only. Do not train with them.
 * ``concepts``: the course's own index, each term it defines -> the notebook section that defines
   it (``CONCEPTS``; tests/test_concept_order.py keeps the notebooks in that order).
+* ``terminology``: each term in English and in the Chinese the translation uses, with the articles'
+  own words and where they are wrong, and where Chinese readers meet it (``TERMS``, rows in
+  ``terminology_table``); ``check_translation`` is the check the Chinese catalogs must pass.
 
 Every name is read from the room (``references.trace_torch_lrs``); the module that defines it is
 imported the first time it is read, so ``import course_lib.references`` does not import torch.
@@ -56,6 +59,15 @@ _EXPORTS = {
     'convention_table': 'libraries',
     'Concept': 'concepts',
     'CONCEPTS': 'concepts',
+    'Term': 'terminology',
+    'TERMS': 'terminology',
+    'TERMS_BY_EN': 'terminology',
+    'SECTIONS': 'terminology',
+    'SOURCES': 'terminology',
+    'Problem': 'terminology',
+    'find_terms': 'terminology',
+    'check_translation': 'terminology',
+    'catalog_entries': 'terminology',
 }
 
 __all__ = sorted(_EXPORTS)

@@ -6,6 +6,10 @@ error; every image loads and has a description as alt text; every internal link 
 #anchor) resolves; math is typeset by the site's own MathJax (no raw TeX left); every
 notebook picture, explorers' included, is there; search finds a word; and axe-core
 reports no "serious" or "critical" accessibility violation.
+
+The Chinese site (zh_CN/, the same checks and axe on a sample of its pages: home, search, a translated
+notebook, an untranslated one, the gallery) and the language switch: on a desktop and a phone it is
+visible on every page of the sample and leads to the same page in the other language and back.
 """
 
 from __future__ import annotations
@@ -29,8 +33,18 @@ PAGES = [
     "replication.html",
     "search.html",
     "genindex.html",
+    "terminology.html",
     *(f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS),
 ]
+#: The Chinese site's sample (every page of it is built and checked by check_site; these also open in Chromium).
+ZH_PAGES = [
+    "zh_CN/index.html",
+    "zh_CN/search.html",
+    "zh_CN/notebooks/00_start_here.html",  # translated and executed on the i18n branch
+    "zh_CN/notebooks/05_warmup.html",  # an explorer's pictures; English prose until translated
+    "zh_CN/gallery.html",
+]
+ALL_PAGES = PAGES + ZH_PAGES
 BAD_IMPACTS = ("serious", "critical")
 _AXE_TOTALS: Counter = Counter()
 _FETCHED: dict[str, str | None] = {}
@@ -99,7 +113,7 @@ def _resolves(url: str) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", ALL_PAGES)
 def test_page_in_browser(browser, site_server, e2e_report, path):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -122,7 +136,7 @@ def test_page_in_browser(browser, site_server, e2e_report, path):
         raw = re.findall(r"\$[^$\s][^$]{0,80}\$|\\\(.{0,80}?\\\)", facts["text"])
         if raw:
             problems.append(f"raw TeX left on the page: {raw[:3]}")
-        if path.startswith("notebooks/"):
+        if path.removeprefix("zh_CN/").startswith("notebooks/"):  # the Chinese page shows the same figures
             stored = _stored_images(ROOT / "notebooks" / (Path(path).stem + ".ipynb"))
             shown = sum(img["output"] for img in facts["images"])
             if shown != stored:
@@ -141,9 +155,10 @@ def test_page_in_browser(browser, site_server, e2e_report, path):
         problems.extend(bad)
     finally:
         page.close()
-    if path == PAGES[-1]:
+    if path == ALL_PAGES[-1]:
         e2e_report["notes"].append(
-            f"website: axe violations (nodes) by impact over {len(PAGES)} pages: {dict(_AXE_TOTALS) or 'none'}"
+            f"website: axe violations (nodes) by impact over {len(ALL_PAGES)} pages"
+            f" ({len(ZH_PAGES)} Chinese): {dict(_AXE_TOTALS) or 'none'}"
         )
     assert not problems, f"{path}:\n  " + "\n  ".join(problems)
 
@@ -200,7 +215,7 @@ def test_page_titles_are_not_doubled_and_prose_fits_a_phone(browser, site_server
     wrong = []
     try:
         page.set_viewport_size({"width": 390, "height": 844})
-        for path in PAGES:
+        for path in ALL_PAGES:
             page.goto(f"{site_server}/{path}", wait_until="load")
             title = page.title()
             parts = [p.strip() for p in title.split("—")]
@@ -256,4 +271,45 @@ def test_chinese_terms_render_with_the_shipped_font(browser, site_server):
     assert not problems, problems
     assert facts is not None, "no Chinese character on the page"
     assert "Course Noto Sans SC" in facts["family"], facts
+    assert "loaded" in facts["statuses"] and facts["check"], facts
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_language_switch_leads_to_the_same_page_and_back(browser, site_server, width):
+    """English ⇄ 中文: visible on a desktop and a phone, one click to the twin (its lang says so), one click back."""
+    page = browser.new_page()
+    wrong = []
+    try:
+        page.set_viewport_size({"width": width, "height": 900})
+        for zh in ZH_PAGES:
+            en = zh.removeprefix("zh_CN/")
+            for start, twin, lang in ((en, zh, "zh-CN"), (zh, en, "en")):
+                page.goto(f"{site_server}/{start}", wait_until="load")
+                link = page.locator("a.course-language-twin")
+                if link.count() != 1 or not link.is_visible():
+                    wrong.append(
+                        f"{start} at {width} px: {link.count()} switch(es), visible: {link.count() and link.is_visible()}"
+                    )
+                    continue
+                link.click()
+                page.wait_for_load_state("load")
+                landed = urlsplit(page.url).path.lstrip("/")
+                if landed != twin or page.evaluate("document.documentElement.lang") != lang:
+                    wrong.append(
+                        f"{start}: the switch led to {landed} (lang {page.evaluate('document.documentElement.lang')})"
+                    )
+    finally:
+        page.close()
+    assert not wrong, "\n  ".join(wrong)
+
+
+def test_the_chinese_site_renders_with_the_shipped_font(browser, site_server):
+    """A Chinese page is drawn with the course's subset, whatever fonts the reader's system has."""
+    page, problems = _open(browser, f"{site_server}/zh_CN/notebooks/00_start_here.html", site_server)
+    try:
+        facts = page.evaluate(CJK_FACTS)
+    finally:
+        page.close()
+    assert not problems, problems
+    assert facts is not None and "Course Noto Sans SC" in facts["family"], facts
     assert "loaded" in facts["statuses"] and facts["check"], facts

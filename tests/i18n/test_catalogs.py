@@ -20,8 +20,9 @@ ENTRIES = list(translate.iter_messages())
 PROSE = [e for e in ENTRIES if not e.source.startswith("course_lib/")]
 LIBRARY = [e for e in ENTRIES if e.source.startswith("course_lib/")]
 
-MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.DOTALL)
-CODE = re.compile(r"`[^`\n]+`")
+MATH = re.compile(r"\$\$.*?\$\$|\$[^$]+\$", re.DOTALL)
+#: A MyST directive's opening line (its body is prose), a code fence, or a code span (which may wrap a line).
+CODE = re.compile(r"```\{[^}\n]*\}[^\n]*|```(?!\{).*?```|`[^`\n][^`]*`", re.DOTALL)
 TARGET = re.compile(r"\]\(([^)\s]+)")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -6,14 +6,15 @@ import subprocess
 import sys
 
 import course_lib.references as references
-from course_lib.references import articles, concepts, libraries
+from course_lib.references import articles, concepts, libraries, terminology
 
 
 def test_every_name_of_the_modules_is_read_from_the_room():
-    for module in (articles, libraries, concepts):
+    for module in (articles, libraries, concepts, terminology):
         for name in module.__all__:
             assert getattr(references, name) is getattr(module, name), name
-    assert sorted(references.__all__) == sorted([*articles.__all__, *libraries.__all__, *concepts.__all__])
+    modules = (articles, libraries, concepts, terminology)
+    assert sorted(references.__all__) == sorted(name for module in modules for name in module.__all__)
 
 
 def test_importing_the_room_and_the_articles_leaves_torch_out():

@@ -22,7 +22,8 @@ every notebook under nbval, so every lesson's printed numbers and asserts meet t
 (within .ci/run's 20 minutes). With ``--lang zh_CN`` the notebooks are the Chinese twins
 (notebooks/zh_CN): their code cells are the English ones by construction (tests/i18n checks it), so
 one run shows both that every lesson's numbers hold under AVX2 and that the Chinese edition executes
-under nbval with the same asserts (the English series runs natively in ``course.py test``). ``--quick`` is what a maintainer runs before a stop: the unit
+under nbval with the same asserts (the English series runs natively in ``course.py test``).
+``--quick`` is what a maintainer runs before a stop: the unit
 tests (``course.py unit``'s selection: nothing marked integration, the property tests with a
 fifth of their examples) and every notebook, so every lesson's numbers and asserts
 still meet the variant's kernels; the integration tests run once, in ``course.py test`` (the

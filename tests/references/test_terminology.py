@@ -273,7 +273,7 @@ def test_matching_is_word_bounded_case_blind_and_allows_plurals():
 
 
 def test_a_hyphenated_compounds_tail_is_not_the_term():
-    """"per-step decay" (S38's per-step multiplier) is not "step decay"; "step decay" alone still is."""
+    """ "per-step decay" (S38's per-step multiplier) is not "step decay"; "step decay" alone still is."""
     assert "step decay" not in [t.en for t in terminology.find_terms("a per-step decay of 0.95")]
     assert "step decay" in [t.en for t in terminology.find_terms("a step decay of 0.95")]
 

@@ -34,7 +34,7 @@ from course_lib.training.plan import describe, rates
 from course_lib.training.seeds import moving_average
 from course_lib.training.torch_loop import TrainConfig, one_thread, seeded_one_thread, train_torch
 from course_lib.training.transformer import TinyLM, transformer_lm
-from course_lib.validation import check_int
+from course_lib.validation import check_flag, check_int
 
 __all__ = ["LMSetup", "train_lm", "run_lm_schedules", "run_lm_branches", "first_step_below", "paired_drop"]
 
@@ -163,6 +163,7 @@ def run_lm_branches(
     branches: Mapping[str, tuple[Any, int]],
     *,
     seed: int = 0,
+    keep_trunk: bool = True,
     **options: Any,
 ) -> dict[str, History]:
     """One run of the ``trunk`` schedule, and each branch continued from the trunk's state at its step.
@@ -182,15 +183,17 @@ def run_lm_branches(
             up to k its rates are the trunk's (float32 updates with rates equal to the last bits
             of a float64 are the same updates; the branch point is where the schedules part).
         seed: the model's initialisation and the batch order, as in :func:`train_lm`.
+        keep_trunk: train the trunk to T and return it (True), or only as far as the last branch
+            point, for branches whose trunk is known already (False).
         options: further :class:`~course_lib.training.torch_loop.TrainConfig` fields, as in :func:`train_lm`.
 
     Returns:
-        label -> History, the trunk's first.
+        label -> History, the trunk's first (if kept).
 
     >>> setup = LMSetup(steps=6, batch_size=4, context=8, n_layers=1, d_model=16, n_val=8)
     >>> runs = run_lm_branches(setup, ("constant", 1e-3), {"decayed": (lambda t: 1e-3 if t < 4 else 1e-4, 4)})
-    >>> [(label, h.n_steps, h.lr[3], h.lr[4]) for label, h in runs.items()]
-    [('constant', 6, 0.001, 0.001), ('decayed', 6, 0.001, 0.0001)]
+    >>> [(label, h.n_steps, h.lr[3:5].tolist()) for label, h in runs.items()]
+    [('constant', 6, [0.001, 0.001]), ('decayed', 6, [0.001, 0.0001])]
     """
     if not isinstance(setup, LMSetup):
         raise TypeError(f"setup must be an LMSetup, got setup={setup!r}")
@@ -207,6 +210,7 @@ def run_lm_branches(
     if trunk[0] in branches:
         raise ValueError(f"branches must not reuse the trunk's label {trunk[0]!r}")
     seed = check_int("seed", seed, minimum=0)
+    keep_trunk = check_flag("keep_trunk", keep_trunk)
     config = TrainConfig(
         **{"optimizer": "adam", **options, "epochs": 1, "batch_size": setup.batch_size, "seed": seed, "global_rng": True}
     )
@@ -222,7 +226,7 @@ def run_lm_branches(
             ),
         )  # fmt: skip
 
-    bounds = sorted({0, T, *(k for _, k in branches.values())})
+    bounds = sorted({0, *(k for _, k in branches.values())} | ({T} if keep_trunk else set()))
     trunk_parts: list[History] = []
     saved: dict[int, tuple[Any, torch.Tensor]] = {}
     with seeded_one_thread(seed):  # train_lm's run: the model drawn under the seed, then trained on
@@ -231,13 +235,15 @@ def run_lm_branches(
             config.optimizer, net.parameters(), float(rates(trunk[1], T)[0]),
             weight_decay=config.weight_decay, betas=config.betas,
         )  # fmt: skip
-        for start, stop in zip(bounds[:-1], bounds[1:]):  # the trunk, its state kept at every branch point
+        for start, stop in zip(bounds, bounds[1:] + [None]):  # the trunk, its state kept at every branch point
             if start:
-                saved[start] = copy.deepcopy((net, opt)), torch.get_rng_state()
+                saved[start] = copy.deepcopy((net, opt)) if stop else (net, opt), torch.get_rng_state()
+            if stop is None:
+                break  # the trunk is not kept: it ends at the last branch point
             trunk_parts.append(piece(net, opt, trunk[1], trunk[0], start, stop))
             if trunk_parts[-1].diverged:
                 break  # the branches left after this point diverge with it: the same updates
-    runs = {trunk[0]: _joined(trunk_parts, trunk[0])}
+    runs = {trunk[0]: _joined(trunk_parts, trunk[0])} if keep_trunk else {}
     for label, (schedule, k) in branches.items():
         shared = trunk_parts[: bounds.index(k)]
         if k in saved and not shared[-1].diverged:

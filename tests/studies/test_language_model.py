@@ -46,6 +46,10 @@ def test_a_branch_is_the_run_of_its_schedule_from_step_0():
             assert np.allclose(branch.lr, alone.lr, rtol=1e-15, atol=0), label
             assert np.array_equal(branch.momentum, alone.momentum), label
     assert runs["WSD"].config["branched_at"] == 9 and runs["WSD"].schedule == alone.schedule
+    only = studies.run_lm_branches(FAST, ("constant", trunk), {"cosine": (cosine, 3)}, seed=1, keep_trunk=False, **options)
+    assert list(only) == ["cosine"]  # the trunk trained to step 3 only, for a branch added later
+    assert np.array_equal(only["cosine"].loss, runs["cosine"].loss)
+    assert np.array_equal(only["cosine"].val_loss, runs["cosine"].val_loss)
 
 
 def training_rates(schedule):

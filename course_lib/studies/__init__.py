@@ -64,6 +64,7 @@ _EXPORTS = {
     'LMSetup': 'language_model',
     'train_lm': 'language_model',
     'run_lm_schedules': 'language_model',
+    'run_lm_branches': 'language_model',
     'first_step_below': 'language_model',
     'paired_drop': 'language_model',
     'AVERAGING_ARMS': 'averaging',

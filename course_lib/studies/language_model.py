@@ -212,7 +212,14 @@ def run_lm_branches(
     seed = check_int("seed", seed, minimum=0)
     keep_trunk = check_flag("keep_trunk", keep_trunk)
     config = TrainConfig(
-        **{"optimizer": "adam", **options, "epochs": 1, "batch_size": setup.batch_size, "seed": seed, "global_rng": True}
+        **{
+            "optimizer": "adam",
+            **options,
+            "epochs": 1,
+            "batch_size": setup.batch_size,
+            "seed": seed,
+            "global_rng": True,
+        }
     )
     data, T = setup.data(), setup.steps
 
@@ -262,9 +269,7 @@ def run_lm_branches(
 def _joined(parts: list[History], label: str) -> History:
     """The pieces of one run (consecutive steps, the last one validated) as one History."""
     last = parts[-1]
-    arrays = {
-        name: np.concatenate([getattr(h, name) for h in parts]) for name in ("steps", "lr", "loss", "momentum")
-    }
+    arrays = {name: np.concatenate([getattr(h, name) for h in parts]) for name in ("steps", "lr", "loss", "momentum")}
     return dataclasses.replace(last, **arrays, label=label, config=dict(last.config))
 
 

@@ -35,7 +35,8 @@ def test_a_branch_is_the_run_of_its_schedule_from_step_0():
     assert np.array_equal(training_rates(trunk)[:3], training_rates(cosine)[:3])
     assert np.allclose(training_rates(trunk)[:9], training_rates(wsd)[:9], rtol=1e-15, atol=0)
     for options in ({}, {"optimizer": "adamw", "weight_decay": 0.1, "betas": (0.8, 0.95)}):
-        runs = studies.run_lm_branches(FAST, ("constant", trunk), {"cosine": (cosine, 3), "WSD": (wsd, 9)}, seed=1, **options)
+        branches = {"cosine": (cosine, 3), "WSD": (wsd, 9)}
+        runs = studies.run_lm_branches(FAST, ("constant", trunk), branches, seed=1, **options)
         assert list(runs) == ["constant", "cosine", "WSD"]
         for label, schedule in (("constant", trunk), ("cosine", cosine), ("WSD", wsd)):
             alone = studies.train_lm(FAST, schedule, seed=1, **options)
@@ -46,7 +47,9 @@ def test_a_branch_is_the_run_of_its_schedule_from_step_0():
             assert np.allclose(branch.lr, alone.lr, rtol=1e-15, atol=0), label
             assert np.array_equal(branch.momentum, alone.momentum), label
     assert runs["WSD"].config["branched_at"] == 9 and runs["WSD"].schedule == alone.schedule
-    only = studies.run_lm_branches(FAST, ("constant", trunk), {"cosine": (cosine, 3)}, seed=1, keep_trunk=False, **options)
+    only = studies.run_lm_branches(
+        FAST, ("constant", trunk), {"cosine": (cosine, 3)}, seed=1, keep_trunk=False, **options
+    )
     assert list(only) == ["cosine"]  # the trunk trained to step 3 only, for a branch added later
     assert np.array_equal(only["cosine"].loss, runs["cosine"].loss)
     assert np.array_equal(only["cosine"].val_loss, runs["cosine"].val_loss)

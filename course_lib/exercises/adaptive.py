@@ -285,9 +285,9 @@ def check_radam_warmup_length(
         if expected > run:
             section_6 = (
                 f"Section 6's runs had {run} updates, so at this beta2 RAdam's step stayed below half of Adam's for "
-                f"the whole run at the same peak ({float(rect[run - 1]):.2f} of it at the last update): its lower final "
-                "loss there comes with a lower effective rate, not only a safer start. Compare it with Adam at a lower "
-                "peak before crediting the rectification alone."
+                f"the whole run at the same peak ({float(rect[run - 1]):.2f} of it at the last update): its lower "
+                "final loss there comes with a lower effective rate, not only a safer start. Compare it with Adam at "
+                "a lower peak before crediting the rectification alone."
             )
         else:
             section_6 = f"Section 6's runs had {run} updates: at this beta2 the built-in warm-up is over early in them."
@@ -322,7 +322,9 @@ def check_radam_warmup_length(
         raise Wrong("That is about where RAdam's step reaches 90 % of Adam's. The question asks for half.", hint)
     at = float(rect[t - 1]) if t <= len(rect) else 1.0
     side = (
-        "still below half: the update you want comes later" if t < expected else "already above half: it got there earlier"
+        "still below half: the update you want comes later"
+        if t < expected
+        else "already above half: it got there earlier"
     )
     raise Wrong(
         f"At update {t} RAdam's step is {at:.2f} of Adam's ({side}). Check that both runs see the same constant "

@@ -353,7 +353,7 @@ def torch_radam_rectification(t: Any, beta2: float = 0.999) -> float | np.ndarra
         raise ValueError(f"t counts updates from 1, got t={t!r}")
     rho_inf = 2 / (1 - beta2) - 1
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        power = beta2 ** steps
+        power = beta2**steps
         rho = rho_inf - 2 * steps * power / (1 - power)
         rect = np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
     return shaped_like(t, np.where(rho > 5, rect, 0.0))

@@ -15,7 +15,8 @@ The seed draws the examples and the shift (``transfer_tasks``), the pre-training
 order, and the new head's initialisation. One seed costs about 2 s of pre-training and 0.2 s per fine-tuning.
 
 >>> setup = FineTuneSetup(pretrain_epochs=1, steps=5, n_finetune=8)
->>> run = fine_tune(pretrained_student(0, setup), fine_tune_tasks(0, setup)[1], (0.0, 1e-3, 1e-2), steps=setup.steps, seed=0)
+>>> body, data = pretrained_student(0, setup), fine_tune_tasks(0, setup)[1]
+>>> run = fine_tune(body, data, (0.0, 1e-3, 1e-2), steps=setup.steps, seed=0)
 >>> len(run.train_loss), run.rates
 (5, (0.0, 0.001, 0.01))
 """
@@ -38,7 +39,15 @@ from course_lib.training.param_groups import layer_groups
 from course_lib.training.torch_loop import seeded_one_thread, train_torch
 from course_lib.validation import check_int, check_non_negative
 
-__all__ = ["FineTuneSetup", "FineTuneRun", "FINE_TUNE_ARMS", "fine_tune_tasks", "pretrained_student", "fine_tune", "fine_tune_arms"]
+__all__ = [
+    "FineTuneSetup",
+    "FineTuneRun",
+    "FINE_TUNE_ARMS",
+    "fine_tune_tasks",
+    "pretrained_student",
+    "fine_tune",
+    "fine_tune_arms",
+]
 
 #: The new head's rate and the input layer's under ``slice(BODY_RATE, HEAD_RATE)``.
 HEAD_RATE, BODY_RATE = 3e-2, 3e-4
@@ -47,7 +56,9 @@ ONE_RATES = (3e-2, 1e-2, 3e-3, 1e-3, 3e-4)
 #: label -> peak rate per group (input layer, hidden layer, new head): notebook 13 §5's fine-tunings.
 FINE_TUNE_ARMS: dict[str, tuple[float, ...]] = {
     **{f"one rate {r:g}": (r, r, r) for r in ONE_RATES},
-    f"slice({BODY_RATE:g}, {HEAD_RATE:g})": tuple(float(r) for r in schedules.discriminative_rates(BODY_RATE, HEAD_RATE, 3)),
+    f"slice({BODY_RATE:g}, {HEAD_RATE:g})": tuple(
+        float(r) for r in schedules.discriminative_rates(BODY_RATE, HEAD_RATE, 3)
+    ),
     f"body frozen, head {HEAD_RATE:g}": (0.0, 0.0, HEAD_RATE),
 }
 
@@ -87,7 +98,7 @@ def fine_tune_tasks(seed: int, setup: FineTuneSetup = FineTuneSetup()) -> tuple[
     return problems.transfer_tasks(n_finetune=setup.n_finetune, shift=setup.shift, seed=seed)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=128)
 def pretrained_student(seed: int, setup: FineTuneSetup = FineTuneSetup()) -> nn.Module:
     """The student pre-trained on the seed's pre-training task (cached: copy it before changing it)."""
     pre = fine_tune_tasks(seed, setup)[0]
@@ -106,7 +117,9 @@ def pretrained_student(seed: int, setup: FineTuneSetup = FineTuneSetup()) -> nn.
     return net
 
 
-def fine_tune(body: nn.Module, data: Dataset, rates: Sequence[float], *, steps: int = 200, seed: int = 0) -> FineTuneRun:
+def fine_tune(
+    body: nn.Module, data: Dataset, rates: Sequence[float], *, steps: int = 200, seed: int = 0
+) -> FineTuneRun:
     """Fine-tune a copy of ``body`` with a new head, one param group per layer, each on its own cosine.
 
     Args:
@@ -145,7 +158,11 @@ def fine_tune(body: nn.Module, data: Dataset, rates: Sequence[float], *, steps: 
     return FineTuneRun(rates, np.array(losses), float(val))
 
 
+@functools.lru_cache(maxsize=128)
 def fine_tune_arms(seed: int, setup: FineTuneSetup = FineTuneSetup()) -> dict[str, FineTuneRun]:
-    """Every arm of :data:`FINE_TUNE_ARMS` on the seed: one pre-training (cached), then one fine-tuning per arm."""
+    """Every arm of :data:`FINE_TUNE_ARMS` on the seed: one pre-training, then one fine-tuning per arm (cached:
+    notebook 13's two claims read the same runs)."""
     body, fine = pretrained_student(seed, setup), fine_tune_tasks(seed, setup)[1]
-    return {label: fine_tune(body, fine, rates, steps=setup.steps, seed=seed) for label, rates in FINE_TUNE_ARMS.items()}
+    return {
+        label: fine_tune(body, fine, rates, steps=setup.steps, seed=seed) for label, rates in FINE_TUNE_ARMS.items()
+    }

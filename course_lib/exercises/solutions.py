@@ -1,11 +1,10 @@
 """Reference solutions of the notebook exercises, one per check in ``course_lib.exercises``.
 
-Written the way a learner would (plain formulas, no course_lib schedules), so
-that running each through its check tests the check as well as the solution.
-Defaults match the checks' defaults: ``exercises.check_linear_decay(solutions.linear_decay_fn)``
-passes. This is the one home of the solutions: :data:`SOLUTION_OF` names each check's solution,
-:func:`worked_answer` is what a check shows after the second wrong try (or with
-``show_answer=True``), and the instructor edition (``scripts/editions.py``) copies
+Written the way a learner would (plain formulas, no course_lib schedules), so that running each through its check
+tests the check as well as the solution. Defaults match the checks' defaults:
+``exercises.check_linear_decay(solutions.linear_decay_fn)`` passes. This is the one home of the solutions:
+:data:`SOLUTION_OF` names each check's solution, :func:`worked_answer` is what a check shows after the second wrong
+try (or with ``show_answer=True``), and the instructor edition (``scripts/editions.py``) copies
 :func:`solution_source` into every exercise cell, as readable code.
 
 >>> from course_lib import exercises
@@ -386,26 +385,19 @@ def shortest_warmup(
 
 
 def radam_warmup_length(beta2: float = 0.999, n_updates: int = 3000) -> int:
-    """The update (counted from 1) from which torch's RAdam steps at least half as far as Adam, measured.
-
-    A constant gradient of 0.01 on one parameter, both optimizers at lr 0.01 with betas (0.9, beta2): Adam steps
-    lr at every update, so RAdam's step over Adam's is RAdam's built-in warm-up factor.
-    """
+    """The update (from 1) after which torch's RAdam steps at least half as far as Adam, under a constant gradient."""
     import torch
 
-    def step_sizes(optimizer_class):
+    paths = {}
+    for name, optimizer_class in (("radam", torch.optim.RAdam), ("adam", torch.optim.Adam)):
         w = torch.nn.Parameter(torch.ones(1, dtype=torch.float64))
+        w.grad, paths[name] = torch.full_like(w, 0.01), [1.0]  # a constant gradient: set once, never zeroed
         opt = optimizer_class([w], lr=0.01, betas=(0.9, beta2))
-        sizes = []
         for _ in range(n_updates):
-            before, w.grad = w.item(), torch.full_like(w, 0.01)
             opt.step()
-            sizes.append(abs(w.item() - before))
-        return np.array(sizes)
-
-    ratio = step_sizes(torch.optim.RAdam) / step_sizes(torch.optim.Adam)
-    below = np.flatnonzero(ratio < 0.5)
-    return int(below[-1]) + 2  # the update after the last one below half (updates count from 1)
+            paths[name].append(w.item())
+    ratio = np.abs(np.diff(paths["radam"])) / np.abs(np.diff(paths["adam"]))  # Adam steps lr at every update
+    return int(np.flatnonzero(ratio < 0.5)[-1]) + 2  # the update after the last one below half
 
 
 def sgdr_escape_peak(

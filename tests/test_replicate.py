@@ -68,6 +68,7 @@ def test_claims_that_share_runs_are_one_task_and_the_others_are_not():
     assert group["adaptive.schedule_helps_adamw"] == group["adaptive.sgd_cosine_lowest_loss"]
     assert len({group[n] for n in claims if n.startswith("choosing.") and n.split(".")[1] in COMPARISON}) == 1
     assert group["transformer.post_ln_needs_warmup"] != group["transformer.pre_ln_same_without_warmup"]
+    assert group["transformer.post_ln_needs_warmup"] == group["transformer.post_ln_collapses_without_warmup"]
     assert group["decay.below_constant_floor"] != group["decay.helps_more_as_peak_grows"]
     student = {group[n] for n in ("clipping.adam_spike_survives_clipping", "warmup.adam_spike_without_warmup")}
     assert len(student) == 1  # across topics: both read warmup.student_run on the same fresh seeds

@@ -39,7 +39,8 @@ The room, by concept:
   one-cycle peak, the order of optimizer and scheduler steps, a run's total steps; and three
   experiments: the shortest warm-up that removes a spike, the smallest SGDR peak that escapes,
   the rates of a training loop with its schedule bug fixed.
-* ``adaptive``: reduce-on-plateau's rates, Adam's first step; experiment: Adam's noise floor vs B.
+* ``adaptive``: reduce-on-plateau's rates, Adam's first step; experiments: Adam's noise floor vs B, the
+  update from which RAdam's step is half of Adam's (its built-in warm-up).
 * ``pitfalls``: the rate of the first update with the two step() calls swapped, Keras' boundary convention.
 * ``choosing``: where a cut cosine stands, which schedule fits a scenario; experiment: tune a cosine's peak on a grid.
 * ``large_batch``: the linear scaling rule, and the rate for DDP; experiments: SGD's noise floor vs B,
@@ -98,6 +99,7 @@ from course_lib.exercises.adaptive import (
     check_adam_floor_batch,
     check_adam_schedule,
     check_plateau_lrs,
+    check_radam_warmup_length,
 )
 from course_lib.exercises.averaging import check_tail_average_gain
 from course_lib.exercises.choosing import (
@@ -209,6 +211,7 @@ __all__ = [
     "check_adam_schedule",
     "ADAM_SCHEDULE_OPTIONS",
     "check_adam_floor_batch",
+    "check_radam_warmup_length",
     "check_schedule_choice",
     "check_tail_average_gain",
     "check_mup_wide_rate",

@@ -1,9 +1,11 @@
-"""Checks on rates that adapt to the run: reduce-on-plateau's cuts and Adam's first step.
+"""Checks on rates that adapt to the run: reduce-on-plateau's cuts, Adam's first step, RAdam's built-in warm-up.
 
 >>> from course_lib import exercises
 >>> exercises.check_adam_first_step(1e-3, quiet=True).passed
 True
 >>> exercises.check_adam_floor_batch(0.68, quiet=True).passed
+True
+>>> exercises.check_radam_warmup_length(556, quiet=True).passed
 True
 """
 
@@ -12,13 +14,18 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
+import numpy as np
+
 from course_lib.exercises.framework import (
     CheckResult,
+    Wrong,
+    as_number,
     check_setup,
     exercise_check,
     format_number,
     interval_verdict,
     number_verdict,
+    passed,
     sequence_verdict,
 )
 from course_lib.exercises.generic import choice_verdict
@@ -31,6 +38,7 @@ __all__ = [
     "check_adam_schedule",
     "ADAM_SCHEDULE_OPTIONS",
     "check_adam_floor_batch",
+    "check_radam_warmup_length",
 ]
 
 
@@ -237,3 +245,89 @@ def check_adam_schedule(
         "Adam like any other optimizer, and this notebook runs it with schedules.",
     }
     return choice_verdict(answer, ADAM_SCHEDULE_OPTIONS[1], ADAM_SCHEDULE_OPTIONS, hint, mistakes)
+
+
+#: Section 6's runs (notebook 06): 15 epochs of 24 updates.
+RADAM_RUN_UPDATES = 360
+
+
+def _radam_half_from(beta2: float) -> tuple[int, int, np.ndarray]:
+    """(first update from which r_t >= 1/2, the same for 0.9, r_t for t = 1..) of torch's RAdam at ``beta2``."""
+    from course_lib.references.libraries import torch_radam_rectification
+
+    rect = torch_radam_rectification(np.arange(1, int(50 / (1 - beta2)) + 100), beta2)
+    return int(np.flatnonzero(rect < 0.5)[-1]) + 2, int(np.flatnonzero(rect < 0.9)[-1]) + 2, rect
+
+
+@exercise_check
+def check_radam_warmup_length(
+    answer: Any,
+    beta2: float = 0.999,
+    hint: str = "Reuse section 2's step_sizes: run it for torch.optim.RAdam and torch.optim.Adam (lr=0.01, "
+    "betas=(0.9, beta2)) with grad=0.01 and n=3000, divide RAdam's steps by Adam's, and find the update "
+    "(counting from 1) after which the ratio never drops below 0.5 again.",
+) -> CheckResult:
+    """A measured update number: from which update on torch's RAdam steps at least half as far as Adam (notebook 06).
+
+    Under a constant gradient Adam steps lr at every update. RAdam's first 5 updates are momentum steps
+    lr * m_hat (as long as Adam's only if |g| = 1), then Adam's step times the rectification r_t
+    (``references.torch_radam_rectification``), which starts at 0.026 and rises towards 1. The answer is
+    the first update with r_t >= 1/2 after them: 556 at beta2 = 0.999, 16 at 0.95. Accepted: within one
+    update (a count from 0 gives 555). A wrong number is told RAdam's ratio at that update, not the answer.
+    """
+    with check_setup():
+        beta2 = check_range("beta2", beta2, 0.0, 1.0, low_open=True, high_open=True)
+    expected, ninety, rect = _radam_half_from(beta2)
+    rule = 2 / (1 - beta2)
+    value = as_number(answer, "your update number")
+    if abs(value - expected) <= 1:
+        run = RADAM_RUN_UPDATES
+        if expected > run:
+            section_6 = (
+                f"Section 6's runs had {run} updates, so at this beta2 RAdam's step stayed below half of Adam's for "
+                f"the whole run at the same peak ({float(rect[run - 1]):.2f} of it at the last update): its lower "
+                "final loss there comes with a lower effective rate, not only a safer start. Compare it with Adam at "
+                "a lower peak before crediting the rectification alone."
+            )
+        else:
+            section_6 = f"Section 6's runs had {run} updates: at this beta2 the built-in warm-up is over early in them."
+        return passed(
+            f"From update {expected} on (beta2 = {beta2:g}) RAdam steps at least half as far as Adam, and 90 % only "
+            f"from update {ninety}: RAdam is Adam behind a built-in warm-up whose length beta2 sets, of the order of "
+            f"2 / (1 - beta2) = {rule:.0f} updates (at beta2 = 0.95: half from update 16). " + section_6
+        )
+    if value < 1 or not float(value).is_integer():
+        raise Wrong(f"{format_number(value)} is no update number: updates are counted 1, 2, 3, ...", hint)
+    t = int(value)
+    if t <= 6:
+        raise Wrong(
+            "RAdam's first 5 updates are plain momentum steps lr * m_hat, not divided by sqrt(v_hat): with a gradient "
+            "of 1 they are as long as Adam's, with a gradient of 0.01 a hundred times shorter. The rectified step "
+            f"starts at update 6 at {float(rect[5]):.3f} of Adam's. Look for the update after which RAdam's step "
+            "stays at least half of Adam's.",
+            hint,
+        )
+    for other in (0.95, 0.98, 0.9, 0.99):
+        if other != beta2 and t == _radam_half_from(other)[0]:
+            raise Wrong(
+                f"That is the answer for beta2 = {other:g}. Run both optimizers with betas=(0.9, {beta2:g}).", hint
+            )
+    if 0.8 * rule <= t <= 1.2 * rule:
+        raise Wrong(
+            f"About 2 / (1 - beta2) = {rule:.0f}: that is Ma & Yarats' rule for a warm-up like RAdam's, a length you "
+            "did not measure. Measure the ratio of the two steps: RAdam's passes half of Adam's earlier.",
+            hint,
+        )
+    if abs(t - ninety) <= 0.05 * ninety:
+        raise Wrong("That is about where RAdam's step reaches 90 % of Adam's. The question asks for half.", hint)
+    at = float(rect[t - 1]) if t <= len(rect) else 1.0
+    side = (
+        "still below half: the update you want comes later"
+        if t < expected
+        else "already above half: it got there earlier"
+    )
+    raise Wrong(
+        f"At update {t} RAdam's step is {at:.2f} of Adam's ({side}). Check that both runs see the same constant "
+        "gradient and betas, and that you count updates from 1.",
+        hint,
+    )

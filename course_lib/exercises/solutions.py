@@ -1,11 +1,10 @@
 """Reference solutions of the notebook exercises, one per check in ``course_lib.exercises``.
 
-Written the way a learner would (plain formulas, no course_lib schedules), so
-that running each through its check tests the check as well as the solution.
-Defaults match the checks' defaults: ``exercises.check_linear_decay(solutions.linear_decay_fn)``
-passes. This is the one home of the solutions: :data:`SOLUTION_OF` names each check's solution,
-:func:`worked_answer` is what a check shows after the second wrong try (or with
-``show_answer=True``), and the instructor edition (``scripts/editions.py``) copies
+Written the way a learner would (plain formulas, no course_lib schedules), so that running each through its check
+tests the check as well as the solution. Defaults match the checks' defaults:
+``exercises.check_linear_decay(solutions.linear_decay_fn)`` passes. This is the one home of the solutions:
+:data:`SOLUTION_OF` names each check's solution, :func:`worked_answer` is what a check shows after the second wrong
+try (or with ``show_answer=True``), and the instructor edition (``scripts/editions.py``) copies
 :func:`solution_source` into every exercise cell, as readable code.
 
 >>> from course_lib import exercises
@@ -61,6 +60,7 @@ __all__ = [
     "sgdr_escape_peak",
     "loop_rates",
     "adamw_matching_decay",
+    "radam_warmup_length",
 ]
 
 
@@ -384,6 +384,22 @@ def shortest_warmup(
     raise RuntimeError(f"no warm-up in {grid} removes the spike")
 
 
+def radam_warmup_length(beta2: float = 0.999, n_updates: int = 3000) -> int:
+    """The update (from 1) after which torch's RAdam steps at least half as far as Adam, under a constant gradient."""
+    import torch
+
+    paths = {}
+    for name, optimizer_class in (("radam", torch.optim.RAdam), ("adam", torch.optim.Adam)):
+        w = torch.nn.Parameter(torch.ones(1, dtype=torch.float64))
+        w.grad, paths[name] = torch.full_like(w, 0.01), [1.0]  # a constant gradient: set once, never zeroed
+        opt = optimizer_class([w], lr=0.01, betas=(0.9, beta2))
+        for _ in range(n_updates):
+            opt.step()
+            paths[name].append(w.item())
+    ratio = np.abs(np.diff(paths["radam"])) / np.abs(np.diff(paths["adam"]))  # Adam steps lr at every update
+    return int(np.flatnonzero(ratio < 0.5)[-1]) + 2  # the update after the last one below half
+
+
 def sgdr_escape_peak(
     grid: Any = (0.1, 0.2, 0.3, 0.4, 0.5), cycle_steps: int = 200, n_steps: int = 1000, needed: int = 15
 ) -> float:
@@ -457,6 +473,7 @@ SOLUTION_OF: dict[str, str] = {
     "sgdr_escape_peak": "sgdr_escape_peak",
     "loop_rates": "loop_rates",
     "adamw_matching_decay": "adamw_matching_decay",
+    "radam_warmup_length": "radam_warmup_length",
 }
 
 #: The experiments (seconds of training each): what the reference run measures at the defaults,
@@ -471,6 +488,7 @@ MEASURED: dict[str, str] = {
     "shortest_warmup": "20 updates",
     "sgdr_escape_peak": "0.3",
     "adamw_matching_decay": "3.8 (SGD's turn 0.0447 per update; AdamW's at wd 3.8: 0.0451)",
+    "radam_warmup_length": "update 556 (RAdam's step / Adam's: 0.4998 at 555, 0.5002 at 556)",
 }
 
 

@@ -14,7 +14,8 @@ The room, by concept:
 * ``base``: :class:`Problem` and the helpers every problem shares.
 * ``surfaces``: 2-D landscapes: :func:`quadratic_bowl`, :func:`rosenbrock`, :func:`multi_basin`.
 * ``regression``: :func:`noisy_least_squares`, :func:`logistic_regression`.
-* ``datasets``: :class:`Dataset`, :func:`split`, spirals, moons, a teacher network,
+* ``datasets``: :class:`Dataset`, :func:`split`, spirals, moons, a teacher network (and
+  :func:`transfer_tasks`, a pre-training and a fine-tuning task from one teacher),
   :func:`load_digits` (for the torch models).
 * ``text``: a generated text corpus for a small language model: :func:`lm_dataset` (a mixture
   of Markov chains, the same tokens on every machine) and its loss levels (unigram, bigram, the
@@ -48,6 +49,7 @@ from course_lib.problems.datasets import (
     split,
     teacher_student,
     teacher_student_dataset,
+    transfer_tasks,
 )
 from course_lib.problems.regression import (
     LogisticRegression,
@@ -85,6 +87,7 @@ __all__ = [
     "spirals_dataset",
     "moons_dataset",
     "teacher_student_dataset",
+    "transfer_tasks",
     "load_digits",
     "TopicMarkovSource",
     "topic_markov_source",

@@ -1,6 +1,7 @@
 """Small data sets for torch models, as a :class:`Dataset` (train/validation split), numpy only.
 
-Spirals, moons, a teacher network's targets, and scikit-learn's 8x8 digits.
+Spirals, moons, a teacher network's targets (and a pre-training / fine-tuning pair of them), and
+scikit-learn's 8x8 digits.
 
 >>> from course_lib import problems
 >>> problems.moons_dataset(n_samples=100)
@@ -26,6 +27,7 @@ __all__ = [
     "spirals_dataset",
     "moons_dataset",
     "teacher_student_dataset",
+    "transfer_tasks",
     "load_digits",
 ]
 
@@ -248,6 +250,68 @@ def teacher_student_dataset(
     val_fraction = _check_val_fraction(val_fraction)
     X, y = teacher_student(n_samples, d_in, hidden, noise, seed)
     return split(X, y, val_fraction, seed, name="teacher-student")
+
+
+def transfer_tasks(
+    n_pretrain: int = 4000,
+    n_finetune: int = 50,
+    n_val: int = 1000,
+    d_in: int = 20,
+    hidden: int = 8,
+    n_outputs: int = 8,
+    shift: float = 0.2,
+    noise: float = 0.1,
+    seed: int = 0,
+) -> tuple[Dataset, Dataset]:
+    """A pre-training task and a fine-tuning task that share most of their features (a fine-tuning problem).
+
+    One tanh teacher (drawn from seed 0, the same for every ``seed``, as :func:`teacher_student` draws it):
+    W1 ~ N(0, 1/d_in), b1 ~ N(0, 0.1^2), and ``n_outputs + 1`` readouts W2 ~ N(0, 1/hidden).
+
+    * pre-training: ``n_pretrain`` examples of the first ``n_outputs`` readouts of tanh(x W1 + b1), plus
+      noise; many examples and many targets, so a student can learn the teacher's features;
+    * fine-tuning: ``n_finetune`` examples (and ``n_val`` for validation) of the last readout, a target the
+      pre-training never saw, of *shifted* features tanh(x (W1 + shift * E) + b1) with E ~ N(0, 1/d_in):
+      the pre-trained features are worth keeping but need some change (``shift=0``: they need none).
+
+    ``seed`` draws the examples, the noise and the shift E (from a stream of its own, independent of the
+    teacher's).
+
+    Returns:
+        (pre-training Dataset with ``n_outputs`` targets and 500 validation examples, fine-tuning Dataset with
+        one target), both regression (float32).
+
+    >>> pre, fine = transfer_tasks(n_pretrain=100, n_finetune=10, n_val=20)
+    >>> pre.y_train.shape, fine.y_train.shape, fine.n_val
+    ((100, 8), (10, 1), 20)
+    """
+    n_pretrain = _check_n_samples(n_pretrain)
+    n_finetune = _check_n_samples(n_finetune)
+    n_val = _check_n_samples(n_val)
+    d_in = check_int("d_in", d_in, minimum=1)
+    hidden = check_int("hidden", hidden, minimum=1)
+    n_outputs = check_int("n_outputs", n_outputs, minimum=1)
+    shift = check_non_negative("shift", shift)
+    noise = check_non_negative("noise", noise)
+    seed = check_int("seed", seed, minimum=0)
+    teacher = np.random.default_rng(0)
+    W1 = teacher.normal(scale=1 / math.sqrt(d_in), size=(d_in, hidden))
+    b1 = teacher.normal(scale=0.1, size=hidden)
+    W2 = teacher.normal(scale=1 / math.sqrt(hidden), size=(hidden, n_outputs + 1))
+    rng = np.random.default_rng([seed, 1])  # a stream of the seed's own: not the teacher's
+    shifted = W1 + shift * rng.normal(scale=1 / math.sqrt(d_in), size=W1.shape)
+    n_pre_val = 500
+
+    def examples(n: int, weights: np.ndarray, readout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        X = rng.normal(size=(n, d_in))
+        y = np.tanh(X @ weights + b1) @ readout
+        return X.astype(np.float32), (y + noise * rng.normal(size=y.shape)).astype(np.float32)
+
+    Xp, yp = examples(n_pretrain + n_pre_val, W1, W2[:, :n_outputs])
+    Xf, yf = examples(n_finetune + n_val, shifted, W2[:, n_outputs:])
+    pre = Dataset(Xp[:n_pretrain], yp[:n_pretrain], Xp[n_pretrain:], yp[n_pretrain:], d_in, None, "pre-training")
+    fine = Dataset(Xf[:n_finetune], yf[:n_finetune], Xf[n_finetune:], yf[n_finetune:], d_in, None, "fine-tuning")
+    return pre, fine
 
 
 def load_digits(val_fraction: float = 0.25, seed: int = 0, standardize: bool = True) -> Dataset:

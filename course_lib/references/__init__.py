@@ -52,6 +52,7 @@ _EXPORTS = {
     'keras_piecewise_constant': 'libraries',
     'timm_multistep': 'libraries',
     'keras_legacy_decay': 'libraries',
+    'torch_radam_rectification': 'libraries',
     'switch_steps': 'libraries',
     'FAMILIES': 'libraries',
     'FAMILY_DEFAULTS': 'libraries',

@@ -8,7 +8,8 @@ equal budget), and the studies behind the explorers: ``gradient_descent``
 (a schedule on a 2-D problem), ``plateau``, ``results``, ``large_batch``; ``batch_size`` (beyond linear
 scaling: the gradient noise scale, steps to a target against the batch, the critical batch, a batch
 grown instead of a rate decayed); ``weight_decay`` (scale-invariant weights under weight decay: steady norm,
-turn per update); ``width_transfer`` (does a tuned rate transfer to a wider MLP: the standard
+turn per update); ``fine_tuning`` (a rate per parameter group: fine-tuning a pre-trained MLP with discriminative
+rates against one rate for all); ``width_transfer`` (does a tuned rate transfer to a wider MLP: the standard
 parameterisation against a µP-style one, rate sweeps per width);
 ``replication`` (a claim a lesson draws from random runs, as one re-runnable function of seeds) and
 ``claims`` (the registered claims, one module per topic: ``studies.claim(name).run(seeds)``).
@@ -26,6 +27,13 @@ from course_lib.lazy import lazy_exports
 _EXPORTS = {
     'check_history': 'measures',
     'ScaleInvariantRun': 'weight_decay',
+    'FineTuneSetup': 'fine_tuning',
+    'FineTuneRun': 'fine_tuning',
+    'FINE_TUNE_ARMS': 'fine_tuning',
+    'pretrained_student': 'fine_tuning',
+    'fine_tune': 'fine_tuning',
+    'fine_tune_arms': 'fine_tuning',
+    'fine_tune_tasks': 'fine_tuning',
     'run_scale_invariant': 'weight_decay',
     'rms_turn': 'weight_decay',
     'relaxation_step': 'weight_decay',

@@ -136,6 +136,7 @@ CASES: dict[str, Case] = {
     "shortest_warmup": Case(20, {}, [0, 2, 5, 10, 15, 50, -20]),
     "sgdr_escape_peak": Case(0.3, {}, [0.1, 0.2, 0.25, 0.4, 0.5, -0.3]),
     "adamw_matching_decay": Case(3.8, {}, [0.2, 1.0, 10.0, -1.0, 0.0]),
+    "radam_warmup_length": Case(556, {}, [1, 6, 16, 100, 2000, 2737, 5000, 0, 12.5, -3]),
     "loop_rates": Case(
         sol.loop_rates(),
         {},

@@ -21,6 +21,7 @@ EXPERIMENTS = [
     "loop_rates",
     "adamw_matching_decay",
     "mup_wide_rate",
+    "radam_warmup_length",
 ]
 
 
@@ -37,6 +38,7 @@ EXPERIMENTS = [
         "sgdr_escape_peak",
         "loop_rates",
         "adamw_matching_decay",
+        "radam_warmup_length",
     ],
 )
 def test_the_reference_experiment_passes_its_check(name):
@@ -96,6 +98,12 @@ def test_nonsense_is_rejected_without_a_traceback(name, nonsense):
         ("shortest_warmup", 10, "every seed"),
         ("shortest_warmup", 15, "not on the grid"),
         ("shortest_warmup", 50, "shortest"),
+        ("radam_warmup_length", 1, "momentum steps"),
+        ("radam_warmup_length", 2000, "Ma & Yarats"),
+        ("radam_warmup_length", 2737, "90 %"),
+        ("radam_warmup_length", 16, "beta2 = 0.95"),
+        ("radam_warmup_length", 100, "still below half"),
+        ("radam_warmup_length", 1500, "already above half"),
         ("sgdr_escape_peak", 0.2, "6 of 20"),
         ("sgdr_escape_peak", 0.5, "smallest"),
         ("loop_rates", CASES["loop_rates"].wrong[0], "goes back up"),
@@ -126,3 +134,17 @@ def test_the_adamw_decay_check_explains_the_same_product_mistake():
     # lr * wd equal to SGD's (0.1 * 0.01 / 0.005 = 0.2): the momentum factor forgotten
     message = E.check_adamw_matching_decay(0.2, quiet=True).message
     assert "same lr * wd" in message and "momentum" in message
+
+
+def test_the_radam_reference_measures_what_the_check_computes_from_torch_rule():
+    """The check's answer comes from references.torch_radam_rectification; the solution measures torch's RAdam."""
+    assert sol.radam_warmup_length() == 556
+    assert sol.radam_warmup_length(beta2=0.95, n_updates=200) == 16
+    assert E.check_radam_warmup_length(16, beta2=0.95, quiet=True)
+    message = E.check_radam_warmup_length(556, quiet=True).message
+    assert "0.41 of it" in message and "lower effective rate" in message
+
+
+def test_a_wrong_radam_answer_never_gives_the_answer_away():
+    for wrong in CASES["radam_warmup_length"].wrong:
+        assert "556" not in E.check_radam_warmup_length(wrong, quiet=True).message

@@ -44,6 +44,20 @@ def test_teacher_student():
     assert 0.03 < np.std(noisy - y) < 0.3
 
 
+def test_transfer_tasks_share_the_teacher_and_shift_the_fine_tuning_features():
+    pre, fine = P.transfer_tasks(n_pretrain=300, n_finetune=20, n_val=40, seed=5)
+    assert pre.y_train.shape == (300, 8) and pre.n_val == 500 and fine.y_train.shape == (20, 1) and fine.n_val == 40
+    assert pre.X_train.dtype == fine.y_val.dtype == np.float32 and pre.n_classes is fine.n_classes is None
+    again = P.transfer_tasks(n_pretrain=300, n_finetune=20, n_val=40, seed=5)
+    np.testing.assert_array_equal(again[1].y_val, fine.y_val)  # seeded
+    other = P.transfer_tasks(n_pretrain=300, n_finetune=20, n_val=40, seed=6)
+    assert not np.array_equal(other[0].X_train, pre.X_train)
+    teacher = P.transfer_tasks(n_pretrain=50, n_finetune=5, n_val=5, noise=0.0, shift=0.0, seed=1)
+    moved = P.transfer_tasks(n_pretrain=50, n_finetune=5, n_val=5, noise=0.0, shift=0.5, seed=1)
+    np.testing.assert_array_equal(teacher[0].y_train, moved[0].y_train)  # pre-training: no shift
+    assert not np.allclose(teacher[1].y_val, moved[1].y_val)  # the fine-tuning targets moved
+
+
 def test_split_is_stratified_disjoint_and_seeded():
     X = np.arange(200, dtype=float).reshape(100, 2)
     y = np.repeat([0, 1, 2, 3], [10, 20, 30, 40])
@@ -90,6 +104,8 @@ def test_load_digits():
         (lambda: P.make_moons(n_samples=1), "n_samples"),
         (lambda: P.teacher_student(hidden=0), "hidden"),
         (lambda: P.teacher_student(noise=-1.0), "noise"),
+        (lambda: P.transfer_tasks(shift=-0.1), "shift"),
+        (lambda: P.transfer_tasks(n_outputs=0), "n_outputs"),
         (lambda: P.load_digits(val_fraction=0.0), "val_fraction"),
         (lambda: P.load_digits(val_fraction=1.0), "val_fraction"),
         (lambda: P.spirals_dataset(val_fraction=1.5), "val_fraction"),

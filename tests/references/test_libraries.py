@@ -136,9 +136,38 @@ def test_keras_legacy_decay_is_inverse_time():
     assert np.allclose(libraries.keras_legacy_decay(t, 0.1, 0.1), S.inverse_time_decay(0.1, 0.1)(t))
 
 
+@pytest.mark.parametrize("beta2", [0.999, 0.95, 0.9])
+def test_radam_rectification_is_torch_radam_step_over_adam_step(beta2):
+    """Under a constant gradient Adam steps lr every update; torch's RAdam steps lr * r_t once rho_t > 5."""
+
+    def steps(optimizer_class, n=800, grad=0.01):
+        w = torch.nn.Parameter(torch.ones(1, dtype=torch.float64))
+        opt = optimizer_class([w], lr=0.01, betas=(0.9, beta2))
+        sizes = []
+        for _ in range(n):
+            before, w.grad = w.item(), torch.full_like(w, grad)
+            opt.step()
+            sizes.append(abs(w.item() - before))
+        return np.array(sizes)
+
+    ratio = steps(torch.optim.RAdam) / steps(torch.optim.Adam)
+    rect = libraries.torch_radam_rectification(np.arange(1, len(ratio) + 1), beta2)
+    adaptive = rect > 0
+    assert not adaptive[:5].any() and adaptive[5:].all()  # the first 5 updates: momentum steps lr * m_hat
+    assert np.allclose(ratio[:5], 0.01, rtol=1e-4)  # lr * grad, not lr: not divided by sqrt(v_hat)
+    assert np.allclose(ratio[adaptive], rect[adaptive], rtol=1e-4)  # torch adds eps to sqrt(v), not sqrt(v_hat)
+
+
+def test_radam_rectification_counts_updates_from_one():
+    assert float(libraries.torch_radam_rectification(556)) > 0.5 > float(libraries.torch_radam_rectification(555))
+    with pytest.raises(ValueError, match="t counts updates from 1"):
+        libraries.torch_radam_rectification(0)
+
+
 @pytest.mark.parametrize(
     "call, name",
     [
+        (lambda: libraries.torch_radam_rectification(1, beta2=1.0), "beta2"),
         (lambda: libraries.torch_cosine_annealing(1, 0.1, 0), "T_max"),
         (lambda: libraries.hf_cosine_with_warmup(1, 0.1, -1, 10), "warmup_steps"),
         (lambda: libraries.torch_multistep(1, 0.1, [5, 2]), "milestones"),

@@ -21,6 +21,7 @@ NAMES = {
     "clipping.bowl_limits": "06_warmup_in_practice",
     "clipping.adam_spike_survives_clipping": "06_warmup_in_practice",
     "transformer.post_ln_needs_warmup": "06_warmup_in_practice",
+    "transformer.post_ln_collapses_without_warmup": "06_warmup_in_practice",
     "transformer.pre_ln_same_without_warmup": "06_warmup_in_practice",
 }
 

@@ -24,3 +24,11 @@ def test_the_claims_hold_on_one_fresh_seed():
     for name in NAMES:
         c = studies.claim(name)
         assert c.holds(runs), c.check(runs)
+
+
+def test_the_fine_tuning_claims_are_registered_in_section_5_and_share_their_runs():
+    claims = studies.all_claims()
+    names = ["param_groups.slice_beats_one_rate", "param_groups.frozen_body_ends_higher"]
+    for name in names:
+        assert claims[name].where == "13_weight_decay_and_groups §5" and claims[name].notebook_seeds == (0, 1, 2)
+    assert claims[names[0]].run_group == claims[names[1]].run_group  # one experiment, trained once per set

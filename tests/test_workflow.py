@@ -30,6 +30,7 @@ def _runs(job: dict) -> list[str]:
     return [step["run"] for step in job["steps"] if "run" in step]
 
 
+@pytest.mark.integration  # an outside validator over the CI file (seconds of start-up): in course.py test
 def test_the_workflow_matches_githubs_schema():
     tool = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or shutil.which("check-jsonschema")
     if tool is None:

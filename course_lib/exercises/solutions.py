@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import math
 import sys
@@ -492,23 +493,27 @@ MEASURED: dict[str, str] = {
 }
 
 
-def _module_source() -> str:
-    return inspect.getsource(sys.modules[__name__])
+@functools.lru_cache(maxsize=1)
+def _module_source() -> tuple[str, ast.Module]:
+    """This module's source and its syntax tree, read and parsed once (a wrong answer's worked
+    answer cuts its code out of them: parsing the module each time took about 0.1 s a try)."""
+    source = inspect.getsource(sys.modules[__name__])
+    return source, ast.parse(source)
 
 
+@functools.lru_cache(maxsize=None)
 def solution_source(name: str) -> str:
     """The code of check ``name``'s solution, as a learner would write it in the cell.
 
     A function comes with the private helpers it calls (defined first); a constant is its assignment.
     """
     target_name = SOLUTION_OF[name]
-    tree = ast.parse(_module_source())
+    source, tree = _module_source()
     nodes = {
         node.name if isinstance(node, ast.FunctionDef) else node.target.id: node
         for node in tree.body
         if isinstance(node, ast.FunctionDef) or (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name))
     }
-    source = _module_source()
     node = nodes[target_name]
     if isinstance(node, ast.AnnAssign):  # NAME: type = value
         return f"{target_name} = {ast.get_source_segment(source, node.value)}"
@@ -520,7 +525,7 @@ def solution_source(name: str) -> str:
 def solution_imports(code: str) -> list[str]:
     """The import lines (of this module's own) that ``code``, cut out of this module, needs to run on its own."""
     imports: dict[str, str] = {}
-    for node in ast.parse(_module_source()).body:
+    for node in _module_source()[1].body:
         if isinstance(node, (ast.Import, ast.ImportFrom)) and getattr(node, "module", "") != "__future__":
             for alias in node.names:
                 line = (

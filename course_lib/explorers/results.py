@@ -7,6 +7,8 @@ from typing import Any
 from course_lib.explorers.base import Explorer
 from course_lib.explorers.controls import Control
 from course_lib.plotting.diagnostics import plot_lr_sweeps
+from course_lib.plotting.explorer_layout import place_marked_legends
+from course_lib.plotting.legends import placed_later
 from course_lib.plotting.live import Blit
 from course_lib.plotting.runs import plot_runs
 from course_lib.studies.results import RESULT_METRICS, describe_results, select_results
@@ -66,21 +68,25 @@ class ResultsExplorer(Explorer):
     def draw(self, result: tuple, v: dict) -> None:
         sweeps, runs = result
         left, right = self.axes
-        if self._left_key != tuple(v["schedules"]):  # the tuning curves depend on the selection only
-            self._left_key = tuple(v["schedules"])
-            left.cla()
-            plot_lr_sweeps(sweeps, ax=left)
-            left.set_title("tuning: one run per rate", fontsize=12)
-        right.cla()
-        if runs:
-            plot_runs(
-                runs,
-                metric=v["metric"],
-                ax=right,
-                band=v["band"],
-                log=v["metric"] in ("val_loss", "loss"),
-                smooth=10 if v["metric"] == "loss" else 0,
-            )
+        redrawn = [right]
+        with placed_later():  # the legends are placed below, in the frame's fixed layout (no layout drawn)
+            if self._left_key != tuple(v["schedules"]):  # the tuning curves depend on the selection only
+                self._left_key = tuple(v["schedules"])
+                left.cla()
+                plot_lr_sweeps(sweeps, ax=left)
+                left.set_title("tuning: one run per rate", fontsize=12)
+                redrawn.insert(0, left)
+            right.cla()
+            if runs:
+                plot_runs(
+                    runs,
+                    metric=v["metric"],
+                    ax=right,
+                    band=v["band"],
+                    log=v["metric"] in ("val_loss", "loss"),
+                    smooth=10 if v["metric"] == "loss" else 0,
+                )
+        place_marked_legends(redrawn)
 
 
 def explore_results(comparison: Any, metric: str = "val_loss") -> ResultsExplorer:

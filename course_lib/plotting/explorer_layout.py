@@ -20,7 +20,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Sequence
 
 import matplotlib as mpl
 import numpy as np
@@ -40,6 +40,7 @@ __all__ = [
     "MARGINS_IN",
     "explorer_figure",
     "fixed_layout",
+    "place_marked_legends",
     "frame_png",
     "ExplorerCanvas",
 ]
@@ -144,13 +145,20 @@ def fixed_layout(fig: Figure) -> Figure:
         if ax.yaxis.get_label_position() == "right" and ax.yaxis.get_label().get_text()
     }
     _space(fig, nrows, ncols, twin_columns, fig._suptitle is not None)
-    for ax in fig.axes:  # a legend put outside the axes would be cut off by the fixed margins
+    place_marked_legends(fig.axes)
+    return fig
+
+
+def place_marked_legends(axes: Sequence[Axes]) -> None:
+    """Place, inside its axes, each legend of ``axes`` that a plotting function left at "best" under
+    :func:`~course_lib.plotting.legends.placed_later` or put outside (the fixed margins would cut it
+    off), against the frame's own layout and limits: no layout is drawn first."""
+    for ax in axes:
         legend = ax.get_legend()
         if legend is not None and (getattr(legend, OUTSIDE_MARK, False) or getattr(legend, LATER_MARK, False)):
             ax.autoscale_view()  # the limits the frame will show: the legend is placed against them
             setattr(legend, LATER_MARK, False)
             place_legend(ax, outside=False, draw=False)
-    return fig
 
 
 def frame_png(fig: Figure, *, draw: bool = True) -> bytes:

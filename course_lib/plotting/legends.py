@@ -41,6 +41,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
@@ -181,25 +182,75 @@ def covered_points(ax: Axes, renderer: Any = None, *, draw: bool = True) -> int:
     return _count(_data_points(ax), legend.get_window_extent(renderer))
 
 
-def _figure_texts(fig: Figure) -> list[Any]:
+def _tick_labels_reach(ax: Axes, which: str, inner: Bbox) -> bool:
+    """Could a tick label of ``ax``'s x (``which="x"``) or y axis overlap the box ``inner``? Cheap: no
+    tick is made. The labels sit outside the axes' box, beyond the spine they belong to (a pad of 0 or
+    more), so a box that lies within the axes' band across that axis (between the bottom and top spines
+    for the x axis, the left and right ones for the y axis) cannot reach them, however long they are."""
+    if ax.name != "rectilinear":
+        return True
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    pad = axis.get_tick_params().get("pad", mpl.rcParams[f"{which}tick.major.pad"])
+    if pad < 0:  # labels drawn inside the box
+        return True
+    box = ax.bbox
+    if which == "x":
+        return inner.y0 < box.y0 or inner.y1 > box.y1
+    return inner.x0 < box.x0 or inner.x1 > box.x1
+
+
+def _may_reach(text: Any, inner: Bbox) -> bool:
+    """False if ``text`` cannot overlap ``inner`` whatever its layout: its anchor is farther from the
+    box than the text can extend (1.5 font sizes per character of its longest line plus two, in any
+    direction: rotated text too). Saves laying out the words far from a legend."""
+    try:
+        x, y = text.get_transform().transform(text.get_position())
+    except (TypeError, ValueError):
+        return True
+    if not (np.isfinite(x) and np.isfinite(y)):
+        return True
+    lines = text.get_text().split("\n")
+    size = text.get_fontsize() * text.get_figure(root=True).dpi / 72.0
+    reach = size * (1.5 * max(len(line) for line in lines) + 2.0 * len(lines))
+    return inner.x0 - reach < x < inner.x1 + reach and inner.y0 - reach < y < inner.y1 + reach
+
+
+def _tick_labels(ax: Axes, which: str) -> list[Any]:
+    """The tick labels ``ax`` draws on its x or y axis (made now: the axis' ticks are updated)."""
+    box, labels = ax.bbox, []
+    for label in ax.get_xticklabels() if which == "x" else ax.get_yticklabels():
+        if not label.get_visible() or not label.get_text():
+            continue
+        # tick labels outside the view (not drawn) are kept by the axis too: skip them
+        x, y = label.get_transform().transform(label.get_position())
+        at = (x, box.x0, box.x1) if which == "x" else (y, box.y0, box.y1)
+        if at[1] - 1 <= at[0] <= at[2] + 1:
+            labels.append(label)
+    return labels
+
+
+def _figure_texts(fig: Figure, near: Bbox | None = None, ticks: dict | None = None) -> list[Any]:
     """The words of ``fig`` a legend must not hide: every axes' drawn tick labels, axis labels and
-    title, and the figure's title."""
+    title, and the figure's title. ``near``: only those that could overlap that box (the tick labels
+    of an axis that cannot reach it are not even made: :func:`_tick_labels_reach`). ``ticks``: a
+    cache of the tick labels by axes and axis, for several calls on an unchanged figure."""
     texts = [fig._suptitle] if getattr(fig, "_suptitle", None) is not None else []
     for ax in fig.axes:
         if not ax.get_visible():
             continue
-        box = ax.bbox
-        for axis, ticks in ((0, ax.get_xticklabels()), (1, ax.get_yticklabels())):
-            for label in ticks:
-                if not label.get_visible() or not label.get_text():
-                    continue
-                # tick labels outside the view (not drawn) are kept by the axis too: skip them
-                x, y = label.get_transform().transform(label.get_position())
-                at = (x, box.x0, box.x1) if axis == 0 else (y, box.y0, box.y1)
-                if at[1] - 1 <= at[0] <= at[2] + 1:
-                    texts.append(label)
+        for which in ("x", "y"):
+            if near is not None and not _tick_labels_reach(ax, which, near):
+                continue
+            if ticks is None:
+                texts += _tick_labels(ax, which)
+            else:
+                key = (id(ax), which)
+                if key not in ticks:
+                    ticks[key] = _tick_labels(ax, which)
+                texts += ticks[key]
         texts += [ax.xaxis.label, ax.yaxis.label, ax.title, ax._left_title, ax._right_title]
-    return [t for t in texts if t.get_visible() and t.get_text()]
+    texts = [t for t in texts if t.get_visible() and t.get_text()]
+    return texts if near is None else [t for t in texts if _may_reach(t, near)]
 
 
 def covered_labels(ax: Axes, renderer: Any = None, *, draw: bool = True) -> list[str]:
@@ -215,9 +266,37 @@ def covered_labels(ax: Axes, renderer: Any = None, *, draw: bool = True) -> list
     return _overlapped(legend.get_window_extent(renderer), fig, renderer)
 
 
-def _overlapped(extent: Bbox, fig: Figure, renderer: Any) -> list[str]:
-    inner = Bbox.from_extents(extent.x0 + 1, extent.y0 + 1, extent.x1 - 1, extent.y1 - 1)  # touching is fine
-    return [t.get_text() for t in _figure_texts(fig) if t.get_window_extent(renderer).overlaps(inner)]
+def _inner(extent: Bbox) -> Bbox:
+    return Bbox.from_extents(extent.x0 + 1, extent.y0 + 1, extent.x1 - 1, extent.y1 - 1)  # touching is fine
+
+
+def _overlapped(extent: Bbox, fig: Figure, renderer: Any, words: "_Words | None" = None) -> list[str]:
+    """The texts of :func:`_figure_texts` that the box ``extent`` overlaps. ``words``: measure each
+    text once across the places one :func:`place_legend` call tries (the layout unchanged)."""
+    inner = _inner(extent)
+    if words is not None:
+        return words.overlapped(inner)
+    return [t.get_text() for t in _figure_texts(fig, near=inner) if t.get_window_extent(renderer).overlaps(inner)]
+
+
+class _Words:
+    """The figure's words and their boxes on screen, measured once each while a legend tries its
+    places (the figure's layout and limits unchanged: make a new one after either changes)."""
+
+    def __init__(self, fig: Figure, renderer: Any) -> None:
+        self.fig, self.renderer = fig, renderer
+        self.ticks: dict = {}
+        self.extents: dict[int, Bbox] = {}
+
+    def overlapped(self, inner: Bbox) -> list[str]:
+        hits = []
+        for text in _figure_texts(self.fig, near=inner, ticks=self.ticks):
+            extent = self.extents.get(id(text))
+            if extent is None:
+                extent = self.extents[id(text)] = text.get_window_extent(self.renderer)
+            if extent.overlaps(inner):
+                hits.append(text.get_text())
+        return hits
 
 
 def _remake(legend: Legend, ax: Axes, size: float) -> Legend:
@@ -294,7 +373,8 @@ def place_legend(ax: Axes, *, outside: bool | None = None, draw: bool = True, **
     points = _data_points(ax)
     extent = legend.get_window_extent(renderer)
     setattr(legend, CROWDED_MARK, False)
-    if _count(points, extent) == 0 and _within(extent, ax, renderer) and not _overlapped(extent, fig, renderer):
+    words = _Words(fig, renderer)  # measured once for every place tried inside (new after a layout change)
+    if _count(points, extent) == 0 and _within(extent, ax, renderer) and not _overlapped(extent, fig, renderer, words):
         return legend
     tries: list[tuple[str, tuple[float, float] | None]] = [(loc, None) for loc in INSIDE]
     if outside:
@@ -306,9 +386,10 @@ def place_legend(ax: Axes, *, outside: bool | None = None, draw: bool = True, **
         if anchor is not None:
             fig.draw_without_rendering()  # a layout engine makes room for it
             points = _data_points(ax)
+            words = _Words(fig, renderer)
         extent = legend.get_window_extent(renderer)
         n = _count(points, extent) + (0 if anchor is not None or _within(extent, ax, renderer) else 1)
-        n += len(_overlapped(extent, fig, renderer))
+        n += len(_overlapped(extent, fig, renderer, words))
         if n == 0:
             return legend
         if best is None or n < best[0]:
@@ -327,7 +408,7 @@ def place_legend(ax: Axes, *, outside: bool | None = None, draw: bool = True, **
                 if (
                     _count(points, extent) == 0
                     and _within(extent, ax, renderer)
-                    and not _overlapped(extent, fig, renderer)
+                    and not _overlapped(extent, fig, renderer, words)
                 ):
                     return legend
     if not outside:  # still no room: make room above the data for the (smaller) legend (raise the y axes' top)

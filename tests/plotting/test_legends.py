@@ -105,3 +105,24 @@ def test_place_legends_returns_what_is_left_covered(n_legends):
         ax.plot([0, 1], [1, 0], label="falling")
         ax.legend(loc="lower left")
     assert place_legends(fig) == 0
+
+
+def test_words_of_a_neighbouring_panel_that_reach_into_the_legend_count():
+    """place_legend skips the tick labels that cannot reach the legend (those of an axis whose band the
+    legend stays within): long y tick labels of the right panel that stick into the left panel still count."""
+    from course_lib.plotting.legends import covered_labels
+
+    fig = plt.figure(figsize=(8, 4), dpi=100)
+    left = fig.add_axes((0.08, 0.1, 0.4, 0.8))
+    right = fig.add_axes((0.5, 0.1, 0.45, 0.8))  # 0.02 of the width between: its tick labels reach into `left`
+    left.plot([0, 1], [0, 1], label="a line")
+    right.plot([0, 1], [0, 1])
+    right.set_yticks([0.25, 0.5, 0.75], ["a very long tick label", "another long label", "and a third one"])
+    legend = left.legend(loc="center right", fontsize=14)
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    assert legend.get_window_extent(renderer).x1 <= left.bbox.x1 + 1  # inside its own axes
+    assert covered_labels(left) == ["another long label"]
+    legend.set_loc("center left")  # away from the neighbour's words
+    assert covered_labels(left) == []
+    plt.close(fig)

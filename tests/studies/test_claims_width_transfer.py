@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from course_lib import studies
 from course_lib.studies.claims import width_transfer as WT
@@ -27,6 +28,7 @@ def test_every_claim_is_registered_in_its_section_and_asserted_by_the_notebook()
         assert f'studies.claim("{name}")' in source, name
 
 
+@pytest.mark.integration  # trains the notebook's sweep (about 20 s); nbval runs 15, which asserts these claims
 def test_the_claims_hold_on_the_notebook_seeds():
     runs = WT.width_sweeps(WT.SEEDS)
     assert runs["SP"].shape == (3, len(WT.WIDTHS), len(WT.LRS))

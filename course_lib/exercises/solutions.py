@@ -1,10 +1,9 @@
 """Reference solutions of the notebook exercises, one per check in ``course_lib.exercises``.
 
-Written the way a learner would (plain formulas, no course_lib schedules), so that running each through its check
-tests the check as well as the solution. Defaults match the checks' defaults:
-``exercises.check_linear_decay(solutions.linear_decay_fn)`` passes. This is the one home of the solutions:
-:data:`SOLUTION_OF` names each check's solution, :func:`worked_answer` is what a check shows after the second wrong
-try (or with ``show_answer=True``), and the instructor edition (``scripts/editions.py``) copies
+Written the way a learner would (plain formulas, no course_lib schedules), so running each through its check tests
+both; defaults match the checks': ``exercises.check_linear_decay(solutions.linear_decay_fn)`` passes. The one home
+of the solutions: :data:`SOLUTION_OF` names each check's solution, :func:`worked_answer` is what a check shows after
+the second wrong try (or with ``show_answer=True``), and the instructor edition (``scripts/editions.py``) copies
 :func:`solution_source` into every exercise cell, as readable code.
 
 >>> from course_lib import exercises
@@ -248,9 +247,7 @@ def keras_boundary(boundary: int = 30) -> int:
     return t
 
 
-# ---------------------------------------------------------------------------
-# Experiments (each runs in a few seconds; the checks judge what they measure)
-# ---------------------------------------------------------------------------
+# --- Experiments (each runs in a few seconds; the checks judge what they measure) ---
 
 
 def _floor_ratio(run: Any, batch_size: int, lr: float, seeds: Any = (0, 1, 2), n_steps: int = 3000) -> float:
@@ -438,9 +435,7 @@ def loop_rates(lr: float = 0.1, n_examples: int = 256, batch_size: int = 32, epo
     return used
 
 
-# ---------------------------------------------------------------------------
-# The registry: which solution answers which check, as code and as a worked answer
-# ---------------------------------------------------------------------------
+# --- The registry: which solution answers which check, as code and as a worked answer ---
 
 #: check name (its key in ``exercises.CHECKS``) -> the name of its solution in this module
 SOLUTION_OF: dict[str, str] = {
@@ -477,8 +472,8 @@ SOLUTION_OF: dict[str, str] = {
     "radam_warmup_length": "radam_warmup_length",
 }
 
-#: The experiments (seconds of training each): what the reference run measures at the defaults,
-#: quoted by the worked answer instead of running it (tests/exercises/test_experiments.py runs them).
+#: The experiments: what the reference run measures at the defaults, quoted by the worked answer instead of
+#: running it (tests/exercises/test_experiments.py runs them).
 MEASURED: dict[str, str] = {
     "noise_floor_batch": "about 0.45 (SGD's floor halves with the batch)",
     "adam_floor_batch": "about 0.67 (near 1/sqrt(2): Adam's floor falls more slowly)",
